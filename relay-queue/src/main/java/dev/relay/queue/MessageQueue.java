@@ -1,0 +1,69 @@
+package dev.relay.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable queue: what the SMTP listener writes to, what delivery reads from, and what
+ * the admin commands act on. Thread-safe.
+ */
+public interface MessageQueue extends AutoCloseable {
+
+    /** Whether new mail may be accepted now; checked at MAIL and again at DATA. */
+    Admission admission();
+
+    /** Starts a new message; see {@link MessageDraft}. */
+    MessageDraft newDraft() throws IOException;
+
+    /** The current state of a queued message, if it is still queued. */
+    Optional<QueuedMessage> find(QueueId id);
+
+    /** The body as committed. */
+    InputStream openBody(QueueId id) throws IOException;
+
+    /**
+     * Hands out up to {@code limit} messages with recipients due at {@code now} (not held, not
+     * already handed out), oldest due first. A message handed out is not handed out again until
+     * {@link #recordResults} or {@link #giveBack(QueueId)} returns it.
+     */
+    List<QueuedMessage> takeDue(Instant now, int limit);
+
+    /** When the earliest not-handed-out recipient falls due; empty when nothing waits. */
+    Optional<Instant> nextDue();
+
+    /**
+     * Records one attempt's result for some recipients of a handed-out message (index into the
+     * envelope's recipients) and returns the message to the queue. The future completes once the
+     * new states are durable. Temporary failures become Deferred on the retry schedule, or
+     * Failed when the message's lifetime is over.
+     */
+    CompletableFuture<QueuedMessage> recordResults(QueueId id, java.util.Map<Integer, DeliveryResult> results);
+
+    /** Returns a handed-out message untouched (e.g. at shutdown); its recipients stay due. */
+    void giveBack(QueueId id);
+
+    /** Puts a message on hold: no delivery until released. False if there is no such message. */
+    boolean hold(QueueId id);
+
+    /** Releases a held message and makes its open recipients due now. */
+    boolean release(QueueId id);
+
+    /** Makes every open recipient of the message due now. */
+    boolean retryNow(QueueId id);
+
+    /** Removes a message without any DSN. */
+    boolean delete(QueueId id);
+
+    /** All queued messages, oldest first, for admin listings. */
+    List<QueuedMessage> list();
+
+    QueueSnapshot snapshot();
+
+    /** Syncs and closes the spool; later calls fail. */
+    @Override
+    void close() throws IOException;
+}
