@@ -1,10 +1,33 @@
 package dev.relay.cli;
 
-/** Placeholder entry point until the command line lands. */
-public final class RelayCommand {
-    private RelayCommand() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar relay.jar ...}: the top of the command line. */
+@Command(
+        name = "relay.jar",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Outbound SMTP relay that enforces MTA-STS.",
+        subcommands = {RunCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class RelayCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("relay");
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (0 ok, 1 runtime failure, 2 user error). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new RelayCommand());
+        commandLine.setExecutionExceptionHandler(new UserErrorHandler());
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, config check");
     }
 }

@@ -1,0 +1,34 @@
+package dev.relay.it;
+
+import java.nio.file.Path;
+
+/** Configs the integration tests run the relay with. */
+final class RelayConfigs {
+    private RelayConfigs() {}
+
+    /**
+     * A relay for loopback clients only. Delivery asks a DNS server on a port where nothing
+     * listens, so messages stay queued (deferred) instead of leaving the machine.
+     */
+    static String minimal(int smtpPort, Path spool, Path mtaStsCache) throws java.io.IOException {
+        return """
+                hostname: relay.test
+                listeners:
+                  - address: 127.0.0.1:%d
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  dns:
+                    servers: [127.0.0.1:%d]
+                mta-sts:
+                  cache-directory: %s
+                admin:
+                  address: 127.0.0.1:%d
+                shutdown-grace: 5s
+                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, RelayProcess.freePort());
+    }
+}

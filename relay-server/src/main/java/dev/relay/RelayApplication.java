@@ -1,0 +1,194 @@
+package dev.relay;
+
+import dev.relay.auth.Authenticator;
+import dev.relay.auth.UsersFile;
+import dev.relay.config.RelayConfig;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RetrySchedule;
+import dev.relay.queue.SpoolQueue;
+import dev.relay.smtp.ConnectionLimiter;
+import dev.relay.smtp.SmtpEvents;
+import dev.relay.smtp.SmtpResources;
+import dev.relay.smtp.SmtpServer;
+import dev.relay.smtp.SmtpSettings;
+import dev.relay.tls.ServerTlsContext;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running relay: the one place that creates the collaborators and wires them together,
+ * and the order in which they start and stop. Start: spool (recovery) first, then the
+ * listeners, so no 250 can be given before the queue is open. Stop: listeners stop accepting,
+ * transactions in progress get the grace period, then the spool is closed.
+ */
+public final class RelayApplication {
+    private static final Logger log = LoggerFactory.getLogger(RelayApplication.class);
+
+    private final RelayConfig config;
+    private final MessageQueue queue;
+    private final SmtpResources smtpResources;
+    private final List<SmtpServer> servers;
+    private final List<InetSocketAddress> smtpAddresses;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object stopLock = new Object();
+    private boolean stopping;
+
+    private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources,
+            List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses) {
+        this.config = config;
+        this.queue = queue;
+        this.smtpResources = smtpResources;
+        this.servers = List.copyOf(servers);
+        this.smtpAddresses = List.copyOf(smtpAddresses);
+    }
+
+    public static Builder builder(RelayConfig config) {
+        return new Builder(config);
+    }
+
+    public static RelayApplication start(RelayConfig config) {
+        return builder(config).start();
+    }
+
+    /** Optional collaborators for tests and benchmarks; production uses the defaults. */
+    public static final class Builder {
+        private final RelayConfig config;
+        private QueueEvents queueEvents = QueueEvents.NONE;
+        private SmtpEvents smtpEvents = SmtpEvents.NONE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(RelayConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder queueEvents(QueueEvents events) {
+            this.queueEvents = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        public Builder smtpEvents(SmtpEvents events) {
+            this.smtpEvents = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the spool and binds every listener.
+         *
+         * @throws StartupException for what the operator can fix (port in use, spool locked or
+         *     unreadable, bad certificate); everything opened so far is closed again
+         */
+        public RelayApplication start() {
+            Optional<SslContext> serverTls = config.tls().map(ServerTlsContext::load);
+            Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
+                    .orElse(Authenticator.NONE);
+            MessageQueue queue = openQueue();
+            SmtpResources resources = SmtpResources.create();
+            List<SmtpServer> servers = new ArrayList<>();
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            try {
+                ConnectionLimiter limiter = new ConnectionLimiter(
+                        config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
+                for (RelayConfig.ListenerConfig listener : config.listeners()) {
+                    SmtpServer server = new SmtpServer(SmtpSettings.of(config, listener), queue, authenticator,
+                            serverTls, limiter, resources, smtpEvents, clock);
+                    servers.add(server);
+                    addresses.add(server.start());
+                }
+            } catch (IOException | RuntimeException e) {
+                servers.forEach(SmtpServer::close);
+                resources.close();
+                closeQuietly(queue);
+                if (e instanceof IOException io) {
+                    throw new StartupException(io.getMessage(), io);
+                }
+                if (e instanceof IllegalArgumentException bad) {
+                    throw new StartupException(bad.getMessage(), bad);
+                }
+                throw (RuntimeException) e;
+            }
+            log.info("relay {} started: SMTP on {}, spool {}", config.hostname(), addresses, config.spool().directory());
+            return new RelayApplication(config, queue, resources, servers, addresses);
+        }
+
+        private MessageQueue openQueue() {
+            RelayConfig.QueueConfig q = config.queue();
+            QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
+                    config.spool().minFreeSpace(), config.spool().maxMessages());
+            try {
+                return SpoolQueue.open(config.spool().directory(), settings, clock, queueEvents);
+            } catch (IOException | UncheckedIOException e) {
+                throw new StartupException("spool.directory: cannot open " + config.spool().directory() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The bound SMTP addresses, in listener order (real ports when configured as 0). */
+    public List<InetSocketAddress> smtpAddresses() {
+        return smtpAddresses;
+    }
+
+    public MessageQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Graceful stop: listeners stop accepting, sessions in a transaction may finish within
+     * {@code shutdown-grace}, the rest get 421, and the spool is synced and closed. Idempotent.
+     */
+    public void stop() {
+        synchronized (stopLock) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        try {
+            log.info("stopping: no new connections; transactions in progress have {}", config.shutdownGrace());
+            servers.forEach(SmtpServer::stopAccepting);
+            long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            for (SmtpServer server : servers) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                server.awaitTransactions(java.time.Duration.ofNanos(left));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            servers.forEach(SmtpServer::close);
+            smtpResources.close();
+            closeQuietly(queue);
+            log.info("relay stopped");
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static void closeQuietly(MessageQueue queue) {
+        try {
+            queue.close();
+        } catch (IOException | RuntimeException e) {
+            log.error("closing the spool failed: {}", e.toString());
+        }
+    }
+}
