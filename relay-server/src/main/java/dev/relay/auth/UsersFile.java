@@ -37,6 +37,16 @@ public final class UsersFile implements Authenticator {
     }
 
     /**
+     * The authenticator for a configured {@code users-file}: the loaded file, or
+     * {@link Authenticator#NONE} when none is configured.
+     *
+     * @throws ConfigException as {@link #load(Path)}
+     */
+    public static Authenticator forConfig(Optional<Path> usersFile) {
+        return usersFile.<Authenticator>map(UsersFile::load).orElse(Authenticator.NONE);
+    }
+
+    /**
      * Reads and checks the file.
      *
      * @throws ConfigException one line: {@code users-file: <path>:<line>: <problem>}, or

@@ -54,7 +54,7 @@ final class ConfigMapper {
                 delivery(root.get("delivery")),
                 mtaSts(root.get("mta-sts")),
                 admin(root.get("admin")),
-                root.get("shutdown-grace").isGiven() ? root.get("shutdown-grace").duration(true) : Defaults.SHUTDOWN_GRACE);
+                root.getOr("shutdown-grace", n -> n.duration(true), Defaults.SHUTDOWN_GRACE));
     }
 
     private String hostname(ConfigNode node) {
@@ -82,8 +82,7 @@ final class ConfigMapper {
     private ListenerConfig listener(ConfigNode node) {
         Mapping m = node.mapping(KeySchema.LISTENER_FIELDS);
         HostPort address = m.require("address").hostPort(true);
-        ConfigNode implicitNode = m.get("implicit-tls");
-        boolean implicitTls = implicitNode.isGiven() && implicitNode.bool();
+        boolean implicitTls = m.getOr("implicit-tls", ConfigNode::bool, false);
         ConfigNode starttlsNode = m.get("starttls");
         Mode starttls;
         if (starttlsNode.isGiven()) {
@@ -95,8 +94,7 @@ final class ConfigMapper {
         } else {
             starttls = implicitTls ? Mode.OFF : Defaults.LISTENER_STARTTLS;
         }
-        ConfigNode authNode = m.get("auth");
-        Mode auth = authNode.isGiven() ? mode(authNode) : Defaults.LISTENER_AUTH;
+        Mode auth = m.getOr("auth", ConfigMapper::mode, Defaults.LISTENER_AUTH);
         return new ListenerConfig(address, starttls, implicitTls, auth);
     }
 
@@ -113,9 +111,6 @@ final class ConfigMapper {
     }
 
     private static Optional<TlsFiles> tls(ConfigNode node) {
-        if (!node.isGiven()) {
-            return Optional.empty();
-        }
         Mapping m = node.mapping("tls");
         Optional<Path> certificate = optionalPath(m.get("certificate"));
         Optional<Path> key = optionalPath(m.get("key"));
@@ -129,29 +124,29 @@ final class ConfigMapper {
     }
 
     private static Limits limits(ConfigNode node) {
-        Mapping m = section(node, "limits");
+        Mapping m = node.mapping("limits");
         return new Limits(
-                m == null || !m.get("max-message-size").isGiven() ? Defaults.MAX_MESSAGE_SIZE : m.get("max-message-size").size(1),
-                intOr(m, "max-recipients", 1, Integer.MAX_VALUE, Defaults.MAX_RECIPIENTS),
-                intOr(m, "max-connections", 1, Integer.MAX_VALUE, Defaults.MAX_CONNECTIONS),
-                intOr(m, "max-connections-per-client", 1, Integer.MAX_VALUE, Defaults.MAX_CONNECTIONS_PER_CLIENT),
-                durationOr(m, "command-timeout", Defaults.COMMAND_TIMEOUT),
-                durationOr(m, "data-timeout", Defaults.DATA_TIMEOUT),
-                intOr(m, "max-errors", 1, Integer.MAX_VALUE, Defaults.MAX_ERRORS));
+                m.getOr("max-message-size", n -> n.size(1), Defaults.MAX_MESSAGE_SIZE),
+                m.getOr("max-recipients", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_RECIPIENTS),
+                m.getOr("max-connections", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS),
+                m.getOr("max-connections-per-client", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_CLIENT),
+                m.getOr("command-timeout", n -> n.duration(false), Defaults.COMMAND_TIMEOUT),
+                m.getOr("data-timeout", n -> n.duration(false), Defaults.DATA_TIMEOUT),
+                m.getOr("max-errors", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_ERRORS));
     }
 
     private static SpoolConfig spool(ConfigNode node) {
-        Mapping m = section(node, "spool");
+        Mapping m = node.mapping("spool");
         return new SpoolConfig(
                 pathOr(m, "directory", Defaults.SPOOL_DIRECTORY),
-                m == null || !m.get("min-free-space").isGiven() ? Defaults.MIN_FREE_SPACE : m.get("min-free-space").size(0),
-                m == null || !m.get("max-messages").isGiven() ? Defaults.MAX_MESSAGES : m.get("max-messages").integer(0, Long.MAX_VALUE));
+                m.getOr("min-free-space", n -> n.size(0), Defaults.MIN_FREE_SPACE),
+                m.getOr("max-messages", n -> n.integer(0, Long.MAX_VALUE), Defaults.MAX_MESSAGES));
     }
 
     private static QueueConfig queue(ConfigNode node) {
-        Mapping m = section(node, "queue");
+        Mapping m = node.mapping("queue");
         List<Duration> schedule = Defaults.RETRY_SCHEDULE;
-        if (m != null && m.get("retry-schedule").isGiven()) {
+        if (m.get("retry-schedule").isGiven()) {
             ConfigNode scheduleNode = m.get("retry-schedule");
             schedule = scheduleNode.listOf(item -> item.duration(false), List.of());
             if (schedule.isEmpty()) {
@@ -159,11 +154,11 @@ final class ConfigMapper {
             }
         }
         Optional<Duration> delayWarning = Optional.of(Defaults.DELAY_WARNING_AFTER);
-        ConfigNode warningNode = m == null ? null : m.get("delay-warning-after");
-        if (warningNode != null && warningNode.isGiven()) {
+        ConfigNode warningNode = m.get("delay-warning-after");
+        if (warningNode.isGiven()) {
             delayWarning = warningNode.isText("off") ? Optional.empty() : Optional.of(durationOrOff(warningNode));
         }
-        return new QueueConfig(schedule, durationOr(m, "max-lifetime", Defaults.MAX_LIFETIME), delayWarning);
+        return new QueueConfig(schedule, m.getOr("max-lifetime", n -> n.duration(false), Defaults.MAX_LIFETIME), delayWarning);
     }
 
     private static Duration durationOrOff(ConfigNode node) {
@@ -175,22 +170,12 @@ final class ConfigMapper {
     }
 
     private static DeliveryConfig delivery(ConfigNode node) {
-        Mapping m = section(node, "delivery");
-        List<HostPort> servers = List.of();
-        Optional<Path> extraTrust = Optional.empty();
-        if (m != null) {
-            ConfigNode dns = m.get("dns");
-            if (dns.isGiven()) {
-                servers = dns.mapping("delivery.dns").get("servers").listOf(ConfigMapper::dnsServer, List.of());
-            }
-            ConfigNode tls = m.get("tls");
-            if (tls.isGiven()) {
-                extraTrust = optionalPath(tls.mapping("delivery.tls").get("extra-trust"));
-            }
-        }
+        Mapping m = node.mapping("delivery");
+        List<HostPort> servers = m.get("dns").mapping("delivery.dns").get("servers").listOf(ConfigMapper::dnsServer, List.of());
+        Optional<Path> extraTrust = optionalPath(m.get("tls").mapping("delivery.tls").get("extra-trust"));
         return new DeliveryConfig(
-                m == null || !m.get("port").isGiven() ? Defaults.DELIVERY_PORT : m.get("port").port(false),
-                intOr(m, "max-connections-per-domain", 1, Integer.MAX_VALUE, Defaults.MAX_CONNECTIONS_PER_DOMAIN),
+                m.getOr("port", n -> n.port(false), Defaults.DELIVERY_PORT),
+                m.getOr("max-connections-per-domain", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_DOMAIN),
                 new DnsConfig(servers),
                 new OutboundTls(extraTrust));
     }
@@ -210,18 +195,18 @@ final class ConfigMapper {
     }
 
     private static MtaStsConfig mtaSts(ConfigNode node) {
-        Mapping m = section(node, "mta-sts");
+        Mapping m = node.mapping("mta-sts");
         return new MtaStsConfig(
-                m == null || !m.get("enabled").isGiven() ? Defaults.MTA_STS_ENABLED : m.get("enabled").bool(),
+                m.getOr("enabled", n -> n.bool(), Defaults.MTA_STS_ENABLED),
                 pathOr(m, "cache-directory", Defaults.MTA_STS_CACHE_DIRECTORY),
-                m == null || !m.get("https-port").isGiven() ? Defaults.MTA_STS_HTTPS_PORT : m.get("https-port").port(false));
+                m.getOr("https-port", n -> n.port(false), Defaults.MTA_STS_HTTPS_PORT));
     }
 
     private static AdminConfig admin(ConfigNode node) {
-        Mapping m = section(node, "admin");
-        HostPort address = m == null || !m.get("address").isGiven() ? Defaults.ADMIN_ADDRESS : m.get("address").hostPort(true);
+        Mapping m = node.mapping("admin");
+        HostPort address = m.getOr("address", n -> n.hostPort(true), Defaults.ADMIN_ADDRESS);
         Optional<String> token = Optional.empty();
-        if (m != null && m.get("token").isGiven()) {
+        if (m.get("token").isGiven()) {
             ConfigNode tokenNode = m.get("token");
             String value = tokenNode.text();
             // never echo a secret back, not even a bad one
@@ -233,21 +218,9 @@ final class ConfigMapper {
         return new AdminConfig(address, token);
     }
 
-    /** The section's mapping, or null when the whole section is left out. */
-    private static Mapping section(ConfigNode node, String name) {
-        return node.isGiven() ? node.mapping(name) : null;
-    }
-
-    private static int intOr(Mapping m, String key, int min, int max, int fallback) {
-        return m == null || !m.get(key).isGiven() ? fallback : m.get(key).intValue(min, max);
-    }
-
-    private static Duration durationOr(Mapping m, String key, Duration fallback) {
-        return m == null || !m.get(key).isGiven() ? fallback : m.get(key).duration(false);
-    }
 
     private static Path pathOr(Mapping m, String key, Path fallback) {
-        return m == null ? fallback : optionalPath(m.get(key)).orElse(fallback);
+        return optionalPath(m.get(key)).orElse(fallback);
     }
 
     private static Optional<Path> optionalPath(ConfigNode node) {

@@ -54,8 +54,14 @@ final class ConfigNode {
         return value.isTextual() && value.textValue().equals(text);
     }
 
-    /** Checks this is a mapping whose keys are all among those the schema allows under {@code schemaPrefix}. */
+    /**
+     * Checks this is a mapping whose keys are all among those the schema allows under
+     * {@code schemaPrefix}; a section that is not given reads as an empty mapping.
+     */
     Mapping mapping(String schemaPrefix) {
+        if (!isGiven()) {
+            return new Mapping(KeySchema.childrenOf(schemaPrefix));
+        }
         if (!value.isObject()) {
             throw error("expected a mapping of keys to values, got " + describe());
         }
@@ -251,6 +257,12 @@ final class ConfigNode {
                 throw new IllegalStateException("key " + child(name) + " missing from KeySchema");
             }
             return new ConfigNode(value.get(name), child(name), envOrigins);
+        }
+
+        /** The child read by {@code read}, or the fallback when it is absent. */
+        <T> T getOr(String name, Function<ConfigNode, T> read, T fallback) {
+            ConfigNode node = get(name);
+            return node.isGiven() ? read.apply(node) : fallback;
         }
 
         /** The child, or an error naming it when it is absent. */

@@ -39,6 +39,11 @@ class UsersFileTest {
     }
 
     @Test
+    void withoutAUsersFileNobodyAuthenticates() {
+        assertThat(UsersFile.forConfig(java.util.Optional.empty())).isSameAs(Authenticator.NONE);
+    }
+
+    @Test
     void anEmptyFileAuthenticatesNobody() {
         UsersFile users = UsersFile.parse("# nobody yet\n", "users");
         assertThat(users.usernames()).isEmpty();

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -118,7 +119,7 @@ public final class TestCertificates {
 
     /** PEM text of a private key in the given format (an EC key in SEC1 form names its curve, without its public key). */
     public static String toPem(PrivateKey key, KeyFormat format) {
-        return toPem(key, null, format);
+        return keyPem(key, Optional.empty(), format);
     }
 
     /**
@@ -126,6 +127,10 @@ public final class TestCertificates {
      * public key, as {@code openssl ec} writes it.
      */
     public static String toPem(PrivateKey key, PublicKey publicKey, KeyFormat format) {
+        return keyPem(key, Optional.of(publicKey), format);
+    }
+
+    private static String keyPem(PrivateKey key, Optional<PublicKey> publicKey, KeyFormat format) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             if (format == KeyFormat.PKCS8) {
@@ -133,8 +138,10 @@ public final class TestCertificates {
             } else if (key instanceof ECPrivateKey ec) {
                 // the JDK's encoding keeps the curve outside the SEC1 structure; put it back inside
                 PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-                ASN1BitString publicBits = publicKey == null ? null
-                        : SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData();
+                // BouncyCastle takes null for "no public key"
+                ASN1BitString publicBits = publicKey
+                        .map(p -> SubjectPublicKeyInfo.getInstance(p.getEncoded()).getPublicKeyData())
+                        .orElse(null);
                 var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
                         publicBits, info.getPrivateKeyAlgorithm().getParameters());
                 writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
