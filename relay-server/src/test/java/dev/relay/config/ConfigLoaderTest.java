@@ -226,4 +226,16 @@ class ConfigLoaderTest {
         var c = loader.loadYaml("limits: {max-message-size: 1048576}", "t").config();
         assertThat(c.limits().maxMessageSize()).isEqualTo(1L << 20);
     }
+
+    @Test
+    void theCommentedExampleLoadsAndMentionsEveryKey() throws IOException {
+        Path example = Path.of("../config/relay.example.yaml");
+        RelayConfig c = loader.load(example).config();
+        assertThat(c).as("the example shows the defaults").isEqualTo(loader.loadYaml("hostname: relay.example.net", "t").config());
+        String text = Files.readString(example);
+        for (var key : KeySchema.KEYS) {
+            String leaf = key.path().substring(key.path().lastIndexOf('.') + 1);
+            assertThat(text).as(key.path()).contains(leaf + ":");
+        }
+    }
 }
