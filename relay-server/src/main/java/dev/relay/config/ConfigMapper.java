@@ -1,0 +1,237 @@
+package dev.relay.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.config.ConfigNode.Mapping;
+import dev.relay.config.RelayConfig.AdminConfig;
+import dev.relay.config.RelayConfig.DeliveryConfig;
+import dev.relay.config.RelayConfig.DnsConfig;
+import dev.relay.config.RelayConfig.Limits;
+import dev.relay.config.RelayConfig.ListenerConfig;
+import dev.relay.config.RelayConfig.Mode;
+import dev.relay.config.RelayConfig.MtaStsConfig;
+import dev.relay.config.RelayConfig.OutboundTls;
+import dev.relay.config.RelayConfig.QueueConfig;
+import dev.relay.config.RelayConfig.SpoolConfig;
+import dev.relay.config.RelayConfig.TlsFiles;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Turns the YAML tree into {@link RelayConfig}, one key at a time, so that each bad value is
+ * reported with its own path. Checks that involve more than one key live in
+ * {@link ConfigValidator}.
+ */
+final class ConfigMapper {
+
+    private static final List<String> MODES = List.of("off", "optional", "required");
+    private static final String TOKEN_CHARS = "[\\x21-\\x7e]+";
+
+    private final Map<String, String> envOrigins;
+    private final Supplier<String> machineHostname;
+
+    ConfigMapper(Map<String, String> envOrigins, Supplier<String> machineHostname) {
+        this.envOrigins = envOrigins;
+        this.machineHostname = machineHostname;
+    }
+
+    RelayConfig map(JsonNode tree) {
+        Mapping root = new ConfigNode(tree, "", envOrigins).mapping("");
+        return new RelayConfig(
+                hostname(root.get("hostname")),
+                listeners(root.get("listeners")),
+                root.get("relay-networks").listOf(ConfigMapper::network, Defaults.RELAY_NETWORKS),
+                optionalPath(root.get("users-file")),
+                tls(root.get("tls")),
+                limits(root.get("limits")),
+                spool(root.get("spool")),
+                queue(root.get("queue")),
+                delivery(root.get("delivery")),
+                mtaSts(root.get("mta-sts")),
+                admin(root.get("admin")),
+                root.getOr("shutdown-grace", n -> n.duration(true), Defaults.SHUTDOWN_GRACE));
+    }
+
+    private String hostname(ConfigNode node) {
+        if (!node.isGiven()) {
+            return machineHostname.get();
+        }
+        String name = node.nonBlankText();
+        if (!HostNames.isValid(name)) {
+            throw node.error("expected a host name like relay.example.net, got " + node.describe());
+        }
+        return name;
+    }
+
+    private List<ListenerConfig> listeners(ConfigNode node) {
+        if (!node.isGiven()) {
+            return Defaults.LISTENERS;
+        }
+        List<ListenerConfig> listeners = node.listOf(this::listener, List.of());
+        if (listeners.isEmpty()) {
+            throw node.error("at least one listener is needed");
+        }
+        return listeners;
+    }
+
+    private ListenerConfig listener(ConfigNode node) {
+        Mapping m = node.mapping(KeySchema.LISTENER_FIELDS);
+        HostPort address = m.require("address").hostPort(true);
+        boolean implicitTls = m.getOr("implicit-tls", ConfigNode::bool, false);
+        ConfigNode starttlsNode = m.get("starttls");
+        Mode starttls;
+        if (starttlsNode.isGiven()) {
+            starttls = mode(starttlsNode);
+            if (implicitTls && starttls != Mode.OFF) {
+                throw starttlsNode.error("must be off when implicit-tls is true (the whole connection is TLS already), got "
+                        + starttlsNode.describe());
+            }
+        } else {
+            starttls = implicitTls ? Mode.OFF : Defaults.LISTENER_STARTTLS;
+        }
+        Mode auth = m.getOr("auth", ConfigMapper::mode, Defaults.LISTENER_AUTH);
+        return new ListenerConfig(address, starttls, implicitTls, auth);
+    }
+
+    private static Mode mode(ConfigNode node) {
+        return Mode.valueOf(node.choice(MODES).toUpperCase(Locale.ROOT));
+    }
+
+    private static String network(ConfigNode node) {
+        try {
+            return Cidr.parse(node.nonBlankText()).toString();
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+    }
+
+    private static Optional<TlsFiles> tls(ConfigNode node) {
+        Mapping m = node.mapping("tls");
+        Optional<Path> certificate = optionalPath(m.get("certificate"));
+        Optional<Path> key = optionalPath(m.get("key"));
+        if (certificate.isPresent() && key.isEmpty()) {
+            throw m.get("key").error("required when tls.certificate is set");
+        }
+        if (key.isPresent() && certificate.isEmpty()) {
+            throw m.get("certificate").error("required when tls.key is set");
+        }
+        return certificate.map(c -> new TlsFiles(c, key.orElseThrow()));
+    }
+
+    private static Limits limits(ConfigNode node) {
+        Mapping m = node.mapping("limits");
+        return new Limits(
+                m.getOr("max-message-size", n -> n.size(1), Defaults.MAX_MESSAGE_SIZE),
+                m.getOr("max-recipients", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_RECIPIENTS),
+                m.getOr("max-connections", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS),
+                m.getOr("max-connections-per-client", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_CLIENT),
+                m.getOr("command-timeout", n -> n.duration(false), Defaults.COMMAND_TIMEOUT),
+                m.getOr("data-timeout", n -> n.duration(false), Defaults.DATA_TIMEOUT),
+                m.getOr("max-errors", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_ERRORS));
+    }
+
+    private static SpoolConfig spool(ConfigNode node) {
+        Mapping m = node.mapping("spool");
+        return new SpoolConfig(
+                pathOr(m, "directory", Defaults.SPOOL_DIRECTORY),
+                m.getOr("min-free-space", n -> n.size(0), Defaults.MIN_FREE_SPACE),
+                m.getOr("max-messages", n -> n.integer(0, Long.MAX_VALUE), Defaults.MAX_MESSAGES));
+    }
+
+    private static QueueConfig queue(ConfigNode node) {
+        Mapping m = node.mapping("queue");
+        List<Duration> schedule = Defaults.RETRY_SCHEDULE;
+        if (m.get("retry-schedule").isGiven()) {
+            ConfigNode scheduleNode = m.get("retry-schedule");
+            schedule = scheduleNode.listOf(item -> item.duration(false), List.of());
+            if (schedule.isEmpty()) {
+                throw scheduleNode.error("at least one step is needed (the last step repeats)");
+            }
+        }
+        Optional<Duration> delayWarning = Optional.of(Defaults.DELAY_WARNING_AFTER);
+        ConfigNode warningNode = m.get("delay-warning-after");
+        if (warningNode.isGiven()) {
+            delayWarning = warningNode.isText("off") ? Optional.empty() : Optional.of(durationOrOff(warningNode));
+        }
+        return new QueueConfig(schedule, m.getOr("max-lifetime", n -> n.duration(false), Defaults.MAX_LIFETIME), delayWarning);
+    }
+
+    private static Duration durationOrOff(ConfigNode node) {
+        try {
+            return node.duration(false);
+        } catch (ConfigException e) {
+            throw node.error(Units.DURATION_HINT + ", or off, got " + node.describe());
+        }
+    }
+
+    private static DeliveryConfig delivery(ConfigNode node) {
+        Mapping m = node.mapping("delivery");
+        List<HostPort> servers = m.get("dns").mapping("delivery.dns").get("servers").listOf(ConfigMapper::dnsServer, List.of());
+        Optional<Path> extraTrust = optionalPath(m.get("tls").mapping("delivery.tls").get("extra-trust"));
+        return new DeliveryConfig(
+                m.getOr("port", n -> n.port(false), Defaults.DELIVERY_PORT),
+                m.getOr("max-connections-per-domain", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_DOMAIN),
+                new DnsConfig(servers),
+                new OutboundTls(extraTrust));
+    }
+
+    /** A resolver: an IP address with an optional port (53). Never a name: we would need DNS to find DNS. */
+    private static HostPort dnsServer(ConfigNode node) {
+        String text = node.nonBlankText();
+        if (IpLiteral.parse(text).isPresent()) {
+            return new HostPort(text, 53);
+        }
+        Optional<HostPort> hp = HostPort.parse(text);
+        if (hp.isEmpty() || IpLiteral.parse(hp.get().host()).isEmpty() || hp.get().port() == 0) {
+            throw node.error("expected an IP address with an optional port, like 192.0.2.53, 127.0.0.1:5353 or [::1]:53, got "
+                    + node.describe());
+        }
+        return hp.get();
+    }
+
+    private static MtaStsConfig mtaSts(ConfigNode node) {
+        Mapping m = node.mapping("mta-sts");
+        return new MtaStsConfig(
+                m.getOr("enabled", n -> n.bool(), Defaults.MTA_STS_ENABLED),
+                pathOr(m, "cache-directory", Defaults.MTA_STS_CACHE_DIRECTORY),
+                m.getOr("https-port", n -> n.port(false), Defaults.MTA_STS_HTTPS_PORT));
+    }
+
+    private static AdminConfig admin(ConfigNode node) {
+        Mapping m = node.mapping("admin");
+        HostPort address = m.getOr("address", n -> n.hostPort(true), Defaults.ADMIN_ADDRESS);
+        Optional<String> token = Optional.empty();
+        if (m.get("token").isGiven()) {
+            ConfigNode tokenNode = m.get("token");
+            String value = tokenNode.text();
+            // never echo a secret back, not even a bad one
+            if (!value.matches(TOKEN_CHARS)) {
+                throw tokenNode.error("must be printable characters without spaces");
+            }
+            token = Optional.of(value);
+        }
+        return new AdminConfig(address, token);
+    }
+
+
+    private static Path pathOr(Mapping m, String key, Path fallback) {
+        return optionalPath(m.get(key)).orElse(fallback);
+    }
+
+    private static Optional<Path> optionalPath(ConfigNode node) {
+        if (!node.isGiven()) {
+            return Optional.empty();
+        }
+        String text = node.nonBlankText();
+        try {
+            return Optional.of(Path.of(text));
+        } catch (InvalidPathException e) {
+            throw node.error("not a valid path: " + e.getReason());
+        }
+    }
+}

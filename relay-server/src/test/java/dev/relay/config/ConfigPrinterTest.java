@@ -1,0 +1,64 @@
+package dev.relay.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigPrinterTest {
+
+    @TempDir
+    Path dir;
+
+    private final ConfigLoader loader = new ConfigLoader(Map.of(), () -> "localhost");
+
+    @Test
+    void theDefaultPrintsInTheUnitsItWasWrittenIn() {
+        String yaml = ConfigPrinter.effectiveYaml(loader.loadDefault().config());
+        assertThat(yaml)
+                .contains("hostname: localhost")
+                .contains("max-message-size: 50MB")
+                .contains("- 1m")
+                .contains("max-lifetime: 5d")
+                .contains("address: 127.0.0.1:2525")
+                .contains("starttls: optional")
+                .contains("min-free-space: 256MB")
+                .contains("shutdown-grace: 30s");
+    }
+
+    @Test
+    void printingAndLoadingAgainGivesTheSameConfigWithTheTokenMasked() throws IOException {
+        Files.writeString(dir.resolve("c.pem"), "x");
+        Files.writeString(dir.resolve("k.pem"), "x");
+        Files.writeString(dir.resolve("users"), "x");
+        String original = """
+                hostname: relay.example.net
+                listeners:
+                  - {address: "0.0.0.0:25", auth: off}
+                  - {address: "[::]:465", implicit-tls: true, auth: required}
+                relay-networks: [10.0.0.0/8, "fd00::/8"]
+                users-file: DIR/users
+                tls: {certificate: DIR/c.pem, key: DIR/k.pem}
+                limits: {max-message-size: 1000, command-timeout: 90s}
+                queue: {retry-schedule: [1h30m], delay-warning-after: off}
+                delivery: {dns: {servers: ["[::1]:53", 127.0.0.1:5353]}}
+                admin: {token: abc123}
+                """.replace("DIR", dir.toString());
+        RelayConfig config = loader.loadYaml(original, "t").config();
+
+        String printed = ConfigPrinter.effectiveYaml(config);
+        RelayConfig again = loader.loadYaml(printed, "printed").config();
+
+        assertThat(printed).doesNotContain("abc123").contains("token: '" + ConfigPrinter.MASK + "'");
+        assertThat(again.admin().token()).contains(ConfigPrinter.MASK);
+        assertThat(again).isEqualTo(new RelayConfig(config.hostname(), config.listeners(), config.relayNetworks(),
+                config.usersFile(), config.tls(), config.limits(), config.spool(), config.queue(), config.delivery(),
+                config.mtaSts(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
+                config.shutdownGrace()));
+    }
+}
