@@ -1,7 +1,9 @@
 package dev.relay.cli;
 
 import dev.relay.config.ConfigPrinter;
-import dev.relay.config.RelayConfig;
+import dev.relay.config.LoadedConfig;
+import dev.relay.auth.UsersFile;
+import dev.relay.tls.ServerTlsContext;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,10 +23,14 @@ final class ConfigCommand {
 
         @Override
         public Integer call() {
-            RelayConfig effective = config.load();
+            LoadedConfig loaded = config.load();
+            // the contents of the files the config names must load too, not only exist
+            loaded.config().tls().ifPresent(ServerTlsContext::load);
+            UsersFile.forConfig(loaded.config().usersFile());
             var out = spec.commandLine().getOut();
-            out.println("# " + config.describeSource() + ": valid");
-            out.print(ConfigPrinter.toYaml(effective));
+            out.println("# " + loaded.source() + ": valid");
+            loaded.warnings().forEach(warning -> out.println("# warning: " + warning));
+            out.print(ConfigPrinter.effectiveYaml(loaded.config()));
             out.flush();
             return 0;
         }

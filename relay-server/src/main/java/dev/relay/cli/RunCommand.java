@@ -1,7 +1,7 @@
 package dev.relay.cli;
 
 import dev.relay.RelayApplication;
-import dev.relay.config.RelayConfig;
+import dev.relay.config.LoadedConfig;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +17,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RelayConfig effective = config.load();
-        log.info("configuration from {}", config.describeSource());
-        RelayApplication application = RelayApplication.start(effective);
+        LoadedConfig loaded = config.load();
+        log.info("configuration from {}", loaded.source());
+        loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
+        RelayApplication application = RelayApplication.start(loaded.config());
         Thread hook = Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop);
         Runtime.getRuntime().addShutdownHook(hook);
         application.awaitStopped();

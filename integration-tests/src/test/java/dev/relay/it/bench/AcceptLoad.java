@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +62,7 @@ public final class AcceptLoad {
                 admin:
                   address: 127.0.0.1:0
                 """.formatted(port, work.resolve("spool"), work.resolve("mta-sts")));
-        RelayConfig config = ConfigLoader.load(Optional.of(configFile), Map.of());
+        RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
 
         AtomicLong commits = new AtomicLong();
         AtomicLong syncs = new AtomicLong();
