@@ -1,6 +1,12 @@
 package dev.relay.it;
 
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.SpoolQueue;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** Configs the integration tests run the relay with. */
 final class RelayConfigs {
@@ -30,5 +36,10 @@ final class RelayConfigs {
                   address: 127.0.0.1:%d
                 shutdown-grace: 5s
                 """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, RelayProcess.freePort());
+    }
+
+    /** Opens a spool the way the relay does at start (recovery included), for inspection. */
+    static MessageQueue openSpool(Path directory) throws IOException {
+        return SpoolQueue.open(directory, QueueSettings.DEFAULT, Clock.systemUTC(), QueueEvents.NONE);
     }
 }
