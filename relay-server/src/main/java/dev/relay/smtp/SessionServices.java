@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What every session of one listener shares.
  *
  * @param blockingExecutor runs work that must not block an event loop (password hashing)
+ * @param draining set once the listener shuts down: new sessions are refused with 421
  */
 record SessionServices(
         SmtpSettings settings,
@@ -21,7 +23,8 @@ record SessionServices(
         Optional<SslContext> sslContext,
         ConnectionLimiter limiter,
         SmtpEvents events,
-        Clock clock) {
+        Clock clock,
+        AtomicBoolean draining) {
 
     SessionServices {
         Objects.requireNonNull(settings, "settings");
@@ -32,6 +35,7 @@ record SessionServices(
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(draining, "draining");
         if (sslContext.isPresent() && sslContext.get().isClient()) {
             throw new IllegalArgumentException("the listener needs a server SslContext");
         }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ public final class SmtpServer implements AutoCloseable {
             SmtpEvents events,
             Clock clock) {
         this(new SessionServices(settings, queue, authenticator, resources.blockingExecutor(), serverTls, limiter,
-                events, clock), resources);
+                events, clock, new AtomicBoolean()), resources);
     }
 
     private SmtpServer(SessionServices services, SmtpResources resources) {
@@ -135,7 +136,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /** Connections open now. */
     public int openConnections() {
-        return connections.size();
+        return (int) connections.stream().filter(Channel::isOpen).count();
     }
 
     /**
@@ -147,6 +148,8 @@ public final class SmtpServer implements AutoCloseable {
      * @return true when every connection closed within the grace period
      */
     public boolean awaitTransactions(Duration grace) throws InterruptedException {
+        // set before the snapshot: a connection registered after it refuses itself
+        services.draining().set(true);
         stopAccepting();
         List<Channel> open = List.copyOf(connections);
         for (Channel channel : open) {
@@ -159,11 +162,11 @@ public final class SmtpServer implements AutoCloseable {
                 break;
             }
         }
-        boolean clean = connections.isEmpty();
-        if (!clean) {
-            log.info("SMTP listener {}: {} connections still busy after {}", name(), connections.size(), grace);
+        long busy = connections.stream().filter(Channel::isOpen).count();
+        if (busy > 0) {
+            log.info("SMTP listener {}: {} connections still busy after {}", name(), busy, grace);
         }
-        return clean;
+        return busy == 0;
     }
 
     /**
@@ -173,6 +176,7 @@ public final class SmtpServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        services.draining().set(true);
         stopAccepting();
         List<Channel> open = List.copyOf(connections);
         for (Channel channel : open) {

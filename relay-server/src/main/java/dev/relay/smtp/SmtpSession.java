@@ -124,6 +124,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         services.events().connectionOpened(services.listenerName());
+        if (services.draining().get()) {
+            refuseConnection(Replies.SHUTTING_DOWN, "shutting down");
+            return;
+        }
         switch (services.limiter().tryAcquire(client)) {
             case ConnectionLimiter.Permit granted -> {
                 permit = granted;
@@ -131,8 +135,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     greet();
                 }
             }
-            case ConnectionLimiter.TotalLimitReached full -> refuseConnection(Replies.TOO_MANY_CONNECTIONS, "total");
-            case ConnectionLimiter.ClientLimitReached full -> refuseConnection(Replies.TOO_MANY_FROM_CLIENT, "per-client");
+            case ConnectionLimiter.TotalLimitReached full ->
+                    refuseConnection(Replies.TOO_MANY_CONNECTIONS, "total connection limit");
+            case ConnectionLimiter.ClientLimitReached full ->
+                    refuseConnection(Replies.TOO_MANY_FROM_CLIENT, "per-client connection limit");
         }
     }
 
@@ -755,8 +761,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void refuseConnection(Reply reply, String which) {
-        log.info("refused connection from {} on {}: {} connection limit", clientText, services.listenerName(), which);
+    private void refuseConnection(Reply reply, String why) {
+        log.info("refused connection from {} on {}: {}", clientText, services.listenerName(), why);
         if (policy.implicitTls()) {
             // a clear-text reply means nothing to a client that starts with a TLS handshake
             phase = Phase.CLOSED;

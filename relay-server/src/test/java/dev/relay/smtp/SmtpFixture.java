@@ -25,6 +25,7 @@ final class SmtpFixture {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
     String hostname = "relay.test";
+    int port;
     Mode starttls = Mode.OPTIONAL;
     boolean implicitTls;
     Mode auth = Mode.OPTIONAL;
@@ -110,13 +111,18 @@ final class SmtpFixture {
         return this;
     }
 
+    SmtpFixture port(int number) {
+        port = number;
+        return this;
+    }
+
     SmtpFixture limiter(ConnectionLimiter shared) {
         limiter = shared;
         return this;
     }
 
     ListenerConfig listener() {
-        return new ListenerConfig(new HostPort("127.0.0.1", 0), starttls, implicitTls, auth);
+        return new ListenerConfig(new HostPort("127.0.0.1", port), starttls, implicitTls, auth);
     }
 
     SmtpSettings settings() {
@@ -134,7 +140,7 @@ final class SmtpFixture {
 
     SessionServices services(Executor blocking) {
         SessionServices services = new SessionServices(settings(), queue, authenticator, blocking, tls, limiter(),
-                events, clock);
+                events, clock, new java.util.concurrent.atomic.AtomicBoolean());
         services.policy().validate();
         return services;
     }
