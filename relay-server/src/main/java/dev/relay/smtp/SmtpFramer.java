@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -75,7 +76,6 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
     private long chunkRemaining;
     private boolean skippingLongLine;
     private boolean decoding;
-    private byte[] scratch = new byte[0];
 
     SmtpFramer() {
         this(MAX_COMMAND_LINE);
@@ -248,18 +248,17 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
      */
     private boolean decodeData() {
         int readable = buffer.readableBytes();
-        if (scratch.length < readable) {
-            scratch = new byte[Math.max(readable, 8192)];
-        }
-        buffer.getBytes(buffer.readerIndex(), scratch, 0, readable);
-        // at most one held CR is re-emitted, so readable + 1 bytes suffice
-        byte[] out = new byte[readable + 1];
+        // Input is copied to io[1..] and output written to io[0..] in place: the write position
+        // never passes the byte just read (one held CR is the most it can lag), so no byte is
+        // overwritten before it is read, and one array per read serves both.
+        byte[] io = new byte[readable + 1];
+        buffer.getBytes(buffer.readerIndex(), io, 1, readable);
         int n = 0;
         int consumed = 0;
         boolean finished = false;
         DataState state = dataState;
         while (consumed < readable && !finished) {
-            byte b = scratch[consumed++];
+            byte b = io[++consumed];
             switch (state) {
                 case LINE_START -> {
                     if (b == '.') {
@@ -267,7 +266,7 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
                     } else if (b == '\r') {
                         state = DataState.CR;
                     } else {
-                        out[n++] = b;
+                        io[n++] = b;
                         state = DataState.TEXT;
                     }
                 }
@@ -276,7 +275,7 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
                     if (b == '\r') {
                         state = DataState.DOT_CR;
                     } else {
-                        out[n++] = b;
+                        io[n++] = b;
                         state = DataState.TEXT;
                     }
                 }
@@ -285,11 +284,11 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
                         finished = true;
                         state = DataState.LINE_START;
                     } else {
-                        out[n++] = '\r';
+                        io[n++] = '\r';
                         if (b == '\r') {
                             state = DataState.CR;
                         } else {
-                            out[n++] = b;
+                            io[n++] = b;
                             state = DataState.TEXT;
                         }
                     }
@@ -298,16 +297,16 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
                     if (b == '\r') {
                         state = DataState.CR;
                     } else {
-                        out[n++] = b; // a bare LF stays in the body and does not start a line
+                        io[n++] = b; // a bare LF stays in the body and does not start a line
                     }
                 }
                 case CR -> {
-                    out[n++] = '\r';
+                    io[n++] = '\r';
                     if (b == '\n') {
-                        out[n++] = '\n';
+                        io[n++] = '\n';
                         state = DataState.LINE_START;
                     } else if (b != '\r') {
-                        out[n++] = b;
+                        io[n++] = b;
                         state = DataState.TEXT;
                     }
                 }
@@ -316,7 +315,7 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         dataState = state;
         buffer.skipBytes(consumed);
         if (n > 0) {
-            ctx.fireChannelRead(new SmtpInput.BodyChunk(n == out.length ? out : java.util.Arrays.copyOf(out, n)));
+            ctx.fireChannelRead(new SmtpInput.BodyChunk(n == io.length ? io : Arrays.copyOf(io, n)));
         }
         if (finished) {
             mode = Mode.COMMAND;

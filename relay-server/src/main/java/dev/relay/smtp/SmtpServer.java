@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * SmtpServer server = new SmtpServer(settings, queue, authenticator, serverTls, limiter, resources, events, clock);
  * InetSocketAddress bound = server.start();      // throws IOException if the port is taken
  * ...
- * server.stopAccepting();                        // SIGTERM: no new connections
- * server.awaitTransactions(Duration.ofSeconds(30)); // idle sessions get 421 now, busy ones when done
- * server.close();                                // anything left gets 421 4.3.2 and is closed
+ * server.stopAccepting();                        // SIGTERM: no new connections (optional, next call does it)
+ * server.awaitTransactions(Duration.ofSeconds(30)); // idle sessions get 421 now, busy ones when done,
+ *                                                // whatever is left after 30 s gets 421 4.3.2
+ * server.close();                                // releases the socket; idempotent
  * }</pre>
  *
  * The constructor refuses settings that cannot work (TLS required without a certificate, AUTH
@@ -120,8 +121,9 @@ public final class SmtpServer implements AutoCloseable {
         serverChannel = bound.channel();
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         ListenerConfig l = listener;
-        log.info("SMTP listener {} bound to {} (starttls={}, implicit-tls={}, auth={}, transport={})",
-                name(), local, l.starttls(), l.implicitTls(), l.auth(), resources.transport());
+        log.info("SMTP listener {} bound to {}:{} (starttls={}, implicit-tls={}, auth={}, transport={})",
+                name(), local.getHostString(), local.getPort(), l.starttls(), l.implicitTls(), l.auth(),
+                resources.transport());
         return local;
     }
 
@@ -140,12 +142,14 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * Shutdown, step two: stops accepting, tells every session to finish. Idle sessions get
+     * Graceful shutdown: stops accepting and tells every session to finish. Idle sessions get
      * 421 4.3.2 at once; a session inside a transaction gets it once the transaction ends (its
-     * message queued or refused). Waits up to {@code grace} for all connections to close.
-     * Must not be called on an event loop thread.
+     * message queued or refused). Waits up to {@code grace} for all connections to close, then
+     * closes the rest with 421 4.3.2 (as {@link #close()}). Blocks; must not be called on an
+     * event loop thread.
      *
-     * @return true when every connection closed within the grace period
+     * @return true when every connection finished within the grace period, false when some
+     *     had to be cut
      */
     public boolean awaitTransactions(Duration grace) throws InterruptedException {
         // set before the snapshot: a connection registered after it refuses itself
@@ -164,15 +168,17 @@ public final class SmtpServer implements AutoCloseable {
         }
         long busy = connections.stream().filter(Channel::isOpen).count();
         if (busy > 0) {
-            log.info("SMTP listener {}: {} connections still busy after {}", name(), busy, grace);
+            log.info("SMTP listener {}: closing {} connections still busy after {}", name(), busy, grace);
+            close();
         }
         return busy == 0;
     }
 
     /**
-     * Stops accepting and closes every remaining connection with 421 4.3.2. A message whose
-     * commit is in flight may still become durable (the client then retries: a duplicate, never
-     * a loss). Does not stop the shared {@link SmtpResources}.
+     * Stops accepting and closes every remaining connection with 421 4.3.2. A session whose
+     * commit is in flight gets up to 5 seconds to send that reply first; after that the socket is
+     * closed regardless (the message may then be durable but unacknowledged: the client retries,
+     * a duplicate, never a loss). Does not stop the shared {@link SmtpResources}. Idempotent.
      */
     @Override
     public void close() {

@@ -219,8 +219,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         closeIfDrainedAndIdle();
     }
 
-    /** The grace period is over: close whatever is going on. */
+    /**
+     * The grace period is over: close whatever is going on. A session waiting for its commit
+     * is left to send that reply first (then it closes, as draining), so a message that becomes
+     * durable is also acknowledged; the server's last resort closes it if the queue never answers.
+     */
     void forceClose() {
+        draining = true;
+        if (phase == Phase.AWAITING_RESULT) {
+            return;
+        }
         if (phase != Phase.CLOSED) {
             log.info("closing session with {} at shutdown in phase {}", clientText, phase);
             closeWith(Replies.SHUTTING_DOWN);

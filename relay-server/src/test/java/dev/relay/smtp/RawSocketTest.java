@@ -9,7 +9,6 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -418,12 +417,42 @@ class RawSocketTest {
             busy.readReply();
             assertThat(busy.readReply()).startsWith("354");
             assertThat(server.server.awaitTransactions(Duration.ofMillis(200))).isFalse();
-            server.server.close();
             assertThat(busy.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
             assertThat(server.server.openConnections()).isZero();
         }
         assertThat(fixture.queue.accepted()).isEmpty();
         assertThat(fixture.queue.openDrafts()).isZero();
-        assertThat(List.of(fixture.events.all().stream().filter(e -> e.startsWith("closed")).count())).containsExactly(1L);
+        assertThat(fixture.events.all()).filteredOn(e -> e.startsWith("closed")).hasSize(1);
+    }
+
+    @Test
+    void aCommitInFlightAtTheEndOfGraceStillGetsItsReply() throws Exception {
+        SmtpFixture fixture = SmtpFixture.defaults();
+        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
+        try (TestServer server = fixture.server(); RawClient busy = server.connect()) {
+            busy.hello();
+            busy.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
+            busy.readReply();
+            busy.readReply();
+            assertThat(busy.readReply()).startsWith("354");
+            busy.send("x\r\n.\r\n");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (fixture.queue.heldCommits() == 0) {
+                assertThat(System.nanoTime()).as("commit reached the queue").isLessThan(deadline);
+                Thread.onSpinWait(); // the server has not read the end of data yet
+            }
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.server.awaitTransactions(Duration.ofMillis(100));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            fixture.queue.releaseHeldCommits();
+            assertThat(busy.readUntilClosed()).containsExactly(
+                    "250 2.0.0 Ok: queued as T0000001", "421 4.3.2 Service shutting down, closing connection");
+            drained.get();
+        }
+        assertThat(fixture.queue.accepted()).hasSize(1);
     }
 }
