@@ -44,7 +44,8 @@ final class RawClient implements AutoCloseable {
     private void use(Socket next) throws IOException {
         socket = next;
         socket.setSoTimeout(TIMEOUT_MS);
-        in = socket.getInputStream();
+        socket.setTcpNoDelay(true);
+        in = new java.io.BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 

@@ -120,6 +120,16 @@ class RawSocketTest {
         }
     }
 
+    @Test
+    void clearTextOnAnImplicitTlsPortIsDroppedWithoutAnSmtpReply() throws Exception {
+        SmtpFixture fixture = SmtpFixture.defaults().withTls().implicitTls().starttls(Mode.OFF);
+        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+            client.send("EHLO client.example\r\n");
+            assertThat(client.readUntilClosed()).isEmpty();
+        }
+        assertThat(fixture.events.all()).doesNotContain("session 127.0.0.1:0");
+    }
+
     // ---- open relay ----
 
     static Stream<Arguments> relayTricks() {

@@ -160,6 +160,19 @@ class SmtpSessionTest {
     }
 
     @Test
+    void aClientThatDoesNotReadRepliesIsNotReadEitherButNothingIsLost() {
+        SessionHarness session = SmtpFixture.defaults().harness();
+        session.ehlo();
+        session.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(16, 32));
+        session.send("NOOP\r\n".repeat(200) + "QUIT\r\n");
+        List<String> replies = session.replies();
+        assertThat(replies).hasSize(201);
+        assertThat(replies.subList(0, 200)).containsOnly("250 2.0.0 Ok");
+        assertThat(replies.get(200)).isEqualTo("221 2.0.0 Bye");
+        session.assertDrained();
+    }
+
+    @Test
     void sequenceErrors() {
         SessionHarness session = SmtpFixture.defaults().harness();
         session.greeting();
