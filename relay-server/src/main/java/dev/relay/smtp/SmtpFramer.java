@@ -1,0 +1,339 @@
+package dev.relay.smtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Cuts the inbound byte stream into {@link SmtpInput}s. Three modes, switched by the session:
+ *
+ * <ul>
+ *   <li>command: lines ending in CRLF, at most {@link #MAX_COMMAND_LINE} octets; longer lines,
+ *       NUL, bare CR or LF and invalid UTF-8 become {@link SmtpInput.BadLine}s;
+ *   <li>data (after 354): dot-unstuffed body bytes until CRLF.CRLF, then back to command mode.
+ *       Only a real CRLF "." CRLF ends the data: LF "." LF, CR "." CR, CRLF "." CR and their
+ *       mixes are passed on as body bytes (the receiver then rejects them as bare line breaks),
+ *       so nothing after such a fake terminator is ever read as a command (SMTP smuggling);
+ *   <li>chunk (BDAT): exactly n octets as they are.
+ * </ul>
+ *
+ * The session can hold the framer (while the queue commits, while AUTH is checked, while the
+ * client does not read replies): then nothing is decoded, reading stops, and pipelined input
+ * waits in order. {@link #discardBuffered()} drops whatever the client pipelined after STARTTLS.
+ */
+final class SmtpFramer extends ChannelInboundHandlerAdapter {
+
+    /**
+     * RFC 5321 4.5.3.1.4 allows 512 octets, but also lets each extension lengthen MAIL and RCPT
+     * (DSN ORCPT/ENVID, SMTPUTF8 addresses, AUTH=); this cap leaves room for them.
+     */
+    static final int MAX_COMMAND_LINE = 2048;
+
+    /** Why decoding is paused. */
+    enum Hold {
+        /** A commit or authentication is in flight: later commands must wait for its reply. */
+        AWAITING_RESULT,
+        /** The client is not reading our replies. */
+        UNWRITABLE,
+        /** The session is closing. */
+        CLOSING
+    }
+
+    private enum Mode { COMMAND, DATA, CHUNK }
+
+    /** Position within DATA: what the previous bytes imply for the next one. */
+    private enum DataState {
+        /** Just after CRLF (or at the start of DATA). */
+        LINE_START,
+        /** A '.' at line start, held back. */
+        DOT,
+        /** '.' CR at line start: CRLF.CR seen, only LF completes the terminator. */
+        DOT_CR,
+        /** Inside a line. */
+        TEXT,
+        /** A CR inside a line, held back until we know whether LF follows. */
+        CR
+    }
+
+    private final int maxLine;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final Set<Hold> holds = EnumSet.noneOf(Hold.class);
+    private ChannelHandlerContext ctx;
+    private ByteBuf buffer;
+    private Mode mode = Mode.COMMAND;
+    private DataState dataState = DataState.LINE_START;
+    private long chunkRemaining;
+    private boolean skippingLongLine;
+    private boolean decoding;
+
+    SmtpFramer() {
+        this(MAX_COMMAND_LINE);
+    }
+
+    SmtpFramer(int maxLine) {
+        this.maxLine = maxLine;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.buffer = ctx.alloc().buffer(256);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (buffer == null) {
+                return;
+            }
+            buffer.writeBytes(in);
+        } finally {
+            ReferenceCountUtil.release(in);
+        }
+        decode();
+    }
+
+    // ---- controls used by the session (always on the event loop) ----
+
+    /** After 354: what follows is DATA content up to CRLF.CRLF. */
+    void expectData() {
+        mode = Mode.DATA;
+        dataState = DataState.LINE_START;
+    }
+
+    /** After BDAT n: the next {@code size} octets are content (size > 0). */
+    void expectChunk(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("chunk size must be positive");
+        }
+        mode = Mode.CHUNK;
+        chunkRemaining = size;
+    }
+
+    void hold(Hold reason) {
+        if (holds.add(reason) && holds.size() == 1) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Lifts one hold; when none is left, decodes what was buffered meanwhile and reads again. */
+    void release(Hold reason) {
+        if (holds.remove(reason) && holds.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+            decode();
+        }
+    }
+
+    boolean isHeld() {
+        return !holds.isEmpty();
+    }
+
+    /** Drops all undecoded input and returns how many octets that was. */
+    int discardBuffered() {
+        if (buffer == null) {
+            return 0;
+        }
+        int dropped = buffer.readableBytes();
+        buffer.clear();
+        skippingLongLine = false;
+        return dropped;
+    }
+
+    // ---- decoding ----
+
+    private void decode() {
+        if (decoding || buffer == null) {
+            return; // re-entered from a handler we called: the outer loop continues
+        }
+        decoding = true;
+        try {
+            while (holds.isEmpty() && buffer != null && buffer.isReadable() && ctx.channel().isOpen()) {
+                boolean progress = switch (mode) {
+                    case COMMAND -> decodeCommand();
+                    case DATA -> decodeData();
+                    case CHUNK -> decodeChunk();
+                };
+                if (!progress) {
+                    break;
+                }
+            }
+        } finally {
+            decoding = false;
+            if (buffer != null) {
+                buffer.discardSomeReadBytes();
+            }
+        }
+    }
+
+    private boolean decodeCommand() {
+        int start = buffer.readerIndex();
+        int readable = buffer.readableBytes();
+        if (skippingLongLine) {
+            int lf = buffer.indexOf(start, start + readable, (byte) '\n');
+            if (lf < 0) {
+                buffer.skipBytes(readable);
+                return true;
+            }
+            buffer.readerIndex(lf + 1);
+            skippingLongLine = false;
+            ctx.fireChannelRead(new SmtpInput.BadLine(SmtpInput.Problem.TOO_LONG));
+            return true;
+        }
+        int lf = buffer.indexOf(start, start + Math.min(readable, maxLine), (byte) '\n');
+        if (lf < 0) {
+            if (readable >= maxLine) {
+                skippingLongLine = true;
+                return true;
+            }
+            return false;
+        }
+        int length = lf - start;
+        boolean crlf = length > 0 && buffer.getByte(lf - 1) == '\r';
+        int contentLength = crlf ? length - 1 : length;
+        ByteBuf line = buffer.slice(start, contentLength);
+        buffer.readerIndex(lf + 1);
+        ctx.fireChannelRead(crlf ? toInput(line) : new SmtpInput.BadLine(SmtpInput.Problem.BARE_LINE_BREAK));
+        return true;
+    }
+
+    private SmtpInput toInput(ByteBuf line) {
+        boolean ascii = true;
+        for (int i = line.readerIndex(); i < line.writerIndex(); i++) {
+            byte b = line.getByte(i);
+            if (b == 0) {
+                return new SmtpInput.BadLine(SmtpInput.Problem.NUL);
+            }
+            if (b == '\r') {
+                return new SmtpInput.BadLine(SmtpInput.Problem.BARE_LINE_BREAK);
+            }
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return new SmtpInput.CommandLine(line.toString(StandardCharsets.US_ASCII));
+        }
+        try {
+            ByteBuffer bytes = line.nioBuffer();
+            return new SmtpInput.CommandLine(utf8.reset().decode(bytes).toString());
+        } catch (CharacterCodingException e) {
+            return new SmtpInput.BadLine(SmtpInput.Problem.NOT_UTF8);
+        }
+    }
+
+    /**
+     * Runs the DATA state machine over everything buffered. Emits the unstuffed bytes, and
+     * {@link SmtpInput.BodyEnd} if the terminator was seen (leaving what follows buffered).
+     */
+    private boolean decodeData() {
+        int readable = buffer.readableBytes();
+        // Input is copied to io[1..] and output written to io[0..] in place: the write position
+        // never passes the byte just read (one held CR is the most it can lag), so no byte is
+        // overwritten before it is read, and one array per read serves both.
+        byte[] io = new byte[readable + 1];
+        buffer.getBytes(buffer.readerIndex(), io, 1, readable);
+        int n = 0;
+        int consumed = 0;
+        boolean finished = false;
+        DataState state = dataState;
+        while (consumed < readable && !finished) {
+            byte b = io[++consumed];
+            switch (state) {
+                case LINE_START -> {
+                    if (b == '.') {
+                        state = DataState.DOT;
+                    } else if (b == '\r') {
+                        state = DataState.CR;
+                    } else {
+                        io[n++] = b;
+                        state = DataState.TEXT;
+                    }
+                }
+                case DOT -> {
+                    // the leading dot is dropped in every case but the terminator (RFC 5321 4.5.2)
+                    if (b == '\r') {
+                        state = DataState.DOT_CR;
+                    } else {
+                        io[n++] = b;
+                        state = DataState.TEXT;
+                    }
+                }
+                case DOT_CR -> {
+                    if (b == '\n') {
+                        finished = true;
+                        state = DataState.LINE_START;
+                    } else {
+                        io[n++] = '\r';
+                        if (b == '\r') {
+                            state = DataState.CR;
+                        } else {
+                            io[n++] = b;
+                            state = DataState.TEXT;
+                        }
+                    }
+                }
+                case TEXT -> {
+                    if (b == '\r') {
+                        state = DataState.CR;
+                    } else {
+                        io[n++] = b; // a bare LF stays in the body and does not start a line
+                    }
+                }
+                case CR -> {
+                    io[n++] = '\r';
+                    if (b == '\n') {
+                        io[n++] = '\n';
+                        state = DataState.LINE_START;
+                    } else if (b != '\r') {
+                        io[n++] = b;
+                        state = DataState.TEXT;
+                    }
+                }
+            }
+        }
+        dataState = state;
+        buffer.skipBytes(consumed);
+        if (n > 0) {
+            ctx.fireChannelRead(new SmtpInput.BodyChunk(n == io.length ? io : Arrays.copyOf(io, n)));
+        }
+        if (finished) {
+            mode = Mode.COMMAND;
+            ctx.fireChannelRead(new SmtpInput.BodyEnd());
+        }
+        return true;
+    }
+
+    private boolean decodeChunk() {
+        int take = (int) Math.min(buffer.readableBytes(), chunkRemaining);
+        byte[] bytes = new byte[take];
+        buffer.readBytes(bytes);
+        chunkRemaining -= take;
+        ctx.fireChannelRead(new SmtpInput.BodyChunk(bytes));
+        if (chunkRemaining == 0) {
+            mode = Mode.COMMAND;
+            ctx.fireChannelRead(new SmtpInput.BodyEnd());
+        }
+        return true;
+    }
+}

@@ -1,0 +1,877 @@
+package dev.relay.smtp;
+
+import dev.relay.queue.Admission;
+import dev.relay.queue.BodyType;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.QueueId;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP server state machine for one connection (RFC 5321 with the extensions in the EHLO
+ * reply). It receives {@link SmtpInput}s from the {@link SmtpFramer} and writes {@link Reply}s.
+ *
+ * <p>State lives in two scopes. Connection scope: client address, HELO name, TLS, authenticated
+ * user, error count. Transaction scope ({@link Transaction}): sender, recipients, the message
+ * being received; it ends with RSET, EHLO/HELO, STARTTLS and after every DATA or last BDAT.
+ *
+ * <p>Ordering: replies are written in command order and flushed when the input read so far is
+ * used up. While the queue commits a message or a password is checked, the framer is held, so
+ * pipelined commands wait and the 250 for the message comes before any of their replies. The
+ * event loop never blocks: commits complete on the queue's threads and hashing runs on a
+ * separate executor, and both hop back here.
+ */
+final class SmtpSession extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+    private enum Phase {
+        /** Before the greeting (implicit TLS waits for the handshake). */
+        CONNECTED,
+        COMMAND,
+        /** Inside an AUTH dialogue: the next line is a response, not a command. */
+        AUTH_RESPONSE,
+        DATA,
+        CHUNK,
+        /** A commit or an AUTH check is in flight; the framer is held. */
+        AWAITING_RESULT,
+        /** 220 sent after STARTTLS; waiting for the handshake. */
+        TLS_HANDSHAKE,
+        CLOSED
+    }
+
+    /** A BDAT whose octets are being read; {@code refusal} set when they are read only to be dropped. */
+    private record Chunk(long size, boolean last, Optional<Reply> refusal) {}
+
+    private record AuthResult(Optional<String> identity, boolean unavailable) {}
+
+    private final SessionServices services;
+    private final ListenerPolicy policy;
+    private final String hostname;
+
+    private ChannelHandlerContext ctx;
+    private SmtpFramer framer;
+    private Phase phase = Phase.CONNECTED;
+    private Duration currentTimeout;
+    private boolean draining;
+
+    // connection scope
+    private InetAddress client;
+    private String clientText = "unknown";
+    private ConnectionLimiter.Permit permit;
+    private String heloName;
+    private boolean extended;
+    private Optional<String> tls = Optional.empty();
+    private Optional<String> authUser = Optional.empty();
+    private AuthExchange auth;
+    private int errors;
+
+    // transaction scope
+    private Transaction transaction;
+    private Chunk chunk;
+
+    SmtpSession(SessionServices services) {
+        this.services = services;
+        this.policy = services.policy();
+        this.hostname = services.settings().hostname();
+    }
+
+    static IdleStateHandler idleHandler(Duration timeout) {
+        return new IdleStateHandler(timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- channel events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.framer = ctx.pipeline().get(SmtpFramer.class);
+        this.currentTimeout = services.settings().limits().commandTimeout();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+            client = RelayNetworks.unmapped(remote.getAddress());
+            clientText = NetUtil.toAddressString(client);
+        } else {
+            // no IP address, no way to apply relay or per-client rules
+            ctx.close();
+            return;
+        }
+        services.events().connectionOpened(services.listenerName());
+        if (services.draining().get()) {
+            refuseConnection(Replies.SHUTTING_DOWN, "shutting down");
+            return;
+        }
+        switch (services.limiter().tryAcquire(client)) {
+            case ConnectionLimiter.Permit granted -> {
+                permit = granted;
+                if (!policy.implicitTls()) {
+                    greet();
+                }
+            }
+            case ConnectionLimiter.TotalLimitReached full ->
+                    refuseConnection(Replies.TOO_MANY_CONNECTIONS, "total connection limit");
+            case ConnectionLimiter.ClientLimitReached full ->
+                    refuseConnection(Replies.TOO_MANY_FROM_CLIENT, "per-client connection limit");
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        phase = Phase.CLOSED;
+        discardTransaction();
+        if (permit != null) {
+            permit.release();
+            permit = null;
+        }
+        if (client != null) {
+            services.events().connectionClosed(services.listenerName());
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof SmtpInput input)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        switch (phase) {
+            case COMMAND -> onCommandInput(input);
+            case AUTH_RESPONSE -> onAuthResponse(input);
+            case DATA, CHUNK -> onBody(input);
+            default -> {
+                // no input is expected now (the framer is held or the connection is going away)
+            }
+        }
+        closeIfDrainedAndIdle();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            framer.release(SmtpFramer.Hold.UNWRITABLE);
+            ctx.flush();
+        } else {
+            // the client does not read its replies: stop reading its commands
+            framer.hold(SmtpFramer.Hold.UNWRITABLE);
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            onIdle();
+        } else if (event instanceof SslHandshakeCompletionEvent handshake) {
+            onHandshake(handshake);
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException || cause instanceof DecoderException) {
+            log.debug("connection from {} failed: {}", clientText, cause.toString());
+        } else {
+            log.warn("unexpected error in session with {}", clientText, cause);
+        }
+        phase = Phase.CLOSED;
+        ctx.close();
+    }
+
+    // ---- shutdown, called on the event loop by SmtpServer ----
+
+    /** Stop taking new transactions: close now if idle, else once the transaction ends. */
+    void drain() {
+        draining = true;
+        closeIfDrainedAndIdle();
+    }
+
+    /**
+     * The grace period is over: close whatever is going on. A session waiting for its commit
+     * is left to send that reply first (then it closes, as draining), so a message that becomes
+     * durable is also acknowledged; the server's last resort closes it if the queue never answers.
+     */
+    void forceClose() {
+        draining = true;
+        if (phase == Phase.AWAITING_RESULT) {
+            return;
+        }
+        if (phase != Phase.CLOSED) {
+            log.info("closing session with {} at shutdown in phase {}", clientText, phase);
+            closeWith(Replies.SHUTTING_DOWN);
+        }
+    }
+
+    // ---- dispatch ----
+
+    private void onCommandInput(SmtpInput input) {
+        switch (input) {
+            case SmtpInput.CommandLine line -> onCommand(line.text());
+            case SmtpInput.BadLine bad -> send(badLine(bad.problem()));
+            case SmtpInput.BodyChunk ignored -> { }
+            case SmtpInput.BodyEnd ignored -> { }
+        }
+    }
+
+    private void onCommand(String line) {
+        Optional<Command> parsed = Command.parse(line);
+        if (parsed.isEmpty()) {
+            send(Replies.UNKNOWN_COMMAND);
+            return;
+        }
+        Command command = parsed.get();
+        if (!command.verb().implemented()) {
+            send(Replies.NOT_IMPLEMENTED);
+            return;
+        }
+        switch (command.verb()) {
+            case EHLO -> ehlo(command);
+            case HELO -> helo(command);
+            case MAIL -> mail(command);
+            case RCPT -> rcpt(command);
+            case DATA -> data(command);
+            case BDAT -> bdat(command);
+            case RSET -> rset(command);
+            case NOOP -> send(Replies.OK);
+            case QUIT -> closeWith(Replies.BYE);
+            case VRFY -> send(command.hasArgument() ? Replies.VRFY_CANNOT : Replies.SYNTAX_VRFY);
+            case HELP -> send(Replies.HELP);
+            case STARTTLS -> startTls(command);
+            case AUTH -> auth(command);
+            default -> send(Replies.NOT_IMPLEMENTED);
+        }
+    }
+
+    // ---- commands ----
+
+    private void ehlo(Command command) {
+        if (!HeloNames.acceptable(command.argument())) {
+            send(Replies.SYNTAX_EHLO);
+            return;
+        }
+        discardTransaction();
+        heloName = command.argument();
+        extended = true;
+        send(Replies.ehlo(hostname, extensions()));
+    }
+
+    private void helo(Command command) {
+        if (!HeloNames.acceptable(command.argument())) {
+            send(Replies.SYNTAX_HELO);
+            return;
+        }
+        discardTransaction();
+        heloName = command.argument();
+        extended = false;
+        send(Replies.helo(hostname));
+    }
+
+    private List<String> extensions() {
+        List<String> keywords = new ArrayList<>();
+        long maxSize = services.settings().limits().maxMessageSize();
+        keywords.add("PIPELINING");
+        keywords.add(maxSize > 0 ? "SIZE " + maxSize : "SIZE");
+        keywords.add("8BITMIME");
+        keywords.add("SMTPUTF8");
+        keywords.add("ENHANCEDSTATUSCODES");
+        if (policy.offersStartTls(tls.isPresent())) {
+            keywords.add("STARTTLS");
+        }
+        if (policy.offersAuth(tls.isPresent())) {
+            keywords.add("AUTH " + AuthExchange.MECHANISMS);
+        }
+        keywords.add("DSN");
+        keywords.add("CHUNKING");
+        keywords.add("BINARYMIME");
+        return keywords;
+    }
+
+    private void mail(Command command) {
+        if (heloName == null) {
+            send(Replies.HELO_FIRST);
+            return;
+        }
+        if (transaction != null) {
+            send(Replies.NESTED_MAIL);
+            return;
+        }
+        if (draining) {
+            closeWith(Replies.SHUTTING_DOWN);
+            return;
+        }
+        Optional<RejectReason> refusal = policy.refuseMail(tls.isPresent(), authUser.isPresent());
+        if (refusal.isPresent()) {
+            rejected(refusal.get(), "MAIL before " + (refusal.get() == RejectReason.TLS_REQUIRED ? "STARTTLS" : "AUTH"));
+            send(refusal.get() == RejectReason.TLS_REQUIRED ? Replies.TLS_REQUIRED : Replies.AUTH_REQUIRED);
+            return;
+        }
+        long maxSize = services.settings().limits().maxMessageSize();
+        switch (EnvelopeArguments.parseMail(command.argument(), maxSize, true)) {
+            case EnvelopeArguments.Refused refused -> {
+                refused.reason().ifPresent(reason -> rejected(reason, "MAIL " + command.argument()));
+                send(refused.reply());
+            }
+            case EnvelopeArguments.Sender sender -> {
+                if (services.queue().admission() instanceof Admission.Refused full) {
+                    rejected(RejectReason.QUEUE_FULL, full.reason());
+                    send(Replies.QUEUE_FULL);
+                    return;
+                }
+                transaction = new Transaction(sender.address(), sender.parameters());
+                send(Replies.SENDER_OK);
+            }
+        }
+    }
+
+    private void rcpt(Command command) {
+        if (transaction == null) {
+            send(Replies.NEED_MAIL);
+            return;
+        }
+        if (transaction.contentStarted()) {
+            send(Replies.BAD_SEQUENCE);
+            return;
+        }
+        switch (EnvelopeArguments.parseRcpt(command.argument(), transaction.parameters.smtpUtf8())) {
+            case EnvelopeArguments.Refused refused -> send(refused.reply());
+            case EnvelopeArguments.Recipient recipient -> {
+                if (recipient.mailbox().isBarePostmaster()) {
+                    send(Replies.NO_LOCAL_MAILBOX);
+                    return;
+                }
+                int maxRecipients = services.settings().limits().maxRecipients();
+                if (maxRecipients > 0 && transaction.recipients.size() >= maxRecipients) {
+                    rejected(RejectReason.TOO_MANY_RECIPIENTS, "limit " + maxRecipients);
+                    send(Replies.TOO_MANY_RECIPIENTS);
+                    return;
+                }
+                if (!policy.mayRelay(client, authUser.isPresent())) {
+                    rejected(RejectReason.RELAY_DENIED,
+                            "from=<" + transaction.sender + "> to=<" + recipient.mailbox().address() + ">");
+                    send(Replies.RELAY_DENIED);
+                    return;
+                }
+                transaction.recipients.add(recipient.address());
+                send(Replies.RECIPIENT_OK);
+            }
+        }
+    }
+
+    private void data(Command command) {
+        if (command.hasArgument()) {
+            send(Replies.SYNTAX_DATA);
+            return;
+        }
+        Optional<Reply> refusal = contentRefusal();
+        if (refusal.isEmpty() && transaction.chunked()) {
+            refusal = Optional.of(Replies.DATA_AFTER_BDAT);
+        } else if (refusal.isEmpty() && transaction.parameters.body() == BodyType.BINARY_MIME) {
+            refusal = Optional.of(Replies.BINARYMIME_NEEDS_BDAT);
+        }
+        if (refusal.isEmpty()) {
+            refusal = openReceiver(false);
+        }
+        if (refusal.isPresent()) {
+            send(refusal.get());
+            return;
+        }
+        send(Replies.START_MAIL_INPUT);
+        phase = Phase.DATA;
+        framer.expectData();
+        useTimeout(services.settings().limits().dataTimeout());
+    }
+
+    /** BDAT size [LAST] (RFC 3030). Once the syntax is right, the octets are always read, even when refused. */
+    private void bdat(Command command) {
+        String[] words = command.argument().split(" ");
+        boolean syntaxOk = words.length >= 1 && words.length <= 2
+                && !words[0].isEmpty() && words[0].length() <= 18 && words[0].chars().allMatch(c -> c >= '0' && c <= '9')
+                && (words.length == 1 || words[1].equalsIgnoreCase("LAST"));
+        if (!syntaxOk) {
+            // we cannot know how many octets follow; they will be read as commands
+            send(Replies.SYNTAX_BDAT);
+            return;
+        }
+        long size = Long.parseLong(words[0]);
+        boolean last = words.length == 2;
+        Optional<Reply> refusal = contentRefusal();
+        if (refusal.isEmpty() && !transaction.contentStarted()) {
+            refusal = openReceiver(true);
+            if (refusal.isEmpty()) {
+                transaction.markChunked();
+            }
+        }
+        chunk = new Chunk(size, last, refusal);
+        if (size == 0) {
+            endOfChunk();
+            return;
+        }
+        phase = Phase.CHUNK;
+        framer.expectChunk(size);
+        useTimeout(services.settings().limits().dataTimeout());
+    }
+
+    private Optional<Reply> contentRefusal() {
+        if (transaction == null) {
+            return Optional.of(Replies.NEED_MAIL);
+        }
+        if (transaction.recipients.isEmpty()) {
+            return Optional.of(Replies.NO_VALID_RECIPIENTS);
+        }
+        return Optional.empty();
+    }
+
+    private void rset(Command command) {
+        if (command.hasArgument()) {
+            send(Replies.SYNTAX_RSET);
+            return;
+        }
+        discardTransaction();
+        send(Replies.RESET);
+    }
+
+    private void startTls(Command command) {
+        if (tls.isPresent()) {
+            send(Replies.TLS_ALREADY_ACTIVE);
+            return;
+        }
+        if (!policy.offersStartTls(false)) {
+            send(Replies.STARTTLS_UNAVAILABLE);
+            return;
+        }
+        if (command.hasArgument()) {
+            send(Replies.SYNTAX_STARTTLS);
+            return;
+        }
+        // RFC 3207 5 / CVE-2011-0411: anything the client sent after STARTTLS in clear text must
+        // not be read as if it came over TLS
+        int dropped = framer.discardBuffered();
+        if (dropped > 0) {
+            log.warn("discarded {} octets pipelined after STARTTLS by {}", dropped, clientText);
+        }
+        discardTransaction();
+        heloName = null;
+        extended = false;
+        SslHandler handler = new SslHandler(services.sslContext().orElseThrow().newEngine(ctx.alloc()), true);
+        ctx.pipeline().addFirst(PipelineNames.TLS, handler);
+        phase = Phase.TLS_HANDSHAKE;
+        // startTls=true: the handler lets this first write through in clear, then handshakes
+        ctx.writeAndFlush(Replies.READY_FOR_TLS);
+    }
+
+    private void auth(Command command) {
+        if (!policy.offersAuth(tls.isPresent())) {
+            send(tls.isEmpty() && policy.offersAuthAfterStartTls() ? Replies.TLS_REQUIRED : Replies.AUTH_UNAVAILABLE_HERE);
+            return;
+        }
+        if (!extended) {
+            send(Replies.EHLO_FIRST);
+            return;
+        }
+        if (authUser.isPresent()) {
+            send(Replies.ALREADY_AUTHENTICATED);
+            return;
+        }
+        if (transaction != null) {
+            send(Replies.AUTH_IN_TRANSACTION);
+            return;
+        }
+        auth = new AuthExchange();
+        authStep(auth.start(command.argument()));
+    }
+
+    private void onAuthResponse(SmtpInput input) {
+        switch (input) {
+            case SmtpInput.CommandLine line -> authStep(auth.respond(line.text()));
+            case SmtpInput.BadLine bad -> {
+                endAuth();
+                send(badLine(bad.problem()));
+            }
+            case SmtpInput.BodyChunk ignored -> { }
+            case SmtpInput.BodyEnd ignored -> { }
+        }
+    }
+
+    private void authStep(AuthExchange.Step step) {
+        switch (step) {
+            case AuthExchange.Challenge challenge -> {
+                phase = Phase.AUTH_RESPONSE;
+                send(Replies.authChallenge(challenge.base64()));
+            }
+            case AuthExchange.Fail fail -> {
+                endAuth();
+                send(fail.reply());
+            }
+            case AuthExchange.Verify verify -> verify(verify.username(), verify.password());
+        }
+    }
+
+    private void verify(String username, char[] password) {
+        phase = Phase.AWAITING_RESULT;
+        framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        try {
+            services.blockingExecutor().execute(() -> {
+                AuthResult result;
+                try {
+                    result = new AuthResult(services.authenticator().authenticate(username, password), false);
+                } catch (RuntimeException e) {
+                    log.warn("authenticator failed for {}", printable(username), e);
+                    result = new AuthResult(Optional.empty(), true);
+                } finally {
+                    Arrays.fill(password, '\0');
+                }
+                AuthResult outcome = result;
+                try {
+                    ctx.executor().execute(() -> authenticated(username, outcome));
+                } catch (RejectedExecutionException shutDown) {
+                    log.debug("event loop gone before AUTH result for {}", clientText);
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            Arrays.fill(password, '\0');
+            authenticated(username, new AuthResult(Optional.empty(), true));
+        }
+    }
+
+    private void authenticated(String username, AuthResult result) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        endAuth();
+        if (result.unavailable()) {
+            send(Replies.AUTH_UNAVAILABLE);
+        } else if (result.identity().isPresent()) {
+            authUser = result.identity();
+            log.info("AUTH succeeded user={} client={}", printable(authUser.get()), clientText);
+            send(Replies.AUTH_SUCCEEDED);
+        } else {
+            log.info("AUTH failed user={} client={}", printable(username), clientText);
+            send(Replies.AUTH_FAILED);
+        }
+        resume();
+    }
+
+    private void endAuth() {
+        auth = null;
+        phase = Phase.COMMAND;
+    }
+
+    // ---- message content ----
+
+    /** Admission check, new draft, receiver. Empty when the transaction may take content. */
+    private Optional<Reply> openReceiver(boolean chunked) {
+        if (services.queue().admission() instanceof Admission.Refused full) {
+            rejected(RejectReason.QUEUE_FULL, full.reason());
+            return Optional.of(Replies.QUEUE_FULL);
+        }
+        MessageDraft draft;
+        try {
+            draft = services.queue().newDraft();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot start a message for {}: {}", clientText, e.toString());
+            services.events().messageRejected(RejectReason.QUEUE_ERROR);
+            return Optional.of(Replies.QUEUE_ERROR);
+        }
+        ZonedDateTime now = ZonedDateTime.now(services.clock());
+        List<String> recipients = transaction.recipients.stream().map(r -> r.address()).toList();
+        TraceFields.Stamp stamp = new TraceFields.Stamp(heloName, client, hostname, protocol(), tls, draft.id(),
+                recipients.size() == 1 ? Optional.of(recipients.get(0)) : Optional.empty(), now);
+        Optional<MessageReceiver.MissingFieldDefaults> defaults = policy.requiresAuth()
+                ? Optional.of(new MessageReceiver.MissingFieldDefaults(
+                        TraceFields.dateField(now), TraceFields.messageIdField(draft.id(), hostname)))
+                : Optional.empty();
+        boolean binary = transaction.parameters.body() == BodyType.BINARY_MIME;
+        transaction.startContent(new MessageReceiver(draft, TraceFields.received(stamp),
+                services.settings().limits().maxMessageSize(), !binary, chunked && !binary, defaults));
+        return Optional.empty();
+    }
+
+    private String protocol() {
+        if (!extended) {
+            return "SMTP";
+        }
+        return "ESMTP" + (tls.isPresent() ? "S" : "") + (authUser.isPresent() ? "A" : "");
+    }
+
+    private void onBody(SmtpInput input) {
+        switch (input) {
+            case SmtpInput.BodyChunk body -> {
+                if (chunk == null || chunk.refusal().isEmpty()) {
+                    transaction.receiver().orElseThrow().accept(body.bytes());
+                }
+            }
+            case SmtpInput.BodyEnd end -> {
+                Phase ended = phase;
+                phase = Phase.COMMAND;
+                useTimeout(services.settings().limits().commandTimeout());
+                if (ended == Phase.DATA) {
+                    finishMessage();
+                } else {
+                    endOfChunk();
+                }
+            }
+            case SmtpInput.CommandLine ignored -> { }
+            case SmtpInput.BadLine ignored -> { }
+        }
+    }
+
+    private void endOfChunk() {
+        Chunk done = chunk;
+        chunk = null;
+        if (done.refusal().isPresent()) {
+            if (transaction != null && !transaction.recipients.isEmpty()) {
+                discardTransaction(); // the queue refused: this transaction cannot succeed
+            }
+            send(done.refusal().get());
+            return;
+        }
+        Optional<MessageReceiver.Rejected> failure = transaction.receiver().orElseThrow().failure();
+        if (failure.isPresent()) {
+            rejected(failure.get().reason(), "in BDAT from=<" + transaction.sender + ">");
+            discardTransaction();
+            send(failure.get().reply());
+            return;
+        }
+        if (!done.last()) {
+            send(Replies.chunkReceived(done.size()));
+            return;
+        }
+        finishMessage();
+    }
+
+    /** End of content: reject, or commit and reply when the queue says the message is durable. */
+    private void finishMessage() {
+        Transaction finished = transaction;
+        MessageReceiver receiver = finished.receiver().orElseThrow();
+        MessageReceiver.Outcome outcome = receiver.finish();
+        if (outcome instanceof MessageReceiver.Rejected rejection) {
+            rejected(rejection.reason(), "from=<" + finished.sender + "> size=" + receiver.size());
+            discardTransaction();
+            send(rejection.reply());
+            return;
+        }
+        if (services.queue().admission() instanceof Admission.Refused full) {
+            rejected(RejectReason.QUEUE_FULL, full.reason());
+            discardTransaction();
+            send(Replies.QUEUE_FULL);
+            return;
+        }
+        long size = receiver.size();
+        Envelope envelope = new Envelope(finished.sender, finished.recipients, finished.parameters,
+                services.clock().instant(), clientText, heloName, authUser);
+        transaction = null;
+        finished.handOver();
+        phase = Phase.AWAITING_RESULT;
+        framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        CompletableFuture<QueueId> commit;
+        try {
+            commit = receiver.draft().commit(envelope);
+        } catch (RuntimeException e) {
+            commit = CompletableFuture.failedFuture(e);
+        }
+        // always hop back to the event loop, even if the future is already complete
+        commit.whenCompleteAsync((id, error) -> committed(envelope, receiver, size, id, error), ctx.executor());
+    }
+
+    private void committed(Envelope envelope, MessageReceiver receiver, long size, QueueId id, Throwable error) {
+        if (error != null) {
+            receiver.discard();
+            log.warn("queueing a message from {} failed: {}", clientText, String.valueOf(error));
+            services.events().messageRejected(RejectReason.QUEUE_ERROR);
+        } else {
+            log.info("accepted id={} from=<{}> rcpts={} size={} client={} tls={} auth={} listener={}",
+                    id, envelope.sender(), envelope.recipients().size(), size, clientText,
+                    tls.orElse("none"), authUser.map(SmtpSession::printable).orElse("none"), services.listenerName());
+            services.events().messageAccepted(services.listenerName(), size);
+        }
+        if (phase == Phase.CLOSED) {
+            if (error == null) {
+                log.info("client {} left before the reply for {}", clientText, id);
+            }
+            return;
+        }
+        phase = Phase.COMMAND;
+        send(error == null ? Replies.queued(id) : Replies.QUEUE_ERROR);
+        resume();
+    }
+
+    /** Ends a wait for a result: flush its reply, then go on with pipelined input. */
+    private void resume() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (draining && isIdle()) {
+            closeWith(Replies.SHUTTING_DOWN);
+            return;
+        }
+        framer.release(SmtpFramer.Hold.AWAITING_RESULT);
+        ctx.flush();
+    }
+
+    // ---- replies, errors, closing ----
+
+    /** Writes a reply (flushed when the input is drained). Every 5xx counts against the error limit. */
+    private void send(Reply reply) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        ctx.write(reply);
+        if (reply.isPermanentFailure()) {
+            errors++;
+            int maxErrors = services.settings().limits().maxErrors();
+            if (maxErrors > 0 && errors >= maxErrors) {
+                log.info("closing session with {}: {} errors", clientText, errors);
+                closeWith(Replies.TOO_MANY_ERRORS);
+            }
+        }
+    }
+
+    private void closeWith(Reply reply) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        framer.hold(SmtpFramer.Hold.CLOSING);
+        discardTransaction();
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void refuseConnection(Reply reply, String why) {
+        log.info("refused connection from {} on {}: {}", clientText, services.listenerName(), why);
+        if (policy.implicitTls()) {
+            // a clear-text reply means nothing to a client that starts with a TLS handshake
+            phase = Phase.CLOSED;
+            ctx.close();
+        } else {
+            closeWith(reply);
+        }
+    }
+
+    private void greet() {
+        phase = Phase.COMMAND;
+        services.events().sessionStarted(services.listenerName());
+        ctx.writeAndFlush(Replies.greeting(hostname));
+    }
+
+    private void onIdle() {
+        switch (phase) {
+            case AWAITING_RESULT, CLOSED -> {
+                // we are the slow side, not the client
+            }
+            case CONNECTED, TLS_HANDSHAKE -> {
+                phase = Phase.CLOSED;
+                ctx.close();
+            }
+            default -> {
+                log.info("timeout in {} with {}", phase.name().toLowerCase(Locale.ROOT), clientText);
+                closeWith(Replies.TIMEOUT);
+            }
+        }
+    }
+
+    private void onHandshake(SslHandshakeCompletionEvent handshake) {
+        if (!handshake.isSuccess()) {
+            log.debug("TLS handshake with {} failed: {}", clientText, String.valueOf(handshake.cause()));
+            phase = Phase.CLOSED;
+            ctx.close();
+            return;
+        }
+        SslHandler handler = ctx.pipeline().get(SslHandler.class);
+        SSLSession session = handler.engine().getSession();
+        tls = Optional.of(session.getProtocol() + " " + session.getCipherSuite());
+        if (phase == Phase.CONNECTED && permit != null) {
+            greet();
+        } else if (phase == Phase.TLS_HANDSHAKE) {
+            phase = Phase.COMMAND;
+        }
+    }
+
+    private void useTimeout(Duration timeout) {
+        if (!timeout.equals(currentTimeout) && ctx.pipeline().get(PipelineNames.IDLE) != null) {
+            currentTimeout = timeout;
+            ctx.pipeline().replace(PipelineNames.IDLE, PipelineNames.IDLE, idleHandler(timeout));
+        }
+    }
+
+    private boolean isIdle() {
+        return transaction == null && (phase == Phase.COMMAND || phase == Phase.AUTH_RESPONSE);
+    }
+
+    private void closeIfDrainedAndIdle() {
+        if (!draining || phase == Phase.CLOSED) {
+            return;
+        }
+        if (isIdle()) {
+            closeWith(Replies.SHUTTING_DOWN);
+        } else if (phase == Phase.CONNECTED || phase == Phase.TLS_HANDSHAKE) {
+            phase = Phase.CLOSED;
+            ctx.close();
+        }
+    }
+
+    private void discardTransaction() {
+        if (transaction != null) {
+            transaction.discard();
+            transaction = null;
+        }
+        chunk = null;
+    }
+
+    private void rejected(RejectReason reason, String detail) {
+        log.info("rejected reason={} client={} listener={} {}", reason.label(), clientText, services.listenerName(),
+                printable(detail));
+        services.events().messageRejected(reason);
+    }
+
+    private static Reply badLine(SmtpInput.Problem problem) {
+        return switch (problem) {
+            case TOO_LONG -> Replies.LINE_TOO_LONG;
+            case NUL -> Replies.NUL_IN_LINE;
+            case BARE_LINE_BREAK -> Replies.BARE_LINE_BREAK_IN_COMMAND;
+            case NOT_UTF8 -> Replies.BAD_ENCODING;
+        };
+    }
+
+    /** Client-supplied text for a log line: no control characters, bounded length. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+        for (int i = 0; i < text.length() && out.length() < 200; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.toString();
+    }
+}

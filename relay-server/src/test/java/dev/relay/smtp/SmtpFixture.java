@@ -1,0 +1,160 @@
+package dev.relay.smtp;
+
+import dev.relay.auth.Authenticator;
+import dev.relay.config.HostPort;
+import dev.relay.config.RelayConfig.Limits;
+import dev.relay.config.RelayConfig.ListenerConfig;
+import dev.relay.config.RelayConfig.Mode;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Everything a listener test varies, with defaults: a port-25 style listener on 127.0.0.1:0,
+ * relay allowed from 127.0.0.0/8 and 192.0.2.0/24, user alice/secret, a fixed clock.
+ * Builds either an EmbeddedChannel session ({@link #harness()}) or a real server ({@link #server()}).
+ */
+final class SmtpFixture {
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    String hostname = "relay.test";
+    int port;
+    Mode starttls = Mode.OPTIONAL;
+    boolean implicitTls;
+    Mode auth = Mode.OPTIONAL;
+    long maxMessageSize = 1 << 20;
+    int maxRecipients = 100;
+    int maxConnections;
+    int maxConnectionsPerClient;
+    Duration commandTimeout = Duration.ofSeconds(30);
+    Duration dataTimeout = Duration.ofSeconds(30);
+    int maxErrors = 50;
+    List<String> relayNetworks = List.of("127.0.0.0/8", "192.0.2.0/24");
+    CapturingQueue queue = TestQueues.newQueue();
+    Authenticator authenticator = (user, password) ->
+            "alice".equals(user) && Arrays.equals(password, "secret".toCharArray()) ? Optional.of("alice") : Optional.empty();
+    Optional<SslContext> tls = Optional.empty();
+    ConnectionLimiter limiter;
+    RecordingEvents events = new RecordingEvents();
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    static SmtpFixture defaults() {
+        return new SmtpFixture();
+    }
+
+    /** Port 587 style: STARTTLS and AUTH required. */
+    static SmtpFixture submission() {
+        SmtpFixture fixture = new SmtpFixture();
+        fixture.starttls = Mode.REQUIRED;
+        fixture.auth = Mode.REQUIRED;
+        fixture.tls = Optional.of(TestTls.serverContext());
+        fixture.relayNetworks = List.of();
+        return fixture;
+    }
+
+    SmtpFixture withTls() {
+        tls = Optional.of(TestTls.serverContext());
+        return this;
+    }
+
+    SmtpFixture noRelayNetworks() {
+        relayNetworks = List.of("10.99.0.0/16");
+        return this;
+    }
+
+    SmtpFixture starttls(Mode mode) {
+        starttls = mode;
+        return this;
+    }
+
+    SmtpFixture auth(Mode mode) {
+        auth = mode;
+        return this;
+    }
+
+    SmtpFixture implicitTls() {
+        implicitTls = true;
+        return this;
+    }
+
+    SmtpFixture maxMessageSize(long bytes) {
+        maxMessageSize = bytes;
+        return this;
+    }
+
+    SmtpFixture maxRecipients(int count) {
+        maxRecipients = count;
+        return this;
+    }
+
+    SmtpFixture maxErrors(int count) {
+        maxErrors = count;
+        return this;
+    }
+
+    SmtpFixture connections(int total, int perClient) {
+        maxConnections = total;
+        maxConnectionsPerClient = perClient;
+        return this;
+    }
+
+    SmtpFixture timeouts(Duration command, Duration data) {
+        commandTimeout = command;
+        dataTimeout = data;
+        return this;
+    }
+
+    SmtpFixture port(int number) {
+        port = number;
+        return this;
+    }
+
+    SmtpFixture limiter(ConnectionLimiter shared) {
+        limiter = shared;
+        return this;
+    }
+
+    ListenerConfig listener() {
+        return new ListenerConfig(new HostPort("127.0.0.1", port), starttls, implicitTls, auth);
+    }
+
+    SmtpSettings settings() {
+        Limits limits = new Limits(maxMessageSize, maxRecipients, maxConnections, maxConnectionsPerClient,
+                commandTimeout, dataTimeout, maxErrors);
+        return new SmtpSettings(hostname, listener(), limits, RelayNetworks.parse(relayNetworks));
+    }
+
+    ConnectionLimiter limiter() {
+        if (limiter == null) {
+            limiter = new ConnectionLimiter(maxConnections, maxConnectionsPerClient);
+        }
+        return limiter;
+    }
+
+    SessionServices services(Executor blocking) {
+        SessionServices services = new SessionServices(settings(), queue, authenticator, blocking, tls, limiter(),
+                events, clock, new java.util.concurrent.atomic.AtomicBoolean());
+        services.policy().validate();
+        return services;
+    }
+
+    /** A session on an EmbeddedChannel from 192.0.2.10 (inside the default relay networks). */
+    SessionHarness harness() {
+        return harness(new InetSocketAddress("192.0.2.10", 40000));
+    }
+
+    SessionHarness harness(InetSocketAddress client) {
+        return new SessionHarness(services(Runnable::run), client);
+    }
+
+    TestServer server() throws Exception {
+        return new TestServer(this);
+    }
+}
