@@ -21,7 +21,14 @@ public final class RelayCommand implements Runnable {
 
     /** Runs a command line and returns its exit code (0 ok, 1 runtime failure, 2 user error). */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, writing to the given streams (for tests). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new RelayCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new UserErrorHandler());
         return commandLine.execute(args);
     }

@@ -1,0 +1,114 @@
+package dev.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, and one clear line for every user error. */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineUserError(Result result, String... fragments) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        String err = result.err().strip();
+        assertThat(err.lines().count()).as("one line: %s", err).isEqualTo(1);
+        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(err).contains(fragments);
+    }
+
+    private Path config(String yaml) throws IOException {
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void configCheckPrintsTheEffectiveConfiguration() throws IOException {
+        Path file = config("""
+                hostname: relay.example.net
+                spool:
+                  directory: %s
+                admin:
+                  token: s3cret-token
+                """.formatted(dir.resolve("spool")));
+        Result result = run("config", "check", "--config", file.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains(file + ": valid").contains("hostname: relay.example.net")
+                .contains("max-recipients: 1000").doesNotContain("s3cret-token");
+    }
+
+    @Test
+    void missingConfigFileIsOneLineAndExitTwo() {
+        Path missing = dir.resolve("nope.yaml");
+        assertOneLineUserError(run("config", "check", "--config", missing.toString()), missing.toString());
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyPath() throws IOException {
+        Path file = config("limits:\n  max-recipient: 5\n");
+        assertOneLineUserError(run("config", "check", "--config", file.toString()), "limits.max-recipient");
+    }
+
+    @Test
+    void badValueNamesTheKeyPath() throws IOException {
+        Path file = config("listeners:\n  - address: 127.0.0.1:2525\n    starttls: maybe\n");
+        assertOneLineUserError(run("config", "check", "--config", file.toString()), "listeners[0].starttls");
+    }
+
+    @Test
+    void unreadableCertificateContentIsAUserError() throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");
+        Path file = config("tls:\n  certificate: %s\n  key: %s\n".formatted(cert, key));
+        assertOneLineUserError(run("config", "check", "--config", file.toString()), "tls.");
+    }
+
+    @Test
+    void portInUseIsOneLineAndExitTwo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = config("""
+                    listeners:
+                      - address: 127.0.0.1:%d
+                        starttls: off
+                        auth: off
+                    spool:
+                      directory: %s
+                    """.formatted(taken.getLocalPort(), dir.resolve("spool")));
+            assertOneLineUserError(run("run", "--config", file.toString()),
+                    "127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Result result = run();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("run");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Result result = run("config", "check", "--no-such-option");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--no-such-option");
+    }
+}
