@@ -45,6 +45,10 @@ import org.xbill.DNS.Type;
  * TTL (the least along the CNAME chain); failures are not cached. Address literals are never
  * looked up.
  *
+ * <p>Stages complete on dnsjava's and the common pool's threads: do not block in dependent
+ * stages. There is nothing to close (dnsjava's selector thread is shared and a daemon). A
+ * SERVFAIL from one server is final for that lookup; only silence moves on to the next server.
+ *
  * <pre>{@code
  * DnsResolver dns = DnsResolver.create(config.delivery().dns());
  * dns.lookupMx("example.com").thenAccept(result -> switch (result) { ... });
@@ -158,13 +162,15 @@ public final class DnsResolver {
     }
 
     private CompletableFuture<Answer> answer(Question question, LookupType type) {
-        return cache.get(question, engine::resolve).thenApply(answer -> {
-            report(type, answer.kind());
-            if (answer instanceof Answer.Failed failed) {
-                log.debug("{}", failed.reason());
-            }
-            return answer;
-        });
+        return cache.get(question, engine::resolve)
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, "DNS failure for " + question + ": " + error))
+                .thenApply(answer -> {
+                    report(type, answer.kind());
+                    if (answer instanceof Answer.Failed failed) {
+                        log.debug("{}", failed.reason());
+                    }
+                    return answer;
+                });
     }
 
     private void report(LookupType type, ResultKind kind) {

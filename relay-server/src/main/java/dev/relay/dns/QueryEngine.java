@@ -58,12 +58,17 @@ final class QueryEngine {
                 .exceptionally(error -> failure(original, error));
     }
 
+    /** ExtendedResolver reports its overall deadline as a plain IOException. */
+    private static boolean isDeadline(Throwable cause) {
+        return cause instanceof IOException && cause.getMessage() != null && cause.getMessage().startsWith("Timed out");
+    }
+
     private static Answer.Failed failure(Question question, Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException || isDeadline(cause)) {
             return new Answer.Failed(ResultKind.TIMEOUT, "DNS timeout for " + question);
         }
         String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();

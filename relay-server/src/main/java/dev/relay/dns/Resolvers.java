@@ -56,8 +56,10 @@ final class Resolvers {
         ExtendedResolver extended = new ExtendedResolver(simple);
         extended.setRetries(attempts);
         extended.setLoadBalance(false);
-        // the deadline is checked between attempts; a little slack lets the last one time out itself
-        extended.setTimeout(timeout.multipliedBy((long) attempts * servers.size()).plus(timeout.dividedBy(2)));
+        // ExtendedResolver's overall deadline is checked between attempts. dnsjava notices a
+        // timed-out attempt only on its selector's tick (up to a second late), so the deadline
+        // allows a second per attempt on top, lest it cut the turn of the second server.
+        extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) attempts * servers.size()));
         return extended;
     }
 }

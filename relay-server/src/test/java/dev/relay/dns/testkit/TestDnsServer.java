@@ -60,6 +60,7 @@ import org.xbill.DNS.Type;
  *        .txt("_mta-sts.example.test", "v=STSv1; id=20240101");
  *     dns.add("other.test. 60 IN AAAA ::1");            // any zone-file line
  *     dns.servfail("broken.test");                     // or drop(), refused(), malformed()
+ *     dns.drop("slow.test", "AAAA");                   // only for some types
  *     RelayConfig.DnsConfig config = new RelayConfig.DnsConfig(List.of(dns.endpoint()));
  *     ...
  *     assertThat(dns.queryCount("example.test", "MX")).isEqualTo(1);
@@ -91,6 +92,10 @@ public final class TestDnsServer implements AutoCloseable {
         MALFORMED
     }
 
+    /** A failure mode for one name and one type, or every type ({@link #ALL_TYPES}). */
+    private record ModeKey(Name name, int type) {}
+
+    private static final int ALL_TYPES = -1;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final int MAX_CHASE = 16;
 
@@ -102,7 +107,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<Name, List<Record>> records = new HashMap<>(); // guarded by lock
-    private final Map<Name, Mode> modes = new ConcurrentHashMap<>();
+    private final Map<ModeKey, Mode> modes = new ConcurrentHashMap<>();
     private final List<Query> queries = new ArrayList<>(); // guarded by lock
     private final AtomicLong malformedPackets = new AtomicLong();
     private volatile long defaultTtl = 300;
@@ -286,35 +291,44 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
-    // ---- failures, per name asked (not applied to CNAME targets the server chases)
+    // ---- failures, per name asked (not applied to CNAME targets the server chases), for every
+    // type or for the types named (mnemonics such as "AAAA")
 
     /** Answers SERVFAIL for this name. */
-    public TestDnsServer servfail(String name) {
-        modes.put(key(name(name)), Mode.SERVFAIL);
-        return this;
+    public TestDnsServer servfail(String name, String... types) {
+        return mode(name, types, Mode.SERVFAIL);
     }
 
     /** Answers REFUSED for this name. */
-    public TestDnsServer refused(String name) {
-        modes.put(key(name(name)), Mode.REFUSED);
-        return this;
+    public TestDnsServer refused(String name, String... types) {
+        return mode(name, types, Mode.REFUSED);
     }
 
     /** Never answers questions about this name, over UDP or TCP: the client times out. */
-    public TestDnsServer drop(String name) {
-        modes.put(key(name(name)), Mode.DROP);
-        return this;
+    public TestDnsServer drop(String name, String... types) {
+        return mode(name, types, Mode.DROP);
     }
 
     /** Answers with the right id and a header promising records that never come. */
-    public TestDnsServer malformed(String name) {
-        modes.put(key(name(name)), Mode.MALFORMED);
+    public TestDnsServer malformed(String name, String... types) {
+        return mode(name, types, Mode.MALFORMED);
+    }
+
+    /** Undoes {@link #servfail}, {@link #refused}, {@link #drop} and {@link #malformed} for a name. */
+    public TestDnsServer answerNormally(String name) {
+        Name n = name(name);
+        modes.keySet().removeIf(k -> k.name().equals(n));
         return this;
     }
 
-    /** Undoes {@link #servfail}, {@link #refused}, {@link #drop} and {@link #malformed}. */
-    public TestDnsServer answerNormally(String name) {
-        modes.remove(key(name(name)));
+    private TestDnsServer mode(String name, String[] types, Mode mode) {
+        Name n = name(name);
+        if (types.length == 0) {
+            modes.put(new ModeKey(n, ALL_TYPES), mode);
+        }
+        for (String type : types) {
+            modes.put(new ModeKey(n, type(type)), mode);
+        }
         return this;
     }
 
@@ -475,7 +489,7 @@ public final class TestDnsServer implements AutoCloseable {
             queries.add(new Query(display(name), Type.string(type), overTcp));
         }
         response.addRecord(question, Section.QUESTION);
-        Mode mode = modes.get(name);
+        Mode mode = modes.getOrDefault(new ModeKey(name, type), modes.get(new ModeKey(name, ALL_TYPES)));
         if (mode == Mode.DROP) {
             return null;
         }
