@@ -1,0 +1,414 @@
+package dev.relay.dns;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.relay.config.HostPort;
+import dev.relay.config.RelayConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Every DNS question the relay asks for mail goes through here: MX, A/AAAA and TXT, asked of
+ * {@code delivery.dns.servers} (or the system's resolvers) with dnsjava, never of the JVM's
+ * resolver.
+ *
+ * <p>Lookups are asynchronous and their stages never complete exceptionally: every outcome is
+ * a value of a sealed result type, and only its {@code TemporaryFailure} case means "could not
+ * find out" (SERVFAIL, REFUSED, timeout, network error, a CNAME loop). NXDOMAIN and "no data"
+ * are answers, cached for their negative TTL (RFC 2308); positive answers are cached for their
+ * TTL (the least along the CNAME chain); failures are not cached. Address literals are never
+ * looked up.
+ *
+ * <p>Stages complete on dnsjava's and the common pool's threads: do not block in dependent
+ * stages. There is nothing to close (dnsjava's selector thread is shared and a daemon). A
+ * SERVFAIL from one server is final for that lookup; only silence moves on to the next server.
+ *
+ * <pre>{@code
+ * DnsResolver dns = DnsResolver.create(config.delivery().dns());
+ * dns.lookupMx("example.com").thenAccept(result -> switch (result) { ... });
+ * }</pre>
+ */
+public final class DnsResolver {
+    private static final Logger log = LoggerFactory.getLogger(DnsResolver.class);
+
+    private final List<InetSocketAddress> servers;
+    private final QueryEngine engine;
+    private final AnswerCache cache;
+    private final RandomGenerator random;
+    private final DnsEvents events;
+    private final AddressOrder addressOrder;
+
+    private DnsResolver(Builder b) {
+        this.servers = Resolvers.servers(b.servers);
+        this.engine = new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts));
+        this.cache = new AnswerCache(b.cacheSize, ticker(b.clock), b.maxTtl, b.maxNegativeTtl);
+        this.random = b.random;
+        this.events = b.events;
+        this.addressOrder = b.addressOrder;
+    }
+
+    /** A resolver for the relay's configuration with every other setting at its default. */
+    public static DnsResolver create(RelayConfig.DnsConfig config) {
+        return builder().servers(config.servers()).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The servers asked, in order. */
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    /**
+     * The MX hosts of a mail domain. An address literal ({@code [192.0.2.1]}) gives
+     * {@link MxResult.NoMx}: it is its own destination.
+     */
+    public CompletionStage<MxResult> lookupMx(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        if (DomainNames.addressLiteral(domain).isPresent()) {
+            return CompletableFuture.completedFuture(new MxResult.NoMx());
+        }
+        Optional<Name> name = DomainNames.parse(domain);
+        if (name.isEmpty()) {
+            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain());
+        }
+        return answer(new Question(name.get(), Type.MX), LookupType.MX).thenApply(this::toMx);
+    }
+
+    /**
+     * The A and AAAA records of a host, asked in parallel, in the {@link AddressOrder} chosen at
+     * build. An address literal comes back as itself without any query. When one family's
+     * question fails but the other has addresses, the addresses are the result: they are enough
+     * to try delivery.
+     */
+    public CompletionStage<AddressResult> lookupAddresses(String host) {
+        Objects.requireNonNull(host, "host");
+        Optional<InetAddress> literal = DomainNames.addressLiteral(host);
+        if (literal.isPresent()) {
+            return CompletableFuture.completedFuture(new AddressResult.Addresses(List.of(literal.get())));
+        }
+        Optional<Name> name = DomainNames.parse(host);
+        if (name.isEmpty()) {
+            return CompletableFuture.completedFuture(new AddressResult.NoSuchDomain());
+        }
+        String hostName = DomainNames.display(name.get());
+        CompletableFuture<Answer> v4 = answer(new Question(name.get(), Type.A), LookupType.A);
+        CompletableFuture<Answer> v6 = answer(new Question(name.get(), Type.AAAA), LookupType.AAAA);
+        return v4.thenCombine(v6, (a, aaaa) -> toAddresses(hostName, a, aaaa));
+    }
+
+    /** The TXT records at a name (e.g. {@code _mta-sts.example.com}), CNAMEs followed. */
+    public CompletionStage<TxtResult> lookupTxt(String name) {
+        Objects.requireNonNull(name, "name");
+        Optional<Name> parsed = DomainNames.parse(name);
+        if (parsed.isEmpty() || DomainNames.addressLiteral(name).isPresent()) {
+            return CompletableFuture.completedFuture(new TxtResult.NoSuchDomain());
+        }
+        return answer(new Question(parsed.get(), Type.TXT), LookupType.TXT).thenApply(DnsResolver::toTxt);
+    }
+
+    /**
+     * Forgets every cached answer about {@code name} (all types), so the next lookup asks the
+     * servers; e.g. when an operator asks to refresh one domain's MTA-STS policy now.
+     */
+    public void invalidate(String name) {
+        DomainNames.parse(name).ifPresent(cache::invalidate);
+    }
+
+    /** Forgets every cached answer. */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    /**
+     * An IP address literal, bare or as SMTP writes it ({@code [192.0.2.1]},
+     * {@code [IPv6:2001:db8::1]}); empty for a name. Never asks DNS.
+     */
+    public static Optional<InetAddress> addressLiteral(String text) {
+        return DomainNames.addressLiteral(Objects.requireNonNull(text, "text"));
+    }
+
+    @Override
+    public String toString() {
+        return "DnsResolver" + servers;
+    }
+
+    private CompletableFuture<Answer> answer(Question question, LookupType type) {
+        return cache.get(question, engine::resolve)
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, "DNS failure for " + question + ": " + error))
+                .thenApply(answer -> {
+                    report(type, answer.kind());
+                    if (answer instanceof Answer.Failed failed) {
+                        log.debug("{}", failed.reason());
+                    }
+                    return answer;
+                });
+    }
+
+    private void report(LookupType type, ResultKind kind) {
+        try {
+            events.lookup(type, kind);
+        } catch (RuntimeException e) {
+            log.warn("DNS events listener failed: {}", e.toString());
+        }
+    }
+
+    private MxResult toMx(Answer answer) {
+        return switch (answer) {
+            case Answer.Found found -> mxHosts(found.records());
+            case Answer.NoData n -> new MxResult.NoMx();
+            case Answer.NxDomain n -> new MxResult.NoSuchDomain();
+            case Answer.Failed failed -> new MxResult.TemporaryFailure(failed.reason());
+        };
+    }
+
+    /**
+     * RFC 7505: a lone MX whose exchange is the root is a null MX (its preference is not
+     * checked). Root exchanges beside real ones cannot be connected to and are dropped. A host
+     * listed twice keeps its lowest preference.
+     */
+    private MxResult mxHosts(List<Record> records) {
+        Map<String, Integer> best = new LinkedHashMap<>();
+        for (Record r : records) {
+            MXRecord mx = (MXRecord) r;
+            if (mx.getTarget().equals(Name.root)) {
+                continue;
+            }
+            best.merge(DomainNames.display(mx.getTarget()), mx.getPriority(), Math::min);
+        }
+        if (best.isEmpty()) {
+            return new MxResult.NullMx();
+        }
+        List<MxHost> hosts = new ArrayList<>();
+        best.forEach((name, preference) -> hosts.add(new MxHost(name, preference)));
+        hosts.sort(Comparator.comparingInt(MxHost::preference).thenComparing(MxHost::name));
+        shuffleEqualPreferences(hosts);
+        return new MxResult.Hosts(hosts);
+    }
+
+    /** Fisher-Yates within each run of equal preference; the sort above makes it repeatable. */
+    private void shuffleEqualPreferences(List<MxHost> hosts) {
+        int start = 0;
+        while (start < hosts.size()) {
+            int end = start + 1;
+            while (end < hosts.size() && hosts.get(end).preference() == hosts.get(start).preference()) {
+                end++;
+            }
+            for (int i = end - 1; i > start; i--) {
+                int j = start + random.nextInt(i - start + 1);
+                hosts.set(j, hosts.set(i, hosts.get(j)));
+            }
+            start = end;
+        }
+    }
+
+    private AddressResult toAddresses(String hostName, Answer a, Answer aaaa) {
+        List<InetAddress> v4 = addresses(hostName, a);
+        List<InetAddress> v6 = addresses(hostName, aaaa);
+        if (!v4.isEmpty() || !v6.isEmpty()) {
+            LinkedHashSet<InetAddress> all = new LinkedHashSet<>();
+            all.addAll(addressOrder == AddressOrder.IPV4_FIRST ? v4 : v6);
+            all.addAll(addressOrder == AddressOrder.IPV4_FIRST ? v6 : v4);
+            return new AddressResult.Addresses(List.copyOf(all));
+        }
+        // RFC 6604: NXDOMAIN is about the name, whatever the type; it outranks a failure of the other question
+        if (a instanceof Answer.NxDomain || aaaa instanceof Answer.NxDomain) {
+            return new AddressResult.NoSuchDomain();
+        }
+        if (a instanceof Answer.Failed failed) {
+            return new AddressResult.TemporaryFailure(failed.reason());
+        }
+        if (aaaa instanceof Answer.Failed failed) {
+            return new AddressResult.TemporaryFailure(failed.reason());
+        }
+        return new AddressResult.NoAddresses();
+    }
+
+    private static List<InetAddress> addresses(String hostName, Answer answer) {
+        if (!(answer instanceof Answer.Found found)) {
+            return List.of();
+        }
+        List<InetAddress> out = new ArrayList<>();
+        for (Record r : found.records()) {
+            byte[] bytes = switch (r) {
+                case ARecord a -> a.getAddress().getAddress();
+                case AAAARecord aaaa -> aaaa.getAddress().getAddress();
+                default -> null;
+            };
+            if (bytes == null) {
+                continue;
+            }
+            try {
+                InetAddress address = InetAddress.getByAddress(hostName, bytes);
+                // an AAAA holding an IPv4-mapped address comes back as IPv4 from the JDK: keep families apart
+                if ((r instanceof AAAARecord) == !(address instanceof Inet4Address)) {
+                    out.add(address);
+                }
+            } catch (UnknownHostException e) {
+                // only thrown for a wrong byte count, which a parsed record cannot have
+            }
+        }
+        return out;
+    }
+
+    private static TxtResult toTxt(Answer answer) {
+        return switch (answer) {
+            case Answer.Found found -> {
+                List<String> texts = new ArrayList<>();
+                for (Record r : found.records()) {
+                    StringBuilder text = new StringBuilder();
+                    for (byte[] part : ((TXTRecord) r).getStringsAsByteArrays()) {
+                        text.append(new String(part, StandardCharsets.UTF_8));
+                    }
+                    texts.add(text.toString());
+                }
+                yield new TxtResult.Records(texts);
+            }
+            case Answer.NoData n -> new TxtResult.NoRecords();
+            case Answer.NxDomain n -> new TxtResult.NoSuchDomain();
+            case Answer.Failed failed -> new TxtResult.TemporaryFailure(failed.reason());
+        };
+    }
+
+    private static Ticker ticker(Optional<Clock> clock) {
+        if (clock.isEmpty()) {
+            return Ticker.systemTicker();
+        }
+        Clock c = clock.get();
+        return () -> {
+            Instant now = c.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
+    }
+
+    /** Settings of a {@link DnsResolver}; every one has a default. */
+    public static final class Builder {
+        private List<HostPort> servers = List.of();
+        private Duration timeout = Duration.ofSeconds(5);
+        private int attempts = 2;
+        // ThreadLocalRandom must be fetched on the thread that draws, hence the indirection
+        private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        private Optional<Clock> clock = Optional.empty();
+        private DnsEvents events = DnsEvents.NONE;
+        private AddressOrder addressOrder = AddressOrder.IPV4_FIRST;
+        private long cacheSize = 10_000;
+        private Duration maxTtl = Duration.ofDays(1);
+        private Duration maxNegativeTtl = Duration.ofHours(1);
+
+        private Builder() {}
+
+        /** IP literal servers to ask, in order; empty (the default) means the system's. */
+        public Builder servers(List<HostPort> servers) {
+            this.servers = List.copyOf(servers);
+            return this;
+        }
+
+        /** How long one attempt waits for an answer; default 5 s. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Attempts per server before giving up; default 2. */
+        public Builder attempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
+            }
+            this.attempts = attempts;
+            return this;
+        }
+
+        /**
+         * Shuffles MX hosts of equal preference; must be safe to call from several threads
+         * ({@link java.util.Random} is). Default {@link ThreadLocalRandom}.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** The cache's time; default the monotonic {@link System#nanoTime()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Optional.of(clock);
+            return this;
+        }
+
+        public Builder events(DnsEvents events) {
+            this.events = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /** Default {@link AddressOrder#IPV4_FIRST}. */
+        public Builder addressOrder(AddressOrder order) {
+            this.addressOrder = Objects.requireNonNull(order, "order");
+            return this;
+        }
+
+        /** Questions kept in the cache at most; default 10 000. */
+        public Builder cacheSize(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("cache size must not be negative: " + entries);
+            }
+            this.cacheSize = entries;
+            return this;
+        }
+
+        /** The longest a positive answer is kept, whatever its TTL; default 1 day. */
+        public Builder maxTtl(Duration maxTtl) {
+            this.maxTtl = requireNotNegative(maxTtl);
+            return this;
+        }
+
+        /** The longest NXDOMAIN or no-data is kept, whatever its SOA says; default 1 hour. */
+        public Builder maxNegativeTtl(Duration maxNegativeTtl) {
+            this.maxNegativeTtl = requireNotNegative(maxNegativeTtl);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when a server is not an IP literal
+         * @throws IllegalStateException when no server is configured and the system has none
+         */
+        public DnsResolver build() {
+            return new DnsResolver(this);
+        }
+
+        private static Duration requireNotNegative(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.relay.dns;
+
+import dev.relay.config.HostPort;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+
+/** Builds the dnsjava resolver the relay asks through. */
+final class Resolvers {
+
+    /**
+     * EDNS buffer size of DNS Flag Day 2020: large enough for most answers over UDP, small
+     * enough to avoid IP fragmentation; bigger answers come truncated and are asked over TCP.
+     */
+    static final int EDNS_PAYLOAD = 1232;
+
+    private Resolvers() {}
+
+    /** The configured servers; when none, the system's (resolv.conf and friends, via dnsjava). */
+    static List<InetSocketAddress> servers(List<HostPort> configured) {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (HostPort server : configured) {
+            var address = DomainNames.addressLiteral(server.host()).orElseThrow(() -> new IllegalArgumentException(
+                    "DNS server must be an IP address, got " + server));
+            servers.add(new InetSocketAddress(address, server.port()));
+        }
+        if (servers.isEmpty()) {
+            servers.addAll(ResolverConfig.getCurrentConfig().servers());
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no DNS servers configured and none found in the system configuration");
+        }
+        return List.copyOf(servers);
+    }
+
+    /**
+     * Each server over UDP, retried over TCP when the answer is truncated; {@code timeout} per
+     * attempt, {@code attempts} per server, servers tried in turn, and an overall deadline of
+     * all attempts together.
+     */
+    static Resolver create(List<InetSocketAddress> servers, Duration timeout, int attempts) {
+        List<Resolver> simple = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            SimpleResolver r = new SimpleResolver(server);
+            r.setTCP(false);
+            r.setIgnoreTruncation(false);
+            r.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
+            r.setTimeout(timeout);
+            simple.add(r);
+        }
+        ExtendedResolver extended = new ExtendedResolver(simple);
+        extended.setRetries(attempts);
+        extended.setLoadBalance(false);
+        // ExtendedResolver's overall deadline is checked between attempts. dnsjava notices a
+        // timed-out attempt only on its selector's tick (up to a second late), so the deadline
+        // allows a second per attempt on top, lest it cut the turn of the second server.
+        extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) attempts * servers.size()));
+        return extended;
+    }
+}

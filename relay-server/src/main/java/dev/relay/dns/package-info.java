@@ -1,0 +1,17 @@
+/**
+ * Name resolution for delivery and MTA-STS: MX (null MX, implicit MX), A/AAAA and TXT through
+ * dnsjava and {@code delivery.dns.servers}, never the JVM's resolver. Asynchronous, cached
+ * within TTLs (negative answers too, RFC 2308), and NXDOMAIN or no-data kept apart from
+ * SERVFAIL, timeouts and network errors, so a DNS outage is never read as "no MX" or "no
+ * policy".
+ *
+ * <p>Door: {@link dev.relay.dns.DnsResolver} (built from
+ * {@link dev.relay.config.RelayConfig.DnsConfig} or its {@link dev.relay.dns.DnsResolver.Builder}),
+ * the results {@link dev.relay.dns.MxResult} with {@link dev.relay.dns.MxHost},
+ * {@link dev.relay.dns.AddressResult}, {@link dev.relay.dns.TxtResult}, the options
+ * {@link dev.relay.dns.AddressOrder}, and the metrics hook {@link dev.relay.dns.DnsEvents}
+ * with {@link dev.relay.dns.LookupType} and {@link dev.relay.dns.ResultKind}. Tests run a real
+ * DNS server on loopback: {@code dev.relay.dns.testkit.TestDnsServer} in the relay-server test
+ * jar.
+ */
+package dev.relay.dns;

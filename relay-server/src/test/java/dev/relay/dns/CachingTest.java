@@ -1,0 +1,168 @@
+package dev.relay.dns;
+
+import static dev.relay.dns.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.dns.testkit.TestDnsServer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CachingTest {
+
+    private final ManualClock clock = new ManualClock();
+    private TestDnsServer dns;
+    private DnsResolver resolver;
+
+    @BeforeEach
+    void start() {
+        dns = TestDnsServer.start();
+        resolver = builder().build();
+    }
+
+    @AfterEach
+    void stop() {
+        dns.close();
+    }
+
+    private DnsResolver.Builder builder() {
+        return DnsResolver.builder()
+                .servers(List.of(dns.endpoint()))
+                .timeout(Duration.ofMillis(300))
+                .attempts(1)
+                .clock(clock);
+    }
+
+    @Test
+    void anAnswerIsKeptForItsTtlAndAskedAgainAfter() {
+        dns.defaultTtl(1).mx("example.test", 10, "mx.example.test");
+
+        result(resolver.lookupMx("example.test"));
+        result(resolver.lookupMx("example.test"));
+        clock.advance(Duration.ofMillis(900));
+        result(resolver.lookupMx("example.test"));
+        assertThat(dns.queryCount("example.test", "MX")).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(200));
+        result(resolver.lookupMx("example.test"));
+        assertThat(dns.queryCount("example.test", "MX")).isEqualTo(2);
+    }
+
+    @Test
+    void aChangedRecordIsSeenOnlyAfterTheTtl() {
+        dns.defaultTtl(60).txt("_mta-sts.example.test", "v=STSv1; id=1");
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+
+        dns.clear("_mta-sts.example.test", "TXT").txt("_mta-sts.example.test", "v=STSv1; id=2");
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=2")));
+    }
+
+    @Test
+    void theChainIsCachedForItsShortestTtl() {
+        dns.add("alias.test. 5 IN CNAME host.test.").add("host.test. 300 IN A 192.0.2.1");
+
+        result(resolver.lookupAddresses("alias.test"));
+        clock.advance(Duration.ofSeconds(4));
+        result(resolver.lookupAddresses("alias.test"));
+        assertThat(dns.queryCount("alias.test", "A")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        result(resolver.lookupAddresses("alias.test"));
+        assertThat(dns.queryCount("alias.test", "A")).isEqualTo(2);
+    }
+
+    @Test
+    void nxdomainIsCachedForTheSoaNegativeTtl() {
+        dns.negativeTtl(30);
+
+        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new MxResult.NoSuchDomain());
+        dns.mx("missing.test", 10, "mx.missing.test"); // appears, but the negative answer still holds
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new MxResult.NoSuchDomain());
+        assertThat(dns.queryCount("missing.test", "MX")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(result(resolver.lookupMx("missing.test"))).isInstanceOf(MxResult.Hosts.class);
+        assertThat(dns.queryCount("missing.test", "MX")).isEqualTo(2);
+    }
+
+    @Test
+    void noDataLivesForTheLesserOfSoaTtlAndMinimum() {
+        dns.soa("zone.test", 300, 10).a("host.zone.test", "192.0.2.1");
+
+        assertThat(result(resolver.lookupTxt("host.zone.test"))).isEqualTo(new TxtResult.NoRecords());
+        clock.advance(Duration.ofSeconds(9));
+        result(resolver.lookupTxt("host.zone.test"));
+        assertThat(dns.queryCount("host.zone.test", "TXT")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        result(resolver.lookupTxt("host.zone.test"));
+        assertThat(dns.queryCount("host.zone.test", "TXT")).isEqualTo(2);
+    }
+
+    @Test
+    void negativeAnswersAreKeptNoLongerThanTheCap() {
+        dns.negativeTtl(86_400);
+        DnsResolver capped = builder().maxNegativeTtl(Duration.ofMinutes(1)).build();
+
+        result(capped.lookupTxt("missing.test"));
+        clock.advance(Duration.ofSeconds(61));
+        result(capped.lookupTxt("missing.test"));
+
+        assertThat(dns.queryCount("missing.test", "TXT")).isEqualTo(2);
+    }
+
+    @Test
+    void positiveAnswersAreKeptNoLongerThanTheCap() {
+        dns.defaultTtl(604_800).a("long.test", "192.0.2.1");
+        DnsResolver capped = builder().maxTtl(Duration.ofHours(1)).build();
+
+        result(capped.lookupAddresses("long.test"));
+        clock.advance(Duration.ofMinutes(59));
+        result(capped.lookupAddresses("long.test"));
+        assertThat(dns.queryCount("long.test", "A")).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(2));
+        result(capped.lookupAddresses("long.test"));
+        assertThat(dns.queryCount("long.test", "A")).isEqualTo(2);
+    }
+
+    @Test
+    void timeoutsAreNotCached() {
+        dns.drop("flaky.test", "MX");
+
+        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(MxResult.TemporaryFailure.class);
+        dns.answerNormally("flaky.test").mx("flaky.test", 10, "mx.flaky.test");
+        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(MxResult.Hosts.class);
+    }
+
+    @Test
+    void invalidateForgetsOneName() {
+        dns.mx("a.test", 10, "mx.a.test").mx("b.test", 10, "mx.b.test");
+        result(resolver.lookupMx("a.test"));
+        result(resolver.lookupMx("b.test"));
+
+        resolver.invalidate("A.test.");
+        result(resolver.lookupMx("a.test"));
+        result(resolver.lookupMx("b.test"));
+
+        assertThat(dns.queryCount("a.test", "MX")).isEqualTo(2);
+        assertThat(dns.queryCount("b.test", "MX")).isEqualTo(1);
+    }
+
+    @Test
+    void aZeroTtlIsNotCached() {
+        dns.defaultTtl(0).a("volatile.test", "192.0.2.1");
+
+        result(resolver.lookupAddresses("volatile.test"));
+        result(resolver.lookupAddresses("volatile.test"));
+
+        assertThat(dns.queryCount("volatile.test", "A")).isEqualTo(2);
+    }
+}

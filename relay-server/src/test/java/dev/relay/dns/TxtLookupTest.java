@@ -1,0 +1,106 @@
+package dev.relay.dns;
+
+import static dev.relay.dns.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.dns.testkit.TestDnsServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TxtLookupTest {
+
+    private TestDnsServer dns;
+    private DnsResolver resolver;
+
+    @BeforeEach
+    void start() {
+        dns = TestDnsServer.start();
+        resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(300)).attempts(1).build();
+    }
+
+    @AfterEach
+    void stop() {
+        dns.close();
+    }
+
+    @Test
+    void theStringsOfOneRecordAreJoinedWithoutSeparator() {
+        dns.txt("_mta-sts.example.test", "v=STSv1; ", "id=2024", "0101");
+
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test")))
+                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=20240101")));
+    }
+
+    @Test
+    void everyRecordIsOneString() {
+        dns.txt("example.test", "v=spf1 -all").txt("example.test", "v=STSv1; id=1").txt("example.test", "other");
+
+        TxtResult result = result(resolver.lookupTxt("example.test"));
+
+        assertThat(((TxtResult.Records) result).records())
+                .containsExactlyInAnyOrder("v=spf1 -all", "v=STSv1; id=1", "other");
+    }
+
+    @Test
+    void bytesComeBackAsTheyAreNotEscaped() {
+        dns.add("raw.test. 300 IN TXT \"back\\\\slash \\\"quoted\\\"\" \"caf\\195\\169\"");
+
+        assertThat(result(resolver.lookupTxt("raw.test")))
+                .isEqualTo(new TxtResult.Records(List.of("back\\slash \"quoted\"café")));
+    }
+
+    @Test
+    void cnamesAreFollowedForTheRecordButTheNameAskedStays() {
+        dns.cname("_mta-sts.customer.test", "_mta-sts.provider.test").txt("_mta-sts.provider.test", "v=STSv1; id=p1");
+
+        assertThat(result(resolver.lookupTxt("_mta-sts.customer.test")))
+                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=p1")));
+    }
+
+    @Test
+    void cnamesFollowedByTheClient() {
+        dns.chaseCnames(false)
+                .cname("_mta-sts.customer.test", "_mta-sts.provider.test")
+                .txt("_mta-sts.provider.test", "v=STSv1; id=p1");
+
+        assertThat(result(resolver.lookupTxt("_mta-sts.customer.test")))
+                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=p1")));
+    }
+
+    @Test
+    void noRecordsNoSuchDomainAndFailureAreThreeDifferentThings() {
+        dns.a("exists.test", "192.0.2.1").servfail("_mta-sts.down.test").drop("_mta-sts.silent.test");
+
+        assertThat(result(resolver.lookupTxt("exists.test"))).isEqualTo(new TxtResult.NoRecords());
+        assertThat(result(resolver.lookupTxt("_mta-sts.nowhere.test"))).isEqualTo(new TxtResult.NoSuchDomain());
+        assertThat(result(resolver.lookupTxt("_mta-sts.down.test"))).isInstanceOf(TxtResult.TemporaryFailure.class);
+        assertThat(result(resolver.lookupTxt("_mta-sts.silent.test"))).isInstanceOf(TxtResult.TemporaryFailure.class);
+    }
+
+    @Test
+    void aLargeAnswerIsTruncatedOverUdpAndAskedAgainOverTcp() {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String text = "record number " + i + " with some padding to make the answer large";
+            dns.txt("big.test", text);
+            expected.add(text);
+        }
+
+        TxtResult result = result(resolver.lookupTxt("big.test"));
+
+        assertThat(((TxtResult.Records) result).records()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(dns.queries()).containsExactly(
+                new TestDnsServer.Query("big.test", "TXT", false), new TestDnsServer.Query("big.test", "TXT", true));
+    }
+
+    @Test
+    void anAddressLiteralHasNoTxtAndIsNotAsked() {
+        assertThat(result(resolver.lookupTxt("192.0.2.1"))).isEqualTo(new TxtResult.NoSuchDomain());
+        assertThat(result(resolver.lookupTxt("_mta-sts.[192.0.2.1]"))).isEqualTo(new TxtResult.NoSuchDomain());
+        assertThat(dns.queryCount()).isZero();
+    }
+}
