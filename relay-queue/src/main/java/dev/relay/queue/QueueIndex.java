@@ -96,7 +96,7 @@ final class QueueIndex {
     Entry remove(QueueId id) {
         Entry entry = entries.remove(id);
         if (entry != null) {
-            schedule.remove(entry);
+            unschedule(entry);
             bytes -= entry.size;
         }
         return entry;
@@ -104,11 +104,18 @@ final class QueueIndex {
 
     /** Changes an entry; the schedule follows (an entry's sort key must not change inside it). */
     void change(Entry entry, Consumer<Entry> change) {
-        schedule.remove(entry);
+        unschedule(entry);
         change.accept(entry);
         entry.dueAt = dueAt(entry.envelope, entry.state);
         if (entry.waits() && entry.dueAt != null) {
             schedule.add(entry);
+        }
+    }
+
+    private void unschedule(Entry entry) {
+        // an entry without a due time (nothing open) is never in the schedule, and cannot be compared
+        if (entry.dueAt != null) {
+            schedule.remove(entry);
         }
     }
 

@@ -320,6 +320,20 @@ public abstract class MessageQueueContract {
     }
 
     @Test
+    void messageThatWasNotHandedOutCanStillComplete() throws Exception {
+        QueueId id = commit("bob@example.org");
+        QueueId deferred = commit("carol@example.net");
+        record(deferred, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+
+        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+        record(deferred, Map.of(0, new DeliveryResult.PermanentFailure("550 no")));
+
+        assertThat(queue.list()).isEmpty();
+        assertThat(queue.nextDue()).isEmpty();
+        assertThat(events.completed()).containsExactly(id, deferred);
+    }
+
+    @Test
     void temporaryFailurePastTheLifetimeFailsAsExpired() throws Exception {
         QueueId id = commit("bob@example.org");
         clock.advance(Duration.ofMinutes(119).plusSeconds(30)); // the next attempt would fall after 2h

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 final class Preallocator implements AutoCloseable {
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
+    private static final long SYNC_STEP = 4L << 20;
 
     private final SpoolLayout layout;
     private final long size;
@@ -70,6 +71,11 @@ final class Preallocator implements AutoCloseable {
                 ByteBuffer zeros = ZEROS.duplicate();
                 zeros.limit((int) Math.min(zeros.capacity(), size - position));
                 position += channel.write(zeros, position);
+                if (position % SYNC_STEP == 0) {
+                    // many small flushes rather than one of the whole file: a 64 MB flush would
+                    // hold up the writer's fdatasyncs queued behind it on the device
+                    channel.force(false);
+                }
             }
             channel.force(true);
         }

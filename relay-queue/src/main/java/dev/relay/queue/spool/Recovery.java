@@ -99,13 +99,19 @@ final class Recovery {
                 SpoolLayout.syncDirectory(layout.segments);
                 return;
             }
-            index.addSegment(number, true);
             long offset = 0;
-            if (header == null || header.type() != RecordType.HEADER
-                    || RecordText.parseSegmentHeader(header.payload()) != number) {
+            if (headerNumber(header) != number) {
                 damage = "no valid segment header";
                 offset = scanner.nextRecord(0);
+                if (offset < 0 && last) {
+                    // the head of a crashed run, torn before its first record was synced
+                    LOG.info("segment {}: deleting it, it holds no valid record (torn before its first sync)", number);
+                    Files.delete(file);
+                    SpoolLayout.syncDirectory(layout.segments);
+                    return;
+                }
             }
+            index.addSegment(number, true);
             while (offset >= 0) {
                 SpoolRecord record = scanner.recordAt(offset);
                 if (record != null) {
@@ -147,7 +153,28 @@ final class Recovery {
         }
     }
 
+    private static long headerNumber(SpoolRecord header) {
+        if (header == null || header.type() != RecordType.HEADER) {
+            return -1;
+        }
+        try {
+            return RecordText.parseSegmentHeader(header.payload());
+        } catch (CorruptRecordException e) {
+            return -1;
+        }
+    }
+
     private void apply(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader) throws CorruptRecordException {
+        try {
+            applyChecked(record, tombstones, afterHeader);
+        } catch (RuntimeException e) {
+            // a value the door types refuse (no recipients, a bad id...): the record is unusable
+            throw new CorruptRecordException("invalid " + record.type() + " record: " + e.getMessage(), e);
+        }
+    }
+
+    private void applyChecked(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader)
+            throws CorruptRecordException {
         byte[] payload = record.payload();
         switch (record.type()) {
             case MESSAGE -> {

@@ -74,7 +74,12 @@ public final class SegmentSpoolStore implements SpoolStore {
         layout.createDirectories();
         FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock = lockFile.tryLock();
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        }
         if (lock == null) {
             lockFile.close();
             throw new IOException("spool " + directory + " is in use by another process");
@@ -148,6 +153,11 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     SpoolLayout layout() {
         return layout;
+    }
+
+    /** Completes when the writer is idle: no compaction under way, no dead segment left (tests). */
+    CompletableFuture<Void> quiesce() {
+        return writer.submit(new SpoolWriter.Barrier(new CompletableFuture<>()));
     }
 
     @Override

@@ -45,6 +45,9 @@ final class SpoolWriter implements Runnable {
 
     record Stop(CompletableFuture<Void> done) implements Request {}
 
+    /** Completes once the writer has nothing left to do: no compaction running, no dead segment left. */
+    record Barrier(CompletableFuture<Void> done) implements Request {}
+
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final SegmentLog log;
     private final SpoolIndex index;
@@ -56,6 +59,7 @@ final class SpoolWriter implements Runnable {
     private Relocation compaction;
     /** Body files of messages removed in this turn, deleted once the removal is synced. */
     private final List<QueueId> bodiesToDelete = new ArrayList<>();
+    private final List<Barrier> barriers = new ArrayList<>();
 
     SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, long compactBelowBytes) {
         this.log = log;
@@ -111,9 +115,13 @@ final class SpoolWriter implements Runnable {
                 log.sync();
                 int requests = 0;
                 for (Request request : batch) {
-                    if (!(request instanceof Stop)) {
-                        request.done().complete(null);
-                        requests++;
+                    switch (request) {
+                        case Stop stop -> { }
+                        case Barrier barrier -> barriers.add(barrier);
+                        default -> {
+                            request.done().complete(null);
+                            requests++;
+                        }
                     }
                 }
                 if (requests > 0) {
@@ -126,6 +134,10 @@ final class SpoolWriter implements Runnable {
                 }
                 deleteDeadSegments();
                 startCompaction();
+                if (compaction == null) {
+                    barriers.forEach(barrier -> barrier.done().complete(null));
+                    barriers.clear();
+                }
             }
         } catch (Throwable e) {
             fail(e, batch);
@@ -145,6 +157,7 @@ final class SpoolWriter implements Runnable {
                     stopping = true;
                     yield null;
                 }
+                case Barrier barrier -> null;
             };
         }
         log.flush();
@@ -160,6 +173,7 @@ final class SpoolWriter implements Runnable {
                         }
                     }
                     case Stop stop -> { }
+                    case Barrier barrier -> { }
                 }
             }
         }
@@ -243,6 +257,7 @@ final class SpoolWriter implements Runnable {
                 stop.done().complete(null);
             }
         }
+        barriers.forEach(barrier -> barrier.done().complete(null));
         rejectPending();
     }
 
@@ -254,6 +269,7 @@ final class SpoolWriter implements Runnable {
         for (Request request : batch) {
             request.done().completeExceptionally(cause);
         }
+        barriers.forEach(barrier -> barrier.done().completeExceptionally(cause));
         log.abandon();
         rejectPending();
     }
@@ -265,8 +281,8 @@ final class SpoolWriter implements Runnable {
     }
 
     private void reject(Request request) {
-        if (request instanceof Stop stop) {
-            stop.done().complete(null);
+        if (request instanceof Stop || request instanceof Barrier) {
+            request.done().complete(null);
         } else {
             String why = failure;
             request.done().completeExceptionally(why == null
