@@ -31,6 +31,10 @@ import java.util.function.Function;
  * <p>One monitor guards the in-memory index; store calls made under it only enqueue work, so
  * the order of changes to one message is the order they reach the store. Callers wait for
  * durability outside the monitor. Events fire once a change is durable, outside the monitor.
+ *
+ * <p>Returned futures complete, and events fire, on the store's writer thread. Callbacks
+ * there must be quick and must not call the blocking methods ({@link #hold}, {@link #release},
+ * {@link #retryNow}, {@link #delete}): those wait for the writer, and fail fast when called on it.
  */
 public final class SpoolQueue implements MessageQueue {
 
@@ -315,7 +319,11 @@ public final class SpoolQueue implements MessageQueue {
         }
     }
 
-    private static void await(CompletableFuture<Void> write) {
+    private void await(CompletableFuture<Void> write) {
+        if (store.isStoreThread() && !write.isDone()) {
+            throw new IllegalStateException("a blocking queue call on the spool's writer thread would never return;"
+                    + " call it from another thread (e.g. use the *Async variants of the future's callbacks)");
+        }
         try {
             write.join();
         } catch (CompletionException e) {

@@ -50,15 +50,31 @@ final class Relocation {
                     && (slot.state == null || slot.state.segment() != segment))) {
                 continue;
             }
-            byte[] message = log.read(slot.message).payload();
-            byte[] payload = slot.state == null
-                    ? message
-                    : MessagePayload.parse(message).withState(log.read(slot.state).payload());
+            byte[] payload = readForRewrite(log, slot);
             RecordPos pos = log.append(RecordType.MESSAGE, payload);
             moved.add(new Moved(id, pos, slot.bodyInFile, slot.bodySize));
             written += payload.length;
         }
         return moved;
+    }
+
+    /** The message as it must be rewritten; any trouble reading it is reported as corruption. */
+    private static byte[] readForRewrite(SegmentLog log, SpoolIndex.Slot slot) throws CorruptRecordException {
+        byte[] payload;
+        try {
+            byte[] message = log.read(slot.message).payload();
+            payload = slot.state == null
+                    ? message
+                    : MessagePayload.parse(message).withState(log.read(slot.state).payload());
+        } catch (CorruptRecordException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptRecordException("cannot read " + slot.message + ": " + e.getMessage(), e);
+        }
+        if (payload.length > SegmentLog.maxPayload(log.capacity())) {
+            throw new CorruptRecordException("message at " + slot.message + " grew too large to rewrite");
+        }
+        return payload;
     }
 
     static void apply(SpoolIndex index, List<Moved> moved) {

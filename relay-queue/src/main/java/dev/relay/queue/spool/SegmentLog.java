@@ -65,6 +65,10 @@ final class SegmentLog implements AutoCloseable {
         return (int) (capacity - headerRecord - SEAL_RESERVE - RecordFormat.HEADER_SIZE);
     }
 
+    long capacity() {
+        return capacity;
+    }
+
     long activeNumber() {
         return number;
     }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,12 +50,16 @@ public final class SegmentSpoolStore implements SpoolStore {
         thread.setDaemon(true);
         return thread;
     });
+    private final int maxPayload;
+    private final FileStore fileStore;
     private volatile List<StoredMessage> recovered;
     private volatile boolean closed;
 
     private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, SpoolIndex index, SpoolWriter writer,
-            FileChannel lockFile, FileLock lock, List<StoredMessage> recovered) {
+            FileChannel lockFile, FileLock lock, List<StoredMessage> recovered) throws IOException {
         this.layout = layout;
+        this.maxPayload = SegmentLog.maxPayload(tuning.segmentSize());
+        this.fileStore = Files.getFileStore(layout.root);
         this.tuning = tuning;
         this.index = index;
         this.writer = writer;
@@ -211,7 +216,7 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     @Override
     public long usableSpace() throws IOException {
-        return Files.getFileStore(layout.root).getUsableSpace();
+        return fileStore.getUsableSpace();
     }
 
     @Override
@@ -219,9 +224,22 @@ public final class SegmentSpoolStore implements SpoolStore {
         return Optional.ofNullable(writer.failure());
     }
 
+    @Override
+    public boolean isStoreThread() {
+        return Thread.currentThread() == writerThread;
+    }
+
     CompletableFuture<Void> submit(SpoolWriter.Request request) {
-        if (request.done().isDone()) {
-            return request.done();
+        byte[] payload = switch (request) {
+            case SpoolWriter.Commit commit -> commit.payload();
+            case SpoolWriter.Update update -> update.payload();
+            case SpoolWriter.Remove remove -> remove.payload();
+            default -> new byte[0];
+        };
+        if (payload.length > maxPayload) {
+            // refused here: inside the writer it would stop the whole spool
+            return CompletableFuture.failedFuture(new IOException("a record of " + payload.length
+                    + " bytes does not fit in a spool segment (envelope too large?)"));
         }
         return writer.submit(request);
     }

@@ -36,6 +36,15 @@ public interface SpoolStore extends AutoCloseable {
     /** Why the store stopped working, if it did (e.g. a failed write or sync). */
     Optional<String> failure();
 
+    /**
+     * Whether the calling thread is the one that completes this store's futures. Code running
+     * there (a callback on a returned future) must not wait for another of them: that wait
+     * could never end.
+     */
+    default boolean isStoreThread() {
+        return false;
+    }
+
     /** Writes what is pending, syncs and releases files; later calls fail. */
     @Override
     void close() throws IOException;

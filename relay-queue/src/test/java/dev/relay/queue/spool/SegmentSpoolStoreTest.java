@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Crash recovery, damage handling and compaction of the segment store, looking at its files. */
-class SegmentRecoveryTest {
+class SegmentSpoolStoreTest {
 
     private static final SpoolTuning ONE_SEGMENT = new SpoolTuning(1 << 20, 16 << 10, 0);
     private static final SpoolTuning TINY_NO_COMPACTION = new SpoolTuning(64 << 10, 8 << 10, 0);
@@ -319,6 +319,40 @@ class SegmentRecoveryTest {
 
         assertThat(text).contains("id: " + id + "\n", "sender: alice@example.com\n", "rcpt: bob@example.org\n",
                 "stored: inline 21\n", "status: pending\n", "Subject: hi");
+    }
+
+    @Test
+    void anEnvelopeTooLargeForASegmentFailsAloneAndTheSpoolGoesOn() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), TINY_NO_COMPACTION);
+        java.util.List<dev.relay.queue.RecipientAddress> many = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            many.add(dev.relay.queue.RecipientAddress.of("recipient-number-" + i + "@example.org"));
+        }
+        dev.relay.queue.Envelope huge = new dev.relay.queue.Envelope("a@example.com", many,
+                dev.relay.queue.MailParameters.NONE, fixture.clock.instant(), "192.0.2.1", "h", java.util.Optional.empty());
+
+        try (dev.relay.queue.MessageDraft draft = fixture.queue.newDraft()) {
+            draft.write("x".getBytes());
+            assertThat(draft.commit(huge)).failsWithin(java.time.Duration.ofSeconds(10));
+        }
+
+        QueueId ok = fixture.commit("fine".getBytes());
+        fixture.reopen();
+        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactly(ok);
+    }
+
+    @Test
+    void aBlockingCallFromACallbackOnTheWriterThreadFailsInsteadOfHanging() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), ONE_SEGMENT);
+        java.util.concurrent.CompletableFuture<Boolean> held;
+        try (dev.relay.queue.MessageDraft draft = fixture.queue.newDraft()) {
+            draft.write("x".getBytes());
+            held = draft.commit(fixture.envelope("bob@example.org")).thenApply(id -> fixture.queue.hold(id));
+        }
+
+        assertThat(held).failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(IllegalStateException.class);
     }
 
     @Test
