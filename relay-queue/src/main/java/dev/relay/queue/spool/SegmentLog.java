@@ -20,6 +20,8 @@ import java.util.Map;
  */
 final class SegmentLog implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentLog.class);
+
     /** Told about segment changes, to keep the index's view of the files right. */
     interface Listener {
         void opened(long number);
@@ -171,7 +173,13 @@ final class SegmentLog implements AutoCloseable {
     }
 
     private void activate(long next) throws IOException {
+        long waitStarted = System.nanoTime();
         Path prepared = preallocator.take(next);
+        long waitedMillis = (System.nanoTime() - waitStarted) / 1_000_000;
+        if (waitedMillis >= 20) {
+            // commits stall meanwhile: the disk cannot zero-fill segments as fast as they fill up
+            LOG.info("segment {} was not ready in time; writes waited {} ms for it", next, waitedMillis);
+        }
         Path target = layout.segment(next);
         if (Files.exists(target)) {
             throw new IOException("segment " + target + " already exists");

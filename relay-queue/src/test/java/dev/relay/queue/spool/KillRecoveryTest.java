@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillRecoveryTest {
 
-    private static final int KILLS = 20;
+    /** Each kill costs a JVM start (about a second on a busy 2-core machine); raise for a soak run. */
+    private static final int KILLS = Integer.getInteger("kills", 12);
 
     @TempDir
     Path temp;
@@ -48,7 +49,7 @@ class KillRecoveryTest {
             // a quick-starting child: C1 only, serial GC, no logging backend
             Process child = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
                     "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                    "-Dslf4j.provider=org.slf4j.helpers.NOP_SLF4JServiceProvider",
+                    "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
                     CrashingWriter.class.getName(), spool.toString(), Long.toString(nextSeed), "4")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int acksBeforeKill = 10 + random.nextInt(200);
