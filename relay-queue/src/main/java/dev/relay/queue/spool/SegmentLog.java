@@ -176,8 +176,8 @@ final class SegmentLog implements AutoCloseable {
         long waitStarted = System.nanoTime();
         Path prepared = preallocator.take(next);
         long waitedMillis = (System.nanoTime() - waitStarted) / 1_000_000;
-        if (waitedMillis >= 20) {
-            // commits stall meanwhile: the disk cannot zero-fill segments as fast as they fill up
+        if (waitedMillis >= 20 && channel != null) {
+            // a roll (not the first segment): commits stalled, zero-filling could not keep up
             LOG.info("segment {} was not ready in time; writes waited {} ms for it", next, waitedMillis);
         }
         Path target = layout.segment(next);
