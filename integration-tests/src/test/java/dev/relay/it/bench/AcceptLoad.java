@@ -84,7 +84,9 @@ public final class AcceptLoad {
             Measurement warm = run(address, clients, Duration.ofSeconds(warmup), payload);
             long commitsBefore = commits.get();
             long syncsBefore = syncs.get();
+            long processCpuBefore = processCpuNanos();
             Measurement measured = run(address, clients, Duration.ofSeconds(seconds), payload);
+            long relayCpu = processCpuNanos() - processCpuBefore - measured.clientCpuNanos();
             long c = commits.get() - commitsBefore;
             long s = syncs.get() - syncsBefore;
             System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d%n", clients, size, seconds, warm.count());
@@ -93,12 +95,21 @@ public final class AcceptLoad {
                     measured.percentile(50) / 1e6, measured.percentile(99) / 1e6, measured.percentile(100) / 1e6,
                     measured.errors());
             System.out.printf("spool commits=%d syncs=%d syncs-per-message=%.3f%n", c, s, c == 0 ? 0.0 : s / (double) c);
+            System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load clients %.1f us/msg (%.2f cores)%n",
+                    relayCpu / 1e3 / Math.max(1, measured.count()), relayCpu / 1e9 / seconds,
+                    measured.clientCpuNanos() / 1e3 / Math.max(1, measured.count()),
+                    measured.clientCpuNanos() / 1e9 / seconds);
         } finally {
             relay.stop();
         }
     }
 
-    private record Measurement(long[] latenciesNanos, int count, long errors) {
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private record Measurement(long[] latenciesNanos, int count, long errors, long clientCpuNanos) {
         double percentile(double p) {
             if (count == 0) {
                 return 0;
@@ -112,6 +123,8 @@ public final class AcceptLoad {
             throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
+        AtomicLong clientCpu = new AtomicLong();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         List<long[]> perClient = new ArrayList<>();
         int[] counts = new int[clients];
         CountDownLatch done = new CountDownLatch(clients);
@@ -149,6 +162,7 @@ public final class AcceptLoad {
                 } catch (IOException e) {
                     errors.incrementAndGet();
                 } finally {
+                    clientCpu.addAndGet(threads.getCurrentThreadCpuTime());
                     done.countDown();
                 }
             });
@@ -164,7 +178,7 @@ public final class AcceptLoad {
             at += counts[i];
         }
         Arrays.sort(all);
-        return new Measurement(all, total, errors.get());
+        return new Measurement(all, total, errors.get(), clientCpu.get());
     }
 
     private static String body(int size) {
