@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  */
 final class EnvOverlay {
 
+    /** Read by logback.xml, not by the config: not config keys, yet not typos either. */
+    static final java.util.Set<String> LOGGING_VARIABLES = java.util.Set.of("RELAY_LOG_LEVEL", "RELAY_LOG_FORMAT");
+
     private static final Pattern LISTENER = Pattern.compile("RELAY_LISTENERS_(\\d{1,3})_(.+)");
 
     private EnvOverlay() {}
@@ -46,7 +49,7 @@ final class EnvOverlay {
         Map<String, String> listenerEnvNames = new HashMap<>();
         for (var entry : new TreeMap<>(environment).entrySet()) {
             String name = entry.getKey();
-            if (!name.startsWith(KeySchema.ENV_PREFIX)) {
+            if (!name.startsWith(KeySchema.ENV_PREFIX) || LOGGING_VARIABLES.contains(name)) {
                 continue;
             }
             Key key = byEnvName.get(name);

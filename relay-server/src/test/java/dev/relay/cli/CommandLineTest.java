@@ -111,4 +111,27 @@ class CommandLineTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--no-such-option");
     }
+
+    @Test
+    void usersHashPrintsALineTheUsersFileAccepts() throws IOException {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Result result = run("users", "hash", "alice", "--scheme", "pbkdf2-sha256");
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            String line = result.out().strip();
+            assertThat(line).startsWith("alice:$pbkdf2-sha256$").doesNotContain("correct horse");
+            Path users = Files.writeString(dir.resolve("users"), line + "\n");
+            var authenticator = dev.relay.auth.UsersFile.load(users);
+            assertThat(authenticator.authenticate("alice", "correct horse".toCharArray())).contains("alice");
+            assertThat(authenticator.authenticate("alice", "wrong".toCharArray())).isEmpty();
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void usersHashRejectsAnUnknownScheme() {
+        assertOneLineUserError(run("users", "hash", "alice", "--scheme", "md5"), "--scheme", "md5");
+    }
 }

@@ -148,4 +148,13 @@ class EnvOverrideTest {
                 "hostname", "listeners", "relay-networks", "users-file", "tls", "limits", "spool", "queue",
                 "delivery", "mta-sts", "admin", "shutdown-grace");
     }
+
+    @Test
+    void loggingVariablesAreNotMistakenForUnknownKeys() {
+        RelayConfig config = load("", Map.of("RELAY_LOG_LEVEL", "DEBUG", "RELAY_LOG_FORMAT", "json"));
+        org.assertj.core.api.Assertions.assertThat(config.limits().maxRecipients()).isEqualTo(1000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load("", Map.of("RELAY_LOG_LEVELS", "DEBUG")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RELAY_LOG_LEVELS");
+    }
 }
