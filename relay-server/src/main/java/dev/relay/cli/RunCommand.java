@@ -21,8 +21,18 @@ final class RunCommand implements Callable<Integer> {
         log.info("configuration from {}", loaded.source());
         loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
         RelayApplication application = RelayApplication.start(loaded.config());
-        Thread hook = Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop);
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and SIGINT stop the relay gracefully and the process exits 0 (a JVM killed by a
+        // signal would exit 143, which Docker and systemd report as a failure). The shutdown hook
+        // covers any other way the JVM goes down.
+        Runnable stop = () -> Thread.ofPlatform().name("relay-stop").start(application::stop);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stop.run());
+            } catch (IllegalArgumentException unsupported) {
+                log.debug("cannot handle SIG{} here; the shutdown hook will stop the relay", signal);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop));
         application.awaitStopped();
         return 0;
     }
