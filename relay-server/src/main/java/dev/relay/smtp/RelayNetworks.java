@@ -1,12 +1,9 @@
 package dev.relay.smtp;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
-import io.netty.util.NetUtil;
+import dev.relay.config.Cidr;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +15,11 @@ import java.util.List;
 public final class RelayNetworks {
     public static final RelayNetworks NONE = new RelayNetworks(List.of(), List.of());
 
-    private final List<IpSubnetFilterRule> rules;
+    private final List<Cidr> networks;
     private final List<String> source;
 
-    private RelayNetworks(List<IpSubnetFilterRule> rules, List<String> source) {
-        this.rules = List.copyOf(rules);
+    private RelayNetworks(List<Cidr> networks, List<String> source) {
+        this.networks = List.copyOf(networks);
         this.source = List.copyOf(source);
     }
 
@@ -33,46 +30,25 @@ public final class RelayNetworks {
      * @throws IllegalArgumentException naming the first entry that is not a CIDR block
      */
     public static RelayNetworks parse(List<String> cidrs) {
-        List<IpSubnetFilterRule> rules = new ArrayList<>(cidrs.size());
+        List<Cidr> networks = new ArrayList<>(cidrs.size());
         for (String cidr : cidrs) {
-            rules.add(parseOne(cidr));
-        }
-        return new RelayNetworks(rules, cidrs);
-    }
-
-    private static IpSubnetFilterRule parseOne(String cidr) {
-        if (cidr == null) {
-            throw new IllegalArgumentException("relay network is null");
-        }
-        String text = cidr.strip();
-        int slash = text.indexOf('/');
-        String address = slash < 0 ? text : text.substring(0, slash);
-        boolean v4 = NetUtil.isValidIpV4Address(address);
-        boolean v6 = !v4 && NetUtil.isValidIpV6Address(address);
-        if (!v4 && !v6) {
-            throw new IllegalArgumentException("not a CIDR block (IP address[/prefix]): " + cidr);
-        }
-        int maxPrefix = v4 ? 32 : 128;
-        int prefix = maxPrefix;
-        if (slash >= 0) {
-            String digits = text.substring(slash + 1);
-            if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new IllegalArgumentException("not a CIDR block (bad prefix length): " + cidr);
+            if (cidr == null) {
+                throw new IllegalArgumentException("relay network is null");
             }
-            prefix = Integer.parseInt(digits);
-            if (prefix > maxPrefix) {
-                throw new IllegalArgumentException("not a CIDR block (prefix over " + maxPrefix + "): " + cidr);
+            try {
+                networks.add(Cidr.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a CIDR block: " + e.getMessage(), e);
             }
         }
-        InetAddress parsed = NetUtil.createInetAddressFromIpAddressString(address);
-        return new IpSubnetFilterRule(parsed, prefix, IpFilterRuleType.ACCEPT);
+        return new RelayNetworks(networks, cidrs);
     }
 
     /** Whether {@code client} lies in one of the networks. */
     public boolean contains(InetAddress client) {
-        InetSocketAddress probe = new InetSocketAddress(unmapped(client), 0);
-        for (IpSubnetFilterRule rule : rules) {
-            if (rule.matches(probe)) {
+        InetAddress plain = unmapped(client);
+        for (Cidr network : networks) {
+            if (network.contains(plain)) {
                 return true;
             }
         }

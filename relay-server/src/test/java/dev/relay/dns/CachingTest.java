@@ -1,9 +1,11 @@
 package dev.relay.dns;
 
+import dev.relay.queue.MutableClock;
 import static dev.relay.dns.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class CachingTest {
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private TestDnsServer dns;
     private DnsResolver resolver;
 
