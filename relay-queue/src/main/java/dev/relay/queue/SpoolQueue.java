@@ -1,0 +1,392 @@
+package dev.relay.queue;
+
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.queue.spool.MessageState;
+import dev.relay.queue.spool.RemovalReason;
+import dev.relay.queue.spool.SegmentSpoolStore;
+import dev.relay.queue.spool.SpoolStore;
+import dev.relay.queue.spool.SpoolTuning;
+import dev.relay.queue.spool.StoreDraft;
+import dev.relay.queue.spool.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * The {@link MessageQueue}: scheduling, leases, retry schedule and admin actions in memory,
+ * every change persisted through a {@link SpoolStore} before it is reported done.
+ *
+ * <p>One monitor guards the in-memory index; store calls made under it only enqueue work, so
+ * the order of changes to one message is the order they reach the store. Callers wait for
+ * durability outside the monitor. Events fire once a change is durable, outside the monitor.
+ *
+ * <p>Returned futures complete, and events fire, on the store's writer thread. Callbacks
+ * there must be quick and must not call the blocking methods ({@link #hold}, {@link #release},
+ * {@link #retryNow}, {@link #delete}): those wait for the writer, and fail fast when called on it.
+ */
+public final class SpoolQueue implements MessageQueue {
+
+    private final SpoolStore store;
+    private final QueueSettings settings;
+    private final Clock clock;
+    private final QueueEvents events;
+    private final Outcomes outcomes;
+    private final QueueIdGenerator ids;
+    private final QueueIndex index = new QueueIndex();
+    private volatile boolean closed;
+
+    private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
+        this.outcomes = new Outcomes(settings.retrySchedule());
+        this.ids = new QueueIdGenerator(clock);
+    }
+
+    /** Opens the disk spool in {@code directory} (created if missing), recovering what is there. */
+    public static SpoolQueue open(Path directory, QueueSettings settings, Clock clock, QueueEvents events)
+            throws IOException {
+        return open(directory, settings, SpoolTuning.DEFAULT, clock, events);
+    }
+
+    /** As {@link #open(Path, QueueSettings, Clock, QueueEvents)}, with other segment sizes. */
+    public static SpoolQueue open(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
+            QueueEvents events) throws IOException {
+        return over(SegmentSpoolStore.open(directory, tuning, events), settings, clock, events);
+    }
+
+    /** A queue whose messages live in memory only (tests). */
+    public static SpoolQueue inMemory(MemorySpoolStore.Contents contents, QueueSettings settings, Clock clock,
+            QueueEvents events) {
+        return over(new MemorySpoolStore(contents, events), settings, clock, events);
+    }
+
+    /** A queue over any store; takes ownership of it. */
+    public static SpoolQueue over(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
+        SpoolQueue queue = new SpoolQueue(Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(events, "events"));
+        queue.load(store.recovered());
+        return queue;
+    }
+
+    private void load(List<StoredMessage> stored) {
+        List<QueueId> complete = new ArrayList<>();
+        synchronized (this) {
+            for (StoredMessage message : stored) {
+                if (message.state().isComplete()) {
+                    complete.add(message.id());
+                } else {
+                    index.add(new QueueIndex.Entry(message.id(), message.envelope(), message.size(), message.state()));
+                }
+            }
+        }
+        complete.forEach(id -> store.remove(id, RemovalReason.COMPLETED));
+    }
+
+    @Override
+    public Admission admission() {
+        ensureOpen();
+        Optional<String> failure = store.failure();
+        if (failure.isPresent()) {
+            return new Admission.Refused("the spool cannot write: " + failure.get());
+        }
+        long queued = queuedCount();
+        if (settings.maxMessages() > 0 && queued >= settings.maxMessages()) {
+            return new Admission.Refused("the queue is full: " + queued + " messages");
+        }
+        try {
+            long free = store.usableSpace();
+            if (free < settings.minFreeSpace()) {
+                return new Admission.Refused("the spool disk is nearly full: " + free + " bytes free, "
+                        + settings.minFreeSpace() + " required");
+            }
+        } catch (IOException e) {
+            return new Admission.Refused("cannot tell the spool's free disk space: " + e.getMessage());
+        }
+        return Admission.OPEN;
+    }
+
+    private synchronized long queuedCount() {
+        return index.size();
+    }
+
+    @Override
+    public MessageDraft newDraft() throws IOException {
+        ensureOpen();
+        QueueId id;
+        synchronized (this) {
+            do {
+                id = ids.next();
+            } while (index.contains(id));
+        }
+        return new Draft(id, store.newDraft(id));
+    }
+
+    @Override
+    public synchronized Optional<QueuedMessage> find(QueueId id) {
+        ensureOpen();
+        QueueIndex.Entry entry = index.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.view());
+    }
+
+    @Override
+    public InputStream openBody(QueueId id) throws IOException {
+        ensureOpen();
+        return store.openBody(id);
+    }
+
+    @Override
+    public synchronized List<QueuedMessage> takeDue(Instant now, int limit) {
+        ensureOpen();
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        return index.take(now, limit);
+    }
+
+    @Override
+    public synchronized Optional<Instant> nextDue() {
+        ensureOpen();
+        return index.nextDue();
+    }
+
+    @Override
+    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, DeliveryResult> results) {
+        Objects.requireNonNull(results, "results");
+        Instant now = clock.instant();
+        List<Integer> changed = new ArrayList<>();
+        QueuedMessage after;
+        CompletableFuture<Void> write;
+        synchronized (this) {
+            ensureOpen();
+            QueueIndex.Entry entry = index.get(id);
+            if (entry == null) {
+                return CompletableFuture.failedFuture(new NoSuchElementException("message " + id + " is not queued"));
+            }
+            int recipients = entry.envelope.recipients().size();
+            for (int i : results.keySet()) {
+                if (i < 0 || i >= recipients) {
+                    throw new IllegalArgumentException("message " + id + " has no recipient " + i);
+                }
+            }
+            int attempts = entry.state.attempts() + 1;
+            List<RecipientStatus> statuses = new ArrayList<>(entry.state.statuses());
+            results.forEach((i, result) -> {
+                if (!statuses.get(i).isFinal()) {
+                    statuses.set(i, outcomes.statusAfter(result, entry.envelope.arrival(), attempts, now));
+                    changed.add(i);
+                }
+            });
+            MessageState state = new MessageState(statuses, attempts, entry.state.held());
+            index.change(entry, e -> {
+                e.leased = false;
+                e.state = state;
+            });
+            after = entry.view();
+            if (state.isComplete()) {
+                index.remove(id);
+                write = store.remove(id, RemovalReason.COMPLETED);
+            } else {
+                write = store.update(id, state);
+            }
+        }
+        changed.sort(null);
+        return write.thenApply(ignored -> {
+            for (int i : changed) {
+                events.recipientUpdated(after, i, after.statuses().get(i));
+            }
+            if (after.isComplete()) {
+                events.completed(after);
+            }
+            return after;
+        });
+    }
+
+    @Override
+    public synchronized void giveBack(QueueId id) {
+        ensureOpen();
+        QueueIndex.Entry entry = index.get(id);
+        if (entry != null && entry.leased) {
+            index.change(entry, e -> e.leased = false);
+        }
+    }
+
+    @Override
+    public boolean hold(QueueId id) {
+        return changeState(id, state -> state.held() ? state : state.withHeld(true));
+    }
+
+    @Override
+    public boolean release(QueueId id) {
+        Instant now = clock.instant();
+        return changeState(id, state -> state.held() ? dueNow(state, now).withHeld(false) : state);
+    }
+
+    @Override
+    public boolean retryNow(QueueId id) {
+        Instant now = clock.instant();
+        return changeState(id, state -> dueNow(state, now));
+    }
+
+    /** Applies a state change, persists it if anything changed, and waits until it is durable. */
+    private boolean changeState(QueueId id, Function<MessageState, MessageState> change) {
+        CompletableFuture<Void> write;
+        synchronized (this) {
+            ensureOpen();
+            QueueIndex.Entry entry = index.get(id);
+            if (entry == null) {
+                return false;
+            }
+            MessageState state = change.apply(entry.state);
+            if (state.equals(entry.state)) {
+                return true;
+            }
+            index.change(entry, e -> e.state = state);
+            write = store.update(id, state);
+        }
+        await(write);
+        return true;
+    }
+
+    private static MessageState dueNow(MessageState state, Instant now) {
+        List<RecipientStatus> statuses = new ArrayList<>(state.statuses());
+        for (int i = 0; i < statuses.size(); i++) {
+            if (statuses.get(i) instanceof RecipientStatus.Deferred deferred && deferred.nextAttempt().isAfter(now)) {
+                statuses.set(i, new RecipientStatus.Deferred(deferred.reason(), now));
+            }
+        }
+        return new MessageState(statuses, state.attempts(), state.held());
+    }
+
+    @Override
+    public boolean delete(QueueId id) {
+        QueuedMessage removed;
+        CompletableFuture<Void> write;
+        synchronized (this) {
+            ensureOpen();
+            QueueIndex.Entry entry = index.remove(id);
+            if (entry == null) {
+                return false;
+            }
+            removed = entry.view();
+            write = store.remove(id, RemovalReason.DELETED);
+        }
+        await(write);
+        events.deleted(removed);
+        return true;
+    }
+
+    @Override
+    public synchronized List<QueuedMessage> list() {
+        ensureOpen();
+        return index.listByArrival();
+    }
+
+    @Override
+    public synchronized QueueSnapshot snapshot() {
+        ensureOpen();
+        return index.snapshot(clock.instant());
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        store.close();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the queue is closed");
+        }
+    }
+
+    private void await(CompletableFuture<Void> write) {
+        if (store.isStoreThread() && !write.isDone()) {
+            throw new IllegalStateException("a blocking queue call on the spool's writer thread would never return;"
+                    + " call it from another thread (e.g. use the *Async variants of the future's callbacks)");
+        }
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw e;
+        }
+    }
+
+    /** A message being received; joins the index once the store says it is durable. */
+    private final class Draft implements MessageDraft {
+        private final QueueId id;
+        private final StoreDraft body;
+        private boolean committed;
+
+        Draft(QueueId id, StoreDraft body) {
+            this.id = id;
+            this.body = body;
+        }
+
+        @Override
+        public QueueId id() {
+            return id;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            ensureOpen();
+            body.write(bytes, offset, length);
+        }
+
+        @Override
+        public long size() {
+            return body.size();
+        }
+
+        @Override
+        public CompletableFuture<QueueId> commit(Envelope envelope) {
+            Objects.requireNonNull(envelope, "envelope");
+            ensureOpen();
+            if (committed) {
+                throw new IllegalStateException("message " + id + " is already committed");
+            }
+            committed = true;
+            MessageState state = MessageState.initial(envelope.recipients().size());
+            long size = body.size();
+            return body.commit(envelope, state).thenApply(ignored -> {
+                QueueIndex.Entry entry = new QueueIndex.Entry(id, envelope, size, state);
+                synchronized (SpoolQueue.this) {
+                    index.add(entry);
+                }
+                events.accepted(entry.view());
+                return id;
+            });
+        }
+
+        @Override
+        public void close() {
+            if (!committed) {
+                committed = true;
+                body.discard();
+            }
+        }
+    }
+}

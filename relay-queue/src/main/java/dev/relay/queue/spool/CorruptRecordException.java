@@ -1,0 +1,14 @@
+package dev.relay.queue.spool;
+
+import java.io.IOException;
+
+/** A record whose checksum holds but whose content cannot be understood. */
+final class CorruptRecordException extends IOException {
+    CorruptRecordException(String message) {
+        super(message);
+    }
+
+    CorruptRecordException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

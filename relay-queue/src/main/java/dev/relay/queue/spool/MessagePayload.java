@@ -1,0 +1,43 @@
+package dev.relay.queue.spool;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Payload of a MESSAGE record: {@code [u32 n][envelope text, n bytes][u32 m][state text, m
+ * bytes][body]}. The body part is empty when the body lives in its own file.
+ */
+record MessagePayload(byte[] bytes, int envelopeFrom, int envelopeLength, int stateFrom, int stateLength,
+        int bodyFrom) {
+
+    static byte[] build(byte[] envelope, byte[] state, byte[] body, int bodyFrom, int bodyLength) {
+        ByteBuffer out = ByteBuffer.allocate(8 + envelope.length + state.length + bodyLength);
+        out.putInt(envelope.length).put(envelope).putInt(state.length).put(state).put(body, bodyFrom, bodyLength);
+        return out.array();
+    }
+
+    static MessagePayload parse(byte[] payload) throws CorruptRecordException {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            int envelopeLength = in.getInt();
+            int envelopeFrom = in.position();
+            in.position(envelopeFrom + envelopeLength);
+            int stateLength = in.getInt();
+            int stateFrom = in.position();
+            in.position(stateFrom + stateLength);
+            return new MessagePayload(payload, envelopeFrom, envelopeLength, stateFrom, stateLength, in.position());
+        } catch (RuntimeException e) {
+            throw new CorruptRecordException("message payload framing is broken", e);
+        }
+    }
+
+    int bodyLength() {
+        return bytes.length - bodyFrom;
+    }
+
+    /** The same message with another state: what compaction writes. */
+    byte[] withState(byte[] state) {
+        byte[] envelope = new byte[envelopeLength];
+        System.arraycopy(bytes, envelopeFrom, envelope, 0, envelopeLength);
+        return build(envelope, state, bytes, bodyFrom, bodyLength());
+    }
+}

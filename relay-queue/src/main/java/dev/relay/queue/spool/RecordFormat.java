@@ -1,0 +1,89 @@
+package dev.relay.queue.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * Framing of one record: {@code [magic 4][type 1][length 4][crc32c 4][payload]}, big-endian.
+ *
+ * <p>The checksum covers type, length and payload, and also the segment number and offset the
+ * record was written at. A record is therefore only valid where it was written: when recovery
+ * searches a damaged segment for the next good record, a byte sequence that merely looks like
+ * a record (say, inside a message body that quotes a spool file) does not pass.
+ */
+final class RecordFormat {
+
+    static final int HEADER_SIZE = 13;
+    static final byte[] MAGIC = {'\n', 'R', 'Q', (byte) 0xA7};
+
+    private RecordFormat() {}
+
+    static int checksum(RecordType type, long segment, long offset, byte[] payload, int from, int length) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer position = ByteBuffer.allocate(21);
+        position.put(type.code).putInt(length).putLong(segment).putLong(offset).flip();
+        crc.update(position);
+        crc.update(payload, from, length);
+        return (int) crc.getValue();
+    }
+
+    static void putHeader(ByteBuffer out, RecordType type, int length, int checksum) {
+        out.put(MAGIC).put(type.code).putInt(length).putInt(checksum);
+    }
+
+    /** The header and payload as written at the given position. */
+    static ByteBuffer encode(RecordType type, long segment, long offset, byte[] payload) {
+        ByteBuffer record = ByteBuffer.allocate(HEADER_SIZE + payload.length);
+        putHeader(record, type, payload.length, checksum(type, segment, offset, payload, 0, payload.length));
+        return record.put(payload).flip();
+    }
+
+    /**
+     * Parses a record from {@code bytes[from, from + available)} that was read at {@code offset}
+     * of segment {@code segment}. Returns null when no valid record starts there.
+     */
+    static SpoolRecord parse(byte[] bytes, int from, int available, long segment, long offset) {
+        if (available < HEADER_SIZE) {
+            return null;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[from + i] != MAGIC[i]) {
+                return null;
+            }
+        }
+        RecordType type = RecordType.ofCode(bytes[from + 4]);
+        ByteBuffer header = ByteBuffer.wrap(bytes, from + 5, 8);
+        int length = header.getInt();
+        int expected = header.getInt();
+        if (type == null || length < 0 || length > available - HEADER_SIZE) {
+            return null;
+        }
+        if (checksum(type, segment, offset, bytes, from + HEADER_SIZE, length) != expected) {
+            return null;
+        }
+        byte[] payload = new byte[length];
+        System.arraycopy(bytes, from + HEADER_SIZE, payload, 0, length);
+        return new SpoolRecord(type, new RecordPos(segment, offset, HEADER_SIZE + length), payload);
+    }
+
+    /** Reads the record at a known position; fails unless it is exactly there and intact. */
+    static SpoolRecord read(FileChannel channel, RecordPos pos) throws IOException {
+        byte[] bytes = new byte[pos.length()];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long at = pos.offset();
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new CorruptRecordException("segment " + pos.segment() + " ends inside the record at " + pos.offset());
+            }
+            at += n;
+        }
+        SpoolRecord record = parse(bytes, 0, bytes.length, pos.segment(), pos.offset());
+        if (record == null || record.pos().length() != pos.length()) {
+            throw new CorruptRecordException("no intact record in segment " + pos.segment() + " at " + pos.offset());
+        }
+        return record;
+    }
+}

@@ -1,0 +1,285 @@
+package dev.relay.queue.spool;
+
+import dev.relay.queue.BodyType;
+import dev.relay.queue.DsnNotify;
+import dev.relay.queue.DsnReturn;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.RecipientStatus;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The text of envelope, state and removal records ({@link TextForm} lines). Defaults are left
+ * out to keep records small: a typical envelope is well under 300 bytes.
+ *
+ * <pre>
+ * id: 0PQ3C1AB7Z9K2M4N0000        arrival: 2026-05-01T10:00:00.123Z
+ * sender: alice@example.com       client: 192.0.2.7      helo: mail.example.com
+ * auth: alice                     size: 4096             bodytype: 8BITMIME
+ * smtputf8: yes                   ret: HDRS              envid: abc
+ * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
+ * stored: inline 4096   (or: stored: file 52428800)
+ *
+ * id: ...   attempts: 2   held: yes
+ * status: pending | delivered INSTANT REPLY | deferred INSTANT REASON | failed INSTANT REASON
+ * </pre>
+ *
+ * {@code notify} and {@code orcpt} belong to the {@code rcpt} line above them; the n-th
+ * {@code status} line to the n-th recipient.
+ */
+final class RecordText {
+
+    /** How the body of a message record is stored. */
+    record Body(boolean inFile, long size) {}
+
+    record DecodedEnvelope(QueueId id, Envelope envelope, Body body) {}
+
+    record DecodedState(QueueId id, MessageState state) {}
+
+    private RecordText() {}
+
+    static byte[] envelope(QueueId id, Envelope envelope, Body body) {
+        TextForm.Builder text = TextForm.builder()
+                .field("id", id.value())
+                .field("arrival", envelope.arrival().toString())
+                .field("sender", envelope.sender())
+                .field("client", envelope.clientAddress())
+                .field("helo", envelope.heloName());
+        envelope.authenticatedUser().ifPresent(user -> text.field("auth", user));
+        MailParameters parameters = envelope.parameters();
+        parameters.declaredSize().ifPresent(size -> text.field("size", size));
+        if (parameters.body() != BodyType.SEVEN_BIT) {
+            text.field("bodytype", parameters.body().keyword());
+        }
+        if (parameters.smtpUtf8()) {
+            text.field("smtputf8", "yes");
+        }
+        parameters.ret().ifPresent(ret -> text.field("ret", ret.name()));
+        parameters.envelopeId().ifPresent(envid -> text.field("envid", envid));
+        for (RecipientAddress recipient : envelope.recipients()) {
+            text.field("rcpt", recipient.address());
+            if (!recipient.notifyOn().isEmpty()) {
+                StringBuilder notify = new StringBuilder();
+                for (DsnNotify value : EnumSet.copyOf(recipient.notifyOn())) {
+                    notify.append(notify.isEmpty() ? "" : ",").append(value.name());
+                }
+                text.field("notify", notify.toString());
+            }
+            recipient.originalRecipient().ifPresent(orcpt -> text.field("orcpt", orcpt));
+        }
+        text.field("stored", (body.inFile() ? "file " : "inline ") + body.size());
+        return text.toBytes();
+    }
+
+    static DecodedEnvelope parseEnvelope(byte[] bytes, int offset, int length) throws CorruptRecordException {
+        QueueId id = null;
+        Instant arrival = null;
+        String sender = null;
+        String client = null;
+        String helo = null;
+        Optional<String> auth = Optional.empty();
+        OptionalLong size = OptionalLong.empty();
+        BodyType bodyType = BodyType.SEVEN_BIT;
+        boolean smtpUtf8 = false;
+        Optional<DsnReturn> ret = Optional.empty();
+        Optional<String> envid = Optional.empty();
+        List<RecipientAddress> recipients = new ArrayList<>();
+        String rcpt = null;
+        Set<DsnNotify> notify = Set.of();
+        Optional<String> orcpt = Optional.empty();
+        Body body = null;
+        for (TextForm.Field field : TextForm.parse(bytes, offset, length)) {
+            String value = field.value();
+            switch (field.key()) {
+                case "id" -> id = queueId(value);
+                case "arrival" -> arrival = instant(value);
+                case "sender" -> sender = value;
+                case "client" -> client = value;
+                case "helo" -> helo = value;
+                case "auth" -> auth = Optional.of(value);
+                case "size" -> size = OptionalLong.of(number(value));
+                case "bodytype" -> bodyType = BodyType.fromKeyword(value)
+                        .orElseThrow(() -> new CorruptRecordException("unknown body type: " + value));
+                case "smtputf8" -> smtpUtf8 = value.equals("yes");
+                case "ret" -> ret = Optional.of(enumValue(DsnReturn.class, value));
+                case "envid" -> envid = Optional.of(value);
+                case "rcpt" -> {
+                    if (rcpt != null) {
+                        recipients.add(new RecipientAddress(rcpt, notify, orcpt));
+                    }
+                    rcpt = value;
+                    notify = Set.of();
+                    orcpt = Optional.empty();
+                }
+                case "notify" -> {
+                    EnumSet<DsnNotify> values = EnumSet.noneOf(DsnNotify.class);
+                    for (String name : value.split(",")) {
+                        values.add(enumValue(DsnNotify.class, name));
+                    }
+                    notify = values;
+                }
+                case "orcpt" -> orcpt = Optional.of(value);
+                case "stored" -> body = body(value);
+                default -> throw new CorruptRecordException("unknown envelope field: " + field.key());
+            }
+        }
+        if (rcpt != null) {
+            recipients.add(new RecipientAddress(rcpt, notify, orcpt));
+        }
+        if (id == null || arrival == null || sender == null || client == null || helo == null || body == null
+                || recipients.isEmpty()) {
+            throw new CorruptRecordException("envelope record misses a required field");
+        }
+        Envelope envelope = new Envelope(sender, recipients,
+                new MailParameters(size, bodyType, smtpUtf8, ret, envid), arrival, client, helo, auth);
+        return new DecodedEnvelope(id, envelope, body);
+    }
+
+    static byte[] state(QueueId id, MessageState state) {
+        TextForm.Builder text = TextForm.builder().field("id", id.value()).field("attempts", state.attempts());
+        if (state.held()) {
+            text.field("held", "yes");
+        }
+        for (RecipientStatus status : state.statuses()) {
+            text.field("status", switch (status) {
+                case RecipientStatus.Pending pending -> "pending";
+                case RecipientStatus.Delivered delivered -> "delivered " + delivered.at() + " " + delivered.remoteReply();
+                case RecipientStatus.Deferred deferred -> "deferred " + deferred.nextAttempt() + " " + deferred.reason();
+                case RecipientStatus.Failed failed -> "failed " + failed.at() + " " + failed.reason();
+            });
+        }
+        return text.toBytes();
+    }
+
+    static DecodedState parseState(byte[] bytes, int offset, int length) throws CorruptRecordException {
+        QueueId id = null;
+        int attempts = -1;
+        boolean held = false;
+        List<RecipientStatus> statuses = new ArrayList<>();
+        for (TextForm.Field field : TextForm.parse(bytes, offset, length)) {
+            switch (field.key()) {
+                case "id" -> id = queueId(field.value());
+                case "attempts" -> attempts = Math.toIntExact(number(field.value()));
+                case "held" -> held = field.value().equals("yes");
+                case "status" -> statuses.add(status(field.value()));
+                default -> throw new CorruptRecordException("unknown state field: " + field.key());
+            }
+        }
+        if (id == null || attempts < 0 || statuses.isEmpty()) {
+            throw new CorruptRecordException("state record misses a required field");
+        }
+        return new DecodedState(id, new MessageState(statuses, attempts, held));
+    }
+
+    static byte[] removal(QueueId id, RemovalReason reason) {
+        return TextForm.builder().field("id", id.value()).field("removed", reason.name().toLowerCase(Locale.ROOT))
+                .toBytes();
+    }
+
+    static QueueId parseRemoval(byte[] bytes, int offset, int length) throws CorruptRecordException {
+        for (TextForm.Field field : TextForm.parse(bytes, offset, length)) {
+            if (field.key().equals("id")) {
+                return queueId(field.value());
+            }
+        }
+        throw new CorruptRecordException("removal record without id");
+    }
+
+    static byte[] segmentHeader(long number) {
+        return TextForm.builder().field("segment", number).field("format", 1).toBytes();
+    }
+
+    static long parseSegmentHeader(byte[] bytes) throws CorruptRecordException {
+        long number = -1;
+        for (TextForm.Field field : TextForm.parse(bytes, 0, bytes.length)) {
+            switch (field.key()) {
+                case "segment" -> number = number(field.value());
+                case "format" -> {
+                    if (number(field.value()) != 1) {
+                        throw new CorruptRecordException("unknown segment format " + field.value());
+                    }
+                }
+                default -> throw new CorruptRecordException("unknown header field: " + field.key());
+            }
+        }
+        return number;
+    }
+
+    static byte[] seal(long nextSegment) {
+        return TextForm.builder().field("sealed", "yes").field("next", nextSegment).toBytes();
+    }
+
+    private static RecipientStatus status(String value) throws CorruptRecordException {
+        if (value.equals("pending")) {
+            return MessageState.PENDING;
+        }
+        int first = value.indexOf(' ');
+        int second = first < 0 ? -1 : value.indexOf(' ', first + 1);
+        if (second < 0) {
+            throw new CorruptRecordException("bad status: " + value);
+        }
+        Instant at = instant(value.substring(first + 1, second));
+        String text = value.substring(second + 1);
+        return switch (value.substring(0, first)) {
+            case "delivered" -> new RecipientStatus.Delivered(at, text);
+            case "deferred" -> new RecipientStatus.Deferred(text, at);
+            case "failed" -> new RecipientStatus.Failed(text, at);
+            default -> throw new CorruptRecordException("bad status: " + value);
+        };
+    }
+
+    private static Body body(String value) throws CorruptRecordException {
+        int space = value.indexOf(' ');
+        if (space < 0) {
+            throw new CorruptRecordException("bad stored field: " + value);
+        }
+        long size = number(value.substring(space + 1));
+        return switch (value.substring(0, space)) {
+            case "inline" -> new Body(false, size);
+            case "file" -> new Body(true, size);
+            default -> throw new CorruptRecordException("bad stored field: " + value);
+        };
+    }
+
+    private static QueueId queueId(String value) throws CorruptRecordException {
+        return QueueId.parse(value).orElseThrow(() -> new CorruptRecordException("bad queue id: " + value));
+    }
+
+    private static Instant instant(String value) throws CorruptRecordException {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new CorruptRecordException("bad instant: " + value, e);
+        }
+    }
+
+    private static long number(String value) throws CorruptRecordException {
+        try {
+            long number = Long.parseLong(value);
+            if (number < 0) {
+                throw new CorruptRecordException("negative number: " + value);
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new CorruptRecordException("bad number: " + value, e);
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value) throws CorruptRecordException {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptRecordException("bad " + type.getSimpleName() + ": " + value, e);
+        }
+    }
+}

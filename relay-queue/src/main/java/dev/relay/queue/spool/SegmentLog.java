@@ -1,0 +1,244 @@
+package dev.relay.queue.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The head of the log: appends records to the active segment, rolls to the next preallocated
+ * one when full, syncs. Owned by one thread at a time (recovery, then the writer thread).
+ *
+ * <p>Rolling writes a SEAL record and syncs the old segment before the new one gets its name,
+ * so whenever segment N+1 exists, N is sealed: a segment without a seal can only be the last
+ * one, torn by a crash, and recovery seals it before it starts the next.
+ */
+final class SegmentLog implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentLog.class);
+
+    /** Told about segment changes, to keep the index's view of the files right. */
+    interface Listener {
+        void opened(long number);
+
+        void sealed(long number);
+    }
+
+    static final int SEAL_RESERVE = RecordFormat.HEADER_SIZE + RecordText.seal(Long.MAX_VALUE).length;
+
+    private final SpoolLayout layout;
+    private final long capacity;
+    private final Preallocator preallocator;
+    private final Listener listener;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    private final Map<Long, FileChannel> readers = new HashMap<>();
+
+    private long number;
+    private FileChannel channel;
+    /** End of the log including buffered bytes. */
+    private long position;
+    /** End of what was handed to the file. */
+    private long written;
+    private boolean unsynced;
+
+    private SegmentLog(SpoolLayout layout, long capacity, Preallocator preallocator, Listener listener) {
+        this.layout = layout;
+        this.capacity = capacity;
+        this.preallocator = preallocator;
+        this.listener = listener;
+    }
+
+    /** Opens segment {@code number} as the new head; it must not exist yet. */
+    static SegmentLog start(SpoolLayout layout, long number, long capacity, Preallocator preallocator,
+            Listener listener) throws IOException {
+        SegmentLog log = new SegmentLog(layout, capacity, preallocator, listener);
+        log.activate(number);
+        return log;
+    }
+
+    /** The largest payload a record may have. */
+    static int maxPayload(long capacity) {
+        int headerRecord = RecordFormat.HEADER_SIZE + RecordText.segmentHeader(Long.MAX_VALUE).length;
+        return (int) (capacity - headerRecord - SEAL_RESERVE - RecordFormat.HEADER_SIZE);
+    }
+
+    long capacity() {
+        return capacity;
+    }
+
+    long activeNumber() {
+        return number;
+    }
+
+    /** Appends a record (buffered) and tells where it lies. */
+    RecordPos append(RecordType type, byte[] payload) throws IOException {
+        int length = RecordFormat.HEADER_SIZE + payload.length;
+        if (payload.length > maxPayload(capacity)) {
+            throw new IOException("record of " + payload.length + " bytes does not fit in a segment");
+        }
+        if (position + length + SEAL_RESERVE > capacity) {
+            roll();
+        }
+        return put(type, payload);
+    }
+
+    private RecordPos put(RecordType type, byte[] payload) throws IOException {
+        int length = RecordFormat.HEADER_SIZE + payload.length;
+        RecordPos pos = new RecordPos(number, position, length);
+        int checksum = RecordFormat.checksum(type, number, position, payload, 0, payload.length);
+        if (buffer.remaining() < length) {
+            flush();
+        }
+        if (buffer.remaining() >= length) {
+            RecordFormat.putHeader(buffer, type, payload.length, checksum);
+            buffer.put(payload);
+        } else {
+            ByteBuffer header = ByteBuffer.allocate(RecordFormat.HEADER_SIZE);
+            RecordFormat.putHeader(header, type, payload.length, checksum);
+            writeFully(header.flip());
+            writeFully(ByteBuffer.wrap(payload));
+        }
+        position += length;
+        unsynced = true;
+        return pos;
+    }
+
+    /** Hands buffered bytes to the file (page cache), so that reads see them. */
+    void flush() throws IOException {
+        buffer.flip();
+        writeFully(buffer);
+        buffer.clear();
+    }
+
+    /** Makes everything appended so far durable. */
+    void sync() throws IOException {
+        flush();
+        if (unsynced) {
+            channel.force(false);
+            unsynced = false;
+        }
+    }
+
+    boolean hasUnsynced() {
+        return unsynced || buffer.position() > 0;
+    }
+
+    /** Reads a record back (flush first if it may still sit in the buffer). */
+    SpoolRecord read(RecordPos pos) throws IOException {
+        FileChannel source = pos.segment() == number ? channel : readers.computeIfAbsent(pos.segment(), this::openReader);
+        if (source == null) {
+            throw new IOException("cannot open segment " + pos.segment());
+        }
+        return RecordFormat.read(source, pos);
+    }
+
+    /** Forgets the read handle of a segment that is about to be deleted. */
+    void release(long segment) {
+        FileChannel reader = readers.remove(segment);
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // read-only handle: nothing was pending on it
+            }
+        }
+    }
+
+    private FileChannel openReader(long segment) {
+        try {
+            return FileChannel.open(layout.segment(segment), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            written += channel.write(bytes, written);
+        }
+    }
+
+    private void roll() throws IOException {
+        long next = number + 1;
+        put(RecordType.SEAL, RecordText.seal(next));
+        sync();
+        channel.close();
+        listener.sealed(number);
+        activate(next);
+    }
+
+    private void activate(long next) throws IOException {
+        long waitStarted = System.nanoTime();
+        Path prepared = preallocator.take(next);
+        long waitedMillis = (System.nanoTime() - waitStarted) / 1_000_000;
+        if (waitedMillis >= 20) {
+            // commits stall meanwhile: the disk cannot zero-fill segments as fast as they fill up
+            LOG.info("segment {} was not ready in time; writes waited {} ms for it", next, waitedMillis);
+        }
+        Path target = layout.segment(next);
+        if (Files.exists(target)) {
+            throw new IOException("segment " + target + " already exists");
+        }
+        Files.move(prepared, target, StandardCopyOption.ATOMIC_MOVE);
+        SpoolLayout.syncDirectory(layout.segments);
+        channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        number = next;
+        position = 0;
+        written = 0;
+        listener.opened(next);
+        put(RecordType.HEADER, RecordText.segmentHeader(next));
+        preallocator.prepare(next + 1);
+    }
+
+    /** Seals the head and cuts off its unused preallocated tail. */
+    @Override
+    public void close() throws IOException {
+        try {
+            put(RecordType.SEAL, RecordText.seal(number + 1));
+            flush();
+            channel.truncate(position);
+            channel.force(true);
+            listener.sealed(number);
+        } finally {
+            channel.close();
+            readers.values().forEach(reader -> {
+                try {
+                    reader.close();
+                } catch (IOException e) {
+                    // read-only handle
+                }
+            });
+            readers.clear();
+            preallocator.close();
+        }
+    }
+
+    /** Closes files without writing anything: after a failure. */
+    void abandon() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // already failing
+        }
+        readers.clear();
+        preallocator.close();
+    }
+
+    /** Seals a segment left unsealed by a crash: SEAL at the end of its valid records, rest cut. */
+    static void sealAt(Path file, long segment, long offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer seal = RecordFormat.encode(RecordType.SEAL, segment, offset, RecordText.seal(segment + 1));
+            long at = offset;
+            while (seal.hasRemaining()) {
+                at += channel.write(seal, at);
+            }
+            channel.truncate(at);
+            channel.force(true);
+        }
+    }
+}

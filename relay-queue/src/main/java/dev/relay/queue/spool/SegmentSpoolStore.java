@@ -1,0 +1,296 @@
+package dev.relay.queue.spool;
+
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk store: an append-only log of preallocated segment files written by one thread with
+ * group commit, plus one file per body too large to carry inline. The on-disk format and the
+ * recovery rules are described in the module's README and in {@link Recovery}.
+ *
+ * <p>Why a log rather than a file per message: on this class of machine creating a file costs
+ * 0.6 to 0.9 ms, capping a file-per-message spool near 1 000 messages/s, while appending to a
+ * preallocated file with one fdatasync per batch reaches tens of thousands.
+ */
+public final class SegmentSpoolStore implements SpoolStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentSpoolStore.class);
+
+    private final SpoolLayout layout;
+    private final SpoolTuning tuning;
+    private final SpoolIndex index;
+    private final SpoolWriter writer;
+    private final Thread writerThread;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final ExecutorService bodySync = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "spool-body-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final int maxPayload;
+    private final FileStore fileStore;
+    private volatile List<StoredMessage> recovered;
+    private volatile boolean closed;
+
+    private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, SpoolIndex index, SpoolWriter writer,
+            FileChannel lockFile, FileLock lock, List<StoredMessage> recovered) throws IOException {
+        this.layout = layout;
+        this.maxPayload = SegmentLog.maxPayload(tuning.segmentSize());
+        this.fileStore = Files.getFileStore(layout.root);
+        this.tuning = tuning;
+        this.index = index;
+        this.writer = writer;
+        this.lockFile = lockFile;
+        this.lock = lock;
+        this.recovered = recovered;
+        this.writerThread = new Thread(writer, "spool-writer");
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating if need be) the spool in {@code directory}, recovers what is there, and
+     * starts the writer. Damaged files are moved to {@code corrupt/}; the store opens anyway.
+     */
+    public static SegmentSpoolStore open(Path directory, SpoolTuning tuning, QueueEvents events) throws IOException {
+        SpoolLayout layout = new SpoolLayout(directory);
+        layout.createDirectories();
+        FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException("spool " + directory + " is in use by another process");
+        }
+        try {
+            Recovery.Result recovery = Recovery.run(layout, events);
+            SpoolIndex index = recovery.index();
+            SegmentLog log = SegmentLog.start(layout, recovery.nextSegment(), tuning.segmentSize(),
+                    new Preallocator(layout, tuning.segmentSize()), new SegmentLog.Listener() {
+                        @Override
+                        public void opened(long number) {
+                            synchronized (index) {
+                                index.addSegment(number, false);
+                            }
+                        }
+
+                        @Override
+                        public void sealed(long number) {
+                            synchronized (index) {
+                                index.seal(number);
+                            }
+                        }
+                    });
+            relocateDamaged(recovery.corrupt(), log, index, layout, events);
+            SpoolWriter writer = new SpoolWriter(log, index, layout, events,
+                    (long) (tuning.compactBelow() * tuning.segmentSize()));
+            SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, index, writer, lockFile, lock,
+                    new ArrayList<>(recovery.messages().values()));
+            store.writerThread.start();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockFile.close();
+            throw e;
+        }
+    }
+
+    /** Rewrites what damaged segments still hold at the head, syncs, then moves them aside. */
+    private static void relocateDamaged(Map<Long, List<Recovery.Tombstone>> damaged, SegmentLog log,
+            SpoolIndex index, SpoolLayout layout, QueueEvents events) throws IOException {
+        if (damaged.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Long, List<Recovery.Tombstone>> entry : damaged.entrySet()) {
+            long segment = entry.getKey();
+            Relocation relocation = new Relocation(segment, index.idsIn(segment));
+            List<Relocation.Moved> moved = relocation.step(log, index, Long.MAX_VALUE);
+            List<Long> targets = new ArrayList<>(List.of(log.activeNumber()));
+            for (Recovery.Tombstone tombstone : entry.getValue()) {
+                if (index.slot(tombstone.id()) == null) {
+                    RecordPos pos = log.append(RecordType.REMOVE, tombstone.payload());
+                    if (!targets.contains(pos.segment())) {
+                        targets.add(pos.segment());
+                    }
+                }
+            }
+            log.flush();
+            Relocation.apply(index, moved);
+            index.moveTombstones(segment, targets);
+        }
+        log.sync();
+        for (long segment : damaged.keySet()) {
+            log.release(segment);
+            index.segmentRemoved(segment);
+            Path file = layout.segment(segment);
+            Path target = layout.moveToCorrupt(file);
+            LOG.warn("moved damaged segment {} to {} after rewriting what could be read of it", file, target);
+            events.corruptFileMoved(file.getFileName().toString(), "damaged segment, readable records kept");
+        }
+    }
+
+    SpoolLayout layout() {
+        return layout;
+    }
+
+    /** Completes when the writer is idle: no compaction under way, no dead segment left (tests). */
+    CompletableFuture<Void> quiesce() {
+        return writer.submit(new SpoolWriter.Barrier(new CompletableFuture<>()));
+    }
+
+    @Override
+    public List<StoredMessage> recovered() {
+        List<StoredMessage> messages = recovered;
+        recovered = List.of();
+        return messages == null ? List.of() : messages;
+    }
+
+    @Override
+    public StoreDraft newDraft(QueueId id) {
+        ensureOpen();
+        return new SegmentDraft(this, id, tuning.inlineBodyLimit());
+    }
+
+    @Override
+    public CompletableFuture<Void> update(QueueId id, MessageState state) {
+        ensureOpen();
+        return submit(new SpoolWriter.Update(id, RecordText.state(id, state), new CompletableFuture<>()));
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(QueueId id, RemovalReason reason) {
+        ensureOpen();
+        return submit(new SpoolWriter.Remove(id, RecordText.removal(id, reason), new CompletableFuture<>()));
+    }
+
+    @Override
+    public InputStream openBody(QueueId id) throws IOException {
+        ensureOpen();
+        RecordPos pos;
+        FileChannel channel;
+        // looked up and opened under the index lock: a segment is only deleted under it, and an
+        // open channel keeps reading after the file is unlinked
+        synchronized (index) {
+            SpoolIndex.Slot slot = index.slot(id);
+            if (slot == null) {
+                throw new NoSuchFileException("no message " + id + " in the spool");
+            }
+            if (slot.bodyInFile) {
+                return Files.newInputStream(layout.largeBody(id));
+            }
+            pos = slot.message;
+            channel = FileChannel.open(layout.segment(pos.segment()), StandardOpenOption.READ);
+        }
+        try (channel) {
+            MessagePayload payload = MessagePayload.parse(RecordFormat.read(channel, pos).payload());
+            return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
+        }
+    }
+
+    @Override
+    public long usableSpace() throws IOException {
+        return fileStore.getUsableSpace();
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(writer.failure());
+    }
+
+    @Override
+    public boolean isStoreThread() {
+        return Thread.currentThread() == writerThread;
+    }
+
+    CompletableFuture<Void> submit(SpoolWriter.Request request) {
+        byte[] payload = switch (request) {
+            case SpoolWriter.Commit commit -> commit.payload();
+            case SpoolWriter.Update update -> update.payload();
+            case SpoolWriter.Remove remove -> remove.payload();
+            default -> new byte[0];
+        };
+        if (payload.length > maxPayload) {
+            // refused here: inside the writer it would stop the whole spool
+            return CompletableFuture.failedFuture(new IOException("a record of " + payload.length
+                    + " bytes does not fit in a spool segment (envelope too large?)"));
+        }
+        return writer.submit(request);
+    }
+
+    /** Runs the fsync of a spilled body off the caller's thread. */
+    CompletableFuture<Void> syncBodyFile(IoAction action) {
+        ensureOpen();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                action.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, bodySync).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof UncheckedIOException io ? io.getCause() : cause);
+        });
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the spool is closed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            bodySync.shutdown();
+            bodySync.awaitTermination(1, TimeUnit.MINUTES);
+            writer.stop().join();
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while closing the spool", e);
+        } finally {
+            lock.release();
+            lockFile.close();
+        }
+        if (writer.failure() != null) {
+            throw new IOException("the spool had failed: " + writer.failure());
+        }
+    }
+}

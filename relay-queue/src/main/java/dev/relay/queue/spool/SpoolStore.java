@@ -1,0 +1,51 @@
+package dev.relay.queue.spool;
+
+import dev.relay.queue.QueueId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where queued messages live: envelope, per-recipient state and body. The queue logic on top
+ * keeps its own schedule; a store only persists and hands back. Every future completes once
+ * the change is on stable storage. Implementations: {@link SegmentSpoolStore} (disk) and
+ * {@link MemorySpoolStore} (tests); both pass the same contract suite.
+ */
+public interface SpoolStore extends AutoCloseable {
+
+    /** The messages found when the store opened, with their latest state. */
+    List<StoredMessage> recovered();
+
+    /** Starts a message whose body streams in; nothing is visible until it is committed. */
+    StoreDraft newDraft(QueueId id) throws IOException;
+
+    /** Replaces the state of a stored message. */
+    CompletableFuture<Void> update(QueueId id, MessageState state);
+
+    /** Forgets a stored message and, once that is durable, frees its body. */
+    CompletableFuture<Void> remove(QueueId id, RemovalReason reason);
+
+    /** The body exactly as committed. */
+    InputStream openBody(QueueId id) throws IOException;
+
+    /** Free bytes for new messages, for admission control. */
+    long usableSpace() throws IOException;
+
+    /** Why the store stopped working, if it did (e.g. a failed write or sync). */
+    Optional<String> failure();
+
+    /**
+     * Whether the calling thread is the one that completes this store's futures. Code running
+     * there (a callback on a returned future) must not wait for another of them: that wait
+     * could never end.
+     */
+    default boolean isStoreThread() {
+        return false;
+    }
+
+    /** Writes what is pending, syncs and releases files; later calls fail. */
+    @Override
+    void close() throws IOException;
+}
