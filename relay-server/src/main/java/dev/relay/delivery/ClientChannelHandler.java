@@ -45,13 +45,28 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private Stage stage = Stage.GREETING;
     private ConnectionFailure failure;
 
+    private final Pending greeting;
+
     ClientChannelHandler(ClientTimeouts timeouts) {
         this.timeouts = timeouts;
+        // awaited from the start: the greeting may arrive before whoever connected hears of the connection
+        this.greeting = register(new Pending(Stage.GREETING, false));
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ready(greeting); // the greeting timeout runs from the moment the connection stands
+        ctx.fireChannelActive();
+    }
+
+    /** The server's greeting. */
+    CompletableFuture<SmtpReply> greeting() {
+        return greeting.future;
     }
 
     /** Where the conversation is, for failures not tied to an awaited reply (e.g. while the body is written). */

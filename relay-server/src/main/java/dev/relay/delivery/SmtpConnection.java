@@ -180,7 +180,7 @@ public final class SmtpConnection {
 
     /** Greeting, EHLO/HELO, STARTTLS as required, EHLO again over TLS. */
     CompletableFuture<SmtpConnection> open() {
-        return onLoop(() -> handler.expect(Stage.GREETING)
+        return onLoop(() -> handler.greeting()
                 .thenCompose(greeting -> greeting.isPositive() ? hello() : rejected(Stage.GREETING, greeting))
                 .thenCompose(v -> startTls())
                 .thenApply(v -> this)

@@ -145,6 +145,27 @@ public final class TestMx implements AutoCloseable {
         return commands.stream().filter(c -> c.verb().equals(verb)).toList();
     }
 
+    /** Waits until at least {@code count} commands with this verb arrived; fails the test after the timeout. */
+    public List<Command> awaitCommands(String verb, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (commands) {
+            while (commands(verb).size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " " + verb + " commands within " + timeout
+                            + ", got " + commands(verb).size());
+                }
+                try {
+                    commands.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
+            return commands(verb);
+        }
+    }
+
     public List<TlsSession> tlsSessions() {
         return List.copyOf(tlsSessions);
     }
@@ -259,7 +280,10 @@ public final class TestMx implements AutoCloseable {
                 }
                 String line = raw.text();
                 Command command = new Command(id, line, raw.batch(), tlsActive);
-                commands.add(command);
+                synchronized (commands) {
+                    commands.add(command);
+                    commands.notifyAll();
+                }
                 String verb = command.verb();
                 String argument = line.length() > verb.length() ? line.substring(verb.length()) : "";
                 if (rejecting) {
