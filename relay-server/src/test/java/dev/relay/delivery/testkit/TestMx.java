@@ -13,8 +13,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,15 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A receiving SMTP server for tests, on 127.0.0.1 and a random port: plain blocking sockets,
@@ -90,9 +85,12 @@ public final class TestMx implements AutoCloseable {
     /**
      * One finished TLS handshake.
      *
-     * @param resumed whether the client resumed an earlier session (no certificate was chosen)
+     * @param resumed whether the client resumed an earlier session: the JDK carries a session's
+     *     creation time over into its resumptions, so a second session with the creation time of
+     *     an earlier one is a resumption (two full handshakes within one millisecond are not)
      */
-    public record TlsSession(int connection, String protocol, String cipher, Optional<String> sni, boolean resumed) {}
+    public record TlsSession(
+            int connection, String protocol, String cipher, Optional<String> sni, boolean resumed, long creationTime) {}
 
     private record Rule(Verb verb, String argumentContains, String reply) {}
 
@@ -109,7 +107,6 @@ public final class TestMx implements AutoCloseable {
     private final List<Command> commands = new CopyOnWriteArrayList<>();
     private final List<TlsSession> tlsSessions = new CopyOnWriteArrayList<>();
     private final List<ReceivedMessage> messages = new ArrayList<>();
-    private final ThreadLocal<Boolean> certificateChosen = ThreadLocal.withInitial(() -> false);
     private volatile boolean closed;
 
     private TestMx(Builder settings) throws IOException {
@@ -231,6 +228,10 @@ public final class TestMx implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private boolean resumed(long creationTime) {
+        return tlsSessions.stream().anyMatch(earlier -> earlier.creationTime() == creationTime);
     }
 
     private void record(ReceivedMessage message) {
@@ -413,12 +414,12 @@ public final class TestMx implements AutoCloseable {
             SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
             secure.setUseClientMode(false);
             secure.setEnabledProtocols(settings.tlsProtocols.toArray(String[]::new));
-            certificateChosen.set(false);
             secure.startHandshake();
             SSLSession session = secure.getSession();
             sni = requestedName(session);
             tlsProtocol = Optional.of(session.getProtocol());
-            tlsSessions.add(new TlsSession(id, session.getProtocol(), session.getCipherSuite(), sni, !certificateChosen.get()));
+            tlsSessions.add(new TlsSession(id, session.getProtocol(), session.getCipherSuite(), sni,
+                    resumed(session.getCreationTime()), session.getCreationTime()));
             socket = secure;
             in = new BatchReader(secure.getInputStream());
             out = secure.getOutputStream();
@@ -575,69 +576,11 @@ public final class TestMx implements AutoCloseable {
             store.setKeyEntry("mx", issued.key(), password, chain.toArray(X509Certificate[]::new));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, password);
-            KeyManager[] managers = factory.getKeyManagers();
-            for (int i = 0; i < managers.length; i++) {
-                if (managers[i] instanceof X509ExtendedKeyManager x509) {
-                    managers[i] = new NoticingKeyManager(x509);
-                }
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(managers, null, null);
+            context.init(factory.getKeyManagers(), null, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("test MX TLS setup", e);
-        }
-    }
-
-    /** Notes when a certificate is chosen: a handshake without that choice resumed a session. */
-    private final class NoticingKeyManager extends X509ExtendedKeyManager {
-        private final X509ExtendedKeyManager delegate;
-
-        NoticingKeyManager(X509ExtendedKeyManager delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            String alias = delegate.chooseServerAlias(keyType, issuers, socket);
-            if (alias != null) {
-                certificateChosen.set(true);
-            }
-            return alias;
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            String alias = delegate.chooseEngineServerAlias(keyType, issuers, engine);
-            if (alias != null) {
-                certificateChosen.set(true);
-            }
-            return alias;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return delegate.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseClientAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return delegate.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return delegate.getPrivateKey(alias);
         }
     }
 
