@@ -61,6 +61,22 @@ public record ClientTimeouts(
                 timeout, timeout);
     }
 
+    /** These timeouts with one stage's changed (tests make one stage tiny). */
+    public ClientTimeouts with(Stage stage, Duration timeout) {
+        return new ClientTimeouts(
+                stage == Stage.CONNECT ? timeout : connect,
+                stage == Stage.GREETING ? timeout : greeting,
+                stage == Stage.EHLO || stage == Stage.HELO ? timeout : ehlo,
+                stage == Stage.STARTTLS || stage == Stage.TLS_HANDSHAKE ? timeout : starttls,
+                stage == Stage.MAIL ? timeout : mail,
+                stage == Stage.RCPT ? timeout : rcpt,
+                stage == Stage.DATA ? timeout : dataInit,
+                stage == Stage.BODY ? timeout : dataBlock,
+                stage == Stage.DATA_END ? timeout : dataEnd,
+                stage == Stage.RSET ? timeout : rset,
+                stage == Stage.QUIT ? timeout : quit);
+    }
+
     /** The timeout for the reply (or progress) at this stage. */
     public Duration forStage(Stage stage) {
         return switch (stage) {

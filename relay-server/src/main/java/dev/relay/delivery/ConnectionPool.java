@@ -44,6 +44,8 @@ public final class ConnectionPool implements AutoCloseable {
     /** The connections of one destination. Guarded by the pool's lock. */
     private static final class Slot {
         int open;
+        /** Connections between their last transaction and the RSET reply: about to be free. */
+        int resetting;
         final ArrayDeque<Idle> idle = new ArrayDeque<>();
         final ArrayDeque<CompletableFuture<Lease>> waiting = new ArrayDeque<>();
     }
@@ -144,7 +146,9 @@ public final class ConnectionPool implements AutoCloseable {
                 }
             }
             if (reuse == null) {
-                if (slot.open < settings.maxConnectionsPerDestination()) {
+                if (slot.resetting > slot.waiting.size()) {
+                    slot.waiting.addLast(lease); // one is about to come free: cheaper than a new connection (and TLS)
+                } else if (slot.open < settings.maxConnectionsPerDestination()) {
                     slot.open++;
                     connectNew = true;
                 } else {
@@ -182,11 +186,18 @@ public final class ConnectionPool implements AutoCloseable {
             connection.quit();
             return;
         }
+        Destination destination = connection.destination();
+        synchronized (this) {
+            slots.get(destination).resetting++;
+        }
         connection.reset().whenComplete((ok, error) -> {
+            synchronized (this) {
+                slots.get(destination).resetting--;
+            }
             if (error == null && ok) {
                 release(connection);
             } else {
-                connection.quit();
+                connection.quit(); // its close listener hands the turn to a waiter
             }
         });
     }

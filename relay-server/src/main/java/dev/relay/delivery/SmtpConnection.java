@@ -126,9 +126,9 @@ public final class SmtpConnection {
                 throw new IllegalStateException("a transaction is already running on this connection");
             }
             if (!isReusable()) {
-                ConnectionFailure failure = handler.failure()
-                        .orElse(new ConnectionFailure.ConnectionLost(Stage.MAIL));
-                return CompletableFuture.completedFuture(MailTransaction.failedBeforeStart(session(), failure, message));
+                // for this message the connection was lost before its MAIL, whatever broke it earlier
+                return CompletableFuture.completedFuture(MailTransaction.failedBeforeStart(session(),
+                        new ConnectionFailure.ConnectionLost(Stage.MAIL), message));
             }
             busy = true;
             transactions++;

@@ -108,6 +108,7 @@ public final class TestMx implements AutoCloseable {
     private final List<TlsSession> tlsSessions = new CopyOnWriteArrayList<>();
     private final List<ReceivedMessage> messages = new ArrayList<>();
     private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     private TestMx(Builder settings) throws IOException {
         this.settings = settings;
@@ -193,9 +194,22 @@ public final class TestMx implements AutoCloseable {
         }
     }
 
+    /** Resets every open connection at once, as a server restart would. */
+    public void dropConnections() {
+        for (Socket socket : open) {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (SocketException e) {
+                // closing it anyway
+            }
+            closeQuietly(socket);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        closing.countDown();
         try {
             server.close();
         } catch (IOException e) {
@@ -381,6 +395,10 @@ public final class TestMx implements AutoCloseable {
                         send(scripted.get());
                     } else {
                         send(scripted.orElse("354 end data with <CR><LF>.<CR><LF>"));
+                        if (settings.stopReadingDuringData) {
+                            awaitClose();
+                            return false;
+                        }
                         byte[] body = readData();
                         if (body == null) {
                             return false;
@@ -519,6 +537,15 @@ public final class TestMx implements AutoCloseable {
         private void send(String reply) throws IOException {
             out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+
+        /** Neither reads nor writes until the test MX is closed. */
+        private void awaitClose() {
+            try {
+                closing.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Reads and ignores until the client gives up. */
@@ -693,6 +720,7 @@ public final class TestMx implements AutoCloseable {
         private final List<Rule> rules = new ArrayList<>();
         private final Set<Verb> stalls = EnumSet.noneOf(Verb.class);
         private long dropAfterBodyBytes = -1;
+        private boolean stopReadingDuringData;
         private Optional<String> injectAfterStartTls = Optional.empty();
 
         private Builder() {}
@@ -752,6 +780,12 @@ public final class TestMx implements AutoCloseable {
         /** Resets the connection once this many body bytes have arrived in DATA. */
         public Builder dropDuringData(long afterBytes) {
             this.dropAfterBodyBytes = afterBytes;
+            return this;
+        }
+
+        /** After answering DATA with 354, stops reading: the client's writes back up until it gives up. */
+        public Builder stopReadingDuringData() {
+            this.stopReadingDuringData = true;
             return this;
         }
 
