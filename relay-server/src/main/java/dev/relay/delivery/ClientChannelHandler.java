@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -43,7 +44,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final List<CompletableFuture<?>> otherWaiters = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private Stage stage = Stage.GREETING;
-    private ConnectionFailure failure;
+    private volatile ConnectionFailure failure;
 
     private final Pending greeting;
 
@@ -171,16 +172,22 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Stage at = currentStage();
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof SSLException) {
+        if (root instanceof SslHandshakeTimeoutException) {
+            fail(new ConnectionFailure.TimedOut(Stage.TLS_HANDSHAKE));
+        } else if (at == Stage.TLS_HANDSHAKE) {
+            // whatever breaks the handshake (an alert, bytes that are not TLS) is a TLS failure
             fail(new ConnectionFailure.TlsFailed(TlsProblem.VALIDATION_FAILURE,
-                    "TLS failed while " + currentStage().during() + ": " + root.getMessage(), Optional.empty()));
+                    "TLS handshake failed: " + root.getMessage(), Optional.empty()));
+        } else if (root instanceof SSLException) {
+            fail(new ConnectionFailure.ProtocolError(at, "TLS error: " + root.getMessage()));
         } else if (cause instanceof DecoderException) {
-            fail(new ConnectionFailure.ProtocolError(currentStage(), String.valueOf(cause.getMessage())));
+            fail(new ConnectionFailure.ProtocolError(at, String.valueOf(cause.getMessage())));
         } else if (root instanceof IOException) {
-            fail(new ConnectionFailure.ConnectionLost(currentStage()));
+            fail(new ConnectionFailure.ConnectionLost(at));
         } else {
-            fail(new ConnectionFailure.ProtocolError(currentStage(), String.valueOf(root)));
+            fail(new ConnectionFailure.ProtocolError(at, String.valueOf(root)));
         }
     }
 

@@ -59,12 +59,12 @@ public final class SmtpConnection {
     private final ClientTimeouts timeouts;
     private final String heloName;
 
-    // event-loop confined
-    private Extensions extensions = Extensions.NONE;
-    private Optional<TlsDetails> tls = Optional.empty();
-    private int transactions;
-    private boolean busy;
-    private boolean outOfStep;
+    // written on the event loop only; volatile for the getters other threads call
+    private volatile Extensions extensions = Extensions.NONE;
+    private volatile Optional<TlsDetails> tls = Optional.empty();
+    private volatile int transactions;
+    private volatile boolean busy;
+    private volatile boolean outOfStep;
 
     SmtpConnection(Channel channel, ClientChannelHandler handler, ReplyDecoder decoder, Destination destination,
             ClientTlsContext tlsContext, ClientTimeouts timeouts, String heloName) {
