@@ -72,7 +72,12 @@ final class MailTransaction {
             if (!bodyHandedOver) {
                 closeQuietly(body);
             }
-            return error == null ? result : failed(ConnectionFailureException.unwrap(error, Stage.MAIL));
+            if (error == null) {
+                return result;
+            }
+            ConnectionFailure failure = ConnectionFailureException.unwrap(error, Stage.MAIL);
+            connection.handler().fail(failure); // usually broken already; if not (a bug), replies are out of step now
+            return failed(connection.handler().failure().orElse(failure));
         });
     }
 

@@ -30,7 +30,7 @@ class ReplyDecoderTest {
 
     private void assertNothingLeft() {
         assertThat(channel.finish()).isFalse();
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -112,7 +112,7 @@ class ReplyDecoderTest {
         feed("220 2.0.0 ready to start TLS\r\n250 2.0.0 injected\r\n", "554 5.7.1 also injected\r\n");
 
         assertThat(next().code()).isEqualTo(220);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(decoder.discardedBytes()).isEqualTo("250 2.0.0 injected\r\n554 5.7.1 also injected\r\n".length());
 
         decoder.tlsEstablished();
