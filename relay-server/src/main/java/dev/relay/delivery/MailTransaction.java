@@ -2,7 +2,6 @@ package dev.relay.delivery;
 
 import dev.relay.queue.BodyType;
 import dev.relay.queue.DeliveryResult;
-import dev.relay.queue.RecipientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.stream.ChunkedInput;
 import java.io.IOException;

@@ -108,7 +108,8 @@ public final class SmtpConnection {
         return closed;
     }
 
-    SessionInfo session() {
+    /** The connection as it stands, for logs: destination, TLS, extensions, transactions so far. */
+    public SessionInfo session() {
         return new SessionInfo(destination, true, tls, extensions, transactions);
     }
 
