@@ -1,0 +1,94 @@
+package dev.relay.delivery;
+
+import dev.relay.queue.DeliveryResult;
+import dev.relay.queue.QueueId;
+import dev.relay.tls.CertificateVerdict;
+import dev.relay.tls.TlsDetails;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The log line for one recipient of one attempt, in Postfix's shape so that existing log
+ * tools (pflogsumm and the like) read it, with the TLS facts appended:
+ *
+ * <pre>
+ * 4F9A1C2B3D: to=&lt;bob@example.com&gt;, relay=mx.example.com[192.0.2.7]:25, conn_use=2, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes
+ * 4F9A1C2B3D: to=&lt;eve@example.org&gt;, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.9]:25: connection timed out), tls=none
+ * </pre>
+ *
+ * {@code relay=none} when no TCP connection was made; {@code conn_use} only from the second
+ * message on a connection; {@code verified=no:<RFC 8460 result type>} when the certificate
+ * did not verify (whatever the requirement was).
+ */
+public final class AttemptLog {
+
+    private AttemptLog() {}
+
+    /**
+     * @param queueId the message's queue id
+     * @param recipientIndex index into the message's recipients, as given to the transaction
+     * @param recipient that recipient's address
+     * @param delay from arrival to the end of this attempt
+     */
+    public static String line(QueueId queueId, String recipient, int recipientIndex, TransactionOutcome outcome,
+            Duration delay) {
+        DeliveryResult result = outcome.results().get(recipientIndex);
+        SessionInfo session = outcome.session();
+        StringBuilder line = new StringBuilder(200);
+        line.append(queueId.value()).append(": to=<").append(recipient).append(">, relay=")
+                .append(session.connected() ? session.destination().relayName() : "none");
+        if (session.connectionUse() > 1) {
+            line.append(", conn_use=").append(session.connectionUse());
+        }
+        line.append(", delay=").append(formatDelay(delay))
+                .append(", dsn=").append(dsnCode(result))
+                .append(", status=").append(status(result))
+                .append(" (").append(result.reply()).append(')')
+                .append(", tls=").append(session.tls().map(AttemptLog::tls).orElse("none"));
+        session.tls().ifPresent(t -> line.append(", verified=").append(verified(t.verdict())));
+        return line.toString();
+    }
+
+    static String status(DeliveryResult result) {
+        return switch (result) {
+            case DeliveryResult.Delivered d -> "sent";
+            case DeliveryResult.TemporaryFailure t -> "deferred";
+            case DeliveryResult.PermanentFailure p -> "bounced";
+        };
+    }
+
+    /** The enhanced status at the start of the reply text, or the class default. */
+    static String dsnCode(DeliveryResult result) {
+        String[] words = result.reply().split(" ", 3);
+        if (words.length >= 2 && words[1].matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+            return words[1];
+        }
+        return switch (result) {
+            case DeliveryResult.Delivered d -> "2.0.0";
+            case DeliveryResult.TemporaryFailure t -> "4.0.0";
+            case DeliveryResult.PermanentFailure p -> "5.0.0";
+        };
+    }
+
+    /** As Postfix: two decimals under ten seconds, whole seconds beyond. */
+    static String formatDelay(Duration delay) {
+        double seconds = Math.max(0, delay.toMillis()) / 1000.0;
+        if (seconds >= 10) {
+            return Long.toString(Math.round(seconds));
+        }
+        String text = String.format(Locale.ROOT, "%.2f", seconds);
+        text = text.replaceAll("0+$", "");
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static String tls(TlsDetails details) {
+        return details.protocol() + "/" + details.cipher();
+    }
+
+    private static String verified(CertificateVerdict verdict) {
+        return switch (verdict) {
+            case CertificateVerdict.Verified v -> "yes";
+            case CertificateVerdict.NotVerified n -> "no:" + n.problem().resultType();
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package dev.relay.delivery;
+
+import dev.relay.queue.DeliveryResult;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one attempt to hand a message over ended. Either way there is one
+ * {@link DeliveryResult} per recipient of the message, in its order, ready for
+ * {@code MessageQueue.recordResults}.
+ */
+public sealed interface TransactionOutcome {
+
+    SessionInfo session();
+
+    /** One per recipient, in the message's order. */
+    List<DeliveryResult> results();
+
+    /**
+     * The server gave its verdict: per recipient from RCPT, the end of data, or a reply that
+     * applies to all (MAIL, DATA); or the relay found before sending anything that this server
+     * cannot take the message (SIZE 5.3.4, SMTPUTF8 5.6.7, BINARYMIME 5.6.3).
+     */
+    record Concluded(SessionInfo session, List<DeliveryResult> results) implements TransactionOutcome {
+        public Concluded {
+            Objects.requireNonNull(session, "session");
+            results = List.copyOf(results);
+        }
+    }
+
+    /**
+     * The connection failed before the server's verdict. Recipients it had already refused at
+     * RCPT keep that answer; all others are {@link DeliveryResult.TemporaryFailure} with
+     * {@link ConnectionFailure#resultText}. The caller may try the next MX address.
+     */
+    record Failed(SessionInfo session, ConnectionFailure failure, List<DeliveryResult> results)
+            implements TransactionOutcome {
+        public Failed {
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(failure, "failure");
+            results = List.copyOf(results);
+        }
+    }
+}

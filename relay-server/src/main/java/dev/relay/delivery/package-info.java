@@ -1,0 +1,19 @@
+/**
+ * Outbound SMTP: hands queued messages to remote MX hosts over Netty.
+ *
+ * <p>Door (the outbound client part): {@link dev.relay.delivery.SmtpClient} opens sessions
+ * ({@link dev.relay.delivery.SmtpConnection}) to a {@link dev.relay.delivery.Destination} (MX
+ * host name, resolved address, {@link dev.relay.tls.TlsRequirement}); a connection carries
+ * {@link dev.relay.delivery.OutboundMessage}s one transaction at a time and answers each with a
+ * {@link dev.relay.delivery.TransactionOutcome}: one {@link dev.relay.queue.DeliveryResult} per
+ * recipient, plus the {@link dev.relay.delivery.ConnectionFailure} when the connection failed and
+ * the {@link dev.relay.delivery.SessionInfo} (TLS details, certificate verdict) for logs and
+ * metrics. {@link dev.relay.delivery.ConnectionPool} reuses connections per destination;
+ * {@link dev.relay.delivery.AttemptLog} writes the Postfix-style line per recipient;
+ * {@link dev.relay.delivery.ClientTimeouts} holds the RFC 5321 timeouts; replies are
+ * {@link dev.relay.delivery.SmtpReply} values and stages {@link dev.relay.delivery.Stage}s.
+ *
+ * <p>Tests use {@code dev.relay.delivery.testkit.TestMx} (a scriptable receiving SMTP server
+ * on loopback) and {@code TestMessages} from the relay-server test jar.
+ */
+package dev.relay.delivery;

@@ -1,0 +1,75 @@
+package dev.relay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.queue.DeliveryResult;
+import dev.relay.queue.QueueId;
+import dev.relay.tls.CertificateVerdict;
+import dev.relay.tls.TlsDetails;
+import dev.relay.tls.TlsProblem;
+import dev.relay.tls.TlsRequirement;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AttemptLogTest {
+
+    private static final QueueId ID = new QueueId("4F9A1C2B3D");
+    private static final Destination MX = new Destination("mx.example.com",
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 25), TlsRequirement.OPPORTUNISTIC);
+
+    private static TlsDetails tls(CertificateVerdict verdict) {
+        return new TlsDetails("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.empty(), Optional.empty(), Optional.empty(), verdict);
+    }
+
+    @Test
+    void sentOverVerifiedTlsOnAReusedConnection() {
+        TransactionOutcome outcome = new TransactionOutcome.Concluded(
+                new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.verified())), Extensions.NONE, 2),
+                List.of(new DeliveryResult.Delivered("250 2.0.0 ok: queued as 12345")));
+
+        assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(420))).isEqualTo(
+                "4F9A1C2B3D: to=<bob@example.com>, relay=mx.example.com[127.0.0.1]:25, conn_use=2, delay=0.42, dsn=2.0.0, "
+                        + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes");
+    }
+
+    @Test
+    void bouncedOverUnverifiedTls() {
+        TransactionOutcome outcome = new TransactionOutcome.Concluded(
+                new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH, "x"))),
+                        Extensions.NONE, 1),
+                List.of(new DeliveryResult.Delivered("250 ok"), new DeliveryResult.PermanentFailure("550 5.1.1 no such user")));
+
+        assertThat(AttemptLog.line(ID, "eve@example.com", 1, outcome, Duration.ofSeconds(75))).isEqualTo(
+                "4F9A1C2B3D: to=<eve@example.com>, relay=mx.example.com[127.0.0.1]:25, delay=75, dsn=5.1.1, "
+                        + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch");
+    }
+
+    @Test
+    void deferredWithoutAConnection() {
+        ConnectionFailure refused = new ConnectionFailure.ConnectFailed("Connection refused", false);
+        TransactionOutcome outcome = new TransactionOutcome.Failed(SessionInfo.notConnected(MX), refused,
+                List.of(new DeliveryResult.TemporaryFailure(refused.resultText(MX))));
+
+        assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(3))).isEqualTo(
+                "4F9A1C2B3D: to=<bob@example.com>, relay=none, delay=0, dsn=4.4.1, "
+                        + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none");
+    }
+
+    @Test
+    void delaysAsPostfixWritesThem() {
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(1200))).isEqualTo("1.2");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(9999))).isEqualTo("10");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(130))).isEqualTo("0.13");
+        assertThat(AttemptLog.formatDelay(Duration.ofHours(2))).isEqualTo("7200");
+    }
+
+    @Test
+    void dsnCodeFallsBackToTheClass() {
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.TemporaryFailure("421 closing"))).isEqualTo("4.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.7.1 no"))).isEqualTo("5.7.1");
+    }
+}

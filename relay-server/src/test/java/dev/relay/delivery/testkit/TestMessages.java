@@ -1,0 +1,40 @@
+package dev.relay.delivery.testkit;
+
+import dev.relay.delivery.OutboundMessage;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.RecipientAddress;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/** Outbound messages from strings and bytes, for tests. */
+public final class TestMessages {
+
+    private TestMessages() {}
+
+    /** A small message with CRLF line ends. */
+    public static OutboundMessage message(String sender, String body, String... recipients) {
+        return message(sender, body.getBytes(StandardCharsets.UTF_8), MailParameters.NONE, recipients);
+    }
+
+    public static OutboundMessage message(String sender, byte[] body, MailParameters parameters, String... recipients) {
+        List<RecipientAddress> to = Arrays.stream(recipients).map(RecipientAddress::of).toList();
+        return message(sender, body, parameters, to);
+    }
+
+    public static OutboundMessage message(String sender, byte[] body, MailParameters parameters, List<RecipientAddress> to) {
+        byte[] copy = body.clone();
+        return new OutboundMessage(sender, to, parameters, copy.length, () -> new ByteArrayInputStream(copy));
+    }
+
+    /** A header block and a body of {@code lines} numbered lines, CRLF throughout. */
+    public static String text(String subject, int lines) {
+        StringBuilder out = new StringBuilder("From: a@relay.test\r\nTo: b@mx.test\r\nSubject: ")
+                .append(subject).append("\r\n\r\n");
+        for (int i = 1; i <= lines; i++) {
+            out.append("line ").append(i).append("\r\n");
+        }
+        return out.toString();
+    }
+}

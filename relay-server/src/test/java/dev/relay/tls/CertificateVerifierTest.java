@@ -1,0 +1,103 @@
+package dev.relay.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.tls.testkit.TestCertificates;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CertificateVerifierTest {
+
+    private static final TestCertificates.Authority CA = TestCertificates.newAuthority("Verifier Test CA");
+    private static final TestCertificates.Authority OTHER_CA = TestCertificates.newAuthority("Somebody Else's CA");
+    private static final CertificateVerifier VERIFIER = CertificateVerifier.create(false, List.of(CA.certificate()), Clock.systemUTC());
+
+    private static TlsProblem problem(CertificateVerdict verdict) {
+        assertThat(verdict).isInstanceOf(CertificateVerdict.NotVerified.class);
+        return ((CertificateVerdict.NotVerified) verdict).problem();
+    }
+
+    @Test
+    void trustsALeafOfTheCaForItsName() {
+        TestCertificates.Issued mx = CA.issue("mx.example.test");
+
+        assertThat(VERIFIER.verify(List.of(mx.certificate()), "mx.example.test")).isEqualTo(CertificateVerdict.verified());
+        assertThat(VERIFIER.verify(List.of(mx.certificate(), CA.certificate()), "MX.example.test.").isVerified()).isTrue();
+    }
+
+    @Test
+    void nameMismatchIsReportedAsSuch() {
+        CertificateVerdict verdict = VERIFIER.verify(List.of(CA.issue("mx.other.test").certificate()), "mx.example.test");
+
+        assertThat(problem(verdict)).isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
+        assertThat(((CertificateVerdict.NotVerified) verdict).detail()).isEqualTo("certificate names [mx.other.test] do not match mx.example.test");
+    }
+
+    @Test
+    void expiredAndNotYetValidLeaves() {
+        assertThat(problem(VERIFIER.verify(List.of(CA.leaf("mx.example.test").expired().issue().certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_EXPIRED);
+        assertThat(problem(VERIFIER.verify(List.of(CA.leaf("mx.example.test").notYetValid().issue().certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.VALIDATION_FAILURE);
+    }
+
+    @Test
+    void validityIsJudgedAtTheClocksNow() {
+        X509Certificate leaf = CA.issue("mx.example.test").certificate();
+        Clock later = Clock.fixed(leaf.getNotAfter().toInstant().plus(Duration.ofDays(1)), ZoneOffset.UTC);
+        CertificateVerifier inAYear = CertificateVerifier.create(false, List.of(CA.certificate()), later);
+
+        assertThat(problem(inAYear.verify(List.of(leaf), "mx.example.test"))).isEqualTo(TlsProblem.CERTIFICATE_EXPIRED);
+    }
+
+    @Test
+    void untrustedIssuerAndSelfSigned() {
+        assertThat(problem(VERIFIER.verify(List.of(OTHER_CA.issue("mx.example.test").certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
+        assertThat(problem(VERIFIER.verify(List.of(TestCertificates.selfSigned("mx.example.test").issue().certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
+    }
+
+    @Test
+    void presentingTheUntrustedRootDoesNotMakeItTrusted() {
+        TestCertificates.Issued leaf = OTHER_CA.issue("mx.example.test");
+
+        assertThat(problem(VERIFIER.verify(List.of(leaf.certificate(), OTHER_CA.certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
+    }
+
+    @Test
+    void selfSignedCertificatePinnedThroughExtraTrustIsTrusted() {
+        X509Certificate pinned = TestCertificates.selfSigned("mx.example.test").issue().certificate();
+        CertificateVerifier verifier = CertificateVerifier.create(false, List.of(pinned), Clock.systemUTC());
+
+        assertThat(verifier.verify(List.of(pinned), "mx.example.test").isVerified()).isTrue();
+        assertThat(problem(verifier.verify(List.of(pinned), "other.example.test"))).isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
+    }
+
+    @Test
+    void anExpiredCertificateThatNoPathNeedsDoesNotSpoilTheChain() {
+        X509Certificate stale = TestCertificates.selfSigned("old cross-sign").expired().issue().certificate();
+        X509Certificate leaf = CA.issue("mx.example.test").certificate();
+
+        assertThat(VERIFIER.verify(List.of(leaf, stale), "mx.example.test").isVerified()).isTrue();
+    }
+
+    @Test
+    void noCertificateAtAll() {
+        assertThat(problem(VERIFIER.verify(List.of(), "mx.example.test"))).isEqualTo(TlsProblem.VALIDATION_FAILURE);
+    }
+
+    @Test
+    void systemRootsAreLoadedAndDoNotVouchForTestCertificates() {
+        CertificateVerifier system = CertificateVerifier.create(true, List.of(), Clock.systemUTC());
+
+        assertThat(system.anchorCount()).isGreaterThan(50);
+        assertThat(problem(system.verify(List.of(CA.issue("mx.example.test").certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
+    }
+}
