@@ -1,0 +1,160 @@
+package dev.relay.dsn;
+
+import static dev.relay.dsn.FieldText.CRLF;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The first, human-readable part of a DSN: for each recipient, in plain words, what happened
+ * and why. People act on this part (the MTA-STS notes ask for DSNs that say in words when the
+ * recipient's policy could not be met), so the words are chosen per cause, and the recorded
+ * reason follows as the detail.
+ */
+final class Explanation {
+    private Explanation() {}
+
+    private static final int WIDTH = 76;
+    private static final String INDENT = "    ";
+
+    static String text(DsnMessage message) {
+        boolean utf8 = message.international();
+        StringBuilder out = new StringBuilder(1024);
+        paragraph(out, "This is the mail delivery system at " + message.report().reportingMta() + ".", "", utf8);
+        paragraph(out, intro(message), "", utf8);
+        for (RecipientReport recipient : message.report().recipients()) {
+            out.append(FieldText.clean("<" + recipient.finalRecipient() + ">:", utf8)).append(CRLF);
+            paragraph(out, about(recipient, message), INDENT, utf8);
+        }
+        paragraph(out, outro(message), "", utf8);
+        return out.toString();
+    }
+
+    private static String intro(DsnMessage message) {
+        return switch (message.kind()) {
+            case FAILURE -> "Your message could not be delivered to the recipients below, and the relay has"
+                    + " stopped trying. The reason for each of them follows.";
+            case DELAY -> "This is only a warning: your message has not been delivered yet to the recipients below."
+                    + " The relay is still trying, and will go on until "
+                    + message.report().recipients().getFirst().willRetryUntil().map(FieldText::date).orElse("the end")
+                    + ". You do not need to send it again.";
+            case SUCCESS -> "Your message was handed to the mail servers of the recipients below. Those servers"
+                    + " do not send delivery reports themselves, so this is the last news the relay can give.";
+        };
+    }
+
+    private static String outro(DsnMessage message) {
+        String attached = switch (message.returned()) {
+            case FULL -> "Your message is attached in full.";
+            case HEADERS -> "The header of your message is attached.";
+            case NONE -> "Your message could no longer be read, so it is not attached.";
+        };
+        return attached + " The second part of this message is the same report for mail software (RFC 3464).";
+    }
+
+    private static String about(RecipientReport recipient, DsnMessage message) {
+        Reason reason = recipient.reason();
+        StringBuilder words = new StringBuilder();
+        if (reason.expired() && message.kind() == DsnKind.FAILURE) {
+            words.append("The message could not be delivered within ").append(duration(message.maxLifetime()))
+                    .append(", so the relay has stopped trying. ");
+        }
+        words.append(cause(recipient, message.kind()));
+        String detail = reason.lastReply().strip();
+        if (!detail.isEmpty()) {
+            words.append(' ').append(reason.replyCode().isPresent() ? "The last reply was: " : "The error was: ")
+                    .append(detail);
+        }
+        return words.toString();
+    }
+
+    private static String cause(RecipientReport recipient, DsnKind kind) {
+        Reason reason = recipient.reason();
+        if (reason.mtaSts()) {
+            return mtaSts(recipient, kind);
+        }
+        String server = "The recipient's mail server" + recipient.remoteMta().map(h -> " (" + h + ")").orElse("");
+        Optional<String> detail = reason.statusDetail();
+        if (detail.isPresent()) {
+            String known = switch (detail.get()) {
+                case "1.1" -> server + " says this address does not exist.";
+                case "1.2" -> "The recipient's domain does not exist, or has no mail server.";
+                case "1.10" -> "The recipient's domain says it does not accept mail (null MX).";
+                case "2.2" -> "The recipient's mailbox is full.";
+                case "3.4" -> "The message is larger than the recipient's mail server accepts.";
+                case "4.1" -> "No mail server of the recipient's domain could be reached.";
+                case "4.2" -> "The connection to the recipient's mail server broke off or timed out.";
+                case "4.3" -> "The recipient's domain could not be looked up in the DNS (a failure of the lookup,"
+                        + " not proof that the domain does not exist).";
+                case "6.7" -> "The message needs internationalised addresses or headers (SMTPUTF8), which the"
+                        + " recipient's mail server does not support.";
+                case "7.4", "7.5" -> "A secure (TLS) connection to the recipient's mail server could not be"
+                        + " established" + tlsDetail(reason) + ".";
+                default -> null;
+            };
+            if (known != null) {
+                return known;
+            }
+        }
+        if (reason.replyCode().isPresent()) {
+            return switch (reason.replyCode().getAsInt() / 100) {
+                case 5 -> server + " rejected the message.";
+                case 4 -> server + " answered with a temporary error.";
+                default -> server + " accepted the message.";
+            };
+        }
+        return kind == DsnKind.DELAY ? "Delivery has not succeeded yet." : "The message could not be delivered.";
+    }
+
+    private static String mtaSts(RecipientReport recipient, DsnKind kind) {
+        String domain = recipient.reason().policyDomain().orElseGet(() -> domainOf(recipient.finalRecipient()));
+        return "The recipient's domain " + domain + " publishes an MTA-STS policy (RFC 8461) that requires its mail"
+                + " to go only to the mail servers the policy lists, over an encrypted (TLS) connection with a"
+                + " certificate valid for the server's name, and " + (kind == DsnKind.DELAY ? "so far " : "")
+                + "no MX host could meet it" + tlsDetail(recipient.reason()) + ". The relay does not send such mail"
+                + " unprotected instead; the administrators of " + domain
+                + " can fix their mail servers or their policy.";
+    }
+
+    /** ": mx1.example.com: the server's certificate has expired; mx2...: ...", or nothing. */
+    private static String tlsDetail(Reason reason) {
+        List<Reason.TlsResult> results = reason.tlsResults();
+        return results.isEmpty() ? "" : ": " + results.stream()
+                .map(r -> r.host().map(h -> h + ": ").orElse("") + TlsResultWords.words(r.type()))
+                .distinct()
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? address : address.substring(at + 1);
+    }
+
+    /** "5 days", "4 hours", "90 minutes". */
+    static String duration(Duration duration) {
+        long minutes = duration.toMinutes();
+        if (minutes > 0 && minutes % (24 * 60) == 0) {
+            return plural(minutes / (24 * 60), "day");
+        }
+        if (minutes > 0 && minutes % 60 == 0) {
+            return plural(minutes / 60, "hour");
+        }
+        if (minutes > 0) {
+            return plural(minutes, "minute");
+        }
+        return plural(duration.toSeconds(), "second");
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
+    }
+
+    private static void paragraph(StringBuilder out, String text, String indent, boolean utf8) {
+        for (String line : FieldText.wrap(FieldText.clean(text, utf8), WIDTH - indent.length(), 0)) {
+            out.append(indent).append(line).append(CRLF);
+        }
+        out.append(CRLF);
+    }
+}
