@@ -3,6 +3,8 @@ package dev.relay;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
 import dev.relay.config.RelayConfig;
+import dev.relay.delivery.DeliveryScheduler;
+import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
@@ -30,8 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The running relay: the one place that creates the collaborators and wires them together,
  * and the order in which they start and stop. Start: spool (recovery) first, then the
- * listeners, so no 250 can be given before the queue is open. Stop: listeners stop accepting,
- * transactions in progress get the grace period, then the spool is closed.
+ * delivery (DNS, outbound client, pool, scheduler), then the listeners, so no 250 can be given
+ * before the queue is open. Stop: listeners and the scheduler stop taking work, transactions
+ * and deliveries in progress get the grace period, deliveries still running are given back to
+ * the queue, the outbound side closes, then the spool is closed.
  */
 public final class RelayApplication {
     private static final Logger log = LoggerFactory.getLogger(RelayApplication.class);
@@ -39,17 +43,19 @@ public final class RelayApplication {
     private final RelayConfig config;
     private final MessageQueue queue;
     private final SmtpResources smtpResources;
+    private final Delivery delivery;
     private final List<SmtpServer> servers;
     private final List<InetSocketAddress> smtpAddresses;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private boolean stopping;
 
-    private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources,
+    private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
             List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses) {
         this.config = config;
         this.queue = queue;
         this.smtpResources = smtpResources;
+        this.delivery = delivery;
         this.servers = List.copyOf(servers);
         this.smtpAddresses = List.copyOf(smtpAddresses);
     }
@@ -98,7 +104,15 @@ public final class RelayApplication {
             Optional<SslContext> serverTls = config.tls().map(ServerTlsContext::load);
             Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
                     .orElse(Authenticator.NONE);
-            MessageQueue queue = openQueue();
+            WakingQueueEvents events = DeliveryScheduler.wakingEvents(queueEvents);
+            MessageQueue queue = openQueue(events);
+            Delivery delivery;
+            try {
+                delivery = Delivery.start(config, queue, events, clock);
+            } catch (RuntimeException e) {
+                closeQuietly(queue);
+                throw e;
+            }
             SmtpResources resources = SmtpResources.create();
             List<SmtpServer> servers = new ArrayList<>();
             List<InetSocketAddress> addresses = new ArrayList<>();
@@ -114,6 +128,7 @@ public final class RelayApplication {
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
+                delivery.close(java.time.Duration.ZERO);
                 closeQuietly(queue);
                 if (e instanceof IOException io) {
                     throw new StartupException(io.getMessage(), io);
@@ -124,15 +139,15 @@ public final class RelayApplication {
                 throw (RuntimeException) e;
             }
             log.info("relay {} started: SMTP on {}, spool {}", config.hostname(), addresses, config.spool().directory());
-            return new RelayApplication(config, queue, resources, servers, addresses);
+            return new RelayApplication(config, queue, resources, delivery, servers, addresses);
         }
 
-        private MessageQueue openQueue() {
+        private MessageQueue openQueue(QueueEvents events) {
             RelayConfig.QueueConfig q = config.queue();
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
             try {
-                return SpoolQueue.open(config.spool().directory(), settings, clock, queueEvents);
+                return SpoolQueue.open(config.spool().directory(), settings, clock, events);
             } catch (IOException | UncheckedIOException e) {
                 throw new StartupException("spool.directory: cannot open " + config.spool().directory() + ": "
                         + e.getMessage(), e);
@@ -163,16 +178,19 @@ public final class RelayApplication {
         try {
             log.info("stopping: no new connections; transactions in progress have {}", config.shutdownGrace());
             servers.forEach(SmtpServer::stopAccepting);
+            delivery.stopTaking();
             long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
             for (SmtpServer server : servers) {
                 long left = Math.max(0, deadline - System.nanoTime());
                 server.awaitTransactions(java.time.Duration.ofNanos(left));
             }
+            delivery.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             servers.forEach(SmtpServer::close);
             smtpResources.close();
+            delivery.close(java.time.Duration.ZERO); // idempotent: gives back whatever an interrupt left running
             closeQuietly(queue);
             log.info("relay stopped");
             stopped.countDown();

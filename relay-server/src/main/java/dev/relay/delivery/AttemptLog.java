@@ -49,6 +49,16 @@ public final class AttemptLog {
         return line.toString();
     }
 
+    /**
+     * The line for a recipient whose attempt ended before any connection, e.g. on a DNS answer:
+     * {@code relay=none}, no TLS.
+     */
+    public static String lineWithoutConnection(QueueId queueId, String recipient, DeliveryResult result,
+            Duration delay) {
+        return queueId.value() + ": to=<" + recipient + ">, relay=none, delay=" + formatDelay(delay)
+                + ", dsn=" + dsnCode(result) + ", status=" + status(result) + " (" + result.reply() + "), tls=none";
+    }
+
     static String status(DeliveryResult result) {
         return switch (result) {
             case DeliveryResult.Delivered d -> "sent";

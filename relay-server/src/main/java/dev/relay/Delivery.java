@@ -1,0 +1,84 @@
+package dev.relay;
+
+import dev.relay.config.RelayConfig;
+import dev.relay.delivery.ClientTimeouts;
+import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DeliveryScheduler;
+import dev.relay.delivery.SmtpClient;
+import dev.relay.delivery.WakingQueueEvents;
+import dev.relay.dns.DnsResolver;
+import dev.relay.queue.MessageQueue;
+import dev.relay.tls.ClientTlsContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound half of the relay as one unit to start and stop: DNS resolver, client TLS,
+ * SMTP client, connection pool and the scheduler that feeds them from the queue. Without a
+ * usable resolver the relay still starts and queues mail (it says so loudly); delivery then
+ * waits for a restart with a working {@code delivery.dns}.
+ */
+final class Delivery {
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    /** How long an idle outbound connection waits for the next message to the same MX. */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MESSAGES_PER_CONNECTION = 100;
+
+    private final Optional<DeliveryScheduler> scheduler;
+    private final Optional<ConnectionPool> pool;
+    private final Optional<SmtpClient> client;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client) {
+        this.scheduler = scheduler;
+        this.pool = pool;
+        this.client = client;
+    }
+
+    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock) {
+        RelayConfig.DeliveryConfig settings = config.delivery();
+        DnsResolver dns;
+        try {
+            dns = DnsResolver.create(settings.dns());
+        } catch (RuntimeException e) {
+            log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
+                    + "and restart", e.getMessage());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
+        ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
+        SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS).build();
+        ConnectionPool pool = new ConnectionPool(client, new ConnectionPool.Settings(
+                settings.maxConnectionsPerDomain(), MESSAGES_PER_CONNECTION, IDLE_TIMEOUT));
+        DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
+                .clock(clock)
+                .port(settings.port())
+                .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
+                .build();
+        events.attach(scheduler);
+        scheduler.start();
+        log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),
+                settings.port(), settings.maxConnectionsPerDomain());
+        return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client));
+    }
+
+    /** Stops taking messages from the queue; deliveries in progress go on. */
+    void stopTaking() {
+        scheduler.ifPresent(DeliveryScheduler::stopTaking);
+    }
+
+    /** Lets deliveries finish within {@code grace}, gives the rest back, closes connections. Idempotent. */
+    void close(Duration grace) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.ifPresent(s -> s.close(grace));
+        pool.ifPresent(ConnectionPool::close);
+        client.ifPresent(SmtpClient::close);
+    }
+}

@@ -1,0 +1,454 @@
+package dev.relay.delivery;
+
+import dev.relay.dns.DnsResolver;
+import dev.relay.queue.DeliveryResult;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.RecipientStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the queue to the outbound client. One loop thread waits until the queue's next
+ * recipient falls due (or a {@link #wake()}, e.g. a newly accepted message), takes the due
+ * messages in batches and, per message, groups its due recipients by domain; each domain gets a
+ * {@link DomainDelivery} (MX walk), at most {@code maxConnectionsPerDomain} of them per domain
+ * at a time. When every domain of a message has its results they are recorded in one
+ * {@link MessageQueue#recordResults} call, and recipients that became Failed go to the
+ * {@link BounceHandler}.
+ *
+ * <p>Threads: the loop thread only takes messages and starts work; DNS, Netty and the spool
+ * writer complete futures on their own threads, and everything that follows hops onto this
+ * scheduler's single worker thread, so no foreign thread is ever blocked or made to call
+ * the queue. Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
+ */
+public final class DeliveryScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+    private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
+
+    /** How long the loop sleeps at most without a wake: bounds the harm of a missed one. */
+    private static final Duration MAX_IDLE = Duration.ofSeconds(30);
+
+    private final MessageQueue queue;
+    private final Clock clock;
+    private final BounceHandler bounces;
+    private final DomainDelivery.DeliveryContext context;
+    private final DomainLimiter limiter;
+    private final int batchSize;
+    private final int maxInFlight;
+    private final ExecutorService worker;
+    private final Map<QueueId, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private boolean woken;
+    private volatile boolean stopping;
+    private Thread loop;
+
+    /** One message being delivered; {@code settled} makes recording and giving back exclusive. */
+    private record InFlight(QueuedMessage message, AtomicBoolean settled, CompletableFuture<Void> done) {}
+
+    private DeliveryScheduler(Builder b) {
+        this.queue = b.queue;
+        this.clock = b.clock;
+        this.bounces = b.bounces;
+        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.tlsPolicy, b.port);
+        this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
+        this.batchSize = b.batchSize;
+        this.maxInFlight = b.maxInFlight;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "delivery-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
+        return new Builder(queue, dns, pool);
+    }
+
+    /**
+     * Queue events that wake this scheduler when a message is accepted and pass everything on
+     * to {@code downstream}. The queue is opened before the scheduler exists, hence the
+     * indirection: see {@link WakingQueueEvents}.
+     */
+    public static WakingQueueEvents wakingEvents(QueueEvents downstream) {
+        return new WakingQueueEvents(downstream);
+    }
+
+    /** Starts the loop thread. */
+    public synchronized void start() {
+        if (loop != null) {
+            throw new IllegalStateException("already started");
+        }
+        loop = new Thread(this::loop, "delivery-scheduler");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    /** Makes the loop look at the queue now (a message arrived, or one came back). */
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes what is due at {@code now} (as much as the in-flight cap allows) and starts its
+     * delivery. The future completes once every message taken has been recorded (and its
+     * bounces handed over) or given back; it never completes exceptionally.
+     */
+    public CompletableFuture<Void> runOnce(Instant now) {
+        int room = maxInFlight - inFlight.size();
+        if (stopping || room <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        int wanted = Math.min(room, batchSize);
+        List<QueuedMessage> taken;
+        do {
+            taken = queue.takeDue(now, wanted);
+            for (QueuedMessage message : taken) {
+                started.add(deliver(message, now));
+            }
+            room -= taken.size();
+            wanted = Math.min(room, batchSize);
+        } while (taken.size() == batchSize && wanted > 0 && !stopping);
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    /** Messages being delivered now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Stops taking messages: the first step of a graceful stop. */
+    public void stopTaking() {
+        stopping = true;
+        wake();
+    }
+
+    /**
+     * Stops: takes nothing more, lets deliveries in progress finish until {@code grace} is
+     * over, then gives the rest back to the queue (their recipients stay due; late results are
+     * dropped). Call before the queue closes.
+     */
+    public void close(Duration grace) {
+        stopTaking();
+        Thread running;
+        synchronized (this) {
+            running = loop;
+        }
+        if (running != null) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<CompletableFuture<Void>> pending = inFlight.values().stream().map(InFlight::done).toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.info("delivery: {} message(s) still in progress after the grace period; giving them back",
+                    inFlight.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("delivery: unexpected failure while stopping: {}", e.getCause().toString());
+        }
+        for (InFlight left : List.copyOf(inFlight.values())) {
+            if (left.settled().compareAndSet(false, true)) {
+                giveBack(left.message().id());
+                inFlight.remove(left.message().id());
+                left.done().complete(null);
+            }
+        }
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                Instant now = clock.instant();
+                runOnce(now).whenComplete((ok, error) -> wake());
+                awaitWork(now);
+            } catch (RuntimeException e) {
+                // the queue closing under us ends the loop; anything else must not kill delivery
+                if (stopping) {
+                    return;
+                }
+                log.error("delivery loop: {}", e.toString(), e);
+                awaitWork(clock.instant());
+            }
+        }
+    }
+
+    private void awaitWork(Instant now) {
+        Duration wait = MAX_IDLE;
+        if (inFlight.size() < maxInFlight) {
+            var due = queue.nextDue();
+            if (due.isPresent()) {
+                Duration until = Duration.between(now, due.get());
+                wait = until.isNegative() ? Duration.ofMillis(10) : until.compareTo(MAX_IDLE) < 0 ? until : MAX_IDLE;
+            }
+        }
+        lock.lock();
+        try {
+            long nanos = wait.toNanos();
+            while (!woken && !stopping && nanos > 0) {
+                nanos = wakeUp.awaitNanos(nanos);
+            }
+            woken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CompletableFuture<Void> deliver(QueuedMessage message, Instant now) {
+        Map<String, List<Integer>> byDomain = dueByDomain(message, now);
+        InFlight flight = new InFlight(message, new AtomicBoolean(), new CompletableFuture<>());
+        inFlight.put(message.id(), flight);
+        if (byDomain.isEmpty()) {
+            settle(flight, () -> giveBack(message.id()));
+            return flight.done();
+        }
+        BodySource body = () -> queue.openBody(message.id());
+        Map<Integer, DeliveryResult> results = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> domains = new ArrayList<>();
+        byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
+                .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
+                        new AttemptLogger(message), worker).run(), worker)
+                .handle((found, error) -> {
+                    limiter.release(domain);
+                    if (error != null) {
+                        log.error("delivery of {} to {} failed unexpectedly", message.id(), domain, error);
+                        indexes.forEach(i -> results.put(i, new DeliveryResult.TemporaryFailure(
+                                "451 4.3.0 local error: " + error)));
+                    } else {
+                        results.putAll(found);
+                    }
+                    return null;
+                })));
+        CompletableFuture.allOf(domains.toArray(CompletableFuture[]::new))
+                .thenRunAsync(() -> settle(flight, () -> record(flight, Map.copyOf(results))), worker);
+        return flight.done();
+    }
+
+    /** Runs {@code action} unless a stop already gave the message back. */
+    private void settle(InFlight flight, Runnable action) {
+        if (flight.settled().compareAndSet(false, true)) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.error("delivery: settling {} failed: {}", flight.message().id(), e.toString());
+                finished(flight);
+            }
+        }
+    }
+
+    private void record(InFlight flight, Map<Integer, DeliveryResult> results) {
+        QueuedMessage before = flight.message();
+        queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
+            try {
+                if (error != null) {
+                    log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
+                    return;
+                }
+                List<Integer> newlyFailed = new ArrayList<>();
+                for (int i : results.keySet()) {
+                    if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
+                        newlyFailed.add(i);
+                    }
+                }
+                if (!newlyFailed.isEmpty()) {
+                    newlyFailed.sort(null);
+                    try {
+                        bounces.failed(after, List.copyOf(newlyFailed));
+                    } catch (RuntimeException e) {
+                        log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
+                    }
+                }
+            } finally {
+                finished(flight);
+            }
+        }, worker);
+    }
+
+    private void finished(InFlight flight) {
+        inFlight.remove(flight.message().id());
+        flight.done().complete(null);
+        wake();
+    }
+
+    private void giveBack(QueueId id) {
+        try {
+            queue.giveBack(id);
+        } catch (RuntimeException e) {
+            log.warn("delivery: giving back {} failed: {}", id, e.toString());
+        }
+        InFlight flight = inFlight.remove(id);
+        if (flight != null) {
+            flight.done().complete(null);
+        }
+    }
+
+    /** Recipients to try now, by domain in envelope order: Pending, or Deferred and due. */
+    static Map<String, List<Integer>> dueByDomain(QueuedMessage message, Instant now) {
+        Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
+        List<RecipientAddress> recipients = message.envelope().recipients();
+        for (int i = 0; i < recipients.size(); i++) {
+            boolean due = switch (message.statuses().get(i)) {
+                case RecipientStatus.Pending p -> true;
+                case RecipientStatus.Deferred d -> !d.nextAttempt().isAfter(now);
+                case RecipientStatus.Delivered d -> false;
+                case RecipientStatus.Failed f -> false;
+            };
+            if (due) {
+                byDomain.computeIfAbsent(recipients.get(i).domain(), d -> new ArrayList<>()).add(i);
+            }
+        }
+        return byDomain;
+    }
+
+    /** Writes the Postfix-style line per recipient per attempt. */
+    private final class AttemptLogger implements DomainDelivery.Listener {
+        private final QueuedMessage message;
+
+        AttemptLogger(QueuedMessage message) {
+            this.message = message;
+        }
+
+        @Override
+        public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
+            Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
+            for (int k = 0; k < indexes.size(); k++) {
+                String to = message.envelope().recipients().get(indexes.get(k)).address();
+                attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
+            }
+        }
+
+        @Override
+        public void decided(DeliveryResult result, List<Integer> indexes) {
+            Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
+            for (int i : indexes) {
+                String to = message.envelope().recipients().get(i).address();
+                attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
+            }
+        }
+    }
+
+    /** Settings; every one but the collaborators has a default. */
+    public static final class Builder {
+        private final MessageQueue queue;
+        private final DnsResolver dns;
+        private final ConnectionPool pool;
+        private Clock clock = Clock.systemUTC();
+        private BounceHandler bounces = BounceHandler.NONE;
+        private TlsPolicyChooser tlsPolicy = TlsPolicyChooser.OPPORTUNISTIC;
+        private int port = 25;
+        private int maxConnectionsPerDomain = 20;
+        private int batchSize = 100;
+        private int maxInFlight = 1000;
+
+        private Builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+            this.dns = Objects.requireNonNull(dns, "dns");
+            this.pool = Objects.requireNonNull(pool, "pool");
+        }
+
+        /** The time the loop asks the queue with; the queue's own clock should be the same. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder bounces(BounceHandler bounces) {
+            this.bounces = Objects.requireNonNull(bounces, "bounces");
+            return this;
+        }
+
+        public Builder tlsPolicy(TlsPolicyChooser chooser) {
+            this.tlsPolicy = Objects.requireNonNull(chooser, "chooser");
+            return this;
+        }
+
+        /** The remote SMTP port ({@code delivery.port}); default 25. */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** {@code delivery.max-connections-per-domain}; default 20. */
+        public Builder maxConnectionsPerDomain(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections per domain must be at least 1: " + max);
+            }
+            this.maxConnectionsPerDomain = max;
+            return this;
+        }
+
+        /** Messages taken from the queue per call; default 100. */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1: " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** Messages in delivery at once; default 1000. */
+        public Builder maxInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max in flight must be at least 1: " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        public DeliveryScheduler build() {
+            return new DeliveryScheduler(this);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.relay.delivery;
+
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
+import java.util.Objects;
+
+/**
+ * Queue events that pass everything on to another listener and, once a scheduler is attached,
+ * wake it when a message is accepted. The queue must be opened (recovery) before the scheduler
+ * can exist, so the scheduler is attached afterwards; until then accepted messages wait for
+ * the scheduler's first look at the queue anyway.
+ */
+public final class WakingQueueEvents implements QueueEvents {
+
+    private final QueueEvents downstream;
+    private volatile DeliveryScheduler scheduler;
+
+    WakingQueueEvents(QueueEvents downstream) {
+        this.downstream = Objects.requireNonNull(downstream, "downstream");
+    }
+
+    public void attach(DeliveryScheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    @Override
+    public void accepted(QueuedMessage message) {
+        downstream.accepted(message);
+        DeliveryScheduler s = scheduler;
+        if (s != null) {
+            s.wake();
+        }
+    }
+
+    @Override
+    public void recipientUpdated(QueuedMessage message, int recipientIndex, RecipientStatus status) {
+        downstream.recipientUpdated(message, recipientIndex, status);
+    }
+
+    @Override
+    public void completed(QueuedMessage message) {
+        downstream.completed(message);
+    }
+
+    @Override
+    public void deleted(QueuedMessage message) {
+        downstream.deleted(message);
+    }
+
+    @Override
+    public void corruptFileMoved(String fileName, String reason) {
+        downstream.corruptFileMoved(fileName, reason);
+    }
+
+    @Override
+    public void synced(int commits) {
+        downstream.synced(commits);
+    }
+}

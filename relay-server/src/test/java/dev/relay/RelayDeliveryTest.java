@@ -1,0 +1,125 @@
+package dev.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.config.ConfigLoader;
+import dev.relay.config.RelayConfig;
+import dev.relay.delivery.testkit.ReceivedMessage;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.tls.testkit.TestCertificates;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A message submitted to the running relay's listener reaches a loopback MX over STARTTLS, intact. */
+class RelayDeliveryTest {
+
+    private static final String MESSAGE = """
+            From: Alice <alice@origin.test>\r
+            To: Bob <bob@dest.test>\r
+            Subject: end to end\r
+            Message-ID: <e2e-1@origin.test>\r
+            \r
+            First line.\r
+            .A line that starts with a dot.\r
+            \r
+            Last line.\r
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void submittedMessageArrivesAtTheMxOverTls() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.newAuthority("E2E Test CA");
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestMx mx = TestMx.builder().starttls(ca.issue("mx.dest.test")).extensions("PIPELINING", "8BITMIME").start()) {
+            dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+            RelayApplication relay = RelayApplication.start(config(dns, mx));
+            try {
+                submit(relay.smtpAddresses().getFirst());
+
+                ReceivedMessage received = mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst();
+                assertThat(received.tls()).isTrue();
+                assertThat(received.sni()).contains("mx.dest.test");
+                assertThat(received.sender()).isEqualTo("alice@origin.test");
+                assertThat(received.recipients()).containsExactly("bob@dest.test");
+                String body = received.bodyText();
+                assertThat(body).startsWith("Received: ").contains("by relay.test");
+                assertThat(body.substring(body.indexOf("From: Alice"))).isEqualTo(MESSAGE);
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
+    private RelayConfig config(TestDnsServer dns, TestMx mx) throws Exception {
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, """
+                hostname: relay.test
+                listeners:
+                  - address: 127.0.0.1:0
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  port: %d
+                  max-connections-per-domain: 2
+                  dns:
+                    servers: [%s]
+                mta-sts:
+                  cache-directory: %s
+                shutdown-grace: 2s
+                """.formatted(dir.resolve("spool"), mx.port(), dns.hostPort(), dir.resolve("mta-sts")));
+        return new ConfigLoader(Map.of()).load(file).config();
+    }
+
+    private static void submit(InetSocketAddress relay) throws Exception {
+        try (Socket socket = new Socket(relay.getAddress(), relay.getPort())) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            expect(in, "220");
+            send(out, "EHLO client.test");
+            expect(in, "250");
+            send(out, "MAIL FROM:<alice@origin.test>");
+            expect(in, "250");
+            send(out, "RCPT TO:<bob@dest.test>");
+            expect(in, "250");
+            send(out, "DATA");
+            expect(in, "354");
+            out.write(MESSAGE.replace("\r\n.A", "\r\n..A").getBytes(StandardCharsets.US_ASCII));
+            send(out, ".");
+            expect(in, "250");
+            send(out, "QUIT");
+            expect(in, "221");
+        }
+    }
+
+    private static void send(OutputStream out, String line) throws Exception {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Reads one (possibly multi-line) reply and checks its code. */
+    private static void expect(BufferedReader in, String code) throws Exception {
+        String line;
+        do {
+            line = in.readLine();
+            assertThat(line).as("reply").isNotNull().startsWith(code);
+        } while (line.charAt(3) == '-');
+    }
+}

@@ -1,0 +1,312 @@
+package dev.relay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.delivery.testkit.ReceivedMessage;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.RetrySchedule;
+import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.MemorySpoolStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler against a real DNS server and real SMTP servers on loopback, driven by runOnce with a fixed clock. */
+class DeliverySchedulerTest {
+
+    private static final Duration RETRY = Duration.ofMinutes(10);
+    private static final Duration LIFETIME = Duration.ofHours(1);
+    /** Nothing listens here on TestMx's port (it binds 127.0.0.1 only): connection refused. */
+    private static final String DEAD = "127.0.0.2";
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final List<Bounce> bounces = new CopyOnWriteArrayList<>();
+    private TestDnsServer dns;
+    private TestMx mx;
+    private MessageQueue queue;
+    private SmtpClient client;
+    private ConnectionPool pool;
+    private DeliveryScheduler scheduler;
+
+    private record Bounce(QueuedMessage after, List<Integer> failed) {}
+
+    @BeforeEach
+    void setUp() {
+        dns = TestDnsServer.start();
+        mx = TestMx.builder().starttls(DeliveryFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
+                .extensions("PIPELINING", "8BITMIME")
+                .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user")
+                .reply(TestMx.Verb.RCPT, "later@", "451 4.2.0 mailbox busy")
+                .start();
+        queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
+                new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
+        client = DeliveryFixture.client();
+        startScheduler(5);
+    }
+
+    private void startScheduler(int perDomain) {
+        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
+        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
+                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
+        scheduler = DeliveryScheduler.builder(queue, resolver, pool)
+                .clock(clock).port(mx.port()).maxConnectionsPerDomain(perDomain)
+                .bounces((after, failed) -> bounces.add(new Bounce(after, failed)))
+                .build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        scheduler.close();
+        pool.close();
+        client.close();
+        queue.close();
+        mx.close();
+        dns.close();
+    }
+
+    @Test
+    void deliversAMessageForTwoDomainsToEachDomainsMx() throws Exception {
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
+        QueueId id = submit("alice@a.test", "bob@b.test", "carol@a.test");
+
+        runOnce();
+
+        List<ReceivedMessage> received = mx.awaitMessages(2, DeliveryFixture.WAIT);
+        assertThat(received).extracting(ReceivedMessage::recipients)
+                .containsExactlyInAnyOrder(List.of("alice@a.test", "carol@a.test"), List.of("bob@b.test"));
+        assertThat(received).extracting(m -> m.sni().orElse("")).containsExactlyInAnyOrder("mx.a.test", "mx.b.test");
+        assertThat(received).allSatisfy(m -> {
+            assertThat(m.tls()).isTrue();
+            assertThat(m.sender()).isEqualTo("sender@origin.test");
+            assertThat(m.bodyText()).contains("Subject: test").endsWith("Hello.\r\n");
+        });
+        assertThat(queue.find(id)).isEmpty(); // all delivered: it left the queue
+        assertThat(bounces).isEmpty();
+    }
+
+    @Test
+    void firstMxRefusesConnectionsSoTheSecondGetsTheMail() throws Exception {
+        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+                .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", "127.0.0.1");
+        QueueId id = submit("alice@a.test");
+
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().sni()).contains("mx2.a.test");
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void allMxDownDefersWithTheLastReasonThenDeliversOnceDueAndUp() throws Exception {
+        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+                .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", DEAD);
+        QueueId id = submit("alice@a.test");
+        Instant firstAttempt = clock.instant();
+
+        runOnce();
+
+        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
+        assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
+        RecipientStatus.Deferred deferred = (RecipientStatus.Deferred) status;
+        assertThat(deferred.reason()).startsWith("451 4.4.1 connect to mx2.a.test[" + DEAD + "]");
+        assertThat(deferred.nextAttempt()).isEqualTo(firstAttempt.plus(RETRY));
+        assertThat(queue.nextDue()).contains(firstAttempt.plus(RETRY));
+
+        // not yet due: nothing is taken
+        clock.advance(RETRY.minusSeconds(1));
+        runOnce();
+        assertThat(mx.connectionCount()).isZero();
+
+        dns.remove("mx2.a.test").a("mx2.a.test", "127.0.0.1");
+        clock.advance(Duration.ofSeconds(1));
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients()).containsExactly("alice@a.test");
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void nullMxFailsAtOnceAndBounces() throws Exception {
+        dns.nullMx("null.test");
+        QueueId id = submit("alice@null.test", "bob@a.test");
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+
+        runOnce();
+
+        assertThat(bounces).hasSize(1);
+        Bounce bounce = bounces.getFirst();
+        assertThat(bounce.failed()).containsExactly(0);
+        assertThat(bounce.after().id()).isEqualTo(id);
+        assertThat(failedReason(bounce.after(), 0))
+                .isEqualTo("556 5.1.10 domain <null.test> does not accept mail (null MX)");
+        assertThat(bounce.after().statuses().get(1)).isInstanceOf(RecipientStatus.Delivered.class);
+        assertThat(mx.messages()).extracting(ReceivedMessage::recipients).containsExactly(List.of("bob@a.test"));
+    }
+
+    @Test
+    void nonexistentDomainFailsWith512() throws Exception {
+        QueueId id = submit("alice@nowhere.test");
+
+        runOnce();
+
+        assertThat(bounces).hasSize(1);
+        assertThat(failedReason(bounces.getFirst().after(), 0)).isEqualTo("550 5.1.2 domain <nowhere.test> does not exist");
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void servfailDefersWith443() throws Exception {
+        dns.servfail("broken.test");
+        QueueId id = submit("alice@broken.test");
+
+        runOnce();
+
+        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
+        assertThat(status).isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> {
+            assertThat(d.reason()).startsWith("451 4.4.3 DNS lookup for <broken.test> failed: ");
+            assertThat(d.nextAttempt()).isEqualTo(clock.instant().plus(RETRY));
+        });
+        assertThat(bounces).isEmpty();
+    }
+
+    @Test
+    void domainWithoutMxIsItsOwnMx() throws Exception {
+        dns.a("implicit.test", "127.0.0.1");
+        QueueId id = submit("alice@implicit.test");
+
+        runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
+        assertThat(received.recipients()).containsExactly("alice@implicit.test");
+        assertThat(received.sni()).contains("implicit.test");
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void addressLiteralDomainGoesToThatAddress() throws Exception {
+        QueueId id = submit("alice@[127.0.0.1]");
+
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients()).containsExactly("alice@[127.0.0.1]");
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(dns.queryCount()).isZero();
+    }
+
+    @Test
+    void eachRecipientGetsItsOwnVerdictInOneTransaction() throws Exception {
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        QueueId id = submit("good@a.test", "bad@a.test", "later@a.test");
+
+        runOnce();
+
+        QueuedMessage after = queue.find(id).orElseThrow();
+        assertThat(after.statuses().get(0)).isInstanceOf(RecipientStatus.Delivered.class);
+        assertThat(failedReason(after, 1)).isEqualTo("550 5.1.1 no such user");
+        assertThat(after.statuses().get(2)).isInstanceOfSatisfying(RecipientStatus.Deferred.class,
+                d -> assertThat(d.reason()).isEqualTo("451 4.2.0 mailbox busy"));
+        assertThat(bounces).singleElement().satisfies(b -> assertThat(b.failed()).containsExactly(1));
+        assertThat(mx.messages()).singleElement()
+                .satisfies(m -> assertThat(m.recipients()).containsExactly("good@a.test"));
+
+        // the retry goes to the deferred recipient only
+        clock.advance(RETRY);
+        runOnce();
+        assertThat(mx.commands("RCPT")).hasSize(4);
+        assertThat(mx.commands("RCPT").getLast().line()).contains("later@a.test");
+    }
+
+    @Test
+    void failsAsExpiredOnceTheLifetimeIsOver() throws Exception {
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        QueueId id = submit("alice@a.test");
+        runOnce();
+        assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Deferred.class);
+
+        clock.advance(LIFETIME);
+        runOnce();
+
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(bounces).singleElement().satisfies(b -> {
+            assertThat(b.failed()).containsExactly(0);
+            assertThat(failedReason(b.after(), 0)).startsWith("delivery time expired")
+                    .contains("451 4.4.1 connect to mx.a.test[" + DEAD + "]");
+        });
+    }
+
+    @Test
+    void perDomainCapKeepsDeliveriesToOneDomainSequential() throws Exception {
+        scheduler.close();
+        pool.close();
+        startScheduler(1);
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        submit("one@a.test");
+        submit("two@a.test");
+        submit("three@a.test");
+
+        runOnce();
+
+        assertThat(mx.awaitMessages(3, DeliveryFixture.WAIT)).hasSize(3);
+        // the pool would open up to 20 connections at once; the domain cap lets only one delivery run,
+        // so every message rides the one connection
+        assertThat(mx.connectionCount()).isEqualTo(1);
+        assertThat(queue.list()).isEmpty();
+    }
+
+    @Test
+    void closeGivesBackWhatIsInFlight() throws Exception {
+        dns.drop("slow.test");
+        QueueId id = submit("alice@slow.test");
+
+        var running = scheduler.runOnce(clock.instant());
+        assertThat(scheduler.inFlight()).isEqualTo(1);
+        assertThat(queue.takeDue(clock.instant(), 10)).isEmpty(); // leased
+        scheduler.close(Duration.ZERO);
+
+        running.get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Pending.class);
+        assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
+    }
+
+    private void runOnce() throws Exception {
+        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+
+    private static String failedReason(QueuedMessage message, int index) {
+        assertThat(message.statuses().get(index)).isInstanceOf(RecipientStatus.Failed.class);
+        return ((RecipientStatus.Failed) message.statuses().get(index)).reason();
+    }
+
+    private QueueId submit(String... recipients) throws Exception {
+        try (MessageDraft draft = queue.newDraft()) {
+            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope("sender@origin.test",
+                    Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
+                    clock.instant(), "127.0.0.1", "client.test", Optional.empty());
+            return draft.commit(envelope).get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
