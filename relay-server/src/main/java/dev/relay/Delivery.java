@@ -6,12 +6,18 @@ import dev.relay.delivery.ConnectionPool;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
+import dev.relay.delivery.BounceHandler;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dsn.BounceQueuer;
+import dev.relay.dsn.DsnKind;
+import dev.relay.dsn.DsnSettings;
 import dev.relay.queue.MessageQueue;
 import dev.relay.tls.ClientTlsContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +38,15 @@ final class Delivery {
     private final Optional<DeliveryScheduler> scheduler;
     private final Optional<ConnectionPool> pool;
     private final Optional<SmtpClient> client;
+    private final Optional<ExecutorService> dsnWorker;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client) {
+    private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
+            Optional<ExecutorService> dsnWorker) {
         this.scheduler = scheduler;
         this.pool = pool;
         this.client = client;
+        this.dsnWorker = dsnWorker;
     }
 
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock) {
@@ -48,15 +57,27 @@ final class Delivery {
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
-            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
         SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS).build();
         ConnectionPool pool = new ConnectionPool(client, new ConnectionPool.Settings(
                 settings.maxConnectionsPerDomain(), MESSAGES_PER_CONNECTION, IDLE_TIMEOUT));
+        ExecutorService dsnWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dsn").daemon().factory());
+        BounceQueuer bounceQueuer = new BounceQueuer(queue, DsnSettings.of(config.hostname(), config.queue().maxLifetime()),
+                clock, dsnWorker);
+        BounceHandler bounces = (after, failed, original) -> original
+                .map(body -> bounceQueuer.queue(after, DsnKind.FAILURE, failed, body))
+                .orElseGet(() -> bounceQueuer.queue(after, DsnKind.FAILURE, failed))
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        log.error("dsn for {} could not be queued: {}", after.id(), error.toString());
+                    }
+                });
         DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
+                .bounces(bounces)
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
                 .build();
@@ -64,7 +85,7 @@ final class Delivery {
         scheduler.start();
         log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),
                 settings.port(), settings.maxConnectionsPerDomain());
-        return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client));
+        return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker));
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */
@@ -80,5 +101,16 @@ final class Delivery {
         scheduler.ifPresent(s -> s.close(grace));
         pool.ifPresent(ConnectionPool::close);
         client.ifPresent(SmtpClient::close);
+        dsnWorker.ifPresent(worker -> {
+            // bounces already handed over are composed and committed before the spool closes
+            worker.shutdown();
+            try {
+                if (!worker.awaitTermination(grace.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    log.warn("dsn worker did not finish; a bounce may be composed again after restart");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }

@@ -63,6 +63,38 @@ class RelayDeliveryTest {
         }
     }
 
+    @Test
+    void aRejectedRecipientBouncesToTheSenderWithTheOriginalAttached() throws Exception {
+        TestCertificates.Authority ca = TestCertificates.newAuthority("E2E Test CA");
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestMx mx = TestMx.builder().starttls(ca.issue("mx.dest.test"))
+                        .reply(TestMx.Verb.RCPT, "bob@", "550 5.1.1 <bob@dest.test>: no such user here").start()) {
+            // the bounce travels back to origin.test, whose MX is the same loopback sink
+            dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
+                    .mx("origin.test", 10, "mx.origin.test").a("mx.origin.test", "127.0.0.1");
+            RelayApplication relay = RelayApplication.start(config(dns, mx));
+            try {
+                submit(relay.smtpAddresses().getFirst());
+
+                ReceivedMessage bounce = mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst();
+                assertThat(bounce.sender()).as("a DSN comes from the null sender").isEmpty();
+                assertThat(bounce.recipients()).containsExactly("alice@origin.test");
+                String text = bounce.bodyText();
+                assertThat(text).contains("Content-Type: multipart/report", "report-type=delivery-status",
+                        "Final-Recipient: rfc822; bob@dest.test", "Action: failed", "Status: 5.1.1",
+                        "no such user here", "Subject: end to end");
+                // the MX has the DSN a moment before the relay records it as delivered
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!relay.queue().list().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(relay.queue().list()).as("bob failed and the DSN went out: nothing left queued").isEmpty();
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
     private RelayConfig config(TestDnsServer dns, TestMx mx) throws Exception {
         Path file = dir.resolve("relay.yaml");
         Files.writeString(file, """

@@ -1,5 +1,8 @@
 package dev.relay.delivery;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import dev.relay.dns.DnsResolver;
 import dev.relay.queue.DeliveryResult;
 import dev.relay.queue.MessageQueue;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -287,7 +291,13 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     private void record(InFlight flight, Map<Integer, DeliveryResult> results) {
         QueuedMessage before = flight.message();
+        // a DSN quotes the original, and a message whose recipients all end leaves the spool
+        // with its body as it is recorded: open the body first whenever a bounce is possible
+        Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof DeliveryResult.Delivered)
+                ? Optional.empty()
+                : openBody(before.id());
         queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
+            boolean handedOver = false;
             try {
                 if (error != null) {
                     log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
@@ -302,15 +312,28 @@ public final class DeliveryScheduler implements AutoCloseable {
                 if (!newlyFailed.isEmpty()) {
                     newlyFailed.sort(null);
                     try {
-                        bounces.failed(after, List.copyOf(newlyFailed));
+                        handedOver = true;
+                        bounces.failed(after, List.copyOf(newlyFailed), original);
                     } catch (RuntimeException e) {
                         log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
                     }
                 }
             } finally {
+                if (!handedOver) {
+                    original.ifPresent(BounceHandler::closeQuietly);
+                }
                 finished(flight);
             }
         }, worker);
+    }
+
+    private Optional<InputStream> openBody(QueueId id) {
+        try {
+            return Optional.of(queue.openBody(id));
+        } catch (IOException | RuntimeException e) {
+            log.warn("delivery: cannot open the body of {} for a possible DSN: {}", id, e.toString());
+            return Optional.empty();
+        }
     }
 
     private void finished(InFlight flight) {

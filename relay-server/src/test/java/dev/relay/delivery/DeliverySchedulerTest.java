@@ -50,7 +50,7 @@ class DeliverySchedulerTest {
     private ConnectionPool pool;
     private DeliveryScheduler scheduler;
 
-    private record Bounce(QueuedMessage after, List<Integer> failed) {}
+    private record Bounce(QueuedMessage after, List<Integer> failed, boolean originalAvailable) {}
 
     @BeforeEach
     void setUp() {
@@ -72,7 +72,10 @@ class DeliverySchedulerTest {
                 .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
         scheduler = DeliveryScheduler.builder(queue, resolver, pool)
                 .clock(clock).port(mx.port()).maxConnectionsPerDomain(perDomain)
-                .bounces((after, failed) -> bounces.add(new Bounce(after, failed)))
+                .bounces((after, failed, original) -> {
+                    original.ifPresent(BounceHandler::closeQuietly);
+                    bounces.add(new Bounce(after, failed, original.isPresent()));
+                })
                 .build();
     }
 
@@ -158,6 +161,7 @@ class DeliverySchedulerTest {
 
         assertThat(bounces).hasSize(1);
         Bounce bounce = bounces.getFirst();
+        assertThat(bounce.originalAvailable()).as("the body is opened before recording, for the DSN").isTrue();
         assertThat(bounce.failed()).containsExactly(0);
         assertThat(bounce.after().id()).isEqualTo(id);
         assertThat(failedReason(bounce.after(), 0))
@@ -251,6 +255,7 @@ class DeliverySchedulerTest {
 
         assertThat(queue.find(id)).isEmpty();
         assertThat(bounces).singleElement().satisfies(b -> {
+            assertThat(b.originalAvailable()).as("expired and gone from the spool, yet the DSN can quote it").isTrue();
             assertThat(b.failed()).containsExactly(0);
             assertThat(failedReason(b.after(), 0)).startsWith("delivery time expired")
                     .contains("451 4.4.1 connect to mx.a.test[" + DEAD + "]");
