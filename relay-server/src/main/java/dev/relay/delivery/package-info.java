@@ -1,6 +1,14 @@
 /**
  * Outbound SMTP: hands queued messages to remote MX hosts over Netty.
  *
+ * <p>Door (the scheduling part): {@link dev.relay.delivery.DeliveryScheduler} takes due
+ * messages from the queue, groups each message's open recipients by domain, walks the MX hosts
+ * and their addresses in order (a connection failure moves on, a server's verdict ends the
+ * walk), caps connections per domain, records one result per recipient, and hands recipients
+ * that became Failed to a {@link dev.relay.delivery.BounceHandler} together with the original
+ * body. {@link dev.relay.delivery.TlsPolicyChooser} is where MTA-STS will pick the TLS level
+ * per domain; {@link dev.relay.delivery.WakingQueueEvents} wakes the scheduler on new mail.
+ *
  * <p>Door (the outbound client part): {@link dev.relay.delivery.SmtpClient} opens sessions
  * ({@link dev.relay.delivery.SmtpConnection}) to a {@link dev.relay.delivery.Destination} (MX
  * host name, resolved address, {@link dev.relay.tls.TlsRequirement}); a connection carries
