@@ -5,6 +5,7 @@ import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientAddress;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -606,9 +607,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return Optional.of(Replies.QUEUE_ERROR);
         }
         ZonedDateTime now = ZonedDateTime.now(services.clock());
-        List<String> recipients = transaction.recipients.stream().map(r -> r.address()).toList();
+        List<RecipientAddress> recipients = transaction.recipients;
         TraceFields.Stamp stamp = new TraceFields.Stamp(heloName, client, hostname, protocol(), tls, draft.id(),
-                recipients.size() == 1 ? Optional.of(recipients.get(0)) : Optional.empty(), now);
+                recipients.size() == 1 ? Optional.of(recipients.get(0).address()) : Optional.empty(), now);
         Optional<MessageReceiver.MissingFieldDefaults> defaults = policy.requiresAuth()
                 ? Optional.of(new MessageReceiver.MissingFieldDefaults(
                         TraceFields.dateField(now), TraceFields.messageIdField(draft.id(), hostname)))
@@ -630,7 +631,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         switch (input) {
             case SmtpInput.BodyChunk body -> {
                 if (chunk == null || chunk.refusal().isEmpty()) {
-                    transaction.receiver().orElseThrow().accept(body.bytes());
+                    transaction.receiver().orElseThrow().accept(body.array(), body.offset(), body.length());
                 }
             }
             case SmtpInput.BodyEnd end -> {
@@ -712,9 +713,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.warn("queueing a message from {} failed: {}", clientText, String.valueOf(error));
             services.events().messageRejected(RejectReason.QUEUE_ERROR);
         } else {
-            log.info("accepted id={} from=<{}> rcpts={} size={} client={} tls={} auth={} listener={}",
-                    id, envelope.sender(), envelope.recipients().size(), size, clientText,
-                    tls.orElse("none"), authUser.map(SmtpSession::printable).orElse("none"), services.listenerName());
+            if (log.isInfoEnabled()) {
+                // built by hand: one line per message, and the placeholder form boxes and scans eight arguments
+                log.info(new StringBuilder(192).append("accepted id=").append(id.value())
+                        .append(" from=<").append(envelope.sender()).append("> rcpts=").append(envelope.recipients().size())
+                        .append(" size=").append(size).append(" client=").append(clientText)
+                        .append(" tls=").append(tls.orElse("none"))
+                        .append(" auth=").append(authUser.map(SmtpSession::printable).orElse("none"))
+                        .append(" listener=").append(services.listenerName()).toString());
+            }
             services.events().messageAccepted(services.listenerName(), size);
         }
         if (phase == Phase.CLOSED) {

@@ -52,6 +52,11 @@ public final class SegmentSpoolStore implements SpoolStore {
     });
     private final int maxPayload;
     private final FileStore fileStore;
+    /** Sizes the first buffer of a new draft: a little over the largest of the last few bodies. */
+    private volatile int bodySizeHint;
+    private volatile FreeSpace freeSpace;
+    /** Bytes of spilled bodies written since {@link #freeSpace} was read from the file system. */
+    private final java.util.concurrent.atomic.AtomicLong spilledSinceFreeSpace = new java.util.concurrent.atomic.AtomicLong();
     private volatile List<StoredMessage> recovered;
     private volatile boolean closed;
 
@@ -175,7 +180,25 @@ public final class SegmentSpoolStore implements SpoolStore {
     @Override
     public StoreDraft newDraft(QueueId id) {
         ensureOpen();
-        return new SegmentDraft(this, id, tuning.inlineBodyLimit());
+        return new SegmentDraft(this, id, tuning.inlineBodyLimit(), bodySizeHint);
+    }
+
+    /** Told the size of each inline body at commit; new drafts start with a buffer that fits. */
+    void bodySeen(int size) {
+        int hint = bodySizeHint;
+        // grow at once to fit a larger body (plus slack for the next one), shrink slowly; past
+        // 64 KB a body grows by doubling, which costs little next to its size
+        int wanted = Math.min(64 << 10, size + (size >> 3) + 256);
+        if (wanted > hint) {
+            bodySizeHint = wanted;
+        } else if (wanted < hint - (hint >> 4)) {
+            bodySizeHint = hint - (hint >> 6);
+        }
+    }
+
+    /** Counts spilled body bytes against the cached free space (see {@link #usableSpace()}). */
+    void spilled(long bytes) {
+        spilledSinceFreeSpace.addAndGet(bytes);
     }
 
     @Override
@@ -214,9 +237,28 @@ public final class SegmentSpoolStore implements SpoolStore {
         }
     }
 
+    /** Free bytes as the file system said at {@code readAt} (System.nanoTime). */
+    private record FreeSpace(long bytes, long readAt) {}
+
+    /** How long a free-space reading is used before the file system is asked again. */
+    private static final long FREE_SPACE_MAX_AGE_NANOS = 100_000_000L;
+
+    /**
+     * Free bytes, asked of the file system at most every 100 ms: admission asks up to three
+     * times per message, and each answer is a statfs system call. Segments are preallocated, so
+     * only spilled bodies take new space between readings; they are subtracted until the next
+     * reading, so the cached figure never claims more room than our own writes left.
+     */
     @Override
     public long usableSpace() throws IOException {
-        return fileStore.getUsableSpace();
+        long now = System.nanoTime();
+        FreeSpace cached = freeSpace;
+        if (cached == null || now - cached.readAt() > FREE_SPACE_MAX_AGE_NANOS) {
+            spilledSinceFreeSpace.set(0);
+            cached = new FreeSpace(fileStore.getUsableSpace(), now);
+            freeSpace = cached;
+        }
+        return cached.bytes() - spilledSinceFreeSpace.get();
     }
 
     @Override
@@ -230,15 +272,15 @@ public final class SegmentSpoolStore implements SpoolStore {
     }
 
     CompletableFuture<Void> submit(SpoolWriter.Request request) {
-        byte[] payload = switch (request) {
-            case SpoolWriter.Commit commit -> commit.payload();
-            case SpoolWriter.Update update -> update.payload();
-            case SpoolWriter.Remove remove -> remove.payload();
-            default -> new byte[0];
+        int payloadLength = switch (request) {
+            case SpoolWriter.Commit commit -> commit.payloadLength();
+            case SpoolWriter.Update update -> update.payload().length;
+            case SpoolWriter.Remove remove -> remove.payload().length;
+            default -> 0;
         };
-        if (payload.length > maxPayload) {
+        if (payloadLength > maxPayload) {
             // refused here: inside the writer it would stop the whole spool
-            return CompletableFuture.failedFuture(new IOException("a record of " + payload.length
+            return CompletableFuture.failedFuture(new IOException("a record of " + payloadLength
                     + " bytes does not fit in a spool segment (envelope too large?)"));
         }
         return writer.submit(request);

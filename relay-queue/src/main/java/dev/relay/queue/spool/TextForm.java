@@ -40,7 +40,12 @@ final class TextForm {
     }
 
     static void escapeInto(String value, StringBuilder out) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0;
+        while (plain < value.length() && !needsEscape(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -55,6 +60,10 @@ final class TextForm {
                 }
             }
         }
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7f || c == '\\';
     }
 
     static String unescape(String value) throws CorruptRecordException {
