@@ -42,10 +42,23 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
      */
     static final int MAX_COMMAND_LINE = 2048;
 
+    /**
+     * Input buffered while only {@link Hold#COMMITTING} holds: past this, reading stops too.
+     * A client waiting for its 250 sends nothing, so normally nothing accumulates at all.
+     */
+    static final int MAX_BUFFERED_WHILE_COMMITTING = 64 << 10;
+
     /** Why decoding is paused. */
     enum Hold {
         /** A commit or authentication is in flight: later commands must wait for its reply. */
         AWAITING_RESULT,
+        /**
+         * A message commit is in flight: later commands wait for its reply, but the socket is
+         * read on until {@link #MAX_BUFFERED_WHILE_COMMITTING} octets are buffered. Stopping
+         * and restarting reads for every message would cost two epoll_ctl calls each time
+         * for input that, from a client waiting for the reply, does not come.
+         */
+        COMMITTING,
         /** The client is not reading our replies. */
         UNWRITABLE,
         /** The session is closing. */
@@ -73,6 +86,8 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final Set<Hold> holds = EnumSet.noneOf(Hold.class);
+    /** Whether this framer turned auto-read off. */
+    private boolean readingStopped;
     private ChannelHandlerContext ctx;
     private ByteBuf buffer;
     private Mode mode = Mode.COMMAND;
@@ -122,6 +137,9 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(in);
         }
+        if (!holds.isEmpty()) {
+            updateReading();
+        }
         decode();
     }
 
@@ -143,16 +161,29 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
     }
 
     void hold(Hold reason) {
-        if (holds.add(reason) && holds.size() == 1) {
-            ctx.channel().config().setAutoRead(false);
+        if (holds.add(reason)) {
+            updateReading();
         }
     }
 
     /** Lifts one hold; when none is left, decodes what was buffered meanwhile and reads again. */
     void release(Hold reason) {
-        if (holds.remove(reason) && holds.isEmpty()) {
-            ctx.channel().config().setAutoRead(true);
-            decode();
+        if (holds.remove(reason)) {
+            updateReading();
+            if (holds.isEmpty()) {
+                decode();
+            }
+        }
+    }
+
+    /** Reading stops under any hold but {@link Hold#COMMITTING} alone with little buffered. */
+    private void updateReading() {
+        boolean stop = !holds.isEmpty()
+                && (holds.size() > 1 || !holds.contains(Hold.COMMITTING)
+                        || (buffer != null && buffer.readableBytes() >= MAX_BUFFERED_WHILE_COMMITTING));
+        if (stop != readingStopped) {
+            readingStopped = stop;
+            ctx.channel().config().setAutoRead(!stop);
         }
     }
 

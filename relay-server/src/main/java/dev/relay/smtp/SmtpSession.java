@@ -582,7 +582,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.info("AUTH failed user={} client={}", printable(username), clientText);
             send(Replies.AUTH_FAILED);
         }
-        resume();
+        resume(SmtpFramer.Hold.AWAITING_RESULT);
     }
 
     private void endAuth() {
@@ -696,7 +696,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         transaction = null;
         finished.handOver();
         phase = Phase.AWAITING_RESULT;
-        framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        framer.hold(SmtpFramer.Hold.COMMITTING);
         CompletableFuture<QueueId> commit;
         try {
             commit = receiver.draft().commit(envelope);
@@ -732,11 +732,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         phase = Phase.COMMAND;
         send(error == null ? Replies.queued(id) : Replies.QUEUE_ERROR);
-        resume();
+        resume(SmtpFramer.Hold.COMMITTING);
     }
 
     /** Ends a wait for a result: flush its reply, then go on with pipelined input. */
-    private void resume() {
+    private void resume(SmtpFramer.Hold awaited) {
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -744,7 +744,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             closeWith(Replies.SHUTTING_DOWN);
             return;
         }
-        framer.release(SmtpFramer.Hold.AWAITING_RESULT);
+        framer.release(awaited);
         ctx.flush();
     }
 

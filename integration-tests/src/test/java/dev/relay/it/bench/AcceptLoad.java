@@ -73,6 +73,19 @@ public final class AcceptLoad {
             }
         };
         RelayApplication relay = RelayApplication.builder(config).queueEvents(counting).start();
+        if (Boolean.getBoolean("load.progress")) {
+            // for lining up outside measurements (perf, top) with the messages committed meanwhile
+            Thread.ofPlatform().daemon().name("load-progress").start(() -> {
+                while (true) {
+                    System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), commits.get());
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
         try (LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
             byte[] payload = SmtpTestClient.dataPayload(body(size));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
