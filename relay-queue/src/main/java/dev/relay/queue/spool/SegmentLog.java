@@ -37,6 +37,7 @@ final class SegmentLog implements AutoCloseable {
     private final Listener listener;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private final Map<Long, FileChannel> readers = new HashMap<>();
+    private final int maxPayload;
 
     private long number;
     private FileChannel channel;
@@ -51,6 +52,7 @@ final class SegmentLog implements AutoCloseable {
         this.capacity = capacity;
         this.preallocator = preallocator;
         this.listener = listener;
+        this.maxPayload = maxPayload(capacity);
     }
 
     /** Opens segment {@code number} as the new head; it must not exist yet. */
@@ -86,7 +88,7 @@ final class SegmentLog implements AutoCloseable {
      */
     RecordPos append(RecordType type, byte[] head, byte[] tail, int tailLength) throws IOException {
         int payloadLength = head.length + tailLength;
-        if (payloadLength > maxPayload(capacity)) {
+        if (payloadLength > maxPayload) {
             throw new IOException("record of " + payloadLength + " bytes does not fit in a segment");
         }
         if (position + RecordFormat.HEADER_SIZE + payloadLength + SEAL_RESERVE > capacity) {

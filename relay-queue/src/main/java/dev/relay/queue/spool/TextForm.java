@@ -16,7 +16,8 @@ final class TextForm {
     private TextForm() {}
 
     static final class Builder {
-        private final StringBuilder text = new StringBuilder(256);
+        // an envelope with one recipient is some 300 characters: start big enough for it
+        private final StringBuilder text = new StringBuilder(512);
 
         Builder field(String key, String value) {
             text.append(key).append(": ");
