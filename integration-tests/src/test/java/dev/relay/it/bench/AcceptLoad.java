@@ -114,6 +114,18 @@ public final class AcceptLoad {
                     Runtime.getRuntime().availableProcessors());
         } finally {
             relay.stop();
+            if (!Boolean.getBoolean("load.keep")) {
+                // a run leaves gigabytes of spool behind; -Dload.keep=true keeps them for a look
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
