@@ -21,9 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * relay and of the load generator ({@link LoadDriver}, one Netty thread by default,
  * {@code -Dload.threads=N}). Not a test: run it by hand (see BENCHMARKS.md) on a quiet machine.
  *
- * <p>Arguments: {@code clients seconds [size-bytes] [warmup-seconds]}.
+ * <p>Arguments: {@code clients seconds [size-bytes] [warmup-seconds]}. The warm-up runs at least
+ * 8 connections. The relay logs one line per accepted message on stdout, as in production: send
+ * stdout to a file (the runner script does), a terminal would slow the relay down.
  */
 public final class AcceptLoad {
+    private static final int WARMUP_CLIENTS = 8;
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 8;
@@ -89,7 +92,10 @@ public final class AcceptLoad {
         try (LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
             byte[] payload = SmtpTestClient.dataPayload(body(size));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
-            LoadDriver.Measurement warm = driver.run(address, clients, Duration.ofSeconds(warmup), payload);
+            // at least 8 connections while warming up: one alone would leave much of the hot path to
+            // the JIT compilers during the measured run
+            LoadDriver.Measurement warm = driver.run(address, Math.max(clients, WARMUP_CLIENTS),
+                    Duration.ofSeconds(warmup), payload);
             String loadBefore = loadAverage();
             long commitsBefore = commits.get();
             long syncsBefore = syncs.get();
