@@ -31,8 +31,8 @@ import java.util.Set;
  * socket's buffer into that input buffer.
  *
  * <p>The session can hold the framer (while the queue commits, while AUTH is checked, while the
- * client does not read replies): then nothing is decoded, reading stops, and pipelined input
- * waits in order. {@link #discardBuffered()} drops whatever the client pipelined after STARTTLS.
+ * client does not read replies): then nothing is decoded, reading stops (while a message commits,
+ * only once 64 KB have piled up), and pipelined input waits in order. {@link #discardBuffered()} drops whatever the client pipelined after STARTTLS.
  */
 final class SmtpFramer extends ChannelInboundHandlerAdapter {
 
