@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,12 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSpoolStore.class);
 
+    /** How long a free-space reading is used before the file system is asked again. */
+    private static final long FREE_SPACE_MAX_AGE_NANOS = 100_000_000L;
+
+    /** Free bytes as the file system said at {@code readAt} (System.nanoTime). */
+    private record FreeSpace(long bytes, long readAt) {}
+
     private final SpoolLayout layout;
     private final SpoolTuning tuning;
     private final SpoolIndex index;
@@ -52,11 +59,14 @@ public final class SegmentSpoolStore implements SpoolStore {
     });
     private final int maxPayload;
     private final FileStore fileStore;
-    /** Sizes the first buffer of a new draft: a little over the largest of the last few bodies. */
+    /**
+     * Sizes the first buffer of a new draft: a little over recent bodies. Only a hint, so
+     * updates from several threads may race.
+     */
     private volatile int bodySizeHint;
     private volatile FreeSpace freeSpace;
     /** Bytes of spilled bodies written since {@link #freeSpace} was read from the file system. */
-    private final java.util.concurrent.atomic.AtomicLong spilledSinceFreeSpace = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong spilledSinceFreeSpace = new AtomicLong();
     private volatile List<StoredMessage> recovered;
     private volatile boolean closed;
 
@@ -237,17 +247,11 @@ public final class SegmentSpoolStore implements SpoolStore {
         }
     }
 
-    /** Free bytes as the file system said at {@code readAt} (System.nanoTime). */
-    private record FreeSpace(long bytes, long readAt) {}
-
-    /** How long a free-space reading is used before the file system is asked again. */
-    private static final long FREE_SPACE_MAX_AGE_NANOS = 100_000_000L;
-
     /**
      * Free bytes, asked of the file system at most every 100 ms: admission asks up to three
-     * times per message, and each answer is a statfs system call. Segments are preallocated, so
-     * only spilled bodies take new space between readings; they are subtracted until the next
-     * reading, so the cached figure never claims more room than our own writes left.
+     * times per message, and each answer is a statfs system call. Appends to a segment take no
+     * new space (segments are preallocated, one at a time ahead of the writer); bodies spilled
+     * to their own files do, and are subtracted from the cached figure until the next reading.
      */
     @Override
     public long usableSpace() throws IOException {
