@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Accept-throughput benchmark (see BENCHMARKS.md). Usage: run-accept-load.sh CLIENTS [SECONDS] [SIZE] [WARMUP]
+# The relay's log (a line per accepted message) goes to integration-tests/target/accept-load-CLIENTS.log;
+# the summary is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${JAVA_HOME:?set JAVA_HOME to a JDK 21+}"
+mkdir -p integration-tests/target
+build_log=integration-tests/target/accept-load-build.log
 mvn -B -ntp -q -pl integration-tests -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >"$build_log" 2>&1 \
+  || { cat "$build_log"; exit 1; }
 cp="integration-tests/target/test-classes:$(cat integration-tests/target/bench.classpath)"
-exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" dev.relay.it.bench.AcceptLoad "$@"
+log="integration-tests/target/accept-load-${1:-8}.log"
+# a fixed, pre-touched heap: page faults and heap resizing would show up as relay CPU
+"$JAVA_HOME/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$cp" dev.relay.it.bench.AcceptLoad "$@" >"$log" 2>&1 \
+  || { tail -20 "$log"; exit 1; }
+grep -E '^(clients|messages|spool|cpu|load average)' "$log"

@@ -48,10 +48,16 @@ final class QueueIndex {
         }
     }
 
-    private static final Comparator<Entry> BY_DUE =
-            Comparator.<Entry, Instant>comparing(e -> e.dueAt).thenComparing(e -> e.id);
-    private static final Comparator<Entry> BY_ARRIVAL =
-            Comparator.<Entry, Instant>comparing(e -> e.envelope.arrival()).thenComparing(e -> e.id);
+    // written out rather than Comparator.comparing(..).thenComparing(..): every accepted
+    // message is inserted into the schedule, and the composed form costs four calls per step
+    private static final Comparator<Entry> BY_DUE = (a, b) -> {
+        int byDue = a.dueAt.compareTo(b.dueAt);
+        return byDue != 0 ? byDue : a.id.compareTo(b.id);
+    };
+    private static final Comparator<Entry> BY_ARRIVAL = (a, b) -> {
+        int byArrival = a.envelope.arrival().compareTo(b.envelope.arrival());
+        return byArrival != 0 ? byArrival : a.id.compareTo(b.id);
+    };
 
     private final Map<QueueId, Entry> entries = new HashMap<>();
     private final NavigableSet<Entry> schedule = new TreeSet<>(BY_DUE);

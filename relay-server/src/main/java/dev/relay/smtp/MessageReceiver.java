@@ -64,7 +64,7 @@ final class MessageReceiver {
             boolean terminateLastLine,
             Optional<MissingFieldDefaults> defaults) {
         this.draft = Objects.requireNonNull(draft, "draft");
-        this.received = received.clone();
+        this.received = received; // read only: written to the draft as it is
         this.maxSize = maxSize;
         this.checkLineBreaks = checkLineBreaks;
         this.terminateLastLine = terminateLastLine;
@@ -89,27 +89,32 @@ final class MessageReceiver {
     }
 
     void accept(byte[] bytes) {
-        size += bytes.length;
-        if (failure != null || bytes.length == 0) {
+        accept(bytes, 0, bytes.length);
+    }
+
+    /** Takes {@code bytes[offset, offset + length)}; the array is not kept after the call. */
+    void accept(byte[] bytes, int offset, int length) {
+        size += length;
+        if (failure != null || length == 0) {
             return;
         }
         if (maxSize > 0 && size > maxSize) {
             fail(Replies.MESSAGE_TOO_BIG, RejectReason.MESSAGE_TOO_BIG);
             return;
         }
-        if (checkLineBreaks && hasBareLineBreak(bytes)) {
+        if (checkLineBreaks && hasBareLineBreak(bytes, offset, offset + length)) {
             fail(Replies.BARE_LINE_BREAK_IN_DATA, RejectReason.BARE_LINE_BREAK);
             return;
         }
-        lastByte = bytes[bytes.length - 1] & 0xff;
-        route(bytes);
+        lastByte = bytes[offset + length - 1] & 0xff;
+        route(bytes, offset, length);
     }
 
-    private void route(byte[] bytes) {
+    private void route(byte[] bytes, int offset, int length) {
         if (header != null) {
-            bufferHeader(bytes);
+            bufferHeader(bytes, offset, length);
         } else {
-            write(bytes, 0, bytes.length);
+            write(bytes, offset, length);
         }
     }
 
@@ -119,7 +124,7 @@ final class MessageReceiver {
             fail(Replies.BARE_LINE_BREAK_IN_DATA, RejectReason.BARE_LINE_BREAK);
         }
         if (failure == null && terminateLastLine && lastByte >= 0 && lastByte != '\n') {
-            route(CRLF);
+            route(CRLF, 0, CRLF.length);
         }
         if (failure == null && header != null) {
             byte[] section = header;
@@ -137,28 +142,45 @@ final class MessageReceiver {
         draft.close();
     }
 
-    private boolean hasBareLineBreak(byte[] bytes) {
+    /**
+     * Whether {@code bytes[from, to)}, following what came before, holds an LF without a CR
+     * before it or a CR without an LF after it. Only the line breaks are looked at: the bytes
+     * between them are skipped a word at a time.
+     */
+    private boolean hasBareLineBreak(byte[] bytes, int from, int to) {
         boolean cr = previousWasCr;
-        for (byte b : bytes) {
-            if (b == '\n') {
+        int i = from;
+        while (i < to) {
+            int at = LineBreaks.indexOfCrOrLf(bytes, i, to);
+            if (at < 0) {
+                if (cr) {
+                    return true; // a CR followed by text
+                }
+                break;
+            }
+            if (cr && at > i) {
+                return true; // a CR followed by text, then a line break
+            }
+            if (bytes[at] == '\n') {
                 if (!cr) {
                     return true;
                 }
                 cr = false;
             } else if (cr) {
-                return true;
+                return true; // CR CR
             } else {
-                cr = b == '\r';
+                cr = true;
             }
+            i = at + 1;
         }
         previousWasCr = cr;
         return false;
     }
 
-    private void bufferHeader(byte[] bytes) {
+    private void bufferHeader(byte[] bytes, int offset, int length) {
         // chunks are bounded by one socket read, so the buffer stays near the cap
         int before = headerLength;
-        appendHeader(bytes, bytes.length);
+        appendHeader(bytes, offset, length);
         int end = endOfHeaderSection(header, headerLength, Math.max(0, before - 3));
         if (end < 0) {
             if (headerLength > MAX_HEADER_SECTION) {
@@ -167,17 +189,17 @@ final class MessageReceiver {
             return;
         }
         byte[] section = header;
-        int length = headerLength;
+        int buffered = headerLength;
         header = null;
         writeHeaderSection(section, end);
-        write(section, end, length - end);
+        write(section, end, buffered - end);
     }
 
-    private void appendHeader(byte[] bytes, int length) {
+    private void appendHeader(byte[] bytes, int offset, int length) {
         if (headerLength + length > header.length) {
             header = Arrays.copyOf(header, Math.max(header.length * 2, headerLength + length));
         }
-        System.arraycopy(bytes, 0, header, headerLength, length);
+        System.arraycopy(bytes, offset, header, headerLength, length);
         headerLength += length;
     }
 

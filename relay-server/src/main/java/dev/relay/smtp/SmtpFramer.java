@@ -1,6 +1,7 @@
 package dev.relay.smtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -9,7 +10,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -26,9 +26,13 @@ import java.util.Set;
  *   <li>chunk (BDAT): exactly n octets as they are.
  * </ul>
  *
- * The session can hold the framer (while the queue commits, while AUTH is checked, while the
- * client does not read replies): then nothing is decoded, reading stops, and pipelined input
- * waits in order. {@link #discardBuffered()} drops whatever the client pipelined after STARTTLS.
+ * Body bytes are passed on as slices of the framer's own input buffer (a heap buffer, so DATA
+ * is unstuffed where it lies): the only copy of a message body made here is the one from the
+ * socket's buffer into that input buffer.
+ *
+ * <p>The session can hold the framer (while the queue commits, while AUTH is checked, while the
+ * client does not read replies): then nothing is decoded, reading stops (while a message commits,
+ * only once 64 KB have piled up), and pipelined input waits in order. {@link #discardBuffered()} drops whatever the client pipelined after STARTTLS.
  */
 final class SmtpFramer extends ChannelInboundHandlerAdapter {
 
@@ -38,10 +42,23 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
      */
     static final int MAX_COMMAND_LINE = 2048;
 
+    /**
+     * Input buffered while only {@link Hold#COMMITTING} holds: past this, reading stops too.
+     * A client waiting for its 250 sends nothing, so normally nothing accumulates at all.
+     */
+    static final int MAX_BUFFERED_WHILE_COMMITTING = 64 << 10;
+
     /** Why decoding is paused. */
     enum Hold {
         /** A commit or authentication is in flight: later commands must wait for its reply. */
         AWAITING_RESULT,
+        /**
+         * A message commit is in flight: later commands wait for its reply, but the socket is
+         * read on until {@link #MAX_BUFFERED_WHILE_COMMITTING} octets are buffered. Stopping
+         * and restarting reads for every message would cost two epoll_ctl calls each time
+         * for input that, from a client waiting for the reply, does not come.
+         */
+        COMMITTING,
         /** The client is not reading our replies. */
         UNWRITABLE,
         /** The session is closing. */
@@ -69,6 +86,8 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final Set<Hold> holds = EnumSet.noneOf(Hold.class);
+    /** Whether this framer turned auto-read off. */
+    private boolean readingStopped;
     private ChannelHandlerContext ctx;
     private ByteBuf buffer;
     private Mode mode = Mode.COMMAND;
@@ -88,7 +107,12 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.buffer = ctx.alloc().buffer(256);
+        ByteBuf heap = ctx.alloc().heapBuffer(256);
+        if (!heap.hasArray()) {
+            heap.release();
+            heap = Unpooled.buffer(256);
+        }
+        this.buffer = heap;
     }
 
     @Override
@@ -113,6 +137,9 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(in);
         }
+        if (!holds.isEmpty()) {
+            updateReading();
+        }
         decode();
     }
 
@@ -134,16 +161,29 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
     }
 
     void hold(Hold reason) {
-        if (holds.add(reason) && holds.size() == 1) {
-            ctx.channel().config().setAutoRead(false);
+        if (holds.add(reason)) {
+            updateReading();
         }
     }
 
     /** Lifts one hold; when none is left, decodes what was buffered meanwhile and reads again. */
     void release(Hold reason) {
-        if (holds.remove(reason) && holds.isEmpty()) {
-            ctx.channel().config().setAutoRead(true);
-            decode();
+        if (holds.remove(reason)) {
+            updateReading();
+            if (holds.isEmpty()) {
+                decode();
+            }
+        }
+    }
+
+    /** Reading stops under any hold but {@link Hold#COMMITTING} alone with little buffered. */
+    private void updateReading() {
+        boolean stop = !holds.isEmpty()
+                && (holds.size() > 1 || !holds.contains(Hold.COMMITTING)
+                        || (buffer != null && buffer.readableBytes() >= MAX_BUFFERED_WHILE_COMMITTING));
+        if (stop != readingStopped) {
+            readingStopped = stop;
+            ctx.channel().config().setAutoRead(!stop);
         }
     }
 
@@ -245,77 +285,84 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
     /**
      * Runs the DATA state machine over everything buffered. Emits the unstuffed bytes, and
      * {@link SmtpInput.BodyEnd} if the terminator was seen (leaving what follows buffered).
+     *
+     * <p>Unstuffing only ever removes bytes (the dot at the start of a line, and the final
+     * ".CRLF"), so the content is passed on as runs of the input between removed bytes: in most
+     * messages one run per read. Inside a line only a CR can matter, and it is searched for a
+     * word at a time; the states only decide what the next byte means.
      */
     private boolean decodeData() {
-        int readable = buffer.readableBytes();
-        // Input is copied to io[1..] and output written to io[0..] in place: the write position
-        // never passes the byte just read (one held CR is the most it can lag), so no byte is
-        // overwritten before it is read, and one array per read serves both.
-        byte[] io = new byte[readable + 1];
-        buffer.getBytes(buffer.readerIndex(), io, 1, readable);
-        int n = 0;
-        int consumed = 0;
+        byte[] in = buffer.array();
+        int base = buffer.arrayOffset() + buffer.readerIndex();
+        int end = base + buffer.readableBytes();
+        int i = base;
+        int run = base; // first byte of content not passed on yet
         boolean finished = false;
         DataState state = dataState;
-        while (consumed < readable && !finished) {
-            byte b = io[++consumed];
+        if (state == DataState.DOT_CR) {
+            // CRLF "." CR ended the previous read; that CR was held back: it may start the terminator
+            byte b = in[i++];
+            if (b == '\n') {
+                finished = true;
+                state = DataState.LINE_START;
+                run = i;
+            } else {
+                emit(CR, 0, 1);
+                state = b == '\r' ? DataState.CR : DataState.TEXT;
+            }
+        }
+        while (i < end && !finished) {
             switch (state) {
-                case LINE_START -> {
-                    if (b == '.') {
-                        state = DataState.DOT;
-                    } else if (b == '\r') {
-                        state = DataState.CR;
-                    } else {
-                        io[n++] = b;
-                        state = DataState.TEXT;
-                    }
-                }
-                case DOT -> {
-                    // the leading dot is dropped in every case but the terminator (RFC 5321 4.5.2)
-                    if (b == '\r') {
-                        state = DataState.DOT_CR;
-                    } else {
-                        io[n++] = b;
-                        state = DataState.TEXT;
-                    }
-                }
-                case DOT_CR -> {
-                    if (b == '\n') {
-                        finished = true;
-                        state = DataState.LINE_START;
-                    } else {
-                        io[n++] = '\r';
-                        if (b == '\r') {
-                            state = DataState.CR;
-                        } else {
-                            io[n++] = b;
-                            state = DataState.TEXT;
-                        }
-                    }
-                }
                 case TEXT -> {
-                    if (b == '\r') {
-                        state = DataState.CR;
+                    int cr = LineBreaks.indexOfCr(in, i, end);
+                    if (cr < 0) {
+                        i = end; // a bare LF stays in the body and does not start a line
                     } else {
-                        io[n++] = b; // a bare LF stays in the body and does not start a line
+                        i = cr + 1;
+                        state = DataState.CR;
                     }
                 }
                 case CR -> {
-                    io[n++] = '\r';
+                    byte b = in[i++];
                     if (b == '\n') {
-                        io[n++] = '\n';
                         state = DataState.LINE_START;
                     } else if (b != '\r') {
-                        io[n++] = b;
                         state = DataState.TEXT;
+                    }
+                }
+                case LINE_START -> {
+                    byte b = in[i];
+                    if (b == '.') {
+                        // the leading dot is dropped in every case but the terminator (RFC 5321 4.5.2)
+                        emit(in, run, i - run);
+                        run = ++i;
+                        state = DataState.DOT;
+                    } else {
+                        i++;
+                        state = b == '\r' ? DataState.CR : DataState.TEXT;
+                    }
+                }
+                case DOT -> state = in[i++] == '\r' ? DataState.DOT_CR : DataState.TEXT;
+                case DOT_CR -> {
+                    byte b = in[i];
+                    if (b == '\n') {
+                        emit(in, run, i - 1 - run); // all but the CR of CRLF.CRLF
+                        run = ++i;
+                        finished = true;
+                        state = DataState.LINE_START;
+                    } else {
+                        i++;
+                        state = b == '\r' ? DataState.CR : DataState.TEXT;
                     }
                 }
             }
         }
+        if (!finished) {
+            emit(in, run, (state == DataState.DOT_CR ? i - 1 : i) - run);
+        }
         dataState = state;
-        buffer.skipBytes(consumed);
-        if (n > 0) {
-            ctx.fireChannelRead(new SmtpInput.BodyChunk(n == io.length ? io : Arrays.copyOf(io, n)));
+        if (buffer != null) {
+            buffer.skipBytes(i - base);
         }
         if (finished) {
             mode = Mode.COMMAND;
@@ -324,12 +371,23 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    private static final byte[] CR = {'\r'};
+
+    /** Passes on content bytes; the array is lent for the call (see {@link SmtpInput.BodyChunk}). */
+    private void emit(byte[] bytes, int offset, int length) {
+        if (length > 0) {
+            ctx.fireChannelRead(new SmtpInput.BodyChunk(bytes, offset, length));
+        }
+    }
+
     private boolean decodeChunk() {
         int take = (int) Math.min(buffer.readableBytes(), chunkRemaining);
-        byte[] bytes = new byte[take];
-        buffer.readBytes(bytes);
+        int offset = buffer.arrayOffset() + buffer.readerIndex();
         chunkRemaining -= take;
-        ctx.fireChannelRead(new SmtpInput.BodyChunk(bytes));
+        emit(buffer.array(), offset, take);
+        if (buffer != null) {
+            buffer.skipBytes(take);
+        }
         if (chunkRemaining == 0) {
             mode = Mode.COMMAND;
             ctx.fireChannelRead(new SmtpInput.BodyEnd());

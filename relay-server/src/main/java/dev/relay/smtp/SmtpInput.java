@@ -9,8 +9,26 @@ sealed interface SmtpInput {
     /** A command line that was discarded; the client gets a 500 5.5.2. */
     record BadLine(Problem problem) implements SmtpInput {}
 
-    /** Body bytes: for DATA already dot-unstuffed, for BDAT exactly as sent. */
-    record BodyChunk(byte[] bytes) implements SmtpInput {}
+    /**
+     * Body bytes {@code array[offset, offset + length)}: for DATA already dot-unstuffed, for
+     * BDAT exactly as sent. The array is the framer's input buffer, lent for the duration of
+     * the {@code channelRead} call that carries the chunk: use the bytes then, or copy them
+     * ({@link #bytes()}), never keep the array.
+     */
+    record BodyChunk(byte[] array, int offset, int length) implements SmtpInput {
+        public BodyChunk {
+            java.util.Objects.checkFromIndexSize(offset, length, array.length);
+        }
+
+        public BodyChunk(byte[] bytes) {
+            this(bytes, 0, bytes.length);
+        }
+
+        /** A copy of the chunk's bytes. */
+        public byte[] bytes() {
+            return java.util.Arrays.copyOfRange(array, offset, offset + length);
+        }
+    }
 
     /** End of DATA (the CRLF.CRLF) or of one BDAT chunk. */
     record BodyEnd() implements SmtpInput {}

@@ -43,9 +43,14 @@ public final class SmtpResources implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Netty's default number of I/O threads (twice the cores), two threads for AUTH checks. */
+    /**
+     * One I/O thread per core (not Netty's default of two): sessions never block their event
+     * loop, so more loops than cores add only thread switches. Measured on 2 cores with 64
+     * clients, four loops cost about 10 us more CPU per accepted message than two. Two threads
+     * for AUTH checks.
+     */
     public static SmtpResources create() {
-        return create(0, 2);
+        return create(Runtime.getRuntime().availableProcessors(), 2);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientAddress;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -581,7 +582,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.info("AUTH failed user={} client={}", printable(username), clientText);
             send(Replies.AUTH_FAILED);
         }
-        resume();
+        resume(SmtpFramer.Hold.AWAITING_RESULT);
     }
 
     private void endAuth() {
@@ -606,9 +607,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return Optional.of(Replies.QUEUE_ERROR);
         }
         ZonedDateTime now = ZonedDateTime.now(services.clock());
-        List<String> recipients = transaction.recipients.stream().map(r -> r.address()).toList();
+        List<RecipientAddress> recipients = transaction.recipients;
         TraceFields.Stamp stamp = new TraceFields.Stamp(heloName, client, hostname, protocol(), tls, draft.id(),
-                recipients.size() == 1 ? Optional.of(recipients.get(0)) : Optional.empty(), now);
+                recipients.size() == 1 ? Optional.of(recipients.get(0).address()) : Optional.empty(), now);
         Optional<MessageReceiver.MissingFieldDefaults> defaults = policy.requiresAuth()
                 ? Optional.of(new MessageReceiver.MissingFieldDefaults(
                         TraceFields.dateField(now), TraceFields.messageIdField(draft.id(), hostname)))
@@ -630,7 +631,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         switch (input) {
             case SmtpInput.BodyChunk body -> {
                 if (chunk == null || chunk.refusal().isEmpty()) {
-                    transaction.receiver().orElseThrow().accept(body.bytes());
+                    transaction.receiver().orElseThrow().accept(body.array(), body.offset(), body.length());
                 }
             }
             case SmtpInput.BodyEnd end -> {
@@ -695,7 +696,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         transaction = null;
         finished.handOver();
         phase = Phase.AWAITING_RESULT;
-        framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        framer.hold(SmtpFramer.Hold.COMMITTING);
         CompletableFuture<QueueId> commit;
         try {
             commit = receiver.draft().commit(envelope);
@@ -712,9 +713,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.warn("queueing a message from {} failed: {}", clientText, String.valueOf(error));
             services.events().messageRejected(RejectReason.QUEUE_ERROR);
         } else {
-            log.info("accepted id={} from=<{}> rcpts={} size={} client={} tls={} auth={} listener={}",
-                    id, envelope.sender(), envelope.recipients().size(), size, clientText,
-                    tls.orElse("none"), authUser.map(SmtpSession::printable).orElse("none"), services.listenerName());
+            if (log.isInfoEnabled()) {
+                // built by hand: one line per message, and the placeholder form boxes and scans eight arguments
+                log.info(new StringBuilder(192).append("accepted id=").append(id.value())
+                        .append(" from=<").append(envelope.sender()).append("> rcpts=").append(envelope.recipients().size())
+                        .append(" size=").append(size).append(" client=").append(clientText)
+                        .append(" tls=").append(tls.orElse("none"))
+                        .append(" auth=").append(authUser.map(SmtpSession::printable).orElse("none"))
+                        .append(" listener=").append(services.listenerName()).toString());
+            }
             services.events().messageAccepted(services.listenerName(), size);
         }
         if (phase == Phase.CLOSED) {
@@ -725,11 +732,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         phase = Phase.COMMAND;
         send(error == null ? Replies.queued(id) : Replies.QUEUE_ERROR);
-        resume();
+        resume(SmtpFramer.Hold.COMMITTING);
     }
 
     /** Ends a wait for a result: flush its reply, then go on with pipelined input. */
-    private void resume() {
+    private void resume(SmtpFramer.Hold awaited) {
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -737,7 +744,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             closeWith(Replies.SHUTTING_DOWN);
             return;
         }
-        framer.release(SmtpFramer.Hold.AWAITING_RESULT);
+        framer.release(awaited);
         ctx.flush();
     }
 

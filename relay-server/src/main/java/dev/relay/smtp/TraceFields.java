@@ -47,8 +47,20 @@ final class TraceFields {
         return field.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The last date formatted: the Received field of every message needs one, and most share a second. */
+    private record FormattedDate(long epochSecond, java.time.ZoneOffset offset, String text) {}
+
+    private static volatile FormattedDate lastDate = new FormattedDate(Long.MIN_VALUE, java.time.ZoneOffset.UTC, "");
+
     static String date(ZonedDateTime when) {
-        return RFC5322.format(when);
+        FormattedDate last = lastDate;
+        // the text shows whole seconds and the offset: equal in both means equal text
+        if (last.epochSecond() == when.toEpochSecond() && last.offset().equals(when.getOffset())) {
+            return last.text();
+        }
+        String text = RFC5322.format(when);
+        lastDate = new FormattedDate(when.toEpochSecond(), when.getOffset(), text);
+        return text;
     }
 
     static byte[] dateField(ZonedDateTime when) {

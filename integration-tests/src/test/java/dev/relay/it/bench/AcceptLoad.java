@@ -8,27 +8,25 @@ import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Accept throughput: N parallel SMTP clients on loopback send 4 KB messages to a relay running
- * in this JVM on a spool in a temp directory. Prints messages/s, the latency from the end of
- * DATA to the 250 (p50, p99) and spool syncs per message. Not a test: run it by hand (see
- * BENCHMARKS.md) on a quiet machine.
+ * Accept throughput: N parallel SMTP connections on loopback send 4 KB messages to a relay
+ * running in this JVM on a spool in a temp directory. Prints messages/s, the latency from the
+ * end of DATA to the 250 (p50, p99, max), spool syncs per message, and CPU per message of the
+ * relay and of the load generator ({@link LoadDriver}, one Netty thread by default,
+ * {@code -Dload.threads=N}). Not a test: run it by hand (see BENCHMARKS.md) on a quiet machine.
  *
- * <p>Arguments: {@code clients seconds [size-bytes] [warmup-seconds]}.
+ * <p>Arguments: {@code clients seconds [size-bytes] [warmup-seconds]}. The warm-up runs at least
+ * 8 connections. The relay logs one line per accepted message on stdout, as in production: send
+ * stdout to a file (the runner script does), a terminal would slow the relay down.
  */
 public final class AcceptLoad {
+    private static final int WARMUP_CLIENTS = 8;
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 8;
@@ -78,29 +76,62 @@ public final class AcceptLoad {
             }
         };
         RelayApplication relay = RelayApplication.builder(config).queueEvents(counting).start();
-        try {
+        if (Boolean.getBoolean("load.progress")) {
+            // for lining up outside measurements (perf, top) with the messages committed meanwhile
+            Thread.ofPlatform().daemon().name("load-progress").start(() -> {
+                while (true) {
+                    System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), commits.get());
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        try (LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
             byte[] payload = SmtpTestClient.dataPayload(body(size));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
-            Measurement warm = run(address, clients, Duration.ofSeconds(warmup), payload);
+            // at least 8 connections while warming up: one alone would leave much of the hot path to
+            // the JIT compilers during the measured run
+            LoadDriver.Measurement warm = driver.run(address, Math.max(clients, WARMUP_CLIENTS),
+                    Duration.ofSeconds(warmup), payload);
+            String loadBefore = loadAverage();
             long commitsBefore = commits.get();
             long syncsBefore = syncs.get();
             long processCpuBefore = processCpuNanos();
-            Measurement measured = run(address, clients, Duration.ofSeconds(seconds), payload);
-            long relayCpu = processCpuNanos() - processCpuBefore - measured.clientCpuNanos();
+            LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload);
+            long relayCpu = processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
             long c = commits.get() - commitsBefore;
             long s = syncs.get() - syncsBefore;
-            System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d%n", clients, size, seconds, warm.count());
+            double elapsedSeconds = measured.elapsedNanos() / 1e9;
+            int n = Math.max(1, measured.count());
+            System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d load-threads=%d%n", clients, size,
+                    seconds, warm.count(), Integer.getInteger("load.threads", 1));
             System.out.printf("messages=%d throughput=%.0f msg/s p50=%.2f ms p99=%.2f ms max=%.2f ms errors=%d%n",
-                    measured.count(), measured.count() / (double) seconds,
-                    measured.percentile(50) / 1e6, measured.percentile(99) / 1e6, measured.percentile(100) / 1e6,
-                    measured.errors());
+                    measured.count(), measured.count() / elapsedSeconds,
+                    measured.percentileNanos(50) / 1e6, measured.percentileNanos(99) / 1e6,
+                    measured.percentileNanos(100) / 1e6, measured.errors() + warm.errors());
             System.out.printf("spool commits=%d syncs=%d syncs-per-message=%.3f%n", c, s, c == 0 ? 0.0 : s / (double) c);
-            System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load clients %.1f us/msg (%.2f cores)%n",
-                    relayCpu / 1e3 / Math.max(1, measured.count()), relayCpu / 1e9 / seconds,
-                    measured.clientCpuNanos() / 1e3 / Math.max(1, measured.count()),
-                    measured.clientCpuNanos() / 1e9 / seconds);
+            System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load generator %.1f us/msg (%.2f cores)%n",
+                    relayCpu / 1e3 / n, relayCpu / 1e9 / elapsedSeconds,
+                    measured.driverCpuNanos() / 1e3 / n, measured.driverCpuNanos() / 1e9 / elapsedSeconds);
+            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
+                    Runtime.getRuntime().availableProcessors());
         } finally {
             relay.stop();
+            if (!Boolean.getBoolean("load.keep")) {
+                // a run leaves gigabytes of spool behind; -Dload.keep=true keeps them for a look
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
@@ -109,76 +140,15 @@ public final class AcceptLoad {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private record Measurement(long[] latenciesNanos, int count, long errors, long clientCpuNanos) {
-        double percentile(double p) {
-            if (count == 0) {
-                return 0;
-            }
-            int index = (int) Math.ceil(p / 100.0 * count) - 1;
-            return latenciesNanos[Math.max(0, Math.min(count - 1, index))];
+    /** The 1, 5 and 15 minute load averages, as uptime shows them. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
         }
-    }
-
-    private static Measurement run(InetSocketAddress address, int clients, Duration duration, byte[] payload)
-            throws InterruptedException {
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong clientCpu = new AtomicLong();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        List<long[]> perClient = new ArrayList<>();
-        int[] counts = new int[clients];
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int i = 0; i < clients; i++) {
-            long[] latencies = new long[4_000_000 / clients];
-            perClient.add(latencies);
-            int index = i;
-            Thread.ofPlatform().name("load-" + i).start(() -> {
-                try (SmtpTestClient client = SmtpTestClient.connect(address, 30_000)) {
-                    client.readReply();
-                    client.command("EHLO load.test");
-                    byte[] envelope = ("MAIL FROM:<load@bench.test>\r\nRCPT TO:<rcpt" + index
-                            + "@example.test>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII);
-                    while (!stop.get() && counts[index] < latencies.length) {
-                        client.write(envelope); // pipelined, as PIPELINING clients do
-                        int mail = client.readReply().code();
-                        int rcpt = client.readReply().code();
-                        int data = client.readReply().code();
-                        if (mail != 250 || rcpt != 250 || data != 354) {
-                            errors.incrementAndGet();
-                            client.command("RSET");
-                            continue;
-                        }
-                        client.write(payload);
-                        long start = System.nanoTime();
-                        int result = client.readReply().code();
-                        long elapsed = System.nanoTime() - start;
-                        if (result == 250) {
-                            latencies[counts[index]++] = elapsed;
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    }
-                    client.command("QUIT");
-                } catch (IOException e) {
-                    errors.incrementAndGet();
-                } finally {
-                    clientCpu.addAndGet(threads.getCurrentThreadCpuTime());
-                    done.countDown();
-                }
-            });
-        }
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        done.await();
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int at = 0;
-        for (int i = 0; i < clients; i++) {
-            System.arraycopy(perClient.get(i), 0, all, at, counts[i]);
-            at += counts[i];
-        }
-        Arrays.sort(all);
-        return new Measurement(all, total, errors.get(), clientCpu.get());
     }
 
     private static String body(int size) {

@@ -15,6 +15,14 @@ record MessagePayload(byte[] bytes, int envelopeFrom, int envelopeLength, int st
         return out.array();
     }
 
+    /**
+     * The payload up to where the body begins. Followed by the body bytes it is exactly what
+     * {@link #build} makes; the writer appends the two parts without joining them first.
+     */
+    static byte[] head(byte[] envelope, byte[] state) {
+        return build(envelope, state, envelope, 0, 0);
+    }
+
     static MessagePayload parse(byte[] payload) throws CorruptRecordException {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);

@@ -21,12 +21,36 @@ final class RecordFormat {
     private RecordFormat() {}
 
     static int checksum(RecordType type, long segment, long offset, byte[] payload, int from, int length) {
+        return checksum(type, segment, offset, payload, from, length, payload, 0, 0);
+    }
+
+    /** The checksum of a record whose payload is {@code first[from, +length)} then {@code second[0, secondLength)}. */
+    static int checksum(RecordType type, long segment, long offset, byte[] first, int from, int length,
+            byte[] second, int secondFrom, int secondLength) {
         CRC32C crc = new CRC32C();
-        ByteBuffer position = ByteBuffer.allocate(21);
-        position.put(type.code).putInt(length).putLong(segment).putLong(offset).flip();
-        crc.update(position);
-        crc.update(payload, from, length);
+        byte[] position = new byte[21];
+        position[0] = type.code;
+        putInt(position, 1, length + secondLength);
+        putLong(position, 5, segment);
+        putLong(position, 13, offset);
+        crc.update(position, 0, position.length);
+        crc.update(first, from, length);
+        if (secondLength > 0) {
+            crc.update(second, secondFrom, secondLength);
+        }
         return (int) crc.getValue();
+    }
+
+    private static void putInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+    }
+
+    private static void putLong(byte[] out, int at, long value) {
+        putInt(out, at, (int) (value >>> 32));
+        putInt(out, at + 4, (int) value);
     }
 
     static void putHeader(ByteBuffer out, RecordType type, int length, int checksum) {

@@ -23,7 +23,7 @@ final class SegmentDraft implements StoreDraft {
     private final SegmentSpoolStore store;
     private final QueueId id;
     private final int inlineLimit;
-    private byte[] inline = new byte[0];
+    private byte[] inline;
     private int inlineLength;
     private Path spillFile;
     private FileChannel spill;
@@ -31,10 +31,12 @@ final class SegmentDraft implements StoreDraft {
     private long size;
     private boolean finished;
 
-    SegmentDraft(SegmentSpoolStore store, QueueId id, int inlineLimit) {
+    /** @param expectedSize what the body will probably take (sizes the first buffer; may be 0) */
+    SegmentDraft(SegmentSpoolStore store, QueueId id, int inlineLimit, int expectedSize) {
         this.store = store;
         this.id = id;
         this.inlineLimit = inlineLimit;
+        this.inline = new byte[Math.min(inlineLimit, Math.max(0, expectedSize))];
     }
 
     @Override
@@ -46,6 +48,7 @@ final class SegmentDraft implements StoreDraft {
         size += length;
         if (spill == null && size <= inlineLimit) {
             if (inlineLength + length > inline.length) {
+                // the first buffer is sized from recent messages, so this is rare
                 inline = Arrays.copyOf(inline, Math.min(inlineLimit, Math.max(8192, 2 * (inlineLength + length))));
             }
             System.arraycopy(bytes, offset, inline, inlineLength, length);
@@ -76,6 +79,7 @@ final class SegmentDraft implements StoreDraft {
         spill = FileChannel.open(spillFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         spillBuffer = ByteBuffer.allocate(SPILL_BUFFER);
         ByteBuffer head = ByteBuffer.wrap(inline, 0, inlineLength);
+        store.spilled(inlineLength);
         while (head.hasRemaining()) {
             spill.write(head);
         }
@@ -83,6 +87,7 @@ final class SegmentDraft implements StoreDraft {
     }
 
     private void drainSpillBuffer() throws IOException {
+        store.spilled(spillBuffer.position());
         spillBuffer.flip();
         while (spillBuffer.hasRemaining()) {
             spill.write(spillBuffer);
@@ -100,14 +105,19 @@ final class SegmentDraft implements StoreDraft {
         byte[] stateText = RecordText.state(id, state);
         if (spill == null) {
             byte[] envelopeText = RecordText.envelope(id, envelope, new RecordText.Body(false, inlineLength));
-            byte[] payload = MessagePayload.build(envelopeText, stateText, inline, 0, inlineLength);
+            byte[] head = MessagePayload.head(envelopeText, stateText);
+            byte[] body = inline;
             inline = null;
-            return store.submit(new SpoolWriter.Commit(id, payload, false, inlineLength, new CompletableFuture<>()));
+            store.bodySeen(inlineLength);
+            // the body goes to the writer as it is: it is copied once, into the log's buffer
+            return store.submit(new SpoolWriter.Commit(id, head, body, inlineLength, false, inlineLength,
+                    new CompletableFuture<>()));
         }
         byte[] envelopeText = RecordText.envelope(id, envelope, new RecordText.Body(true, size));
-        byte[] payload = MessagePayload.build(envelopeText, stateText, new byte[0], 0, 0);
+        byte[] head = MessagePayload.head(envelopeText, stateText);
         return store.syncBodyFile(this::closeSpill)
-                .thenCompose(ignored -> store.submit(new SpoolWriter.Commit(id, payload, true, size, new CompletableFuture<>())))
+                .thenCompose(ignored -> store.submit(
+                        new SpoolWriter.Commit(id, head, head, 0, true, size, new CompletableFuture<>())))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         deleteSpill();

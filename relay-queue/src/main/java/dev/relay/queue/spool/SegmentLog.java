@@ -37,6 +37,7 @@ final class SegmentLog implements AutoCloseable {
     private final Listener listener;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private final Map<Long, FileChannel> readers = new HashMap<>();
+    private final int maxPayload;
 
     private long number;
     private FileChannel channel;
@@ -51,6 +52,7 @@ final class SegmentLog implements AutoCloseable {
         this.capacity = capacity;
         this.preallocator = preallocator;
         this.listener = listener;
+        this.maxPayload = maxPayload(capacity);
     }
 
     /** Opens segment {@code number} as the new head; it must not exist yet. */
@@ -77,31 +79,46 @@ final class SegmentLog implements AutoCloseable {
 
     /** Appends a record (buffered) and tells where it lies. */
     RecordPos append(RecordType type, byte[] payload) throws IOException {
-        int length = RecordFormat.HEADER_SIZE + payload.length;
-        if (payload.length > maxPayload(capacity)) {
-            throw new IOException("record of " + payload.length + " bytes does not fit in a segment");
+        return append(type, payload, payload, 0);
+    }
+
+    /**
+     * Appends a record whose payload is {@code head} followed by {@code tail[0, tailLength)},
+     * as if they were one array (so a message body is not copied into a joined payload first).
+     */
+    RecordPos append(RecordType type, byte[] head, byte[] tail, int tailLength) throws IOException {
+        int payloadLength = head.length + tailLength;
+        if (payloadLength > maxPayload) {
+            throw new IOException("record of " + payloadLength + " bytes does not fit in a segment");
         }
-        if (position + length + SEAL_RESERVE > capacity) {
+        if (position + RecordFormat.HEADER_SIZE + payloadLength + SEAL_RESERVE > capacity) {
             roll();
         }
-        return put(type, payload);
+        return put(type, head, tail, tailLength);
     }
 
     private RecordPos put(RecordType type, byte[] payload) throws IOException {
-        int length = RecordFormat.HEADER_SIZE + payload.length;
+        return put(type, payload, payload, 0);
+    }
+
+    private RecordPos put(RecordType type, byte[] head, byte[] tail, int tailLength) throws IOException {
+        int payloadLength = head.length + tailLength;
+        int length = RecordFormat.HEADER_SIZE + payloadLength;
         RecordPos pos = new RecordPos(number, position, length);
-        int checksum = RecordFormat.checksum(type, number, position, payload, 0, payload.length);
+        int checksum = RecordFormat.checksum(type, number, position, head, 0, head.length, tail, 0, tailLength);
         if (buffer.remaining() < length) {
             flush();
         }
         if (buffer.remaining() >= length) {
-            RecordFormat.putHeader(buffer, type, payload.length, checksum);
-            buffer.put(payload);
+            RecordFormat.putHeader(buffer, type, payloadLength, checksum);
+            buffer.put(head);
+            buffer.put(tail, 0, tailLength);
         } else {
             ByteBuffer header = ByteBuffer.allocate(RecordFormat.HEADER_SIZE);
-            RecordFormat.putHeader(header, type, payload.length, checksum);
+            RecordFormat.putHeader(header, type, payloadLength, checksum);
             writeFully(header.flip());
-            writeFully(ByteBuffer.wrap(payload));
+            writeFully(ByteBuffer.wrap(head));
+            writeFully(ByteBuffer.wrap(tail, 0, tailLength));
         }
         position += length;
         unsynced = true;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,12 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSpoolStore.class);
 
+    /** How long a free-space reading is used before the file system is asked again. */
+    private static final long FREE_SPACE_MAX_AGE_NANOS = 100_000_000L;
+
+    /** Free bytes as the file system said at {@code readAt} (System.nanoTime). */
+    private record FreeSpace(long bytes, long readAt) {}
+
     private final SpoolLayout layout;
     private final SpoolTuning tuning;
     private final SpoolIndex index;
@@ -52,6 +59,14 @@ public final class SegmentSpoolStore implements SpoolStore {
     });
     private final int maxPayload;
     private final FileStore fileStore;
+    /**
+     * Sizes the first buffer of a new draft: a little over recent bodies. Only a hint, so
+     * updates from several threads may race.
+     */
+    private volatile int bodySizeHint;
+    private volatile FreeSpace freeSpace;
+    /** Bytes of spilled bodies written since {@link #freeSpace} was read from the file system. */
+    private final AtomicLong spilledSinceFreeSpace = new AtomicLong();
     private volatile List<StoredMessage> recovered;
     private volatile boolean closed;
 
@@ -175,7 +190,25 @@ public final class SegmentSpoolStore implements SpoolStore {
     @Override
     public StoreDraft newDraft(QueueId id) {
         ensureOpen();
-        return new SegmentDraft(this, id, tuning.inlineBodyLimit());
+        return new SegmentDraft(this, id, tuning.inlineBodyLimit(), bodySizeHint);
+    }
+
+    /** Told the size of each inline body at commit; new drafts start with a buffer that fits. */
+    void bodySeen(int size) {
+        int hint = bodySizeHint;
+        // grow at once to fit a larger body (plus slack for the next one), shrink slowly; past
+        // 64 KB a body grows by doubling, which costs little next to its size
+        int wanted = Math.min(64 << 10, size + (size >> 3) + 256);
+        if (wanted > hint) {
+            bodySizeHint = wanted;
+        } else if (wanted < hint - (hint >> 4)) {
+            bodySizeHint = hint - (hint >> 6);
+        }
+    }
+
+    /** Counts spilled body bytes against the cached free space (see {@link #usableSpace()}). */
+    void spilled(long bytes) {
+        spilledSinceFreeSpace.addAndGet(bytes);
     }
 
     @Override
@@ -214,9 +247,22 @@ public final class SegmentSpoolStore implements SpoolStore {
         }
     }
 
+    /**
+     * Free bytes, asked of the file system at most every 100 ms: admission asks up to three
+     * times per message, and each answer is a statfs system call. Appends to a segment take no
+     * new space (segments are preallocated, one at a time ahead of the writer); bodies spilled
+     * to their own files do, and are subtracted from the cached figure until the next reading.
+     */
     @Override
     public long usableSpace() throws IOException {
-        return fileStore.getUsableSpace();
+        long now = System.nanoTime();
+        FreeSpace cached = freeSpace;
+        if (cached == null || now - cached.readAt() > FREE_SPACE_MAX_AGE_NANOS) {
+            spilledSinceFreeSpace.set(0);
+            cached = new FreeSpace(fileStore.getUsableSpace(), now);
+            freeSpace = cached;
+        }
+        return cached.bytes() - spilledSinceFreeSpace.get();
     }
 
     @Override
@@ -230,15 +276,15 @@ public final class SegmentSpoolStore implements SpoolStore {
     }
 
     CompletableFuture<Void> submit(SpoolWriter.Request request) {
-        byte[] payload = switch (request) {
-            case SpoolWriter.Commit commit -> commit.payload();
-            case SpoolWriter.Update update -> update.payload();
-            case SpoolWriter.Remove remove -> remove.payload();
-            default -> new byte[0];
+        int payloadLength = switch (request) {
+            case SpoolWriter.Commit commit -> commit.payloadLength();
+            case SpoolWriter.Update update -> update.payload().length;
+            case SpoolWriter.Remove remove -> remove.payload().length;
+            default -> 0;
         };
-        if (payload.length > maxPayload) {
+        if (payloadLength > maxPayload) {
             // refused here: inside the writer it would stop the whole spool
-            return CompletableFuture.failedFuture(new IOException("a record of " + payload.length
+            return CompletableFuture.failedFuture(new IOException("a record of " + payloadLength
                     + " bytes does not fit in a spool segment (envelope too large?)"));
         }
         return writer.submit(request);

@@ -36,8 +36,16 @@ final class SpoolWriter implements Runnable {
         CompletableFuture<Void> done();
     }
 
-    record Commit(QueueId id, byte[] payload, boolean bodyInFile, long bodySize, CompletableFuture<Void> done)
-            implements Request {}
+    /**
+     * A new message. Its record's payload is {@code head} (envelope and state, see
+     * {@link MessagePayload#head}) followed by {@code body[0, bodyLength)}, the inline body.
+     */
+    record Commit(QueueId id, byte[] head, byte[] body, int bodyLength, boolean bodyInFile, long bodySize,
+            CompletableFuture<Void> done) implements Request {
+        int payloadLength() {
+            return head.length + bodyLength;
+        }
+    }
 
     record Update(QueueId id, byte[] payload, CompletableFuture<Void> done) implements Request {}
 
@@ -150,7 +158,7 @@ final class SpoolWriter implements Runnable {
         boolean stopping = false;
         for (int i = 0; i < batch.size(); i++) {
             positions[i] = switch (batch.get(i)) {
-                case Commit commit -> log.append(RecordType.MESSAGE, commit.payload());
+                case Commit commit -> log.append(RecordType.MESSAGE, commit.head(), commit.body(), commit.bodyLength());
                 case Update update -> log.append(RecordType.STATE, update.payload());
                 case Remove remove -> log.append(RecordType.REMOVE, remove.payload());
                 case Stop stop -> {

@@ -16,7 +16,8 @@ final class TextForm {
     private TextForm() {}
 
     static final class Builder {
-        private final StringBuilder text = new StringBuilder(256);
+        // an envelope with one recipient is some 300 characters: start big enough for it
+        private final StringBuilder text = new StringBuilder(512);
 
         Builder field(String key, String value) {
             text.append(key).append(": ");
@@ -40,7 +41,12 @@ final class TextForm {
     }
 
     static void escapeInto(String value, StringBuilder out) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0;
+        while (plain < value.length() && !needsEscape(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -55,6 +61,10 @@ final class TextForm {
                 }
             }
         }
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7f || c == '\\';
     }
 
     static String unescape(String value) throws CorruptRecordException {
