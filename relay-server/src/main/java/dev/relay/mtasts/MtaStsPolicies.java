@@ -152,7 +152,6 @@ public final class MtaStsPolicies implements AutoCloseable {
             return CompletableFuture.completedFuture(new PolicyLookup.NoPolicy(
                     "'" + domain + "' is not a domain name: no MTA-STS policy applies"));
         }
-        lastUsed.put(d, clock.instant());
         return lookup(d, Purpose.DELIVERY);
     }
 
@@ -375,6 +374,7 @@ public final class MtaStsPolicies implements AutoCloseable {
     private PolicyLookup use(CachedPolicy c, boolean fromCache, Purpose purpose) {
         PolicyMode mode = c.policy().mode();
         if (purpose == Purpose.DELIVERY) {
+            lastUsed.put(c.domain(), clock.instant()); // only domains with a policy need refreshing
             report(() -> events.policyUsed(c.domain(), mode, fromCache));
         }
         if (mode == PolicyMode.NONE) {
@@ -461,32 +461,25 @@ public final class MtaStsPolicies implements AutoCloseable {
 
         /** How long a failed fetch of one (domain, id) is not retried; default 5 minutes (RFC 8461 section 3.3). */
         public Builder failureBackoff(Duration backoff) {
-            this.failureBackoff = requirePositive(backoff);
+            this.failureBackoff = Checks.requirePositive(backoff);
             return this;
         }
 
         /** How often the refresh task looks for policies due; default 15 minutes. */
         public Builder refreshInterval(Duration interval) {
-            this.refreshInterval = requirePositive(interval);
+            this.refreshInterval = Checks.requirePositive(interval);
             return this;
         }
 
         /** Domains looked up within this window have their policies refreshed; default 7 days. */
         public Builder recentUse(Duration window) {
-            this.recentUse = requirePositive(window);
+            this.recentUse = Checks.requirePositive(window);
             return this;
         }
 
         /** Loads the store and builds the service; {@link #start()} it for background refresh. */
         public MtaStsPolicies build() {
             return new MtaStsPolicies(this);
-        }
-
-        private static Duration requirePositive(Duration d) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("must be positive: " + d);
-            }
-            return d;
         }
     }
 }

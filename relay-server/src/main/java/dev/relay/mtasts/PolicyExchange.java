@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -115,7 +116,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
     private boolean head(HttpResponse response) {
         state = State.READING_BODY;
         HttpResponseStatus status = response.status();
-        if (status.codeClass() == io.netty.handler.codec.http.HttpStatusClass.REDIRECTION) {
+        if (status.codeClass() == HttpStatusClass.REDIRECTION) {
             String location = response.headers().get(HttpHeaderNames.LOCATION);
             fail(FetchFailure.REDIRECT, (location == null ? "redirect without a Location" : "redirect to " + location)
                     + " not followed (HTTP " + status.code() + ")");
@@ -132,7 +133,8 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             return false;
         }
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (type == null || !HttpUtil.getMimeType(type).toString().toLowerCase(Locale.ROOT).equals("text/plain")) {
+        CharSequence mime = type == null ? null : HttpUtil.getMimeType(type);
+        if (mime == null || !mime.toString().strip().toLowerCase(Locale.ROOT).equals("text/plain")) {
             log.warn("{} serves its MTA-STS policy as {}, not text/plain; accepted anyway", where,
                     type == null ? "no Content-Type" : "'" + type + "'");
         }

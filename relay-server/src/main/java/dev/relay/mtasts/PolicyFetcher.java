@@ -171,13 +171,13 @@ public final class PolicyFetcher {
 
         /** How long one address may take to accept the connection; default 10 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = requirePositive(timeout);
+            this.connectTimeout = Checks.requirePositive(timeout);
             return this;
         }
 
         /** How long the whole fetch (DNS, every address, TLS, response) may take; default 30 s. */
         public Builder totalTimeout(Duration timeout) {
-            this.totalTimeout = requirePositive(timeout);
+            this.totalTimeout = Checks.requirePositive(timeout);
             return this;
         }
 
@@ -200,13 +200,6 @@ public final class PolicyFetcher {
 
         public PolicyFetcher build() {
             return new PolicyFetcher(this);
-        }
-
-        private static Duration requirePositive(Duration d) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("must be positive: " + d);
-            }
-            return d;
         }
     }
 }

@@ -7,46 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MtaStsPoliciesTest {
+class MtaStsPoliciesTest extends PoliciesTestBase {
 
     private static final String ENFORCE = policy("enforce", 86400, "mx1.example.test", "*.mx.example.test");
-
-    @TempDir
-    Path directory;
-
-    private StsWorld world;
-    private MtaStsPolicies policies;
-
-    @BeforeEach
-    void start() {
-        world = new StsWorld(directory);
-        policies = world.service();
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
-    }
-
-    private PolicyLookup lookup(String domain) {
-        return result(policies.policyFor(domain));
-    }
-
-    private static PolicyLookup.Active active(PolicyLookup lookup) {
-        assertThat(lookup).isInstanceOf(PolicyLookup.Active.class);
-        return (PolicyLookup.Active) lookup;
-    }
 
     @Test
     void aPublishedPolicyIsFetchedAndApplies() {

@@ -267,6 +267,13 @@ class PolicyFetcherTest {
     }
 
     @Test
+    void aSlowResponseWithinTheDeadlineIsAccepted() {
+        serve("example.test").respond(Response.policy(POLICY).delayed(Duration.ofMillis(200)));
+
+        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
     void aPolicyHostThatDoesNotExistIsADnsError() {
         policies.domain("example.test").policy(POLICY); // served, but DNS does not know the host
 

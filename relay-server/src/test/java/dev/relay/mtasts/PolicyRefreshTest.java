@@ -6,52 +6,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The periodic task, driven directly with the test clock (RFC 8461 sections 3.3 and 10.2). */
-class PolicyRefreshTest {
+class PolicyRefreshTest extends PoliciesTestBase {
 
     private static final String DAY_POLICY = policy("enforce", 86400, "mx1.example.test");
-
-    @TempDir
-    Path directory;
-
-    private StsWorld world;
-    private MtaStsPolicies policies;
-
-    @BeforeEach
-    void start() {
-        world = new StsWorld(directory);
-        policies = world.service();
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
-    }
-
-    private PolicyLookup.Active lookup(String domain) {
-        PolicyLookup lookup = result(policies.policyFor(domain));
-        assertThat(lookup).isInstanceOf(PolicyLookup.Active.class);
-        return (PolicyLookup.Active) lookup;
-    }
 
     @Test
     void aPolicyNearExpiryIsRefetchedWithTheSameId() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         host.policy(policy("enforce", 86400, "mx2.example.test"));
         world.clock.advance(Duration.ofHours(18)); // a quarter of max_age left
 
         result(policies.refreshDue());
 
         assertThat(host.requestCount()).isEqualTo(2);
-        PolicyLookup.Active after = lookup("example.test");
+        PolicyLookup.Active after = active(lookup("example.test"));
         assertThat(after.fromCache()).isTrue();
         assertThat(after.fetchedAt()).isEqualTo(world.clock.instant());
         assertThat(after.policy().matchesMx("mx2.example.test")).isTrue();
@@ -62,7 +35,7 @@ class PolicyRefreshTest {
     @Test
     void aPolicyNotYetDueIsLeftAlone() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         world.clock.advance(Duration.ofHours(17));
 
         result(policies.refreshDue());
@@ -73,7 +46,7 @@ class PolicyRefreshTest {
     @Test
     void aLongLivedPolicyIsRefetchedOnceItIsADayOld() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("enforce", 31557600, "mx1.example.test"));
-        lookup("example.test");
+        active(lookup("example.test"));
         world.clock.advance(Duration.ofHours(23));
         result(policies.refreshDue());
         int beforeADay = host.requestCount();
@@ -88,7 +61,7 @@ class PolicyRefreshTest {
     @Test
     void aRefreshFindingANewIdFetchesThatId() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         world.txt("example.test", "2");
         world.clock.advance(Duration.ofHours(20));
 
@@ -101,7 +74,7 @@ class PolicyRefreshTest {
     @Test
     void aFailedRefreshIsReportedAndKeepsThePolicy() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         host.respond(Response.status(500));
         world.clock.advance(Duration.ofHours(20));
 
@@ -111,7 +84,7 @@ class PolicyRefreshTest {
             assertThat(failure.domain()).isEqualTo("example.test");
             assertThat(failure.reason()).contains("HTTP status 500");
         });
-        PolicyLookup.Active kept = lookup("example.test");
+        PolicyLookup.Active kept = active(lookup("example.test"));
         assertThat(kept.fromCache()).isTrue();
         assertThat(kept.fetchedAt()).isEqualTo(world.clock.instant().minus(Duration.ofHours(20)));
     }
@@ -119,7 +92,7 @@ class PolicyRefreshTest {
     @Test
     void aRefreshWithTheTxtRecordGoneIsAFailureAndKeepsThePolicy() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         world.dns.clear("_mta-sts.example.test", "TXT");
         world.clock.advance(Duration.ofHours(20));
 
@@ -128,7 +101,7 @@ class PolicyRefreshTest {
         assertThat(host.requestCount()).isEqualTo(1);
         assertThat(world.events.refreshFailures).singleElement()
                 .satisfies(failure -> assertThat(failure.reason()).contains("no MTA-STS TXT record"));
-        assertThat(lookup("example.test").id()).isEqualTo("1");
+        assertThat(active(lookup("example.test")).id()).isEqualTo("1");
     }
 
     @Test
@@ -147,7 +120,7 @@ class PolicyRefreshTest {
     @Test
     void aFailedRefreshIsNotRepeatedWithinTheBackoff() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        lookup("example.test");
+        active(lookup("example.test"));
         host.respond(Response.status(500));
         world.clock.advance(Duration.ofHours(20));
         result(policies.refreshDue());
@@ -165,7 +138,7 @@ class PolicyRefreshTest {
     @Test
     void domainsNotLookedUpRecentlyAreNotRefreshed() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("enforce", 31557600, "mx1.example.test"));
-        lookup("example.test");
+        active(lookup("example.test"));
         world.clock.advance(Duration.ofDays(8));
 
         result(policies.refreshDue());
@@ -176,7 +149,7 @@ class PolicyRefreshTest {
     @Test
     void expiredPolicyFilesAreDeletedByTheTask() {
         world.publish("example.test", "1", policy("enforce", 3600, "mx1.example.test"));
-        lookup("example.test");
+        active(lookup("example.test"));
         PolicyStore store = PolicyStore.open(directory);
         assertThat(store.fileFor("example.test")).exists();
         world.clock.advance(Duration.ofHours(2));
