@@ -1,5 +1,7 @@
 package dev.relay.delivery;
 
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyLookup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -14,4 +16,13 @@ public interface DomainPolicies {
     DomainPolicies NONE = domain -> CompletableFuture.completedFuture(DomainPolicy.none());
 
     CompletionStage<DomainPolicy> policyFor(String domain);
+
+    /** MTA-STS as the policy source: what {@link MtaStsPolicies} finds, in delivery's terms. */
+    static DomainPolicies mtaSts(MtaStsPolicies policies) {
+        return domain -> policies.policyFor(domain).thenApply(lookup -> switch (lookup) {
+            case PolicyLookup.Active active -> new DomainPolicy.Published(active.domain(), active.policy());
+            case PolicyLookup.NoPolicy none -> DomainPolicy.none();
+            case PolicyLookup.Unavailable unavailable -> new DomainPolicy.Undetermined(unavailable.reason());
+        });
+    }
 }
