@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,27 +40,8 @@ class OperationsTest {
     void healthMetricsAndJsonLogsOfTheRunningJar() throws Exception {
         int smtpPort = RelayProcess.freePort();
         int adminPort = RelayProcess.freePort();
-        String config = """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:%d
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:%d]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:%d
-                  token: %s
-                shutdown-grace: 5s
-                """.formatted(smtpPort, work.resolve("spool"), RelayProcess.freePort(), work.resolve("mta-sts"),
-                adminPort, TOKEN);
+        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort,
+                Optional.of(TOKEN));
         Path log;
         try (RelayProcess relay = RelayProcess.start(work, config, smtpPort, List.of(),
                 Map.of("RELAY_LOG_FORMAT", "json"))) {
