@@ -12,6 +12,7 @@ import dev.relay.dns.DnsResolver;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnSettings;
+import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyStore;
@@ -73,11 +74,12 @@ final class Delivery {
         return mtaSts.map(MtaSts::policies);
     }
 
-    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock) {
+    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
+            RelayMetrics metrics) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
-            dns = DnsResolver.create(settings.dns());
+            dns = DnsResolver.builder().servers(settings.dns().servers()).events(metrics.dnsEvents()).build();
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
@@ -109,6 +111,7 @@ final class Delivery {
                 .clock(clock)
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
+                .events(metrics.deliveryEvents())
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
                 .build();
