@@ -15,6 +15,7 @@ import dev.relay.dsn.DsnSettings;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStore;
 import dev.relay.queue.MessageQueue;
 import dev.relay.tls.ClientTlsContext;
@@ -24,11 +25,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +105,7 @@ final class Delivery {
                     }
                 });
         Optional<MtaSts> mtaSts = config.mtaSts().enabled()
-                ? Optional.of(startMtaSts(config.mtaSts(), dns, tls, clock))
+                ? Optional.of(startMtaSts(config.mtaSts(), dns, tls, clock, metrics))
                 : Optional.empty();
         if (mtaSts.isEmpty()) {
             log.warn("MTA-STS is OFF (mta-sts.enabled: false): every domain gets opportunistic TLS");
@@ -124,16 +127,24 @@ final class Delivery {
     }
 
     private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,
-            Clock clock) {
+            Clock clock, RelayMetrics metrics) {
         PolicyStore store = PolicyStore.open(settings.cacheDirectory()); // a bad directory stops the start, naming the key
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mta-sts", true),
                 NioIoHandler.newFactory());
         PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(settings.httpsPort()).build();
-        MtaStsPolicies policies = MtaStsPolicies.builder(dns, fetcher, store).clock(clock).build();
+        MtaStsPolicies policies = MtaStsPolicies.builder(dns, fetcher, store).clock(clock)
+                .events(metrics.mtaStsEvents()).build();
+        metrics.policiesCached(() -> cachedByMode(policies));
         policies.start();
         log.info("MTA-STS on: policies cached in {}, fetched from port {}", settings.cacheDirectory(),
                 settings.httpsPort());
         return new MtaSts(policies, group);
+    }
+
+    /** Cached policies by mode label, for {@code relay_mtasts_policies_cached}. */
+    private static Map<String, Long> cachedByMode(MtaStsPolicies policies) {
+        return policies.snapshot().stream().flatMap(status -> status.mode().stream())
+                .collect(Collectors.groupingBy(PolicyMode::label, Collectors.counting()));
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */

@@ -10,6 +10,7 @@ import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.tls.testkit.TestCertificates;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -52,6 +53,11 @@ class RelayMtaStsTest {
             try {
                 submit(first.smtpAddresses().getFirst(), "first");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx.dest.test");
+                MeterRegistry registry = first.metrics().registry();
+                assertThat(count(registry, "relay.mtasts.policy.fetches", "result", "ok")).isEqualTo(1);
+                assertThat(registry.get("relay.mtasts.policies.cached").tag("mode", "enforce").gauge().value()).isEqualTo(1);
+                awaitCount(registry, "relay.delivery.attempts", 1, "result", "delivered", "tls", "verified",
+                        "mta_sts_mode", "enforce");
             } finally {
                 first.stop();
             }
@@ -66,10 +72,55 @@ class RelayMtaStsTest {
                 assertThat(deferred.reason()).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce)")
                         .contains("mx.attacker.test does not match");
                 assertThat(mx.messages()).as("the attacker's host got nothing").hasSize(1);
+                MeterRegistry registry = second.metrics().registry();
+                assertThat(count(registry, "relay.mtasts.enforcement.failures", "reason", "mx-mismatch")).isEqualTo(1);
+                assertThat(count(registry, "relay.mtasts.policy.fetches", "result", "ok")).as("served from the cache").isZero();
+                assertThat(count(registry, "relay.delivery.attempts", "result", "deferred", "tls", "none",
+                        "mta_sts_mode", "enforce")).isEqualTo(1);
             } finally {
                 second.stop();
             }
         }
+    }
+
+    @Test
+    void aTestingPolicyDeliversThroughABadCertificateAndCountsWhatEnforceWouldHaveRefused() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestPolicyServer web = TestPolicyServer.start(CA);
+                TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
+            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
+                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+            web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 604800\n");
+            RelayApplication relay = RelayApplication.start(config(dns, mx, web));
+            try {
+                submit(relay.smtpAddresses().getFirst(), "testing");
+                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
+                MeterRegistry registry = relay.metrics().registry();
+                awaitCount(registry, "relay.delivery.attempts", 1, "result", "delivered", "tls", "tls",
+                        "mta_sts_mode", "testing");
+                assertThat(count(registry, "relay.mtasts.testing.failures", "reason", "certificate-not-trusted"))
+                        .isEqualTo(1);
+                assertThat(count(registry, "relay.mtasts.enforcement.failures", "reason", "certificate-not-trusted"))
+                        .isZero();
+                assertThat(registry.get("relay.mtasts.policies.cached").tag("mode", "testing").gauge().value()).isEqualTo(1);
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
+    private static double count(MeterRegistry registry, String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+
+    /** Attempt counters move on the delivery thread just after the MX has the message. */
+    private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count(registry, name, tags) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected);
     }
 
     private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) throws InterruptedException {

@@ -10,17 +10,20 @@ import java.util.Locale;
 public interface DeliveryEvents {
     DeliveryEvents NONE = new DeliveryEvents() {};
 
-    /** MTA-STS mode label for a domain without a policy (and until policies are wired in). */
-    String NO_POLICY = "none";
-
     /**
      * One recipient's attempt ended: one call per recipient per connection tried (the same
      * unit as a line of the attempt log), also when DNS decided it without a connection.
      *
      * @param mtaStsMode the destination's policy mode: {@code enforce}, {@code testing} or
-     *     {@link #NO_POLICY}
+     *     {@code none} (also without a policy)
      */
     default void attempted(Result result, Tls tls, String mtaStsMode) {}
+
+    /**
+     * An MX host failed its domain's MTA-STS policy: skipped under enforce, or delivered to anyway
+     * under testing ({@link PolicyFailure#enforced()} tells which).
+     */
+    default void policyFailed(PolicyFailure failure) {}
 
     /** A recipient reached its final outcome, {@code sinceAccepted} after the message arrived. */
     default void finished(Outcome outcome, Duration sinceAccepted) {}

@@ -30,7 +30,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,6 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Clock clock;
     private final BounceHandler bounces;
     private final DeliveryEvents events;
-    private final Consumer<PolicyFailure> policyFailures;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -81,7 +79,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.bounces = b.bounces;
         this.events = b.events;
-        this.policyFailures = b.policyFailures;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port);
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
@@ -412,7 +409,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
-        public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
+        public void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             SessionInfo session = outcome.session();
             DeliveryEvents.Tls tls = session.tls()
@@ -425,7 +422,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             for (int k = 0; k < indexes.size(); k++) {
                 String to = message.envelope().recipients().get(indexes.get(k)).address();
                 attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
-                events.attempted(resultOf(outcome.results().get(k)), tls, DeliveryEvents.NO_POLICY);
+                events.attempted(resultOf(outcome.results().get(k)), tls, mtaStsMode);
             }
         }
 
@@ -439,16 +436,16 @@ public final class DeliveryScheduler implements AutoCloseable {
                 policyLog.info("{}: domain={},{} mta-sts=testing, result={}, action=delivered-anyway ({})",
                         message.id().value(), failure.domain(), host, failure.resultType(), failure.detail());
             }
-            policyFailures.accept(failure);
+            events.policyFailed(failure);
         }
 
         @Override
-        public void decided(DeliveryResult result, List<Integer> indexes) {
+        public void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             for (int i : indexes) {
                 String to = message.envelope().recipients().get(i).address();
                 attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
-                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, DeliveryEvents.NO_POLICY);
+                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, mtaStsMode);
             }
         }
 
@@ -470,7 +467,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private BounceHandler bounces = BounceHandler.NONE;
         private DeliveryEvents events = DeliveryEvents.NONE;
         private DomainPolicies policies = DomainPolicies.NONE;
-        private Consumer<PolicyFailure> policyFailures = failure -> {};
+
         private int port = 25;
         private int maxConnectionsPerDomain = 20;
         private int batchSize = 100;
@@ -504,11 +501,6 @@ public final class DeliveryScheduler implements AutoCloseable {
             return this;
         }
 
-        /** Hears of every MX host that failed a domain's policy (metrics, TLS reports); quick, never throws. */
-        public Builder policyFailures(Consumer<PolicyFailure> listener) {
-            this.policyFailures = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
 
         /** The remote SMTP port ({@code delivery.port}); default 25. */
         public Builder port(int port) {

@@ -35,11 +35,14 @@ final class DomainDelivery {
 
     /** What the walk reports: one result per recipient, and each transaction's outcome for the log. */
     interface Listener {
-        /** A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient. */
-        void attempted(TransactionOutcome outcome, List<Integer> indexes);
+        /**
+         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient;
+         * {@code mtaStsMode} the label of the domain's policy mode ({@link DomainPolicy#mode}).
+         */
+        void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode);
 
         /** DNS or the domain's policy decided these recipients' result without a connection. */
-        void decided(DeliveryResult result, List<Integer> indexes);
+        void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode);
 
         /** An MX host failed the domain's policy: skipped (enforce) or used anyway (testing). */
         default void policyFailed(PolicyFailure failure) {}
@@ -122,7 +125,7 @@ final class DomainDelivery {
 
     private CompletableFuture<Map<Integer, DeliveryResult>> decide(DeliveryResult result) {
         open().forEach(i -> results.put(i, result));
-        listener.decided(result, recipients);
+        listener.decided(result, recipients, policy.mode());
         return CompletableFuture.completedFuture(Map.copyOf(results));
     }
 
@@ -195,7 +198,7 @@ final class DomainDelivery {
                 message.envelope().parameters(), message.size(), body);
         return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
             checkPolicy(destination, outcome);
-            listener.attempted(outcome, open);
+            listener.attempted(outcome, open, policy.mode());
             for (int k = 0; k < open.size(); k++) {
                 DeliveryResult result = outcome.results().get(k);
                 if (outcome instanceof TransactionOutcome.Concluded || result instanceof DeliveryResult.PermanentFailure) {
@@ -261,7 +264,7 @@ final class DomainDelivery {
             }
             open.forEach(i -> results.put(i, last));
             if (policyKeptBack || !lastFailureLogged) {
-                listener.decided(last, open); // no transaction logged this result
+                listener.decided(last, open, policy.mode()); // no transaction logged this result
             }
         }
         return Map.copyOf(results);

@@ -1,6 +1,7 @@
 package dev.relay.metrics;
 
 import dev.relay.delivery.DeliveryEvents;
+import dev.relay.delivery.PolicyFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,7 +10,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Delivery's events as meters: attempts, final outcomes with their delay, outbound TLS sessions. */
+/**
+ * Delivery's events as meters: attempts, final outcomes with their delay, outbound TLS sessions,
+ * and the MTA-STS policy failures delivery meets.
+ */
 final class DeliveryMeters implements DeliveryEvents {
     /** Delay buckets: from a prompt delivery to the default five-day queue lifetime. */
     private static final Duration[] DELAY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(10),
@@ -25,8 +29,11 @@ final class DeliveryMeters implements DeliveryEvents {
     /** By protocol, then [verified ? 1 : 0]. */
     private final Map<String, Counter[]> tlsSessions = new ConcurrentHashMap<>();
 
-    DeliveryMeters(MeterRegistry registry) {
+    private final MtaStsMeters mtaSts;
+
+    DeliveryMeters(MeterRegistry registry, MtaStsMeters mtaSts) {
         this.registry = registry;
+        this.mtaSts = mtaSts;
         MetricNames.POLICY_MODES.forEach(this::attemptCounters);
         for (Outcome outcome : Outcome.values()) {
             deliveries.put(outcome, Meters.counter(registry, MetricNames.DELIVERIES, MetricNames.OUTCOME, outcome.label()));
@@ -55,6 +62,15 @@ final class DeliveryMeters implements DeliveryEvents {
         return tlsSessions.computeIfAbsent(protocol, p -> new Counter[] {
             Meters.counter(registry, MetricNames.TLS_OUTBOUND, MetricNames.VERSION, p, MetricNames.VERIFIED, "false"),
             Meters.counter(registry, MetricNames.TLS_OUTBOUND, MetricNames.VERSION, p, MetricNames.VERIFIED, "true")});
+    }
+
+    @Override
+    public void policyFailed(PolicyFailure failure) {
+        if (failure.enforced()) {
+            mtaSts.enforcementFailure(failure.resultType());
+        } else {
+            mtaSts.testingFailure(failure.resultType());
+        }
     }
 
     @Override

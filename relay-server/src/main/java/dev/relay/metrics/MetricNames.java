@@ -80,7 +80,13 @@ public final class MetricNames {
             "relay.mtasts.policies.cached", List.of(MODE), "MTA-STS policies in the cache by mode");
     public static final Metric MTASTS_ENFORCEMENT_FAILURES = new Metric("relay_mtasts_enforcement_failures_total",
             "relay.mtasts.enforcement.failures", List.of(REASON),
-            "MX hosts skipped (enforce) or that would have been (testing) under an MTA-STS policy");
+            "MX hosts skipped, or domains deferred, to enforce an MTA-STS policy");
+    public static final Metric MTASTS_TESTING_FAILURES = new Metric("relay_mtasts_testing_failures_total",
+            "relay.mtasts.testing.failures", List.of(REASON),
+            "Checks a testing-mode MTA-STS policy failed while the mail went anyway (enforce would have skipped the host)");
+    public static final Metric MTASTS_REFRESH_FAILURES = new Metric("relay_mtasts_refresh_failures_total",
+            "relay.mtasts.refresh.failures", List.of(),
+            "Background refreshes of cached MTA-STS policies that failed (the cached policy stays in force)");
     public static final Metric TLS_OUTBOUND = new Metric("relay_tls_outbound_total",
             "relay.tls.outbound", List.of(VERSION, VERIFIED), "Outbound TLS sessions established");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
@@ -111,7 +117,8 @@ public final class MetricNames {
     private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
-            MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, TLS_OUTBOUND, DNS_LOOKUPS);
+            MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
+            TLS_OUTBOUND, DNS_LOOKUPS);
 
     private MetricNames() {}
 

@@ -1,5 +1,6 @@
 package dev.relay.metrics;
 
+import dev.relay.mtasts.MtaStsEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,16 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** The MTA-STS meters: fetches by result, enforcement failures by reason, cached policies by mode. */
-final class MtaStsMeters {
+final class MtaStsMeters implements MtaStsEvents {
     private final MeterRegistry registry;
     private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> testingFailures = new ConcurrentHashMap<>();
+    private final Counter refreshFailures;
     private volatile Supplier<Map<String, Long>> cached = Map::of;
 
     MtaStsMeters(MeterRegistry registry) {
         this.registry = registry;
         MetricNames.FETCH_RESULTS.forEach(this::fetchCounter);
         MetricNames.ENFORCEMENT_REASONS.forEach(this::failureCounter);
+        MetricNames.ENFORCEMENT_REASONS.forEach(this::testingCounter);
+        refreshFailures = Counter.builder(MetricNames.MTASTS_REFRESH_FAILURES.meterName())
+                .description(MetricNames.MTASTS_REFRESH_FAILURES.help()).register(registry);
         for (String mode : MetricNames.POLICY_MODES) {
             Gauge.builder(MetricNames.MTASTS_POLICIES_CACHED.meterName(), this,
                             meters -> meters.cached.get().getOrDefault(mode, 0L))
@@ -38,7 +44,22 @@ final class MtaStsMeters {
                 r -> Meters.counter(registry, MetricNames.MTASTS_ENFORCEMENT_FAILURES, MetricNames.REASON, r));
     }
 
-    void fetched(String result) {
+    private Counter testingCounter(String reason) {
+        return testingFailures.computeIfAbsent(reason,
+                r -> Meters.counter(registry, MetricNames.MTASTS_TESTING_FAILURES, MetricNames.REASON, r));
+    }
+
+    void testingFailure(String reason) {
+        testingCounter(reason).increment();
+    }
+
+    @Override
+    public void refreshFailed(String domain, String reason) {
+        refreshFailures.increment();
+    }
+
+    @Override
+    public void policyFetched(String result) {
         fetchCounter(result).increment();
     }
 

@@ -2,6 +2,7 @@ package dev.relay.metrics;
 
 import dev.relay.admin.AdminRoute;
 import dev.relay.delivery.DeliveryEvents;
+import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.dns.DnsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
@@ -57,8 +58,8 @@ public final class RelayMetrics implements AutoCloseable {
         this.registry = registry;
         this.prometheus = prometheus;
         this.dns = new DnsMeters(registry);
-        this.delivery = new DeliveryMeters(registry);
         this.mtaSts = new MtaStsMeters(registry);
+        this.delivery = new DeliveryMeters(registry, mtaSts);
         this.queue = new QueueGauges(registry, clock, System::nanoTime);
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
@@ -116,6 +117,11 @@ public final class RelayMetrics implements AutoCloseable {
         return delivery;
     }
 
+    /** What the MTA-STS service reports: fetches by result, failed refreshes. */
+    public MtaStsEvents mtaStsEvents() {
+        return mtaSts;
+    }
+
     /** Feeds {@code relay_queue_messages} and {@code relay_queue_oldest_seconds} from this queue. */
     public void watchQueue(MessageQueue queue) {
         this.queue.watch(queue);
@@ -123,16 +129,22 @@ public final class RelayMetrics implements AutoCloseable {
 
     /** One MTA-STS policy fetch ended; {@code result} is one of {@link MetricNames#FETCH_RESULTS}. */
     public void policyFetched(String result) {
-        mtaSts.fetched(result);
+        mtaSts.policyFetched(result);
     }
 
     /**
-     * An MX host failed (enforce) or would have failed (testing) its domain's policy; {@code reason}
-     * is one of {@link MetricNames#ENFORCEMENT_REASONS}.
+     * An MX host was skipped (or a domain deferred) to enforce its policy; {@code reason} is one
+     * of {@link MetricNames#ENFORCEMENT_REASONS}.
      */
     public void enforcementFailure(String reason) {
         mtaSts.enforcementFailure(reason);
     }
+
+    /** A testing-mode policy check failed; the mail went anyway. Same reasons as enforcement. */
+    public void testingFailure(String reason) {
+        mtaSts.testingFailure(reason);
+    }
+
 
     /**
      * Where {@code relay_mtasts_policies_cached{mode}} comes from: policies in the cache by mode

@@ -64,6 +64,8 @@ class MtaStsConformanceTest {
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final List<PolicyFailure> policyFailures = new CopyOnWriteArrayList<>();
     private final List<String> fetchResults = new CopyOnWriteArrayList<>();
+    /** result/tls/mta_sts_mode of every attempt, as the metrics count them. */
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
     private TestDnsServer dns;
     private TestPolicyServer web;
     private TestMx mx;
@@ -114,6 +116,7 @@ class MtaStsConformanceTest {
         assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
         assertThat(policyFailures).isEmpty();
         assertThat(fetchResults).containsExactly("ok");
+        assertThat(attempts).containsExactly("delivered/verified/enforce");
     }
 
     @Test
@@ -211,6 +214,7 @@ class MtaStsConformanceTest {
 
         assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/testing");
         assertThat(policyFailures).singleElement().satisfies(f -> {
             assertThat(f.enforced()).isFalse();
             assertThat(f.resultType()).isEqualTo("certificate-not-trusted");
@@ -420,6 +424,7 @@ class MtaStsConformanceTest {
         assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().tls()).isTrue();
         assertThat(queue.find(id)).isEmpty();
         assertThat(policyFailures).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/none");
     }
 
     private void publish(String mode, long maxAge, String... mxPatterns) {
@@ -460,7 +465,17 @@ class MtaStsConformanceTest {
         scheduler = DeliveryScheduler.builder(queue, resolver, pool)
                 .clock(clock).port(mx.port())
                 .policies(DomainPolicies.mtaSts(policies))
-                .policyFailures(policyFailures::add)
+                .events(new DeliveryEvents() {
+                    @Override
+                    public void policyFailed(PolicyFailure failure) {
+                        policyFailures.add(failure);
+                    }
+
+                    @Override
+                    public void attempted(Result result, Tls tls, String mtaStsMode) {
+                        attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
+                    }
+                })
                 .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly))
                 .build();
     }
