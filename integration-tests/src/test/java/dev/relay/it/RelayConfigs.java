@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** Configs the integration tests run the relay with. */
-final class RelayConfigs {
+public final class RelayConfigs {
     private RelayConfigs() {}
 
     /**
@@ -17,6 +17,12 @@ final class RelayConfigs {
      * listens, so messages stay queued (deferred) instead of leaving the machine.
      */
     static String minimal(int smtpPort, Path spool, Path mtaStsCache) throws java.io.IOException {
+        return minimal(smtpPort, spool, mtaStsCache, RelayProcess.freePort(), "");
+    }
+
+    /** As {@link #minimal(int, Path, Path)}, with the admin server on a given port and token (none when empty). */
+    public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, String adminToken)
+            throws java.io.IOException {
         return """
                 hostname: relay.test
                 listeners:
@@ -34,8 +40,10 @@ final class RelayConfigs {
                   cache-directory: %s
                 admin:
                   address: 127.0.0.1:%d
+                %s
                 shutdown-grace: 5s
-                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, RelayProcess.freePort());
+                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, adminPort,
+                adminToken.isEmpty() ? "" : "  token: " + adminToken);
     }
 
     /** Opens a spool the way the relay does at start (recovery included), for inspection. */
