@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relay.metrics.MetricNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -90,6 +91,25 @@ class GrafanaDashboardTest {
                 }));
         assertThat(queries).as("delay quantiles").anySatisfy(q -> assertThat(q.expression())
                 .startsWith("histogram_quantile(").contains("relay_delivery_delay_seconds_bucket"));
+    }
+
+    @Test
+    void everyRelayMetricQueriedIsInTheRelaysCatalogue() {
+        List<String> catalogue = MetricNames.all();
+        Set<String> queried = new HashSet<>();
+        queries().forEach(q -> queried.addAll(q.parsed().metrics()));
+        assertThat(queried).filteredOn(name -> name.startsWith("relay_")).isNotEmpty()
+                .allSatisfy(name -> assertThat(catalogue).as("%s in MetricNames", name).contains(family(name)));
+    }
+
+    /** A histogram's or summary's sample name without the suffix Prometheus adds to the family name. */
+    private static String family(String sample) {
+        for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {
+            if (sample.endsWith(suffix) && MetricNames.all().contains(sample.substring(0, sample.length() - suffix.length()))) {
+                return sample.substring(0, sample.length() - suffix.length());
+            }
+        }
+        return sample;
     }
 
     @Test
