@@ -61,9 +61,9 @@ public final class MetricNames {
     public static final Metric QUEUE_CORRUPT_FILES = new Metric("relay_queue_corrupt_files_total",
             "relay.queue.corrupt.files", List.of(), "Spool files moved aside at recovery because they could not be read");
     public static final Metric SPOOL_SYNCS = new Metric("relay_spool_syncs_total",
-            "relay.spool.syncs", List.of(), "fsyncs of the spool (one covers a group of commits)");
-    public static final Metric SPOOL_COMMITS = new Metric("relay_spool_commits_total",
-            "relay.spool.commits", List.of(), "Commits made durable by the spool's syncs");
+            "relay.spool.syncs", List.of(), "fsyncs of the spool (one covers a group of writes)");
+    public static final Metric SPOOL_WRITES = new Metric("relay_spool_writes_total",
+            "relay.spool.writes", List.of(), "Spool writes (new messages, state changes, removals) made durable by the syncs");
     public static final Metric DELIVERY_ATTEMPTS = new Metric("relay_delivery_attempts_total",
             "relay.delivery.attempts", List.of(RESULT, TLS, MTA_STS_MODE),
             "Delivery attempts, one per recipient per connection tried");
@@ -107,7 +107,7 @@ public final class MetricNames {
 
     private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
-            SPOOL_COMMITS, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
+            SPOOL_WRITES, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, TLS_OUTBOUND, DNS_LOOKUPS);
 
     private MetricNames() {}

@@ -11,12 +11,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class QueueMeters implements QueueEvents {
     private final Counter corrupt;
     private final Counter syncs;
-    private final Counter commits;
+    private final Counter writes;
 
     QueueMeters(MeterRegistry registry) {
         this.corrupt = Meters.counter(registry, MetricNames.QUEUE_CORRUPT_FILES);
         this.syncs = Meters.counter(registry, MetricNames.SPOOL_SYNCS);
-        this.commits = Meters.counter(registry, MetricNames.SPOOL_COMMITS);
+        this.writes = Meters.counter(registry, MetricNames.SPOOL_WRITES);
     }
 
     @Override
@@ -25,8 +25,8 @@ final class QueueMeters implements QueueEvents {
     }
 
     @Override
-    public void synced(int commitCount) {
+    public void synced(int writeCount) {
         syncs.increment();
-        commits.increment(commitCount);
+        writes.increment(writeCount);
     }
 }
