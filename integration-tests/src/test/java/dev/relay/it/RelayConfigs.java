@@ -7,6 +7,7 @@ import dev.relay.queue.SpoolQueue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Configs the integration tests run the relay with. */
 public final class RelayConfigs {
@@ -17,11 +18,11 @@ public final class RelayConfigs {
      * listens, so messages stay queued (deferred) instead of leaving the machine.
      */
     static String minimal(int smtpPort, Path spool, Path mtaStsCache) throws java.io.IOException {
-        return minimal(smtpPort, spool, mtaStsCache, RelayProcess.freePort(), "");
+        return minimal(smtpPort, spool, mtaStsCache, RelayProcess.freePort(), Optional.empty());
     }
 
-    /** As {@link #minimal(int, Path, Path)}, with the admin server on a given port and token (none when empty). */
-    public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, String adminToken)
+    /** The same, with the admin server on {@code adminPort} and, when given, its token. */
+    public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, Optional<String> token)
             throws java.io.IOException {
         return """
                 hostname: relay.test
@@ -43,7 +44,7 @@ public final class RelayConfigs {
                 %s
                 shutdown-grace: 5s
                 """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, adminPort,
-                adminToken.isEmpty() ? "" : "  token: " + adminToken);
+                token.map(t -> "  token: " + t).orElse(""));
     }
 
     /** Opens a spool the way the relay does at start (recovery included), for inspection. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,8 @@ class RunningRelayTest {
     static void startRelay() throws Exception {
         int smtpPort = RelayProcess.freePort();
         int adminPort = RelayProcess.freePort();
-        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort, TOKEN);
+        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort,
+                Optional.of(TOKEN));
         relay = RelayProcess.start(work, config, smtpPort, List.of());
         adminAddress = new InetSocketAddress("127.0.0.1", adminPort);
         admin = new AdminHttp(adminAddress);
