@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.it.RelayConfigs;
 import dev.relay.it.RelayProcess;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -49,6 +50,29 @@ class RunningRelayTest {
         relay = RelayProcess.start(work, config, smtpPort, List.of());
         adminAddress = new InetSocketAddress("127.0.0.1", adminPort);
         admin = new AdminHttp(adminAddress);
+        awaitAdminServer();
+    }
+
+    /**
+     * The relay opens the admin port after the SMTP listeners, which is what start() waits for:
+     * wait until the health check would pass, as Docker does.
+     */
+    private static void awaitAdminServer() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> response = admin.get(healthcheckPath());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException notListeningYet) {
+                last = notListeningYet.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the admin server was not ready within 30 s: " + last);
     }
 
     @AfterAll
@@ -60,14 +84,12 @@ class RunningRelayTest {
 
     @Test
     void theImagesHealthcheckPathAnswersReadyWithoutAToken() throws Exception {
-        String path = DockerfileTest.healthcheckUrl(DockerfileTest.IMAGE.last("HEALTHCHECK").orElseThrow()).getPath();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        HttpResponse<String> response = admin.get(path);
-        while (response.statusCode() != 200 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            response = admin.get(path);
-        }
+        HttpResponse<String> response = admin.get(healthcheckPath());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static String healthcheckPath() {
+        return DockerfileTest.healthcheckUrl(DockerfileTest.IMAGE.last("HEALTHCHECK").orElseThrow()).getPath();
     }
 
     @Test
