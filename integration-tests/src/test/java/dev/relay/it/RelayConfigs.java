@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /** Configs the integration tests run the relay with. */
-final class RelayConfigs {
+public final class RelayConfigs {
     private RelayConfigs() {}
 
     /**
@@ -22,7 +22,7 @@ final class RelayConfigs {
     }
 
     /** The same, with the admin server on {@code adminPort} and, when given, its token. */
-    static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, Optional<String> token)
+    public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, Optional<String> token)
             throws java.io.IOException {
         return """
                 hostname: relay.test
