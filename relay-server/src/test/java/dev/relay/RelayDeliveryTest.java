@@ -2,7 +2,6 @@ package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
@@ -14,10 +13,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,27 +93,7 @@ class RelayDeliveryTest {
     }
 
     private RelayConfig config(TestDnsServer dns, TestMx mx) throws Exception {
-        Path file = dir.resolve("relay.yaml");
-        Files.writeString(file, """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:0
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  port: %d
-                  max-connections-per-domain: 2
-                  dns:
-                    servers: [%s]
-                mta-sts:
-                  cache-directory: %s
-                shutdown-grace: 2s
-                """.formatted(dir.resolve("spool"), mx.port(), dns.hostPort(), dir.resolve("mta-sts")));
-        return new ConfigLoader(Map.of()).load(file).config();
+        return TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort()).load();
     }
 
     private static void submit(InetSocketAddress relay) throws Exception {
