@@ -1,6 +1,10 @@
 package dev.relay;
 
 import dev.relay.admin.AdminServer;
+import dev.relay.admin.MtaStsView;
+import dev.relay.admin.QueueRoutes;
+import dev.relay.admin.RecentDeliveries;
+import dev.relay.admin.StatusRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
 import dev.relay.config.RelayConfig;
@@ -82,6 +86,7 @@ public final class RelayApplication {
         private QueueEvents queueEvents = QueueEvents.NONE;
         private SmtpEvents smtpEvents = SmtpEvents.NONE;
         private Clock clock = Clock.systemUTC();
+        private MtaStsView mtaStsView = MtaStsView.NONE;
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -102,6 +107,12 @@ public final class RelayApplication {
             return this;
         }
 
+        /** What the status page shows about MTA-STS policies and enforcement failures. */
+        public Builder mtaStsView(MtaStsView view) {
+            this.mtaStsView = Objects.requireNonNull(view, "view");
+            return this;
+        }
+
         /**
          * Opens the spool and binds every listener.
          *
@@ -113,6 +124,7 @@ public final class RelayApplication {
             Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
                     .orElse(Authenticator.NONE);
             WakingQueueEvents events = DeliveryScheduler.wakingEvents(queueEvents);
+            RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             MessageQueue queue = openQueue(events);
             Delivery delivery;
             try {
@@ -135,7 +147,7 @@ public final class RelayApplication {
                     servers.add(server);
                     addresses.add(server.start());
                 }
-                admin = startAdmin(ready);
+                admin = startAdmin(ready, queue, events, recentDeliveries);
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
@@ -156,12 +168,15 @@ public final class RelayApplication {
         }
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
-        private AdminServer startAdmin(AtomicBoolean ready) throws IOException {
+        private AdminServer startAdmin(AtomicBoolean ready, MessageQueue queue, WakingQueueEvents events,
+                RecentDeliveries recentDeliveries) throws IOException {
             try {
-                return AdminServer.builder(config.admin().address())
+                AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                         .token(config.admin().token())
-                        .readiness(ready::get)
-                        .start();
+                        .readiness(ready::get);
+                new QueueRoutes(queue, clock, events::wakeScheduler).addTo(admin);
+                new StatusRoutes(queue, recentDeliveries, mtaStsView, config.hostname(), clock).addTo(admin);
+                return admin.start();
             } catch (IOException e) {
                 throw new IOException("admin.address: " + e.getMessage(), e);
             }
