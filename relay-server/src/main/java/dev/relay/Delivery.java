@@ -3,6 +3,7 @@ package dev.relay;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
@@ -11,6 +12,7 @@ import dev.relay.dns.DnsResolver;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnSettings;
+import dev.relay.metrics.RelayMetrics;
 import dev.relay.queue.MessageQueue;
 import dev.relay.tls.ClientTlsContext;
 import java.time.Clock;
@@ -49,11 +51,12 @@ final class Delivery {
         this.dsnWorker = dsnWorker;
     }
 
-    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock) {
+    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
+            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
-            dns = DnsResolver.create(settings.dns());
+            dns = DnsResolver.builder().servers(settings.dns().servers()).events(metrics.dnsEvents()).build();
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
@@ -78,6 +81,7 @@ final class Delivery {
         DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
                 .bounces(bounces)
+                .events(deliveryEvents)
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
                 .build();

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.RelayConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -35,16 +31,9 @@ class RelayAdminTest {
             assertThat(http.get("/health/ready").statusCode()).isEqualTo(200);
 
             // a session inside a transaction holds the stop in its grace period
-            try (Socket smtp = new Socket()) {
-                smtp.connect(relay.smtpAddresses().getFirst(), 5_000);
-                smtp.setSoTimeout(10_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(smtp.getInputStream(), StandardCharsets.US_ASCII));
-                OutputStream out = smtp.getOutputStream();
-                assertThat(in.readLine()).startsWith("220");
-                out.write("HELO client.test\r\nMAIL FROM:<a@origin.test>\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(in.readLine()).startsWith("250");
-                assertThat(in.readLine()).startsWith("250");
+            try (TestSubmission smtp = TestSubmission.connect(relay.smtpAddresses().getFirst())) {
+                smtp.command("HELO client.test", "250");
+                smtp.command("MAIL FROM:<a@origin.test>", "250");
 
                 stopper = Thread.ofPlatform().start(relay::stop);
                 int ready = awaitStatus(http, "/health/ready", 503, Duration.ofSeconds(10));

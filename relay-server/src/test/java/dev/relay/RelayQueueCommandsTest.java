@@ -33,6 +33,7 @@ class RelayQueueCommandsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String GREYLISTED = "451 4.7.1 greylisted, try again later";
+    private static final String MESSAGE = "Subject: queue test\r\n\r\nhello\r\n";
 
     @TempDir
     Path dir;
@@ -40,7 +41,6 @@ class RelayQueueCommandsTest {
     private TestDnsServer dns;
     private TestMx mx;
     private RelayApplication relay;
-    private final List<AutoCloseable> closeLast = new ArrayList<>();
 
     private record Result(int exitCode, String out, String err) {}
 
@@ -103,7 +103,7 @@ class RelayQueueCommandsTest {
 
     /** Submits to slow@ (greylisted) and waits until the first attempt has deferred it. */
     private String deferredMessage(String sender) throws Exception {
-        String id = SmtpSubmit.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test");
+        String id = TestSubmission.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
         awaitMessage(id, message -> message.statuses().getFirst() instanceof RecipientStatus.Deferred);
         return id;
     }

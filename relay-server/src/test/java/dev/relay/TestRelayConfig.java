@@ -20,6 +20,7 @@ final class TestRelayConfig {
     private String adminAddress = "127.0.0.1:0";
     private Optional<String> token = Optional.empty();
     private String shutdownGrace = "2s";
+    private Optional<Path> extraTrust = Optional.empty();
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -49,6 +50,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code delivery.tls.extra-trust}: CAs the relay trusts for outbound TLS. */
+    TestRelayConfig extraTrust(Path pem) {
+        this.extraTrust = Optional.of(pem);
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -71,13 +78,15 @@ final class TestRelayConfig {
                   max-connections-per-domain: 2
                   dns:
                     servers: [%s]
+                %s
                 mta-sts:
                   cache-directory: %s
                 admin:
                   address: %s
                 %s
                 shutdown-grace: %s
-                """.formatted(dir.resolve("spool"), deliveryPort, dns, dir.resolve("mta-sts"), adminAddress,
+                """.formatted(dir.resolve("spool"), deliveryPort, dns,
+                extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
         return new ConfigLoader(Map.of()).load(file).config();
     }

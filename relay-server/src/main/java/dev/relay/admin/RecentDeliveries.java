@@ -1,5 +1,6 @@
 package dev.relay.admin;
 
+import dev.relay.delivery.DeliveryEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,6 +53,40 @@ public final class RecentDeliveries {
         }
         return new Counts(sum[Outcome.DELIVERED.ordinal()], sum[Outcome.BOUNCED.ordinal()],
                 sum[Outcome.EXPIRED.ordinal()], sum[Outcome.DEFERRED.ordinal()]);
+    }
+
+    /**
+     * Delivery events that feed this ring and pass everything on to {@code downstream} (the
+     * metrics): final outcomes from {@link DeliveryEvents#finished}, deferrals per attempt from
+     * {@link DeliveryEvents#attempted}, so the page agrees with
+     * {@code relay_delivery_attempts_total{result="deferred"}} and {@code relay_deliveries_total}.
+     */
+    public DeliveryEvents alongside(DeliveryEvents downstream) {
+        Objects.requireNonNull(downstream, "downstream");
+        return new DeliveryEvents() {
+            @Override
+            public void attempted(Result result, Tls tls, String mtaStsMode) {
+                downstream.attempted(result, tls, mtaStsMode);
+                if (result == Result.DEFERRED) {
+                    record(RecentDeliveries.Outcome.DEFERRED);
+                }
+            }
+
+            @Override
+            public void finished(DeliveryEvents.Outcome outcome, Duration sinceAccepted) {
+                downstream.finished(outcome, sinceAccepted);
+                record(switch (outcome) {
+                    case DELIVERED -> RecentDeliveries.Outcome.DELIVERED;
+                    case BOUNCED -> RecentDeliveries.Outcome.BOUNCED;
+                    case EXPIRED -> RecentDeliveries.Outcome.EXPIRED;
+                });
+            }
+
+            @Override
+            public void tlsSession(String protocol, boolean verified) {
+                downstream.tlsSession(protocol, verified);
+            }
+        };
     }
 
     private long currentMinute() {

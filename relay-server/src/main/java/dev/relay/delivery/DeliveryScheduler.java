@@ -57,6 +57,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final MessageQueue queue;
     private final Clock clock;
     private final BounceHandler bounces;
+    private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -76,6 +77,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.queue = b.queue;
         this.clock = b.clock;
         this.bounces = b.bounces;
+        this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.tlsPolicy, b.port);
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
@@ -314,6 +316,11 @@ public final class DeliveryScheduler implements AutoCloseable {
                         newlyFailed.add(i);
                     }
                 }
+                try {
+                    reportFinished(before, after, results);
+                } catch (RuntimeException e) {
+                    log.warn("delivery: events for {} failed: {}", before.id(), e.toString());
+                }
                 if (!newlyFailed.isEmpty()) {
                     newlyFailed.sort(null);
                     try {
@@ -330,6 +337,26 @@ public final class DeliveryScheduler implements AutoCloseable {
                 finished(flight);
             }
         }, worker);
+    }
+
+    /** Tells the events of every recipient this attempt made final, with its time in the queue. */
+    private void reportFinished(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+        Instant arrival = before.envelope().arrival();
+        results.forEach((i, result) -> {
+            if (before.statuses().get(i).isFinal()) {
+                return;
+            }
+            switch (after.statuses().get(i)) {
+                case RecipientStatus.Delivered d ->
+                        events.finished(DeliveryEvents.Outcome.DELIVERED, Duration.between(arrival, d.at()));
+                // the queue turns a temporary failure into Failed only when the lifetime is over
+                case RecipientStatus.Failed f -> events.finished(result instanceof DeliveryResult.TemporaryFailure
+                        ? DeliveryEvents.Outcome.EXPIRED
+                        : DeliveryEvents.Outcome.BOUNCED, Duration.between(arrival, f.at()));
+                case RecipientStatus.Pending p -> { }
+                case RecipientStatus.Deferred d -> { }
+            }
+        });
     }
 
     private Optional<InputStream> openBody(QueueId id) {
@@ -377,7 +404,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         return byDomain;
     }
 
-    /** Writes the Postfix-style line per recipient per attempt. */
+    /** Writes the Postfix-style line per recipient per attempt, and tells the events the same. */
     private final class AttemptLogger implements DomainDelivery.Listener {
         private final QueuedMessage message;
 
@@ -388,9 +415,18 @@ public final class DeliveryScheduler implements AutoCloseable {
         @Override
         public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
+            SessionInfo session = outcome.session();
+            DeliveryEvents.Tls tls = session.tls()
+                    .map(t -> t.verified() ? DeliveryEvents.Tls.VERIFIED : DeliveryEvents.Tls.TLS)
+                    .orElse(DeliveryEvents.Tls.NONE);
+            // a reused connection carries the TLS session its first transaction reported
+            if (session.connectionUse() <= 1) {
+                session.tls().ifPresent(t -> events.tlsSession(t.protocol(), t.verified()));
+            }
             for (int k = 0; k < indexes.size(); k++) {
                 String to = message.envelope().recipients().get(indexes.get(k)).address();
                 attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
+                events.attempted(resultOf(outcome.results().get(k)), tls, DeliveryEvents.NO_POLICY);
             }
         }
 
@@ -400,7 +436,16 @@ public final class DeliveryScheduler implements AutoCloseable {
             for (int i : indexes) {
                 String to = message.envelope().recipients().get(i).address();
                 attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
+                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, DeliveryEvents.NO_POLICY);
             }
+        }
+
+        private static DeliveryEvents.Result resultOf(DeliveryResult result) {
+            return switch (result) {
+                case DeliveryResult.Delivered d -> DeliveryEvents.Result.DELIVERED;
+                case DeliveryResult.TemporaryFailure t -> DeliveryEvents.Result.DEFERRED;
+                case DeliveryResult.PermanentFailure p -> DeliveryEvents.Result.FAILED;
+            };
         }
     }
 
@@ -411,6 +456,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private final ConnectionPool pool;
         private Clock clock = Clock.systemUTC();
         private BounceHandler bounces = BounceHandler.NONE;
+        private DeliveryEvents events = DeliveryEvents.NONE;
         private TlsPolicyChooser tlsPolicy = TlsPolicyChooser.OPPORTUNISTIC;
         private int port = 25;
         private int maxConnectionsPerDomain = 20;
@@ -431,6 +477,12 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         public Builder bounces(BounceHandler bounces) {
             this.bounces = Objects.requireNonNull(bounces, "bounces");
+            return this;
+        }
+
+        /** Metrics hooks; default none. */
+        public Builder events(DeliveryEvents events) {
+            this.events = Objects.requireNonNull(events, "events");
             return this;
         }
 

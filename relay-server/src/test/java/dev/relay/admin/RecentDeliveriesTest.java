@@ -2,6 +2,7 @@ package dev.relay.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.delivery.DeliveryEvents;
 import dev.relay.queue.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,5 +58,42 @@ class RecentDeliveriesTest {
         assertThat(recent.lastHour().delivered()).isEqualTo(59);
         clock.advance(Duration.ofDays(3));
         assertThat(recent.lastHour()).isEqualTo(new RecentDeliveries.Counts(0, 0, 0, 0));
+    }
+
+    @Test
+    void deliveryEventsFeedTheRingAndReachTheMetricsUnchanged() {
+        java.util.List<String> downstream = new java.util.ArrayList<>();
+        DeliveryEvents metrics = new DeliveryEvents() {
+            @Override
+            public void attempted(Result result, Tls tls, String mtaStsMode) {
+                downstream.add("attempted " + result.label() + " " + tls.label() + " " + mtaStsMode);
+            }
+
+            @Override
+            public void finished(Outcome outcome, Duration sinceAccepted) {
+                downstream.add("finished " + outcome.label() + " " + sinceAccepted.toSeconds());
+            }
+
+            @Override
+            public void tlsSession(String protocol, boolean verified) {
+                downstream.add("tls " + protocol + " " + verified);
+            }
+        };
+        DeliveryEvents events = recent.alongside(metrics);
+
+        events.attempted(DeliveryEvents.Result.DEFERRED, DeliveryEvents.Tls.TLS, "none");
+        events.attempted(DeliveryEvents.Result.DEFERRED, DeliveryEvents.Tls.NONE, "none");
+        events.attempted(DeliveryEvents.Result.DELIVERED, DeliveryEvents.Tls.VERIFIED, "enforce");
+        events.finished(DeliveryEvents.Outcome.DELIVERED, Duration.ofSeconds(3));
+        events.attempted(DeliveryEvents.Result.FAILED, DeliveryEvents.Tls.VERIFIED, "none");
+        events.finished(DeliveryEvents.Outcome.BOUNCED, Duration.ofSeconds(4));
+        events.finished(DeliveryEvents.Outcome.EXPIRED, Duration.ofDays(5));
+        events.tlsSession("TLSv1.3", true);
+
+        assertThat(recent.lastHour()).as("a delivered attempt is counted once, by its outcome")
+                .isEqualTo(new RecentDeliveries.Counts(1, 1, 1, 2));
+        assertThat(downstream).containsExactly("attempted deferred tls none", "attempted deferred none none",
+                "attempted delivered verified enforce", "finished delivered 3", "attempted failed verified none",
+                "finished bounced 4", "finished expired 432000", "tls TLSv1.3 true");
     }
 }
