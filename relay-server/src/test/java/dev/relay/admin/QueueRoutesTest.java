@@ -6,22 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.HostPort;
 import dev.relay.queue.DeliveryResult;
-import dev.relay.queue.Envelope;
-import dev.relay.queue.MailParameters;
-import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
-import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
-import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
-import dev.relay.queue.SpoolQueue;
-import dev.relay.queue.spool.MemorySpoolStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,9 +37,7 @@ class QueueRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        MemorySpoolStore.Contents contents = new MemorySpoolStore.Contents();
-        contents.usableSpace(1L << 40);
-        queue = SpoolQueue.inMemory(contents, QueueSettings.DEFAULT, clock, QueueEvents.NONE);
+        queue = TestQueues.inMemory(clock);
         server = startServer(Optional.empty());
         http = new AdminHttp(server.address());
     }
@@ -65,12 +54,7 @@ class QueueRoutesTest {
     }
 
     private QueueId commit(String sender, String... recipients) throws Exception {
-        Envelope envelope = new Envelope(sender, java.util.Arrays.stream(recipients).map(RecipientAddress::of).toList(),
-                MailParameters.NONE, clock.instant(), "127.0.0.1", "client.test", Optional.empty());
-        try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
-            return draft.commit(envelope).get(10, TimeUnit.SECONDS);
-        }
+        return TestQueues.commit(queue, clock, sender, recipients);
     }
 
     /** Delivers the first recipient and defers the others with {@code reply}, as a delivery attempt would. */

@@ -1,5 +1,5 @@
 // The status page: fetches /api/status every few seconds and fills the page. Every value from
-// the relay goes in through textContent, never innerHTML: domains, addresses and reasons are
+// the relay goes in through textContent, never parsed as markup: domains, addresses and reasons are
 // remote input.
 'use strict';
 (() => {
