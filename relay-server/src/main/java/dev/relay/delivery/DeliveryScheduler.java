@@ -30,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
     private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    private static final Logger policyLog = LoggerFactory.getLogger("dev.relay.delivery.policy");
 
     /** How long the loop sleeps at most without a wake: bounds the harm of a missed one. */
     private static final Duration MAX_IDLE = Duration.ofSeconds(30);
@@ -58,6 +60,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Clock clock;
     private final BounceHandler bounces;
     private final DeliveryEvents events;
+    private final Consumer<PolicyFailure> policyFailures;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -78,7 +81,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.bounces = b.bounces;
         this.events = b.events;
-        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.tlsPolicy, b.port);
+        this.policyFailures = b.policyFailures;
+        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port);
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -431,6 +435,19 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
+        public void policyFailed(PolicyFailure failure) {
+            String host = failure.mxHost().isEmpty() ? "" : " mx=" + failure.mxHost() + ",";
+            if (failure.enforced()) {
+                policyLog.warn("{}: domain={},{} mta-sts=enforce, result={}, action=skipped ({})", message.id().value(),
+                        failure.domain(), host, failure.resultType(), failure.detail());
+            } else {
+                policyLog.info("{}: domain={},{} mta-sts=testing, result={}, action=delivered-anyway ({})",
+                        message.id().value(), failure.domain(), host, failure.resultType(), failure.detail());
+            }
+            policyFailures.accept(failure);
+        }
+
+        @Override
         public void decided(DeliveryResult result, List<Integer> indexes) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             for (int i : indexes) {
@@ -457,7 +474,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private BounceHandler bounces = BounceHandler.NONE;
         private DeliveryEvents events = DeliveryEvents.NONE;
-        private TlsPolicyChooser tlsPolicy = TlsPolicyChooser.OPPORTUNISTIC;
+        private DomainPolicies policies = DomainPolicies.NONE;
+        private Consumer<PolicyFailure> policyFailures = failure -> {};
         private int port = 25;
         private int maxConnectionsPerDomain = 20;
         private int batchSize = 100;
@@ -486,8 +504,14 @@ public final class DeliveryScheduler implements AutoCloseable {
             return this;
         }
 
-        public Builder tlsPolicy(TlsPolicyChooser chooser) {
-            this.tlsPolicy = Objects.requireNonNull(chooser, "chooser");
+        public Builder policies(DomainPolicies policies) {
+            this.policies = Objects.requireNonNull(policies, "policies");
+            return this;
+        }
+
+        /** Hears of every MX host that failed a domain's policy (metrics, TLS reports); quick, never throws. */
+        public Builder policyFailures(Consumer<PolicyFailure> listener) {
+            this.policyFailures = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -1,5 +1,8 @@
 package dev.relay.metrics;
 
+import dev.relay.delivery.PolicyFailure;
+import dev.relay.mtasts.FetchFailure;
+import dev.relay.mtasts.PolicyMode;
 import dev.relay.tls.TlsProblem;
 import java.util.Arrays;
 import java.util.List;
@@ -92,10 +95,10 @@ public final class MetricNames {
     /** {@code relay_tls_outbound_total{verified}}. */
     public static final List<String> BOOLEANS = List.of("true", "false");
     /** {@code relay_mtasts_policy_fetches_total{result}}. */
-    public static final List<String> FETCH_RESULTS = List.of("ok", "dns_error", "connect_error", "tls_error",
-            "timeout", "http_status", "redirect", "too_large", "invalid_policy");
+    public static final List<String> FETCH_RESULTS = Stream.concat(Stream.of("ok"),
+            Arrays.stream(FetchFailure.values()).map(FetchFailure::label)).toList();
     /** {@code relay_mtasts_policies_cached{mode}} and {@code relay_delivery_attempts_total{mta_sts_mode}}. */
-    public static final List<String> POLICY_MODES = List.of("enforce", "testing", "none");
+    public static final List<String> POLICY_MODES = Arrays.stream(PolicyMode.values()).map(PolicyMode::label).toList();
     /**
      * {@code relay_mtasts_enforcement_failures_total{reason}}: the RFC 8460 result types of
      * {@link TlsProblem}, then {@code mx-mismatch} (the host is not in the policy)
@@ -103,7 +106,7 @@ public final class MetricNames {
      */
     public static final List<String> ENFORCEMENT_REASONS = Stream.concat(
             Arrays.stream(TlsProblem.values()).map(TlsProblem::resultType),
-            Stream.of("mx-mismatch", "sts-policy-unavailable")).toList();
+            Stream.of(PolicyFailure.MX_MISMATCH, PolicyFailure.POLICY_UNAVAILABLE)).toList();
 
     private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
