@@ -4,6 +4,7 @@ import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
 import dev.relay.delivery.DeliveryEvents;
+import dev.relay.delivery.PolicyFailure;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.DomainPolicies;
 import dev.relay.delivery.SmtpClient;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +78,7 @@ final class Delivery {
     }
 
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents, Consumer<PolicyFailure> policyFailures) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -113,6 +115,7 @@ final class Delivery {
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
                 .events(deliveryEvents)
+                .policyFailures(policyFailures)
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
                 .build();

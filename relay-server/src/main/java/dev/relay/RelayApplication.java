@@ -1,9 +1,11 @@
 package dev.relay;
 
 import dev.relay.admin.AdminServer;
+import dev.relay.admin.MtaStsStatus;
 import dev.relay.admin.MtaStsView;
 import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
+import dev.relay.admin.RecentEnforcementFailures;
 import dev.relay.admin.StatusRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
@@ -11,6 +13,7 @@ import dev.relay.config.RelayConfig;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.metrics.RelayMetrics;
+import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
@@ -91,7 +94,7 @@ public final class RelayApplication {
         private QueueEvents queueEvents = QueueEvents.NONE;
         private SmtpEvents smtpEvents = SmtpEvents.NONE;
         private Clock clock = Clock.systemUTC();
-        private MtaStsView mtaStsView = MtaStsView.NONE;
+        private Optional<MtaStsView> mtaStsView = Optional.empty();
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -112,9 +115,12 @@ public final class RelayApplication {
             return this;
         }
 
-        /** What the status page shows about MTA-STS policies and enforcement failures. */
+        /**
+         * What the status page shows about MTA-STS policies and enforcement failures, in place
+         * of the running MTA-STS service's own (for tests of the page).
+         */
         public Builder mtaStsView(MtaStsView view) {
-            this.mtaStsView = Objects.requireNonNull(view, "view");
+            this.mtaStsView = Optional.of(view);
             return this;
         }
 
@@ -133,6 +139,8 @@ public final class RelayApplication {
                     config.listeners().stream().map(RelayConfig.ListenerConfig::name).toList(), clock);
             WakingQueueEvents events = DeliveryScheduler.wakingEvents(metrics.queueEvents(queueEvents));
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
+            RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
+                    RecentEnforcementFailures.DEFAULT_CAPACITY);
             MessageQueue queue;
             Delivery delivery;
             try {
@@ -144,7 +152,7 @@ public final class RelayApplication {
             metrics.watchQueue(queue);
             try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
-                        recentDeliveries.alongside(metrics.deliveryEvents()));
+                        recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures);
             } catch (RuntimeException e) {
                 closeQuietly(queue);
                 metrics.close();
@@ -164,7 +172,10 @@ public final class RelayApplication {
                     servers.add(server);
                     addresses.add(server.start());
                 }
-                admin = startAdmin(ready, metrics, queue, events, recentDeliveries);
+                MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
+                admin = startAdmin(ready, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
@@ -186,14 +197,14 @@ public final class RelayApplication {
         }
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
-        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics, MessageQueue queue,
-                WakingQueueEvents events, RecentDeliveries recentDeliveries) throws IOException {
+        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics, QueueRoutes queueRoutes,
+                StatusRoutes statusRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .readiness(ready::get);
             metrics.scrapeRoute().ifPresent(scrape -> admin.route("GET", "/metrics", false, scrape));
-            new QueueRoutes(queue, clock, events::wakeScheduler).addTo(admin);
-            new StatusRoutes(queue, recentDeliveries, mtaStsView, config.hostname(), clock).addTo(admin);
+            queueRoutes.addTo(admin);
+            statusRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {

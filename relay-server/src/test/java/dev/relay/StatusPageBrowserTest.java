@@ -49,8 +49,11 @@ class StatusPageBrowserTest {
     private record FixedView(List<PolicyRow> policies, List<EnforcementFailureRow> recentFailures) implements MtaStsView {}
 
     private static final MtaStsView VIEW = new FixedView(
-            List.of(new MtaStsView.PolicyRow("enforced.test", "enforce", Instant.now().plus(Duration.ofDays(7)),
-                    Optional.of(Instant.now()), "ok")),
+            List.of(new MtaStsView.PolicyRow("enforced.test", Optional.of("enforce"),
+                            Optional.of(Instant.now().plus(Duration.ofDays(7))), Optional.of(Instant.now()), Optional.of("ok"),
+                            Optional.of("mode enforce, max_age 604800")),
+                    new MtaStsView.PolicyRow("broken.test", Optional.empty(), Optional.empty(), Optional.of(Instant.now()),
+                            Optional.of("tls_error"), Optional.of("certificate expired"))),
             List.of(new MtaStsView.EnforcementFailureRow(Instant.now(), HOSTILE, "mx.rogue.test",
                     "certificate-host-mismatch")));
 
@@ -137,11 +140,15 @@ class StatusPageBrowserTest {
         assertThat(oldest.getFirst()).element(5).isEqualTo(GREYLISTED);
 
         List<List<String>> policies = rows(dom, "policies");
-        assertThat(policies).hasSize(1);
-        assertThat(policies.getFirst()).element(0).isEqualTo("enforced.test");
-        assertThat(policies.getFirst()).element(1).isEqualTo("enforce");
-        assertThat(policies.getFirst().get(2)).contains("UTC (in 6d 23h)");
-        assertThat(policies.getFirst()).element(4).isEqualTo("ok");
+        assertThat(policies).hasSize(2);
+        assertThat(policies.get(0)).element(0).isEqualTo("enforced.test");
+        assertThat(policies.get(0)).element(1).isEqualTo("enforce");
+        assertThat(policies.get(0).get(2)).contains("UTC (in 6d 23h)");
+        assertThat(policies.get(0)).element(4).isEqualTo("ok: mode enforce, max_age 604800");
+        assertThat(policies.get(1)).element(0).isEqualTo("broken.test");
+        assertThat(policies.get(1)).element(1).isEqualTo("none cached");
+        assertThat(policies.get(1)).element(2).isEqualTo("");
+        assertThat(policies.get(1)).element(4).isEqualTo("tls_error: certificate expired");
 
         List<List<String>> failures = rows(dom, "failures");
         assertThat(failures).hasSize(1);

@@ -24,19 +24,24 @@ public interface MtaStsView {
     }
 
     /**
+     * One domain the relay knows about: a cached policy, or only a fetch that failed.
+     *
      * @param domain the policy domain
-     * @param mode enforce, testing or none
-     * @param expires when the cached policy's max_age runs out
-     * @param lastFetch when the policy was last fetched or tried, if ever in this process
-     * @param lastFetchResult what that fetch gave (ok, or a failure such as tls_error)
+     * @param mode enforce, testing or none; empty when no policy is cached
+     * @param expires when the cached policy's max_age runs out; empty when none is cached
+     * @param lastFetch when this process last fetched (or tried to fetch) the policy
+     * @param lastFetchResult what that fetch gave: ok, or a failure such as tls_error
+     * @param lastFetchDetail one line about that fetch (the mode and max_age, or what failed)
      */
-    record PolicyRow(String domain, String mode, Instant expires, Optional<Instant> lastFetch, String lastFetchResult) {
+    record PolicyRow(String domain, Optional<String> mode, Optional<Instant> expires, Optional<Instant> lastFetch,
+            Optional<String> lastFetchResult, Optional<String> lastFetchDetail) {
         public PolicyRow {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(expires, "expires");
             Objects.requireNonNull(lastFetch, "lastFetch");
             Objects.requireNonNull(lastFetchResult, "lastFetchResult");
+            Objects.requireNonNull(lastFetchDetail, "lastFetchDetail");
         }
     }
 

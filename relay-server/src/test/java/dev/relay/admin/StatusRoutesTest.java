@@ -31,8 +31,9 @@ class StatusRoutesTest {
     private record FixedView(List<PolicyRow> policies, List<EnforcementFailureRow> recentFailures) implements MtaStsView {}
 
     private static final MtaStsView VIEW = new FixedView(
-            List.of(new MtaStsView.PolicyRow("enforced.test", "enforce", START.plus(Duration.ofDays(7)),
-                    Optional.of(START.minusSeconds(60)), "ok")),
+            List.of(new MtaStsView.PolicyRow("enforced.test", Optional.of("enforce"),
+                    Optional.of(START.plus(Duration.ofDays(7))), Optional.of(START.minusSeconds(60)), Optional.of("ok"),
+                    Optional.of("mode enforce, max_age 604800"))),
             List.of(new MtaStsView.EnforcementFailureRow(START.minusSeconds(5), "enforced.test", "mx.rogue.test",
                     "mx-mismatch")));
 

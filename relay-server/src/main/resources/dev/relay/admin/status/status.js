@@ -95,10 +95,11 @@
     ]);
     fillTable('policies', report.policies, [
       [(p) => p.domain],
-      [(p) => p.mode, (p) => 'mode-' + p.mode],
-      [(p) => time(p.expires) + ' (in ' + age(secondsBetween(report.now, p.expires)) + ')'],
-      [(p) => p.last_fetch ? time(p.last_fetch) : 'not in this run'],
-      [(p) => p.last_fetch_result, (p) => p.last_fetch_result === 'ok' ? '' : 'result-failed'],
+      [(p) => p.mode || 'none cached', (p) => 'mode-' + (p.mode || 'absent')],
+      [(p) => p.expires ? time(p.expires) + ' (in ' + age(secondsBetween(report.now, p.expires)) + ')' : ''],
+      [(p) => p.last_fetch ? time(p.last_fetch) : 'not since start'],
+      [(p) => p.last_fetch_result ? p.last_fetch_result + (p.last_fetch_detail ? ': ' + p.last_fetch_detail : '') : '',
+        (p) => !p.last_fetch_result || p.last_fetch_result === 'ok' ? '' : 'result-failed'],
     ]);
     fillTable('failures', report.enforcement_failures, [
       [(f) => time(f.at)],
