@@ -186,8 +186,11 @@ public final class MtaStsPolicies implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Starts the periodic refresh (every {@code refreshInterval}, default 15 minutes). */
-    public void start() {
+    /** Starts the periodic refresh (every {@code refreshInterval}, default 15 minutes); a second call does nothing. */
+    public synchronized void start() {
+        if (refreshTask.isPresent()) {
+            return;
+        }
         long every = refreshInterval.toMillis();
         refreshTask = Optional.of(executor.scheduleWithFixedDelay(() -> {
             try {
@@ -200,7 +203,7 @@ public final class MtaStsPolicies implements AutoCloseable {
 
     /** Stops the periodic refresh; lookups keep working from the cache and the network. */
     @Override
-    public void close() {
+    public synchronized void close() {
         refreshTask.ifPresent(task -> task.cancel(false));
         if (ownsExecutor) {
             executor.shutdown();

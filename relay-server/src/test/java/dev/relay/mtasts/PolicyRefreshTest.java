@@ -4,9 +4,13 @@ import static dev.relay.mtasts.Await.result;
 import static dev.relay.mtasts.StsWorld.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The periodic task, driven directly with the test clock (RFC 8461 sections 3.3 and 10.2). */
@@ -157,5 +161,34 @@ class PolicyRefreshTest extends PoliciesTestBase {
         result(policies.refreshDue());
 
         assertThat(store.fileFor("example.test")).doesNotExist();
+    }
+
+    @Test
+    void startedServicesRunTheTaskByThemselves() throws InterruptedException {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
+        DnsResolver resolver = world.resolver();
+        MtaStsPolicies started = world.service(resolver, world.fetcher(resolver, world.server.port()),
+                settings -> settings.refreshInterval(Duration.ofMillis(20)));
+        active(result(started.policyFor("example.test")));
+        world.clock.advance(Duration.ofHours(20));
+
+        started.start();
+        started.start(); // a second start adds no second task
+        Instant refreshedAt = world.clock.instant();
+        awaitUntil(() -> started.snapshot().getFirst().fetchedAt().equals(Optional.of(refreshedAt)));
+        started.close();
+
+        assertThat(host.requestCount()).isGreaterThanOrEqualTo(2);
+        assertThat(world.events.fetched).startsWith("ok", "ok");
+        assertThat(world.events.refreshFailures).isEmpty();
+    }
+
+    /** For the one test that lets the service's own thread run: polls instead of a fixed sleep. */
+    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(end);
+            Thread.sleep(10);
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything an MTA-STS lookup talks to, on loopback: a DNS server, a policy server with a
@@ -70,10 +71,15 @@ final class StsWorld implements AutoCloseable {
     }
 
     MtaStsPolicies service(DnsResolver resolver, PolicyFetcher fetcher) {
-        MtaStsPolicies service = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(storeDirectory))
+        return service(resolver, fetcher, UnaryOperator.identity());
+    }
+
+    /** With settings of the test's own on top of the world's. */
+    MtaStsPolicies service(DnsResolver resolver, PolicyFetcher fetcher, UnaryOperator<MtaStsPolicies.Builder> settings) {
+        MtaStsPolicies service = settings.apply(MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(storeDirectory))
                 .clock(clock)
                 .events(events)
-                .executor(executor)
+                .executor(executor))
                 .build();
         services.add(service);
         return service;
