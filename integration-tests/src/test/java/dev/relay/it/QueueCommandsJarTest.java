@@ -60,6 +60,7 @@ class QueueCommandsJarTest {
         String admin = "127.0.0.1:" + adminPort;
         try (RelayProcess relay = RelayProcess.start(work, RelayConfigs.minimal(smtpPort, work.resolve("spool"),
                 work.resolve("mta-sts"), adminPort, Optional.of(TOKEN)), smtpPort, List.of())) {
+            relay.awaitReady(adminPort);
             String id = submit(relay.smtpAddress());
             awaitDeferred(new AdminHttp(new InetSocketAddress("127.0.0.1", adminPort)).token(TOKEN), id);
 
