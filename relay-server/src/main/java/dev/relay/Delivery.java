@@ -3,6 +3,7 @@ package dev.relay;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.DomainPolicies;
 import dev.relay.delivery.SmtpClient;
@@ -78,7 +79,7 @@ final class Delivery {
     }
 
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -114,7 +115,7 @@ final class Delivery {
                 .clock(clock)
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
-                .events(metrics.deliveryEvents())
+                .events(deliveryEvents)
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
                 .build();

@@ -1,12 +1,20 @@
 package dev.relay;
 
 import dev.relay.admin.AdminServer;
+import dev.relay.admin.MtaStsStatus;
+import dev.relay.admin.MtaStsView;
+import dev.relay.admin.QueueRoutes;
+import dev.relay.admin.RecentDeliveries;
+import dev.relay.admin.RecentEnforcementFailures;
+import dev.relay.admin.StatusRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
 import dev.relay.config.RelayConfig;
+import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.metrics.RelayMetrics;
+import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
@@ -87,6 +95,7 @@ public final class RelayApplication {
         private QueueEvents queueEvents = QueueEvents.NONE;
         private SmtpEvents smtpEvents = SmtpEvents.NONE;
         private Clock clock = Clock.systemUTC();
+        private Optional<MtaStsView> mtaStsView = Optional.empty();
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -108,6 +117,15 @@ public final class RelayApplication {
         }
 
         /**
+         * What the status page shows about MTA-STS policies and enforcement failures, in place
+         * of the running MTA-STS service's own (for tests of the page).
+         */
+        public Builder mtaStsView(MtaStsView view) {
+            this.mtaStsView = Optional.of(view);
+            return this;
+        }
+
+        /**
          * Opens the spool and binds every listener.
          *
          * @throws StartupException for what the operator can fix (port in use, spool locked or
@@ -121,6 +139,9 @@ public final class RelayApplication {
             RelayMetrics metrics = RelayMetrics.prometheus(
                     config.listeners().stream().map(RelayConfig.ListenerConfig::name).toList(), clock);
             WakingQueueEvents events = DeliveryScheduler.wakingEvents(metrics.queueEvents(queueEvents));
+            RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
+            RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
+                    RecentEnforcementFailures.DEFAULT_CAPACITY);
             MessageQueue queue;
             Delivery delivery;
             try {
@@ -131,7 +152,8 @@ public final class RelayApplication {
             }
             metrics.watchQueue(queue);
             try {
-                delivery = Delivery.start(config, queue, events, clock, metrics);
+                delivery = Delivery.start(config, queue, events, clock, metrics,
+                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
             } catch (RuntimeException e) {
                 closeQuietly(queue);
                 metrics.close();
@@ -151,7 +173,10 @@ public final class RelayApplication {
                     servers.add(server);
                     addresses.add(server.start());
                 }
-                admin = startAdmin(ready, metrics);
+                MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
+                admin = startAdmin(ready, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
@@ -173,11 +198,14 @@ public final class RelayApplication {
         }
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
-        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics) throws IOException {
+        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics, QueueRoutes queueRoutes,
+                StatusRoutes statusRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .readiness(ready::get);
             metrics.scrapeRoute().ifPresent(scrape -> admin.route("GET", "/metrics", false, scrape));
+            queueRoutes.addTo(admin);
+            statusRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {

@@ -21,6 +21,7 @@ final class TestRelayConfig {
     private Optional<String> token = Optional.empty();
     private String shutdownGrace = "2s";
     private Optional<Path> extraTrust = Optional.empty();
+    private int mtaStsHttpsPort = 443;
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -56,6 +57,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code mta-sts.https-port}: where policies are fetched (a loopback policy server in tests). */
+    TestRelayConfig mtaStsHttpsPort(int port) {
+        this.mtaStsHttpsPort = port;
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -81,12 +88,13 @@ final class TestRelayConfig {
                 %s
                 mta-sts:
                   cache-directory: %s
+                  https-port: %d
                 admin:
                   address: %s
                 %s
                 shutdown-grace: %s
                 """.formatted(dir.resolve("spool"), deliveryPort, dns,
-                extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), adminAddress,
+                extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
         return new ConfigLoader(Map.of()).load(file).config();
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /** A plain SMTP client for tests of the whole relay: one line out, one reply checked. */
 final class TestSubmission implements AutoCloseable {
+    private static final String QUEUED_AS = "queued as ";
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
@@ -30,32 +31,39 @@ final class TestSubmission implements AutoCloseable {
         return client;
     }
 
-    /** One message, dot-stuffed here, from EHLO to QUIT; every reply must be positive. */
-    static void submit(InetSocketAddress relay, String from, String to, String message) throws IOException {
+    /**
+     * One message, dot-stuffed here, from EHLO to QUIT; every reply must be positive.
+     *
+     * @return the queue id from the 250 reply to the final dot
+     */
+    static String submit(InetSocketAddress relay, String from, String to, String message) throws IOException {
         try (TestSubmission client = connect(relay)) {
             client.command("EHLO client.test", "250");
             client.command("MAIL FROM:<" + from + ">", "250");
             client.command("RCPT TO:<" + to + ">", "250");
             client.command("DATA", "354");
             client.out.write(message.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.US_ASCII));
-            client.command(".", "250");
+            String queued = client.command(".", "250");
             client.command("QUIT", "221");
+            return queued.substring(queued.indexOf(QUEUED_AS) + QUEUED_AS.length()).strip();
         }
     }
 
-    void command(String line, String expectedCode) throws IOException {
+    /** Sends a line; returns the last line of the reply, whose code must be {@code expectedCode}. */
+    String command(String line, String expectedCode) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        expect(expectedCode);
+        return expect(expectedCode);
     }
 
-    /** Reads one (possibly multi-line) reply and checks its code. */
-    void expect(String code) throws IOException {
+    /** Reads one (possibly multi-line) reply, checks its code and returns its last line. */
+    String expect(String code) throws IOException {
         String line;
         do {
             line = in.readLine();
             assertThat(line).as("reply").isNotNull().startsWith(code);
         } while (line.charAt(3) == '-');
+        return line;
     }
 
     @Override

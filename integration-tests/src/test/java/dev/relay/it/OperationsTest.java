@@ -46,6 +46,7 @@ class OperationsTest {
         try (RelayProcess relay = RelayProcess.start(work, config, smtpPort, List.of(),
                 Map.of("RELAY_LOG_FORMAT", "json"))) {
             log = relay.logFile();
+            relay.awaitReady(adminPort);
             InetSocketAddress admin = new InetSocketAddress("127.0.0.1", adminPort);
             AdminHttp anonymous = new AdminHttp(admin);
             assertThat(anonymous.get("/health/live").statusCode()).isEqualTo(200);

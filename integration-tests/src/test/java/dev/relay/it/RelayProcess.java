@@ -104,6 +104,32 @@ public final class RelayProcess implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Waits until the admin server on {@code adminPort} answers {@code /health/ready} with 200:
+     * the relay binds it after the SMTP listeners that {@link #start} waits for.
+     */
+    public void awaitReady(int adminPort) throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2)).proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + adminPort + "/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                if (client.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not bound yet
+            }
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the admin server on port " + adminPort + " never became ready:\n"
+                        + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -61,6 +61,15 @@ public interface MessageQueue extends AutoCloseable {
     /** All queued messages, oldest first, for admin listings. */
     List<QueuedMessage> list();
 
+    /**
+     * The {@code limit} oldest queued messages, oldest first: what a status page shows without
+     * copying a large queue every few seconds.
+     */
+    default List<QueuedMessage> oldest(int limit) {
+        List<QueuedMessage> all = list();
+        return List.copyOf(all.subList(0, Math.min(Math.max(0, limit), all.size())));
+    }
+
     QueueSnapshot snapshot();
 
     /** Syncs and closes the spool; later calls fail. */

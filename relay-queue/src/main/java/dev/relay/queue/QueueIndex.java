@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -146,6 +147,29 @@ final class QueueIndex {
 
     List<QueuedMessage> listByArrival() {
         List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.sort(BY_ARRIVAL);
+        List<QueuedMessage> views = new ArrayList<>(sorted.size());
+        for (Entry entry : sorted) {
+            views.add(entry.view());
+        }
+        return views;
+    }
+
+    /** The {@code limit} first by arrival, in one pass: a bounded heap whose head is the newest kept. */
+    List<QueuedMessage> oldest(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        PriorityQueue<Entry> kept = new PriorityQueue<>(Math.min(limit, entries.size()) + 1, BY_ARRIVAL.reversed());
+        for (Entry entry : entries.values()) {
+            if (kept.size() < limit) {
+                kept.add(entry);
+            } else if (BY_ARRIVAL.compare(entry, kept.peek()) < 0) {
+                kept.poll();
+                kept.add(entry);
+            }
+        }
+        List<Entry> sorted = new ArrayList<>(kept);
         sorted.sort(BY_ARRIVAL);
         List<QueuedMessage> views = new ArrayList<>(sorted.size());
         for (Entry entry : sorted) {

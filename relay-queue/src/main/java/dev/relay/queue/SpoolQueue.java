@@ -297,6 +297,12 @@ public final class SpoolQueue implements MessageQueue {
     }
 
     @Override
+    public synchronized List<QueuedMessage> oldest(int limit) {
+        ensureOpen();
+        return index.oldest(limit);
+    }
+
+    @Override
     public synchronized QueueSnapshot snapshot() {
         ensureOpen();
         return index.snapshot(clock.instant());

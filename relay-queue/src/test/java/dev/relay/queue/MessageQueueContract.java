@@ -523,6 +523,23 @@ public abstract class MessageQueueContract {
         assertThat(queue.snapshot().active()).isEqualTo(2);
     }
 
+    @Test
+    void oldestGivesTheFirstArrivalsInOrder() throws Exception {
+        List<QueueId> committed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            committed.add(commit("r" + i + "@example.org"));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        queue.hold(committed.get(1));
+
+        assertThat(queue.oldest(3)).extracting(QueuedMessage::id).containsExactlyElementsOf(committed.subList(0, 3));
+        assertThat(queue.oldest(3).get(1).held()).isTrue();
+        assertThat(queue.oldest(10)).extracting(QueuedMessage::id).containsExactlyElementsOf(committed);
+        assertThat(queue.oldest(0)).isEmpty();
+        queue.delete(committed.get(0));
+        assertThat(queue.oldest(1)).extracting(QueuedMessage::id).containsExactly(committed.get(1));
+    }
+
     // ---- admission
 
     @Test
@@ -604,7 +621,7 @@ public abstract class MessageQueueContract {
                     queue.giveBack(id);
                     return null;
                 }, () -> queue.hold(id), () -> queue.release(id), () -> queue.retryNow(id),
-                () -> queue.delete(id), queue::list, queue::snapshot, () -> draft.commit(envelope("x@example.org")));
+                () -> queue.delete(id), queue::list, () -> queue.oldest(1), queue::snapshot, () -> draft.commit(envelope("x@example.org")));
         for (ThrowingCall call : calls) {
             assertThatThrownBy(call::call).isInstanceOf(IllegalStateException.class);
         }

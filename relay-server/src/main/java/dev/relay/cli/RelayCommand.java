@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Outbound SMTP relay that enforces MTA-STS.",
         subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class,
-                CommandLine.HelpCommand.class})
+                QueueCommand.class, CommandLine.HelpCommand.class})
 public final class RelayCommand implements Runnable {
 
     @CommandLine.Spec
@@ -36,6 +36,7 @@ public final class RelayCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, config check, users hash, mta-sts check");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: run, config check, queue, users hash, mta-sts check");
     }
 }

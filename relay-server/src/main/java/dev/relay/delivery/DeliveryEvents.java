@@ -37,6 +37,35 @@ public interface DeliveryEvents {
      */
     default void tlsSession(String protocol, boolean verified) {}
 
+    /** Tells {@code first}, then {@code second}, of every event. */
+    static DeliveryEvents both(DeliveryEvents first, DeliveryEvents second) {
+        return new DeliveryEvents() {
+            @Override
+            public void attempted(Result result, Tls tls, String mtaStsMode) {
+                first.attempted(result, tls, mtaStsMode);
+                second.attempted(result, tls, mtaStsMode);
+            }
+
+            @Override
+            public void policyFailed(PolicyFailure failure) {
+                first.policyFailed(failure);
+                second.policyFailed(failure);
+            }
+
+            @Override
+            public void finished(Outcome outcome, Duration sinceAccepted) {
+                first.finished(outcome, sinceAccepted);
+                second.finished(outcome, sinceAccepted);
+            }
+
+            @Override
+            public void tlsSession(String protocol, boolean verified) {
+                first.tlsSession(protocol, verified);
+                second.tlsSession(protocol, verified);
+            }
+        };
+    }
+
     /** How one attempt ended for one recipient. */
     enum Result {
         DELIVERED,

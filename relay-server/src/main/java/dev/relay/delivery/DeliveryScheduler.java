@@ -213,7 +213,12 @@ public final class DeliveryScheduler implements AutoCloseable {
         while (!stopping) {
             try {
                 Instant now = clock.instant();
-                runOnce(now).whenComplete((ok, error) -> wake());
+                CompletableFuture<Void> round = runOnce(now);
+                // only work still running may wake the loop: a round that took nothing is
+                // already complete, and waking on it would spin the loop while the queue is idle
+                if (!round.isDone()) {
+                    round.whenComplete((ok, error) -> wake());
+                }
                 awaitWork(now);
             } catch (RuntimeException e) {
                 // the queue closing under us ends the loop; anything else must not kill delivery

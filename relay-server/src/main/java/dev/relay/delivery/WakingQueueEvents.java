@@ -24,13 +24,21 @@ public final class WakingQueueEvents implements QueueEvents {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    @Override
-    public void accepted(QueuedMessage message) {
-        downstream.accepted(message);
+    /**
+     * Makes the scheduler look at the queue now, if one is attached: for changes the queue does
+     * not announce, such as an admin's retry or release.
+     */
+    public void wakeScheduler() {
         DeliveryScheduler s = scheduler;
         if (s != null) {
             s.wake();
         }
+    }
+
+    @Override
+    public void accepted(QueuedMessage message) {
+        downstream.accepted(message);
+        wakeScheduler();
     }
 
     @Override

@@ -1,0 +1,36 @@
+package dev.relay.admin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** The JSON bodies of the queue API besides {@link MessageView}; the command line reads the same types. */
+public final class QueueReplies {
+
+    private QueueReplies() {}
+
+    /** {@code GET /api/queue}: every queued message, oldest first, as seen at {@code now}. */
+    public record Listing(Instant now, List<MessageView> messages) {
+        public Listing {
+            Objects.requireNonNull(now, "now");
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** {@code POST /api/queue/retry-all}: how many messages were made due, and how many were left on hold. */
+    public record RetriedAll(int retried, int held) {}
+
+    /** {@code DELETE /api/queue/{id}}: the message is gone, without a DSN. */
+    public record Deleted(String id) {
+        public Deleted {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** Any refusal (unknown id, malformed id, queue closed): one sentence for a person. */
+    public record Error(String error) {
+        public Error {
+            Objects.requireNonNull(error, "error");
+        }
+    }
+}

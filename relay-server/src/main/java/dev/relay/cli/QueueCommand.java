@@ -1,0 +1,183 @@
+package dev.relay.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.admin.AdminJson;
+import dev.relay.admin.MessageView;
+import dev.relay.admin.QueueReplies;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code queue list|show|retry|delete|hold|release}: the running relay's queue through its admin
+ * API. Exit codes: 0 done; 1 the relay refused (unknown id); 2 the relay could not be asked
+ * (unreachable, token refused, bad options or configuration).
+ */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+        description = "See and act on the running relay's queue (through its admin address).",
+        subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class,
+                QueueCommand.Delete.class, QueueCommand.Hold.class, QueueCommand.Release.class})
+final class QueueCommand {
+
+    /** What every queue subcommand shares: where the relay is, and how to talk to it. */
+    abstract static class QueueAction implements Callable<Integer> {
+        @Mixin
+        AdminTarget target;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public final Integer call() throws Exception {
+            AdminTarget.Resolved resolved = target.resolve(System.getenv());
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                return run(new AdminClient(resolved.address(), resolved.token()), out);
+            } finally {
+                out.flush();
+            }
+        }
+
+        abstract int run(AdminClient admin, PrintWriter out) throws Exception;
+    }
+
+    /** A subcommand about one message, named by its queue id. */
+    abstract static class OneMessage extends QueueAction {
+        @Parameters(paramLabel = "ID", description = "queue id, as in the 250 reply and the logs")
+        String id;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason.")
+    static final class ListMessages extends QueueAction {
+        @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
+        boolean json;
+
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            String body = expectOk(admin.get("/api/queue"), "the queue");
+            if (json) {
+                out.println(pretty(body));
+            } else {
+                out.print(QueueText.table(read(body, QueueReplies.Listing.class)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one queued message in detail.")
+    static final class Show extends OneMessage {
+        @Option(names = "--json", description = "Print the admin API's JSON.")
+        boolean json;
+
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            String body = expectOk(admin.get(messagePath(id, "")), id);
+            out.print(json ? pretty(body) + "\n" : QueueText.detail(read(body, MessageView.class)));
+            return 0;
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Make a message's deferred recipients due now (or every message's, with --all).")
+    static final class Retry extends QueueAction {
+        @ArgGroup(multiplicity = "1")
+        Which which;
+
+        static final class Which {
+            @Parameters(paramLabel = "ID", description = "queue id")
+            String id;
+
+            @Option(names = "--all", required = true, description = "every message not on hold")
+            boolean all;
+        }
+
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            if (which.all) {
+                var result = read(expectOk(admin.post("/api/queue/retry-all"), "the queue"), QueueReplies.RetriedAll.class);
+                out.println("retry requested for " + result.retried() + " message" + (result.retried() == 1 ? "" : "s")
+                        + (result.held() > 0 ? "; " + result.held() + " on hold left alone" : ""));
+                return 0;
+            }
+            MessageView after = read(expectOk(admin.post(messagePath(which.id, "/retry")), which.id), MessageView.class);
+            out.println(after.id() + ": " + (after.state() == MessageView.State.HELD
+                    ? "on hold: due once released (queue release " + after.id() + ")"
+                    : "retry requested, open recipients due now"));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Remove a message from the queue. No bounce is sent.")
+    static final class Delete extends OneMessage {
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            var deleted = read(expectOk(admin.delete(messagePath(id, "")), id), QueueReplies.Deleted.class);
+            out.println(deleted.id() + ": deleted, no bounce sent");
+            return 0;
+        }
+    }
+
+    @Command(name = "hold", mixinStandardHelpOptions = true, description = "Stop delivery of a message until released.")
+    static final class Hold extends OneMessage {
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            out.println(read(expectOk(admin.post(messagePath(id, "/hold")), id), MessageView.class).id() + ": on hold");
+            return 0;
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Release a held message; its open recipients are due at once.")
+    static final class Release extends OneMessage {
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            MessageView after = read(expectOk(admin.post(messagePath(id, "/release")), id), MessageView.class);
+            out.println(after.id() + ": released, open recipients due now");
+            return 0;
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+        return AdminJson.mapper().readValue(json, type);
+    }
+
+    /** The body of a 200, or the relay's own one-line reason as a {@link CommandFailure}. */
+    static String expectOk(AdminClient.Reply reply, String subject) {
+        if (reply.status() == 200) {
+            return reply.body();
+        }
+        String reason;
+        try {
+            reason = AdminJson.mapper().readValue(reply.body(), QueueReplies.Error.class).error();
+        } catch (JsonProcessingException | RuntimeException e) {
+            reason = "the relay answered HTTP " + reply.status() + " for " + subject;
+        }
+        throw new CommandFailure(QueueText.safe(reason));
+    }
+
+    /**
+     * {@code /api/queue/ID} + {@code action}. Ids are letters and digits; anything else cannot
+     * name a message, and must not reach the URL as a path of its own ({@code ../}).
+     */
+    private static String messagePath(String id, String action) {
+        if (id.isEmpty() || !id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z'))) {
+            throw new CommandFailure("no message '" + QueueText.safe(id) + "' in the queue: a queue id is letters and digits");
+        }
+        return "/api/queue/" + id + action;
+    }
+
+    private static String pretty(String json) throws JsonProcessingException {
+        JsonNode tree = AdminJson.mapper().readTree(json);
+        return AdminJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+    }
+}

@@ -1,0 +1,300 @@
+package dev.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.admin.AdminJson;
+import dev.relay.cli.RelayCommand;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code queue} command against a running relay: real SMTP in, a loopback MX that
+ * greylists one recipient (so mail stays deferred), the admin API on a random loopback port.
+ */
+class RelayQueueCommandsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String GREYLISTED = "451 4.7.1 greylisted, try again later";
+    private static final String MESSAGE = "Subject: queue test\r\n\r\nhello\r\n";
+
+    @TempDir
+    Path dir;
+
+    private TestDnsServer dns;
+    private TestMx mx;
+    private RelayApplication relay;
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        dns = TestDnsServer.start();
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().reply(TestMx.Verb.RCPT, "slow@", GREYLISTED).start();
+    }
+
+    private void startRelay(TestRelayConfig config) throws Exception {
+        relay = RelayApplication.start(config.dns(dns.hostPort()).deliveryPort(mx.port()).load());
+    }
+
+    private void startRelay() throws Exception {
+        startRelay(TestRelayConfig.in(dir));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (relay != null) {
+            relay.stop();
+        }
+        mx.close();
+        dns.close();
+    }
+
+    private String admin() {
+        InetSocketAddress address = relay.adminAddress();
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** {@code queue ARGS --admin HOST:PORT}. */
+    private Result queue(String... args) {
+        List<String> all = new ArrayList<>(List.of("queue"));
+        all.addAll(List.of(args));
+        all.add("--admin");
+        all.add(admin());
+        return cli(all.toArray(String[]::new));
+    }
+
+    private static void assertOk(Result result) {
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.err()).isEmpty();
+    }
+
+    private static void assertOneLineError(Result result, int exitCode, String... fragments) {
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isEqualTo(exitCode);
+        String err = result.err().strip();
+        assertThat(err.lines().count()).as("one line: %s", err).isEqualTo(1);
+        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ").contains(fragments);
+    }
+
+    /** Submits to slow@ (greylisted) and waits until the first attempt has deferred it. */
+    private String deferredMessage(String sender) throws Exception {
+        String id = TestSubmission.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
+        awaitMessage(id, message -> message.statuses().getFirst() instanceof RecipientStatus.Deferred);
+        return id;
+    }
+
+    private void awaitMessage(String id, java.util.function.Predicate<QueuedMessage> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (relay.queue().find(new QueueId(id)).filter(condition).isPresent()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("message " + id + " did not reach the expected state: " + relay.queue().find(new QueueId(id)));
+    }
+
+    private int rcptsFor(String recipient) {
+        return (int) mx.commands("RCPT").stream().filter(c -> c.line().contains(recipient)).count();
+    }
+
+    /** Waits for the MX to have seen {@code total} RCPTs for slow@ (the only recipient these tests defer). */
+    private void awaitAttemptsOnSlow(int total) {
+        mx.awaitCommands("RCPT", total, WAIT);
+        assertThat(rcptsFor("slow@")).isEqualTo(total);
+    }
+
+    @Test
+    void listPrintsEachMessageWithItsRecipientsStateNextAttemptAndReason() throws Exception {
+        startRelay();
+        assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
+        String id = deferredMessage("alice@origin.test");
+
+        Result result = queue("list");
+        assertOk(result);
+        List<String> lines = result.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("ID").contains("AGE", "SIZE", "STATE", "SENDER");
+        assertThat(lines.get(1)).startsWith(id).contains("deferred", "alice@origin.test");
+        assertThat(lines.get(2)).contains("slow@dest.test  deferred, next attempt ").contains("(in ");
+        assertThat(lines.get(3)).isEqualTo("        (" + GREYLISTED + ")");
+        assertThat(lines.get(4)).startsWith("-- 1 message, ");
+    }
+
+    @Test
+    void listJsonIsTheApiAnswer() throws Exception {
+        startRelay();
+        String id = deferredMessage("alice@origin.test");
+
+        Result result = queue("list", "--json");
+        assertOk(result);
+        JsonNode message = AdminJson.mapper().readTree(result.out()).get("messages").get(0);
+        assertThat(message.get("id").asText()).isEqualTo(id);
+        assertThat(message.get("sender").asText()).isEqualTo("alice@origin.test");
+        assertThat(message.get("state").asText()).isEqualTo("deferred");
+        assertThat(message.get("age_seconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(message.get("size").asLong()).isPositive();
+        assertThat(message.get("next_attempt").asText()).isNotEmpty();
+        JsonNode recipient = message.get("recipients").get(0);
+        assertThat(recipient.get("address").asText()).isEqualTo("slow@dest.test");
+        assertThat(recipient.get("state").asText()).isEqualTo("deferred");
+        assertThat(recipient.get("last_reason").asText()).isEqualTo(GREYLISTED);
+    }
+
+    @Test
+    void showPrintsOneMessageInDetail() throws Exception {
+        startRelay();
+        String id = deferredMessage("alice@origin.test");
+
+        Result result = queue("show", id);
+        assertOk(result);
+        assertThat(result.out()).contains("id:           " + id, "state:        deferred",
+                "sender:       alice@origin.test", "attempts:     1", "  slow@dest.test  deferred",
+                "    last reason: " + GREYLISTED, "    next attempt: ");
+
+        Result json = queue("show", id, "--json");
+        assertOk(json);
+        assertThat(AdminJson.mapper().readTree(json.out()).get("id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void retryTriesTheMessageAgainAtOnce() throws Exception {
+        startRelay();
+        String id = deferredMessage("alice@origin.test");
+        assertThat(rcptsFor("slow@")).isEqualTo(1);
+
+        Result result = queue("retry", id);
+        assertOk(result);
+        assertThat(result.out()).isEqualTo(id + ": retry requested, open recipients due now\n");
+        // the retry schedule's next step is a minute away: only the retry (and its wake-up) explains a second try now
+        awaitAttemptsOnSlow(2);
+    }
+
+    @Test
+    void retryAllTriesEveryMessageAgain() throws Exception {
+        startRelay();
+        deferredMessage("alice@origin.test");
+        deferredMessage("carol@origin.test");
+        assertThat(rcptsFor("slow@")).isEqualTo(2);
+
+        Result result = queue("retry", "--all");
+        assertOk(result);
+        assertThat(result.out()).isEqualTo("retry requested for 2 messages\n");
+        awaitAttemptsOnSlow(4);
+    }
+
+    @Test
+    void retryNeedsAnIdOrAll() throws Exception {
+        startRelay();
+        assertThat(queue("retry").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void holdKeepsAMessageBackAndReleaseSendsItOnItsWay() throws Exception {
+        startRelay();
+        String id = deferredMessage("alice@origin.test");
+
+        Result held = queue("hold", id);
+        assertOk(held);
+        assertThat(held.out()).isEqualTo(id + ": on hold\n");
+        assertThat(relay.queue().find(new QueueId(id))).get().extracting(QueuedMessage::held).isEqualTo(true);
+        assertThat(queue("list").out()).contains(" held ", "slow@dest.test  held");
+        assertThat(queue("show", id).out()).contains("next attempt: none: on hold");
+        Result retryHeld = queue("retry", id);
+        assertOk(retryHeld);
+        assertThat(retryHeld.out()).contains("on hold: due once released");
+
+        Result released = queue("release", id);
+        assertOk(released);
+        assertThat(released.out()).isEqualTo(id + ": released, open recipients due now\n");
+        awaitAttemptsOnSlow(2);
+    }
+
+    @Test
+    void deleteRemovesTheMessageWithoutABounce() throws Exception {
+        startRelay();
+        String id = deferredMessage("alice@origin.test");
+
+        Result result = queue("delete", id);
+        assertOk(result);
+        assertThat(result.out()).isEqualTo(id + ": deleted, no bounce sent\n");
+        assertThat(relay.queue().find(new QueueId(id))).isEmpty();
+        assertThat(relay.queue().list()).as("no DSN was queued for the sender").isEmpty();
+        assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
+    }
+
+    @Test
+    void anUnknownIdIsOneLineAndExitOne() throws Exception {
+        startRelay();
+        for (String[] command : List.of(new String[] {"show", "NOSUCH123"}, new String[] {"retry", "NOSUCH123"},
+                new String[] {"hold", "NOSUCH123"}, new String[] {"release", "NOSUCH123"},
+                new String[] {"delete", "NOSUCH123"})) {
+            assertOneLineError(queue(command), 1, "no message NOSUCH123 in the queue");
+        }
+        assertOneLineError(queue("show", "../health"), 1, "no message '../health' in the queue");
+    }
+
+    @Test
+    void anUnreachableRelayIsOneClearLineAndExitTwo() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        assertOneLineError(cli("queue", "list", "--admin", "127.0.0.1:" + closed), 2,
+                "relay: cannot reach the relay's admin server at 127.0.0.1:" + closed + ": connection refused");
+        assertOneLineError(cli("queue", "list", "--admin", "nonsense"), 2, "--admin: expected HOST:PORT");
+    }
+
+    @Test
+    void aWrongOrMissingTokenIsRefusedAndTheRightOneWorks() throws Exception {
+        startRelay(TestRelayConfig.in(dir).token("right-token"));
+        deferredMessage("alice@origin.test");
+
+        assertOneLineError(queue("list", "--token", "wrong-token"), 2, "refused the request: wrong admin token");
+        assertOneLineError(queue("list"), 2, "refused the request: it needs admin.token");
+        Result right = queue("list", "--token", "right-token");
+        assertOk(right);
+        assertThat(right.out()).contains("alice@origin.test");
+    }
+
+    @Test
+    void theAdminAddressAndTokenComeFromTheConfigFile() throws Exception {
+        startRelay(TestRelayConfig.in(dir).token("config-token"));
+        String id = deferredMessage("alice@origin.test");
+        // the file the relay runs with names port 0; an operator's file names the real port
+        Path config = Files.writeString(dir.resolve("cli.yaml"), """
+                admin:
+                  address: %s
+                  token: config-token
+                """.formatted(admin()));
+
+        Result result = cli("queue", "show", id, "--config", config.toString());
+        assertOk(result);
+        assertThat(result.out()).contains("id:           " + id);
+        assertOneLineError(cli("queue", "list", "--config", config.toString(), "--token", "not-it"), 2, "wrong admin token");
+    }
+}

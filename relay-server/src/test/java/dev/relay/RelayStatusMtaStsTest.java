@@ -1,0 +1,75 @@
+package dev.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.admin.AdminJson;
+import dev.relay.admin.testkit.AdminHttp;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.tls.testkit.TestCertificates;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The status data from the running MTA-STS service, not a stand-in: a domain whose enforced
+ * policy does not list the MX its DNS now names shows as a cached policy and as an enforcement
+ * failure in {@code /api/status}.
+ */
+class RelayStatusMtaStsTest {
+
+    private static final TestCertificates.Authority CA = TestCertificates.newAuthority("Status STS Test CA");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theStatusShowsTheCachedPolicyAndTheMxThatFailedIt() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestMx mx = TestMx.builder().starttls(CA.issue("mx.attacker.test")).start();
+                TestPolicyServer web = TestPolicyServer.start(CA)) {
+            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=20260301")
+                    .mx("dest.test", 10, "mx.attacker.test").a("mx.attacker.test", "127.0.0.1");
+            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).dns(dns.hostPort())
+                    .deliveryPort(mx.port()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem")))
+                    .mtaStsHttpsPort(web.port()).load());
+            try {
+                TestSubmission.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
+                        "Subject: enforced\r\n\r\nhello\r\n");
+                AdminHttp http = new AdminHttp(relay.adminAddress());
+                JsonNode status = awaitFailure(http);
+
+                JsonNode policy = status.get("policies").get(0);
+                assertThat(policy.get("domain").asText()).isEqualTo("dest.test");
+                assertThat(policy.get("mode").asText()).isEqualTo("enforce");
+                assertThat(policy.get("expires").asText()).isNotEmpty();
+                assertThat(policy.get("last_fetch_result").asText()).isEqualTo("ok");
+                JsonNode failure = status.get("enforcement_failures").get(0);
+                assertThat(failure.get("domain").asText()).isEqualTo("dest.test");
+                assertThat(failure.get("mx").asText()).isEqualTo("mx.attacker.test");
+                assertThat(failure.get("reason").asText()).startsWith("mx-mismatch");
+                assertThat(status.get("queue").get("deferred").asLong()).isEqualTo(1);
+                assertThat(mx.messages()).as("the unlisted MX got nothing").isEmpty();
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
+    private static JsonNode awaitFailure(AdminHttp http) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            status = AdminJson.mapper().readTree(http.get("/api/status").body());
+            if (!status.get("enforcement_failures").isEmpty() && status.get("queue").get("deferred").asLong() == 1) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no enforcement failure on the status: " + status);
+    }
+}
