@@ -3,6 +3,7 @@ package dev.relay;
 import dev.relay.admin.AdminServer;
 import dev.relay.admin.MtaStsStatus;
 import dev.relay.admin.MtaStsView;
+import dev.relay.admin.MtaStsRoutes;
 import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
 import dev.relay.admin.RecentEnforcementFailures;
@@ -176,7 +177,8 @@ public final class RelayApplication {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
                         () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
                 admin = startAdmin(ready, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock));
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
+                        new MtaStsRoutes(delivery.mtaStsPolicies()));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
@@ -199,13 +201,14 @@ public final class RelayApplication {
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
         private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics, QueueRoutes queueRoutes,
-                StatusRoutes statusRoutes) throws IOException {
+                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .readiness(ready::get);
             metrics.scrapeRoute().ifPresent(scrape -> admin.route("GET", "/metrics", false, scrape));
             queueRoutes.addTo(admin);
             statusRoutes.addTo(admin);
+            mtaStsRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +109,48 @@ class RelayMtaStsTest {
                 relay.stop();
             }
         }
+    }
+
+    @Test
+    void anOperatorRefreshFetchesAChangedPolicyNow() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestPolicyServer web = TestPolicyServer.start(CA);
+                TestMx mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start()) {
+            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
+                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
+            RelayApplication relay = RelayApplication.start(config(dns, mx, web));
+            try {
+                String admin = "127.0.0.1:" + relay.adminAddress().getPort();
+                String first = cli("mta-sts", "refresh", "--admin", admin, "dest.test");
+                assertThat(first).startsWith("dest.test: policy enforce, id 1, fetched ").contains("(fetched now)");
+
+                dns.remove("_mta-sts.dest.test").txt("_mta-sts.dest.test", "v=STSv1; id=2");
+                web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 86400\n");
+                String second = cli("mta-sts", "refresh", "--admin", admin, "dest.test");
+                assertThat(second).startsWith("dest.test: policy testing, id 2, fetched ");
+                assertThat(web.requestCount()).isEqualTo(2);
+
+                String none = cli("mta-sts", "refresh", "--admin", admin, "nothing.test");
+                assertThat(none).startsWith("nothing.test: no policy in force (");
+
+                StringWriter err = new StringWriter();
+                int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(new StringWriter(), true),
+                        new PrintWriter(err, true), "mta-sts", "refresh", "--admin", admin, "not a domain");
+                assertThat(code).isEqualTo(2);
+                assertThat(err.toString()).contains("is not a domain name");
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        return out.toString().strip();
     }
 
     private static double count(MeterRegistry registry, String name, String... tags) {

@@ -1,5 +1,7 @@
 package dev.relay.cli;
 
+import dev.relay.admin.AdminJson;
+import dev.relay.admin.MtaStsRoutes;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.SmtpClient;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true,
-        subcommands = {MtaStsCommand.Check.class})
+        subcommands = {MtaStsCommand.Check.class, MtaStsCommand.Refresh.class})
 final class MtaStsCommand {
 
     /** A host name of two or more LDH labels (A-labels for IDNs), an optional final dot. */
@@ -74,6 +76,43 @@ final class MtaStsCommand {
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
+        }
+    }
+
+    @Command(name = "refresh", mixinStandardHelpOptions = true,
+            description = {"Make the running relay look up DOMAIN's TXT record and fetch its policy now "
+                    + "(through its admin server), and print what is in force afterwards.",
+                    "Exit 0 when the relay answered, 1 when it refused (e.g. MTA-STS is off), 2 when it could not be asked."})
+    static final class Refresh implements Callable<Integer> {
+        @Mixin
+        AdminTarget target;
+
+        @Parameters(index = "0", paramLabel = "DOMAIN", description = "the recipient domain, e.g. example.com")
+        String domain;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!DOMAIN.matcher(domain).matches()) {
+                throw new UserError("mta-sts refresh: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
+            }
+            AdminTarget.Resolved resolved = target.resolve(System.getenv());
+            AdminClient admin = new AdminClient(resolved.address(), resolved.token());
+            String body = QueueCommand.expectOk(admin.post("/api/mta-sts/" + domain + "/refresh"), domain);
+            MtaStsRoutes.Refreshed found = AdminJson.mapper().readValue(body, MtaStsRoutes.Refreshed.class);
+            var out = spec.commandLine().getOut();
+            out.println(QueueText.safe(switch (found.result()) {
+                case "active" -> found.domain() + ": policy " + found.mode().orElse("?") + ", id " + found.id().orElse("?")
+                        + ", fetched " + found.fetchedAt().map(Object::toString).orElse("?") + ", in force until "
+                        + found.expiresAt().map(Object::toString).orElse("?") + found.detail().map(d -> " (" + d + ")").orElse("");
+                case "no_policy" -> found.domain() + ": no policy in force (" + found.detail().orElse("") + ")";
+                default -> found.domain() + ": could not be determined (" + found.detail().orElse("") + "); "
+                        + "mail for it is deferred";
+            }));
+            out.flush();
+            return 0;
         }
     }
 }
