@@ -62,13 +62,20 @@ final class Explanation {
                     .append(", so the relay has stopped trying. ");
         }
         words.append(cause(recipient, message.kind()));
+        Optional<String> remote = recipient.remoteMta();
+        if (remote.isEmpty() && !reason.mtaSts()) {
+            words.append(' ').append(LOCAL);
+        }
         String detail = reason.lastReply().strip();
         if (!detail.isEmpty()) {
-            words.append(' ').append(reason.replyCode().isPresent() ? "The last reply was: " : "The error was: ")
-                    .append(detail);
+            words.append(' ').append(remote.map(host -> "The last reply, from " + host + ", was: ")
+                    .orElse("The error was: ")).append(detail);
         }
         return words.toString();
     }
+
+    /** Said of every verdict no remote server gave, so nobody blames the recipient's server for it. */
+    static final String LOCAL = "The relay found this itself; it is not a reply from the recipient's mail server.";
 
     private static String cause(RecipientReport recipient, DsnKind kind) {
         Reason reason = recipient.reason();
@@ -98,7 +105,7 @@ final class Explanation {
                 return known;
             }
         }
-        if (reason.replyCode().isPresent()) {
+        if (reason.replyCode().isPresent() && recipient.remoteMta().isPresent()) {
             return switch (reason.replyCode().getAsInt() / 100) {
                 case 5 -> server + " rejected the message.";
                 case 4 -> server + " answered with a temporary error.";
