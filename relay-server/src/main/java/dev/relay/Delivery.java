@@ -3,6 +3,7 @@ package dev.relay;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DelayNotifier;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
@@ -75,12 +76,19 @@ final class Delivery {
                         log.error("dsn for {} could not be queued: {}", after.id(), error.toString());
                     }
                 });
-        DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
+        DelayNotifier delays = (message, deferred) -> bounceQueuer.queue(message, DsnKind.DELAY, deferred)
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        log.error("delay warning for {} could not be queued: {}", message.id(), error.toString());
+                    }
+                });
+        DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
                 .bounces(bounces)
                 .port(settings.port())
-                .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
-                .build();
+                .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
+        config.queue().delayWarningAfter().ifPresent(after -> builder.delayWarnings(after, delays));
+        DeliveryScheduler scheduler = builder.build();
         events.attach(scheduler);
         scheduler.start();
         log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * messages in batches and, per message, groups its due recipients by domain; each domain gets a
  * {@link DomainDelivery} (MX walk), at most {@code maxConnectionsPerDomain} of them per domain
  * at a time. When every domain of a message has its results they are recorded in one
- * {@link MessageQueue#recordResults} call, and recipients that became Failed go to the
- * {@link BounceHandler}.
+ * {@link MessageQueue#recordResults} call, recipients that became Failed go to the
+ * {@link BounceHandler}, and a message that has waited past the delay-warning threshold with
+ * recipients still deferred goes, once in its life, to the {@link DelayNotifier}.
  *
  * <p>Threads: the loop thread only takes messages and starts work; DNS, Netty and the spool
  * writer complete futures on their own threads, and everything that follows hops onto this
@@ -57,6 +58,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final MessageQueue queue;
     private final Clock clock;
     private final BounceHandler bounces;
+    private final Optional<DelayWarnings> delayWarnings;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -85,6 +87,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after, b.delayNotifier, b.queue, b.clock,
+                worker));
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
@@ -124,7 +128,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     /**
      * Takes what is due at {@code now} (as much as the in-flight cap allows) and starts its
      * delivery. The future completes once every message taken has been recorded (and its
-     * bounces handed over) or given back; it never completes exceptionally.
+     * bounces and delay warning handed over) or given back; it never completes exceptionally.
      */
     public CompletableFuture<Void> runOnce(Instant now) {
         int room = maxInFlight - inFlight.size();
@@ -298,6 +302,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 : openBody(before.id());
         queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
             boolean handedOver = false;
+            CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
             try {
                 if (error != null) {
                     log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
@@ -318,11 +323,14 @@ public final class DeliveryScheduler implements AutoCloseable {
                         log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
                     }
                 }
+                if (delayWarnings.isPresent() && !after.isComplete()) {
+                    warned = delayWarnings.get().afterAttempt(after);
+                }
             } finally {
                 if (!handedOver) {
                     original.ifPresent(BounceHandler::closeQuietly);
                 }
-                finished(flight);
+                warned.whenComplete((ignored, failure) -> finished(flight));
             }
         }, worker);
     }
@@ -406,6 +414,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         private final ConnectionPool pool;
         private Clock clock = Clock.systemUTC();
         private BounceHandler bounces = BounceHandler.NONE;
+        private Optional<Duration> delayWarningAfter = Optional.empty();
+        private DelayNotifier delayNotifier = DelayNotifier.NONE;
         private TlsPolicyChooser tlsPolicy = TlsPolicyChooser.OPPORTUNISTIC;
         private int port = 25;
         private int maxConnectionsPerDomain = 20;
@@ -426,6 +436,19 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         public Builder bounces(BounceHandler bounces) {
             this.bounces = Objects.requireNonNull(bounces, "bounces");
+            return this;
+        }
+
+        /**
+         * {@code queue.delay-warning-after}: a message still deferred after this long since it
+         * arrived is handed to {@code notifier}, once in its life. Default: no warnings.
+         */
+        public Builder delayWarnings(Duration after, DelayNotifier notifier) {
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("delay warning threshold must not be negative: " + after);
+            }
+            this.delayWarningAfter = Optional.of(after);
+            this.delayNotifier = Objects.requireNonNull(notifier, "notifier");
             return this;
         }
 

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Compose DSNs from queued messages in chosen states, read them back with Jakarta Mail. */
 class DsnComposerTest {
@@ -347,8 +349,22 @@ class DsnComposerTest {
         assertThat(dsn.part(2).isMimeType("text/rfc822-headers")).isTrue();
         assertThat(dsn.words())
                 .contains("This is only a warning")
+                .contains("6 minutes after the relay accepted it")
                 .contains("will go on until Sat, 10 Jan 2026 10:00:00 +0000")
                 .contains("could not be looked up in the DNS");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "PT4H | 4 hours",
+            "PT4H10M30S | 4 hours 10 minutes",
+            "P2DT3H59M | 2 days 3 hours",
+            "P1DT5M | 1 day",
+            "PT1M | 1 minute",
+            "PT20S | 20 seconds",
+    })
+    void timeWaitedInWords(java.time.Duration waited, String words) {
+        assertThat(Explanation.elapsed(waited)).isEqualTo(words);
     }
 
     @Test
