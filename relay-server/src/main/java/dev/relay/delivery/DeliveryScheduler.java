@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -68,6 +69,9 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private boolean woken;
+    /** The last pass stopped at the in-flight cap: completions must wake the loop once a batch fits again. */
+    private volatile boolean capped;
+    private final AtomicLong passes = new AtomicLong();
     private volatile boolean stopping;
     private Thread loop;
 
@@ -131,8 +135,10 @@ public final class DeliveryScheduler implements AutoCloseable {
      * bounces and delay warning handed over) or given back; it never completes exceptionally.
      */
     public CompletableFuture<Void> runOnce(Instant now) {
+        passes.incrementAndGet();
         int room = maxInFlight - inFlight.size();
         if (stopping || room <= 0) {
+            markCapped();
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -146,7 +152,31 @@ public final class DeliveryScheduler implements AutoCloseable {
             room -= taken.size();
             wanted = Math.min(room, batchSize);
         } while (taken.size() == batchSize && wanted > 0 && !stopping);
+        if (room <= 0) {
+            markCapped();
+        }
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Completions wake the loop once a whole batch fits again, rather than each one: a wake per
+     * message would cost a thread switch, a queue scan and a lock per message at full speed.
+     */
+    private void markCapped() {
+        capped = true;
+        // a completion that came before the flag was up did not wake anyone: look again
+        if (inFlight.size() <= wakeThreshold()) {
+            wake();
+        }
+    }
+
+    private int wakeThreshold() {
+        return Math.max(0, maxInFlight - batchSize);
+    }
+
+    /** Passes the loop made (each {@link #runOnce}), for tests that it rests when there is nothing to do. */
+    long passes() {
+        return passes.get();
     }
 
     /** Messages being delivered now. */
@@ -214,7 +244,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         while (!stopping) {
             try {
                 Instant now = clock.instant();
-                runOnce(now).whenComplete((ok, error) -> wake());
+                // completions wake the loop when it matters (see finished); waking on this pass's own
+                // future would spin, since an empty pass completes it at once
+                runOnce(now);
                 awaitWork(now);
             } catch (RuntimeException e) {
                 // the queue closing under us ends the loop; anything else must not kill delivery
@@ -288,7 +320,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 action.run();
             } catch (RuntimeException e) {
                 log.error("delivery: settling {} failed: {}", flight.message().id(), e.toString());
-                finished(flight);
+                finished(flight, true);
             }
         }
     }
@@ -303,6 +335,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
             boolean handedOver = false;
             CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
+            // back in the queue with open recipients: it may fall due before the loop's planned wake
+            boolean dueLater = error != null || !after.isComplete();
             try {
                 if (error != null) {
                     log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
@@ -330,7 +364,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 if (!handedOver) {
                     original.ifPresent(BounceHandler::closeQuietly);
                 }
-                warned.whenComplete((ignored, failure) -> finished(flight));
+                warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
             }
         }, worker);
     }
@@ -344,10 +378,13 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    private void finished(InFlight flight) {
+    private void finished(InFlight flight, boolean dueLater) {
         inFlight.remove(flight.message().id());
         flight.done().complete(null);
-        wake();
+        if (dueLater || (capped && inFlight.size() <= wakeThreshold())) {
+            capped = false;
+            wake();
+        }
     }
 
     private void giveBack(QueueId id) {
