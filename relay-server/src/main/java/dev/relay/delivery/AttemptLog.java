@@ -74,7 +74,7 @@ public final class AttemptLog {
         if (start > 0) {
             int end = reply.indexOf(' ', start);
             end = end < 0 ? reply.length() : end;
-            if (isEnhancedStatus(reply, start, end)) {
+            if (SmtpReply.isEnhancedStatus(reply, start, end)) {
                 return reply.substring(start, end);
             }
         }
@@ -83,27 +83,6 @@ public final class AttemptLog {
             case DeliveryResult.TemporaryFailure t -> "4.0.0";
             case DeliveryResult.PermanentFailure p -> "5.0.0";
         };
-    }
-
-    /** {@code [245].d{1,3}.d{1,3}} between {@code start} and {@code end}. */
-    private static boolean isEnhancedStatus(String text, int start, int end) {
-        if (end - start < 5 || "245".indexOf(text.charAt(start)) < 0 || text.charAt(start + 1) != '.') {
-            return false;
-        }
-        int dot = text.indexOf('.', start + 2);
-        return dot > 0 && dot < end && digits(text, start + 2, dot) && digits(text, dot + 1, end);
-    }
-
-    private static boolean digits(String text, int from, int to) {
-        if (to - from < 1 || to - from > 3) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** As Postfix: up to two decimals (no trailing zeros) under ten seconds, whole seconds beyond. */

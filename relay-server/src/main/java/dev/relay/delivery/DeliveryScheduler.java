@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the loop thread only takes messages and starts work; DNS, Netty and the spool
  * writer complete futures on their own threads, and everything that follows hops onto this
  * scheduler's single worker thread, so no foreign thread is ever blocked or made to call
- * the queue. Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
+ * the queue. (The one exception is bookkeeping: a message whose every recipient was delivered
+ * is ticked off on the spool's thread, which costs less than the hop.) Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -332,41 +333,59 @@ public final class DeliveryScheduler implements AutoCloseable {
         Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof DeliveryResult.Delivered)
                 ? Optional.empty()
                 : openBody(before.id());
-        queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
-            boolean handedOver = false;
-            CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
-            // back in the queue with open recipients: it may fall due before the loop's planned wake
-            boolean dueLater = error != null || !after.isComplete();
-            try {
-                if (error != null) {
-                    log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
-                    return;
-                }
-                List<Integer> newlyFailed = new ArrayList<>();
-                for (int i : results.keySet()) {
-                    if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
-                        newlyFailed.add(i);
-                    }
-                }
-                if (!newlyFailed.isEmpty()) {
-                    newlyFailed.sort(null);
-                    try {
-                        handedOver = true;
-                        bounces.failed(after, List.copyOf(newlyFailed), original);
-                    } catch (RuntimeException e) {
-                        log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
-                    }
-                }
-                if (delayWarnings.isPresent() && !after.isComplete()) {
-                    warned = delayWarnings.get().afterAttempt(after);
-                }
-            } finally {
-                if (!handedOver) {
-                    original.ifPresent(BounceHandler::closeQuietly);
-                }
-                warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
+        queue.recordResults(before.id(), results).whenComplete((after, error) -> {
+            if (error == null && original.isEmpty() && after.isComplete()) {
+                // every recipient delivered, nothing to hand over: finishing here, on the spool's
+                // thread, spares a hop to the worker (a thread wake-up per message)
+                finished(flight, false);
+                return;
             }
-        }, worker);
+            try {
+                worker.execute(() -> afterRecording(flight, results, original, after, error));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                original.ifPresent(BounceHandler::closeQuietly);
+                finished(flight, false);
+            }
+        });
+    }
+
+    /** Bounces and the delay warning for a recorded attempt, on the worker. */
+    private void afterRecording(InFlight flight, Map<Integer, DeliveryResult> results, Optional<InputStream> original,
+            QueuedMessage after, Throwable error) {
+        QueuedMessage before = flight.message();
+        boolean handedOver = false;
+        CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
+        // back in the queue with open recipients: it may fall due before the loop's planned wake
+        boolean dueLater = error != null || !after.isComplete();
+        try {
+            if (error != null) {
+                log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
+                return;
+            }
+            List<Integer> newlyFailed = new ArrayList<>();
+            for (int i : results.keySet()) {
+                if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
+                    newlyFailed.add(i);
+                }
+            }
+            if (!newlyFailed.isEmpty()) {
+                newlyFailed.sort(null);
+                try {
+                    handedOver = true;
+                    bounces.failed(after, List.copyOf(newlyFailed), original);
+                } catch (RuntimeException e) {
+                    log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
+                }
+            }
+            if (delayWarnings.isPresent() && !after.isComplete()) {
+                warned = delayWarnings.get().afterAttempt(after);
+            }
+        } finally {
+            if (!handedOver) {
+                original.ifPresent(BounceHandler::closeQuietly);
+            }
+            warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
+        }
     }
 
     private Optional<InputStream> openBody(QueueId id) {

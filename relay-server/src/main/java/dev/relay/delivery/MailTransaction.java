@@ -105,10 +105,19 @@ final class MailTransaction {
 
     // ---------------------------------------------------------------- envelope
 
-    /** RFC 2920: MAIL, every RCPT and DATA in one write; replies judged in order. */
+    /**
+     * RFC 2920: MAIL, every RCPT and DATA in one write, after the RSET that ends the previous
+     * transaction on a reused connection; replies judged in order.
+     */
     private CompletableFuture<TransactionOutcome> pipelined(List<Integer> toSend) {
-        List<String> lines = new ArrayList<>(toSend.size() + 2);
-        List<Stage> stages = new ArrayList<>(toSend.size() + 2);
+        boolean reset = connection.takeResetPending();
+        List<String> lines = new ArrayList<>(toSend.size() + 3);
+        List<Stage> stages = new ArrayList<>(toSend.size() + 3);
+        if (reset) {
+            lines.add("RSET");
+            stages.add(Stage.RSET);
+        }
+        int first = lines.size();
         lines.add(EnvelopeCommands.mailFrom(message, extensions));
         stages.add(Stage.MAIL);
         for (int index : toSend) {
@@ -119,17 +128,26 @@ final class MailTransaction {
             lines.add("DATA");
             stages.add(Stage.DATA);
         }
-        connection.handler().stage(Stage.MAIL);
+        connection.handler().stage(stages.getFirst());
         List<CompletableFuture<SmtpReply>> replies = connection.pipeline(lines, stages);
         CompletableFuture<SmtpReply> last = replies.getLast();
         return last.handle((ignored, error) -> error).thenCompose(error -> {
+            if (reset) {
+                SmtpReply rset = arrived(replies.getFirst());
+                if (rset != null && !rset.isPositive()) {
+                    // whatever the server made of the commands after it, we are out of step: give up
+                    // the connection before any of the message goes out
+                    connection.outOfStep();
+                    return CompletableFuture.completedFuture(failed(new ConnectionFailure.Rejected(Stage.RSET, rset)));
+                }
+            }
             // take what did arrive, also when the connection broke halfway
-            SmtpReply mail = arrived(replies.getFirst());
+            SmtpReply mail = arrived(replies.get(first));
             if (mail != null && !mail.isPositive()) {
                 fillOpen(fromServer(mail));
             }
             for (int i = 0; i < toSend.size(); i++) {
-                SmtpReply rcpt = arrived(replies.get(i + 1));
+                SmtpReply rcpt = arrived(replies.get(first + i + 1));
                 if (rcpt != null && mail != null && mail.isPositive()) {
                     judgeRcpt(toSend.get(i), rcpt);
                 }
@@ -190,7 +208,7 @@ final class MailTransaction {
 
     private CompletableFuture<TransactionOutcome> afterDataCommand(SmtpReply data) {
         if (data.code() == 354) {
-            return sendContent(new DotStuffingInput(body));
+            return sendContent(new DotStuffingInput(body, StoredBodyInput.chunkFor(message.size())));
         }
         if (data.isPositive() || data.isIntermediate()) {
             // the server is somewhere we did not ask it to go: finish with it after this

@@ -125,6 +125,9 @@ public final class DeliveryLoad {
             }
             groups.append(String.format(" other(GC,JIT,...) %.1f", (relayCpu - named) / 1e3 / messages));
             System.out.println(groups);
+            // System.nanoTime is CLOCK_MONOTONIC: `perf record -k CLOCK_MONOTONIC` lines up with this window
+            System.out.printf("window: monotonic %.6f to %.6f s%n", measured.start() / 1e9,
+                    (measured.start() + measured.nanos()) / 1e9);
             System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
@@ -142,7 +145,7 @@ public final class DeliveryLoad {
      * @param threadCpu CPU time of the relay's threads by name (the scheduler's threads are new each phase)
      * @param sinkCpu the sink process's CPU time
      */
-    private record Measurement(long nanos, long processCpu, Map<String, Long> threadCpu, long sinkCpu) {}
+    private record Measurement(long start, long nanos, long processCpu, Map<String, Long> threadCpu, long sinkCpu) {}
 
     /** Fills the spool, then delivers it with a fresh scheduler. */
     private record Phase(SpoolQueue queue, DnsResolver dns, ConnectionPool pool, int port, int connections,
@@ -160,6 +163,7 @@ public final class DeliveryLoad {
             long sinkBefore = cpuNanos(sink);
             Map<String, Long> threadsBefore = cpuByThreadGroup();
             long processBefore = processCpuNanos();
+            System.out.println("delivering " + messages + " messages"); // a marker for -XX:+PrintCompilation and the like
             long start = System.nanoTime();
             scheduler.start();
             boolean finished = all.await(10, TimeUnit.MINUTES);
@@ -168,6 +172,7 @@ public final class DeliveryLoad {
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
             long sinkCpu = cpuNanos(sink) - sinkBefore;
+            System.out.println("delivered");
             scheduler.close(Duration.ofSeconds(5));
             if (progress != null) {
                 progress.interrupt();
@@ -176,7 +181,7 @@ public final class DeliveryLoad {
                 throw new IllegalStateException("not every message was delivered: " + all.getCount() + " left, "
                         + queue.list().size() + " queued; see the relay log");
             }
-            return new Measurement(elapsed, process, threads, sinkCpu);
+            return new Measurement(start, elapsed, process, threads, sinkCpu);
         }
 
         private void fill(int messages) throws Exception {
@@ -212,12 +217,15 @@ public final class DeliveryLoad {
     }
 
     private static Process startSink(Path chain, Path key, int threads) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), TlsSink.class.getName(), chain.toString(), key.toString(),
-                Integer.toString(threads))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"));
+        String extra = System.getProperty("load.sink.java-opts", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsSink.class.getName(), chain.toString(),
+                key.toString(), Integer.toString(threads)));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     private static int readPort(Process sink) throws IOException {

@@ -176,24 +176,29 @@ public final class TlsSink {
 
         /** Consumes content up to and including the final dot line, if it is in this buffer. */
         private void content(ChannelHandlerContext ctx, ByteBuf in) {
-            while (in.isReadable()) {
-                byte b = in.readByte();
-                endMatch = switch (endMatch) {
-                    case 0 -> b == '\r' ? 1 : 0;
-                    case 1 -> b == '\n' ? 2 : b == '\r' ? 1 : 0;
-                    case 2 -> b == '.' ? 3 : b == '\r' ? 1 : 0;
-                    case 3 -> b == '\r' ? 4 : 0;
-                    case 4 -> b == '\n' ? 5 : b == '\r' ? 1 : 0;
-                    default -> 0;
-                };
-                if (endMatch == 5) {
-                    data = false;
-                    messages.incrementAndGet();
-                    reply(ctx, QUEUED);
-                    return;
-                }
+            int end = in.forEachByte(endOfData);
+            if (end < 0) {
+                in.skipBytes(in.readableBytes());
+                return;
             }
+            in.readerIndex(end + 1);
+            data = false;
+            messages.incrementAndGet();
+            reply(ctx, QUEUED);
         }
+
+        /** Stops at the LF of CRLF.CRLF; carries how much of it was seen from one buffer to the next. */
+        private final io.netty.util.ByteProcessor endOfData = b -> {
+            endMatch = switch (endMatch) {
+                case 0 -> b == '\r' ? 1 : 0;
+                case 1 -> b == '\n' ? 2 : b == '\r' ? 1 : 0;
+                case 2 -> b == '.' ? 3 : b == '\r' ? 1 : 0;
+                case 3 -> b == '\r' ? 4 : 0;
+                case 4 -> b == '\n' ? 5 : b == '\r' ? 1 : 0;
+                default -> 0;
+            };
+            return endMatch != 5;
+        };
 
         /** Consumes one command line if complete; true when the rest of the buffer must be dropped. */
         private boolean command(ChannelHandlerContext ctx, ByteBuf in) {
