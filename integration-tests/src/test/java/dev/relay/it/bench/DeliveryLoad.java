@@ -163,7 +163,8 @@ public final class DeliveryLoad {
             long sinkBefore = cpuNanos(sink);
             Map<String, Long> threadsBefore = cpuByThreadGroup();
             long processBefore = processCpuNanos();
-            System.out.println("delivering " + messages + " messages"); // a marker for -XX:+PrintCompilation and the like
+            // markers for -XX:+PrintCompilation, JFR and the like
+            System.out.println("delivering " + messages + " messages at epoch-ms " + System.currentTimeMillis());
             long start = System.nanoTime();
             scheduler.start();
             boolean finished = all.await(10, TimeUnit.MINUTES);
@@ -172,7 +173,7 @@ public final class DeliveryLoad {
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
             long sinkCpu = cpuNanos(sink) - sinkBefore;
-            System.out.println("delivered");
+            System.out.println("delivered at epoch-ms " + System.currentTimeMillis());
             scheduler.close(Duration.ofSeconds(5));
             if (progress != null) {
                 progress.interrupt();
