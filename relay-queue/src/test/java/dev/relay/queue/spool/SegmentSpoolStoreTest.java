@@ -236,11 +236,9 @@ class SegmentSpoolStoreTest {
         assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactly(small);
     }
 
-    @Test
-    void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
+    /** 150 messages of 1000 bytes over several small segments; every tenth is to stay queued. */
+    private static void commitEveryTenthToStay(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done)
+            throws Exception {
         for (int i = 0; i < 150; i++) {
             byte[] body = SpoolFixture.randomBody(1000, i);
             QueueId id = fixture.commit(body);
@@ -250,6 +248,14 @@ class SegmentSpoolStoreTest {
                 done.add(id);
             }
         }
+    }
+
+    @Test
+    void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
+        Map<QueueId, byte[]> live = new LinkedHashMap<>();
+        List<QueueId> done = new ArrayList<>();
+        commitEveryTenthToStay(fixture, live, done);
         long headBefore = fixture.segmentNumbers().getLast();
         assertThat(headBefore).isGreaterThanOrEqualTo(3);
         QueueId deferred = live.keySet().iterator().next();
@@ -282,15 +288,7 @@ class SegmentSpoolStoreTest {
         SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
         Map<QueueId, byte[]> live = new LinkedHashMap<>();
         List<QueueId> done = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            byte[] body = SpoolFixture.randomBody(1000, i);
-            QueueId id = fixture.commit(body);
-            if (i % 10 == 0) {
-                live.put(id, body);
-            } else {
-                done.add(id);
-            }
-        }
+        commitEveryTenthToStay(fixture, live, done);
         long headBefore = fixture.segmentNumbers().getLast();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
