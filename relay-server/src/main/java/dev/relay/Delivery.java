@@ -5,6 +5,7 @@ import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
 import dev.relay.delivery.DelayNotifier;
 import dev.relay.delivery.DeliveryScheduler;
+import dev.relay.delivery.DomainPolicies;
 import dev.relay.delivery.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.delivery.BounceHandler;
@@ -12,14 +13,26 @@ import dev.relay.dns.DnsResolver;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnSettings;
+import dev.relay.metrics.RelayMetrics;
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyMode;
+import dev.relay.mtasts.PolicyStore;
 import dev.relay.queue.MessageQueue;
 import dev.relay.tls.ClientTlsContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,25 +53,41 @@ final class Delivery {
     private final Optional<ConnectionPool> pool;
     private final Optional<SmtpClient> client;
     private final Optional<ExecutorService> dsnWorker;
+    private final Optional<MtaSts> mtaSts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** The MTA-STS service and the event loop its policy fetches run on. */
+    private record MtaSts(MtaStsPolicies policies, EventLoopGroup group) {
+        void close() {
+            policies.close();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
-            Optional<ExecutorService> dsnWorker) {
+            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts) {
         this.scheduler = scheduler;
         this.pool = pool;
         this.client = client;
         this.dsnWorker = dsnWorker;
+        this.mtaSts = mtaSts;
     }
 
-    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock) {
+    /** The MTA-STS policies in use, for status views and diagnostics; empty when MTA-STS or delivery is off. */
+    Optional<MtaStsPolicies> mtaStsPolicies() {
+        return mtaSts.map(MtaSts::policies);
+    }
+
+    static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
+            RelayMetrics metrics) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
-            dns = DnsResolver.create(settings.dns());
+            dns = DnsResolver.builder().servers(settings.dns().servers()).events(metrics.dnsEvents()).build();
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
-            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
@@ -82,9 +111,17 @@ final class Delivery {
                         log.error("delay warning for {} could not be queued: {}", message.id(), error.toString());
                     }
                 });
+        Optional<MtaSts> mtaSts = config.mtaSts().enabled()
+                ? Optional.of(startMtaSts(config.mtaSts(), dns, tls, clock, metrics))
+                : Optional.empty();
+        if (mtaSts.isEmpty()) {
+            log.warn("MTA-STS is OFF (mta-sts.enabled: false): every domain gets opportunistic TLS");
+        }
         DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
+                .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
+                .events(metrics.deliveryEvents())
                 .port(settings.port())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
         config.queue().delayWarningAfter().ifPresent(after -> builder.delayWarnings(after, delays));
@@ -93,7 +130,29 @@ final class Delivery {
         scheduler.start();
         log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),
                 settings.port(), settings.maxConnectionsPerDomain());
-        return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker));
+        return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
+                mtaSts);
+    }
+
+    private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,
+            Clock clock, RelayMetrics metrics) {
+        PolicyStore store = PolicyStore.open(settings.cacheDirectory()); // a bad directory stops the start, naming the key
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mta-sts", true),
+                NioIoHandler.newFactory());
+        PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(settings.httpsPort()).build();
+        MtaStsPolicies policies = MtaStsPolicies.builder(dns, fetcher, store).clock(clock)
+                .events(metrics.mtaStsEvents()).build();
+        metrics.policiesCached(() -> cachedByMode(policies));
+        policies.start();
+        log.info("MTA-STS on: policies cached in {}, fetched from port {}", settings.cacheDirectory(),
+                settings.httpsPort());
+        return new MtaSts(policies, group);
+    }
+
+    /** Cached policies by mode label, for {@code relay_mtasts_policies_cached}. */
+    private static Map<String, Long> cachedByMode(MtaStsPolicies policies) {
+        return policies.snapshot().stream().flatMap(status -> status.mode().stream())
+                .collect(Collectors.groupingBy(PolicyMode::label, Collectors.counting()));
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */
@@ -109,6 +168,7 @@ final class Delivery {
         scheduler.ifPresent(s -> s.close(grace));
         pool.ifPresent(ConnectionPool::close);
         client.ifPresent(SmtpClient::close);
+        mtaSts.ifPresent(MtaSts::close);
         dsnWorker.ifPresent(worker -> {
             // bounces already handed over are composed and committed before the spool closes
             worker.shutdown();

@@ -1,10 +1,12 @@
 package dev.relay;
 
+import dev.relay.admin.AdminServer;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
+import dev.relay.metrics.RelayMetrics;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
@@ -26,16 +28,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running relay: the one place that creates the collaborators and wires them together,
- * and the order in which they start and stop. Start: spool (recovery) first, then the
- * delivery (DNS, outbound client, pool, scheduler), then the listeners, so no 250 can be given
- * before the queue is open. Stop: listeners and the scheduler stop taking work, transactions
- * and deliveries in progress get the grace period, deliveries still running are given back to
- * the queue, the outbound side closes, then the spool is closed.
+ * and the order in which they start and stop. Start: the meters (registration only), the spool
+ * (recovery), then the delivery (DNS, outbound client, pool, scheduler), then the listeners, so
+ * no 250 can be given before the queue is open, then the admin server, which reports ready from
+ * then on. Stop:
+ * readiness goes to 503 first (so a load balancer stops sending), listeners and the scheduler
+ * stop taking work, transactions and deliveries in progress get the grace period, deliveries
+ * still running are given back to the queue, the outbound side closes, the spool is closed,
+ * and the admin server goes last.
  */
 public final class RelayApplication {
     private static final Logger log = LoggerFactory.getLogger(RelayApplication.class);
@@ -46,18 +52,25 @@ public final class RelayApplication {
     private final Delivery delivery;
     private final List<SmtpServer> servers;
     private final List<InetSocketAddress> smtpAddresses;
+    private final AdminServer admin;
+    private final AtomicBoolean ready;
+    private final RelayMetrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private boolean stopping;
 
     private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
-            List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses) {
+            List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses, AdminServer admin, AtomicBoolean ready,
+            RelayMetrics metrics) {
         this.config = config;
         this.queue = queue;
         this.smtpResources = smtpResources;
         this.delivery = delivery;
         this.servers = List.copyOf(servers);
         this.smtpAddresses = List.copyOf(smtpAddresses);
+        this.admin = admin;
+        this.ready = ready;
+        this.metrics = metrics;
     }
 
     public static Builder builder(RelayConfig config) {
@@ -104,32 +117,47 @@ public final class RelayApplication {
             Optional<SslContext> serverTls = config.tls().map(ServerTlsContext::load);
             Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
                     .orElse(Authenticator.NONE);
-            WakingQueueEvents events = DeliveryScheduler.wakingEvents(queueEvents);
-            MessageQueue queue = openQueue(events);
+            // registering the meters is all this does; the queue's gauges follow once it is open
+            RelayMetrics metrics = RelayMetrics.prometheus(
+                    config.listeners().stream().map(RelayConfig.ListenerConfig::name).toList(), clock);
+            WakingQueueEvents events = DeliveryScheduler.wakingEvents(metrics.queueEvents(queueEvents));
+            MessageQueue queue;
             Delivery delivery;
             try {
-                delivery = Delivery.start(config, queue, events, clock);
+                queue = openQueue(events);
+            } catch (RuntimeException e) {
+                metrics.close();
+                throw e;
+            }
+            metrics.watchQueue(queue);
+            try {
+                delivery = Delivery.start(config, queue, events, clock, metrics);
             } catch (RuntimeException e) {
                 closeQuietly(queue);
+                metrics.close();
                 throw e;
             }
             SmtpResources resources = SmtpResources.create();
             List<SmtpServer> servers = new ArrayList<>();
             List<InetSocketAddress> addresses = new ArrayList<>();
+            AtomicBoolean ready = new AtomicBoolean();
+            AdminServer admin;
             try {
                 ConnectionLimiter limiter = new ConnectionLimiter(
                         config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
                 for (RelayConfig.ListenerConfig listener : config.listeners()) {
                     SmtpServer server = new SmtpServer(SmtpSettings.of(config, listener), queue, authenticator,
-                            serverTls, limiter, resources, smtpEvents, clock);
+                            serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
                     servers.add(server);
                     addresses.add(server.start());
                 }
+                admin = startAdmin(ready, metrics);
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
                 delivery.close(java.time.Duration.ZERO);
                 closeQuietly(queue);
+                metrics.close();
                 if (e instanceof IOException io) {
                     throw new StartupException(io.getMessage(), io);
                 }
@@ -138,8 +166,23 @@ public final class RelayApplication {
                 }
                 throw (RuntimeException) e;
             }
-            log.info("relay {} started: SMTP on {}, spool {}", config.hostname(), addresses, config.spool().directory());
-            return new RelayApplication(config, queue, resources, delivery, servers, addresses);
+            ready.set(true);
+            log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
+                    admin.address(), config.spool().directory());
+            return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics);
+        }
+
+        /** The admin server; routes are added here. Ready stays false until start has finished. */
+        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics) throws IOException {
+            AdminServer.Builder admin = AdminServer.builder(config.admin().address())
+                    .token(config.admin().token())
+                    .readiness(ready::get);
+            metrics.scrapeRoute().ifPresent(scrape -> admin.route("GET", "/metrics", false, scrape));
+            try {
+                return admin.start();
+            } catch (IOException e) {
+                throw new IOException("admin.address: " + e.getMessage(), e);
+            }
         }
 
         private MessageQueue openQueue(QueueEvents events) {
@@ -160,6 +203,21 @@ public final class RelayApplication {
         return smtpAddresses;
     }
 
+    /** The bound admin HTTP address (real port when configured as 0). */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    /** The registry and event seams; the MTA-STS code reports through it. */
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    /** True from the end of start until stop begins: what {@code /health/ready} answers. */
+    public boolean ready() {
+        return ready.get();
+    }
+
     public MessageQueue queue() {
         return queue;
     }
@@ -175,6 +233,7 @@ public final class RelayApplication {
             }
             stopping = true;
         }
+        ready.set(false);
         try {
             log.info("stopping: no new connections; transactions in progress have {}", config.shutdownGrace());
             servers.forEach(SmtpServer::stopAccepting);
@@ -192,6 +251,8 @@ public final class RelayApplication {
             smtpResources.close();
             delivery.close(java.time.Duration.ZERO); // idempotent: gives back whatever an interrupt left running
             closeQuietly(queue);
+            admin.close();
+            metrics.close();
             log.info("relay stopped");
             stopped.countDown();
         }

@@ -2,22 +2,14 @@ package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,62 +88,10 @@ class RelayDeliveryTest {
     }
 
     private RelayConfig config(TestDnsServer dns, TestMx mx) throws Exception {
-        Path file = dir.resolve("relay.yaml");
-        Files.writeString(file, """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:0
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  port: %d
-                  max-connections-per-domain: 2
-                  dns:
-                    servers: [%s]
-                mta-sts:
-                  cache-directory: %s
-                shutdown-grace: 2s
-                """.formatted(dir.resolve("spool"), mx.port(), dns.hostPort(), dir.resolve("mta-sts")));
-        return new ConfigLoader(Map.of()).load(file).config();
+        return TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort()).load();
     }
 
     private static void submit(InetSocketAddress relay) throws Exception {
-        try (Socket socket = new Socket(relay.getAddress(), relay.getPort())) {
-            socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            expect(in, "220");
-            send(out, "EHLO client.test");
-            expect(in, "250");
-            send(out, "MAIL FROM:<alice@origin.test>");
-            expect(in, "250");
-            send(out, "RCPT TO:<bob@dest.test>");
-            expect(in, "250");
-            send(out, "DATA");
-            expect(in, "354");
-            out.write(MESSAGE.replace("\r\n.A", "\r\n..A").getBytes(StandardCharsets.US_ASCII));
-            send(out, ".");
-            expect(in, "250");
-            send(out, "QUIT");
-            expect(in, "221");
-        }
-    }
-
-    private static void send(OutputStream out, String line) throws Exception {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Reads one (possibly multi-line) reply and checks its code. */
-    private static void expect(BufferedReader in, String code) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-            assertThat(line).as("reply").isNotNull().startsWith(code);
-        } while (line.charAt(3) == '-');
+        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", MESSAGE);
     }
 }

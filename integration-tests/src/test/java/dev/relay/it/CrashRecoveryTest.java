@@ -52,13 +52,22 @@ class CrashRecoveryTest {
                 List<Thread> clients = new ArrayList<>();
                 AtomicInteger sequence = new AtomicInteger();
                 int thisCycle = cycle;
-                // every fourth cycle is killed while still starting up and recovering
-                long killAfterMillis = cycle % 4 == 3 ? 0 : 100 + random.nextInt(1400);
+                // every fourth cycle is killed while still starting up and recovering; the others once
+                // a random number of messages went through (so a slow, busy machine still tests
+                // something), plus a random moment
+                boolean duringStartup = cycle % 4 == 3;
+                int acknowledgedBefore = acknowledged.size();
+                int minimumThisCycle = duringStartup ? 0 : 1 + random.nextInt(30);
+                long killAfterMillis = duringStartup ? 0 : random.nextInt(400);
                 for (int c = 0; c < CLIENTS; c++) {
                     long clientSeed = random.nextLong();
                     Thread client = Thread.ofPlatform().name("crash-client-" + c).start(() ->
                             sendUntilKilled(relay, thisCycle, sequence, new Random(clientSeed), stop, acknowledged));
                     clients.add(client);
+                }
+                long patience = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (acknowledged.size() - acknowledgedBefore < minimumThisCycle && System.nanoTime() < patience) {
+                    Thread.sleep(5);
                 }
                 Thread.sleep(killAfterMillis);
                 relay.kill();
@@ -70,7 +79,7 @@ class CrashRecoveryTest {
             totalStored = verifySpool(spool, acknowledged, seed, cycle);
         }
 
-        assertThat(acknowledged).as("the test must have had mail acknowledged to prove anything").hasSizeGreaterThan(200);
+        assertThat(acknowledged).as("the test must have had mail acknowledged to prove anything").hasSizeGreaterThan(100);
         assertThat(totalStored).isGreaterThanOrEqualTo(acknowledged.size());
     }
 

@@ -7,9 +7,10 @@ import dev.relay.queue.SpoolQueue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Configs the integration tests run the relay with. */
-final class RelayConfigs {
+public final class RelayConfigs {
     private RelayConfigs() {}
 
     /**
@@ -17,6 +18,12 @@ final class RelayConfigs {
      * listens, so messages stay queued (deferred) instead of leaving the machine.
      */
     static String minimal(int smtpPort, Path spool, Path mtaStsCache) throws java.io.IOException {
+        return minimal(smtpPort, spool, mtaStsCache, RelayProcess.freePort(), Optional.empty());
+    }
+
+    /** The same, with the admin server on {@code adminPort} and, when given, its token. */
+    public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, Optional<String> token)
+            throws java.io.IOException {
         return """
                 hostname: relay.test
                 listeners:
@@ -34,8 +41,10 @@ final class RelayConfigs {
                   cache-directory: %s
                 admin:
                   address: 127.0.0.1:%d
+                %s
                 shutdown-grace: 5s
-                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, RelayProcess.freePort());
+                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, adminPort,
+                token.map(t -> "  token: " + t).orElse(""));
     }
 
     /** Opens a spool the way the relay does at start (recovery included), for inspection. */

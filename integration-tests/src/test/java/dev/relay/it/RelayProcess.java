@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +50,12 @@ public final class RelayProcess implements AutoCloseable {
     /** Starts the relay with the given YAML config and waits until its SMTP port answers. */
     public static RelayProcess start(Path workDir, String configYaml, int smtpPort, List<String> jvmArgs)
             throws IOException, InterruptedException {
+        return start(workDir, configYaml, smtpPort, jvmArgs, Map.of());
+    }
+
+    /** The same, with extra environment variables for the relay's process (e.g. RELAY_LOG_FORMAT). */
+    public static RelayProcess start(Path workDir, String configYaml, int smtpPort, List<String> jvmArgs,
+            Map<String, String> environment) throws IOException, InterruptedException {
         Path config = workDir.resolve("relay.yaml");
         Files.writeString(config, configYaml);
         Path log = workDir.resolve("relay-" + System.nanoTime() + ".log");
@@ -60,11 +67,12 @@ public final class RelayProcess implements AutoCloseable {
         command.add("run");
         command.add("--config");
         command.add(config.toString());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         InetSocketAddress smtp = new InetSocketAddress("127.0.0.1", smtpPort);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {

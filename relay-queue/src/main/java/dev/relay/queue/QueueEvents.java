@@ -24,4 +24,45 @@ public interface QueueEvents {
 
     /** One sync of the spool covered this many commits (group commit). */
     default void synced(int commits) {}
+
+    /** Events that go to {@code first}, then to {@code second}: for several listeners on one queue. */
+    static QueueEvents both(QueueEvents first, QueueEvents second) {
+        return new QueueEvents() {
+            @Override
+            public void accepted(QueuedMessage message) {
+                first.accepted(message);
+                second.accepted(message);
+            }
+
+            @Override
+            public void recipientUpdated(QueuedMessage message, int recipientIndex, RecipientStatus status) {
+                first.recipientUpdated(message, recipientIndex, status);
+                second.recipientUpdated(message, recipientIndex, status);
+            }
+
+            @Override
+            public void completed(QueuedMessage message) {
+                first.completed(message);
+                second.completed(message);
+            }
+
+            @Override
+            public void deleted(QueuedMessage message) {
+                first.deleted(message);
+                second.deleted(message);
+            }
+
+            @Override
+            public void corruptFileMoved(String fileName, String reason) {
+                first.corruptFileMoved(fileName, reason);
+                second.corruptFileMoved(fileName, reason);
+            }
+
+            @Override
+            public void synced(int commits) {
+                first.synced(commits);
+                second.synced(commits);
+            }
+        };
+    }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Outbound SMTP relay that enforces MTA-STS.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RelayCommand implements Runnable {
 
     @CommandLine.Spec
@@ -35,6 +36,6 @@ public final class RelayCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, config check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, config check, users hash, mta-sts check");
     }
 }

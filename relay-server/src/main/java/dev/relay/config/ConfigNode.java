@@ -2,6 +2,7 @@ package dev.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.relay.text.DidYouMean;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

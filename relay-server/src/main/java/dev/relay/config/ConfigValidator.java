@@ -31,7 +31,7 @@ final class ConfigValidator {
         directories(config);
         queue(config);
         networks(config, warnings);
-        admin(config, warnings);
+        admin(config);
         return List.copyOf(warnings);
     }
 
@@ -140,13 +140,14 @@ final class ConfigValidator {
         }
     }
 
-    private static void admin(RelayConfig config, List<String> warnings) {
+    private void admin(RelayConfig config) {
         var admin = config.admin();
         boolean loopback = IpLiteral.parse(admin.address().host()).map(InetAddress::isLoopbackAddress)
                 .orElse(admin.address().host().equalsIgnoreCase("localhost"));
+        // an open admin port lets anyone delete mail: refused, not warned (the server checks the bound address too)
         if (!loopback && admin.token().isEmpty()) {
-            warnings.add("admin.address: " + admin.address()
-                    + " is not loopback and admin.token is not set: anyone who can reach it can manage the queue");
+            throw error("admin.address", admin.address() + " is not a loopback address and admin.token is not set: "
+                    + "set admin.token, or bind admin.address to 127.0.0.1");
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.config.KeySchema.Key;
 import dev.relay.config.KeySchema.Shape;
+import dev.relay.text.DidYouMean;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

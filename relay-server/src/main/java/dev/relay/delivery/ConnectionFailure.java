@@ -32,7 +32,7 @@ public sealed interface ConnectionFailure {
             case Rejected r -> "host " + peer + " said: " + r.reply().text() + " (in reply to " + r.stage().command() + ")";
             case StartTlsUnavailable s -> s.refusal()
                     .map(reply -> "TLS is required, but host " + peer + " refused STARTTLS: " + reply.text())
-                    .orElse("TLS is required, but was not offered by host " + peer);
+                    .orElse("TLS is required, but STARTTLS was not offered by host " + peer);
             case TlsFailed t -> "TLS with " + peer + " failed (" + t.problem().resultType() + "): " + t.detail();
             case TimedOut t -> "conversation with " + peer + " timed out while " + t.stage().during();
             case ConnectionLost l -> "lost connection with " + peer + " while " + l.stage().during();

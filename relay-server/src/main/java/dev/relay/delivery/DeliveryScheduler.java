@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
     private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    private static final Logger policyLog = LoggerFactory.getLogger("dev.relay.delivery.policy");
 
     /** How long the loop sleeps at most without a wake: bounds the harm of a missed one. */
     private static final Duration MAX_IDLE = Duration.ofSeconds(30);
@@ -61,6 +62,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Clock clock;
     private final BounceHandler bounces;
     private final Optional<DelayWarnings> delayWarnings;
+    private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -83,7 +85,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.queue = b.queue;
         this.clock = b.clock;
         this.bounces = b.bounces;
-        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.tlsPolicy, b.port);
+        this.events = b.events;
+        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port);
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -337,6 +340,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             if (error == null && original.isEmpty() && after.isComplete()) {
                 // every recipient delivered, nothing to hand over: finishing here, on the spool's
                 // thread, spares a hop to the worker (a thread wake-up per message)
+                reportFinishedQuietly(before, after, results);
                 finished(flight, false);
                 return;
             }
@@ -368,6 +372,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                     newlyFailed.add(i);
                 }
             }
+            reportFinishedQuietly(before, after, results);
             if (!newlyFailed.isEmpty()) {
                 newlyFailed.sort(null);
                 try {
@@ -386,6 +391,34 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
             warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
         }
+    }
+
+    private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+        try {
+            reportFinished(before, after, results);
+        } catch (RuntimeException e) {
+            log.warn("delivery: events for {} failed: {}", before.id(), e.toString());
+        }
+    }
+
+    /** Tells the events of every recipient this attempt made final, with its time in the queue. */
+    private void reportFinished(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+        Instant arrival = before.envelope().arrival();
+        results.forEach((i, result) -> {
+            if (before.statuses().get(i).isFinal()) {
+                return;
+            }
+            switch (after.statuses().get(i)) {
+                case RecipientStatus.Delivered d ->
+                        events.finished(DeliveryEvents.Outcome.DELIVERED, Duration.between(arrival, d.at()));
+                // the queue turns a temporary failure into Failed only when the lifetime is over
+                case RecipientStatus.Failed f -> events.finished(result instanceof DeliveryResult.TemporaryFailure
+                        ? DeliveryEvents.Outcome.EXPIRED
+                        : DeliveryEvents.Outcome.BOUNCED, Duration.between(arrival, f.at()));
+                case RecipientStatus.Pending p -> { }
+                case RecipientStatus.Deferred d -> { }
+            }
+        });
     }
 
     private Optional<InputStream> openBody(QueueId id) {
@@ -436,7 +469,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         return byDomain;
     }
 
-    /** Writes the Postfix-style line per recipient per attempt. */
+    /** Writes the Postfix-style line per recipient per attempt, and tells the events the same. */
     private final class AttemptLogger implements DomainDelivery.Listener {
         private final QueuedMessage message;
 
@@ -445,21 +478,52 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
-        public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
+        public void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
+            SessionInfo session = outcome.session();
+            DeliveryEvents.Tls tls = session.tls()
+                    .map(t -> t.verified() ? DeliveryEvents.Tls.VERIFIED : DeliveryEvents.Tls.TLS)
+                    .orElse(DeliveryEvents.Tls.NONE);
+            // a reused connection carries the TLS session its first transaction reported
+            if (session.connectionUse() <= 1) {
+                session.tls().ifPresent(t -> events.tlsSession(t.protocol(), t.verified()));
+            }
             for (int k = 0; k < indexes.size(); k++) {
                 String to = message.envelope().recipients().get(indexes.get(k)).address();
                 attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
+                events.attempted(resultOf(outcome.results().get(k)), tls, mtaStsMode);
             }
         }
 
         @Override
-        public void decided(DeliveryResult result, List<Integer> indexes) {
+        public void policyFailed(PolicyFailure failure) {
+            String host = failure.mxHost().isEmpty() ? "" : " mx=" + failure.mxHost() + ",";
+            if (failure.enforced()) {
+                policyLog.warn("{}: domain={},{} mta-sts=enforce, result={}, action=skipped ({})", message.id().value(),
+                        failure.domain(), host, failure.resultType(), failure.detail());
+            } else {
+                policyLog.info("{}: domain={},{} mta-sts=testing, result={}, action=delivered-anyway ({})",
+                        message.id().value(), failure.domain(), host, failure.resultType(), failure.detail());
+            }
+            events.policyFailed(failure);
+        }
+
+        @Override
+        public void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             for (int i : indexes) {
                 String to = message.envelope().recipients().get(i).address();
                 attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
+                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, mtaStsMode);
             }
+        }
+
+        private static DeliveryEvents.Result resultOf(DeliveryResult result) {
+            return switch (result) {
+                case DeliveryResult.Delivered d -> DeliveryEvents.Result.DELIVERED;
+                case DeliveryResult.TemporaryFailure t -> DeliveryEvents.Result.DEFERRED;
+                case DeliveryResult.PermanentFailure p -> DeliveryEvents.Result.FAILED;
+            };
         }
     }
 
@@ -472,7 +536,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         private BounceHandler bounces = BounceHandler.NONE;
         private Optional<Duration> delayWarningAfter = Optional.empty();
         private DelayNotifier delayNotifier = DelayNotifier.NONE;
-        private TlsPolicyChooser tlsPolicy = TlsPolicyChooser.OPPORTUNISTIC;
+        private DeliveryEvents events = DeliveryEvents.NONE;
+        private DomainPolicies policies = DomainPolicies.NONE;
+
         private int port = 25;
         private int maxConnectionsPerDomain = 20;
         private int batchSize = 100;
@@ -508,8 +574,14 @@ public final class DeliveryScheduler implements AutoCloseable {
             return this;
         }
 
-        public Builder tlsPolicy(TlsPolicyChooser chooser) {
-            this.tlsPolicy = Objects.requireNonNull(chooser, "chooser");
+        /** Metrics hooks; default none. */
+        public Builder events(DeliveryEvents events) {
+            this.events = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        public Builder policies(DomainPolicies policies) {
+            this.policies = Objects.requireNonNull(policies, "policies");
             return this;
         }
 

@@ -6,6 +6,9 @@ import dev.relay.dns.MxResult;
 import dev.relay.queue.DeliveryResult;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.mtasts.HostVerdict;
+import dev.relay.tls.CertificateVerdict;
+import dev.relay.tls.TlsProblem;
 import dev.relay.tls.TlsRequirement;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,11 +35,17 @@ final class DomainDelivery {
 
     /** What the walk reports: one result per recipient, and each transaction's outcome for the log. */
     interface Listener {
-        /** A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient. */
-        void attempted(TransactionOutcome outcome, List<Integer> indexes);
+        /**
+         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient;
+         * {@code mtaStsMode} the label of the domain's policy mode ({@link DomainPolicy#mode}).
+         */
+        void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode);
 
-        /** DNS decided these recipients' result without a connection. */
-        void decided(DeliveryResult result, List<Integer> indexes);
+        /** DNS or the domain's policy decided these recipients' result without a connection. */
+        void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode);
+
+        /** An MX host failed the domain's policy: skipped (enforce) or used anyway (testing). */
+        default void policyFailed(PolicyFailure failure) {}
     }
 
     private record Host(String name, Optional<List<InetAddress>> literal) {}
@@ -50,13 +59,17 @@ final class DomainDelivery {
     private final BodySource body;
     /** Envelope index to its latest result; recipients without one are still open. */
     private final Map<Integer, DeliveryResult> results = new LinkedHashMap<>();
-    private TlsRequirement tls = TlsRequirement.OPPORTUNISTIC;
+    private DomainPolicy policy = DomainPolicy.none();
+    /** Under an enforced policy: why each host tried (or skipped) did not take the mail, in order. */
+    private final List<String> hostFailures = new ArrayList<>();
+    /** Whether a host was skipped or failed because of the enforced policy (not just unreachable). */
+    private boolean policyKeptBack;
     private DeliveryResult lastFailure;
     /** Whether the last failure came from a transaction, whose log lines are already written. */
     private boolean lastFailureLogged;
 
     /** What a domain delivery needs from around it. */
-    record DeliveryContext(DnsResolver dns, ConnectionPool pool, TlsPolicyChooser tlsPolicy, int port) {}
+    record DeliveryContext(DnsResolver dns, ConnectionPool pool, DomainPolicies policies, int port) {}
 
     DomainDelivery(QueuedMessage message, String domain, List<Integer> recipients, DeliveryContext context,
             BodySource body, Listener listener, Executor executor) {
@@ -76,20 +89,28 @@ final class DomainDelivery {
             String name = literal.get().getHostAddress();
             return walk(List.of(new Host(name, Optional.of(List.of(literal.get())))));
         }
-        return context.tlsPolicy().requirementFor(domain).toCompletableFuture()
-                .thenComposeAsync(requirement -> {
-                    tls = requirement;
-                    return context.dns().lookupMx(domain);
-                }, executor)
-                .thenComposeAsync(mx -> switch (mx) {
-                    case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
-                            .map(h -> new Host(h.name(), Optional.empty())).toList());
-                    case MxResult.NoMx none -> implicitMx();
-                    case MxResult.NullMx nullMx -> decide(DnsReplies.nullMx(domain));
-                    case MxResult.NoSuchDomain nx -> decide(DnsReplies.noSuchDomain(domain));
-                    case MxResult.TemporaryFailure failure -> decide(DnsReplies.lookupFailed(domain, failure.reason()));
+        return context.policies().policyFor(domain).toCompletableFuture()
+                .thenComposeAsync(found -> {
+                    policy = found;
+                    if (found instanceof DomainPolicy.Undetermined undetermined) {
+                        listener.policyFailed(new PolicyFailure(domain, "", PolicyFailure.POLICY_UNAVAILABLE,
+                                undetermined.reason(), true));
+                        return decide(PolicyReplies.undetermined(domain, undetermined.reason()));
+                    }
+                    return context.dns().lookupMx(domain).toCompletableFuture().thenComposeAsync(this::route, executor);
                 }, executor)
                 .exceptionally(this::unexpected);
+    }
+
+    private CompletableFuture<Map<Integer, DeliveryResult>> route(MxResult mx) {
+        return switch (mx) {
+            case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
+                    .map(h -> new Host(h.name(), Optional.empty())).toList());
+            case MxResult.NoMx none -> implicitMx();
+            case MxResult.NullMx nullMx -> decide(DnsReplies.nullMx(domain));
+            case MxResult.NoSuchDomain nx -> decide(DnsReplies.noSuchDomain(domain));
+            case MxResult.TemporaryFailure failure -> decide(DnsReplies.lookupFailed(domain, failure.reason()));
+        };
     }
 
     /** RFC 5321 5.1: no MX, so the domain itself is the one host, if it has an address. */
@@ -104,7 +125,7 @@ final class DomainDelivery {
 
     private CompletableFuture<Map<Integer, DeliveryResult>> decide(DeliveryResult result) {
         open().forEach(i -> results.put(i, result));
-        listener.decided(result, recipients);
+        listener.decided(result, recipients, policy.mode());
         return CompletableFuture.completedFuture(Map.copyOf(results));
     }
 
@@ -117,11 +138,26 @@ final class DomainDelivery {
             return CompletableFuture.completedFuture(null);
         }
         Host host = hosts.next();
+        TlsRequirement tls;
+        switch (policy.forHost(host.name())) {
+            case HostVerdict.Refused refused -> {
+                // RFC 8461 5: a host the enforced policy rules out is treated as unreachable
+                policyFailed(host.name(), PolicyFailure.MX_MISMATCH, refused.reason(), true);
+                return nextHost(hosts);
+            }
+            case HostVerdict.Allowed allowed -> {
+                if (!allowed.policyMatched()) {
+                    policyFailed(host.name(), PolicyFailure.MX_MISMATCH,
+                            host.name() + " does not match the MTA-STS policy of " + domain, false);
+                }
+                tls = allowed.tls();
+            }
+        }
         CompletableFuture<List<InetAddress>> addresses = host.literal()
                 .map(CompletableFuture::completedFuture)
                 .orElseGet(() -> context.dns().lookupAddresses(host.name()).toCompletableFuture()
                         .thenApply(found -> addressesOf(host.name(), found)));
-        return addresses.thenComposeAsync(list -> nextAddress(host.name(), list.iterator()), executor)
+        return addresses.thenComposeAsync(list -> nextAddress(host.name(), tls, list.iterator()), executor)
                 .thenComposeAsync(concluded -> concluded ? CompletableFuture.completedFuture(null) : nextHost(hosts),
                         executor);
     }
@@ -130,27 +166,28 @@ final class DomainDelivery {
         return switch (found) {
             case AddressResult.Addresses addresses -> addresses.addresses();
             case AddressResult.TemporaryFailure failure -> {
-                unresolved(DnsReplies.lookupFailed(host, failure.reason()));
+                unresolved(host, DnsReplies.lookupFailed(host, failure.reason()));
                 yield List.of();
             }
             case AddressResult.NoAddresses none -> {
-                unresolved(DnsReplies.mxHostUnresolvable(host));
+                unresolved(host, DnsReplies.mxHostUnresolvable(host));
                 yield List.of();
             }
             case AddressResult.NoSuchDomain nx -> {
-                unresolved(DnsReplies.mxHostUnresolvable(host));
+                unresolved(host, DnsReplies.mxHostUnresolvable(host));
                 yield List.of();
             }
         };
     }
 
-    private void unresolved(DeliveryResult result) {
+    private void unresolved(String host, DeliveryResult result) {
         lastFailure = result;
         lastFailureLogged = false;
+        hostFailures.add(host + ": " + result.reply());
     }
 
     /** True once a server concluded the transaction (the walk ends there). */
-    private CompletableFuture<Boolean> nextAddress(String host, Iterator<InetAddress> addresses) {
+    private CompletableFuture<Boolean> nextAddress(String host, TlsRequirement tls, Iterator<InetAddress> addresses) {
         List<Integer> open = open();
         if (!addresses.hasNext() || open.isEmpty()) {
             return CompletableFuture.completedFuture(open.isEmpty());
@@ -160,7 +197,8 @@ final class DomainDelivery {
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
         return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
-            listener.attempted(outcome, open);
+            checkPolicy(destination, outcome);
+            listener.attempted(outcome, open, policy.mode());
             for (int k = 0; k < open.size(); k++) {
                 DeliveryResult result = outcome.results().get(k);
                 if (outcome instanceof TransactionOutcome.Concluded || result instanceof DeliveryResult.PermanentFailure) {
@@ -172,19 +210,61 @@ final class DomainDelivery {
             }
             return outcome instanceof TransactionOutcome.Concluded
                     ? CompletableFuture.completedFuture(true)
-                    : nextAddress(host, addresses);
+                    : nextAddress(host, tls, addresses);
         }, executor);
+    }
+
+    /**
+     * Records what the policy makes of this attempt: under enforce, a TLS failure that kept the
+     * mail back; under testing, a session the policy would have refused although the mail went.
+     */
+    private void checkPolicy(Destination destination, TransactionOutcome outcome) {
+        if (!(policy instanceof DomainPolicy.Published published)) {
+            return;
+        }
+        String host = destination.mxHost();
+        if (outcome instanceof TransactionOutcome.Failed failed) {
+            hostFailures.add(failed.failure().describe(destination));
+            failed.failure().tlsProblem().ifPresent(problem -> policyFailed(host, problem.resultType(),
+                    failed.failure().describe(destination), published.enforced()));
+            return;
+        }
+        if (published.enforced()) {
+            return; // the client already demanded verified TLS, so a concluded session met the policy
+        }
+        SessionInfo session = outcome.session();
+        if (session.tls().isEmpty()) {
+            policyFailed(host, TlsProblem.STARTTLS_NOT_SUPPORTED.resultType(),
+                    "delivered to " + destination.relayName() + " without TLS", false);
+        } else if (session.tls().get().verdict() instanceof CertificateVerdict.NotVerified notVerified) {
+            policyFailed(host, notVerified.problem().resultType(), notVerified.detail(), false);
+        }
+    }
+
+    private void policyFailed(String host, String resultType, String detail, boolean enforced) {
+        if (enforced) {
+            policyKeptBack = true;
+            if (PolicyFailure.MX_MISMATCH.equals(resultType)) {
+                hostFailures.add(detail);
+            }
+        }
+        listener.policyFailed(new PolicyFailure(domain, host, resultType, detail, enforced));
     }
 
     private Map<Integer, DeliveryResult> finish() {
         List<Integer> open = open();
         if (!open.isEmpty()) {
-            DeliveryResult last = lastFailure == null
-                    ? DnsReplies.mxHostUnresolvable(domain)
-                    : lastFailure;
+            DeliveryResult last;
+            if (policyKeptBack) {
+                last = PolicyReplies.notMet(domain, hostFailures);
+            } else if (lastFailure == null) {
+                last = DnsReplies.mxHostUnresolvable(domain);
+            } else {
+                last = lastFailure;
+            }
             open.forEach(i -> results.put(i, last));
-            if (!lastFailureLogged) {
-                listener.decided(last, open); // no transaction logged it
+            if (policyKeptBack || !lastFailureLogged) {
+                listener.decided(last, open, policy.mode()); // no transaction logged this result
             }
         }
         return Map.copyOf(results);

@@ -7,8 +7,10 @@
  * walk), caps connections per domain, records one result per recipient, and hands recipients
  * that became Failed to a {@link dev.relay.delivery.BounceHandler} together with the original
  * body, and a message late past {@code queue.delay-warning-after} to the
- * {@link dev.relay.delivery.DelayNotifier}, once in its life. {@link dev.relay.delivery.TlsPolicyChooser} is where MTA-STS will pick the TLS level
- * per domain; {@link dev.relay.delivery.WakingQueueEvents} wakes the scheduler on new mail.
+ * {@link dev.relay.delivery.DelayNotifier}, once in its life. {@link dev.relay.delivery.DomainPolicies}
+ * is where MTA-STS decides, per recipient domain, which MX hosts may be tried and with which TLS
+ * level ({@link dev.relay.delivery.DomainPolicy}); {@link dev.relay.delivery.WakingQueueEvents}
+ * wakes the scheduler on new mail.
  *
  * <p>Door (the outbound client part): {@link dev.relay.delivery.SmtpClient} opens sessions
  * ({@link dev.relay.delivery.SmtpConnection}) to a {@link dev.relay.delivery.Destination} (MX

@@ -21,4 +21,39 @@ public interface SmtpEvents {
 
     /** A message, or one recipient of it, was refused. */
     default void messageRejected(RejectReason reason) {}
+
+    /** Events that go to {@code first}, then to {@code second}: for several listeners on one server. */
+    static SmtpEvents both(SmtpEvents first, SmtpEvents second) {
+        return new SmtpEvents() {
+            @Override
+            public void connectionOpened(String listener) {
+                first.connectionOpened(listener);
+                second.connectionOpened(listener);
+            }
+
+            @Override
+            public void connectionClosed(String listener) {
+                first.connectionClosed(listener);
+                second.connectionClosed(listener);
+            }
+
+            @Override
+            public void sessionStarted(String listener) {
+                first.sessionStarted(listener);
+                second.sessionStarted(listener);
+            }
+
+            @Override
+            public void messageAccepted(String listener, long sizeBytes) {
+                first.messageAccepted(listener, sizeBytes);
+                second.messageAccepted(listener, sizeBytes);
+            }
+
+            @Override
+            public void messageRejected(RejectReason reason) {
+                first.messageRejected(reason);
+                second.messageRejected(reason);
+            }
+        };
+    }
 }

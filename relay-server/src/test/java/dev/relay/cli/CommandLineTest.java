@@ -99,6 +99,39 @@ class CommandLineTest {
     }
 
     @Test
+    void adminPortInUseIsOneLineAndExitTwo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = config("""
+                    listeners:
+                      - address: 127.0.0.1:0
+                        starttls: off
+                        auth: off
+                    spool:
+                      directory: %s
+                    delivery:
+                      dns:
+                        servers: [127.0.0.1:9]
+                    admin:
+                      address: 127.0.0.1:%d
+                    """.formatted(dir.resolve("spool"), taken.getLocalPort()));
+            assertOneLineUserError(run("run", "--config", file.toString()),
+                    "admin.address", "127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void aNonLoopbackAdminAddressWithoutATokenIsRefused() throws IOException {
+        Path file = config("""
+                spool:
+                  directory: %s
+                admin:
+                  address: 0.0.0.0:0
+                """.formatted(dir.resolve("spool")));
+        assertOneLineUserError(run("run", "--config", file.toString()), "admin.address", "admin.token");
+        assertOneLineUserError(run("config", "check", "--config", file.toString()), "admin.address", "admin.token");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Result result = run();
         assertThat(result.exitCode()).isEqualTo(2);

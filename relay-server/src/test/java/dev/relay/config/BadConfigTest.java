@@ -112,6 +112,8 @@ class BadConfigTest {
                 bad("mta_sts: {enabled: true}", "mta_sts", "unknown key (did you mean mta-sts?)"),
                 bad("admin: {address: localhost}", "admin.address", "expected host:port"),
                 bad("admin: {adress: \"127.0.0.1:1\"}", "admin.adress", "unknown key (did you mean address?)"),
+                bad("admin: {address: \"0.0.0.0:9464\"}", "admin.address",
+                        "0.0.0.0:9464 is not a loopback address and admin.token is not set"),
                 bad("shutdown-grace: soon", "shutdown-grace", "got \"soon\""));
     }
 

@@ -83,7 +83,7 @@ class ClientTlsTest {
             assertThat(outcome.failure()).isEqualTo(new ConnectionFailure.StartTlsUnavailable(Optional.empty()));
             assertThat(outcome.failure().tlsProblem()).contains(TlsProblem.STARTTLS_NOT_SUPPORTED);
             assertThat(outcome.results().getFirst()).isEqualTo(new DeliveryResult.TemporaryFailure(
-                    "451 4.7.4 TLS is required, but was not offered by host a.mx.test[127.0.0.1]:" + mx.port()));
+                    "451 4.7.4 TLS is required, but STARTTLS was not offered by host a.mx.test[127.0.0.1]:" + mx.port()));
             assertThat(mx.commands("MAIL")).isEmpty();
             assertThat(mx.awaitCommands("QUIT", 1, DeliveryFixture.WAIT)).hasSize(1);
         }

@@ -43,6 +43,8 @@ final class SmtpFixture {
     Optional<SslContext> tls = Optional.empty();
     ConnectionLimiter limiter;
     RecordingEvents events = new RecordingEvents();
+    /** Listens beside {@link #events}, e.g. the metrics; none by default. */
+    SmtpEvents alsoTell = SmtpEvents.NONE;
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     static SmtpFixture defaults() {
@@ -116,6 +118,16 @@ final class SmtpFixture {
         return this;
     }
 
+    SmtpFixture alsoTell(SmtpEvents listener) {
+        alsoTell = listener;
+        return this;
+    }
+
+    /** What the session is given: {@link #events}, then {@link #alsoTell}. */
+    SmtpEvents sessionEvents() {
+        return SmtpEvents.both(events, alsoTell);
+    }
+
     SmtpFixture limiter(ConnectionLimiter shared) {
         limiter = shared;
         return this;
@@ -140,7 +152,7 @@ final class SmtpFixture {
 
     SessionServices services(Executor blocking) {
         SessionServices services = new SessionServices(settings(), queue, authenticator, blocking, tls, limiter(),
-                events, clock, new java.util.concurrent.atomic.AtomicBoolean());
+                sessionEvents(), clock, new java.util.concurrent.atomic.AtomicBoolean());
         services.policy().validate();
         return services;
     }

@@ -13,7 +13,7 @@ final class TestServer implements AutoCloseable {
         resources = SmtpResources.create(2, 1);
         try {
             server = new SmtpServer(fixture.settings(), fixture.queue, fixture.authenticator, fixture.tls,
-                    fixture.limiter(), resources, fixture.events, fixture.clock);
+                    fixture.limiter(), resources, fixture.sessionEvents(), fixture.clock);
             address = server.start();
         } catch (IOException | RuntimeException e) {
             resources.close();

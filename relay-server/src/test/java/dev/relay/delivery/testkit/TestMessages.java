@@ -1,12 +1,19 @@
 package dev.relay.delivery.testkit;
 
 import dev.relay.delivery.OutboundMessage;
+import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueId;
 import dev.relay.queue.RecipientAddress;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** Outbound messages from strings and bytes, for tests. */
 public final class TestMessages {
@@ -36,5 +43,19 @@ public final class TestMessages {
             out.append("line ").append(i).append("\r\n");
         }
         return out.toString();
+    }
+
+    /**
+     * Commits a small message from {@code sender@origin.test} to the queue, arrived at
+     * {@code arrival}, and waits until it is durable.
+     */
+    public static QueueId queue(MessageQueue queue, Instant arrival, String... recipients) throws Exception {
+        try (MessageDraft draft = queue.newDraft()) {
+            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope("sender@origin.test",
+                    Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
+                    arrival, "127.0.0.1", "client.test", Optional.empty());
+            return draft.commit(envelope).get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -13,13 +13,17 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,12 +32,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * A receiving SMTP server for tests, on 127.0.0.1 and a random port: plain blocking sockets,
@@ -600,14 +608,80 @@ public final class TestMx implements AutoCloseable {
             chain.add(issued.certificate());
             chain.addAll(settings.sendIssuers ? issued.issuers() : List.of());
             char[] password = "test".toCharArray();
-            store.setKeyEntry("mx", issued.key(), password, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            store.setKeyEntry(DEFAULT_ALIAS, issued.key(), password, chain.toArray(X509Certificate[]::new));
+            for (Map.Entry<String, TestCertificates.Issued> byName : settings.certificatesBySni.entrySet()) {
+                TestCertificates.Issued other = byName.getValue();
+                List<X509Certificate> otherChain = new ArrayList<>();
+                otherChain.add(other.certificate());
+                otherChain.addAll(settings.sendIssuers ? other.issuers() : List.of());
+                store.setKeyEntry(SNI_ALIAS + byName.getKey(), other.key(), password,
+                        otherChain.toArray(X509Certificate[]::new));
+            }
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
             factory.init(store, password);
+            X509KeyManager keys = (X509KeyManager) factory.getKeyManagers()[0];
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
+            context.init(new KeyManager[] {new SniKeyManager(keys)}, null, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("test MX TLS setup", e);
+        }
+    }
+
+    private static final String DEFAULT_ALIAS = "mx";
+    private static final String SNI_ALIAS = "sni:";
+
+    /** Presents the certificate registered for the client's SNI name, else the default one. */
+    private static final class SniKeyManager extends X509ExtendedKeyManager {
+        private final X509KeyManager keys;
+
+        SniKeyManager(X509KeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            String alias = DEFAULT_ALIAS;
+            if (socket instanceof SSLSocket ssl && ssl.getHandshakeSession() instanceof ExtendedSSLSession session) {
+                for (SNIServerName name : session.getRequestedServerNames()) {
+                    if (name instanceof SNIHostName host
+                            && keys.getCertificateChain(SNI_ALIAS + host.getAsciiName().toLowerCase(Locale.ROOT)) != null) {
+                        alias = SNI_ALIAS + host.getAsciiName().toLowerCase(Locale.ROOT);
+                    }
+                }
+            }
+            PrivateKey key = keys.getPrivateKey(alias);
+            return key != null && key.getAlgorithm().equalsIgnoreCase(keyType) ? alias : null;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 
@@ -713,6 +787,7 @@ public final class TestMx implements AutoCloseable {
     public static final class Builder {
         private String hostname = "mx.test";
         private Optional<TestCertificates.Issued> certificate = Optional.empty();
+        private final Map<String, TestCertificates.Issued> certificatesBySni = new LinkedHashMap<>();
         private boolean sendIssuers = true;
         private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
         private final List<String> extensions = new ArrayList<>();
@@ -734,6 +809,15 @@ public final class TestMx implements AutoCloseable {
         /** Offers STARTTLS with this certificate (and sends its issuer along). */
         public Builder starttls(TestCertificates.Issued certificate) {
             this.certificate = Optional.of(certificate);
+            return this;
+        }
+
+        /**
+         * Presents this certificate instead of the {@link #starttls} one to clients that ask for
+         * {@code sniName}: one server plays several MX hosts with different certificates.
+         */
+        public Builder certificateFor(String sniName, TestCertificates.Issued certificate) {
+            this.certificatesBySni.put(sniName.toLowerCase(Locale.ROOT), Objects.requireNonNull(certificate));
             return this;
         }
 

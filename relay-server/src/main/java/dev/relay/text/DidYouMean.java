@@ -1,15 +1,18 @@
-package dev.relay.config;
+package dev.relay.text;
 
 import java.util.Collection;
 import java.util.Optional;
 
-/** Suggests the known name closest to a misspelt one. */
-final class DidYouMean {
+/**
+ * Suggests the known name closest to a misspelt one: for config keys and for the keys of an
+ * MTA-STS policy, where a typo ({@code nmx:}) silently changes what a file means.
+ */
+public final class DidYouMean {
 
     private DidYouMean() {}
 
     /** The closest candidate within a small edit distance, if there is one. */
-    static Optional<String> closest(String typed, Collection<String> candidates) {
+    public static Optional<String> closest(String typed, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -25,7 +28,7 @@ final class DidYouMean {
     }
 
     /** " (did you mean x?)" or nothing. */
-    static String hint(String typed, Collection<String> candidates) {
+    public static String hint(String typed, Collection<String> candidates) {
         return closest(typed, candidates).map(c -> " (did you mean " + c + "?)").orElse("");
     }
 

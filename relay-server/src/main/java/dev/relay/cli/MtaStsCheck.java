@@ -1,0 +1,262 @@
+package dev.relay.cli;
+
+import dev.relay.delivery.ConnectionFailureException;
+import dev.relay.delivery.Destination;
+import dev.relay.delivery.SmtpClient;
+import dev.relay.delivery.SmtpConnection;
+import dev.relay.dns.AddressResult;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.MxHost;
+import dev.relay.dns.MxResult;
+import dev.relay.dns.TxtResult;
+import dev.relay.mtasts.FetchResult;
+import dev.relay.mtasts.Policy;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyMode;
+import dev.relay.mtasts.PolicyParse;
+import dev.relay.mtasts.PolicyParser;
+import dev.relay.mtasts.StsDiscovery;
+import dev.relay.mtasts.StsRecordParser;
+import dev.relay.tls.CertificateVerdict;
+import dev.relay.tls.TlsDetails;
+import dev.relay.tls.TlsRequirement;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code mta-sts check} diagnostic: what a sender sees of one domain, step by step, as RFC
+ * 8461 walks it: the TXT record, the policy (fetched live, whatever the relay has cached), the
+ * MX hosts with their match against the policy, and a STARTTLS probe of each MX with its
+ * certificate and the relay's verdict on it. Deliverable means: under enforce, at least one
+ * listed MX takes STARTTLS with a certificate valid for its name; otherwise, at least one MX
+ * answers at all.
+ */
+final class MtaStsCheck {
+
+    private final DnsResolver dns;
+    private final PolicyFetcher fetcher;
+    private final SmtpClient smtp;
+    private final int smtpPort;
+    private final Duration wait;
+    private final PrintWriter out;
+
+    MtaStsCheck(DnsResolver dns, PolicyFetcher fetcher, SmtpClient smtp, int smtpPort, Duration wait, PrintWriter out) {
+        this.dns = dns;
+        this.fetcher = fetcher;
+        this.smtp = smtp;
+        this.smtpPort = smtpPort;
+        this.wait = wait;
+        this.out = out;
+    }
+
+    /** Prints the report; true when a sender could deliver to the domain under its policy. */
+    boolean run(String rawDomain) {
+        String domain = rawDomain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        out.println("MTA-STS check for " + domain);
+        out.println();
+        Optional<String> id = txt(domain);
+        out.println();
+        Optional<Policy> fetched = policy(domain, id.isPresent());
+        Optional<Policy> inForce = id.isPresent() ? fetched : Optional.empty();
+        out.println();
+        boolean deliverable = mx(domain, inForce);
+        out.println();
+        out.println("Result: " + conclusion(domain, inForce, deliverable));
+        out.flush();
+        return deliverable;
+    }
+
+    private Optional<String> txt(String domain) {
+        String name = "_mta-sts." + domain;
+        out.println("TXT " + name);
+        TxtResult result = await(dns.lookupTxt(name));
+        switch (result) {
+            case TxtResult.Records records -> {
+                records.records().forEach(r -> out.println("  \"" + r + "\""));
+                switch (StsRecordParser.parse(records.records())) {
+                    case StsDiscovery.Found found -> {
+                        out.println("  -> valid STSv1 record, id " + found.record().id());
+                        return Optional.of(found.record().id());
+                    }
+                    case StsDiscovery.NoRecord none -> out.println("  -> no record starts with v=STSv1: no policy announced");
+                    case StsDiscovery.Invalid invalid -> out.println("  -> unusable: " + invalid.reason()
+                            + " (a sender fetches no new policy)");
+                }
+            }
+            case TxtResult.NoRecords none -> out.println("  -> no TXT records: no policy announced");
+            case TxtResult.NoSuchDomain nx -> out.println("  -> name does not exist: no policy announced");
+            case TxtResult.TemporaryFailure failure -> out.println("  -> lookup failed: " + failure.reason()
+                    + " (the relay defers mail for this domain rather than assume there is no policy)");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Policy> policy(String domain, boolean announced) {
+        out.println("Policy https://mta-sts." + domain + ":" + fetcher.port() + PolicyFetcher.PATH);
+        if (!announced) {
+            out.println("  (fetched for information only: without a valid TXT record a sender does not fetch it)");
+        }
+        FetchResult result = await(fetcher.fetch(domain));
+        switch (result) {
+            case FetchResult.Failed failed -> {
+                out.println("  -> fetch failed (" + failed.label() + "): " + failed.detail());
+                out.println("     a sender with nothing cached delivers as if there were no policy");
+                return Optional.empty();
+            }
+            case FetchResult.Fetched fetched -> {
+                fetched.body().lines().limit(50).forEach(line -> out.println("  | " + line));
+                switch (PolicyParser.parse(fetched.body())) {
+                    case PolicyParse.Valid valid -> {
+                        valid.warnings().forEach(w -> out.println("  warning: " + w));
+                        Policy policy = valid.policy();
+                        out.println("  -> valid: mode " + policy.mode().label() + ", max_age "
+                                + policy.maxAge().toSeconds() + " s, mx " + (policy.mx().isEmpty() ? "(none)" : policy.mxText()));
+                        return Optional.of(policy);
+                    }
+                    case PolicyParse.Invalid invalid -> {
+                        out.println("  -> invalid: " + invalid.reason());
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean mx(String domain, Optional<Policy> policy) {
+        out.println("MX hosts of " + domain);
+        List<MxHost> hosts = new ArrayList<>();
+        switch (await(dns.lookupMx(domain))) {
+            case MxResult.Hosts found -> hosts.addAll(found.hosts());
+            case MxResult.NoMx none -> {
+                out.println("  no MX records: the domain itself is the implicit MX (RFC 5321 5.1)");
+                hosts.add(new MxHost(domain, 0));
+            }
+            case MxResult.NullMx nullMx -> {
+                out.println("  null MX (RFC 7505): the domain accepts no mail");
+                return false;
+            }
+            case MxResult.NoSuchDomain nx -> {
+                out.println("  the domain does not exist");
+                return false;
+            }
+            case MxResult.TemporaryFailure failure -> {
+                out.println("  MX lookup failed: " + failure.reason());
+                return false;
+            }
+        }
+        boolean enforce = policy.map(p -> p.mode() == PolicyMode.ENFORCE).orElse(false);
+        int usable = 0;
+        for (MxHost host : hosts) {
+            boolean matches = policy.map(p -> p.matchesMx(host.name())).orElse(true);
+            String match = policy.isEmpty() ? "" : "   policy match: " + (matches ? "yes" : "NO");
+            out.println("  " + host.preference() + " " + host.name() + match);
+            if (enforce && !matches) {
+                out.println("     -> skipped: a sender never delivers to a host the enforce policy does not list");
+                continue;
+            }
+            Probe probe = probe(host.name());
+            probe.lines().forEach(line -> out.println("     " + line));
+            boolean passes = enforce ? probe.verified() : probe.reachable();
+            if (policy.isPresent() && !enforce && !(matches && probe.verified())) {
+                out.println("     -> would fail an enforce policy; delivered anyway in mode " + policy.get().mode().label());
+            }
+            out.println("     -> " + (passes ? "usable" : "not usable") + (enforce ? " under the enforce policy" : ""));
+            if (passes) {
+                usable++;
+            }
+        }
+        return usable > 0;
+    }
+
+    private record Probe(List<String> lines, boolean reachable, boolean verified) {}
+
+    private Probe probe(String host) {
+        List<String> lines = new ArrayList<>();
+        List<InetAddress> addresses = switch (await(dns.lookupAddresses(host))) {
+            case AddressResult.Addresses found -> found.addresses();
+            case AddressResult.NoAddresses none -> List.of();
+            case AddressResult.NoSuchDomain nx -> List.of();
+            case AddressResult.TemporaryFailure failure -> {
+                lines.add("address lookup failed: " + failure.reason());
+                yield List.of();
+            }
+        };
+        if (addresses.isEmpty()) {
+            lines.add("no address: cannot be reached");
+            return new Probe(lines, false, false);
+        }
+        Destination destination = new Destination(host, new InetSocketAddress(addresses.getFirst(), smtpPort),
+                TlsRequirement.OPPORTUNISTIC);
+        try {
+            SmtpConnection connection = smtp.connect(destination).get(wait.toMillis() * 2, TimeUnit.MILLISECONDS);
+            try {
+                Optional<TlsDetails> tls = connection.tls();
+                if (tls.isEmpty()) {
+                    lines.add(destination.relayName() + ": connected, STARTTLS not offered (or refused)");
+                    return new Probe(lines, true, false);
+                }
+                TlsDetails details = tls.get();
+                lines.add(destination.relayName() + ": STARTTLS ok, " + details.summary());
+                lines.add("certificate: subject " + details.peerSubject().orElse("(none)"));
+                lines.add("             issuer  " + details.peerIssuer().orElse("(none)"));
+                lines.add("             expires " + details.peerNotAfter().map(Object::toString).orElse("(unknown)"));
+                lines.add("verdict: " + switch (details.verdict()) {
+                    case CertificateVerdict.Verified v -> "valid for " + host;
+                    case CertificateVerdict.NotVerified n -> "NOT valid (" + n.problem().resultType() + "): " + n.detail();
+                });
+                return new Probe(lines, true, details.verified());
+            } finally {
+                connection.quit();
+            }
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof ConnectionFailureException failure
+                    ? failure.failure().describe(destination)
+                    : String.valueOf(e.getCause());
+            lines.add(why);
+        } catch (TimeoutException e) {
+            lines.add(destination.relayName() + ": no answer within " + wait.multipliedBy(2).toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lines.add("interrupted");
+        }
+        return new Probe(lines, false, false);
+    }
+
+    private static String conclusion(String domain, Optional<Policy> policy, boolean deliverable) {
+        if (policy.isEmpty()) {
+            return deliverable
+                    ? "no MTA-STS policy in force for " + domain + "; mail goes with opportunistic TLS"
+                    : "no MTA-STS policy in force, but no MX host of " + domain + " could be reached";
+        }
+        String mode = policy.get().mode().label();
+        if (deliverable) {
+            return "a sender can deliver to " + domain + " under its " + mode + " policy";
+        }
+        return policy.get().mode() == PolicyMode.ENFORCE
+                ? "a sender CANNOT deliver to " + domain + ": no MX host meets its enforce policy (mail is deferred)"
+                : "no MX host of " + domain + " could be reached (mode " + mode + ")";
+    }
+
+    private <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(wait.toMillis() * 4, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("lookup failed unexpectedly: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new UserError("no answer within " + wait.multipliedBy(4).toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted");
+        }
+    }
+}

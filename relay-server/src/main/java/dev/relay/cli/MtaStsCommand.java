@@ -1,0 +1,79 @@
+package dev.relay.cli;
+
+import dev.relay.config.RelayConfig;
+import dev.relay.delivery.ClientTimeouts;
+import dev.relay.delivery.SmtpClient;
+import dev.relay.dns.DnsResolver;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.tls.ClientTlsContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true,
+        subcommands = {MtaStsCommand.Check.class})
+final class MtaStsCommand {
+
+    /** A host name of two or more LDH labels (A-labels for IDNs), an optional final dot. */
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?=.{1,253}\\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?");
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Show what a sender sees of DOMAIN: the _mta-sts TXT record, the policy fetched live, the MX "
+                    + "hosts with their policy match, and a STARTTLS probe of each MX with its certificate.",
+                    "Uses the DNS servers, extra trust and ports of the configuration.",
+                    "Exit 0 when a sender could deliver under the policy, 1 when not, 2 on usage errors."})
+    static final class Check implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "DOMAIN", description = "the recipient domain, e.g. example.com")
+        String domain;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
+                description = "time limit per network step (default 15)")
+        int timeoutSeconds;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!DOMAIN.matcher(domain).matches()) {
+                throw new UserError("mta-sts check: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
+            }
+            if (timeoutSeconds < 1) {
+                throw new UserError("--timeout: must be at least 1 second");
+            }
+            RelayConfig relay = config.load().config();
+            Duration wait = Duration.ofSeconds(timeoutSeconds);
+            DnsResolver dns;
+            try {
+                dns = DnsResolver.create(relay.delivery().dns());
+            } catch (RuntimeException e) {
+                throw new UserError("delivery.dns: no usable DNS resolver: " + e.getMessage());
+            }
+            ClientTlsContext tls = ClientTlsContext.fromConfig(relay.delivery().tls(), Clock.systemUTC());
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try (SmtpClient smtp = SmtpClient.builder(tls).heloName(relay.hostname())
+                    .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
+                PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
+                        .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
+                MtaStsCheck check = new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait,
+                        spec.commandLine().getOut());
+                return check.run(domain) ? 0 : 1;
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.relay.delivery;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What delivery tells the outside (metrics) as it happens. Called on the scheduler's worker
+ * thread, and {@link #finished} for a message whose recipients were all delivered on the spool's
+ * thread (see {@code DeliveryScheduler}): keep it quick, thread-safe, and never throw. All
+ * methods default to no-ops.
+ */
+public interface DeliveryEvents {
+    DeliveryEvents NONE = new DeliveryEvents() {};
+
+    /**
+     * One recipient's attempt ended: one call per recipient per connection tried (the same
+     * unit as a line of the attempt log), also when DNS decided it without a connection.
+     *
+     * @param mtaStsMode the destination's policy mode: {@code enforce}, {@code testing} or
+     *     {@code none} (also without a policy)
+     */
+    default void attempted(Result result, Tls tls, String mtaStsMode) {}
+
+    /**
+     * An MX host failed its domain's MTA-STS policy: skipped under enforce, or delivered to anyway
+     * under testing ({@link PolicyFailure#enforced()} tells which).
+     */
+    default void policyFailed(PolicyFailure failure) {}
+
+    /** A recipient reached its final outcome, {@code sinceAccepted} after the message arrived. */
+    default void finished(Outcome outcome, Duration sinceAccepted) {}
+
+    /**
+     * An outbound TLS session was established (counted once per connection, not per message
+     * carried on it).
+     *
+     * @param protocol as negotiated, e.g. {@code TLSv1.3}
+     * @param verified whether the certificate chained to a trusted root and matched the MX name
+     */
+    default void tlsSession(String protocol, boolean verified) {}
+
+    /** How one attempt ended for one recipient. */
+    enum Result {
+        DELIVERED,
+        /** A temporary failure: tried again later (or expired, which {@link #finished} tells). */
+        DEFERRED,
+        /** A permanent failure from the server or DNS. */
+        FAILED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What protected the attempt. */
+    enum Tls {
+        /** Plain text, or no connection at all. */
+        NONE,
+        /** Encrypted, but the certificate was not verified (opportunistic TLS accepts any). */
+        TLS,
+        /** Encrypted with a certificate that chains to a trusted root and matches the MX name. */
+        VERIFIED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How a recipient left the queue. */
+    enum Outcome {
+        DELIVERED,
+        /** A permanent failure: a DSN goes to the sender. */
+        BOUNCED,
+        /** Still failing temporarily when the queue lifetime ended: a DSN goes to the sender. */
+        EXPIRED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.relay.delivery;
+
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyLookup;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Finds the policy a recipient domain publishes: where MTA-STS (and later DANE) plugs into
+ * delivery. Stages must not complete exceptionally.
+ */
+@FunctionalInterface
+public interface DomainPolicies {
+
+    /** For relays with MTA-STS switched off: every domain gets opportunistic TLS. */
+    DomainPolicies NONE = domain -> CompletableFuture.completedFuture(DomainPolicy.none());
+
+    CompletionStage<DomainPolicy> policyFor(String domain);
+
+    /** MTA-STS as the policy source: what {@link MtaStsPolicies} finds, in delivery's terms. */
+    static DomainPolicies mtaSts(MtaStsPolicies policies) {
+        return domain -> policies.policyFor(domain).thenApply(lookup -> switch (lookup) {
+            case PolicyLookup.Active active -> new DomainPolicy.Published(active.domain(), active.policy());
+            case PolicyLookup.NoPolicy none -> DomainPolicy.none();
+            case PolicyLookup.Unavailable unavailable -> new DomainPolicy.Undetermined(unavailable.reason());
+        });
+    }
+}

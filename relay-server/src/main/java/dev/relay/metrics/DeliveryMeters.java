@@ -1,0 +1,91 @@
+package dev.relay.metrics;
+
+import dev.relay.delivery.DeliveryEvents;
+import dev.relay.delivery.PolicyFailure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Delivery's events as meters: attempts, final outcomes with their delay, outbound TLS sessions,
+ * and the MTA-STS policy failures delivery meets.
+ */
+final class DeliveryMeters implements DeliveryEvents {
+    /** Delay buckets: from a prompt delivery to the default five-day queue lifetime. */
+    private static final Duration[] DELAY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
+        Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofDays(1),
+        Duration.ofDays(2), Duration.ofDays(5)};
+
+    private final MeterRegistry registry;
+    /** By MTA-STS mode, then [result][tls]; modes other than the known ones are added when seen. */
+    private final Map<String, Counter[][]> attempts = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
+    private final Timer delay;
+    /** By protocol, then [verified ? 1 : 0]. */
+    private final Map<String, Counter[]> tlsSessions = new ConcurrentHashMap<>();
+
+    private final MtaStsMeters mtaSts;
+
+    DeliveryMeters(MeterRegistry registry, MtaStsMeters mtaSts) {
+        this.registry = registry;
+        this.mtaSts = mtaSts;
+        MetricNames.POLICY_MODES.forEach(this::attemptCounters);
+        for (Outcome outcome : Outcome.values()) {
+            deliveries.put(outcome, Meters.counter(registry, MetricNames.DELIVERIES, MetricNames.OUTCOME, outcome.label()));
+        }
+        this.delay = Timer.builder(MetricNames.DELIVERY_DELAY.meterName())
+                .description(MetricNames.DELIVERY_DELAY.help())
+                .serviceLevelObjectives(DELAY_BUCKETS)
+                .register(registry);
+        MetricNames.TLS_VERSIONS.forEach(this::tlsCounters);
+    }
+
+    private Counter[][] attemptCounters(String mode) {
+        return attempts.computeIfAbsent(mode, m -> {
+            Counter[][] byResult = new Counter[Result.values().length][Tls.values().length];
+            for (Result result : Result.values()) {
+                for (Tls tls : Tls.values()) {
+                    byResult[result.ordinal()][tls.ordinal()] = Meters.counter(registry, MetricNames.DELIVERY_ATTEMPTS,
+                            MetricNames.RESULT, result.label(), MetricNames.TLS, tls.label(), MetricNames.MTA_STS_MODE, m);
+                }
+            }
+            return byResult;
+        });
+    }
+
+    private Counter[] tlsCounters(String protocol) {
+        return tlsSessions.computeIfAbsent(protocol, p -> new Counter[] {
+            Meters.counter(registry, MetricNames.TLS_OUTBOUND, MetricNames.VERSION, p, MetricNames.VERIFIED, "false"),
+            Meters.counter(registry, MetricNames.TLS_OUTBOUND, MetricNames.VERSION, p, MetricNames.VERIFIED, "true")});
+    }
+
+    @Override
+    public void policyFailed(PolicyFailure failure) {
+        if (failure.enforced()) {
+            mtaSts.enforcementFailure(failure.resultType());
+        } else {
+            mtaSts.testingFailure(failure.resultType());
+        }
+    }
+
+    @Override
+    public void attempted(Result result, Tls tls, String mtaStsMode) {
+        attemptCounters(mtaStsMode)[result.ordinal()][tls.ordinal()].increment();
+    }
+
+    @Override
+    public void finished(Outcome outcome, Duration sinceAccepted) {
+        deliveries.get(outcome).increment();
+        delay.record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+    }
+
+    @Override
+    public void tlsSession(String protocol, boolean verified) {
+        tlsCounters(protocol)[verified ? 1 : 0].increment();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.relay.metrics;
+
+import dev.relay.mtasts.MtaStsEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** The MTA-STS meters: fetches by result, enforcement failures by reason, cached policies by mode. */
+final class MtaStsMeters implements MtaStsEvents {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> testingFailures = new ConcurrentHashMap<>();
+    private final Counter refreshFailures;
+    private volatile Supplier<Map<String, Long>> cached = Map::of;
+
+    MtaStsMeters(MeterRegistry registry) {
+        this.registry = registry;
+        MetricNames.FETCH_RESULTS.forEach(this::fetchCounter);
+        MetricNames.ENFORCEMENT_REASONS.forEach(this::failureCounter);
+        MetricNames.ENFORCEMENT_REASONS.forEach(this::testingCounter);
+        refreshFailures = Counter.builder(MetricNames.MTASTS_REFRESH_FAILURES.meterName())
+                .description(MetricNames.MTASTS_REFRESH_FAILURES.help()).register(registry);
+        for (String mode : MetricNames.POLICY_MODES) {
+            Gauge.builder(MetricNames.MTASTS_POLICIES_CACHED.meterName(), this,
+                            meters -> meters.cached.get().getOrDefault(mode, 0L))
+                    .description(MetricNames.MTASTS_POLICIES_CACHED.help())
+                    .tag(MetricNames.MODE, mode)
+                    .register(registry);
+        }
+    }
+
+    private Counter fetchCounter(String result) {
+        return fetches.computeIfAbsent(result,
+                r -> Meters.counter(registry, MetricNames.MTASTS_POLICY_FETCHES, MetricNames.RESULT, r));
+    }
+
+    private Counter failureCounter(String reason) {
+        return failures.computeIfAbsent(reason,
+                r -> Meters.counter(registry, MetricNames.MTASTS_ENFORCEMENT_FAILURES, MetricNames.REASON, r));
+    }
+
+    private Counter testingCounter(String reason) {
+        return testingFailures.computeIfAbsent(reason,
+                r -> Meters.counter(registry, MetricNames.MTASTS_TESTING_FAILURES, MetricNames.REASON, r));
+    }
+
+    void testingFailure(String reason) {
+        testingCounter(reason).increment();
+    }
+
+    @Override
+    public void refreshFailed(String domain, String reason) {
+        refreshFailures.increment();
+    }
+
+    @Override
+    public void policyFetched(String result) {
+        fetchCounter(result).increment();
+    }
+
+    void enforcementFailure(String reason) {
+        failureCounter(reason).increment();
+    }
+
+    void cached(Supplier<Map<String, Long>> byMode) {
+        this.cached = Objects.requireNonNull(byMode, "byMode");
+    }
+}

@@ -1,0 +1,163 @@
+package dev.relay.metrics;
+
+import dev.relay.admin.AdminRoute;
+import dev.relay.delivery.DeliveryEvents;
+import dev.relay.mtasts.MtaStsEvents;
+import dev.relay.dns.DnsEvents;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueEvents;
+import dev.relay.smtp.SmtpEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The relay's metrics: one registry, and the event seams of the other packages bound to it.
+ * Every series whose label values are known in advance is registered here, at construction,
+ * with 0. Names are in {@link MetricNames}.
+ *
+ * <pre>{@code
+ * RelayMetrics metrics = RelayMetrics.prometheus(listenerNames, clock);
+ * queue   = SpoolQueue.open(..., metrics.queueEvents(QueueEvents.NONE));
+ * metrics.watchQueue(queue);
+ * new SmtpServer(..., metrics.smtpEvents(SmtpEvents.NONE), ...);
+ * DnsResolver.builder().events(metrics.dnsEvents());
+ * DeliveryScheduler.builder(...).events(metrics.deliveryEvents());
+ * admin.route("GET", "/metrics", false, metrics.scrapeRoute().orElseThrow());
+ * }</pre>
+ *
+ * The MTA-STS methods ({@link #policyFetched}, {@link #enforcementFailure},
+ * {@link #policiesCached}) are for the MTA-STS code to call.
+ */
+public final class RelayMetrics implements AutoCloseable {
+    private final MeterRegistry registry;
+    private final Optional<PrometheusMeterRegistry> prometheus;
+    private final DnsMeters dns;
+    private final DeliveryMeters delivery;
+    private final MtaStsMeters mtaSts;
+    private final QueueGauges queue;
+    private final SmtpMeters smtp;
+    private final QueueMeters queueMeters;
+    private final JvmGcMetrics gc;
+
+    private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
+            Clock clock) {
+        this.registry = registry;
+        this.prometheus = prometheus;
+        this.dns = new DnsMeters(registry);
+        this.mtaSts = new MtaStsMeters(registry);
+        this.delivery = new DeliveryMeters(registry, mtaSts);
+        this.queue = new QueueGauges(registry, clock, System::nanoTime);
+        this.smtp = new SmtpMeters(registry, listeners);
+        this.queueMeters = new QueueMeters(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        this.gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+    }
+
+    /**
+     * A Prometheus registry with the relay's meters and the JVM and process metrics.
+     *
+     * @param listeners the SMTP listener names ({@code ListenerConfig.name()}), registered with 0
+     * @param clock the relay's clock, for the age of the oldest queued message
+     */
+    public static RelayMetrics prometheus(List<String> listeners, Clock clock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new RelayMetrics(registry, Optional.of(registry), listeners, clock);
+    }
+
+    /** The same meters on any registry (tests read a {@code SimpleMeterRegistry}); no scrape route. */
+    public static RelayMetrics on(MeterRegistry registry, List<String> listeners, Clock clock) {
+        return new RelayMetrics(registry, Optional.empty(), listeners, clock);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code GET /metrics} for the admin server; present for a Prometheus registry. */
+    public Optional<AdminRoute> scrapeRoute() {
+        return prometheus.map(ScrapeRoute::new);
+    }
+
+    /** Listener events that count, then pass each event on to {@code downstream}. */
+    public SmtpEvents smtpEvents(SmtpEvents downstream) {
+        return downstream == SmtpEvents.NONE ? smtp : SmtpEvents.both(smtp, downstream);
+    }
+
+    public DnsEvents dnsEvents() {
+        return dns;
+    }
+
+    /** Queue events that count, then pass each event on to {@code downstream}. */
+    public QueueEvents queueEvents(QueueEvents downstream) {
+        return downstream == QueueEvents.NONE ? queueMeters : QueueEvents.both(queueMeters, downstream);
+    }
+
+    public DeliveryEvents deliveryEvents() {
+        return delivery;
+    }
+
+    /** What the MTA-STS service reports: fetches by result, failed refreshes. */
+    public MtaStsEvents mtaStsEvents() {
+        return mtaSts;
+    }
+
+    /** Feeds {@code relay_queue_messages} and {@code relay_queue_oldest_seconds} from this queue. */
+    public void watchQueue(MessageQueue queue) {
+        this.queue.watch(queue);
+    }
+
+    /** One MTA-STS policy fetch ended; {@code result} is one of {@link MetricNames#FETCH_RESULTS}. */
+    public void policyFetched(String result) {
+        mtaSts.policyFetched(result);
+    }
+
+    /**
+     * An MX host was skipped (or a domain deferred) to enforce its policy; {@code reason} is one
+     * of {@link MetricNames#ENFORCEMENT_REASONS}.
+     */
+    public void enforcementFailure(String reason) {
+        mtaSts.enforcementFailure(reason);
+    }
+
+    /** A testing-mode policy check failed; the mail went anyway. Same reasons as enforcement. */
+    public void testingFailure(String reason) {
+        mtaSts.testingFailure(reason);
+    }
+
+
+    /**
+     * Where {@code relay_mtasts_policies_cached{mode}} comes from: policies in the cache by mode
+     * ({@code enforce}, {@code testing}, {@code none}). Called at each scrape, once per mode.
+     */
+    public void policiesCached(Supplier<Map<String, Long>> byMode) {
+        mtaSts.cached(byMode);
+    }
+
+    /** Releases the GC listeners. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.relay.mtasts;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the TXT records at {@code _mta-sts.<domain>} (RFC 8461 section 3.1). Pure: the caller
+ * resolves them and joins each record's strings without spaces.
+ * <ul>
+ *   <li>Records that do not begin with {@code v=STSv1} (case-sensitive, then the end, a
+ *       {@code ;} or white space) are someone else's and discarded: none left is
+ *       {@link StsDiscovery.NoRecord}. {@code v=STSv10} is not ours either.</li>
+ *   <li>Two or more left: {@link StsDiscovery.Invalid} (the RFC's "number of resulting records
+ *       is not one").</li>
+ *   <li>Fields are separated by {@code *WSP ";" *WSP}; a trailing {@code ;} and trailing white
+ *       space are allowed; an empty field between two separators is not.</li>
+ *   <li>{@code id} is required: 1 to 32 ASCII letters or digits. Names are case-sensitive, so
+ *       {@code ID=...} is an extension and leaves the id missing.</li>
+ *   <li>Other fields are extensions, ignored once well-formed: name
+ *       {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,31}}, value one or more printable ASCII characters
+ *       other than {@code =}, {@code ;} and space.</li>
+ *   <li>A field named twice: the first counts (a later {@code id} is not even checked).</li>
+ * </ul>
+ */
+public final class StsRecordParser {
+
+    private static final String VERSION = "v=STSv1";
+    private static final String ID_NAME = "id";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+    private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1,32}");
+    private static final Pattern SEPARATOR = Pattern.compile("[ \\t]*;[ \\t]*");
+
+    private StsRecordParser() {}
+
+    /** What the domain's TXT records announce; each string is one whole record. */
+    public static StsDiscovery parse(List<String> txtRecords) {
+        List<String> ours = txtRecords.stream().filter(StsRecordParser::isStsV1).toList();
+        if (ours.isEmpty()) {
+            return new StsDiscovery.NoRecord();
+        }
+        if (ours.size() > 1) {
+            return new StsDiscovery.Invalid(ours.size() + " TXT records begin with v=STSv1; exactly one is allowed");
+        }
+        return parseOne(ours.getFirst());
+    }
+
+    private static boolean isStsV1(String record) {
+        if (!record.startsWith(VERSION)) {
+            return false;
+        }
+        if (record.length() == VERSION.length()) {
+            return true;
+        }
+        char next = record.charAt(VERSION.length());
+        return next == ';' || next == ' ' || next == '\t';
+    }
+
+    private static StsDiscovery parseOne(String record) {
+        String rest = Texts.stripTrailingWsp(record.substring(VERSION.length()));
+        if (rest.isEmpty()) {
+            return new StsDiscovery.Invalid("the v=STSv1 record has no id field");
+        }
+        if (!SEPARATOR.matcher(rest).lookingAt()) {
+            return new StsDiscovery.Invalid("fields of the v=STSv1 record must be separated by \";\"");
+        }
+        String[] fields = SEPARATOR.split(rest, -1);
+        Map<String, String> seen = new LinkedHashMap<>();
+        // fields[0] is the nothing before the first separator; a last empty one is a trailing ";"
+        for (int i = 1; i < fields.length; i++) {
+            String field = fields[i];
+            if (field.isEmpty()) {
+                if (i == fields.length - 1) {
+                    break;
+                }
+                return new StsDiscovery.Invalid("the v=STSv1 record has an empty field (\";;\")");
+            }
+            int equals = field.indexOf('=');
+            if (equals < 0) {
+                return new StsDiscovery.Invalid("field " + Texts.quote(field) + " is not name=value");
+            }
+            String name = field.substring(0, equals);
+            String value = field.substring(equals + 1);
+            if (!NAME.matcher(name).matches()) {
+                return new StsDiscovery.Invalid("field name " + Texts.quote(name) + " is not valid");
+            }
+            if (seen.containsKey(name)) {
+                continue; // the first counts
+            }
+            if (name.equals(ID_NAME) && !ID.matcher(value).matches()) {
+                return new StsDiscovery.Invalid("id " + Texts.quote(value) + " is not 1 to 32 letters or digits");
+            }
+            if (!EXTENSION_VALUE.matcher(value).matches()) {
+                return new StsDiscovery.Invalid("field " + name + " has an invalid value "
+                        + Texts.quote(value) + " (printable ASCII without \"=\", \";\" or space)");
+            }
+            seen.put(name, value);
+        }
+        String id = seen.get(ID_NAME);
+        if (id == null) {
+            return new StsDiscovery.Invalid("the v=STSv1 record has no id field"
+                    + NearMiss.find(ID_NAME, seen.keySet())
+                            .map(name -> " (found \"" + name + "\"; " + NearMiss.describe(name, ID_NAME) + ")")
+                            .orElse(""));
+        }
+        return new StsDiscovery.Found(new StsRecord(id));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.relay.mtasts;
+
+/** Small text helpers shared by the policy and TXT record parsers (WSP is space and tab, as in RFC 5234). */
+final class Texts {
+
+    private static final int QUOTE_LIMIT = 40;
+
+    private Texts() {}
+
+    static String withoutCr(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    static boolean isBlank(String s) {
+        return s.chars().allMatch(c -> c == ' ' || c == '\t');
+    }
+
+    static String stripTrailingWsp(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    static String stripLeadingWsp(String s) {
+        int start = 0;
+        while (start < s.length() && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+            start++;
+        }
+        return s.substring(start);
+    }
+
+    /** The text in double quotes, cut short so a garbage file does not flood the log. */
+    static String quote(String s) {
+        return "\"" + (s.length() > QUOTE_LIMIT ? s.substring(0, QUOTE_LIMIT) + "..." : s) + "\"";
+    }
+}

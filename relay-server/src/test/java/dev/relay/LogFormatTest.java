@@ -1,0 +1,83 @@
+package dev.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/** The shipped {@code config/logback.xml}: human lines by default, JSON lines with RELAY_LOG_FORMAT=json. */
+class LogFormatTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void jsonFormatWritesOneParsableObjectPerLine() throws Exception {
+        List<String> lines = logWith(Optional.of("json"));
+
+        assertThat(lines).hasSize(2);
+        JsonNode info = JSON.readTree(lines.get(0));
+        assertThat(info.get("level").asText()).isEqualTo("INFO");
+        assertThat(info.get("loggerName").asText()).isEqualTo("dev.relay.smtp.SmtpSession");
+        assertThat(info.get("formattedMessage").asText()).isEqualTo("accepted id=1M8P size=28 client=127.0.0.1");
+        assertThat(info.get("timestamp").asLong()).isPositive();
+        assertThat(info.has("threadName")).isTrue();
+        assertThat(info.has("arguments")).as("the formatted message only").isFalse();
+
+        JsonNode error = JSON.readTree(lines.get(1));
+        assertThat(error.get("level").asText()).isEqualTo("ERROR");
+        assertThat(error.get("throwable").get("className").asText()).isEqualTo("java.io.IOException");
+        assertThat(error.get("throwable").get("message").asText()).isEqualTo("disk on fire");
+    }
+
+    @Test
+    void theHumanFormatIsTheDefault() throws Exception {
+        for (Optional<String> format : List.of(Optional.<String>empty(), Optional.of("text"))) {
+            List<String> lines = logWith(format);
+            assertThat(lines.getFirst()).as("format %s", format)
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+ INFO  \\[main\\] "
+                            + "\\S*SmtpSession - accepted id=1M8P size=28 client=127\\.0\\.0\\.1");
+            assertThat(lines.getFirst()).doesNotStartWith("{");
+        }
+    }
+
+    /** Configures a fresh context from the shipped file, logs two lines, returns what reached stdout. */
+    private static List<String> logWith(Optional<String> format) throws Exception {
+        URL config = LogFormatTest.class.getResource("/logback.xml");
+        assertThat(config).as("config/logback.xml on the class path").isNotNull();
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's service provider does for the real one
+        // the condition reads context properties before the environment, as it reads RELAY_LOG_FORMAT
+        format.ifPresent(f -> context.putProperty("RELAY_LOG_FORMAT", f));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            JoranConfigurator configurator = new JoranConfigurator();
+            configurator.setContext(context);
+            configurator.doConfigure(config);
+            assertThat(new StatusUtil(context).getHighestLevel(0))
+                    .as("configuration problems: %s", context.getStatusManager().getCopyOfStatusList())
+                    .isLessThan(Status.WARN);
+            Logger log = context.getLogger("dev.relay.smtp.SmtpSession");
+            log.info("accepted id={} size={} client={}", "1M8P", 28, "127.0.0.1");
+            log.error("spool write failed", new java.io.IOException("disk on fire"));
+        } finally {
+            System.setOut(stdout);
+            context.stop();
+        }
+        return captured.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.startsWith("\t")).toList();
+    }
+}

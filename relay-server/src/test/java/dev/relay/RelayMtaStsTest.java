@@ -1,0 +1,189 @@
+package dev.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.config.ConfigLoader;
+import dev.relay.config.RelayConfig;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
+import dev.relay.tls.testkit.TestCertificates;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MTA-STS through the whole relay as configured from YAML: the policy is fetched with the
+ * configured DNS, port and extra trust, persisted under mta-sts.cache-directory, and still
+ * enforced after a restart while the policy host is down and the MX record points elsewhere.
+ */
+class RelayMtaStsTest {
+
+    private static final TestCertificates.Authority CA = TestCertificates.newAuthority("Relay STS Test CA");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEnforcedPolicySurvivesARestartWhileThePolicyHostIsDown() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestMx mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                        .certificateFor("mx.attacker.test", CA.issue("mx.attacker.test")).start()) {
+            TestPolicyServer web = TestPolicyServer.start(CA);
+            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
+                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
+                    .a("mx.attacker.test", "127.0.0.1");
+            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
+            RelayConfig config = config(dns, mx, web);
+
+            RelayApplication first = RelayApplication.start(config);
+            try {
+                submit(first.smtpAddresses().getFirst(), "first");
+                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx.dest.test");
+                MeterRegistry registry = first.metrics().registry();
+                assertThat(count(registry, "relay.mtasts.policy.fetches", "result", "ok")).isEqualTo(1);
+                assertThat(registry.get("relay.mtasts.policies.cached").tag("mode", "enforce").gauge().value()).isEqualTo(1);
+                awaitCount(registry, "relay.delivery.attempts", 1, "result", "delivered", "tls", "verified",
+                        "mta_sts_mode", "enforce");
+            } finally {
+                first.stop();
+            }
+            assertThat(web.requestCount()).isEqualTo(1);
+
+            web.close();
+            dns.remove("dest.test").mx("dest.test", 10, "mx.attacker.test");
+            RelayApplication second = RelayApplication.start(config);
+            try {
+                submit(second.smtpAddresses().getFirst(), "second");
+                RecipientStatus.Deferred deferred = awaitDeferred(second);
+                assertThat(deferred.reason()).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce)")
+                        .contains("mx.attacker.test does not match");
+                assertThat(mx.messages()).as("the attacker's host got nothing").hasSize(1);
+                MeterRegistry registry = second.metrics().registry();
+                assertThat(count(registry, "relay.mtasts.enforcement.failures", "reason", "mx-mismatch")).isEqualTo(1);
+                assertThat(count(registry, "relay.mtasts.policy.fetches", "result", "ok")).as("served from the cache").isZero();
+                assertThat(count(registry, "relay.delivery.attempts", "result", "deferred", "tls", "none",
+                        "mta_sts_mode", "enforce")).isEqualTo(1);
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
+    @Test
+    void aTestingPolicyDeliversThroughABadCertificateAndCountsWhatEnforceWouldHaveRefused() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestPolicyServer web = TestPolicyServer.start(CA);
+                TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
+            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
+                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+            web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 604800\n");
+            RelayApplication relay = RelayApplication.start(config(dns, mx, web));
+            try {
+                submit(relay.smtpAddresses().getFirst(), "testing");
+                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
+                MeterRegistry registry = relay.metrics().registry();
+                awaitCount(registry, "relay.delivery.attempts", 1, "result", "delivered", "tls", "tls",
+                        "mta_sts_mode", "testing");
+                assertThat(count(registry, "relay.mtasts.testing.failures", "reason", "certificate-not-trusted"))
+                        .isEqualTo(1);
+                assertThat(count(registry, "relay.mtasts.enforcement.failures", "reason", "certificate-not-trusted"))
+                        .isZero();
+                assertThat(registry.get("relay.mtasts.policies.cached").tag("mode", "testing").gauge().value()).isEqualTo(1);
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
+    private static double count(MeterRegistry registry, String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+
+    /** Attempt counters move on the delivery thread just after the MX has the message. */
+    private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count(registry, name, tags) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected);
+    }
+
+    private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<RecipientStatus> status = relay.queue().list().stream().findFirst()
+                    .map(QueuedMessage::statuses).map(s -> s.getFirst());
+            if (status.isPresent() && status.get() instanceof RecipientStatus.Deferred deferred) {
+                return deferred;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no deferred recipient: " + relay.queue().list());
+    }
+
+    private RelayConfig config(TestDnsServer dns, TestMx mx, TestPolicyServer web) throws Exception {
+        Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, """
+                hostname: relay.test
+                listeners:
+                  - address: 127.0.0.1:0
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  port: %d
+                  dns:
+                    servers: [%s]
+                  tls:
+                    extra-trust: %s
+                mta-sts:
+                  cache-directory: %s
+                  https-port: %d
+                admin:
+                  address: 127.0.0.1:0
+                shutdown-grace: 2s
+                """.formatted(dir.resolve("spool"), mx.port(), dns.hostPort(), trust, dir.resolve("mta-sts"),
+                web.port()));
+        return new ConfigLoader(Map.of()).load(file).config();
+    }
+
+    private static void submit(InetSocketAddress relay, String subject) throws Exception {
+        try (Socket socket = new Socket(relay.getAddress(), relay.getPort())) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            for (String[] step : new String[][] {{null, "220"}, {"EHLO client.test", "250"},
+                    {"MAIL FROM:<alice@origin.test>", "250"}, {"RCPT TO:<bob@dest.test>", "250"}, {"DATA", "354"},
+                    {"Subject: " + subject + "\r\n\r\nHello.\r\n.", "250"}, {"QUIT", "221"}}) {
+                if (step[0] != null) {
+                    out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                String line;
+                do {
+                    line = in.readLine();
+                    assertThat(line).as("reply to %s", step[0]).isNotNull().startsWith(step[1]);
+                } while (line.charAt(3) == '-');
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.relay;
+
+import dev.relay.config.ConfigLoader;
+import dev.relay.config.RelayConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration tests run a whole {@link RelayApplication} with: one plain loopback
+ * listener and the admin server on random ports, spool and policy cache in a temp directory,
+ * DNS and delivery pointed at loopback test servers (or at a port where nothing answers).
+ */
+final class TestRelayConfig {
+    private final Path dir;
+    private int deliveryPort = 25;
+    private String dns = "127.0.0.1:9";
+    private String adminAddress = "127.0.0.1:0";
+    private Optional<String> token = Optional.empty();
+    private String shutdownGrace = "2s";
+    private Optional<Path> extraTrust = Optional.empty();
+
+    private TestRelayConfig(Path dir) {
+        this.dir = dir;
+    }
+
+    static TestRelayConfig in(Path dir) {
+        return new TestRelayConfig(dir);
+    }
+
+    TestRelayConfig deliveryPort(int port) {
+        this.deliveryPort = port;
+        return this;
+    }
+
+    TestRelayConfig dns(String hostPort) {
+        this.dns = hostPort;
+        return this;
+    }
+
+    TestRelayConfig admin(String address) {
+        this.adminAddress = address;
+        return this;
+    }
+
+    TestRelayConfig token(String token) {
+        this.token = Optional.of(token);
+        return this;
+    }
+
+    /** {@code delivery.tls.extra-trust}: CAs the relay trusts for outbound TLS. */
+    TestRelayConfig extraTrust(Path pem) {
+        this.extraTrust = Optional.of(pem);
+        return this;
+    }
+
+    TestRelayConfig shutdownGrace(String grace) {
+        this.shutdownGrace = grace;
+        return this;
+    }
+
+    RelayConfig load() throws IOException {
+        Path file = dir.resolve("relay.yaml");
+        Files.writeString(file, """
+                hostname: relay.test
+                listeners:
+                  - address: 127.0.0.1:0
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  port: %d
+                  max-connections-per-domain: 2
+                  dns:
+                    servers: [%s]
+                %s
+                mta-sts:
+                  cache-directory: %s
+                admin:
+                  address: %s
+                %s
+                shutdown-grace: %s
+                """.formatted(dir.resolve("spool"), deliveryPort, dns,
+                extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), adminAddress,
+                token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
+        return new ConfigLoader(Map.of()).load(file).config();
+    }
+}

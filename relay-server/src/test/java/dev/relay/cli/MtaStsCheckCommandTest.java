@@ -1,0 +1,164 @@
+package dev.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.tls.testkit.TestCertificates;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code relay.jar mta-sts check} against a loopback DNS server, policy server and MX. */
+class MtaStsCheckCommandTest {
+
+    private static final TestCertificates.Authority CA = TestCertificates.newAuthority("Check Test CA");
+
+    @TempDir
+    Path dir;
+
+    private TestDnsServer dns;
+    private TestPolicyServer web;
+    private TestMx mx;
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void setUp() {
+        dns = TestDnsServer.start();
+        web = TestPolicyServer.start(CA);
+        dns.a("mta-sts.dest.test", "127.0.0.1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (mx != null) {
+            mx.close();
+        }
+        web.close();
+        dns.close();
+    }
+
+    @Test
+    void anEnforcedDomainWithAGoodMxIsDeliverable() throws Exception {
+        publishEnforce("mx.dest.test");
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+
+        Result result = check("dest.test");
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out())
+                .contains("TXT _mta-sts.dest.test", "\"v=STSv1; id=20261130\"", "valid STSv1 record, id 20261130")
+                .contains("| mode: enforce", "-> valid: mode enforce, max_age 86400 s, mx mx.dest.test")
+                .contains("10 mx.dest.test   policy match: yes")
+                .contains("STARTTLS ok, TLSv1.")
+                .containsPattern("subject .*CN=mx.dest.test").containsPattern("issuer  .*CN=Check Test CA").contains("expires 20")
+                .contains("verdict: valid for mx.dest.test", "-> usable under the enforce policy")
+                .contains("Result: a sender can deliver to dest.test under its enforce policy");
+    }
+
+    @Test
+    void anEnforcedDomainWhoseOnlyMxIsUnlistedOrBadIsNotDeliverable() throws Exception {
+        publishEnforce("mx.dest.test");
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
+                .mx("dest.test", 20, "backup.other.test").a("backup.other.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx.elsewhere.test")).start();
+
+        Result result = check("dest.test");
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("verdict: NOT valid (certificate-host-mismatch)")
+                .contains("20 backup.other.test   policy match: NO")
+                .contains("skipped: a sender never delivers to a host the enforce policy does not list")
+                .contains("Result: a sender CANNOT deliver to dest.test: no MX host meets its enforce policy");
+    }
+
+    @Test
+    void anMxWithoutStarttlsFailsEnforceButPassesWithoutPolicy() throws Exception {
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().start();
+
+        Result noPolicy = check("dest.test");
+        assertThat(noPolicy.exitCode()).as(noPolicy.out()).isZero();
+        assertThat(noPolicy.out()).contains("-> name does not exist: no policy announced")
+                .contains("fetched for information only")
+                .contains("connected, STARTTLS not offered")
+                .contains("Result: no MTA-STS policy in force for dest.test");
+
+        publishEnforce("mx.dest.test");
+        Result enforced = check("dest.test");
+        assertThat(enforced.exitCode()).as(enforced.out()).isEqualTo(1);
+        assertThat(enforced.out()).contains("connected, STARTTLS not offered", "-> not usable under the enforce policy");
+    }
+
+    @Test
+    void aBrokenPolicyIsExplainedInPlainWords() throws Exception {
+        dns.txt("_mta-sts.dest.test", "v=STSv1; id=7");
+        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nnmx: mx.dest.test\nmax_age: 86400\n");
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+
+        Result result = check("dest.test");
+
+        assertThat(result.out()).contains("-> invalid:").contains("nmx");
+        assertThat(result.exitCode()).as("no policy in force, the MX answers").isZero();
+    }
+
+    @Test
+    void aRedirectingPolicyHostIsReportedAsNotFollowed() throws Exception {
+        dns.txt("_mta-sts.dest.test", "v=STSv1; id=7");
+        web.domain("dest.test").respond(TestPolicyServer.Response.redirect("https://elsewhere.test/policy"));
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+
+        Result result = check("dest.test");
+
+        assertThat(result.out()).contains("fetch failed (redirect)").contains("https://elsewhere.test/policy");
+    }
+
+    @Test
+    void aMalformedDomainIsAUsageError() throws Exception {
+        Result result = check("not a domain");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip()).contains("'not a domain' is not a domain name").doesNotContain("Exception");
+    }
+
+    private void publishEnforce(String... mx) {
+        dns.txt("_mta-sts.dest.test", "v=STSv1; id=20261130");
+        StringBuilder policy = new StringBuilder("version: STSv1\r\nmode: enforce\r\n");
+        for (String host : mx) {
+            policy.append("mx: ").append(host).append("\r\n");
+        }
+        web.domain("dest.test").policy(policy.append("max_age: 86400\r\n").toString());
+    }
+
+    private Result check(String domain) throws Exception {
+        Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, """
+                hostname: relay.test
+                delivery:
+                  port: %d
+                  dns:
+                    servers: [%s]
+                  tls:
+                    extra-trust: %s
+                mta-sts:
+                  https-port: %d
+                """.formatted(mx == null ? 25 : mx.port(), dns.hostPort(), trust, web.port()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "mta-sts", "check", "--config", config.toString(), "--timeout", "5", domain);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,512 @@
+package dev.relay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.delivery.testkit.ReceivedMessage;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.MtaStsEvents;
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyStore;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.RetrySchedule;
+import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RFC 8461 end to end through the real delivery path: the scheduler, the MTA-STS service (TXT
+ * over a loopback DNS server, the policy over HTTPS from a loopback policy server with a test CA
+ * certificate), the connection pool and the SMTP client, delivering to a loopback MX. Each
+ * scenario asserts where the mail went, or that it waits and why. Time is a {@link MutableClock}:
+ * policy expiry and retries move it, nothing sleeps.
+ */
+class MtaStsConformanceTest {
+
+    private static final String DOMAIN = "dest.test";
+    private static final Duration RETRY = Duration.ofMinutes(5);
+    private static final Duration LIFETIME = Duration.ofDays(5);
+    private static final TestCertificates.Authority CA = DeliveryFixture.CA;
+
+    @TempDir
+    Path cacheDir;
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final List<PolicyFailure> policyFailures = new CopyOnWriteArrayList<>();
+    private final List<String> fetchResults = new CopyOnWriteArrayList<>();
+    /** result/tls/mta_sts_mode of every attempt, as the metrics count them. */
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private TestDnsServer dns;
+    private TestPolicyServer web;
+    private TestMx mx;
+    private MessageQueue queue;
+    private SmtpClient client;
+    private ConnectionPool pool;
+    private EventLoopGroup fetchGroup;
+    private MtaStsPolicies policies;
+    private DeliveryScheduler scheduler;
+
+    @BeforeEach
+    void setUp() {
+        dns = TestDnsServer.start();
+        web = TestPolicyServer.start(CA);
+        queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
+                new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
+        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        dns.a("mta-sts." + DOMAIN, "127.0.0.1");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        stopRelay();
+        queue.close();
+        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (mx != null) {
+            mx.close();
+        }
+        web.close();
+        dns.close();
+    }
+
+    // ---- enforce -------------------------------------------------------------------------
+
+    @Test
+    void enforceWithAGoodMxDeliversOverVerifiedTls() throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
+        assertThat(received.tls()).isTrue();
+        assertThat(received.sni()).contains("mx.dest.test");
+        assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
+        assertThat(policyFailures).isEmpty();
+        assertThat(fetchResults).containsExactly("ok");
+        assertThat(attempts).containsExactly("delivered/verified/enforce");
+    }
+
+    @Test
+    void enforceWithAWildcardMxPatternDeliversToAHostOneLabelDeeper() throws Exception {
+        publish("enforce", 86400, "*.dest.test");
+        mxAt(10, "mail.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mail.dest.test")).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void enforceWithASelfSignedMxCertificateDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()),
+                "certificate-not-trusted");
+    }
+
+    @Test
+    void enforceWithACertificateForAnotherNameDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder().starttls(CA.issue("mx.elsewhere.test")), "certificate-host-mismatch");
+    }
+
+    @Test
+    void enforceWithAnExpiredCertificateDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder().starttls(CA.leaf("mx.dest.test").expired().issue()), "certificate-expired");
+    }
+
+    @Test
+    void enforceWithAnMxThatOffersNoStarttlsDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder(), "starttls-not-supported");
+    }
+
+    /** The MX has a perfect certificate, but it is not one the policy names: never connect to it. */
+    @Test
+    void enforceWithAnMxThePolicyDoesNotListDefersWithoutConnecting() throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.attacker.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.attacker.test")).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).as("an unlisted MX is never contacted").isZero();
+        String reason = deferredReason(id);
+        assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
+                .contains("mx.attacker.test does not match");
+        assertThat(policyFailures).singleElement().satisfies(f -> {
+            assertThat(f.resultType()).isEqualTo(PolicyFailure.MX_MISMATCH);
+            assertThat(f.mxHost()).isEqualTo("mx.attacker.test");
+            assertThat(f.enforced()).isTrue();
+        });
+    }
+
+    @Test
+    void enforceWithTwoMxWhereThePreferredFailsDeliversToTheSecondOnly() throws Exception {
+        publish("enforce", 86400, "mx1.dest.test", "mx2.dest.test");
+        mxAt(10, "mx1.dest.test");
+        mxAt(20, "mx2.dest.test");
+        // one server plays both hosts: mx1 presents a certificate for the wrong name
+        mx = TestMx.builder().starttls(CA.issue("mx2.dest.test"))
+                .certificateFor("mx1.dest.test", CA.issue("wrong.dest.test"))
+                .start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        List<ReceivedMessage> received = mx.awaitMessages(1, DeliveryFixture.WAIT);
+        assertThat(received).singleElement().satisfies(m -> assertThat(m.sni()).contains("mx2.dest.test"));
+        assertThat(mx.connectionCount()).as("mx1 was tried first, then mx2").isEqualTo(2);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(policyFailures).singleElement().satisfies(f -> {
+            assertThat(f.mxHost()).isEqualTo("mx1.dest.test");
+            assertThat(f.resultType()).isEqualTo("certificate-host-mismatch");
+        });
+    }
+
+    // ---- testing, none, no policy --------------------------------------------------------
+
+    @Test
+    void testingModeWithABadCertificateDeliversAndCountsTheFailure() throws Exception {
+        publish("testing", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/testing");
+        assertThat(policyFailures).singleElement().satisfies(f -> {
+            assertThat(f.enforced()).isFalse();
+            assertThat(f.resultType()).isEqualTo("certificate-not-trusted");
+            assertThat(f.mxHost()).isEqualTo("mx.dest.test");
+        });
+    }
+
+    @Test
+    void modeNoneDeliversAsWithoutPolicy() throws Exception {
+        publish("none", 86400);
+        assertDeliveredOpportunistically();
+    }
+
+    @Test
+    void noPolicyRecordDeliversOpportunistically() throws Exception {
+        assertDeliveredOpportunistically();
+        assertThat(web.requestCount()).as("no TXT record, no fetch").isZero();
+    }
+
+    @Test
+    void aPolicyUrlThatRedirectsIsNotFollowedAndCountsAsNoPolicy() throws Exception {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        web.domain(DOMAIN).respond(TestPolicyServer.Response.redirect(
+                "https://mta-sts.dest.test/elsewhere/mta-sts.txt"));
+        web.domain(DOMAIN).respond("/elsewhere/mta-sts.txt", TestPolicyServer.Response.policy(
+                policyText("enforce", 86400, "mx.nowhere.test")));
+        assertDeliveredOpportunistically();
+        assertThat(web.requests()).extracting(TestPolicyServer.Request::path)
+                .containsExactly(TestPolicyServer.POLICY_PATH);
+        assertThat(fetchResults).containsExactly("redirect");
+    }
+
+    @Test
+    void anOversizedPolicyCountsAsNoPolicy() throws Exception {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        web.domain(DOMAIN).respond(TestPolicyServer.Response.oversized(200_000));
+        assertDeliveredOpportunistically();
+        assertThat(fetchResults).containsExactly("too_large");
+    }
+
+    @Test
+    void aPolicyHostWithAnInvalidCertificateCountsAsNoPolicy() throws Exception {
+        publish("enforce", 86400, "mx.nowhere.test");
+        web.domain(DOMAIN).certificate(TestCertificates.selfSigned("mta-sts.dest.test").issue());
+        assertDeliveredOpportunistically();
+        assertThat(fetchResults).containsExactly("tls_error");
+    }
+
+    // ---- the cache against an attacker and over time -------------------------------------
+
+    /** An attacker who strips the TXT record and redirects MX finds the cached policy still enforced. */
+    @Test
+    void aCachedPolicyStillAppliesWhenTheTxtRecordVanishesAndTheMxIsRedirected() throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                .certificateFor("mx.attacker.test", CA.issue("mx.attacker.test"))
+                .start();
+        startRelay();
+        submit();
+        runOnce();
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+
+        dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
+        mxAt(10, "mx.attacker.test");
+        clock.advance(Duration.ofHours(1));
+        QueueId second = submit();
+        runOnce();
+
+        assertThat(deferredReason(second)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
+        assertThat(mx.messages()).as("nothing reached the attacker's host").hasSize(1);
+        assertThat(web.requestCount()).as("no TXT record: no new fetch").isEqualTo(1);
+    }
+
+    @Test
+    void aChangedPolicyIdWithANewMxIsFetchedAndUsed() throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                .certificateFor("mx.new.test", CA.issue("mx.new.test"))
+                .start();
+        startRelay();
+        submit();
+        runOnce();
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+
+        // the domain moves its mail to a new host and says so under a new id
+        dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=2");
+        web.domain(DOMAIN).policy(policyText("enforce", 86400, "mx.new.test"));
+        mxAt(10, "mx.new.test");
+        clock.advance(Duration.ofMinutes(10));
+        QueueId second = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT).get(1).sni()).contains("mx.new.test");
+        assertThat(queue.find(second)).isEmpty();
+        assertThat(web.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedPolicyExpiresAfterMaxAgeWhenItCannotBeRenewed() throws Exception {
+        publish("enforce", 3600, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                .certificateFor("mx.other.test", TestCertificates.selfSigned("mx.other.test").issue())
+                .start();
+        startRelay();
+        submit();
+        runOnce();
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+
+        // the domain drops MTA-STS and its MX; the policy binds only until max_age runs out
+        dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
+        mxAt(10, "mx.other.test");
+        clock.advance(Duration.ofMinutes(30));
+        QueueId withinMaxAge = submit();
+        runOnce();
+        assertThat(deferredReason(withinMaxAge)).startsWith("451 4.7.5");
+
+        clock.advance(Duration.ofMinutes(31));
+        runOnce(); // the deferred message is due again (retry 5 minutes) and the policy has expired
+
+        assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT).get(1).sni()).contains("mx.other.test");
+        assertThat(queue.find(withinMaxAge)).isEmpty();
+    }
+
+    /** A restart over the same cache directory keeps enforcing while the policy host is down. */
+    @Test
+    void aRestartKeepsEnforcingTheCachedPolicyWhileThePolicyHostIsDown() throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                .certificateFor("mx.attacker.test", TestCertificates.selfSigned("mx.attacker.test").issue())
+                .start();
+        startRelay();
+        submit();
+        runOnce();
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+
+        stopRelay();
+        web.close();
+        dns.remove(DOMAIN);
+        mxAt(10, "mx.attacker.test");
+        clock.advance(Duration.ofHours(2));
+        startRelay();
+        QueueId afterRestart = submit();
+        runOnce();
+
+        assertThat(deferredReason(afterRestart)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
+        assertThat(mx.messages()).hasSize(1);
+    }
+
+    @Test
+    void aTxtLookupThatFailsWithNothingCachedDefersInsteadOfDowngrading() throws Exception {
+        dns.servfail("_mta-sts." + DOMAIN, "TXT");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertThat(deferredReason(id)).startsWith("451 4.4.3 MTA-STS policy of <dest.test> could not be determined");
+        assertThat(policyFailures).singleElement()
+                .satisfies(f -> assertThat(f.resultType()).isEqualTo(PolicyFailure.POLICY_UNAVAILABLE));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
+        publish("enforce", 86400, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = server.start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.messages()).as("nothing delivered against the policy").isEmpty();
+        assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
+        String reason = deferredReason(id);
+        assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
+                .contains("mx.dest.test").contains(resultType.equals("starttls-not-supported") ? "STARTTLS" : resultType);
+        assertThat(policyFailures).singleElement().satisfies(f -> {
+            assertThat(f.resultType()).isEqualTo(resultType);
+            assertThat(f.enforced()).isTrue();
+            assertThat(f.mxHost()).isEqualTo("mx.dest.test");
+        });
+
+        // temporary: still queued for a retry, not bounced, until the queue lifetime ends
+        QueuedMessage message = queue.find(id).orElseThrow();
+        assertThat(((RecipientStatus.Deferred) message.statuses().getFirst()).nextAttempt())
+                .isEqualTo(clock.instant().plus(RETRY));
+    }
+
+    /** A self-signed MX: only opportunistic TLS delivers there. */
+    private void assertDeliveredOpportunistically() throws Exception {
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().tls()).isTrue();
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(policyFailures).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/none");
+    }
+
+    private void publish(String mode, long maxAge, String... mxPatterns) {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        web.domain(DOMAIN).policy(policyText(mode, maxAge, mxPatterns));
+    }
+
+    private static String policyText(String mode, long maxAge, String... mxPatterns) {
+        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
+        for (String pattern : mxPatterns) {
+            text.append("mx: ").append(pattern).append("\r\n");
+        }
+        return text.append("max_age: ").append(maxAge).append("\r\n").toString();
+    }
+
+    private void mxAt(int preference, String host) {
+        dns.mx(DOMAIN, preference, host).a(host, "127.0.0.1");
+    }
+
+    private void startRelay() {
+        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
+                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).clock(clock).build();
+        ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate()))
+                .clock(clock).build();
+        client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(DeliveryFixture.WAIT))
+                .ioThreads(1).build();
+        pool = new ConnectionPool(client, new ConnectionPool.Settings(5, 100, Duration.ofSeconds(5)));
+        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
+                .totalTimeout(DeliveryFixture.WAIT).build();
+        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock)
+                .events(new MtaStsEvents() {
+                    @Override
+                    public void policyFetched(String result) {
+                        fetchResults.add(result);
+                    }
+                })
+                .build();
+        scheduler = DeliveryScheduler.builder(queue, resolver, pool)
+                .clock(clock).port(mx.port())
+                .policies(DomainPolicies.mtaSts(policies))
+                .events(new DeliveryEvents() {
+                    @Override
+                    public void policyFailed(PolicyFailure failure) {
+                        policyFailures.add(failure);
+                    }
+
+                    @Override
+                    public void attempted(Result result, Tls tls, String mtaStsMode) {
+                        attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
+                    }
+                })
+                .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly))
+                .build();
+    }
+
+    private void stopRelay() {
+        if (scheduler != null) {
+            scheduler.close();
+            pool.close();
+            client.close();
+            policies.close();
+            scheduler = null;
+        }
+    }
+
+    private void runOnce() throws Exception {
+        // each connection closes after its transaction, so the next scenario step dials afresh
+        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+    }
+
+    private String deferredReason(QueueId id) {
+        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
+        assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
+        return ((RecipientStatus.Deferred) status).reason();
+    }
+
+    private QueueId submit() throws Exception {
+        try (MessageDraft draft = queue.newDraft()) {
+            draft.write("Subject: sts\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope("sender@origin.test", List.of(RecipientAddress.of("bob@" + DOMAIN)),
+                    MailParameters.NONE, clock.instant(), "127.0.0.1", "client.test", Optional.empty());
+            return draft.commit(envelope).get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.relay.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code relay_dns_lookups_total} from real questions to a DNS server on loopback. */
+class DnsMetricsTest {
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+
+    private double lookups(String type, String result) {
+        return registry.get("relay.dns.lookups").tags("type", type, "result", result).counter().count();
+    }
+
+    @Test
+    void everyQuestionIsCountedByTypeAndResult() throws Exception {
+        try (RelayMetrics metrics = RelayMetrics.on(registry, List.of(), Clock.systemUTC());
+                TestDnsServer dns = TestDnsServer.start()) {
+            dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
+                    .servfail("broken.test").drop("silent.test");
+            DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
+                    .timeout(Duration.ofMillis(300)).attempts(1)
+                    .events(metrics.dnsEvents()).build();
+
+            await(resolver.lookupMx("dest.test"));
+            await(resolver.lookupMx("dest.test"));
+            await(resolver.lookupAddresses("mx.dest.test"));
+            await(resolver.lookupMx("nowhere.test"));
+            await(resolver.lookupMx("broken.test"));
+            await(resolver.lookupTxt("silent.test"));
+
+            assertThat(lookups("mx", "found")).as("the cached answer counts too").isEqualTo(2);
+            assertThat(lookups("a", "found")).isEqualTo(1);
+            assertThat(lookups("aaaa", "no_data")).isEqualTo(1);
+            assertThat(lookups("mx", "nxdomain")).isEqualTo(1);
+            assertThat(lookups("mx", "servfail")).isEqualTo(1);
+            assertThat(lookups("txt", "timeout")).isEqualTo(1);
+            assertThat(lookups("txt", "found")).isZero();
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

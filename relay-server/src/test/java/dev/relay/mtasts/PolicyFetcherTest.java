@@ -1,0 +1,325 @@
+package dev.relay.mtasts;
+
+import static dev.relay.mtasts.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PolicyFetcherTest {
+
+    private static final String POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mx.example.test\r\nmax_age: 86400\r\n";
+
+    private static TestCertificates.Authority ca;
+    private static EventLoopGroup group;
+
+    private TestDnsServer dns;
+    private TestPolicyServer policies;
+    private PolicyFetcher fetcher;
+
+    @BeforeAll
+    static void startGroup() {
+        ca = TestCertificates.newAuthority("Policy Test CA");
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopGroup() {
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @BeforeEach
+    void start() {
+        dns = TestDnsServer.start();
+        policies = TestPolicyServer.start(ca);
+        fetcher = fetcher(policies.port(), Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        policies.close();
+        dns.close();
+    }
+
+    private PolicyFetcher fetcher(int port, Duration total) {
+        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
+                .timeout(Duration.ofMillis(500)).attempts(1).build();
+        ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(ca.certificate())).build();
+        return PolicyFetcher.builder(resolver, tls, group).port(port).totalTimeout(total).build();
+    }
+
+    /** The domain's policy host resolves to the test server. */
+    private TestPolicyServer.PolicyHost serve(String domain) {
+        dns.a("mta-sts." + domain, "127.0.0.1");
+        return policies.domain(domain);
+    }
+
+    @Test
+    void fetchesThePolicyWithSniHostConnectionCloseAndUserAgent() {
+        TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY);
+
+        FetchResult result = result(fetcher.fetch("Example.TEST."));
+
+        assertThat(result).isEqualTo(new FetchResult.Fetched(POLICY));
+        assertThat(result.label()).isEqualTo("ok");
+        TestPolicyServer.Request request = host.requests().getFirst();
+        assertThat(request.method()).isEqualTo("GET");
+        assertThat(request.path()).isEqualTo("/.well-known/mta-sts.txt");
+        assertThat(request.sni()).contains("mta-sts.example.test");
+        assertThat(request.host()).isEqualTo("mta-sts.example.test:" + policies.port());
+        assertThat(request.headers()).containsEntry("connection", "close").containsKey("user-agent");
+        assertThat(dns.queryCount("mta-sts.example.test", "A")).isEqualTo(1);
+    }
+
+    @Test
+    void eachHostOnTheServerGetsItsOwnCertificateBySni() {
+        serve("one.test").policy(POLICY);
+        serve("two.test").policy(POLICY.replace("mx.example.test", "mx.two.test"));
+
+        assertThat(result(fetcher.fetch("one.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+        assertThat(result(fetcher.fetch("two.test")))
+                .isEqualTo(new FetchResult.Fetched(POLICY.replace("mx.example.test", "mx.two.test")));
+    }
+
+    @Test
+    void everyFetchIsANewRequestWithoutAnyHttpCache() {
+        TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY);
+
+        result(fetcher.fetch("example.test"));
+        host.policy(POLICY.replace("enforce", "testing"));
+        FetchResult second = result(fetcher.fetch("example.test"));
+
+        assertThat(second).isEqualTo(new FetchResult.Fetched(POLICY.replace("enforce", "testing")));
+        assertThat(host.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void notFoundIsAnHttpStatusFailure() {
+        serve("example.test").respond(Response.status(404));
+
+        FetchResult result = result(fetcher.fetch("example.test"));
+
+        assertThat(result).isInstanceOfSatisfying(FetchResult.Failed.class, failed -> {
+            assertThat(failed.kind()).isEqualTo(FetchFailure.HTTP_STATUS);
+            assertThat(failed.detail()).contains("HTTP status 404").contains("mta-sts.example.test");
+        });
+        assertThat(result.label()).isEqualTo("http_status");
+    }
+
+    @Test
+    void aServerErrorIsAnHttpStatusFailureToo() {
+        serve("example.test").respond(Response.status(503));
+
+        assertThat(failure(fetcher.fetch("example.test")).kind()).isEqualTo(FetchFailure.HTTP_STATUS);
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        TestPolicyServer.PolicyHost moved = serve("example.test")
+                .respond(Response.redirect("https://mta-sts.elsewhere.test/.well-known/mta-sts.txt"));
+        TestPolicyServer.PolicyHost elsewhere = serve("elsewhere.test").policy(POLICY);
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.REDIRECT);
+        assertThat(failed.detail())
+                .contains("redirect to https://mta-sts.elsewhere.test/.well-known/mta-sts.txt not followed (HTTP 301)");
+        assertThat(moved.requestCount()).isEqualTo(1);
+        assertThat(elsewhere.requestCount()).isZero();
+    }
+
+    @Test
+    void everyRedirectStatusIsARedirectFailure() {
+        TestPolicyServer.PolicyHost host = serve("example.test");
+        for (int status : new int[] {302, 303, 307, 308}) {
+            host.respond(Response.redirect(status, "https://mta-sts.example.test/other"));
+
+            FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+            assertThat(failed.kind()).as("status %d", status).isEqualTo(FetchFailure.REDIRECT);
+            assertThat(failed.detail()).contains("(HTTP " + status + ")");
+        }
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsAccepted() {
+        serve("example.test").respond(Response.oversized(PolicyFetcher.DEFAULT_MAX_BODY_BYTES));
+
+        FetchResult result = result(fetcher.fetch("example.test"));
+
+        assertThat(result).isInstanceOfSatisfying(FetchResult.Fetched.class,
+                fetched -> assertThat(fetched.body()).hasSize(PolicyFetcher.DEFAULT_MAX_BODY_BYTES));
+    }
+
+    @Test
+    void aDeclaredOversizedBodyIsTooLarge() {
+        serve("example.test").respond(Response.oversized(PolicyFetcher.DEFAULT_MAX_BODY_BYTES + 1));
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TOO_LARGE);
+        assertThat(failed.detail()).contains("Content-Length 65537").contains("65536-byte limit");
+    }
+
+    @Test
+    void aChunkedOversizedBodyIsCutOffAtTheLimit() {
+        serve("example.test").respond(Response.oversized(200_000).chunked());
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TOO_LARGE);
+        assertThat(failed.detail()).contains("body is over the 65536-byte limit");
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsRead() {
+        serve("example.test").respond(Response.policy(POLICY).chunked());
+
+        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
+    void anotherMediaTypeIsAcceptedWithAWarning() {
+        serve("example.test").respond(Response.policy(POLICY).withHeader("Content-Type", "text/html"));
+        serve("untyped.test").respond(Response.policy(POLICY).withoutContentType());
+
+        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+        assertThat(result(fetcher.fetch("untyped.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsATlsErrorAndNoRequestIsSent() {
+        TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY)
+                .certificate(ca.issue("mta-sts.other.test"));
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
+        assertThat(failed.detail()).contains("certificate-host-mismatch").contains("mta-sts.example.test");
+        assertThat(host.requestCount()).isZero();
+    }
+
+    @Test
+    void aCertificateForTheMxNameInsteadOfThePolicyHostIsRefused() {
+        serve("example.test").policy(POLICY).certificate(ca.issue("example.test", "mx.example.test"));
+
+        assertThat(failure(fetcher.fetch("example.test")).kind()).isEqualTo(FetchFailure.TLS_ERROR);
+    }
+
+    @Test
+    void aWildcardCertificateForThePolicyHostIsAccepted() {
+        serve("example.test").policy(POLICY).certificate(ca.issue("*.example.test"));
+
+        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
+    void anExpiredCertificateIsATlsError() {
+        TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY)
+                .certificate(ca.leaf("mta-sts.example.test").expired().issue());
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
+        assertThat(failed.detail()).contains("certificate-expired");
+        assertThat(host.requestCount()).isZero();
+    }
+
+    @Test
+    void aSelfSignedCertificateIsATlsError() {
+        serve("example.test").policy(POLICY)
+                .certificate(TestCertificates.selfSigned("mta-sts.example.test").issue());
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
+        assertThat(failed.detail()).contains("certificate-not-trusted");
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() {
+        TestPolicyServer.PolicyHost host = serve("example.test").respond(Response.stall());
+        PolicyFetcher impatient = fetcher(policies.port(), Duration.ofMillis(400));
+
+        FetchResult.Failed failed = failure(impatient.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.TIMEOUT);
+        assertThat(failed.detail()).contains("no complete response from mta-sts.example.test within 400 ms");
+        assertThat(host.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowResponseWithinTheDeadlineIsAccepted() {
+        serve("example.test").respond(Response.policy(POLICY).delayed(Duration.ofMillis(200)));
+
+        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
+    void aPolicyHostThatDoesNotExistIsADnsError() {
+        policies.domain("example.test").policy(POLICY); // served, but DNS does not know the host
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.DNS_ERROR);
+        assertThat(failed.detail()).contains("mta-sts.example.test does not exist");
+        assertThat(policies.requestCount()).isZero();
+    }
+
+    @Test
+    void aPolicyHostWithoutAddressesOrWithAFailingLookupIsADnsError() {
+        dns.txt("mta-sts.noaddress.test", "not an address");
+        dns.servfail("mta-sts.broken.test");
+
+        assertThat(failure(fetcher.fetch("noaddress.test")).detail()).contains("has no A or AAAA records");
+        FetchResult.Failed broken = failure(fetcher.fetch("broken.test"));
+        assertThat(broken.kind()).isEqualTo(FetchFailure.DNS_ERROR);
+        assertThat(broken.detail()).contains("cannot resolve mta-sts.broken.test");
+    }
+
+    @Test
+    void aRefusedConnectionIsAConnectError() throws IOException {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        serve("example.test").policy(POLICY);
+
+        FetchResult.Failed failed = failure(fetcher(closedPort, Duration.ofSeconds(5)).fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.CONNECT_ERROR);
+        assertThat(failed.detail()).contains("mta-sts.example.test[127.0.0.1]:" + closedPort);
+    }
+
+    @Test
+    void labelsAreTheMetricValues() {
+        assertThat(Arrays.stream(FetchFailure.values()).map(FetchFailure::label)).containsExactly(
+                "dns_error", "connect_error", "tls_error", "timeout", "http_status", "redirect", "too_large",
+                "invalid_policy");
+    }
+
+    private static FetchResult.Failed failure(java.util.concurrent.CompletionStage<FetchResult> stage) {
+        FetchResult result = result(stage);
+        assertThat(result).isInstanceOf(FetchResult.Failed.class);
+        return (FetchResult.Failed) result;
+    }
+
+}
