@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * messages per connection, as the relay's default) or {@code new} (a new TLS connection per
  * message: the per-connection limit set to 1). System properties: {@code load.size} (message
  * size, default 4096), {@code load.connections} (per domain, default 20 as
- * {@code delivery.max-connections-per-domain}), {@code load.sink.threads} (default 1),
+ * {@code delivery.max-connections-per-domain}), {@code load.sink.threads} (default one per core),
  * {@code load.progress} (a line every 250 ms), {@code load.keep} (keep the spool).
  */
 public final class DeliveryLoad {
@@ -76,7 +76,8 @@ public final class DeliveryLoad {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : messages / 4;
         int size = Integer.getInteger("load.size", 4096);
         int connections = Integer.getInteger("load.connections", 20);
-        int sinkThreads = Integer.getInteger("load.sink.threads", 1);
+        // one sink thread per core: with one, replies to all connections queue behind each other
+        int sinkThreads = Integer.getInteger("load.sink.threads", Runtime.getRuntime().availableProcessors());
 
         Path work = Files.createTempDirectory("delivery-load");
         TestCertificates.Authority ca = TestCertificates.newAuthority("Delivery Load CA");
