@@ -4,13 +4,7 @@
 # the summary is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${JAVA_HOME:?set JAVA_HOME to a JDK 21+}"
-mkdir -p integration-tests/target
-build_log=integration-tests/target/accept-load-build.log
-mvn -B -ntp -q -pl integration-tests -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >"$build_log" 2>&1 \
-  || { cat "$build_log"; exit 1; }
-cp="integration-tests/target/test-classes:$(cat integration-tests/target/bench.classpath)"
+. integration-tests/bench-classpath.sh
 log="integration-tests/target/accept-load-${1:-8}.log"
 # a fixed, pre-touched heap: page faults and heap resizing would show up as relay CPU
 "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$cp" dev.relay.it.bench.AcceptLoad "$@" >"$log" 2>&1 \

@@ -3,6 +3,7 @@ package dev.relay;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.ClientTimeouts;
 import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DelayNotifier;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.DomainPolicies;
@@ -105,20 +106,27 @@ final class Delivery {
                         log.error("dsn for {} could not be queued: {}", after.id(), error.toString());
                     }
                 });
+        DelayNotifier delays = (message, deferred) -> bounceQueuer.queue(message, DsnKind.DELAY, deferred)
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        log.error("delay warning for {} could not be queued: {}", message.id(), error.toString());
+                    }
+                });
         Optional<MtaSts> mtaSts = config.mtaSts().enabled()
                 ? Optional.of(startMtaSts(config.mtaSts(), dns, tls, clock, metrics))
                 : Optional.empty();
         if (mtaSts.isEmpty()) {
             log.warn("MTA-STS is OFF (mta-sts.enabled: false): every domain gets opportunistic TLS");
         }
-        DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
+        DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
                 .events(deliveryEvents)
                 .port(settings.port())
-                .maxConnectionsPerDomain(settings.maxConnectionsPerDomain())
-                .build();
+                .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
+        config.queue().delayWarningAfter().ifPresent(after -> builder.delayWarnings(after, delays));
+        DeliveryScheduler scheduler = builder.build();
         events.attach(scheduler);
         scheduler.start();
         log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),

@@ -46,6 +46,16 @@ public interface MessageQueue extends AutoCloseable {
     /** Returns a handed-out message untouched (e.g. at shutdown); its recipients stay due. */
     void giveBack(QueueId id);
 
+    /**
+     * Marks the message as warned about its delay, durably, so that the delay DSN goes out once
+     * in its life, across restarts too. The future completes with true once the mark is durable
+     * when this call set it; with false at once when the message was already marked or is no
+     * longer queued. Exactly one caller ever gets true: the one that sends the warning.
+     * Marking first and warning after means a crash in between loses the warning rather than
+     * sending it twice.
+     */
+    CompletableFuture<Boolean> markDelayWarned(QueueId id);
+
     /** Puts a message on hold: no delivery until released. False if there is no such message. */
     boolean hold(QueueId id);
 

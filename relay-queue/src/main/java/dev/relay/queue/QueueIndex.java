@@ -41,7 +41,8 @@ final class QueueIndex {
         }
 
         QueuedMessage view() {
-            return new QueuedMessage(id, envelope, state.statuses(), size, state.attempts(), state.held());
+            return new QueuedMessage(id, envelope, state.statuses(), size, state.attempts(), state.held(),
+                    state.delayWarned());
         }
 
         private boolean waits() {

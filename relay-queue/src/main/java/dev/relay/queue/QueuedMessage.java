@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param size body size in bytes as stored
  * @param attempts delivery attempts made so far
  * @param held whether an admin put it on hold
+ * @param delayWarned whether the delay warning for it was sent (see {@link MessageQueue#markDelayWarned})
  */
-public record QueuedMessage(
-        QueueId id, Envelope envelope, List<RecipientStatus> statuses, long size, int attempts, boolean held) {
+public record QueuedMessage(QueueId id, Envelope envelope, List<RecipientStatus> statuses, long size, int attempts,
+        boolean held, boolean delayWarned) {
 
     public QueuedMessage {
         Objects.requireNonNull(id, "id");
@@ -23,6 +24,12 @@ public record QueuedMessage(
         if (statuses.size() != envelope.recipients().size()) {
             throw new IllegalArgumentException("one status per recipient");
         }
+    }
+
+    /** A message not (yet) warned about: as the queue saw it before delay warnings. */
+    public QueuedMessage(QueueId id, Envelope envelope, List<RecipientStatus> statuses, long size, int attempts,
+            boolean held) {
+        this(id, envelope, statuses, size, attempts, held, false);
     }
 
     public boolean isComplete() {

@@ -191,7 +191,7 @@ public final class SpoolQueue implements MessageQueue {
                     changed.add(i);
                 }
             });
-            MessageState state = new MessageState(statuses, attempts, entry.state.held());
+            MessageState state = entry.state.withStatuses(statuses, attempts);
             index.change(entry, e -> {
                 e.leased = false;
                 e.state = state;
@@ -266,10 +266,10 @@ public final class SpoolQueue implements MessageQueue {
         List<RecipientStatus> statuses = new ArrayList<>(state.statuses());
         for (int i = 0; i < statuses.size(); i++) {
             if (statuses.get(i) instanceof RecipientStatus.Deferred deferred && deferred.nextAttempt().isAfter(now)) {
-                statuses.set(i, new RecipientStatus.Deferred(deferred.reason(), now));
+                statuses.set(i, new RecipientStatus.Deferred(deferred.reason(), now, deferred.remoteMta()));
             }
         }
-        return new MessageState(statuses, state.attempts(), state.held());
+        return state.withStatuses(statuses, state.attempts());
     }
 
     @Override
@@ -288,6 +288,23 @@ public final class SpoolQueue implements MessageQueue {
         await(write);
         events.deleted(removed);
         return true;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> markDelayWarned(QueueId id) {
+        CompletableFuture<Void> write;
+        synchronized (this) {
+            ensureOpen();
+            QueueIndex.Entry entry = index.get(id);
+            if (entry == null || entry.state.delayWarned()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            MessageState state = entry.state.withDelayWarned();
+            // the schedule does not depend on the mark, but the index changes entries only through change()
+            index.change(entry, e -> e.state = state);
+            write = store.update(id, state);
+        }
+        return write.thenApply(ignored -> true);
     }
 
     @Override

@@ -413,6 +413,105 @@ public abstract class MessageQueueContract {
         assertThat(found(id).attempts()).isEqualTo(50);
     }
 
+    @Test
+    void whoseVerdictEachReasonIsSurvivesRestartAndExpiry() throws Exception {
+        QueueId id = commit("bob@example.org", "carol@example.net", "dave@example.com", "erin@example.com");
+        queue.takeDue(clock.instant(), 1);
+        record(id, Map.of(
+                0, new DeliveryResult.PermanentFailure("550 5.1.1 no such user", Optional.of("mx1.example.org")),
+                1, new DeliveryResult.TemporaryFailure("451 4.2.0 busy", Optional.of("mx2.example.net")),
+                2, new DeliveryResult.TemporaryFailure("451 4.4.1 connect to mx.example.com[192.0.2.1]:25: refused"),
+                3, new DeliveryResult.Delivered("250 2.0.0 ok", Optional.of("mx.example.com"))));
+
+        reopen();
+
+        List<RecipientStatus> statuses = found(id).statuses();
+        assertThat(statuses).extracting(RecipientStatus::remoteMta).containsExactly(
+                Optional.of("mx1.example.org"), Optional.of("mx2.example.net"), Optional.empty(),
+                Optional.of("mx.example.com"));
+        assertThat(statuses.get(1)).isEqualTo(new RecipientStatus.Deferred("451 4.2.0 busy",
+                START.plus(Duration.ofMinutes(1)), Optional.of("mx2.example.net")));
+
+        // past the lifetime the last reply is quoted, and stays the remote's
+        clock.advance(Duration.ofHours(2));
+        QueuedMessage after = record(id, Map.of(1, new DeliveryResult.TemporaryFailure("452 4.2.2 full",
+                Optional.of("mx3.example.net")), 2, new DeliveryResult.TemporaryFailure("451 4.4.3 DNS")));
+        assertThat(after.statuses().get(1)).isInstanceOfSatisfying(RecipientStatus.Failed.class, failed -> {
+            assertThat(failed.reason()).startsWith("delivery time expired").endsWith("last reply: 452 4.2.2 full");
+            assertThat(failed.remoteMta()).contains("mx3.example.net");
+        });
+        assertThat(after.statuses().get(2).remoteMta()).isEmpty();
+    }
+
+    // ---- delay warnings
+
+    @Test
+    void theDelayWarnedMarkIsSetOnceAndSurvivesRestart() throws Exception {
+        QueueId id = commit("bob@example.org");
+        queue.takeDue(clock.instant(), 1);
+        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        assertThat(found(id).delayWarned()).isFalse();
+
+        assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(true);
+
+        assertThat(found(id).delayWarned()).isTrue();
+        assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(false);
+        reopen();
+        assertThat(found(id).delayWarned()).isTrue();
+        assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(false);
+    }
+
+    @Test
+    void theDelayWarnedMarkChangesNothingElseAndOutlivesLaterAttempts() throws Exception {
+        QueueId id = commit("bob@example.org", "carol@example.net");
+        queue.takeDue(clock.instant(), 1);
+        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later"),
+                1, new DeliveryResult.TemporaryFailure("452 full")));
+        QueuedMessage before = found(id);
+        assertThat(queue.nextDue()).contains(START.plus(Duration.ofMinutes(1)));
+
+        queue.markDelayWarned(id).get(30, TimeUnit.SECONDS);
+
+        QueuedMessage marked = found(id);
+        assertThat(marked.statuses()).isEqualTo(before.statuses());
+        assertThat(marked.attempts()).isEqualTo(before.attempts());
+        assertThat(queue.nextDue()).contains(START.plus(Duration.ofMinutes(1)));
+        assertThat(queue.takeDue(clock.instant(), 1)).as("marking does not make it due").isEmpty();
+
+        // a later attempt, a hold and a release, a restart: still warned
+        clock.advance(Duration.ofMinutes(1));
+        queue.takeDue(clock.instant(), 1);
+        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+        queue.hold(id);
+        queue.release(id);
+        reopen();
+        assertThat(found(id).delayWarned()).isTrue();
+        assertThat(found(id).statuses().get(0)).isInstanceOf(RecipientStatus.Delivered.class);
+        assertThat(found(id).statuses().get(1)).isInstanceOf(RecipientStatus.Deferred.class);
+    }
+
+    @Test
+    void aMessageNoLongerQueuedCannotBeMarked() throws Exception {
+        QueueId id = commit("bob@example.org");
+        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+
+        assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(false);
+        assertThat(queue.markDelayWarned(new QueueId("NOSUCHMESSAGE1"))).succeedsWithin(Duration.ofSeconds(30))
+                .isEqualTo(false);
+    }
+
+    @Test
+    void aHandedOutMessageCanBeMarkedAndItsResultsKeepTheMark() throws Exception {
+        QueueId id = commit("bob@example.org");
+        queue.takeDue(clock.instant(), 1);
+
+        assertThat(queue.markDelayWarned(id).get(30, TimeUnit.SECONDS)).isTrue();
+        QueuedMessage after = record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+
+        assertThat(after.delayWarned()).isTrue();
+        assertThat(queue.takeDue(clock.instant(), 1)).as("recording returned it; not due yet").isEmpty();
+    }
+
     // ---- admin actions
 
     @Test

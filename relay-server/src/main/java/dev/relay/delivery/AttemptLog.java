@@ -5,7 +5,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The log line for one recipient of one attempt, in Postfix's shape so that existing log
@@ -69,9 +68,15 @@ public final class AttemptLog {
 
     /** The enhanced status at the start of the reply text, or the class default. */
     static String dsnCode(DeliveryResult result) {
-        String[] words = result.reply().split(" ", 3);
-        if (words.length >= 2 && words[1].matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
-            return words[1];
+        // written out: a line per recipient per attempt, and String.matches compiles its pattern each call
+        String reply = result.reply();
+        int start = reply.indexOf(' ') + 1;
+        if (start > 0) {
+            int end = reply.indexOf(' ', start);
+            end = end < 0 ? reply.length() : end;
+            if (SmtpReply.isEnhancedStatus(reply, start, end)) {
+                return reply.substring(start, end);
+            }
         }
         return switch (result) {
             case DeliveryResult.Delivered d -> "2.0.0";
@@ -80,15 +85,19 @@ public final class AttemptLog {
         };
     }
 
-    /** As Postfix: two decimals under ten seconds, whole seconds beyond. */
+    /** As Postfix: up to two decimals (no trailing zeros) under ten seconds, whole seconds beyond. */
     static String formatDelay(Duration delay) {
-        double seconds = Math.max(0, delay.toMillis()) / 1000.0;
-        if (seconds >= 10) {
-            return Long.toString(Math.round(seconds));
+        long millis = Math.max(0, delay.toMillis());
+        long hundredths = (millis + 5) / 10; // rounded half up, as %.2f would
+        if (hundredths >= 1000) {
+            return Long.toString((millis + 500) / 1000);
         }
-        String text = String.format(Locale.ROOT, "%.2f", seconds);
-        text = text.replaceAll("0+$", "");
-        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        long whole = hundredths / 100;
+        int fraction = (int) (hundredths % 100);
+        if (fraction == 0) {
+            return Long.toString(whole);
+        }
+        return fraction % 10 == 0 ? whole + "." + fraction / 10 : whole + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     private static String tls(TlsDetails details) {

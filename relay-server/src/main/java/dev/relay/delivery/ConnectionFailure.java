@@ -1,5 +1,6 @@
 package dev.relay.delivery;
 
+import dev.relay.queue.DeliveryResult;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
 import java.util.Objects;
@@ -43,6 +44,16 @@ public sealed interface ConnectionFailure {
     /** The reply text recorded for each recipient this failure leaves open: {@code 451 4.4.1 connect to ...}. */
     default String resultText(Destination destination) {
         return "451 " + dsnCode() + " " + describe(destination);
+    }
+
+    /**
+     * The temporary result of each recipient this failure leaves open. Only a server that
+     * refused the session answered for itself (its host is the Remote-MTA); every other
+     * failure is the relay's finding about a connection that never gave a verdict.
+     */
+    default DeliveryResult.TemporaryFailure result(Destination destination) {
+        Optional<String> remoteMta = this instanceof Rejected ? Optional.of(destination.mxHost()) : Optional.empty();
+        return new DeliveryResult.TemporaryFailure(resultText(destination), remoteMta);
     }
 
     /** TCP connect failed: refused, unreachable, or no answer within the connect timeout. */

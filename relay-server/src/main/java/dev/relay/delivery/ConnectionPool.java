@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps SMTP connections open between messages for the same {@link Destination} (MX host,
  * address, port, TLS requirement): after a transaction the connection says RSET and waits,
- * idle, for the next message; it is closed with QUIT after {@link Settings#idleTimeout()} or
+ * idle, for the next message (with PIPELINING the RSET goes out in front of the next message's
+ * commands, in the same write); it is closed with QUIT after {@link Settings#idleTimeout()} or
  * once it has carried {@link Settings#maxMessagesPerConnection()} messages. At most
  * {@link Settings#maxConnectionsPerDestination()} connections per destination are open at a
  * time; further deliveries wait for one to come free (FIFO). Thread-safe.
@@ -85,13 +86,23 @@ public final class ConnectionPool implements AutoCloseable {
                 return deliver(destination, message, mayRetry);
             }
             return connection.send(message).thenCompose(outcome -> {
-                // the server dropped the idle connection just as the message went out: not the message's fault
+                // the server dropped the idle connection (or would not reset it) just as the message went
+                // out: not the message's fault
                 boolean stale = lease.reused() && mayRetry && outcome instanceof TransactionOutcome.Failed failed
-                        && failed.failure() instanceof ConnectionFailure.ConnectionLost lost && lost.stage() == Stage.MAIL;
+                        && isStale(failed.failure());
                 afterUse(connection);
                 return stale ? deliver(destination, message, false) : CompletableFuture.completedFuture(outcome);
             });
         });
+    }
+
+    /** A reused connection that failed at its first command, before any of the message went out. */
+    private static boolean isStale(ConnectionFailure failure) {
+        return switch (failure) {
+            case ConnectionFailure.ConnectionLost lost -> lost.stage() == Stage.MAIL || lost.stage() == Stage.RSET;
+            case ConnectionFailure.Rejected rejected -> rejected.stage() == Stage.RSET;
+            default -> false;
+        };
     }
 
     /** Open connections, busy or idle, over all destinations. */
@@ -184,6 +195,11 @@ public final class ConnectionPool implements AutoCloseable {
         }
         if (!keep || !connection.isReusable()) {
             connection.quit();
+            return;
+        }
+        if (connection.extensions().has("PIPELINING")) {
+            connection.resetWithNextTransaction();
+            release(connection);
             return;
         }
         Destination destination = connection.destination();

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /**
  * What delivery tells the outside (metrics) as it happens. Called on the scheduler's worker
- * thread: keep it quick and never throw. All methods default to no-ops.
+ * thread, and {@link #finished} for a message whose recipients were all delivered on the spool's
+ * thread (see {@code DeliveryScheduler}): keep it quick, thread-safe, and never throw. All
+ * methods default to no-ops.
  */
 public interface DeliveryEvents {
     DeliveryEvents NONE = new DeliveryEvents() {};

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,13 +40,15 @@ import org.slf4j.LoggerFactory;
  * messages in batches and, per message, groups its due recipients by domain; each domain gets a
  * {@link DomainDelivery} (MX walk), at most {@code maxConnectionsPerDomain} of them per domain
  * at a time. When every domain of a message has its results they are recorded in one
- * {@link MessageQueue#recordResults} call, and recipients that became Failed go to the
- * {@link BounceHandler}.
+ * {@link MessageQueue#recordResults} call, recipients that became Failed go to the
+ * {@link BounceHandler}, and a message that has waited past the delay-warning threshold with
+ * recipients still deferred goes, once in its life, to the {@link DelayNotifier}.
  *
  * <p>Threads: the loop thread only takes messages and starts work; DNS, Netty and the spool
  * writer complete futures on their own threads, and everything that follows hops onto this
  * scheduler's single worker thread, so no foreign thread is ever blocked or made to call
- * the queue. Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
+ * the queue. (The one exception is bookkeeping: a message whose every recipient was delivered
+ * is ticked off on the spool's thread, which costs less than the hop.) Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -58,6 +61,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final MessageQueue queue;
     private final Clock clock;
     private final BounceHandler bounces;
+    private final Optional<DelayWarnings> delayWarnings;
     private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
@@ -68,6 +72,9 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private boolean woken;
+    /** The last pass stopped at the in-flight cap: completions must wake the loop once a batch fits again. */
+    private volatile boolean capped;
+    private final AtomicLong passes = new AtomicLong();
     private volatile boolean stopping;
     private Thread loop;
 
@@ -88,6 +95,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after, b.delayNotifier, b.queue, b.clock,
+                worker));
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
@@ -127,11 +136,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     /**
      * Takes what is due at {@code now} (as much as the in-flight cap allows) and starts its
      * delivery. The future completes once every message taken has been recorded (and its
-     * bounces handed over) or given back; it never completes exceptionally.
+     * bounces and delay warning handed over) or given back; it never completes exceptionally.
      */
     public CompletableFuture<Void> runOnce(Instant now) {
+        passes.incrementAndGet();
         int room = maxInFlight - inFlight.size();
         if (stopping || room <= 0) {
+            markCapped();
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -145,7 +156,31 @@ public final class DeliveryScheduler implements AutoCloseable {
             room -= taken.size();
             wanted = Math.min(room, batchSize);
         } while (taken.size() == batchSize && wanted > 0 && !stopping);
+        if (room <= 0) {
+            markCapped();
+        }
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Completions wake the loop once a whole batch fits again, rather than each one: a wake per
+     * message would cost a thread switch, a queue scan and a lock per message at full speed.
+     */
+    private void markCapped() {
+        capped = true;
+        // a completion that came before the flag was up did not wake anyone: look again
+        if (inFlight.size() <= wakeThreshold()) {
+            wake();
+        }
+    }
+
+    private int wakeThreshold() {
+        return Math.max(0, maxInFlight - batchSize);
+    }
+
+    /** Passes the loop made (each {@link #runOnce}), for tests that it rests when there is nothing to do. */
+    long passes() {
+        return passes.get();
     }
 
     /** Messages being delivered now. */
@@ -213,12 +248,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         while (!stopping) {
             try {
                 Instant now = clock.instant();
-                CompletableFuture<Void> round = runOnce(now);
-                // only work still running may wake the loop: a round that took nothing is
-                // already complete, and waking on it would spin the loop while the queue is idle
-                if (!round.isDone()) {
-                    round.whenComplete((ok, error) -> wake());
-                }
+                // completions wake the loop when it matters (see finished); waking on this pass's own
+                // future would spin, since an empty pass completes it at once
+                runOnce(now);
                 awaitWork(now);
             } catch (RuntimeException e) {
                 // the queue closing under us ends the loop; anything else must not kill delivery
@@ -292,7 +324,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 action.run();
             } catch (RuntimeException e) {
                 log.error("delivery: settling {} failed: {}", flight.message().id(), e.toString());
-                finished(flight);
+                finished(flight, true);
             }
         }
     }
@@ -304,40 +336,69 @@ public final class DeliveryScheduler implements AutoCloseable {
         Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof DeliveryResult.Delivered)
                 ? Optional.empty()
                 : openBody(before.id());
-        queue.recordResults(before.id(), results).whenCompleteAsync((after, error) -> {
-            boolean handedOver = false;
-            try {
-                if (error != null) {
-                    log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
-                    return;
-                }
-                List<Integer> newlyFailed = new ArrayList<>();
-                for (int i : results.keySet()) {
-                    if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
-                        newlyFailed.add(i);
-                    }
-                }
-                try {
-                    reportFinished(before, after, results);
-                } catch (RuntimeException e) {
-                    log.warn("delivery: events for {} failed: {}", before.id(), e.toString());
-                }
-                if (!newlyFailed.isEmpty()) {
-                    newlyFailed.sort(null);
-                    try {
-                        handedOver = true;
-                        bounces.failed(after, List.copyOf(newlyFailed), original);
-                    } catch (RuntimeException e) {
-                        log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
-                    }
-                }
-            } finally {
-                if (!handedOver) {
-                    original.ifPresent(BounceHandler::closeQuietly);
-                }
-                finished(flight);
+        queue.recordResults(before.id(), results).whenComplete((after, error) -> {
+            if (error == null && original.isEmpty() && after.isComplete()) {
+                // every recipient delivered, nothing to hand over: finishing here, on the spool's
+                // thread, spares a hop to the worker (a thread wake-up per message)
+                reportFinishedQuietly(before, after, results);
+                finished(flight, false);
+                return;
             }
-        }, worker);
+            try {
+                worker.execute(() -> afterRecording(flight, results, original, after, error));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                original.ifPresent(BounceHandler::closeQuietly);
+                finished(flight, false);
+            }
+        });
+    }
+
+    /** Bounces and the delay warning for a recorded attempt, on the worker. */
+    private void afterRecording(InFlight flight, Map<Integer, DeliveryResult> results, Optional<InputStream> original,
+            QueuedMessage after, Throwable error) {
+        QueuedMessage before = flight.message();
+        boolean handedOver = false;
+        CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
+        // back in the queue with open recipients: it may fall due before the loop's planned wake
+        boolean dueLater = error != null || !after.isComplete();
+        try {
+            if (error != null) {
+                log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
+                return;
+            }
+            List<Integer> newlyFailed = new ArrayList<>();
+            for (int i : results.keySet()) {
+                if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
+                    newlyFailed.add(i);
+                }
+            }
+            reportFinishedQuietly(before, after, results);
+            if (!newlyFailed.isEmpty()) {
+                newlyFailed.sort(null);
+                try {
+                    handedOver = true;
+                    bounces.failed(after, List.copyOf(newlyFailed), original);
+                } catch (RuntimeException e) {
+                    log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
+                }
+            }
+            if (delayWarnings.isPresent() && !after.isComplete()) {
+                warned = delayWarnings.get().afterAttempt(after);
+            }
+        } finally {
+            if (!handedOver) {
+                original.ifPresent(BounceHandler::closeQuietly);
+            }
+            warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
+        }
+    }
+
+    private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+        try {
+            reportFinished(before, after, results);
+        } catch (RuntimeException e) {
+            log.warn("delivery: events for {} failed: {}", before.id(), e.toString());
+        }
     }
 
     /** Tells the events of every recipient this attempt made final, with its time in the queue. */
@@ -369,10 +430,13 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    private void finished(InFlight flight) {
+    private void finished(InFlight flight, boolean dueLater) {
         inFlight.remove(flight.message().id());
         flight.done().complete(null);
-        wake();
+        if (dueLater || (capped && inFlight.size() <= wakeThreshold())) {
+            capped = false;
+            wake();
+        }
     }
 
     private void giveBack(QueueId id) {
@@ -470,6 +534,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         private final ConnectionPool pool;
         private Clock clock = Clock.systemUTC();
         private BounceHandler bounces = BounceHandler.NONE;
+        private Optional<Duration> delayWarningAfter = Optional.empty();
+        private DelayNotifier delayNotifier = DelayNotifier.NONE;
         private DeliveryEvents events = DeliveryEvents.NONE;
         private DomainPolicies policies = DomainPolicies.NONE;
 
@@ -495,6 +561,19 @@ public final class DeliveryScheduler implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code queue.delay-warning-after}: a message still deferred after this long since it
+         * arrived is handed to {@code notifier}, once in its life. Default: no warnings.
+         */
+        public Builder delayWarnings(Duration after, DelayNotifier notifier) {
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("delay warning threshold must not be negative: " + after);
+            }
+            this.delayWarningAfter = Optional.of(after);
+            this.delayNotifier = Objects.requireNonNull(notifier, "notifier");
+            return this;
+        }
+
         /** Metrics hooks; default none. */
         public Builder events(DeliveryEvents events) {
             this.events = Objects.requireNonNull(events, "events");
@@ -505,7 +584,6 @@ public final class DeliveryScheduler implements AutoCloseable {
             this.policies = Objects.requireNonNull(policies, "policies");
             return this;
         }
-
 
         /** The remote SMTP port ({@code delivery.port}); default 25. */
         public Builder port(int port) {

@@ -38,7 +38,7 @@ final class MailTransaction {
 
     static TransactionOutcome failedBeforeStart(SessionInfo session, ConnectionFailure failure, OutboundMessage message) {
         DeliveryResult[] results = new DeliveryResult[message.recipients().size()];
-        Arrays.fill(results, new DeliveryResult.TemporaryFailure(failure.resultText(session.destination())));
+        Arrays.fill(results, failure.result(session.destination()));
         return new TransactionOutcome.Failed(session, failure, List.of(results));
     }
 
@@ -55,7 +55,7 @@ final class MailTransaction {
             if (EnvelopeCommands.safeForWire(message.recipients().get(i).address())) {
                 toSend.add(i);
             } else {
-                results[i] = resultOf(SmtpReply.local(553, "5.1.3", "the recipient address cannot be sent over SMTP as stored"));
+                results[i] = fromRelay(SmtpReply.local(553, "5.1.3", "the recipient address cannot be sent over SMTP as stored"));
             }
         }
         if (toSend.isEmpty()) {
@@ -105,10 +105,19 @@ final class MailTransaction {
 
     // ---------------------------------------------------------------- envelope
 
-    /** RFC 2920: MAIL, every RCPT and DATA in one write; replies judged in order. */
+    /**
+     * RFC 2920: MAIL, every RCPT and DATA in one write, after the RSET that ends the previous
+     * transaction on a reused connection; replies judged in order.
+     */
     private CompletableFuture<TransactionOutcome> pipelined(List<Integer> toSend) {
-        List<String> lines = new ArrayList<>(toSend.size() + 2);
-        List<Stage> stages = new ArrayList<>(toSend.size() + 2);
+        boolean reset = connection.takeResetPending();
+        List<String> lines = new ArrayList<>(toSend.size() + 3);
+        List<Stage> stages = new ArrayList<>(toSend.size() + 3);
+        if (reset) {
+            lines.add("RSET");
+            stages.add(Stage.RSET);
+        }
+        int first = lines.size();
         lines.add(EnvelopeCommands.mailFrom(message, extensions));
         stages.add(Stage.MAIL);
         for (int index : toSend) {
@@ -119,17 +128,26 @@ final class MailTransaction {
             lines.add("DATA");
             stages.add(Stage.DATA);
         }
-        connection.handler().stage(Stage.MAIL);
+        connection.handler().stage(stages.getFirst());
         List<CompletableFuture<SmtpReply>> replies = connection.pipeline(lines, stages);
         CompletableFuture<SmtpReply> last = replies.getLast();
         return last.handle((ignored, error) -> error).thenCompose(error -> {
+            if (reset) {
+                SmtpReply rset = arrived(replies.getFirst());
+                if (rset != null && !rset.isPositive()) {
+                    // whatever the server made of the commands after it, we are out of step: give up
+                    // the connection before any of the message goes out
+                    connection.outOfStep();
+                    return CompletableFuture.completedFuture(failed(new ConnectionFailure.Rejected(Stage.RSET, rset)));
+                }
+            }
             // take what did arrive, also when the connection broke halfway
-            SmtpReply mail = arrived(replies.getFirst());
+            SmtpReply mail = arrived(replies.get(first));
             if (mail != null && !mail.isPositive()) {
-                fillOpen(mail);
+                fillOpen(fromServer(mail));
             }
             for (int i = 0; i < toSend.size(); i++) {
-                SmtpReply rcpt = arrived(replies.get(i + 1));
+                SmtpReply rcpt = arrived(replies.get(first + i + 1));
                 if (rcpt != null && mail != null && mail.isPositive()) {
                     judgeRcpt(toSend.get(i), rcpt);
                 }
@@ -153,7 +171,7 @@ final class MailTransaction {
         connection.handler().stage(Stage.MAIL);
         return connection.command(EnvelopeCommands.mailFrom(message, extensions), Stage.MAIL).thenCompose(mail -> {
             if (!mail.isPositive()) {
-                fillOpen(mail);
+                fillOpen(fromServer(mail));
                 return CompletableFuture.completedFuture(concludedValue());
             }
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -181,7 +199,7 @@ final class MailTransaction {
         if (rcpt.isPositive()) {
             accepted.add(index);
         } else {
-            results[index] = resultOf(rcpt);
+            results[index] = fromServer(rcpt);
             noteClosing(rcpt);
         }
     }
@@ -190,14 +208,14 @@ final class MailTransaction {
 
     private CompletableFuture<TransactionOutcome> afterDataCommand(SmtpReply data) {
         if (data.code() == 354) {
-            return sendContent(new DotStuffingInput(body));
+            return sendContent(new DotStuffingInput(body, StoredBodyInput.chunkFor(message.size())));
         }
         if (data.isPositive() || data.isIntermediate()) {
             // the server is somewhere we did not ask it to go: finish with it after this
             connection.outOfStep();
-            fillOpen(SmtpReply.local(451, "4.5.0", "unexpected reply to DATA: " + data.text()));
+            fillOpen(fromRelay(SmtpReply.local(451, "4.5.0", "unexpected reply to DATA: " + data.text())));
         } else {
-            fillOpen(data);
+            fillOpen(fromServer(data));
         }
         return CompletableFuture.completedFuture(concludedValue());
     }
@@ -221,8 +239,7 @@ final class MailTransaction {
             if (!written.isDone()) {
                 connection.outOfStep(); // replied before the end of data: the rest of our body is noise to it
             }
-            fillOpen(reply);
-            noteClosing(reply);
+            fillOpen(fromServer(reply));
             return concludedValue();
         });
     }
@@ -248,29 +265,46 @@ final class MailTransaction {
         }
     }
 
-    /** Gives every recipient without a result yet this reply's verdict. */
-    private void fillOpen(SmtpReply reply) {
-        DeliveryResult result = resultOf(reply);
+    /** Gives every recipient without a result yet this verdict. */
+    private void fillOpen(DeliveryResult result) {
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
                 results[i] = result;
             }
         }
-        noteClosing(reply);
     }
 
-    private static DeliveryResult resultOf(SmtpReply reply) {
+    /**
+     * The server's own reply: its host becomes the DSN's Remote-MTA. A 421 also means the
+     * server is closing the session, so the connection goes.
+     */
+    private DeliveryResult fromServer(SmtpReply reply) {
+        noteClosing(reply);
+        return resultOf(reply, Optional.of(connection.destination().mxHost()));
+    }
+
+    /**
+     * A verdict the relay reached by itself, in a reply's form (a limit the server announced
+     * and the message exceeds, an address that cannot go on the wire, an unreadable body): no
+     * server said it, so a DSN must not name one.
+     */
+    private static DeliveryResult fromRelay(SmtpReply reply) {
+        return resultOf(reply, Optional.empty());
+    }
+
+    private static DeliveryResult resultOf(SmtpReply reply, Optional<String> remoteMta) {
         if (reply.isPositive()) {
-            return new DeliveryResult.Delivered(reply.text());
+            return new DeliveryResult.Delivered(reply.text(), remoteMta);
         }
         if (reply.isPermanentFailure()) {
-            return new DeliveryResult.PermanentFailure(reply.text());
+            return new DeliveryResult.PermanentFailure(reply.text(), remoteMta);
         }
-        return new DeliveryResult.TemporaryFailure(reply.text());
+        return new DeliveryResult.TemporaryFailure(reply.text(), remoteMta);
     }
 
+    /** Ends the transaction before anything is sent, with the relay's own verdict for everyone. */
     private CompletableFuture<TransactionOutcome> concludeAll(SmtpReply reply) {
-        fillOpen(reply);
+        fillOpen(fromRelay(reply));
         return CompletableFuture.completedFuture(concludedValue());
     }
 
@@ -283,7 +317,7 @@ final class MailTransaction {
     }
 
     private TransactionOutcome failed(ConnectionFailure failure) {
-        DeliveryResult open = new DeliveryResult.TemporaryFailure(failure.resultText(connection.destination()));
+        DeliveryResult open = failure.result(connection.destination());
         DeliveryResult[] all = results.clone();
         for (int i = 0; i < all.length; i++) {
             if (all[i] == null) {

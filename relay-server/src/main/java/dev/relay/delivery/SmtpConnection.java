@@ -65,6 +65,8 @@ public final class SmtpConnection {
     private volatile int transactions;
     private volatile boolean busy;
     private volatile boolean outOfStep;
+    /** The last transaction ended and the RSET between it and the next goes out with the next one. */
+    private boolean resetPending;
 
     SmtpConnection(Channel channel, ClientChannelHandler handler, ReplyDecoder decoder, Destination destination,
             ClientTlsContext tlsContext, ClientTimeouts timeouts, String heloName) {
@@ -135,6 +137,26 @@ public final class SmtpConnection {
             transactions++;
             return new MailTransaction(this, message).run().whenComplete((outcome, error) -> busy = false);
         });
+    }
+
+    /**
+     * Defers the RSET after a transaction to the front of the next one, in the same write as its
+     * MAIL, RCPT and DATA (RFC 2920 allows RSET anywhere in a pipelined group): the connection
+     * is free at once, and a message on a reused connection costs no extra round trip. Only for
+     * servers that offer PIPELINING; others get {@link #reset()}.
+     */
+    void resetWithNextTransaction() {
+        onLoop(() -> {
+            resetPending = true;
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Whether the next transaction must begin with RSET; clears the request. Event loop only. */
+    boolean takeResetPending() {
+        boolean pending = resetPending;
+        resetPending = false;
+        return pending;
     }
 
     /** RSET: true when the server said 250 and the connection can carry the next message. */

@@ -3,7 +3,6 @@ package dev.relay.delivery;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One reply from a remote SMTP server (or made up by the relay for a failure it found
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * @param lines at least one; control characters already replaced by the decoder
  */
 public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> lines) {
-
-    private static final Pattern STATUS = Pattern.compile("([245])\\.(\\d{1,3})\\.(\\d{1,3})");
 
     public SmtpReply {
         if (code < 100 || code > 599) {
@@ -88,12 +85,35 @@ public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> 
 
     private static Optional<String> statusOf(int code, String firstLine) {
         int end = firstLine.indexOf(' ');
-        String candidate = end < 0 ? firstLine : firstLine.substring(0, end);
-        var matcher = STATUS.matcher(candidate);
+        end = end < 0 ? firstLine.length() : end;
         // RFC 3463: the status class must agree with the reply's class, otherwise it is text
-        if (matcher.matches() && matcher.group(1).charAt(0) - '0' == code / 100) {
-            return Optional.of(candidate);
+        if (isEnhancedStatus(firstLine, 0, end) && firstLine.charAt(0) - '0' == code / 100) {
+            return Optional.of(firstLine.substring(0, end));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code text[start, end)} is an RFC 3463 status, {@code [245].ddd.ddd} (one to three
+     * digits each). Written out rather than a regular expression: every reply goes through it.
+     */
+    static boolean isEnhancedStatus(String text, int start, int end) {
+        if (end - start < 5 || "245".indexOf(text.charAt(start)) < 0 || text.charAt(start + 1) != '.') {
+            return false;
+        }
+        int dot = text.indexOf('.', start + 2);
+        return dot > 0 && dot < end && digits(text, start + 2, dot) && digits(text, dot + 1, end);
+    }
+
+    private static boolean digits(String text, int from, int to) {
+        if (to - from < 1 || to - from > 3) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

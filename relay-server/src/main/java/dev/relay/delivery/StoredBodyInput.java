@@ -15,6 +15,15 @@ abstract class StoredBodyInput implements ChunkedInput<ByteBuf> {
 
     static final int CHUNK = 16 * 1024;
 
+    /**
+     * The chunk for a body of this size: {@link #CHUNK}, or one byte more than a smaller body, so
+     * that it goes in one chunk without a 16 KB buffer per message (one read past the end tells
+     * the stream is over).
+     */
+    static int chunkFor(long bodySize) {
+        return (int) Math.min(CHUNK, Math.max(0, bodySize) + 1);
+    }
+
     final InputStream in;
     final byte[] buffer;
     boolean ended;

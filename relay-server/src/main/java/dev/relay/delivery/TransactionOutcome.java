@@ -19,7 +19,9 @@ public sealed interface TransactionOutcome {
     /**
      * The server gave its verdict: per recipient from RCPT, the end of data, or a reply that
      * applies to all (MAIL, DATA); or the relay found before sending anything that this server
-     * cannot take the message (SIZE 5.3.4, SMTPUTF8 5.6.7, BINARYMIME 5.6.3).
+     * cannot take the message (SIZE 5.3.4, SMTPUTF8 5.6.7, BINARYMIME 5.6.3). Each result says
+     * which: a server's reply names the MX host in {@link DeliveryResult#remoteMta()}, the
+     * relay's own finding leaves it empty.
      */
     record Concluded(SessionInfo session, List<DeliveryResult> results) implements TransactionOutcome {
         public Concluded {

@@ -6,8 +6,11 @@
  * and their addresses in order (a connection failure moves on, a server's verdict ends the
  * walk), caps connections per domain, records one result per recipient, and hands recipients
  * that became Failed to a {@link dev.relay.delivery.BounceHandler} together with the original
- * body. {@link dev.relay.delivery.DomainPolicies} is where MTA-STS decides, per recipient
- * domain, which MX hosts may be tried and with which TLS level ({@link dev.relay.delivery.DomainPolicy}); {@link dev.relay.delivery.WakingQueueEvents} wakes the scheduler on new mail.
+ * body, and a message late past {@code queue.delay-warning-after} to the
+ * {@link dev.relay.delivery.DelayNotifier}, once in its life. {@link dev.relay.delivery.DomainPolicies}
+ * is where MTA-STS decides, per recipient domain, which MX hosts may be tried and with which TLS
+ * level ({@link dev.relay.delivery.DomainPolicy}); {@link dev.relay.delivery.WakingQueueEvents}
+ * wakes the scheduler on new mail.
  *
  * <p>Door (the outbound client part): {@link dev.relay.delivery.SmtpClient} opens sessions
  * ({@link dev.relay.delivery.SmtpConnection}) to a {@link dev.relay.delivery.Destination} (MX

@@ -46,8 +46,9 @@ import org.xbill.DNS.Type;
  * looked up.
  *
  * <p>Stages complete on dnsjava's and the common pool's threads: do not block in dependent
- * stages. There is nothing to close (dnsjava's selector thread is shared and a daemon). A
- * SERVFAIL from one server is final for that lookup; only silence moves on to the next server.
+ * stages. There is nothing to close (dnsjava's selector thread is shared and a daemon). The
+ * servers are asked in order: silence, a network error, SERVFAIL or REFUSED from one hands the
+ * question to the next, and the lookup fails only when the last one fails too.
  *
  * <pre>{@code
  * DnsResolver dns = DnsResolver.create(config.delivery().dns());

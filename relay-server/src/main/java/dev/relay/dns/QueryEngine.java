@@ -2,6 +2,7 @@ package dev.relay.dns;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 
@@ -17,15 +19,27 @@ import org.xbill.DNS.Resolver;
  * Asks the configured servers one question and follows CNAMEs across responses, turning every
  * outcome, exceptions included, into an {@link Answer}. No caching here: chased targets are
  * asked directly, so a CNAME loop through two cache entries can never wait on itself.
+ *
+ * <p>Servers are asked in their configured order, and a server that cannot answer hands the
+ * question to the next: silence or a network error, and also SERVFAIL, REFUSED or any other
+ * error code (a resolver that failed to recurse, or one that does not serve us, says nothing
+ * about the name; another may well know). Only when the last server fails too is the lookup a
+ * temporary failure, reported as the last server's. NXDOMAIN and answers are final wherever
+ * they come from. dnsjava's ExtendedResolver moves on after silence only, so each server has
+ * its own resolver (which keeps the per-server attempts and timeouts) and this class walks them.
  */
 final class QueryEngine {
 
     static final int MAX_CNAME_HOPS = 10;
 
-    private final Resolver resolver;
+    private final List<Resolver> servers;
 
-    QueryEngine(Resolver resolver) {
-        this.resolver = resolver;
+    /** @param servers one resolver per configured server, in order; at least one */
+    QueryEngine(List<Resolver> servers) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one DNS server is needed");
+        }
+        this.servers = List.copyOf(servers);
     }
 
     /** Never completes exceptionally. */
@@ -36,26 +50,48 @@ final class QueryEngine {
     private CompletionStage<Answer> ask(Question original, Name name, long chainTtl, int hops) {
         Question step = new Question(name, original.type());
         Message query = Message.newQuery(Record.newRecord(name, original.type(), DClass.IN));
+        return send(original, query, 0).thenCompose(sent -> switch (sent) {
+            case Sent.Unanswered(Answer.Failed failure) -> CompletableFuture.<Answer>completedFuture(failure);
+            case Sent.Answered(Message response) -> switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops)) {
+                case ResponseReader.Done(Answer answer) -> CompletableFuture.completedFuture(answer.capTtl(chainTtl));
+                case ResponseReader.Follow(Name target, long ttl, int more) -> hops + more > MAX_CNAME_HOPS
+                        ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
+                        : ask(original, target, Math.min(chainTtl, ttl), hops + more);
+            };
+        }).exceptionally(error -> failure(original, error));
+    }
+
+    /** What asking the servers came to: a response to read, or nothing usable from any of them. */
+    private sealed interface Sent {
+        record Answered(Message response) implements Sent {}
+
+        record Unanswered(Answer.Failed failure) implements Sent {}
+    }
+
+    /** Asks server {@code index}, and the ones after it while they cannot answer. Never fails. */
+    private CompletionStage<Sent> send(Question question, Message query, int index) {
+        boolean last = index == servers.size() - 1;
         CompletionStage<Message> sent;
         try {
-            sent = resolver.sendAsync(query);
+            sent = servers.get(index).sendAsync(query);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(failure(original, e));
+            sent = CompletableFuture.failedFuture(e);
         }
         return sent.handle((response, error) -> {
-                    if (error != null) {
-                        return CompletableFuture.<Answer>completedFuture(failure(original, error));
-                    }
-                    return switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops)) {
-                        case ResponseReader.Done(Answer answer) ->
-                                CompletableFuture.completedFuture(answer.capTtl(chainTtl));
-                        case ResponseReader.Follow(Name target, long ttl, int more) -> hops + more > MAX_CNAME_HOPS
-                                ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
-                                : ask(original, target, Math.min(chainTtl, ttl), hops + more);
-                    };
-                })
-                .thenCompose(next -> next)
-                .exceptionally(error -> failure(original, error));
+            if (error == null && (!serverFailed(response) || last)) {
+                return CompletableFuture.<Sent>completedFuture(new Sent.Answered(response));
+            }
+            if (last) {
+                return CompletableFuture.<Sent>completedFuture(new Sent.Unanswered(failure(question, error)));
+            }
+            return send(question, query, index + 1);
+        }).thenCompose(next -> next);
+    }
+
+    /** The server could not answer (RFC 1035 4.1.1: any code but "no error" and "name error"). */
+    private static boolean serverFailed(Message response) {
+        int rcode = response.getRcode();
+        return rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN;
     }
 
     /** ExtendedResolver reports its overall deadline as a plain IOException. */

@@ -39,27 +39,28 @@ final class Resolvers {
     }
 
     /**
-     * Each server over UDP, retried over TCP when the answer is truncated; {@code timeout} per
-     * attempt, {@code attempts} per server, servers tried in turn, and an overall deadline of
-     * all attempts together.
+     * One resolver per server, in order: UDP, retried over TCP when the answer is truncated;
+     * {@code timeout} per attempt and {@code attempts} per server. Moving on to the next server
+     * is {@link QueryEngine}'s job, since it must also move on after SERVFAIL or REFUSED, which
+     * dnsjava's ExtendedResolver takes for answers.
      */
-    static Resolver create(List<InetSocketAddress> servers, Duration timeout, int attempts) {
-        List<Resolver> simple = new ArrayList<>();
+    static List<Resolver> create(List<InetSocketAddress> servers, Duration timeout, int attempts) {
+        List<Resolver> resolvers = new ArrayList<>();
         for (InetSocketAddress server : servers) {
-            SimpleResolver r = new SimpleResolver(server);
-            r.setTCP(false);
-            r.setIgnoreTruncation(false);
-            r.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
-            r.setTimeout(timeout);
-            simple.add(r);
+            SimpleResolver simple = new SimpleResolver(server);
+            simple.setTCP(false);
+            simple.setIgnoreTruncation(false);
+            simple.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
+            simple.setTimeout(timeout);
+            // an ExtendedResolver of one: it repeats a silent attempt, which SimpleResolver does not
+            ExtendedResolver retrying = new ExtendedResolver(List.of(simple));
+            retrying.setRetries(attempts);
+            // its overall deadline is checked between attempts. dnsjava notices a timed-out attempt
+            // only on its selector's tick (up to a second late), so the deadline allows a second per
+            // attempt on top, lest it cut the last attempt short
+            retrying.setTimeout(timeout.plusSeconds(1).multipliedBy(attempts));
+            resolvers.add(retrying);
         }
-        ExtendedResolver extended = new ExtendedResolver(simple);
-        extended.setRetries(attempts);
-        extended.setLoadBalance(false);
-        // ExtendedResolver's overall deadline is checked between attempts. dnsjava notices a
-        // timed-out attempt only on its selector's tick (up to a second late), so the deadline
-        // allows a second per attempt on top, lest it cut the turn of the second server.
-        extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) attempts * servers.size()));
-        return extended;
+        return List.copyOf(resolvers);
     }
 }

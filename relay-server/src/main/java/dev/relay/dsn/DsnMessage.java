@@ -101,20 +101,23 @@ public record DsnMessage(
         }
         Reason reason = Reason.parse(text);
         DsnAction action = kind.action();
+        Optional<String> remoteMta = status.remoteMta();
         return new RecipientReport(recipient.address(), recipient.originalRecipient(), action, reason.status(action),
-                reason.remoteHost(), diagnostic(reason), Optional.of(lastAttempt), willRetryUntil, reason);
+                remoteMta, diagnostic(reason, remoteMta.isPresent()), Optional.of(lastAttempt), willRetryUntil, reason);
     }
 
     /**
-     * {@code smtp;} for a reply with its code; the relay's own reasons (DNS, MTA-STS, ...) are
-     * not SMTP replies and go as an extension type, as Postfix's X-Postfix does.
+     * {@code smtp;} only for what a remote server replied (RFC 3464 2.3.6: the diagnostic
+     * "from the remote MTA"). The relay's own verdicts (DNS, a check before sending, a failed
+     * connection, MTA-STS) go as an extension type, as Postfix's X-Postfix does, even when they
+     * are worded with a reply code.
      */
-    private static Optional<String> diagnostic(Reason reason) {
+    private static Optional<String> diagnostic(Reason reason, boolean remote) {
         String text = reason.lastReply().strip();
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(reason.replyCode().isPresent() ? "smtp; " + reason.reply().strip() : "X-Relay; " + text);
+        return Optional.of(remote && reason.replyCode().isPresent() ? "smtp; " + reason.reply().strip() : "X-Relay; " + text);
     }
 
     /** Whether the DSN has a third part at all. */

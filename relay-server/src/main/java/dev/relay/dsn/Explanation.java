@@ -36,8 +36,9 @@ final class Explanation {
         return switch (message.kind()) {
             case FAILURE -> "Your message could not be delivered to the recipients below, and the relay has"
                     + " stopped trying. The reason for each of them follows.";
-            case DELAY -> "This is only a warning: your message has not been delivered yet to the recipients below."
-                    + " The relay is still trying, and will go on until "
+            case DELAY -> "This is only a warning: your message has not been delivered yet to the recipients below,"
+                    + " " + elapsed(Duration.between(message.report().arrivalDate(), message.date()))
+                    + " after the relay accepted it. The relay is still trying, and will go on until "
                     + message.report().recipients().getFirst().willRetryUntil().map(FieldText::date).orElse("the end")
                     + ". You do not need to send it again.";
             case SUCCESS -> "Your message was handed to the mail servers of the recipients below. Those servers"
@@ -62,13 +63,20 @@ final class Explanation {
                     .append(", so the relay has stopped trying. ");
         }
         words.append(cause(recipient, message.kind()));
+        Optional<String> remote = recipient.remoteMta();
+        if (remote.isEmpty() && !reason.mtaSts()) {
+            words.append(' ').append(LOCAL);
+        }
         String detail = reason.lastReply().strip();
         if (!detail.isEmpty()) {
-            words.append(' ').append(reason.replyCode().isPresent() ? "The last reply was: " : "The error was: ")
-                    .append(detail);
+            words.append(' ').append(remote.map(host -> "The last reply, from " + host + ", was: ")
+                    .orElse("The error was: ")).append(detail);
         }
         return words.toString();
     }
+
+    /** Said of every verdict no remote server gave, so nobody blames the recipient's server for it. */
+    static final String LOCAL = "The relay found this itself; it is not a reply from the recipient's mail server.";
 
     private static String cause(RecipientReport recipient, DsnKind kind) {
         Reason reason = recipient.reason();
@@ -98,7 +106,7 @@ final class Explanation {
                 return known;
             }
         }
-        if (reason.replyCode().isPresent()) {
+        if (reason.replyCode().isPresent() && recipient.remoteMta().isPresent()) {
             return switch (reason.replyCode().getAsInt() / 100) {
                 case 5 -> server + " rejected the message.";
                 case 4 -> server + " answered with a temporary error.";
@@ -145,6 +153,22 @@ final class Explanation {
             return plural(minutes, "minute");
         }
         return plural(duration.toSeconds(), "second");
+    }
+
+    /** "4 hours", "4 hours 10 minutes", "2 days 3 hours": the two largest units, for a time waited. */
+    static String elapsed(Duration duration) {
+        long[] amounts = {duration.toDaysPart(), duration.toHoursPart(), duration.toMinutesPart()};
+        String[] units = {"day", "hour", "minute"};
+        int first = 0;
+        while (first < amounts.length && amounts[first] <= 0) {
+            first++;
+        }
+        if (first == amounts.length) {
+            return plural(Math.max(0, duration.toSeconds()), "second");
+        }
+        String words = plural(amounts[first], units[first]);
+        int next = first + 1;
+        return next < amounts.length && amounts[next] > 0 ? words + " " + plural(amounts[next], units[next]) : words;
     }
 
     private static String plural(long n, String unit) {

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * ({@code 4.4.3 DNS lookup failed for example.com: SERVFAIL}), or the queue's expiry text
  * ({@code delivery time expired: ...; last reply: <reason>}). Parsing never fails: what it
  * cannot recognise stays text, and the DSN falls back to a status derived from the action.
+ * Whose words a reason is (a remote server's, or the relay's) is not guessed from the text: the
+ * queue records it beside the reason ({@code RecipientStatus.remoteMta()}).
  *
  * @param text the reason exactly as recorded
  * @param expired whether this is the end of the queue lifetime rather than a verdict
@@ -24,10 +26,9 @@ import java.util.regex.Pattern;
  *     carries); all of {@code lastReply} when it has no reply code
  * @param replyCode the SMTP reply code {@code lastReply} starts with (or follows {@code said:})
  * @param enhancedStatus the RFC 3463 code of {@code lastReply}, when it carries one
- * @param remoteHost the MX host named in the delivery code's wording ({@code host mx[ip]}, ...)
  */
 public record Reason(String text, boolean expired, String lastReply, String reply, OptionalInt replyCode,
-        Optional<String> enhancedStatus, Optional<String> remoteHost) {
+        Optional<String> enhancedStatus) {
 
     /** The status RFC 3463 has for "delivery time expired". */
     public static final String EXPIRED_STATUS = "4.4.7";
@@ -38,9 +39,6 @@ public record Reason(String text, boolean expired, String lastReply, String repl
     private static final String LAST_REPLY = "last reply:";
     private static final String EXPIRED_PREFIX = "delivery time expired";
     private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-    /** Postfix-style "name[address]" after the words the delivery code uses before a peer. */
-    private static final Pattern PEER = Pattern.compile(
-            "(?:\\bhost|\\bconnect to|\\bwith|\\bto)\\s+(" + LABEL + "(?:\\." + LABEL + ")+)\\.?\\[[0-9A-Fa-f:.]+\\]");
     private static final Pattern POLICY_DOMAIN = Pattern.compile(
             "MTA-STS policy (?:of|for) (" + LABEL + "(?:\\." + LABEL + ")+)", Pattern.CASE_INSENSITIVE);
     private static final Pattern MTA_STS = Pattern.compile("MTA-STS", Pattern.CASE_INSENSITIVE);
@@ -51,7 +49,6 @@ public record Reason(String text, boolean expired, String lastReply, String repl
         Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(replyCode, "replyCode");
         Objects.requireNonNull(enhancedStatus, "enhancedStatus");
-        Objects.requireNonNull(remoteHost, "remoteHost");
     }
 
     /** Reads a recorded reason; never fails. */
@@ -89,20 +86,13 @@ public record Reason(String text, boolean expired, String lastReply, String repl
         }
         // a reason that says x.4.7 itself is an expiry too, whoever wrote it
         expired |= status.map(s -> s.substring(1)).filter(".4.7"::equals).isPresent();
-        return new Reason(text, expired, last, reply, code, status, peer(last));
+        return new Reason(text, expired, last, reply, code, status);
     }
 
     private static Optional<String> statusAt(String text, int from) {
         Matcher status = STATUS.matcher(text);
         status.region(from, text.length());
         return status.lookingAt() ? Optional.of(status.group()) : Optional.empty();
-    }
-
-    private static Optional<String> peer(String text) {
-        int said = indexOfIgnoreCase(text, SAID);
-        // what the remote said may name hosts too (its view of us); only our own wording counts
-        Matcher peer = PEER.matcher(said >= 0 ? text.substring(0, said) : text);
-        return peer.find() ? Optional.of(peer.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
     /** Whether the reason is the recipient domain's MTA-STS policy (RFC 8461) not being met. */

@@ -1,5 +1,7 @@
 package dev.relay.tls;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyStore;
@@ -16,6 +18,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -23,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -38,8 +42,17 @@ import javax.net.ssl.X509TrustManager;
  * verdict is the same for both TLS providers and exists even where any certificate is
  * accepted. Failures are sorted into the RFC 8460 categories: an expired certificate first
  * (it says more than "untrusted"), then an untrusted chain, then a name mismatch.
+ *
+ * <p>A good verdict is remembered per (chain as presented, host name) for up to
+ * {@link #REVERIFY_AFTER}, and never past the moment a presented certificate expires: building
+ * a PKIX path against the system's 150-odd roots costs milliseconds of CPU, more than the TLS
+ * handshake itself, and every new connection to the same MX presents the same chain. Bad
+ * verdicts are not remembered (they are rare, and time can mend some of them).
  */
 public final class CertificateVerifier {
+
+    /** How long a good verdict is reused before the chain is checked again from scratch. */
+    static final Duration REVERIFY_AFTER = Duration.ofMinutes(10);
 
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
@@ -47,6 +60,18 @@ public final class CertificateVerifier {
     private final Set<TrustAnchor> anchors;
     private final Set<X509Certificate> anchorCertificates;
     private final Clock clock;
+    private final Cache<Presented, Window> verified = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final AtomicLong pathsBuilt = new AtomicLong();
+
+    /** A chain as a server presented it, for a host name. */
+    private record Presented(List<X509Certificate> chain, String host) {}
+
+    /** When a good verdict holds: from its check (a clock set back voids it) until {@code until}. */
+    private record Window(Instant from, Instant until) {
+        boolean covers(Instant now) {
+            return !now.isBefore(from) && now.isBefore(until);
+        }
+    }
 
     private CertificateVerifier(Set<X509Certificate> roots, Clock clock) {
         this.anchorCertificates = Set.copyOf(roots);
@@ -88,8 +113,31 @@ public final class CertificateVerifier {
         if (presented.isEmpty()) {
             return CertificateVerdict.failed(TlsProblem.VALIDATION_FAILURE, "the server presented no certificate");
         }
-        X509Certificate leaf = presented.getFirst();
         Instant now = clock.instant();
+        Presented key = new Presented(List.copyOf(presented), host);
+        Window window = verified.getIfPresent(key);
+        if (window != null && window.covers(now)) {
+            return CertificateVerdict.verified();
+        }
+        CertificateVerdict verdict = check(presented, host, now);
+        if (verdict.isVerified()) {
+            Instant until = now.plus(REVERIFY_AFTER);
+            for (X509Certificate certificate : presented) {
+                Instant notAfter = certificate.getNotAfter().toInstant();
+                until = notAfter.isBefore(until) ? notAfter : until;
+            }
+            verified.put(key, new Window(now, until));
+        }
+        return verdict;
+    }
+
+    /** PKIX paths built so far (each a few milliseconds of CPU); for tests of the memory of good verdicts. */
+    long pathsBuilt() {
+        return pathsBuilt.get();
+    }
+
+    private CertificateVerdict check(List<X509Certificate> presented, String host, Instant now) {
+        X509Certificate leaf = presented.getFirst();
         CertificateVerdict validity = checkValidity(List.of(leaf), now);
         if (!validity.isVerified()) {
             return validity;
@@ -134,6 +182,7 @@ public final class CertificateVerifier {
         if (anchorCertificates.contains(leaf)) {
             return true; // pinned through extra-trust: a path of length zero
         }
+        pathsBuilt.incrementAndGet();
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(leaf);

@@ -65,11 +65,26 @@ class AttemptLogTest {
         assertThat(AttemptLog.formatDelay(Duration.ofMillis(9999))).isEqualTo("10");
         assertThat(AttemptLog.formatDelay(Duration.ofMillis(130))).isEqualTo("0.13");
         assertThat(AttemptLog.formatDelay(Duration.ofHours(2))).isEqualTo("7200");
+        assertThat(AttemptLog.formatDelay(Duration.ZERO)).isEqualTo("0");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(4))).isEqualTo("0");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(5))).isEqualTo("0.01");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(50))).isEqualTo("0.05");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(1000))).isEqualTo("1");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(10_499))).isEqualTo("10");
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(10_500))).isEqualTo("11");
     }
 
     @Test
     void dsnCodeFallsBackToTheClass() {
         assertThat(AttemptLog.dsnCode(new DeliveryResult.TemporaryFailure("421 closing"))).isEqualTo("4.0.0");
         assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.7.1 no"))).isEqualTo("5.7.1");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.TemporaryFailure("451 4.4.1"))).isEqualTo("4.4.1");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("556 5.1.10 null MX"))).isEqualTo("5.1.10");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.Delivered("250 2.0.0"))).isEqualTo("2.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.Delivered("250"))).isEqualTo("2.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.1 short"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.1.1234 long"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 x.1.1 text"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5..1 dots"))).isEqualTo("5.0.0");
     }
 }

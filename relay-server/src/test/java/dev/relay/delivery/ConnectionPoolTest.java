@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
+import dev.relay.delivery.testkit.TestMx.Verb;
 import dev.relay.queue.DeliveryResult;
 import dev.relay.tls.TlsRequirement;
 import dev.relay.tls.testkit.TestCertificates;
@@ -108,6 +109,53 @@ class ConnectionPoolTest {
             }
             assertThat(mx.connectionCount()).isEqualTo(1);
             assertThat(mx.messages()).hasSize(6);
+        }
+    }
+
+    @Test
+    void withPipeliningTheRsetGoesOutInTheNextMessagesWrite() {
+        try (TestMx mx = TestMx.builder().extensions("PIPELINING").start();
+                ConnectionPool pool = pool(5, 10, Duration.ofSeconds(30))) {
+            deliver(pool, mx, "one@mx.test");
+            assertThat(mx.commands("RSET")).as("no round trip of its own after the first message").isEmpty();
+
+            deliver(pool, mx, "two@mx.test");
+
+            List<Command> commands = mx.commands();
+            assertThat(commands).extracting(Command::verb).containsSubsequence("DATA", "RSET", "MAIL", "RCPT", "DATA");
+            Command rset = mx.commands("RSET").getFirst();
+            assertThat(commands.stream().filter(c -> c.batch() == rset.batch()).map(Command::verb))
+                    .containsExactly("RSET", "MAIL", "RCPT", "DATA");
+            assertThat(mx.connectionCount()).isEqualTo(1);
+            assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT)).hasSize(2);
+        }
+    }
+
+    @Test
+    void withoutPipeliningTheRsetHasItsOwnRoundTrip() {
+        try (TestMx mx = TestMx.builder().start(); ConnectionPool pool = pool(5, 10, Duration.ofSeconds(30))) {
+            deliver(pool, mx, "one@mx.test");
+
+            assertThat(mx.awaitCommands("RSET", 1, DeliveryFixture.WAIT)).hasSize(1);
+            deliver(pool, mx, "two@mx.test");
+            Command rset = mx.commands("RSET").getFirst();
+            assertThat(mx.commands().stream().filter(c -> c.batch() == rset.batch()).map(Command::verb))
+                    .containsExactly("RSET");
+        }
+    }
+
+    @Test
+    void aRefusedPipelinedRsetSendsTheMessageOverANewConnection() {
+        try (TestMx mx = TestMx.builder().extensions("PIPELINING").reply(Verb.RSET, "502 5.5.1 RSET not today").start();
+                ConnectionPool pool = pool(5, 10, Duration.ofSeconds(30))) {
+            deliver(pool, mx, "one@mx.test");
+
+            TransactionOutcome second = deliver(pool, mx, "two@mx.test");
+
+            assertThat(concluded(second).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(mx.connectionCount()).isEqualTo(2);
+            assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT)).extracting(m -> m.recipients().getFirst())
+                    .containsExactly("one@mx.test", "two@mx.test");
         }
     }
 

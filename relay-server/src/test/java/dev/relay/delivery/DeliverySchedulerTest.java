@@ -296,6 +296,47 @@ class DeliverySchedulerTest {
         assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
     }
 
+    @Test
+    void theLoopRestsWhenThereIsNothingToDo() throws Exception {
+        scheduler.start();
+        long deadline = System.nanoTime() + DeliveryFixture.WAIT.toNanos();
+        while (scheduler.passes() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long first = scheduler.passes();
+
+        Thread.sleep(300); // a loop that spun would make hundreds of thousands of passes meanwhile
+
+        assertThat(first).isPositive();
+        assertThat(scheduler.passes() - first).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void theRunningLoopDeliversABacklogLargerThanItsInFlightCap() throws Exception {
+        scheduler.close();
+        pool.close();
+        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
+        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
+                .timeout(Duration.ofSeconds(2)).attempts(1).build();
+        scheduler = DeliveryScheduler.builder(queue, resolver, pool).clock(clock).port(mx.port())
+                .maxInFlight(3).batchSize(2).build();
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        for (int i = 0; i < 11; i++) {
+            submit("rcpt" + i + "@a.test");
+        }
+
+        scheduler.start();
+
+        assertThat(mx.awaitMessages(11, DeliveryFixture.WAIT)).hasSize(11);
+        long deadline = System.nanoTime() + DeliveryFixture.WAIT.toNanos();
+        while (!queue.list().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(queue.list()).isEmpty();
+        // woken per batch that fits again, not per message: fewer passes than messages
+        assertThat(scheduler.passes()).isLessThan(11);
+    }
+
     private void runOnce() throws Exception {
         scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
     }

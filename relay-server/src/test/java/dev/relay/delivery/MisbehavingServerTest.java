@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Drops, stalls and broken handshakes: each fails the attempt, temporarily, with the stage named. */
@@ -121,7 +122,9 @@ class MisbehavingServerTest {
             assertThat(outcome.failure().stage()).isIn(Stage.BODY, Stage.DATA_END);
             assertThat(outcome.results().getFirst()).isInstanceOf(DeliveryResult.TemporaryFailure.class);
             assertThat(outcome.results().getFirst().reply()).startsWith("451 4.4.2 lost connection with mx.test[127.0.0.1]:");
-            assertThat(outcome.results().get(1)).isEqualTo(new DeliveryResult.PermanentFailure("550 5.1.1 gone"));
+            assertThat(outcome.results().getFirst().remoteMta()).as("the connection broke: the relay's finding").isEmpty();
+            assertThat(outcome.results().get(1)).isEqualTo(new DeliveryResult.PermanentFailure("550 5.1.1 gone",
+                    Optional.of("mx.test")));
             assertThat(mx.messages()).isEmpty();
         }
     }

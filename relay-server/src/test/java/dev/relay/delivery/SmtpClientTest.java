@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
 /** The SMTP conversation in plain text against {@link TestMx} on loopback. */
 class SmtpClientTest {
 
+    /** What every reply of the TestMx at "mx.test" carries: the host that said it. */
+    private static final Optional<String> MX = Optional.of("mx.test");
+
     private static SmtpClient client;
 
     @BeforeAll
@@ -56,7 +59,7 @@ class SmtpClientTest {
             String body = TestMessages.text("plain", 3);
             TransactionOutcome outcome = deliver(mx, message("alice@relay.test", body, "bob@mx.test"));
 
-            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1"));
+            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX));
             assertThat(outcome.session().tls()).isEmpty();
             assertThat(outcome.session().connected()).isTrue();
             ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
@@ -118,10 +121,10 @@ class SmtpClientTest {
                         "ok@mx.test", "nobody@mx.test", "later@mx.test", "ok2@mx.test"));
 
                 assertThat(concluded(outcome).results()).as("pipelining=" + pipelining).containsExactly(
-                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1"),
-                        new DeliveryResult.PermanentFailure("550 5.1.1 <nobody@mx.test>: no such user"),
-                        new DeliveryResult.TemporaryFailure("451 4.2.1 mailbox busy, try later"),
-                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1"));
+                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX),
+                        new DeliveryResult.PermanentFailure("550 5.1.1 <nobody@mx.test>: no such user", MX),
+                        new DeliveryResult.TemporaryFailure("451 4.2.1 mailbox busy, try later", MX),
+                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX));
                 assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients())
                         .containsExactly("ok@mx.test", "ok2@mx.test");
             }
@@ -143,7 +146,7 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().extensions("PIPELINING").reply(Verb.RCPT, "550 5.1.1 no such user").start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "x@mx.test"));
 
-            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.PermanentFailure("550 5.1.1 no such user"));
+            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.PermanentFailure("550 5.1.1 no such user", MX));
             assertThat(mx.commands("DATA")).hasSize(1); // answered 554 by the server
             assertThat(mx.messages()).isEmpty();
         }
@@ -155,8 +158,8 @@ class SmtpClientTest {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test", "c@mx.test"));
 
             assertThat(concluded(outcome).results()).containsExactly(
-                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later"),
-                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later"));
+                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later", MX),
+                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later", MX));
             assertThat(mx.commands("RCPT")).isEmpty();
         }
     }
@@ -169,8 +172,8 @@ class SmtpClientTest {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test", "gone@mx.test"));
 
             assertThat(concluded(outcome).results()).containsExactly(
-                    new DeliveryResult.PermanentFailure("554 5.7.1 rejected as spam see https://mx.test/why"),
-                    new DeliveryResult.PermanentFailure("550 5.1.1 gone"));
+                    new DeliveryResult.PermanentFailure("554 5.7.1 rejected as spam see https://mx.test/why", MX),
+                    new DeliveryResult.PermanentFailure("550 5.1.1 gone", MX));
         }
     }
 
@@ -183,6 +186,7 @@ class SmtpClientTest {
             DeliveryResult result = concluded(outcome).results().getFirst();
             assertThat(result).isInstanceOf(DeliveryResult.PermanentFailure.class);
             assertThat(result.reply()).startsWith("552 5.3.4 message size 502 exceeds size limit 100");
+            assertThat(result.remoteMta()).as("the relay decided, not the server").isEmpty();
             assertThat(mx.commands("MAIL")).isEmpty();
         }
     }
@@ -205,6 +209,7 @@ class SmtpClientTest {
 
             assertThat(result).isInstanceOf(DeliveryResult.PermanentFailure.class);
             assertThat(result.reply()).startsWith("553 5.6.7 SMTPUTF8 is required");
+            assertThat(result.remoteMta()).as("the relay decided, not the server").isEmpty();
             assertThat(mx.commands("MAIL")).isEmpty();
         }
         try (TestMx mx = TestMx.builder().extensions("8BITMIME", "SMTPUTF8").start()) {
@@ -330,7 +335,7 @@ class SmtpClientTest {
             assertThat(outcome.failure()).isInstanceOf(ConnectionFailure.Rejected.class);
             assertThat(outcome.failure().stage()).isEqualTo(Stage.GREETING);
             assertThat(outcome.results().getFirst()).isEqualTo(new DeliveryResult.TemporaryFailure(
-                    "451 4.3.2 host mx.test[127.0.0.1]:" + mx.port() + " refused to talk to me: 421 4.3.2 too busy"));
+                    "451 4.3.2 host mx.test[127.0.0.1]:" + mx.port() + " refused to talk to me: 421 4.3.2 too busy", MX));
         }
         try (TestMx mx = TestMx.builder().greeting("554 5.7.1 no mail from you").start()) {
             TransactionOutcome.Failed outcome = failed(deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test")));
@@ -355,6 +360,7 @@ class SmtpClientTest {
         assertThat(failed.failure()).isInstanceOf(ConnectionFailure.ConnectFailed.class);
         assertThat(failed.session().connected()).isFalse();
         assertThat(failed.results().getFirst().reply()).startsWith("451 4.4.1 connect to mx.test[127.0.0.1]:" + closed.getPort() + ": ");
+        assertThat(failed.results().getFirst().remoteMta()).as("no server answered").isEmpty();
     }
 
     @Test

@@ -40,6 +40,79 @@ class DnsResolverConfigTest {
     }
 
     @Test
+    void aServfailFromTheFirstServerIsAskedOfTheNext() {
+        try (TestDnsServer failing = TestDnsServer.start(); TestDnsServer good = TestDnsServer.start()) {
+            failing.servfail("example.test");
+            good.mx("example.test", 10, "mx.example.test");
+            DnsResolver resolver = twoServers(failing, good);
+
+            assertThat(result(resolver.lookupMx("example.test"))).isEqualTo(
+                    new MxResult.Hosts(List.of(new MxHost("mx.example.test", 10))));
+            assertThat(failing.queryCount("example.test", "MX")).isEqualTo(1);
+            assertThat(good.queryCount("example.test", "MX")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRefusalFromTheFirstServerIsAskedOfTheNext() {
+        try (TestDnsServer refusing = TestDnsServer.start(); TestDnsServer good = TestDnsServer.start()) {
+            refusing.refused("_mta-sts.example.test");
+            good.txt("_mta-sts.example.test", "v=STSv1; id=1");
+
+            assertThat(result(twoServers(refusing, good).lookupTxt("_mta-sts.example.test")))
+                    .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+            assertThat(refusing.queryCount("_mta-sts.example.test", "TXT")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whenEveryServerFailsTheLookupIsATemporaryFailureCountedOnce() {
+        try (TestDnsServer first = TestDnsServer.start(); TestDnsServer second = TestDnsServer.start()) {
+            first.servfail("example.test");
+            second.refused("example.test");
+            List<ResultKind> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            DnsResolver resolver = DnsResolver.builder().servers(List.of(first.endpoint(), second.endpoint()))
+                    .events((type, kind) -> counted.add(kind)).build();
+
+            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(MxResult.TemporaryFailure.class,
+                    f -> assertThat(f.reason()).contains("REFUSED").contains("example.test"));
+            assertThat(first.queryCount("example.test", "MX")).isEqualTo(1);
+            assertThat(second.queryCount("example.test", "MX")).isEqualTo(1);
+            assertThat(counted).containsExactly(ResultKind.REFUSED);
+        }
+    }
+
+    @Test
+    void aNameErrorFromTheFirstServerIsFinal() {
+        try (TestDnsServer first = TestDnsServer.start(); TestDnsServer second = TestDnsServer.start()) {
+            second.mx("example.test", 10, "mx.example.test");
+
+            assertThat(result(twoServers(first, second).lookupMx("example.test"))).isInstanceOf(MxResult.NoSuchDomain.class);
+            assertThat(second.queryCount()).as("NXDOMAIN is an answer, not a failure").isZero();
+        }
+    }
+
+    @Test
+    void aCnameChasedAfterAFailoverStartsAgainAtTheFirstServer() {
+        try (TestDnsServer first = TestDnsServer.start(); TestDnsServer second = TestDnsServer.start()) {
+            first.chaseCnames(false).servfail("alias.test").a("target.test", "192.0.2.7");
+            second.chaseCnames(false).add("alias.test. 300 IN CNAME target.test.");
+
+            assertThat(result(twoServers(first, second).lookupAddresses("alias.test")))
+                    .isInstanceOfSatisfying(AddressResult.Addresses.class,
+                            a -> assertThat(a.addresses()).extracting(java.net.InetAddress::getHostAddress)
+                                    .containsExactly("192.0.2.7"));
+            assertThat(first.queryCount("target.test", "A")).isEqualTo(1);
+            assertThat(second.queryCount("target.test", "A")).isZero();
+        }
+    }
+
+    private static DnsResolver twoServers(TestDnsServer first, TestDnsServer second) {
+        return DnsResolver.builder().servers(List.of(first.endpoint(), second.endpoint()))
+                .timeout(java.time.Duration.ofSeconds(2)).attempts(1).build();
+    }
+
+    @Test
     void ipv6ServersAreAccepted() {
         DnsResolver resolver = DnsResolver.builder().servers(List.of(new HostPort("::1", 5353))).build();
 

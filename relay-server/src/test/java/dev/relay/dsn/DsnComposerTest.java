@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Compose DSNs from queued messages in chosen states, read them back with Jakarta Mail. */
 class DsnComposerTest {
@@ -46,7 +48,7 @@ class DsnComposerTest {
     @Test
     void aRemoteRejection() throws Exception {
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failed("bob@example.com", "host mx.example.com[192.0.2.10]:25 said: 550 5.1.1 <bob@example.com>:"
+                .failed("bob@example.com", "550 5.1.1 <bob@example.com>:"
                         + " Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)")
                 .build());
 
@@ -65,7 +67,47 @@ class DsnComposerTest {
                 "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
                 ""));
         assertThat(dsn.words()).contains("<bob@example.com>: The recipient's mail server (mx.example.com) says this"
-                + " address does not exist. The last reply was: host mx.example.com[192.0.2.10]:25 said: 550 5.1.1");
+                + " address does not exist. The last reply, from mx.example.com, was: 550 5.1.1 <bob@example.com>:")
+                .doesNotContain(Explanation.LOCAL);
+    }
+
+    @Test
+    void aSizeLimitTheRelayCheckedItselfNamesNoRemoteMta() throws Exception {
+        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
+                "552 5.3.4 message size 5000 exceeds size limit 1000 of server mx.example.com[192.0.2.10]:25").build());
+
+        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
+                "",
+                "Final-Recipient: rfc822; bob@example.com",
+                "Action: failed",
+                "Status: 5.3.4",
+                "Diagnostic-Code: X-Relay; 552 5.3.4 message size 5000 exceeds size limit 1000",
+                " of server mx.example.com[192.0.2.10]:25",
+                "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
+                ""));
+        assertThat(dsn.words()).contains("<bob@example.com>: The message is larger than the recipient's mail server"
+                + " accepts. " + Explanation.LOCAL + " The error was: 552 5.3.4 message size 5000");
+    }
+
+    @Test
+    void anSmtpUtf8CheckTheRelayMadeItselfNamesNoRemoteMta() throws Exception {
+        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
+                "553 5.6.7 SMTPUTF8 is required, but was not offered by host mx.example.com[192.0.2.10]:25").build());
+
+        assertThat(dsn.rawText(1)).doesNotContain("Remote-MTA")
+                .contains("Status: 5.6.7\r\n")
+                .contains("Diagnostic-Code: X-Relay; 553 5.6.7 SMTPUTF8 is required, but was not offered\r\n by host");
+        assertThat(dsn.words()).contains("(SMTPUTF8), which the recipient's mail server does not support. "
+                + Explanation.LOCAL);
+    }
+
+    @Test
+    void aLocalVerdictWithAnUnknownCodeIsNotBlamedOnTheServer() throws Exception {
+        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
+                "553 5.1.3 the recipient address cannot be sent over SMTP as stored").build());
+
+        assertThat(dsn.words()).contains("<bob@example.com>: The message could not be delivered. " + Explanation.LOCAL)
+                .doesNotContain("mail server rejected");
     }
 
     @Test
@@ -88,9 +130,9 @@ class DsnComposerTest {
     }
 
     @Test
-    void anExpiredDeferral() throws Exception {
+    void anExpiredDeferralAfterConnectionFailuresNamesNoRemoteMta() throws Exception {
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failed("bob@example.com",
+                .failedLocally("bob@example.com",
                         EXPIRY + "451 4.4.1 connect to mx.example.com[192.0.2.10]:25: Connection refused")
                 .build());
 
@@ -99,19 +141,36 @@ class DsnComposerTest {
                 "Final-Recipient: rfc822; bob@example.com",
                 "Action: failed",
                 "Status: 4.4.7",
-                "Remote-MTA: dns; mx.example.com",
-                "Diagnostic-Code: smtp; 451 4.4.1 connect to mx.example.com[192.0.2.10]:25:",
+                "Diagnostic-Code: X-Relay; 451 4.4.1 connect to mx.example.com[192.0.2.10]:25:",
                 " Connection refused",
                 "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
                 ""));
         assertThat(dsn.words()).contains("The message could not be delivered within 5 days, so the relay has stopped"
-                + " trying. No mail server of the recipient's domain could be reached.");
+                + " trying. No mail server of the recipient's domain could be reached. " + Explanation.LOCAL
+                + " The error was: 451 4.4.1 connect to");
+    }
+
+    @Test
+    void anExpiredDeferralWhoseLastReplyCameFromTheServerNamesIt() throws Exception {
+        ParsedDsn dsn = failure(DsnFixture.message()
+                .failed("bob@example.com", EXPIRY + "452 4.2.2 mailbox full, try later").build());
+
+        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
+                "",
+                "Final-Recipient: rfc822; bob@example.com",
+                "Action: failed",
+                "Status: 4.4.7",
+                "Remote-MTA: dns; mx.example.com",
+                "Diagnostic-Code: smtp; 452 4.2.2 mailbox full, try later",
+                "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
+                ""));
+        assertThat(dsn.words()).contains("The last reply, from mx.example.com, was: 452 4.2.2 mailbox full");
     }
 
     @Test
     void anMtaStsDeferralThatExpiredIsExplainedInWords() throws Exception {
         String last = "4.7.5 MTA-STS policy of example.com could not be met: mx1.example.com: certificate-host-mismatch";
-        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", EXPIRY + last).build());
+        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com", EXPIRY + last).build());
 
         assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
                 "",
@@ -137,10 +196,12 @@ class DsnComposerTest {
                 .envelopeId("QQ314159")
                 .recipient(new RecipientAddress("bob@example.com", Set.of(),
                         Optional.of("rfc822;Bob.Original@Example.COM")),
-                        new RecipientStatus.Failed("550 5.1.1 no such user", DsnFixture.FAILED_AT))
+                        new RecipientStatus.Failed("550 5.1.1 no such user", DsnFixture.FAILED_AT,
+                                Optional.of(DsnFixture.MX)))
                 .recipient(new RecipientAddress("carol@example.com", Set.of(),
                         Optional.of("rfc822;carol smith\r\n@example.com")),
-                        new RecipientStatus.Failed("550 5.2.1 disabled", DsnFixture.FAILED_AT))
+                        new RecipientStatus.Failed("550 5.2.1 disabled", DsnFixture.FAILED_AT,
+                                Optional.of("mx2.example.com")))
                 .build();
         ParsedDsn dsn = compose(message, DsnKind.FAILURE, List.of(0, 1));
 
@@ -151,6 +212,7 @@ class DsnComposerTest {
                 "Final-Recipient: rfc822; bob@example.com",
                 "Action: failed",
                 "Status: 5.1.1",
+                "Remote-MTA: dns; mx.example.com",
                 "Diagnostic-Code: smtp; 550 5.1.1 no such user",
                 "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
                 "",
@@ -159,6 +221,7 @@ class DsnComposerTest {
                 "Final-Recipient: rfc822; carol@example.com",
                 "Action: failed",
                 "Status: 5.2.1",
+                "Remote-MTA: dns; mx2.example.com",
                 "Diagnostic-Code: smtp; 550 5.2.1 disabled",
                 "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
                 ""));
@@ -262,13 +325,14 @@ class DsnComposerTest {
         assertThat(status.lines().filter(l -> l.startsWith("Action:"))).containsExactly("Action: failed");
         assertThat(status.lines().filter(l -> l.startsWith("Status:"))).containsExactly("Status: 5.7.1");
         assertThat(status).contains("Diagnostic-Code: smtp; 550 5.7.1 bad Action: delivered Status: 2.0.0\r\n x");
-        assertThat(dsn.words()).contains("The last reply was: 550 5.7.1 bad Action: delivered Status: 2.0.0 xxx");
+        assertThat(dsn.words()).contains("The last reply, from mx.example.com, was: 550 5.7.1 bad Action: delivered"
+                + " Status: 2.0.0 xxx");
     }
 
     @Test
     void aDelayWarning() throws Exception {
         ParsedDsn dsn = compose(DsnFixture.message()
-                .deferred("bob@example.com", "4.4.3 DNS lookup failed for example.com: SERVFAIL").build(),
+                .deferredLocally("bob@example.com", "4.4.3 DNS lookup failed for example.com: SERVFAIL").build(),
                 DsnKind.DELAY, List.of(0));
 
         assertThat(dsn.header("Subject")).isEqualTo("Delayed Mail (still being retried)");
@@ -285,19 +349,34 @@ class DsnComposerTest {
         assertThat(dsn.part(2).isMimeType("text/rfc822-headers")).isTrue();
         assertThat(dsn.words())
                 .contains("This is only a warning")
+                .contains("6 minutes after the relay accepted it")
                 .contains("will go on until Sat, 10 Jan 2026 10:00:00 +0000")
                 .contains("could not be looked up in the DNS");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "PT4H | 4 hours",
+            "PT4H10M30S | 4 hours 10 minutes",
+            "P2DT3H59M | 2 days 3 hours",
+            "P1DT5M | 1 day",
+            "PT1M | 1 minute",
+            "PT20S | 20 seconds",
+    })
+    void timeWaitedInWords(java.time.Duration waited, String words) {
+        assertThat(Explanation.elapsed(waited)).isEqualTo(words);
     }
 
     @Test
     void aSuccessReportForARelayedRecipient() throws Exception {
         ParsedDsn dsn = compose(DsnFixture.message()
                 .recipient(DsnFixture.withNotify("bob@example.com", DsnNotify.SUCCESS),
-                        new RecipientStatus.Delivered(DsnFixture.FAILED_AT, "250 2.0.0 Ok: queued as 4Xy"))
+                        new RecipientStatus.Delivered(DsnFixture.FAILED_AT, "250 2.0.0 Ok: queued as 4Xy",
+                                Optional.of(DsnFixture.MX)))
                 .build(), DsnKind.SUCCESS, List.of(0));
 
         assertThat(dsn.header("Subject")).isEqualTo("Successful Mail Delivery Report");
-        assertThat(dsn.rawText(1)).contains("Action: relayed\r\nStatus: 2.0.0\r\n"
+        assertThat(dsn.rawText(1)).contains("Action: relayed\r\nStatus: 2.0.0\r\nRemote-MTA: dns; mx.example.com\r\n"
                 + "Diagnostic-Code: smtp; 250 2.0.0 Ok: queued as 4Xy\r\n");
     }
 

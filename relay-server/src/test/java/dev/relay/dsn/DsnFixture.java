@@ -26,6 +26,8 @@ final class DsnFixture {
     static final Instant NOW = Instant.parse("2026-01-05T10:06:00Z");
     static final QueueId ID = new QueueId("0A1B2C3D4E5F");
     static final DsnSettings SETTINGS = DsnSettings.of(HOST, Duration.ofDays(5));
+    /** The recipient's MX that gave the remote replies. */
+    static final String MX = "mx.example.com";
 
     static final String ORIGINAL = String.join("\r\n",
             "Received: from client.example.org ([192.0.2.7]) by relay.example.net with ESMTP id 0A1B2C3D4E5F",
@@ -89,16 +91,28 @@ final class DsnFixture {
         return this;
     }
 
+    /** Refused by the remote server {@link #MX}, whose reply the reason is. */
     DsnFixture failed(String address, String reason) {
+        return recipient(RecipientAddress.of(address), new RecipientStatus.Failed(reason, FAILED_AT, Optional.of(MX)));
+    }
+
+    /** Failed by the relay's own verdict (DNS, a check before sending, a connection, MTA-STS). */
+    DsnFixture failedLocally(String address, String reason) {
         return recipient(RecipientAddress.of(address), new RecipientStatus.Failed(reason, FAILED_AT));
     }
 
+    /** Deferred by the remote server {@link #MX}. */
     DsnFixture deferred(String address, String reason) {
+        return recipient(RecipientAddress.of(address),
+                new RecipientStatus.Deferred(reason, NOW.plusSeconds(900), Optional.of(MX)));
+    }
+
+    DsnFixture deferredLocally(String address, String reason) {
         return recipient(RecipientAddress.of(address), new RecipientStatus.Deferred(reason, NOW.plusSeconds(900)));
     }
 
     DsnFixture delivered(String address, String reply) {
-        return recipient(RecipientAddress.of(address), new RecipientStatus.Delivered(FAILED_AT, reply));
+        return recipient(RecipientAddress.of(address), new RecipientStatus.Delivered(FAILED_AT, reply, Optional.of(MX)));
     }
 
     DsnFixture recipient(RecipientAddress address, RecipientStatus status) {

@@ -217,6 +217,11 @@ final class CapturingQueue implements MessageQueue {
     }
 
     @Override
+    public CompletableFuture<Boolean> markDelayWarned(QueueId id) {
+        throw unused();
+    }
+
+    @Override
     public List<QueuedMessage> list() {
         return new ArrayList<>();
     }

@@ -2,6 +2,7 @@ package dev.relay.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.queue.MutableClock;
 import dev.relay.tls.testkit.TestCertificates;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -99,5 +100,54 @@ class CertificateVerifierTest {
         assertThat(system.anchorCount()).isGreaterThan(50);
         assertThat(problem(system.verify(List.of(CA.issue("mx.example.test").certificate()), "mx.example.test")))
                 .isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
+    }
+
+    // ---- the memory of good verdicts
+
+    @Test
+    void aGoodVerdictIsRememberedForTheSameChainAndHost() {
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        CertificateVerifier verifier = CertificateVerifier.create(false, List.of(CA.certificate()), clock);
+        List<X509Certificate> chain = List.of(CA.issue("mx1.example.test", "mx2.example.test").certificate());
+
+        assertThat(verifier.verify(chain, "mx1.example.test").isVerified()).isTrue();
+        assertThat(verifier.verify(List.copyOf(chain), "mx1.example.test").isVerified()).isTrue();
+        assertThat(verifier.pathsBuilt()).isEqualTo(1);
+
+        assertThat(verifier.verify(chain, "mx2.example.test").isVerified()).as("another name: checked anew").isTrue();
+        assertThat(verifier.pathsBuilt()).isEqualTo(2);
+
+        clock.advance(CertificateVerifier.REVERIFY_AFTER);
+        assertThat(verifier.verify(chain, "mx1.example.test").isVerified()).isTrue();
+        assertThat(verifier.pathsBuilt()).as("checked again after a while").isEqualTo(3);
+
+        clock.advance(Duration.ofMinutes(-20));
+        assertThat(verifier.verify(chain, "mx1.example.test").isVerified()).isTrue();
+        assertThat(verifier.pathsBuilt()).as("a clock set back voids the memory").isEqualTo(4);
+    }
+
+    @Test
+    void aRememberedVerdictEndsWhenACertificateExpires() {
+        java.time.Instant now = java.time.Instant.now();
+        MutableClock clock = new MutableClock(now);
+        CertificateVerifier verifier = CertificateVerifier.create(false, List.of(CA.certificate()), clock);
+        X509Certificate shortLived = CA.leaf("mx.example.test").validity(now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofMinutes(1))).issue().certificate();
+
+        assertThat(verifier.verify(List.of(shortLived), "mx.example.test").isVerified()).isTrue();
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(problem(verifier.verify(List.of(shortLived), "mx.example.test"))).isEqualTo(TlsProblem.CERTIFICATE_EXPIRED);
+    }
+
+    @Test
+    void badVerdictsAreNotRemembered() {
+        CertificateVerifier verifier = CertificateVerifier.create(false, List.of(CA.certificate()), Clock.systemUTC());
+        List<X509Certificate> untrusted = List.of(OTHER_CA.issue("mx.example.test").certificate());
+
+        verifier.verify(untrusted, "mx.example.test");
+        verifier.verify(untrusted, "mx.example.test");
+
+        assertThat(verifier.pathsBuilt()).isEqualTo(2);
     }
 }

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * bytes][body]}. The body part is empty when the body lives in its own file.
  */
 record MessagePayload(byte[] bytes, int envelopeFrom, int envelopeLength, int stateFrom, int stateLength,
-        int bodyFrom) {
+        int bodyFrom, int end) {
 
     static byte[] build(byte[] envelope, byte[] state, byte[] body, int bodyFrom, int bodyLength) {
         ByteBuffer out = ByteBuffer.allocate(8 + envelope.length + state.length + bodyLength);
@@ -24,22 +24,27 @@ record MessagePayload(byte[] bytes, int envelopeFrom, int envelopeLength, int st
     }
 
     static MessagePayload parse(byte[] payload) throws CorruptRecordException {
+        return parse(payload, 0, payload.length);
+    }
+
+    /** The payload that lies in {@code bytes[from, end)} (e.g. a whole record read in place). */
+    static MessagePayload parse(byte[] bytes, int from, int end) throws CorruptRecordException {
         try {
-            ByteBuffer in = ByteBuffer.wrap(payload);
+            ByteBuffer in = ByteBuffer.wrap(bytes, from, end - from);
             int envelopeLength = in.getInt();
             int envelopeFrom = in.position();
             in.position(envelopeFrom + envelopeLength);
             int stateLength = in.getInt();
             int stateFrom = in.position();
             in.position(stateFrom + stateLength);
-            return new MessagePayload(payload, envelopeFrom, envelopeLength, stateFrom, stateLength, in.position());
+            return new MessagePayload(bytes, envelopeFrom, envelopeLength, stateFrom, stateLength, in.position(), end);
         } catch (RuntimeException e) {
             throw new CorruptRecordException("message payload framing is broken", e);
         }
     }
 
     int bodyLength() {
-        return bytes.length - bodyFrom;
+        return end - bodyFrom;
     }
 
     /** The same message with another state: what compaction writes. */

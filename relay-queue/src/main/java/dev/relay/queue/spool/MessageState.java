@@ -7,10 +7,13 @@ import java.util.Objects;
 
 /**
  * The part of a queued message that changes after it is accepted: one status per recipient,
- * the attempt count and the hold flag. The store persists it whole on every change, so the
- * latest record alone tells the truth (no merging of partial updates at recovery).
+ * the attempt count, the hold flag and whether the sender was warned of a delay. The store
+ * persists it whole on every change, so the latest record alone tells the truth (no merging of
+ * partial updates at recovery).
+ *
+ * @param delayWarned a delay DSN has been sent (or is being sent) for this message: never again
  */
-public record MessageState(List<RecipientStatus> statuses, int attempts, boolean held) {
+public record MessageState(List<RecipientStatus> statuses, int attempts, boolean held, boolean delayWarned) {
 
     /** Shared so that 100 000 fresh messages do not hold 100 000 equal objects. */
     public static final RecipientStatus.Pending PENDING = new RecipientStatus.Pending();
@@ -25,11 +28,20 @@ public record MessageState(List<RecipientStatus> statuses, int attempts, boolean
 
     /** The state of a message that was just accepted: every recipient pending. */
     public static MessageState initial(int recipients) {
-        return new MessageState(Collections.nCopies(recipients, PENDING), 0, false);
+        return new MessageState(Collections.nCopies(recipients, PENDING), 0, false, false);
     }
 
     public MessageState withHeld(boolean held) {
-        return new MessageState(statuses, attempts, held);
+        return new MessageState(statuses, attempts, held, delayWarned);
+    }
+
+    public MessageState withDelayWarned() {
+        return new MessageState(statuses, attempts, held, true);
+    }
+
+    /** New statuses after an attempt (or an admin's retry); the flags stay. */
+    public MessageState withStatuses(List<RecipientStatus> statuses, int attempts) {
+        return new MessageState(statuses, attempts, held, delayWarned);
     }
 
     public boolean isComplete() {

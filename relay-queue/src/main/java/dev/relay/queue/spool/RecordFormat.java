@@ -69,12 +69,24 @@ final class RecordFormat {
      * of segment {@code segment}. Returns null when no valid record starts there.
      */
     static SpoolRecord parse(byte[] bytes, int from, int available, long segment, long offset) {
-        if (available < HEADER_SIZE) {
+        int length = payloadLength(bytes, from, available, segment, offset);
+        if (length < 0) {
             return null;
+        }
+        byte[] payload = new byte[length];
+        System.arraycopy(bytes, from + HEADER_SIZE, payload, 0, length);
+        return new SpoolRecord(RecordType.ofCode(bytes[from + 4]), new RecordPos(segment, offset, HEADER_SIZE + length),
+                payload);
+    }
+
+    /** The payload length of the valid record at {@code bytes[from]}, or -1 when none starts there. */
+    private static int payloadLength(byte[] bytes, int from, int available, long segment, long offset) {
+        if (available < HEADER_SIZE) {
+            return -1;
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (bytes[from + i] != MAGIC[i]) {
-                return null;
+                return -1;
             }
         }
         RecordType type = RecordType.ofCode(bytes[from + 4]);
@@ -82,18 +94,27 @@ final class RecordFormat {
         int length = header.getInt();
         int expected = header.getInt();
         if (type == null || length < 0 || length > available - HEADER_SIZE) {
-            return null;
+            return -1;
         }
         if (checksum(type, segment, offset, bytes, from + HEADER_SIZE, length) != expected) {
-            return null;
+            return -1;
         }
-        byte[] payload = new byte[length];
-        System.arraycopy(bytes, from + HEADER_SIZE, payload, 0, length);
-        return new SpoolRecord(type, new RecordPos(segment, offset, HEADER_SIZE + length), payload);
+        return length;
     }
 
     /** Reads the record at a known position; fails unless it is exactly there and intact. */
     static SpoolRecord read(FileChannel channel, RecordPos pos) throws IOException {
+        byte[] bytes = readInPlace(channel, pos);
+        byte[] payload = new byte[pos.length() - HEADER_SIZE];
+        System.arraycopy(bytes, HEADER_SIZE, payload, 0, payload.length);
+        return new SpoolRecord(RecordType.ofCode(bytes[4]), pos, payload);
+    }
+
+    /**
+     * As {@link #read}, without copying the payload out: the record's bytes as they lie in the
+     * file, checked; the payload starts at {@link #HEADER_SIZE}.
+     */
+    static byte[] readInPlace(FileChannel channel, RecordPos pos) throws IOException {
         byte[] bytes = new byte[pos.length()];
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         long at = pos.offset();
@@ -104,10 +125,9 @@ final class RecordFormat {
             }
             at += n;
         }
-        SpoolRecord record = parse(bytes, 0, bytes.length, pos.segment(), pos.offset());
-        if (record == null || record.pos().length() != pos.length()) {
+        if (payloadLength(bytes, 0, bytes.length, pos.segment(), pos.offset()) != pos.length() - HEADER_SIZE) {
             throw new CorruptRecordException("no intact record in segment " + pos.segment() + " at " + pos.offset());
         }
-        return record;
+        return bytes;
     }
 }

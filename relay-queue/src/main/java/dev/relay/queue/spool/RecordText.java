@@ -30,12 +30,14 @@ import java.util.Set;
  * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
  * stored: inline 4096   (or: stored: file 52428800)
  *
- * id: ...   attempts: 2   held: yes
+ * id: ...   attempts: 2   held: yes   delay-warned: yes
  * status: pending | delivered INSTANT REPLY | deferred INSTANT REASON | failed INSTANT REASON
+ * remote-mta: mx.example.com
  * </pre>
  *
  * {@code notify} and {@code orcpt} belong to the {@code rcpt} line above them; the n-th
- * {@code status} line to the n-th recipient.
+ * {@code status} line to the n-th recipient, and a {@code remote-mta} line to the status line
+ * above it (the MX host whose reply the reason is; absent for the relay's own verdicts).
  */
 final class RecordText {
 
@@ -150,6 +152,9 @@ final class RecordText {
         if (state.held()) {
             text.field("held", "yes");
         }
+        if (state.delayWarned()) {
+            text.field("delay-warned", "yes");
+        }
         for (RecipientStatus status : state.statuses()) {
             text.field("status", switch (status) {
                 case RecipientStatus.Pending pending -> "pending";
@@ -157,6 +162,7 @@ final class RecordText {
                 case RecipientStatus.Deferred deferred -> "deferred " + deferred.nextAttempt() + " " + deferred.reason();
                 case RecipientStatus.Failed failed -> "failed " + failed.at() + " " + failed.reason();
             });
+            status.remoteMta().ifPresent(host -> text.field("remote-mta", host));
         }
         return text.toBytes();
     }
@@ -165,20 +171,28 @@ final class RecordText {
         QueueId id = null;
         int attempts = -1;
         boolean held = false;
+        boolean delayWarned = false;
         List<RecipientStatus> statuses = new ArrayList<>();
         for (TextForm.Field field : TextForm.parse(bytes, offset, length)) {
             switch (field.key()) {
                 case "id" -> id = queueId(field.value());
                 case "attempts" -> attempts = Math.toIntExact(number(field.value()));
                 case "held" -> held = field.value().equals("yes");
+                case "delay-warned" -> delayWarned = field.value().equals("yes");
                 case "status" -> statuses.add(status(field.value()));
+                case "remote-mta" -> {
+                    if (statuses.isEmpty()) {
+                        throw new CorruptRecordException("remote-mta before any status");
+                    }
+                    statuses.set(statuses.size() - 1, withRemoteMta(statuses.getLast(), field.value()));
+                }
                 default -> throw new CorruptRecordException("unknown state field: " + field.key());
             }
         }
         if (id == null || attempts < 0 || statuses.isEmpty()) {
             throw new CorruptRecordException("state record misses a required field");
         }
-        return new DecodedState(id, new MessageState(statuses, attempts, held));
+        return new DecodedState(id, new MessageState(statuses, attempts, held, delayWarned));
     }
 
     static byte[] removal(QueueId id, RemovalReason reason) {
@@ -235,6 +249,16 @@ final class RecordText {
             case "deferred" -> new RecipientStatus.Deferred(text, at);
             case "failed" -> new RecipientStatus.Failed(text, at);
             default -> throw new CorruptRecordException("bad status: " + value);
+        };
+    }
+
+    private static RecipientStatus withRemoteMta(RecipientStatus status, String host) throws CorruptRecordException {
+        Optional<String> mta = Optional.of(host);
+        return switch (status) {
+            case RecipientStatus.Delivered d -> new RecipientStatus.Delivered(d.at(), d.remoteReply(), mta);
+            case RecipientStatus.Deferred d -> new RecipientStatus.Deferred(d.reason(), d.nextAttempt(), mta);
+            case RecipientStatus.Failed f -> new RecipientStatus.Failed(f.reason(), f.at(), mta);
+            case RecipientStatus.Pending p -> throw new CorruptRecordException("remote-mta for a pending recipient");
         };
     }
 

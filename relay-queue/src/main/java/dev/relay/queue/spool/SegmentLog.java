@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The head of the log: appends records to the active segment, rolls to the next preallocated
@@ -36,7 +34,7 @@ final class SegmentLog implements AutoCloseable {
     private final Preallocator preallocator;
     private final Listener listener;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-    private final Map<Long, FileChannel> readers = new HashMap<>();
+    private final SegmentReaders readers;
     private final int maxPayload;
 
     private long number;
@@ -47,8 +45,10 @@ final class SegmentLog implements AutoCloseable {
     private long written;
     private boolean unsynced;
 
-    private SegmentLog(SpoolLayout layout, long capacity, Preallocator preallocator, Listener listener) {
+    private SegmentLog(SpoolLayout layout, long capacity, Preallocator preallocator, Listener listener,
+            SegmentReaders readers) {
         this.layout = layout;
+        this.readers = readers;
         this.capacity = capacity;
         this.preallocator = preallocator;
         this.listener = listener;
@@ -57,8 +57,8 @@ final class SegmentLog implements AutoCloseable {
 
     /** Opens segment {@code number} as the new head; it must not exist yet. */
     static SegmentLog start(SpoolLayout layout, long number, long capacity, Preallocator preallocator,
-            Listener listener) throws IOException {
-        SegmentLog log = new SegmentLog(layout, capacity, preallocator, listener);
+            Listener listener, SegmentReaders readers) throws IOException {
+        SegmentLog log = new SegmentLog(layout, capacity, preallocator, listener, readers);
         log.activate(number);
         return log;
     }
@@ -147,31 +147,13 @@ final class SegmentLog implements AutoCloseable {
 
     /** Reads a record back (flush first if it may still sit in the buffer). */
     SpoolRecord read(RecordPos pos) throws IOException {
-        FileChannel source = pos.segment() == number ? channel : readers.computeIfAbsent(pos.segment(), this::openReader);
-        if (source == null) {
-            throw new IOException("cannot open segment " + pos.segment());
-        }
+        FileChannel source = pos.segment() == number ? channel : readers.channel(pos.segment());
         return RecordFormat.read(source, pos);
     }
 
     /** Forgets the read handle of a segment that is about to be deleted. */
     void release(long segment) {
-        FileChannel reader = readers.remove(segment);
-        if (reader != null) {
-            try {
-                reader.close();
-            } catch (IOException e) {
-                // read-only handle: nothing was pending on it
-            }
-        }
-    }
-
-    private FileChannel openReader(long segment) {
-        try {
-            return FileChannel.open(layout.segment(segment), StandardOpenOption.READ);
-        } catch (IOException e) {
-            return null;
-        }
+        readers.release(segment);
     }
 
     private void writeFully(ByteBuffer bytes) throws IOException {
@@ -223,14 +205,7 @@ final class SegmentLog implements AutoCloseable {
             listener.sealed(number);
         } finally {
             channel.close();
-            readers.values().forEach(reader -> {
-                try {
-                    reader.close();
-                } catch (IOException e) {
-                    // read-only handle
-                }
-            });
-            readers.clear();
+            readers.close();
             preallocator.close();
         }
     }
@@ -242,7 +217,7 @@ final class SegmentLog implements AutoCloseable {
         } catch (IOException e) {
             // already failing
         }
-        readers.clear();
+        readers.close();
         preallocator.close();
     }
 

@@ -58,6 +58,7 @@ public final class SegmentSpoolStore implements SpoolStore {
         return thread;
     });
     private final int maxPayload;
+    private final SegmentReaders readers;
     private final FileStore fileStore;
     /**
      * Sizes the first buffer of a new draft: a little over recent bodies. Only a hint, so
@@ -71,8 +72,10 @@ public final class SegmentSpoolStore implements SpoolStore {
     private volatile boolean closed;
 
     private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, SpoolIndex index, SpoolWriter writer,
-            FileChannel lockFile, FileLock lock, List<StoredMessage> recovered) throws IOException {
+            SegmentReaders readers, FileChannel lockFile, FileLock lock, List<StoredMessage> recovered)
+            throws IOException {
         this.layout = layout;
+        this.readers = readers;
         this.maxPayload = SegmentLog.maxPayload(tuning.segmentSize());
         this.fileStore = Files.getFileStore(layout.root);
         this.tuning = tuning;
@@ -107,6 +110,7 @@ public final class SegmentSpoolStore implements SpoolStore {
         try {
             Recovery.Result recovery = Recovery.run(layout, events);
             SpoolIndex index = recovery.index();
+            SegmentReaders readers = new SegmentReaders(layout);
             SegmentLog log = SegmentLog.start(layout, recovery.nextSegment(), tuning.segmentSize(),
                     new Preallocator(layout, tuning.segmentSize()), new SegmentLog.Listener() {
                         @Override
@@ -122,11 +126,11 @@ public final class SegmentSpoolStore implements SpoolStore {
                                 index.seal(number);
                             }
                         }
-                    });
+                    }, readers);
             relocateDamaged(recovery.corrupt(), log, index, layout, events);
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
                     (long) (tuning.compactBelow() * tuning.segmentSize()));
-            SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, index, writer, lockFile, lock,
+            SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, index, writer, readers, lockFile, lock,
                     new ArrayList<>(recovery.messages().values()));
             store.writerThread.start();
             return store;
@@ -226,24 +230,32 @@ public final class SegmentSpoolStore implements SpoolStore {
     @Override
     public InputStream openBody(QueueId id) throws IOException {
         ensureOpen();
-        RecordPos pos;
-        FileChannel channel;
-        // looked up and opened under the index lock: a segment is only deleted under it, and an
-        // open channel keeps reading after the file is unlinked
-        synchronized (index) {
-            SpoolIndex.Slot slot = index.slot(id);
-            if (slot == null) {
-                throw new NoSuchFileException("no message " + id + " in the spool");
+        for (int attempt = 1; ; attempt++) {
+            RecordPos pos;
+            FileChannel channel;
+            // looked up under the index lock, which a segment's deletion (and the closing of its
+            // shared channel) also takes: the position and the channel belong together
+            synchronized (index) {
+                SpoolIndex.Slot slot = index.slot(id);
+                if (slot == null) {
+                    throw new NoSuchFileException("no message " + id + " in the spool");
+                }
+                if (slot.bodyInFile) {
+                    return Files.newInputStream(layout.largeBody(id));
+                }
+                pos = slot.message;
+                channel = readers.channel(pos.segment());
             }
-            if (slot.bodyInFile) {
-                return Files.newInputStream(layout.largeBody(id));
+            try {
+                MessagePayload payload = MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
+                        RecordFormat.HEADER_SIZE, pos.length());
+                return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // compaction moved the message and its old segment went meanwhile: look again
+                if (attempt == 3) {
+                    throw e;
+                }
             }
-            pos = slot.message;
-            channel = FileChannel.open(layout.segment(pos.segment()), StandardOpenOption.READ);
-        }
-        try (channel) {
-            MessagePayload payload = MessagePayload.parse(RecordFormat.read(channel, pos).payload());
-            return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
         }
     }
 

@@ -127,9 +127,15 @@ final class SpoolIndex {
             return null;
         }
         long tombstone = pos.segment();
-        long[] copies = Arrays.copyOf(slot.olderCopies, slot.olderCopies.length + 1);
-        copies[copies.length - 1] = slot.message.segment();
-        for (long copy : Arrays.stream(copies).distinct().toArray()) {
+        long[] copies;
+        if (slot.olderCopies.length == 0) {
+            copies = new long[] {slot.message.segment()}; // nearly always: never relocated, no stream needed
+        } else {
+            long[] all = Arrays.copyOf(slot.olderCopies, slot.olderCopies.length + 1);
+            all[all.length - 1] = slot.message.segment();
+            copies = Arrays.stream(all).distinct().toArray();
+        }
+        for (long copy : copies) {
             SegmentStats holder = segments.get(copy);
             if (copy != tombstone && holder != null) {
                 if (holder.tombstonesWaiting.isEmpty()) {

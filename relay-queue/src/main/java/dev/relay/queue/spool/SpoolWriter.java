@@ -233,8 +233,9 @@ final class SpoolWriter implements Runnable {
                 return;
             }
             for (long number : dead) {
-                log.release(number);
                 synchronized (index) {
+                    // under the lock: no body lookup can hand out the closing channel afterwards
+                    log.release(number);
                     Files.deleteIfExists(layout.segment(number));
                     index.segmentRemoved(number);
                 }

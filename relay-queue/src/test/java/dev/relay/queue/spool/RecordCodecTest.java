@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,15 +58,36 @@ class RecordCodecTest {
         QueueId id = new QueueId("0PQ3C1AB7Z9K2M4N0000");
         Instant at = Instant.parse("2026-03-01T10:00:00.5Z");
         MessageState state = new MessageState(List.of(MessageState.PENDING,
-                new RecipientStatus.Delivered(at, "250 2.0.0 ok\r\nmulti"),
+                new RecipientStatus.Delivered(at, "250 2.0.0 ok\r\nmulti", Optional.of("mx1.example.org")),
                 new RecipientStatus.Deferred("", at),
-                new RecipientStatus.Failed("550 5.1.1 no: such user", at)), 3, true);
+                new RecipientStatus.Deferred("451 4.2.0 busy", at, Optional.of("mx2.example.org")),
+                new RecipientStatus.Failed("550 5.1.1 no: such user", at, Optional.of("mx3.example.org")),
+                new RecipientStatus.Failed("556 5.1.10 null MX", at)), 3, true, true);
 
         byte[] text = RecordText.state(id, state);
         RecordText.DecodedState decoded = RecordText.parseState(text, 0, text.length);
 
         assertThat(decoded.id()).isEqualTo(id);
         assertThat(decoded.state()).isEqualTo(state);
+    }
+
+    @Test
+    void stateTextWithoutTheNewerFieldsReadsAsUnwarnedAndLocal() throws Exception {
+        byte[] text = "id: 0PQ3C1AB7Z9K2M4N0000\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 later\n"
+                .getBytes(StandardCharsets.UTF_8);
+
+        MessageState state = RecordText.parseState(text, 0, text.length).state();
+
+        assertThat(state.delayWarned()).isFalse();
+        assertThat(state.statuses().getFirst().remoteMta()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"remote-mta: mx.example.org\nstatus: pending\n", "status: pending\nremote-mta: mx.example.org\n"})
+    void aRemoteMtaNeedsAStatusThatCanHaveOne(String lines) {
+        byte[] text = ("id: 0PQ3C1AB7Z9K2M4N0000\nattempts: 0\n" + lines).getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> RecordText.parseState(text, 0, text.length)).isInstanceOf(CorruptRecordException.class);
     }
 
     @Test

@@ -236,11 +236,9 @@ class SegmentSpoolStoreTest {
         assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactly(small);
     }
 
-    @Test
-    void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
+    /** 150 messages of 1000 bytes over several small segments; every tenth is to stay queued. */
+    private static void commitEveryTenthToStay(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done)
+            throws Exception {
         for (int i = 0; i < 150; i++) {
             byte[] body = SpoolFixture.randomBody(1000, i);
             QueueId id = fixture.commit(body);
@@ -250,6 +248,14 @@ class SegmentSpoolStoreTest {
                 done.add(id);
             }
         }
+    }
+
+    @Test
+    void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
+        Map<QueueId, byte[]> live = new LinkedHashMap<>();
+        List<QueueId> done = new ArrayList<>();
+        commitEveryTenthToStay(fixture, live, done);
         long headBefore = fixture.segmentNumbers().getLast();
         assertThat(headBefore).isGreaterThanOrEqualTo(3);
         QueueId deferred = live.keySet().iterator().next();
@@ -275,6 +281,51 @@ class SegmentSpoolStoreTest {
             assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
         }
         assertThat(fixture.events.corrupt()).isEmpty();
+    }
+
+    @Test
+    void bodiesStayReadableWhileCompactionMovesThemAndTheirOldSegmentsGo() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
+        Map<QueueId, byte[]> live = new LinkedHashMap<>();
+        List<QueueId> done = new ArrayList<>();
+        commitEveryTenthToStay(fixture, live, done);
+        long headBefore = fixture.segmentNumbers().getLast();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
+                    try {
+                        assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    reads.incrementAndGet();
+                }
+            }
+        });
+
+        for (QueueId id : done) {
+            fixture.queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250 ok"))).get(30, TimeUnit.SECONDS);
+        }
+        fixture.quiesce();
+        stop.set(true);
+
+        reader.get(30, TimeUnit.SECONDS); // any failed or wrong read fails here
+        assertThat(reads.get()).isPositive();
+        assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
+        // the shared read handles of deleted segments were closed, not leaked
+        try (var fds = Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            List<String> deleted = fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            }).filter(target -> target.startsWith(fixture.layout.segments.toString()) && target.endsWith("(deleted)"))
+                    .toList();
+            assertThat(deleted).isEmpty();
+        }
     }
 
     @Test

@@ -1,0 +1,325 @@
+package dev.relay.it.bench;
+
+import dev.relay.delivery.ConnectionPool;
+import dev.relay.delivery.DeliveryScheduler;
+import dev.relay.delivery.SmtpClient;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.SpoolQueue;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Delivery throughput: the relay's real outbound path (disk spool queue, delivery scheduler,
+ * connection pool, Netty SMTP client with OpenSSL where it loads) delivering 4 KB messages
+ * over STARTTLS to {@link TlsSink}, which runs in a JVM of its own on 127.0.0.1, so that the
+ * CPU of this JVM is the relay's. DNS comes from a {@link TestDnsServer} in this JVM (answers
+ * are cached after the first message, as in production).
+ *
+ * <p>Each phase fills the spool with N messages (one recipient each, all to one domain) while
+ * no scheduler runs, then starts a scheduler and measures from its start until the last
+ * message has left the queue: messages/s, CPU per message of this JVM (by thread group) and of
+ * the sink. A warm-up phase of the same kind runs first. Not a test: run it by hand (see
+ * BENCHMARKS.md), on a quiet machine.
+ *
+ * <p>Arguments: {@code mode messages [warmup-messages]}, mode {@code reuse} (up to 100
+ * messages per connection, as the relay's default) or {@code new} (a new TLS connection per
+ * message: the per-connection limit set to 1). System properties: {@code load.size} (message
+ * size, default 4096), {@code load.connections} (per domain, default 20 as
+ * {@code delivery.max-connections-per-domain}), {@code load.sink.threads} (default one per core),
+ * {@code load.progress} (a line every 250 ms), {@code load.keep} (keep the spool).
+ */
+public final class DeliveryLoad {
+
+    private static final String DOMAIN = "bench.test";
+    private static final String MX = "mx.bench.test";
+
+    private DeliveryLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "reuse";
+        int messagesPerConnection = switch (mode) {
+            case "reuse" -> 100;
+            case "new" -> 1;
+            default -> throw new IllegalArgumentException("mode is reuse or new, not " + mode);
+        };
+        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : messages / 4;
+        int size = Integer.getInteger("load.size", 4096);
+        int connections = Integer.getInteger("load.connections", 20);
+        // one sink thread per core: with one, replies to all connections queue behind each other
+        int sinkThreads = Integer.getInteger("load.sink.threads", Runtime.getRuntime().availableProcessors());
+
+        Path work = Files.createTempDirectory("delivery-load");
+        TestCertificates.Authority ca = TestCertificates.newAuthority("Delivery Load CA");
+        TestCertificates.Issued certificate = ca.issue(MX);
+        Path chain = Files.writeString(work.resolve("sink-chain.pem"), certificate.chainPem());
+        Path key = Files.writeString(work.resolve("sink-key.pem"), certificate.keyPem(TestCertificates.KeyFormat.PKCS8));
+
+        ClientTlsContext tls = ClientTlsContext.builder().extraTrust(List.of(ca.certificate())).build();
+        Process sink = startSink(chain, key, sinkThreads);
+        AtomicReference<CountDownLatch> done = new AtomicReference<>(new CountDownLatch(0));
+        QueueEvents counting = new QueueEvents() {
+            @Override
+            public void completed(QueuedMessage message) {
+                done.get().countDown();
+            }
+        };
+        try (TestDnsServer dns = TestDnsServer.start();
+                SpoolQueue queue = SpoolQueue.open(work.resolve("spool"), new QueueSettings(
+                        QueueSettings.DEFAULT.retrySchedule(), 1L << 20, 0), Clock.systemUTC(), counting);
+                SmtpClient client = SmtpClient.builder(tls).heloName("relay.bench.test").build();
+                ConnectionPool pool = new ConnectionPool(client,
+                        new ConnectionPool.Settings(connections, messagesPerConnection, Duration.ofSeconds(5)))) {
+            int sinkPort = readPort(sink);
+            dns.mx(DOMAIN, 10, MX).a(MX, "127.0.0.1");
+            DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).build();
+            byte[] body = body(size);
+            Phase phase = new Phase(queue, resolver, pool, sinkPort, connections, body, done, sink);
+
+            phase.run(Math.max(warmup, 1));
+            String loadBefore = loadAverage();
+            Measurement measured = phase.run(messages);
+
+            double seconds = measured.nanos() / 1e9;
+            long relayCpu = measured.processCpu();
+            long sinkCpu = measured.sinkCpu();
+            System.out.printf("mode=%s messages=%d size=%dB messages-per-connection=%d connections=%d warmup=%d tls=%s%n",
+                    mode, messages, size, messagesPerConnection, connections, warmup, tls.provider());
+            System.out.printf("throughput=%.0f msg/s elapsed=%.2f s%n", messages / seconds, seconds);
+            System.out.printf("cpu: relay %.1f us/msg (%.2f cores), sink %.1f us/msg (%.2f cores)%n",
+                    relayCpu / 1e3 / messages, relayCpu / 1e9 / seconds, sinkCpu / 1e3 / messages, sinkCpu / 1e9 / seconds);
+            StringBuilder groups = new StringBuilder("relay threads (us/msg):");
+            long named = 0;
+            for (var entry : measured.threadCpu().entrySet()) {
+                named += entry.getValue();
+                groups.append(String.format(" %s %.1f", entry.getKey(), entry.getValue() / 1e3 / messages));
+            }
+            groups.append(String.format(" other(GC,JIT,...) %.1f", (relayCpu - named) / 1e3 / messages));
+            System.out.println(groups);
+            // System.nanoTime is CLOCK_MONOTONIC: `perf record -k CLOCK_MONOTONIC` lines up with this window
+            System.out.printf("window: monotonic %.6f to %.6f s%n", measured.start() / 1e9,
+                    (measured.start() + measured.nanos()) / 1e9);
+            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
+                    Runtime.getRuntime().availableProcessors());
+        } finally {
+            stopSink(sink);
+            if (!Boolean.getBoolean("load.keep")) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /**
+     * What one phase measured, from the scheduler's start to the last message leaving the queue.
+     *
+     * @param processCpu this JVM's CPU time
+     * @param threadCpu CPU time of the relay's threads by name (the scheduler's threads are new each phase)
+     * @param sinkCpu the sink process's CPU time
+     */
+    private record Measurement(long start, long nanos, long processCpu, Map<String, Long> threadCpu, long sinkCpu) {}
+
+    /** Fills the spool, then delivers it with a fresh scheduler. */
+    private record Phase(SpoolQueue queue, DnsResolver dns, ConnectionPool pool, int port, int connections,
+            byte[] body, AtomicReference<CountDownLatch> done, Process sink) {
+
+        Measurement run(int messages) throws Exception {
+            fill(messages);
+            CountDownLatch all = new CountDownLatch(messages);
+            done.set(all);
+            DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
+                    .port(port)
+                    .maxConnectionsPerDomain(connections)
+                    .build();
+            Thread progress = Boolean.getBoolean("load.progress") ? progress(all) : null;
+            long sinkBefore = cpuNanos(sink);
+            Map<String, Long> threadsBefore = cpuByThreadGroup();
+            long processBefore = processCpuNanos();
+            // markers for -XX:+PrintCompilation, JFR and the like
+            System.out.println("delivering " + messages + " messages at epoch-ms " + System.currentTimeMillis());
+            long start = System.nanoTime();
+            scheduler.start();
+            boolean finished = all.await(10, TimeUnit.MINUTES);
+            long elapsed = System.nanoTime() - start;
+            long process = processCpuNanos() - processBefore;
+            Map<String, Long> threads = cpuByThreadGroup();
+            threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
+            long sinkCpu = cpuNanos(sink) - sinkBefore;
+            System.out.println("delivered at epoch-ms " + System.currentTimeMillis());
+            scheduler.close(Duration.ofSeconds(5));
+            if (progress != null) {
+                progress.interrupt();
+            }
+            if (!finished || !queue.list().isEmpty()) {
+                throw new IllegalStateException("not every message was delivered: " + all.getCount() + " left, "
+                        + queue.list().size() + " queued; see the relay log");
+            }
+            return new Measurement(start, elapsed, process, threads, sinkCpu);
+        }
+
+        private void fill(int messages) throws Exception {
+            List<CompletableFuture<QueueId>> commits = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                try (MessageDraft draft = queue.newDraft()) {
+                    draft.write(body);
+                    Envelope envelope = new Envelope("sender@relay.bench.test",
+                            List.of(RecipientAddress.of("rcpt" + (i % 1000) + "@" + DOMAIN)), MailParameters.NONE,
+                            java.time.Instant.now(), "127.0.0.1", "client.bench.test", Optional.empty());
+                    commits.add(draft.commit(envelope));
+                }
+                if (commits.size() == 256) {
+                    commits.forEach(CompletableFuture::join);
+                    commits.clear();
+                }
+            }
+            commits.forEach(CompletableFuture::join);
+        }
+
+        private static Thread progress(CountDownLatch left) {
+            return Thread.ofPlatform().daemon().name("load-progress").start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    System.err.printf("progress epoch-ms=%d left=%d%n", System.currentTimeMillis(), left.getCount());
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+    }
+
+    private static Process startSink(Path chain, Path key, int threads) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"));
+        String extra = System.getProperty("load.sink.java-opts", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsSink.class.getName(), chain.toString(),
+                key.toString(), Integer.toString(threads)));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static int readPort(Process sink) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("port=")) {
+                return Integer.parseInt(line.substring("port=".length()));
+            }
+            // logging's start-up chatter
+        }
+        throw new IllegalStateException("the sink did not start");
+    }
+
+    private static void stopSink(Process sink) throws Exception {
+        try (OutputStream in = sink.getOutputStream()) {
+            in.flush(); // closing its stdin tells it to print its counts and exit
+        }
+        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = out.readLine()) != null) {
+            System.out.println(line);
+        }
+        if (!sink.waitFor(10, TimeUnit.SECONDS)) {
+            sink.destroyForcibly();
+        }
+    }
+
+    /** CPU time of another process, from /proc (utime + stime, in clock ticks of 10 ms). */
+    private static long cpuNanos(Process process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time so far of this JVM's threads, by the relay's thread names (event loops numbered alike). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (String group : List.of("smtp-out", "delivery-worker", "delivery-scheduler", "spool-writer", "dnsjava",
+                "test-dns")) {
+            groups.put(group, 0L);
+        }
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu < 0) {
+                continue;
+            }
+            for (String group : groups.keySet()) {
+                if (info.getThreadName().startsWith(group)) {
+                    groups.merge(group, cpu, Long::sum);
+                    break;
+                }
+            }
+        }
+        return groups;
+    }
+
+    /** The 1, 5 and 15 minute load averages, as uptime shows them. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static byte[] body(int size) {
+        StringBuilder body = new StringBuilder(size + 100);
+        body.append("From: load@relay.bench.test\r\nTo: rcpt@bench.test\r\nSubject: delivery load\r\n\r\n");
+        int line = 0;
+        while (body.length() < size) {
+            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
+        }
+        String text = body.substring(0, size - 2);
+        // a cut right after a CR would leave a bare CR
+        return (text.endsWith("\r") ? text.substring(0, text.length() - 1) + "x" : text).concat("\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
