@@ -2,7 +2,6 @@ package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -11,18 +10,11 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,53 +173,11 @@ class RelayMtaStsTest {
     }
 
     private RelayConfig config(TestDnsServer dns, TestMx mx, TestPolicyServer web) throws Exception {
-        Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
-        Path file = dir.resolve("relay.yaml");
-        Files.writeString(file, """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:0
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  port: %d
-                  dns:
-                    servers: [%s]
-                  tls:
-                    extra-trust: %s
-                mta-sts:
-                  cache-directory: %s
-                  https-port: %d
-                admin:
-                  address: 127.0.0.1:0
-                shutdown-grace: 2s
-                """.formatted(dir.resolve("spool"), mx.port(), dns.hostPort(), trust, dir.resolve("mta-sts"),
-                web.port()));
-        return new ConfigLoader(Map.of()).load(file).config();
+        return TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort())
+                .extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port()).load();
     }
 
     private static void submit(InetSocketAddress relay, String subject) throws Exception {
-        try (Socket socket = new Socket(relay.getAddress(), relay.getPort())) {
-            socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            for (String[] step : new String[][] {{null, "220"}, {"EHLO client.test", "250"},
-                    {"MAIL FROM:<alice@origin.test>", "250"}, {"RCPT TO:<bob@dest.test>", "250"}, {"DATA", "354"},
-                    {"Subject: " + subject + "\r\n\r\nHello.\r\n.", "250"}, {"QUIT", "221"}}) {
-                if (step[0] != null) {
-                    out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                String line;
-                do {
-                    line = in.readLine();
-                    assertThat(line).as("reply to %s", step[0]).isNotNull().startsWith(step[1]);
-                } while (line.charAt(3) == '-');
-            }
-        }
+        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
     }
 }

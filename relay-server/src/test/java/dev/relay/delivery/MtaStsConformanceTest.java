@@ -268,15 +268,7 @@ class MtaStsConformanceTest {
     /** An attacker who strips the TXT record and redirects MX finds the cached policy still enforced. */
     @Test
     void aCachedPolicyStillAppliesWhenTheTxtRecordVanishesAndTheMxIsRedirected() throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
-                .certificateFor("mx.attacker.test", CA.issue("mx.attacker.test"))
-                .start();
-        startRelay();
-        submit();
-        runOnce();
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        deliverOnceUnderEnforce(86400, "mx.attacker.test", CA.issue("mx.attacker.test"));
 
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         mxAt(10, "mx.attacker.test");
@@ -291,15 +283,7 @@ class MtaStsConformanceTest {
 
     @Test
     void aChangedPolicyIdWithANewMxIsFetchedAndUsed() throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
-                .certificateFor("mx.new.test", CA.issue("mx.new.test"))
-                .start();
-        startRelay();
-        submit();
-        runOnce();
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        deliverOnceUnderEnforce(86400, "mx.new.test", CA.issue("mx.new.test"));
 
         // the domain moves its mail to a new host and says so under a new id
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
@@ -317,15 +301,7 @@ class MtaStsConformanceTest {
 
     @Test
     void aCachedPolicyExpiresAfterMaxAgeWhenItCannotBeRenewed() throws Exception {
-        publish("enforce", 3600, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
-                .certificateFor("mx.other.test", TestCertificates.selfSigned("mx.other.test").issue())
-                .start();
-        startRelay();
-        submit();
-        runOnce();
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        deliverOnceUnderEnforce(3600, "mx.other.test", TestCertificates.selfSigned("mx.other.test").issue());
 
         // the domain drops MTA-STS and its MX; the policy binds only until max_age runs out
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
@@ -345,15 +321,7 @@ class MtaStsConformanceTest {
     /** A restart over the same cache directory keeps enforcing while the policy host is down. */
     @Test
     void aRestartKeepsEnforcingTheCachedPolicyWhileThePolicyHostIsDown() throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
-                .certificateFor("mx.attacker.test", TestCertificates.selfSigned("mx.attacker.test").issue())
-                .start();
-        startRelay();
-        submit();
-        runOnce();
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        deliverOnceUnderEnforce(86400, "mx.attacker.test", TestCertificates.selfSigned("mx.attacker.test").issue());
 
         stopRelay();
         web.close();
@@ -385,6 +353,22 @@ class MtaStsConformanceTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------
+
+    /**
+     * The first half of every cache scenario: an enforce policy for mx.dest.test with this
+     * max_age is fetched and cached while one message goes there. The same server also plays
+     * {@code otherMx} with {@code otherCertificate}, for the scenario's second half.
+     */
+    private void deliverOnceUnderEnforce(long maxAge, String otherMx, TestCertificates.Issued otherCertificate)
+            throws Exception {
+        publish("enforce", maxAge, "mx.dest.test");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate).start();
+        startRelay();
+        submit();
+        runOnce();
+        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+    }
 
     private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
         publish("enforce", 86400, "mx.dest.test");
