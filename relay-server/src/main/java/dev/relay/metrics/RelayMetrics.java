@@ -127,11 +127,6 @@ public final class RelayMetrics implements AutoCloseable {
         this.queue.watch(queue);
     }
 
-    /** One MTA-STS policy fetch ended; {@code result} is one of {@link MetricNames#FETCH_RESULTS}. */
-    public void policyFetched(String result) {
-        mtaSts.policyFetched(result);
-    }
-
     /**
      * An MX host was skipped (or a domain deferred) to enforce its policy; {@code reason} is one
      * of {@link MetricNames#ENFORCEMENT_REASONS}.

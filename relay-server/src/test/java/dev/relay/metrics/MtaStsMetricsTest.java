@@ -21,12 +21,12 @@ class MtaStsMetricsTest {
     @Test
     void fetchesAndEnforcementFailuresAreCountedByLabel() {
         try (RelayMetrics metrics = RelayMetrics.on(registry, List.of(), Clock.systemUTC())) {
-            metrics.policyFetched("ok");
-            metrics.policyFetched("ok");
-            metrics.policyFetched("redirect");
+            metrics.mtaStsEvents().policyFetched("ok");
+            metrics.mtaStsEvents().policyFetched("ok");
+            metrics.mtaStsEvents().policyFetched("redirect");
             metrics.enforcementFailure("mx-mismatch");
             metrics.enforcementFailure("certificate-expired");
-            metrics.policyFetched("something-new"); // not known in advance: its series appears when first seen
+            metrics.mtaStsEvents().policyFetched("something-new"); // not known in advance: its series appears when first seen
 
             assertThat(count("relay.mtasts.policy.fetches", "result", "ok")).isEqualTo(2);
             assertThat(count("relay.mtasts.policy.fetches", "result", "redirect")).isEqualTo(1);

@@ -156,7 +156,7 @@ class ScrapeTest {
     @Test
     void whatHappensShowsInTheNextScrape() throws Exception {
         metrics.smtpEvents(dev.relay.smtp.SmtpEvents.NONE).sessionStarted(LISTENER);
-        metrics.policyFetched("ok");
+        metrics.mtaStsEvents().policyFetched("ok");
         assertThat(scrape().value("relay_smtp_sessions_total", "listener", LISTENER)).contains(1.0);
         assertThat(scrape().value("relay_mtasts_policy_fetches_total", "result", "ok")).contains(1.0);
     }
