@@ -1,5 +1,7 @@
 package dev.relay.queue;
 
+import dev.relay.outcome.Outcome;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -36,12 +38,12 @@ public interface MessageQueue extends AutoCloseable {
     Optional<Instant> nextDue();
 
     /**
-     * Records one attempt's result for some recipients of a handed-out message (index into the
+     * Records one attempt's outcome for some recipients of a handed-out message (index into the
      * envelope's recipients) and returns the message to the queue. The future completes once the
      * new states are durable. Temporary failures become Deferred on the retry schedule, or
      * Failed when the message's lifetime is over.
      */
-    CompletableFuture<QueuedMessage> recordResults(QueueId id, java.util.Map<Integer, DeliveryResult> results);
+    CompletableFuture<QueuedMessage> recordResults(QueueId id, java.util.Map<Integer, ? extends Outcome> results);
 
     /** Returns a handed-out message untouched (e.g. at shutdown); its recipients stay due. */
     void giveBack(QueueId id);

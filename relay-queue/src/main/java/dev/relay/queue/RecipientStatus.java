@@ -1,13 +1,13 @@
 package dev.relay.queue;
 
+import dev.relay.outcome.Outcome;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where one recipient of a queued message stands. The reasons are kept as text (a remote
- * reply, or the relay's own wording); {@link #remoteMta()} says whose words they are, as
- * {@link DeliveryResult#remoteMta()} did.
+ * Where one recipient of a queued message stands, with the typed outcome of its latest attempt
+ * (the reply, whose verdict it was, the TLS facts and the cause).
  */
 public sealed interface RecipientStatus {
 
@@ -16,50 +16,62 @@ public sealed interface RecipientStatus {
         return this instanceof Delivered || this instanceof Failed;
     }
 
-    /** The MX host whose reply the reason is; empty when the relay decided, or nothing was tried. */
+    /** The latest attempt's outcome; empty before the first. */
+    default Optional<Outcome> latest() {
+        return switch (this) {
+            case Pending p -> Optional.empty();
+            case Delivered d -> Optional.of(d.outcome());
+            case Deferred d -> Optional.of(d.outcome());
+            case Failed f -> Optional.of(f.outcome());
+        };
+    }
+
+    /** The MX host whose reply the outcome is; empty when the relay decided, or nothing was tried. */
     default Optional<String> remoteMta() {
-        return Optional.empty();
+        return latest().flatMap(Outcome::remoteMta);
     }
 
     /** Not yet attempted. */
     record Pending() implements RecipientStatus {}
 
-    /** Accepted by the next hop. */
-    record Delivered(Instant at, String remoteReply, Optional<String> remoteMta) implements RecipientStatus {
+    /** Accepted by the next hop at {@code at}. */
+    record Delivered(Instant at, Outcome.Delivered outcome) implements RecipientStatus {
         public Delivered {
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(remoteReply, "remoteReply");
-            Objects.requireNonNull(remoteMta, "remoteMta");
+            Objects.requireNonNull(outcome, "outcome");
         }
 
-        public Delivered(Instant at, String remoteReply) {
-            this(at, remoteReply, Optional.empty());
+        /** The next hop's reply on one line. */
+        public String remoteReply() {
+            return outcome.reply().line();
         }
     }
 
     /** Failed temporarily; tried again at {@code nextAttempt}. */
-    record Deferred(String reason, Instant nextAttempt, Optional<String> remoteMta) implements RecipientStatus {
+    record Deferred(Instant nextAttempt, Outcome.Deferred outcome) implements RecipientStatus {
         public Deferred {
-            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(nextAttempt, "nextAttempt");
-            Objects.requireNonNull(remoteMta, "remoteMta");
+            Objects.requireNonNull(outcome, "outcome");
         }
 
-        public Deferred(String reason, Instant nextAttempt) {
-            this(reason, nextAttempt, Optional.empty());
+        /** The reply on one line, for people. */
+        public String reason() {
+            return outcome.reply().line();
         }
     }
 
-    /** Failed permanently (or expired); a DSN is due unless the sender is null. */
-    record Failed(String reason, Instant at, Optional<String> remoteMta) implements RecipientStatus {
+    /** Failed permanently (or expired) at {@code at}; a DSN is due unless the sender is null. */
+    record Failed(Instant at, Outcome.Failed outcome) implements RecipientStatus {
         public Failed {
-            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(remoteMta, "remoteMta");
+            Objects.requireNonNull(outcome, "outcome");
         }
 
-        public Failed(String reason, Instant at) {
-            this(reason, at, Optional.empty());
+        /** The reply on one line, for people; an expiry says so before the last reply. */
+        public String reason() {
+            return outcome.expired()
+                    ? "delivery time expired; last reply: " + outcome.reply().line()
+                    : outcome.reply().line();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.queue;
 
+import dev.relay.outcome.Outcome;
+
 import dev.relay.queue.spool.MemorySpoolStore;
 import dev.relay.queue.spool.MessageState;
 import dev.relay.queue.spool.RemovalReason;
@@ -42,7 +44,7 @@ public final class SpoolQueue implements MessageQueue {
     private final QueueSettings settings;
     private final Clock clock;
     private final QueueEvents events;
-    private final Outcomes outcomes;
+    private final RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
     private volatile boolean closed;
@@ -52,7 +54,7 @@ public final class SpoolQueue implements MessageQueue {
         this.settings = settings;
         this.clock = clock;
         this.events = events;
-        this.outcomes = new Outcomes(settings.retrySchedule());
+        this.retries = new RetryDecision(settings.retrySchedule());
         this.ids = new QueueIdGenerator(clock);
     }
 
@@ -165,7 +167,7 @@ public final class SpoolQueue implements MessageQueue {
     }
 
     @Override
-    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, DeliveryResult> results) {
+    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, ? extends Outcome> results) {
         Objects.requireNonNull(results, "results");
         Instant now = clock.instant();
         List<Integer> changed = new ArrayList<>();
@@ -187,7 +189,7 @@ public final class SpoolQueue implements MessageQueue {
             List<RecipientStatus> statuses = new ArrayList<>(entry.state.statuses());
             results.forEach((i, result) -> {
                 if (!statuses.get(i).isFinal()) {
-                    statuses.set(i, outcomes.statusAfter(result, entry.envelope.arrival(), attempts, now));
+                    statuses.set(i, retries.statusAfter(result, entry.envelope.arrival(), attempts, now));
                     changed.add(i);
                 }
             });
@@ -266,7 +268,7 @@ public final class SpoolQueue implements MessageQueue {
         List<RecipientStatus> statuses = new ArrayList<>(state.statuses());
         for (int i = 0; i < statuses.size(); i++) {
             if (statuses.get(i) instanceof RecipientStatus.Deferred deferred && deferred.nextAttempt().isAfter(now)) {
-                statuses.set(i, new RecipientStatus.Deferred(deferred.reason(), now, deferred.remoteMta()));
+                statuses.set(i, new RecipientStatus.Deferred(now, deferred.outcome()));
             }
         }
         return state.withStatuses(statuses, state.attempts());

@@ -1,5 +1,9 @@
 package dev.relay.queue;
 
+import dev.relay.outcome.Outcome;
+
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,7 +115,7 @@ public abstract class MessageQueueContract {
         return body;
     }
 
-    private QueuedMessage record(QueueId id, Map<Integer, DeliveryResult> results) throws Exception {
+    private QueuedMessage record(QueueId id, Map<Integer, Outcome> results) throws Exception {
         return queue.recordResults(id, results).get(30, TimeUnit.SECONDS);
     }
 
@@ -267,11 +271,11 @@ public abstract class MessageQueueContract {
 
         for (int attempt = 1; attempt <= expected.size(); attempt++) {
             assertThat(queue.takeDue(clock.instant(), 1)).extracting(QueuedMessage::id).containsExactly(id);
-            QueuedMessage after = record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 4.4.1 try later")));
+            QueuedMessage after = record(id, Map.of(0, TestOutcomes.deferred("451 4.4.1 try later")));
 
             Instant next = clock.instant().plus(expected.get(attempt - 1));
             assertThat(after.attempts()).isEqualTo(attempt);
-            assertThat(after.statuses()).containsExactly(new RecipientStatus.Deferred("451 4.4.1 try later", next));
+            assertThat(after.statuses()).containsExactly(new RecipientStatus.Deferred(next, TestOutcomes.deferred("451 4.4.1 try later")));
             assertThat(queue.takeDue(clock.instant(), 1)).isEmpty();
             assertThat(queue.nextDue()).contains(next);
             clock.set(next);
@@ -285,13 +289,13 @@ public abstract class MessageQueueContract {
         queue.takeDue(clock.instant(), 1);
 
         QueuedMessage after = record(id, Map.of(
-                0, new DeliveryResult.Delivered("250 2.0.0 ok"),
-                2, new DeliveryResult.TemporaryFailure("421 4.3.0 busy")));
+                0, TestOutcomes.delivered("250 2.0.0 ok"),
+                2, TestOutcomes.deferred("421 4.3.0 busy")));
 
         assertThat(after.statuses()).containsExactly(
-                new RecipientStatus.Delivered(START, "250 2.0.0 ok"),
+                new RecipientStatus.Delivered(START, TestOutcomes.delivered("250 2.0.0 ok")),
                 new RecipientStatus.Pending(),
-                new RecipientStatus.Deferred("421 4.3.0 busy", START.plus(Duration.ofMinutes(1))));
+                new RecipientStatus.Deferred(START.plus(Duration.ofMinutes(1)), TestOutcomes.deferred("421 4.3.0 busy")));
         assertThat(found(id)).isEqualTo(after);
         assertThat(events.updates()).extracting(RecordingEvents.Update::recipient).containsExactly(0, 2);
         // the pending recipient keeps the message due now
@@ -305,11 +309,11 @@ public abstract class MessageQueueContract {
         queue.takeDue(clock.instant(), 10);
 
         QueuedMessage after = record(id, Map.of(
-                0, new DeliveryResult.Delivered("250 ok"),
-                1, new DeliveryResult.PermanentFailure("550 5.1.1 no such user")));
+                0, TestOutcomes.delivered("250 ok"),
+                1, TestOutcomes.failed("550 5.1.1 no such user")));
 
         assertThat(after.isComplete()).isTrue();
-        assertThat(after.statuses().get(1)).isEqualTo(new RecipientStatus.Failed("550 5.1.1 no such user", START));
+        assertThat(after.statuses().get(1)).isEqualTo(new RecipientStatus.Failed(START, TestOutcomes.failed("550 5.1.1 no such user")));
         assertThat(events.completed()).containsExactly(id);
         assertThat(queue.find(id)).isEmpty();
         assertThat(queue.list()).extracting(QueuedMessage::id).containsExactly(other);
@@ -323,10 +327,10 @@ public abstract class MessageQueueContract {
     void messageThatWasNotHandedOutCanStillComplete() throws Exception {
         QueueId id = commit("bob@example.org");
         QueueId deferred = commit("carol@example.net");
-        record(deferred, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        record(deferred, Map.of(0, TestOutcomes.deferred("451 later")));
 
-        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
-        record(deferred, Map.of(0, new DeliveryResult.PermanentFailure("550 no")));
+        record(id, Map.of(0, TestOutcomes.delivered("250 ok")));
+        record(deferred, Map.of(0, TestOutcomes.failed("550 no")));
 
         assertThat(queue.list()).isEmpty();
         assertThat(queue.nextDue()).isEmpty();
@@ -339,7 +343,7 @@ public abstract class MessageQueueContract {
         clock.advance(Duration.ofMinutes(119).plusSeconds(30)); // the next attempt would fall after 2h
         queue.takeDue(clock.instant(), 1);
 
-        QueuedMessage after = record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        QueuedMessage after = record(id, Map.of(0, TestOutcomes.deferred("451 later")));
 
         assertThat(after.statuses().get(0)).isInstanceOfSatisfying(RecipientStatus.Failed.class, failed -> {
             assertThat(failed.reason()).contains("expired").contains("451 later");
@@ -352,12 +356,12 @@ public abstract class MessageQueueContract {
     @Test
     void resultsForAFinalRecipientDoNotChangeIt() throws Exception {
         QueueId id = commit("bob@example.org", "carol@example.net");
-        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+        record(id, Map.of(0, TestOutcomes.delivered("250 ok")));
 
-        QueuedMessage after = record(id, Map.of(0, new DeliveryResult.PermanentFailure("550 no"),
-                1, new DeliveryResult.TemporaryFailure("451 later")));
+        QueuedMessage after = record(id, Map.of(0, TestOutcomes.failed("550 no"),
+                1, TestOutcomes.deferred("451 later")));
 
-        assertThat(after.statuses().get(0)).isEqualTo(new RecipientStatus.Delivered(START, "250 ok"));
+        assertThat(after.statuses().get(0)).isEqualTo(new RecipientStatus.Delivered(START, TestOutcomes.delivered("250 ok")));
         assertThat(after.attempts()).isEqualTo(2);
     }
 
@@ -366,9 +370,9 @@ public abstract class MessageQueueContract {
         QueueId id = commit("bob@example.org");
         QueueId unknown = new QueueId("NOSUCHMESSAGE1");
 
-        assertThat(queue.recordResults(unknown, Map.of(0, new DeliveryResult.Delivered("250"))))
+        assertThat(queue.recordResults(unknown, Map.of(0, TestOutcomes.delivered("250"))))
                 .failsWithin(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> queue.recordResults(id, Map.of(1, new DeliveryResult.Delivered("250"))))
+        assertThatThrownBy(() -> queue.recordResults(id, Map.of(1, TestOutcomes.delivered("250"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -378,8 +382,8 @@ public abstract class MessageQueueContract {
         QueueId held = commit("dave@example.com");
         QueueId untouched = commit("erin@example.com");
         queue.takeDue(clock.instant(), 10);
-        record(partial, Map.of(0, new DeliveryResult.Delivered("250 ok"),
-                1, new DeliveryResult.TemporaryFailure("452 full")));
+        record(partial, Map.of(0, TestOutcomes.delivered("250 ok"),
+                1, TestOutcomes.deferred("452 full")));
         queue.giveBack(held);
         queue.giveBack(untouched);
         assertThat(queue.hold(held)).isTrue();
@@ -389,7 +393,7 @@ public abstract class MessageQueueContract {
 
         assertThat(queue.list()).isEqualTo(before);
         assertThat(found(partial).statuses().get(1))
-                .isEqualTo(new RecipientStatus.Deferred("452 full", START.plus(Duration.ofMinutes(1))));
+                .isEqualTo(new RecipientStatus.Deferred(START.plus(Duration.ofMinutes(1)), TestOutcomes.deferred("452 full")));
         assertThat(found(partial).attempts()).isEqualTo(1);
         assertThat(found(held).held()).isTrue();
         // after a restart nothing is leased: due messages are handed out again
@@ -401,7 +405,7 @@ public abstract class MessageQueueContract {
         QueueId id = commit("bob@example.org");
         for (int i = 0; i < 50; i++) {
             queue.takeDue(clock.instant(), 1);
-            record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 attempt " + i)));
+            record(id, Map.of(0, TestOutcomes.deferred("451 attempt " + i)));
             clock.advance(Duration.ofMinutes(1));
             queue.retryNow(id);
         }
@@ -418,10 +422,10 @@ public abstract class MessageQueueContract {
         QueueId id = commit("bob@example.org", "carol@example.net", "dave@example.com", "erin@example.com");
         queue.takeDue(clock.instant(), 1);
         record(id, Map.of(
-                0, new DeliveryResult.PermanentFailure("550 5.1.1 no such user", Optional.of("mx1.example.org")),
-                1, new DeliveryResult.TemporaryFailure("451 4.2.0 busy", Optional.of("mx2.example.net")),
-                2, new DeliveryResult.TemporaryFailure("451 4.4.1 connect to mx.example.com[192.0.2.1]:25: refused"),
-                3, new DeliveryResult.Delivered("250 2.0.0 ok", Optional.of("mx.example.com"))));
+                0, TestOutcomes.failed("550 5.1.1 no such user", Optional.of("mx1.example.org")),
+                1, TestOutcomes.deferred("451 4.2.0 busy", Optional.of("mx2.example.net")),
+                2, TestOutcomes.deferred("451 4.4.1 connect to mx.example.com[192.0.2.1]:25: refused"),
+                3, TestOutcomes.delivered("250 2.0.0 ok", Optional.of("mx.example.com"))));
 
         reopen();
 
@@ -429,13 +433,12 @@ public abstract class MessageQueueContract {
         assertThat(statuses).extracting(RecipientStatus::remoteMta).containsExactly(
                 Optional.of("mx1.example.org"), Optional.of("mx2.example.net"), Optional.empty(),
                 Optional.of("mx.example.com"));
-        assertThat(statuses.get(1)).isEqualTo(new RecipientStatus.Deferred("451 4.2.0 busy",
-                START.plus(Duration.ofMinutes(1)), Optional.of("mx2.example.net")));
+        assertThat(statuses.get(1)).isEqualTo(new RecipientStatus.Deferred(START.plus(Duration.ofMinutes(1)), TestOutcomes.deferred("451 4.2.0 busy", Optional.of("mx2.example.net"))));
 
         // past the lifetime the last reply is quoted, and stays the remote's
         clock.advance(Duration.ofHours(2));
-        QueuedMessage after = record(id, Map.of(1, new DeliveryResult.TemporaryFailure("452 4.2.2 full",
-                Optional.of("mx3.example.net")), 2, new DeliveryResult.TemporaryFailure("451 4.4.3 DNS")));
+        QueuedMessage after = record(id, Map.of(1, TestOutcomes.deferred("452 4.2.2 full",
+                Optional.of("mx3.example.net")), 2, TestOutcomes.deferred("451 4.4.3 DNS")));
         assertThat(after.statuses().get(1)).isInstanceOfSatisfying(RecipientStatus.Failed.class, failed -> {
             assertThat(failed.reason()).startsWith("delivery time expired").endsWith("last reply: 452 4.2.2 full");
             assertThat(failed.remoteMta()).contains("mx3.example.net");
@@ -449,7 +452,7 @@ public abstract class MessageQueueContract {
     void theDelayWarnedMarkIsSetOnceAndSurvivesRestart() throws Exception {
         QueueId id = commit("bob@example.org");
         queue.takeDue(clock.instant(), 1);
-        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        record(id, Map.of(0, TestOutcomes.deferred("451 later")));
         assertThat(found(id).delayWarned()).isFalse();
 
         assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(true);
@@ -465,8 +468,8 @@ public abstract class MessageQueueContract {
     void theDelayWarnedMarkChangesNothingElseAndOutlivesLaterAttempts() throws Exception {
         QueueId id = commit("bob@example.org", "carol@example.net");
         queue.takeDue(clock.instant(), 1);
-        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later"),
-                1, new DeliveryResult.TemporaryFailure("452 full")));
+        record(id, Map.of(0, TestOutcomes.deferred("451 later"),
+                1, TestOutcomes.deferred("452 full")));
         QueuedMessage before = found(id);
         assertThat(queue.nextDue()).contains(START.plus(Duration.ofMinutes(1)));
 
@@ -481,7 +484,7 @@ public abstract class MessageQueueContract {
         // a later attempt, a hold and a release, a restart: still warned
         clock.advance(Duration.ofMinutes(1));
         queue.takeDue(clock.instant(), 1);
-        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+        record(id, Map.of(0, TestOutcomes.delivered("250 ok")));
         queue.hold(id);
         queue.release(id);
         reopen();
@@ -493,7 +496,7 @@ public abstract class MessageQueueContract {
     @Test
     void aMessageNoLongerQueuedCannotBeMarked() throws Exception {
         QueueId id = commit("bob@example.org");
-        record(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+        record(id, Map.of(0, TestOutcomes.delivered("250 ok")));
 
         assertThat(queue.markDelayWarned(id)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(false);
         assertThat(queue.markDelayWarned(new QueueId("NOSUCHMESSAGE1"))).succeedsWithin(Duration.ofSeconds(30))
@@ -506,7 +509,7 @@ public abstract class MessageQueueContract {
         queue.takeDue(clock.instant(), 1);
 
         assertThat(queue.markDelayWarned(id).get(30, TimeUnit.SECONDS)).isTrue();
-        QueuedMessage after = record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        QueuedMessage after = record(id, Map.of(0, TestOutcomes.deferred("451 later")));
 
         assertThat(after.delayWarned()).isTrue();
         assertThat(queue.takeDue(clock.instant(), 1)).as("recording returned it; not due yet").isEmpty();
@@ -518,7 +521,7 @@ public abstract class MessageQueueContract {
     void heldMessageIsNotDeliveredUntilReleased() throws Exception {
         QueueId id = commit("bob@example.org");
         queue.takeDue(clock.instant(), 1);
-        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        record(id, Map.of(0, TestOutcomes.deferred("451 later")));
 
         assertThat(queue.hold(id)).isTrue();
         clock.advance(Duration.ofHours(1));
@@ -528,27 +531,27 @@ public abstract class MessageQueueContract {
 
         assertThat(queue.release(id)).isTrue();
         assertThat(found(id).held()).isFalse();
-        assertThat(found(id).statuses()).containsExactly(new RecipientStatus.Deferred("451 later", START.plus(
-                Duration.ofMinutes(1))));
+        assertThat(found(id).statuses()).containsExactly(new RecipientStatus.Deferred(START.plus(
+                Duration.ofMinutes(1)), TestOutcomes.deferred("451 later")));
         assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
     }
 
     @Test
     void releaseMakesDeferredRecipientsDueNow() throws Exception {
         QueueId id = commit("bob@example.org");
-        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        record(id, Map.of(0, TestOutcomes.deferred("451 later")));
         queue.hold(id);
 
         queue.release(id);
 
-        assertThat(found(id).statuses()).containsExactly(new RecipientStatus.Deferred("451 later", START));
+        assertThat(found(id).statuses()).containsExactly(new RecipientStatus.Deferred(START, TestOutcomes.deferred("451 later")));
         assertThat(queue.nextDue()).contains(START);
     }
 
     @Test
     void retryNowMakesDeferredRecipientsDue() throws Exception {
         QueueId id = commit("bob@example.org");
-        record(id, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")));
+        record(id, Map.of(0, TestOutcomes.deferred("451 later")));
         clock.advance(Duration.ofSeconds(10));
         assertThat(queue.takeDue(clock.instant(), 1)).isEmpty();
 
@@ -592,7 +595,7 @@ public abstract class MessageQueueContract {
 
         queue.delete(id);
 
-        CompletableFuture<QueuedMessage> late = queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250")));
+        CompletableFuture<QueuedMessage> late = queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250")));
         assertThat(late).failsWithin(Duration.ofSeconds(5));
         assertThat(events.completed()).isEmpty();
     }
@@ -604,7 +607,7 @@ public abstract class MessageQueueContract {
         QueueId held = commit(randomBody(500, 6), envelope("b@example.org"));
         clock.advance(Duration.ofSeconds(1));
         QueueId active = commit("c@example.org");
-        record(deferred, Map.of(0, new DeliveryResult.TemporaryFailure("451")));
+        record(deferred, Map.of(0, TestOutcomes.deferred("451")));
         queue.hold(held);
 
         assertThat(queue.list()).extracting(QueuedMessage::id).containsExactly(deferred, held, active);
@@ -715,7 +718,7 @@ public abstract class MessageQueueContract {
         List<ThrowingCall> calls = List.of(
                 queue::admission, queue::newDraft, () -> queue.find(id), () -> queue.openBody(id),
                 () -> queue.takeDue(clock.instant(), 1), queue::nextDue,
-                () -> queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250"))),
+                () -> queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250"))),
                 () -> {
                     queue.giveBack(id);
                     return null;

@@ -1,6 +1,6 @@
 package dev.relay.delivery;
 
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueueId;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
@@ -11,13 +11,15 @@ import java.time.Duration;
  * tools (pflogsumm and the like) read it, with the TLS facts appended:
  *
  * <pre>
- * 4F9A1C2B3D: to=&lt;bob@example.com&gt;, relay=mx.example.com[192.0.2.7]:25, conn_use=2, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes
- * 4F9A1C2B3D: to=&lt;eve@example.org&gt;, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.9]:25: connection timed out), tls=none
+ * 4F9A1C2B3D: to=&lt;bob@example.com&gt;, relay=mx.example.com[192.0.2.7]:25, conn_use=2, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=enforce
+ * 4F9A1C2B3D: to=&lt;eve@example.org&gt;, relay=none, delay=30, dsn=4.4.1, status=deferred (451 4.4.1 connect to mx.example.org[192.0.2.9]:25: connection timed out), tls=none, mta-sts=none, cause=connect-failed
  * </pre>
  *
  * {@code relay=none} when no TCP connection was made; {@code conn_use} only from the second
  * message on a connection; {@code verified=no:<RFC 8460 result type>} when the certificate
- * did not verify (whatever the requirement was).
+ * did not verify (whatever the requirement was); {@code mta-sts} the policy mode that governed
+ * the attempt; {@code cause} the typed cause of a failure (as stored, as the metrics and the
+ * DSN read it).
  */
 public final class AttemptLog {
 
@@ -31,7 +33,7 @@ public final class AttemptLog {
      */
     public static String line(QueueId queueId, String recipient, int recipientIndex, TransactionOutcome outcome,
             Duration delay) {
-        DeliveryResult result = outcome.results().get(recipientIndex);
+        Outcome result = outcome.results().get(recipientIndex);
         SessionInfo session = outcome.session();
         StringBuilder line = new StringBuilder(200);
         line.append(queueId.value()).append(": to=<").append(recipient).append(">, relay=")
@@ -42,47 +44,45 @@ public final class AttemptLog {
         line.append(", delay=").append(formatDelay(delay))
                 .append(", dsn=").append(dsnCode(result))
                 .append(", status=").append(status(result))
-                .append(" (").append(result.reply()).append(')')
+                .append(" (").append(result.reply().line()).append(')')
                 .append(", tls=").append(session.tls().map(AttemptLog::tls).orElse("none"));
         session.tls().ifPresent(t -> line.append(", verified=").append(verified(t.verdict())));
-        return line.toString();
+        return facts(line, result).toString();
     }
 
     /**
      * The line for a recipient whose attempt ended before any connection, e.g. on a DNS answer:
      * {@code relay=none}, no TLS.
      */
-    public static String lineWithoutConnection(QueueId queueId, String recipient, DeliveryResult result,
-            Duration delay) {
-        return queueId.value() + ": to=<" + recipient + ">, relay=none, delay=" + formatDelay(delay)
-                + ", dsn=" + dsnCode(result) + ", status=" + status(result) + " (" + result.reply() + "), tls=none";
+    public static String lineWithoutConnection(QueueId queueId, String recipient, Outcome result, Duration delay) {
+        StringBuilder line = new StringBuilder(200).append(queueId.value()).append(": to=<").append(recipient)
+                .append(">, relay=none, delay=").append(formatDelay(delay)).append(", dsn=").append(dsnCode(result))
+                .append(", status=").append(status(result)).append(" (").append(result.reply().line())
+                .append("), tls=none");
+        return facts(line, result).toString();
     }
 
-    static String status(DeliveryResult result) {
-        return switch (result) {
-            case DeliveryResult.Delivered d -> "sent";
-            case DeliveryResult.TemporaryFailure t -> "deferred";
-            case DeliveryResult.PermanentFailure p -> "bounced";
-        };
-    }
-
-    /** The enhanced status at the start of the reply text, or the class default. */
-    static String dsnCode(DeliveryResult result) {
-        // written out: a line per recipient per attempt, and String.matches compiles its pattern each call
-        String reply = result.reply();
-        int start = reply.indexOf(' ') + 1;
-        if (start > 0) {
-            int end = reply.indexOf(' ', start);
-            end = end < 0 ? reply.length() : end;
-            if (SmtpReply.isEnhancedStatus(reply, start, end)) {
-                return reply.substring(start, end);
-            }
+    private static StringBuilder facts(StringBuilder line, Outcome result) {
+        line.append(", mta-sts=").append(result.tls().policy().mtaStsMode());
+        switch (result) {
+            case Outcome.Delivered d -> { }
+            case Outcome.Deferred d -> line.append(", cause=").append(d.cause().label());
+            case Outcome.Failed f -> line.append(", cause=").append(f.cause().label());
         }
+        return line;
+    }
+
+    static String status(Outcome result) {
         return switch (result) {
-            case DeliveryResult.Delivered d -> "2.0.0";
-            case DeliveryResult.TemporaryFailure t -> "4.0.0";
-            case DeliveryResult.PermanentFailure p -> "5.0.0";
+            case Outcome.Delivered d -> "sent";
+            case Outcome.Deferred t -> "deferred";
+            case Outcome.Failed p -> "bounced";
         };
+    }
+
+    /** The reply's enhanced status, or its class's. */
+    static String dsnCode(Outcome result) {
+        return result.reply().status().toString();
     }
 
     /** As Postfix: up to two decimals (no trailing zeros) under ten seconds, whole seconds beyond. */

@@ -1,6 +1,5 @@
 package dev.relay.delivery;
 
-import dev.relay.queue.DeliveryResult;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
 import java.util.Objects;
@@ -9,14 +8,12 @@ import java.util.Optional;
 /**
  * Why a connection (or the transaction on it) ended without the server's verdict on the
  * recipients. All are temporary for the recipients still open; the caller moves on to the
- * next MX address or defers. {@link #describe} words each one as Postfix logs it.
+ * next MX address or defers. {@link #describe} words each one as Postfix logs it;
+ * {@link Verdicts#connectionFailed} classifies it.
  */
 public sealed interface ConnectionFailure {
 
     Stage stage();
-
-    /** The RFC 3463 status a deferral carries; always class 4. */
-    String dsnCode();
 
     /** The RFC 8460 result type, when TLS is what failed. */
     default Optional<TlsProblem> tlsProblem() {
@@ -41,21 +38,6 @@ public sealed interface ConnectionFailure {
         };
     }
 
-    /** The reply text recorded for each recipient this failure leaves open: {@code 451 4.4.1 connect to ...}. */
-    default String resultText(Destination destination) {
-        return "451 " + dsnCode() + " " + describe(destination);
-    }
-
-    /**
-     * The temporary result of each recipient this failure leaves open. Only a server that
-     * refused the session answered for itself (its host is the Remote-MTA); every other
-     * failure is the relay's finding about a connection that never gave a verdict.
-     */
-    default DeliveryResult.TemporaryFailure result(Destination destination) {
-        Optional<String> remoteMta = this instanceof Rejected ? Optional.of(destination.mxHost()) : Optional.empty();
-        return new DeliveryResult.TemporaryFailure(resultText(destination), remoteMta);
-    }
-
     /** TCP connect failed: refused, unreachable, or no answer within the connect timeout. */
     record ConnectFailed(String reason, boolean timedOut) implements ConnectionFailure {
         public ConnectFailed {
@@ -66,11 +48,6 @@ public sealed interface ConnectionFailure {
         public Stage stage() {
             return Stage.CONNECT;
         }
-
-        @Override
-        public String dsnCode() {
-            return "4.4.1";
-        }
     }
 
     /** The server refused the session: a non-2xx greeting, or EHLO/HELO refused. */
@@ -78,11 +55,6 @@ public sealed interface ConnectionFailure {
         public Rejected {
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(reply, "reply");
-        }
-
-        @Override
-        public String dsnCode() {
-            return "4" + reply.dsnCode().substring(1);
         }
     }
 
@@ -95,11 +67,6 @@ public sealed interface ConnectionFailure {
         @Override
         public Stage stage() {
             return Stage.STARTTLS;
-        }
-
-        @Override
-        public String dsnCode() {
-            return "4.7.4";
         }
 
         @Override
@@ -126,11 +93,6 @@ public sealed interface ConnectionFailure {
         }
 
         @Override
-        public String dsnCode() {
-            return "4.7.5";
-        }
-
-        @Override
         public Optional<TlsProblem> tlsProblem() {
             return Optional.of(problem);
         }
@@ -141,22 +103,12 @@ public sealed interface ConnectionFailure {
         public TimedOut {
             Objects.requireNonNull(stage, "stage");
         }
-
-        @Override
-        public String dsnCode() {
-            return "4.4.2";
-        }
     }
 
     /** The server closed the connection (or it broke) at this stage. */
     record ConnectionLost(Stage stage) implements ConnectionFailure {
         public ConnectionLost {
             Objects.requireNonNull(stage, "stage");
-        }
-
-        @Override
-        public String dsnCode() {
-            return "4.4.2";
         }
     }
 
@@ -166,11 +118,6 @@ public sealed interface ConnectionFailure {
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(detail, "detail");
         }
-
-        @Override
-        public String dsnCode() {
-            return "4.5.0";
-        }
     }
 
     /** The relay itself could not go on, e.g. the stored body could not be read mid-transfer. */
@@ -178,11 +125,6 @@ public sealed interface ConnectionFailure {
         public LocalError {
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(detail, "detail");
-        }
-
-        @Override
-        public String dsnCode() {
-            return "4.3.0";
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import dev.relay.dns.DnsResolver;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
@@ -296,7 +296,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             return flight.done();
         }
         BodySource body = () -> queue.openBody(message.id());
-        Map<Integer, DeliveryResult> results = new ConcurrentHashMap<>();
+        Map<Integer, Outcome> results = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
                 .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
@@ -305,8 +305,8 @@ public final class DeliveryScheduler implements AutoCloseable {
                     limiter.release(domain);
                     if (error != null) {
                         log.error("delivery of {} to {} failed unexpectedly", message.id(), domain, error);
-                        indexes.forEach(i -> results.put(i, new DeliveryResult.TemporaryFailure(
-                                "451 4.3.0 local error: " + error)));
+                        Outcome local = Verdicts.localError("delivering to <" + domain + ">: " + Problems.describe(error));
+                        indexes.forEach(i -> results.put(i, local));
                     } else {
                         results.putAll(found);
                     }
@@ -329,11 +329,11 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    private void record(InFlight flight, Map<Integer, DeliveryResult> results) {
+    private void record(InFlight flight, Map<Integer, Outcome> results) {
         QueuedMessage before = flight.message();
         // a DSN quotes the original, and a message whose recipients all end leaves the spool
         // with its body as it is recorded: open the body first whenever a bounce is possible
-        Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof DeliveryResult.Delivered)
+        Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof Outcome.Delivered)
                 ? Optional.empty()
                 : openBody(before.id());
         queue.recordResults(before.id(), results).whenComplete((after, error) -> {
@@ -354,7 +354,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /** Bounces and the delay warning for a recorded attempt, on the worker. */
-    private void afterRecording(InFlight flight, Map<Integer, DeliveryResult> results, Optional<InputStream> original,
+    private void afterRecording(InFlight flight, Map<Integer, Outcome> results, Optional<InputStream> original,
             QueuedMessage after, Throwable error) {
         QueuedMessage before = flight.message();
         boolean handedOver = false;
@@ -393,7 +393,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+    private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, Outcome> results) {
         try {
             reportFinished(before, after, results);
         } catch (RuntimeException e) {
@@ -402,7 +402,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /** Tells the events of every recipient this attempt made final, with its time in the queue. */
-    private void reportFinished(QueuedMessage before, QueuedMessage after, Map<Integer, DeliveryResult> results) {
+    private void reportFinished(QueuedMessage before, QueuedMessage after, Map<Integer, Outcome> results) {
         Instant arrival = before.envelope().arrival();
         results.forEach((i, result) -> {
             if (before.statuses().get(i).isFinal()) {
@@ -412,7 +412,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 case RecipientStatus.Delivered d ->
                         events.finished(DeliveryEvents.Outcome.DELIVERED, Duration.between(arrival, d.at()));
                 // the queue turns a temporary failure into Failed only when the lifetime is over
-                case RecipientStatus.Failed f -> events.finished(result instanceof DeliveryResult.TemporaryFailure
+                case RecipientStatus.Failed f -> events.finished(f.outcome().expired()
                         ? DeliveryEvents.Outcome.EXPIRED
                         : DeliveryEvents.Outcome.BOUNCED, Duration.between(arrival, f.at()));
                 case RecipientStatus.Pending p -> { }
@@ -478,7 +478,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
-        public void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode) {
+        public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             SessionInfo session = outcome.session();
             DeliveryEvents.Tls tls = session.tls()
@@ -491,7 +491,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             for (int k = 0; k < indexes.size(); k++) {
                 String to = message.envelope().recipients().get(indexes.get(k)).address();
                 attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
-                events.attempted(resultOf(outcome.results().get(k)), tls, mtaStsMode);
+                Outcome result = outcome.results().get(k);
+                events.attempted(resultOf(result), tls, result.tls().policy().mtaStsMode());
             }
         }
 
@@ -509,20 +510,20 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
-        public void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode) {
+        public void decided(Outcome result, List<Integer> indexes) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
             for (int i : indexes) {
                 String to = message.envelope().recipients().get(i).address();
                 attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
-                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, mtaStsMode);
+                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, result.tls().policy().mtaStsMode());
             }
         }
 
-        private static DeliveryEvents.Result resultOf(DeliveryResult result) {
+        private static DeliveryEvents.Result resultOf(Outcome result) {
             return switch (result) {
-                case DeliveryResult.Delivered d -> DeliveryEvents.Result.DELIVERED;
-                case DeliveryResult.TemporaryFailure t -> DeliveryEvents.Result.DEFERRED;
-                case DeliveryResult.PermanentFailure p -> DeliveryEvents.Result.FAILED;
+                case Outcome.Delivered d -> DeliveryEvents.Result.DELIVERED;
+                case Outcome.Deferred t -> DeliveryEvents.Result.DEFERRED;
+                case Outcome.Failed p -> DeliveryEvents.Result.FAILED;
             };
         }
     }

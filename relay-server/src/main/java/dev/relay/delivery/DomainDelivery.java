@@ -3,12 +3,14 @@ package dev.relay.delivery;
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.MxResult;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.mtasts.HostVerdict;
 import dev.relay.tls.CertificateVerdict;
-import dev.relay.tls.TlsProblem;
+import dev.relay.outcome.TlsFacts;
 import dev.relay.tls.TlsRequirement;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,13 +38,13 @@ final class DomainDelivery {
     /** What the walk reports: one result per recipient, and each transaction's outcome for the log. */
     interface Listener {
         /**
-         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient;
-         * {@code mtaStsMode} the label of the domain's policy mode ({@link DomainPolicy#mode}).
+         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient.
+         * Its results carry the domain's policy in their TLS facts.
          */
-        void attempted(TransactionOutcome outcome, List<Integer> indexes, String mtaStsMode);
+        void attempted(TransactionOutcome outcome, List<Integer> indexes);
 
-        /** DNS or the domain's policy decided these recipients' result without a connection. */
-        void decided(DeliveryResult result, List<Integer> indexes, String mtaStsMode);
+        /** DNS or the domain's policy decided these recipients' outcome without a connection. */
+        void decided(Outcome result, List<Integer> indexes);
 
         /** An MX host failed the domain's policy: skipped (enforce) or used anyway (testing). */
         default void policyFailed(PolicyFailure failure) {}
@@ -58,13 +60,13 @@ final class DomainDelivery {
     private final Executor executor;
     private final BodySource body;
     /** Envelope index to its latest result; recipients without one are still open. */
-    private final Map<Integer, DeliveryResult> results = new LinkedHashMap<>();
+    private final Map<Integer, Outcome> results = new LinkedHashMap<>();
     private DomainPolicy policy = DomainPolicy.none();
     /** Under an enforced policy: why each host tried (or skipped) did not take the mail, in order. */
-    private final List<String> hostFailures = new ArrayList<>();
+    private final List<HostProblem> hostFailures = new ArrayList<>();
     /** Whether a host was skipped or failed because of the enforced policy (not just unreachable). */
     private boolean policyKeptBack;
-    private DeliveryResult lastFailure;
+    private Outcome lastFailure;
     /** Whether the last failure came from a transaction, whose log lines are already written. */
     private boolean lastFailureLogged;
 
@@ -83,7 +85,7 @@ final class DomainDelivery {
     }
 
     /** Never completes exceptionally; the map has a result for every recipient given. */
-    CompletableFuture<Map<Integer, DeliveryResult>> run() {
+    CompletableFuture<Map<Integer, Outcome>> run() {
         Optional<InetAddress> literal = DnsResolver.addressLiteral(domain);
         if (literal.isPresent()) {
             String name = literal.get().getHostAddress();
@@ -93,43 +95,44 @@ final class DomainDelivery {
                 .thenComposeAsync(found -> {
                     policy = found;
                     if (found instanceof DomainPolicy.Undetermined undetermined) {
-                        listener.policyFailed(new PolicyFailure(domain, "", PolicyFailure.POLICY_UNAVAILABLE,
+                        listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
                                 undetermined.reason(), true));
-                        return decide(PolicyReplies.undetermined(domain, undetermined.reason()));
+                        return decide(Verdicts.policyUndetermined(domain, undetermined.reason()));
                     }
                     return context.dns().lookupMx(domain).toCompletableFuture().thenComposeAsync(this::route, executor);
                 }, executor)
                 .exceptionally(this::unexpected);
     }
 
-    private CompletableFuture<Map<Integer, DeliveryResult>> route(MxResult mx) {
+    private CompletableFuture<Map<Integer, Outcome>> route(MxResult mx) {
         return switch (mx) {
             case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
                     .map(h -> new Host(h.name(), Optional.empty())).toList());
             case MxResult.NoMx none -> implicitMx();
-            case MxResult.NullMx nullMx -> decide(DnsReplies.nullMx(domain));
-            case MxResult.NoSuchDomain nx -> decide(DnsReplies.noSuchDomain(domain));
-            case MxResult.TemporaryFailure failure -> decide(DnsReplies.lookupFailed(domain, failure.reason()));
+            case MxResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
+            case MxResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
+            case MxResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
         };
     }
 
     /** RFC 5321 5.1: no MX, so the domain itself is the one host, if it has an address. */
-    private CompletableFuture<Map<Integer, DeliveryResult>> implicitMx() {
+    private CompletableFuture<Map<Integer, Outcome>> implicitMx() {
         return context.dns().lookupAddresses(domain).toCompletableFuture().thenComposeAsync(found -> switch (found) {
             case AddressResult.Addresses addresses -> walk(List.of(new Host(domain, Optional.of(addresses.addresses()))));
-            case AddressResult.NoAddresses none -> decide(DnsReplies.noAddress(domain));
-            case AddressResult.NoSuchDomain nx -> decide(DnsReplies.noSuchDomain(domain));
-            case AddressResult.TemporaryFailure failure -> decide(DnsReplies.lookupFailed(domain, failure.reason()));
+            case AddressResult.NoAddresses none -> decide(Verdicts.noAddress(domain));
+            case AddressResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
+            case AddressResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
         }, executor);
     }
 
-    private CompletableFuture<Map<Integer, DeliveryResult>> decide(DeliveryResult result) {
+    private CompletableFuture<Map<Integer, Outcome>> decide(Outcome decided) {
+        Outcome result = decided.underPolicy(policy.applied());
         open().forEach(i -> results.put(i, result));
-        listener.decided(result, recipients, policy.mode());
+        listener.decided(result, recipients);
         return CompletableFuture.completedFuture(Map.copyOf(results));
     }
 
-    private CompletableFuture<Map<Integer, DeliveryResult>> walk(List<Host> hosts) {
+    private CompletableFuture<Map<Integer, Outcome>> walk(List<Host> hosts) {
         return nextHost(hosts.iterator()).thenApply(done -> finish());
     }
 
@@ -142,12 +145,12 @@ final class DomainDelivery {
         switch (policy.forHost(host.name())) {
             case HostVerdict.Refused refused -> {
                 // RFC 8461 5: a host the enforced policy rules out is treated as unreachable
-                policyFailed(host.name(), PolicyFailure.MX_MISMATCH, refused.reason(), true);
+                policyFailed(host.name(), Cause.MX_MISMATCH, refused.reason(), true);
                 return nextHost(hosts);
             }
             case HostVerdict.Allowed allowed -> {
                 if (!allowed.policyMatched()) {
-                    policyFailed(host.name(), PolicyFailure.MX_MISMATCH,
+                    policyFailed(host.name(), Cause.MX_MISMATCH,
                             host.name() + " does not match the MTA-STS policy of " + domain, false);
                 }
                 tls = allowed.tls();
@@ -166,24 +169,24 @@ final class DomainDelivery {
         return switch (found) {
             case AddressResult.Addresses addresses -> addresses.addresses();
             case AddressResult.TemporaryFailure failure -> {
-                unresolved(host, DnsReplies.lookupFailed(host, failure.reason()));
+                unresolved(host, Verdicts.lookupFailed(host, failure.reason()));
                 yield List.of();
             }
             case AddressResult.NoAddresses none -> {
-                unresolved(host, DnsReplies.mxHostUnresolvable(host));
+                unresolved(host, Verdicts.mxHostUnresolvable(host));
                 yield List.of();
             }
             case AddressResult.NoSuchDomain nx -> {
-                unresolved(host, DnsReplies.mxHostUnresolvable(host));
+                unresolved(host, Verdicts.mxHostUnresolvable(host));
                 yield List.of();
             }
         };
     }
 
-    private void unresolved(String host, DeliveryResult result) {
+    private void unresolved(String host, Outcome.Deferred result) {
         lastFailure = result;
         lastFailureLogged = false;
-        hostFailures.add(host + ": " + result.reply());
+        hostFailures.add(new HostProblem(host, result.cause(), host + ": " + result.reply().line()));
     }
 
     /** True once a server concluded the transaction (the walk ends there). */
@@ -196,12 +199,13 @@ final class DomainDelivery {
         List<RecipientAddress> rcpts = open.stream().map(i -> message.envelope().recipients().get(i)).toList();
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
-        return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
+        return context.pool().deliver(destination, outbound).thenComposeAsync(attempt -> {
+            TransactionOutcome outcome = attempt.underPolicy(policy.applied());
             checkPolicy(destination, outcome);
-            listener.attempted(outcome, open, policy.mode());
+            listener.attempted(outcome, open);
             for (int k = 0; k < open.size(); k++) {
-                DeliveryResult result = outcome.results().get(k);
-                if (outcome instanceof TransactionOutcome.Concluded || result instanceof DeliveryResult.PermanentFailure) {
+                Outcome result = outcome.results().get(k);
+                if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
                     results.put(open.get(k), result);
                 } else {
                     lastFailure = result;
@@ -224,9 +228,12 @@ final class DomainDelivery {
         }
         String host = destination.mxHost();
         if (outcome instanceof TransactionOutcome.Failed failed) {
-            hostFailures.add(failed.failure().describe(destination));
-            failed.failure().tlsProblem().ifPresent(problem -> policyFailed(host, problem.resultType(),
-                    failed.failure().describe(destination), published.enforced()));
+            String detail = failed.failure().describe(destination);
+            Cause cause = failed.failure().tlsProblem().map(Verdicts::causeOf)
+                    .orElseGet(() -> Verdicts.connectionFailed(failed.failure(), destination, TlsFacts.none()).cause());
+            hostFailures.add(new HostProblem(host, cause, detail));
+            failed.failure().tlsProblem().ifPresent(problem -> policyFailed(host, Verdicts.causeOf(problem), detail,
+                    published.enforced()));
             return;
         }
         if (published.enforced()) {
@@ -234,45 +241,44 @@ final class DomainDelivery {
         }
         SessionInfo session = outcome.session();
         if (session.tls().isEmpty()) {
-            policyFailed(host, TlsProblem.STARTTLS_NOT_SUPPORTED.resultType(),
+            policyFailed(host, Cause.STARTTLS_NOT_SUPPORTED,
                     "delivered to " + destination.relayName() + " without TLS", false);
         } else if (session.tls().get().verdict() instanceof CertificateVerdict.NotVerified notVerified) {
-            policyFailed(host, notVerified.problem().resultType(), notVerified.detail(), false);
+            policyFailed(host, Verdicts.causeOf(notVerified.problem()), notVerified.detail(), false);
         }
     }
 
-    private void policyFailed(String host, String resultType, String detail, boolean enforced) {
+    private void policyFailed(String host, Cause cause, String detail, boolean enforced) {
         if (enforced) {
             policyKeptBack = true;
-            if (PolicyFailure.MX_MISMATCH.equals(resultType)) {
-                hostFailures.add(detail);
+            if (cause == Cause.MX_MISMATCH) {
+                hostFailures.add(new HostProblem(host, cause, detail));
             }
         }
-        listener.policyFailed(new PolicyFailure(domain, host, resultType, detail, enforced));
+        listener.policyFailed(new PolicyFailure(domain, host, cause, detail, enforced));
     }
 
-    private Map<Integer, DeliveryResult> finish() {
+    private Map<Integer, Outcome> finish() {
         List<Integer> open = open();
         if (!open.isEmpty()) {
-            DeliveryResult last;
+            Outcome last;
             if (policyKeptBack) {
-                last = PolicyReplies.notMet(domain, hostFailures);
+                last = Verdicts.policyNotMet(domain, hostFailures);
             } else if (lastFailure == null) {
-                last = DnsReplies.mxHostUnresolvable(domain);
+                last = Verdicts.mxHostUnresolvable(domain).underPolicy(policy.applied());
             } else {
-                last = lastFailure;
+                last = lastFailure.underPolicy(policy.applied());
             }
             open.forEach(i -> results.put(i, last));
             if (policyKeptBack || !lastFailureLogged) {
-                listener.decided(last, open, policy.mode()); // no transaction logged this result
+                listener.decided(last, open); // no transaction logged this result
             }
         }
         return Map.copyOf(results);
     }
 
-    private Map<Integer, DeliveryResult> unexpected(Throwable error) {
-        DeliveryResult result = new DeliveryResult.TemporaryFailure("451 4.3.0 local error delivering to <" + domain
-                + ">: " + error);
+    private Map<Integer, Outcome> unexpected(Throwable error) {
+        Outcome result = Verdicts.localError("delivering to <" + domain + ">: " + Problems.describe(error));
         open().forEach(i -> results.put(i, result));
         return Map.copyOf(results);
     }

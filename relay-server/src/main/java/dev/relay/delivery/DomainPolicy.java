@@ -1,6 +1,7 @@
 package dev.relay.delivery;
 
 import dev.relay.mtasts.HostVerdict;
+import dev.relay.outcome.AppliedPolicy;
 import dev.relay.mtasts.Policy;
 import dev.relay.mtasts.PolicyDecision;
 import dev.relay.mtasts.PolicyMode;
@@ -13,8 +14,13 @@ import java.util.Optional;
  */
 public sealed interface DomainPolicy {
 
+    /** The policy in force, as outcomes record it. */
+    AppliedPolicy applied();
+
     /** The metric and log label of the mode in force: {@code enforce}, {@code testing} or {@code none}. */
-    String mode();
+    default String mode() {
+        return applied().mtaStsMode();
+    }
 
     /** The verdict on one MX host (name as DNS gave it). */
     HostVerdict forHost(String mxHost);
@@ -28,8 +34,8 @@ public sealed interface DomainPolicy {
         private static final NoPolicy INSTANCE = new NoPolicy();
 
         @Override
-        public String mode() {
-            return PolicyMode.NONE.label();
+        public AppliedPolicy applied() {
+            return AppliedPolicy.NONE;
         }
 
         @Override
@@ -49,8 +55,8 @@ public sealed interface DomainPolicy {
         }
 
         @Override
-        public String mode() {
-            return PolicyMode.NONE.label();
+        public AppliedPolicy applied() {
+            return AppliedPolicy.NONE;
         }
 
         @Override
@@ -71,8 +77,12 @@ public sealed interface DomainPolicy {
         }
 
         @Override
-        public String mode() {
-            return policy.mode().label();
+        public AppliedPolicy applied() {
+            return switch (policy.mode()) {
+                case ENFORCE -> AppliedPolicy.MTA_STS_ENFORCE;
+                case TESTING -> AppliedPolicy.MTA_STS_TESTING;
+                case NONE -> AppliedPolicy.NONE;
+            };
         }
 
         @Override

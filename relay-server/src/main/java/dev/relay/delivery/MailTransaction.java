@@ -1,7 +1,8 @@
 package dev.relay.delivery;
 
 import dev.relay.queue.BodyType;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TlsFacts;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.stream.ChunkedInput;
 import java.io.IOException;
@@ -24,7 +25,7 @@ final class MailTransaction {
     private final SmtpConnection connection;
     private final OutboundMessage message;
     private final Extensions extensions;
-    private final DeliveryResult[] results;
+    private final Outcome[] results;
     private final List<Integer> accepted = new ArrayList<>();
     private InputStream body;
     private boolean bodyHandedOver;
@@ -33,29 +34,29 @@ final class MailTransaction {
         this.connection = connection;
         this.message = message;
         this.extensions = connection.extensions();
-        this.results = new DeliveryResult[message.recipients().size()];
+        this.results = new Outcome[message.recipients().size()];
     }
 
     static TransactionOutcome failedBeforeStart(SessionInfo session, ConnectionFailure failure, OutboundMessage message) {
-        DeliveryResult[] results = new DeliveryResult[message.recipients().size()];
-        Arrays.fill(results, failure.result(session.destination()));
+        Outcome[] results = new Outcome[message.recipients().size()];
+        Arrays.fill(results, Verdicts.connectionFailed(failure, session.destination(), Verdicts.tlsOf(session)));
         return new TransactionOutcome.Failed(session, failure, List.of(results));
     }
 
     CompletableFuture<TransactionOutcome> run() {
-        Optional<SmtpReply> refusal = checkRemoteCanTakeIt();
+        Optional<Outcome> refusal = checkRemoteCanTakeIt();
         if (refusal.isPresent()) {
             return concludeAll(refusal.get());
         }
         if (!EnvelopeCommands.safeForWire(message.sender())) {
-            return concludeAll(SmtpReply.local(553, "5.1.7", "the sender address cannot be sent over SMTP as stored"));
+            return concludeAll(Verdicts.senderNotSendable(tls()));
         }
         List<Integer> toSend = new ArrayList<>();
         for (int i = 0; i < results.length; i++) {
             if (EnvelopeCommands.safeForWire(message.recipients().get(i).address())) {
                 toSend.add(i);
             } else {
-                results[i] = fromRelay(SmtpReply.local(553, "5.1.3", "the recipient address cannot be sent over SMTP as stored"));
+                results[i] = Verdicts.recipientNotSendable(tls());
             }
         }
         if (toSend.isEmpty()) {
@@ -64,7 +65,7 @@ final class MailTransaction {
         try {
             body = message.body().open();
         } catch (IOException | RuntimeException e) {
-            return concludeAll(SmtpReply.local(451, "4.3.0", "cannot read the queued message: " + e.getMessage()));
+            return concludeAll(Verdicts.bodyUnreadable(String.valueOf(e.getMessage()), tls()));
         }
         CompletableFuture<TransactionOutcome> outcome = extensions.has("PIPELINING") ? pipelined(toSend) : lockStep(toSend);
         return outcome.handle((result, error) -> {
@@ -81,22 +82,24 @@ final class MailTransaction {
     }
 
     /** Refuses here, without a round trip, what the remote's EHLO says it cannot take. */
-    private Optional<SmtpReply> checkRemoteCanTakeIt() {
+    private Optional<Outcome> checkRemoteCanTakeIt() {
         var limit = extensions.sizeLimit();
+        Destination destination = connection.destination();
         if (limit.isPresent() && message.size() > limit.getAsLong()) {
-            return Optional.of(SmtpReply.local(552, "5.3.4", "message size " + message.size()
-                    + " exceeds size limit " + limit.getAsLong() + " of server " + connection.destination().relayName()));
+            return Optional.of(Verdicts.tooBig(message.size(), limit.getAsLong(), destination, tls()));
         }
         if (EnvelopeCommands.needsSmtpUtf8(message) && !extensions.has("SMTPUTF8")) {
-            return Optional.of(SmtpReply.local(553, "5.6.7", "SMTPUTF8 is required, but was not offered by host "
-                    + connection.destination().relayName()));
+            return Optional.of(Verdicts.smtpUtf8NotOffered(destination, tls()));
         }
         if (message.parameters().body() == BodyType.BINARY_MIME
                 && !(extensions.has("CHUNKING") && extensions.has("BINARYMIME"))) {
-            return Optional.of(SmtpReply.local(554, "5.6.3", "BINARYMIME content needs CHUNKING and BINARYMIME, "
-                    + "which host " + connection.destination().relayName() + " does not offer"));
+            return Optional.of(Verdicts.binaryMimeNotOffered(destination, tls()));
         }
         return Optional.empty();
+    }
+
+    private TlsFacts tls() {
+        return Verdicts.tlsOf(connection.session());
     }
 
     private boolean binary() {
@@ -213,7 +216,7 @@ final class MailTransaction {
         if (data.isPositive() || data.isIntermediate()) {
             // the server is somewhere we did not ask it to go: finish with it after this
             connection.outOfStep();
-            fillOpen(fromRelay(SmtpReply.local(451, "4.5.0", "unexpected reply to DATA: " + data.text())));
+            fillOpen(Verdicts.unexpectedDataReply(data, tls()));
         } else {
             fillOpen(fromServer(data));
         }
@@ -266,7 +269,7 @@ final class MailTransaction {
     }
 
     /** Gives every recipient without a result yet this verdict. */
-    private void fillOpen(DeliveryResult result) {
+    private void fillOpen(Outcome result) {
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
                 results[i] = result;
@@ -278,33 +281,14 @@ final class MailTransaction {
      * The server's own reply: its host becomes the DSN's Remote-MTA. A 421 also means the
      * server is closing the session, so the connection goes.
      */
-    private DeliveryResult fromServer(SmtpReply reply) {
+    private Outcome fromServer(SmtpReply reply) {
         noteClosing(reply);
-        return resultOf(reply, Optional.of(connection.destination().mxHost()));
-    }
-
-    /**
-     * A verdict the relay reached by itself, in a reply's form (a limit the server announced
-     * and the message exceeds, an address that cannot go on the wire, an unreadable body): no
-     * server said it, so a DSN must not name one.
-     */
-    private static DeliveryResult fromRelay(SmtpReply reply) {
-        return resultOf(reply, Optional.empty());
-    }
-
-    private static DeliveryResult resultOf(SmtpReply reply, Optional<String> remoteMta) {
-        if (reply.isPositive()) {
-            return new DeliveryResult.Delivered(reply.text(), remoteMta);
-        }
-        if (reply.isPermanentFailure()) {
-            return new DeliveryResult.PermanentFailure(reply.text(), remoteMta);
-        }
-        return new DeliveryResult.TemporaryFailure(reply.text(), remoteMta);
+        return Verdicts.fromServer(reply, connection.destination(), tls());
     }
 
     /** Ends the transaction before anything is sent, with the relay's own verdict for everyone. */
-    private CompletableFuture<TransactionOutcome> concludeAll(SmtpReply reply) {
-        fillOpen(fromRelay(reply));
+    private CompletableFuture<TransactionOutcome> concludeAll(Outcome verdict) {
+        fillOpen(verdict);
         return CompletableFuture.completedFuture(concludedValue());
     }
 
@@ -317,8 +301,8 @@ final class MailTransaction {
     }
 
     private TransactionOutcome failed(ConnectionFailure failure) {
-        DeliveryResult open = failure.result(connection.destination());
-        DeliveryResult[] all = results.clone();
+        Outcome open = Verdicts.connectionFailed(failure, connection.destination(), tls());
+        Outcome[] all = results.clone();
         for (int i = 0; i < all.length; i++) {
             if (all[i] == null) {
                 all[i] = open;

@@ -1,5 +1,6 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.Cause;
 import java.util.Objects;
 
 /**
@@ -8,24 +9,24 @@ import java.util.Objects;
  *
  * @param domain the recipient (policy) domain
  * @param mxHost the MX host concerned; empty when the policy itself could not be determined
- * @param resultType the RFC 8460 result type ({@code certificate-host-mismatch}, ...) or ours,
- *     {@code mx-mismatch} for a host the policy does not list
+ * @param cause the RFC 8460 result type ({@link Cause#CERTIFICATE_HOST_MISMATCH}, ...) or ours,
+ *     {@link Cause#MX_MISMATCH} for a host the policy does not list,
+ *     {@link Cause#STS_POLICY_UNAVAILABLE} when the policy could not be found out
  * @param detail one line saying what went wrong
  * @param enforced true when the policy is enforced and the host was skipped; false in testing
  *     mode, where the mail went anyway
  */
-public record PolicyFailure(String domain, String mxHost, String resultType, String detail, boolean enforced) {
-
-    /** Ours: the MX host does not match any {@code mx} pattern of the policy. */
-    public static final String MX_MISMATCH = "mx-mismatch";
-
-    /** Ours: whether the domain has a policy could not be found out, and nothing is cached. */
-    public static final String POLICY_UNAVAILABLE = "sts-policy-unavailable";
+public record PolicyFailure(String domain, String mxHost, Cause cause, String detail, boolean enforced) {
 
     public PolicyFailure {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(mxHost, "mxHost");
-        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(detail, "detail");
+    }
+
+    /** The label logs and metrics use, e.g. {@code certificate-expired}. */
+    public String resultType() {
+        return cause.label();
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.Reply;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +50,15 @@ public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> 
 
     public boolean isPermanentFailure() {
         return code >= 500;
+    }
+
+    /** The reply as an outcome carries it (a final reply: 2xx, 4xx or 5xx). */
+    public Reply toReply() {
+        String line = text();
+        // text() is the code, then the status exactly as sent (when there is one), then the rest
+        int skip = 3 + enhancedStatus.map(s -> 1 + s.length()).orElse(0);
+        String rest = line.length() > skip ? line.substring(skip).strip() : "";
+        return new Reply(code, enhancedStatus.flatMap(EnhancedStatus::parse), rest);
     }
 
     /** The enhanced status, or the bare class ({@code 2.0.0}, {@code 4.0.0}, {@code 5.0.0}) when the server sent none. */

@@ -16,7 +16,7 @@
  * ({@link dev.relay.delivery.SmtpConnection}) to a {@link dev.relay.delivery.Destination} (MX
  * host name, resolved address, {@link dev.relay.tls.TlsRequirement}); a connection carries
  * {@link dev.relay.delivery.OutboundMessage}s one transaction at a time and answers each with a
- * {@link dev.relay.delivery.TransactionOutcome}: one {@link dev.relay.queue.DeliveryResult} per
+ * {@link dev.relay.delivery.TransactionOutcome}: one {@link dev.relay.outcome.Outcome} per
  * recipient, plus the {@link dev.relay.delivery.ConnectionFailure} when the connection failed and
  * the {@link dev.relay.delivery.SessionInfo} (TLS details, certificate verdict) for logs and
  * metrics. {@link dev.relay.delivery.ConnectionPool} reuses connections per destination;

@@ -1,5 +1,7 @@
 package dev.relay.dsn;
 
+import dev.relay.outcome.EnhancedStatus;
+
 /** The Action field of a per-recipient block (RFC 3464 section 2.3.3). */
 public enum DsnAction {
     FAILED("failed"),
@@ -20,22 +22,23 @@ public enum DsnAction {
         return keyword;
     }
 
-    /** The status class (first digit of the Status field) this action goes with. */
-    boolean fits(char statusClass) {
-        return switch (this) {
-            // an expired deferral fails with a 4.x.x status (RFC 3463 4.4.7)
-            case FAILED -> statusClass == '5' || statusClass == '4';
-            case DELAYED -> statusClass == '4';
-            case DELIVERED, RELAYED, EXPANDED -> statusClass == '2';
+    /**
+     * The Status field for this action: the outcome's own status when its class fits the action
+     * (a failure may be 5.x.x, or 4.x.x for an expiry: RFC 3463 4.4.7), else the action's bare class.
+     */
+    String statusFor(EnhancedStatus status) {
+        boolean fits = switch (this) {
+            case FAILED -> status.statusClass() == 5 || status.statusClass() == 4;
+            case DELAYED -> status.statusClass() == 4;
+            case DELIVERED, RELAYED, EXPANDED -> status.statusClass() == 2;
         };
-    }
-
-    /** The status to report when the reason carries none that fits. */
-    String fallbackStatus() {
+        if (fits) {
+            return status.toString();
+        }
         return switch (this) {
-            case FAILED -> "5.0.0";
-            case DELAYED -> "4.0.0";
-            case DELIVERED, RELAYED, EXPANDED -> "2.0.0";
+            case FAILED -> EnhancedStatus.PERMANENT.toString();
+            case DELAYED -> EnhancedStatus.TEMPORARY.toString();
+            case DELIVERED, RELAYED, EXPANDED -> EnhancedStatus.SUCCESS.toString();
         };
     }
 }

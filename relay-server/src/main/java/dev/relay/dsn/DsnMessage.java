@@ -1,5 +1,8 @@
 package dev.relay.dsn;
 
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Source;
 import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.QueuedMessage;
@@ -80,44 +83,42 @@ public record DsnMessage(
         RecipientStatus status = message.statuses().get(index);
         Optional<Instant> willRetryUntil = Optional.empty();
         Instant lastAttempt;
-        String text;
+        Outcome outcome;
+        EnhancedStatus code;
         switch (status) {
             case RecipientStatus.Failed failed when kind == DsnKind.FAILURE -> {
-                text = failed.reason();
+                outcome = failed.outcome();
+                code = failed.outcome().status();
                 lastAttempt = failed.at();
             }
             case RecipientStatus.Deferred deferred when kind == DsnKind.DELAY -> {
-                text = deferred.reason();
+                outcome = deferred.outcome();
+                code = deferred.outcome().reply().status();
                 // the queue keeps no attempt time: a delay notice is made right after the attempt
                 lastAttempt = now;
                 willRetryUntil = Optional.of(message.envelope().arrival().plus(settings.maxLifetime()));
             }
             case RecipientStatus.Delivered delivered when kind == DsnKind.SUCCESS -> {
-                text = delivered.remoteReply();
+                outcome = delivered.outcome();
+                code = delivered.outcome().reply().status();
                 lastAttempt = delivered.at();
             }
             default -> throw new IllegalArgumentException("recipient " + index + " of message " + message.id()
                     + " is " + status.getClass().getSimpleName() + ": not for a " + kind.label() + " DSN");
         }
-        Reason reason = Reason.parse(text);
         DsnAction action = kind.action();
-        Optional<String> remoteMta = status.remoteMta();
-        return new RecipientReport(recipient.address(), recipient.originalRecipient(), action, reason.status(action),
-                remoteMta, diagnostic(reason, remoteMta.isPresent()), Optional.of(lastAttempt), willRetryUntil, reason);
+        return new RecipientReport(recipient.address(), recipient.originalRecipient(), action, action.statusFor(code),
+                outcome.remoteMta(), Optional.of(diagnostic(outcome)), Optional.of(lastAttempt), willRetryUntil, outcome);
     }
 
     /**
      * {@code smtp;} only for what a remote server replied (RFC 3464 2.3.6: the diagnostic
      * "from the remote MTA"). The relay's own verdicts (DNS, a check before sending, a failed
-     * connection, MTA-STS) go as an extension type, as Postfix's X-Postfix does, even when they
-     * are worded with a reply code.
+     * connection, MTA-STS) go as an extension type, as Postfix's X-Postfix does, though they
+     * are worded as replies.
      */
-    private static Optional<String> diagnostic(Reason reason, boolean remote) {
-        String text = reason.lastReply().strip();
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(remote && reason.replyCode().isPresent() ? "smtp; " + reason.reply().strip() : "X-Relay; " + text);
+    private static String diagnostic(Outcome outcome) {
+        return (outcome.source() instanceof Source.Remote ? "smtp; " : "X-Relay; ") + outcome.reply().line();
     }
 
     /** Whether the DSN has a third part at all. */

@@ -2,6 +2,9 @@ package dev.relay.dsn;
 
 import static dev.relay.dsn.FieldText.CRLF;
 
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
+import dev.relay.outcome.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,81 +59,117 @@ final class Explanation {
     }
 
     private static String about(RecipientReport recipient, DsnMessage message) {
-        Reason reason = recipient.reason();
+        Outcome outcome = recipient.outcome();
         StringBuilder words = new StringBuilder();
-        if (reason.expired() && message.kind() == DsnKind.FAILURE) {
+        if (outcome instanceof Outcome.Failed failed && failed.expired() && message.kind() == DsnKind.FAILURE) {
             words.append("The message could not be delivered within ").append(duration(message.maxLifetime()))
                     .append(", so the relay has stopped trying. ");
         }
         words.append(cause(recipient, message.kind()));
-        Optional<String> remote = recipient.remoteMta();
-        if (remote.isEmpty() && !reason.mtaSts()) {
+        Optional<String> remote = outcome.remoteMta();
+        if (remote.isEmpty() && !cause(outcome).map(Cause::isTlsPolicy).orElse(false)) {
             words.append(' ').append(LOCAL);
         }
-        String detail = reason.lastReply().strip();
-        if (!detail.isEmpty()) {
-            words.append(' ').append(remote.map(host -> "The last reply, from " + host + ", was: ")
-                    .orElse("The error was: ")).append(detail);
-        }
+        words.append(' ').append(remote.map(host -> "The last reply, from " + host + ", was: ")
+                .orElse("The error was: ")).append(outcome.reply().line());
         return words.toString();
     }
 
     /** Said of every verdict no remote server gave, so nobody blames the recipient's server for it. */
     static final String LOCAL = "The relay found this itself; it is not a reply from the recipient's mail server.";
 
+    private static Optional<Cause> cause(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Delivered d -> Optional.empty();
+            case Outcome.Deferred d -> Optional.of(d.cause());
+            case Outcome.Failed f -> Optional.of(f.cause());
+        };
+    }
+
+    private static List<HostProblem> hosts(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Delivered d -> List.of();
+            case Outcome.Deferred d -> d.hosts();
+            case Outcome.Failed f -> f.hosts();
+        };
+    }
+
     private static String cause(RecipientReport recipient, DsnKind kind) {
-        Reason reason = recipient.reason();
-        if (reason.mtaSts()) {
-            return mtaSts(recipient, kind);
+        Outcome outcome = recipient.outcome();
+        String server = "The recipient's mail server" + outcome.remoteMta().map(h -> " (" + h + ")").orElse("");
+        Optional<Cause> cause = cause(outcome);
+        if (cause.isEmpty()) {
+            return server + " accepted the message.";
         }
-        String server = "The recipient's mail server" + recipient.remoteMta().map(h -> " (" + h + ")").orElse("");
-        Optional<String> detail = reason.statusDetail();
-        if (detail.isPresent()) {
-            String known = switch (detail.get()) {
-                case "1.1" -> server + " says this address does not exist.";
-                case "1.2" -> "The recipient's domain does not exist, or has no mail server.";
-                case "1.10" -> "The recipient's domain says it does not accept mail (null MX).";
-                case "2.2" -> "The recipient's mailbox is full.";
-                case "3.4" -> "The message is larger than the recipient's mail server accepts.";
-                case "4.1" -> "No mail server of the recipient's domain could be reached.";
-                case "4.2" -> "The connection to the recipient's mail server broke off or timed out.";
-                case "4.3" -> "The recipient's domain could not be looked up in the DNS (a failure of the lookup,"
-                        + " not proof that the domain does not exist).";
-                case "6.7" -> "The message needs internationalised addresses or headers (SMTPUTF8), which the"
-                        + " recipient's mail server does not support.";
-                case "7.4", "7.5" -> "A secure (TLS) connection to the recipient's mail server could not be"
-                        + " established" + tlsDetail(reason) + ".";
-                default -> null;
-            };
-            if (known != null) {
-                return known;
-            }
+        return switch (cause.get()) {
+            case STS_POLICY_NOT_MET, MX_MISMATCH -> mtaSts(recipient, kind);
+            case STS_POLICY_UNAVAILABLE -> "Whether the recipient's domain requires encrypted delivery (an MTA-STS"
+                    + " policy, RFC 8461) could not be found out, because its DNS did not answer, and the relay does"
+                    + " not send mail unprotected on a guess.";
+            case STARTTLS_NOT_SUPPORTED, CERTIFICATE_HOST_MISMATCH, CERTIFICATE_EXPIRED, CERTIFICATE_NOT_TRUSTED,
+                    VALIDATION_FAILURE, TLSA_INVALID, DNSSEC_INVALID, DANE_REQUIRED, STS_POLICY_FETCH_ERROR,
+                    STS_POLICY_INVALID, STS_WEBPKI_INVALID ->
+                    "A secure (TLS) connection to the recipient's mail server could not be established: "
+                            + TlsResultWords.words(cause.get()) + ".";
+            case NO_SUCH_DOMAIN, NO_MAIL_HOST -> "The recipient's domain does not exist, or has no mail server.";
+            case NULL_MX -> "The recipient's domain says it does not accept mail (null MX).";
+            case DNS_LOOKUP_FAILED -> "The recipient's domain could not be looked up in the DNS (a failure of the"
+                    + " lookup, not proof that the domain does not exist).";
+            case MX_HOST_UNRESOLVABLE -> "The address of the recipient's mail server could not be found in the DNS.";
+            case CONNECT_FAILED -> "No mail server of the recipient's domain could be reached.";
+            case TIMED_OUT, CONNECTION_LOST -> "The connection to the recipient's mail server broke off or timed out.";
+            case SESSION_REFUSED -> server + " refused to talk to the relay.";
+            case PROTOCOL_ERROR -> server + " answered in a way the mail protocol does not allow.";
+            case MESSAGE_TOO_BIG -> "The message is larger than the recipient's mail server accepts.";
+            case SMTPUTF8_UNSUPPORTED -> "The message needs internationalised addresses or headers (SMTPUTF8), which"
+                    + " the recipient's mail server does not support.";
+            case BINARYMIME_UNSUPPORTED -> "The message is in binary form (BINARYMIME), which the recipient's mail"
+                    + " server does not accept.";
+            case ADDRESS_NOT_SENDABLE -> "An address of the message cannot be written in the mail protocol.";
+            case LOCAL_ERROR -> "The relay ran into a problem of its own while delivering.";
+            case REMOTE_REPLY, UNCLASSIFIED -> byStatus(outcome, server, kind);
+        };
+    }
+
+    /** A server's reply (or an old record's) in words, by what its enhanced status is about. */
+    private static String byStatus(Outcome outcome, String server, DsnKind kind) {
+        String known = switch (outcome.reply().status().about()) {
+            case "1.1" -> server + " says this address does not exist.";
+            case "1.2" -> "The recipient's domain does not exist, or has no mail server.";
+            case "1.10" -> "The recipient's domain says it does not accept mail (null MX).";
+            case "2.2" -> "The recipient's mailbox is full.";
+            case "3.4" -> "The message is larger than the recipient's mail server accepts.";
+            case "4.1" -> "No mail server of the recipient's domain could be reached.";
+            case "4.2" -> "The connection to the recipient's mail server broke off or timed out.";
+            case "6.7" -> "The message needs internationalised addresses or headers (SMTPUTF8), which the"
+                    + " recipient's mail server does not support.";
+            default -> null;
+        };
+        if (known != null) {
+            return known;
         }
-        if (reason.replyCode().isPresent() && recipient.remoteMta().isPresent()) {
-            return switch (reason.replyCode().getAsInt() / 100) {
-                case 5 -> server + " rejected the message.";
-                case 4 -> server + " answered with a temporary error.";
-                default -> server + " accepted the message.";
-            };
+        if (outcome.remoteMta().isPresent()) {
+            return outcome.reply().isPermanent() ? server + " rejected the message."
+                    : server + " answered with a temporary error.";
         }
         return kind == DsnKind.DELAY ? "Delivery has not succeeded yet." : "The message could not be delivered.";
     }
 
     private static String mtaSts(RecipientReport recipient, DsnKind kind) {
-        String domain = recipient.reason().policyDomain().orElseGet(() -> domainOf(recipient.finalRecipient()));
+        String domain = domainOf(recipient.finalRecipient());
         return "The recipient's domain " + domain + " publishes an MTA-STS policy (RFC 8461) that requires its mail"
                 + " to go only to the mail servers the policy lists, over an encrypted (TLS) connection with a"
                 + " certificate valid for the server's name, and " + (kind == DsnKind.DELAY ? "so far " : "")
-                + "no MX host could meet it" + tlsDetail(recipient.reason()) + ". The relay does not send such mail"
+                + "no MX host could meet it" + hostDetail(recipient.outcome()) + ". The relay does not send such mail"
                 + " unprotected instead; the administrators of " + domain
                 + " can fix their mail servers or their policy.";
     }
 
     /** ": mx1.example.com: the server's certificate has expired; mx2...: ...", or nothing. */
-    private static String tlsDetail(Reason reason) {
-        List<Reason.TlsResult> results = reason.tlsResults();
-        return results.isEmpty() ? "" : ": " + results.stream()
-                .map(r -> r.host().map(h -> h + ": ").orElse("") + TlsResultWords.words(r.type()))
+    private static String hostDetail(Outcome outcome) {
+        List<HostProblem> hosts = hosts(outcome);
+        return hosts.isEmpty() ? "" : ": " + hosts.stream()
+                .map(h -> h.host() + ": " + TlsResultWords.words(h.cause()))
                 .distinct()
                 .collect(Collectors.joining("; "));
     }

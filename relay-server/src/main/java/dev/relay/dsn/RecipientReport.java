@@ -1,12 +1,14 @@
 package dev.relay.dsn;
 
+import dev.relay.outcome.Outcome;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One per-recipient block of a delivery-status report (RFC 3464 section 2.3), with the reason
+ * One per-recipient block of a delivery-status report (RFC 3464 section 2.3), with the outcome
  * it came from for the human-readable part. Values are as the relay knows them; the report
  * writer cleans and folds them on the way out.
  *
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  * @param diagnosticCode the Diagnostic-Code value, e.g. {@code smtp; 550 5.1.1 no such user}
  * @param lastAttempt when delivery was last attempted
  * @param willRetryUntil for a delay: when the relay gives up
- * @param reason the recorded reason this block was made from
+ * @param outcome the recorded outcome this block was made from
  */
 public record RecipientReport(
         String finalRecipient,
@@ -29,7 +31,7 @@ public record RecipientReport(
         Optional<String> diagnosticCode,
         Optional<Instant> lastAttempt,
         Optional<Instant> willRetryUntil,
-        Reason reason) {
+        Outcome outcome) {
 
     private static final Pattern STATUS = Pattern.compile("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
 
@@ -45,6 +47,6 @@ public record RecipientReport(
         Objects.requireNonNull(diagnosticCode, "diagnosticCode");
         Objects.requireNonNull(lastAttempt, "lastAttempt");
         Objects.requireNonNull(willRetryUntil, "willRetryUntil");
-        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(outcome, "outcome");
     }
 }

@@ -6,10 +6,12 @@
  * {@link dev.relay.dsn.DsnSettings}, {@link dev.relay.dsn.DsnKind} and the result
  * {@link dev.relay.dsn.DsnOutcome}. The pure parts are public too, for tests and tools:
  * {@link dev.relay.dsn.DsnPolicy} (who gets a DSN: RFC 3461 NOTIFY, never the null sender),
- * {@link dev.relay.dsn.Reason} (reading a recorded failure reason), the values
+ * the values
  * {@link dev.relay.dsn.DsnMessage}, {@link dev.relay.dsn.DsnReport},
  * {@link dev.relay.dsn.RecipientReport}, {@link dev.relay.dsn.DsnAction},
- * {@link dev.relay.dsn.ReturnForm}, and {@link dev.relay.dsn.DsnComposer} (bytes).
+ * {@link dev.relay.dsn.ReturnForm}, and {@link dev.relay.dsn.DsnComposer} (bytes). A DSN is
+ * made from the recipients' typed outcomes ({@link dev.relay.outcome.Outcome}): status, action,
+ * Remote-MTA and the words of the human part follow from the cause, never from the text.
  *
  * <p>Promises: no DSN for a message from the null sender; one DSN per call, covering every
  * recipient given that is in the kind's state and asked for it; CRLF line ends, lines the relay

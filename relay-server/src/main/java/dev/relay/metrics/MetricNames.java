@@ -1,6 +1,7 @@
 package dev.relay.metrics;
 
-import dev.relay.delivery.PolicyFailure;
+import dev.relay.outcome.Cause;
+
 import dev.relay.mtasts.FetchFailure;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.tls.TlsProblem;
@@ -112,7 +113,7 @@ public final class MetricNames {
      */
     public static final List<String> ENFORCEMENT_REASONS = Stream.concat(
             Arrays.stream(TlsProblem.values()).map(TlsProblem::resultType),
-            Stream.of(PolicyFailure.MX_MISMATCH, PolicyFailure.POLICY_UNAVAILABLE)).toList();
+            Stream.of(Cause.MX_MISMATCH, Cause.STS_POLICY_UNAVAILABLE).map(Cause::label)).toList();
 
     private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,

@@ -1,5 +1,7 @@
 package dev.relay.admin;
 
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,9 +35,9 @@ class MessageViewTest {
         Instant later = NOW.plus(Duration.ofMinutes(5));
         MessageView view = MessageView.of(message(false,
                 new RecipientStatus.Pending(),
-                new RecipientStatus.Deferred("451 4.7.0 try later", later),
-                new RecipientStatus.Delivered(NOW.minusSeconds(30), "250 2.0.0 ok"),
-                new RecipientStatus.Failed("550 5.1.1 no such user", NOW.minusSeconds(20))), NOW);
+                new RecipientStatus.Deferred(later, TestOutcomes.deferred("451 4.7.0 try later")),
+                new RecipientStatus.Delivered(NOW.minusSeconds(30), TestOutcomes.delivered("250 2.0.0 ok")),
+                new RecipientStatus.Failed(NOW.minusSeconds(20), TestOutcomes.failed("550 5.1.1 no such user"))), NOW);
 
         assertThat(view.id()).isEqualTo("ABCDEF123");
         assertThat(view.ageSeconds()).isEqualTo(425);
@@ -58,21 +60,21 @@ class MessageViewTest {
     void onlyFutureDeferralsMakeAMessageDeferred() {
         Instant later = NOW.plus(Duration.ofMinutes(5));
         MessageView deferred = MessageView.of(message(false,
-                new RecipientStatus.Deferred("451 later", later.plusSeconds(60)),
-                new RecipientStatus.Deferred("451 sooner", later),
-                new RecipientStatus.Delivered(NOW, "250 ok")), NOW);
+                new RecipientStatus.Deferred(later.plusSeconds(60), TestOutcomes.deferred("451 later")),
+                new RecipientStatus.Deferred(later, TestOutcomes.deferred("451 sooner")),
+                new RecipientStatus.Delivered(NOW, TestOutcomes.delivered("250 ok"))), NOW);
         assertThat(deferred.state()).isEqualTo(MessageView.State.DEFERRED);
         assertThat(deferred.nextAttempt()).as("the earliest open recipient").contains(later);
 
-        MessageView due = MessageView.of(message(false, new RecipientStatus.Deferred("451", NOW)), NOW);
+        MessageView due = MessageView.of(message(false, new RecipientStatus.Deferred(NOW, TestOutcomes.deferred("451"))), NOW);
         assertThat(due.state()).isEqualTo(MessageView.State.ACTIVE);
     }
 
     @Test
     void aHeldMessageShowsItsOpenRecipientsAsHeldButKeepsTheReason() {
         MessageView view = MessageView.of(message(true,
-                new RecipientStatus.Deferred("451 4.4.1 timeout", NOW.plusSeconds(60)),
-                new RecipientStatus.Delivered(NOW, "250 ok")), NOW);
+                new RecipientStatus.Deferred(NOW.plusSeconds(60), TestOutcomes.deferred("451 4.4.1 timeout")),
+                new RecipientStatus.Delivered(NOW, TestOutcomes.delivered("250 ok"))), NOW);
         assertThat(view.state()).isEqualTo(MessageView.State.HELD);
         assertThat(view.nextAttempt()).isEmpty();
         assertThat(view.recipients().get(0).state()).isEqualTo(MessageView.RecipientState.HELD);
@@ -84,7 +86,7 @@ class MessageViewTest {
     @Test
     void jsonUsesSnakeCaseIsoTimesLowerCaseStatesAndLeavesOutAbsentValues() throws Exception {
         MessageView view = MessageView.of(message(false,
-                new RecipientStatus.Deferred("451 later", NOW.plusSeconds(60)), new RecipientStatus.Pending()), NOW);
+                new RecipientStatus.Deferred(NOW.plusSeconds(60), TestOutcomes.deferred("451 later")), new RecipientStatus.Pending()), NOW);
         String json = AdminJson.mapper().writeValueAsString(view);
         JsonNode tree = AdminJson.mapper().readTree(json);
 

@@ -3,6 +3,7 @@ package dev.relay.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.PolicyFailure;
+import dev.relay.outcome.Cause;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStatus;
 import dev.relay.queue.MutableClock;
@@ -47,13 +48,13 @@ class MtaStsStatusTest {
     @Test
     void failuresAreKeptNewestFirstUpToTheCapacity() {
         MtaStsStatus status = new MtaStsStatus(List::of, failures);
-        failures.policyFailed(new PolicyFailure("a.test", "mx.a.test", "certificate-expired", "expired 2026-01-01", true));
+        failures.policyFailed(new PolicyFailure("a.test", "mx.a.test", Cause.CERTIFICATE_EXPIRED, "expired 2026-01-01", true));
         clock.advance(Duration.ofSeconds(1));
-        failures.policyFailed(new PolicyFailure("b.test", "mx.rogue.test", PolicyFailure.MX_MISMATCH, "", false));
+        failures.policyFailed(new PolicyFailure("b.test", "mx.rogue.test", Cause.MX_MISMATCH, "", false));
         clock.advance(Duration.ofSeconds(1));
-        failures.policyFailed(new PolicyFailure("c.test", "", PolicyFailure.POLICY_UNAVAILABLE, "DNS SERVFAIL", true));
+        failures.policyFailed(new PolicyFailure("c.test", "", Cause.STS_POLICY_UNAVAILABLE, "DNS SERVFAIL", true));
         clock.advance(Duration.ofSeconds(1));
-        failures.policyFailed(new PolicyFailure("d.test", "mx.d.test", "starttls-not-supported", "no STARTTLS", true));
+        failures.policyFailed(new PolicyFailure("d.test", "mx.d.test", Cause.STARTTLS_NOT_SUPPORTED, "no STARTTLS", true));
 
         assertThat(status.recentFailures()).containsExactly(
                 new MtaStsView.EnforcementFailureRow(START.plusSeconds(3), "d.test", "mx.d.test",

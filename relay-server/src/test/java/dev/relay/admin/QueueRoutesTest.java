@@ -1,11 +1,13 @@
 package dev.relay.admin;
 
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.HostPort;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
@@ -62,10 +64,10 @@ class QueueRoutesTest {
         List<QueuedMessage> due = queue.takeDue(clock.instant(), 100);
         due.stream().filter(m -> !m.id().equals(id)).forEach(other -> queue.giveBack(other.id()));
         QueuedMessage taken = due.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
-        Map<Integer, DeliveryResult> results = new java.util.HashMap<>();
-        results.put(0, new DeliveryResult.Delivered("250 2.0.0 ok"));
+        Map<Integer, Outcome> results = new java.util.HashMap<>();
+        results.put(0, TestOutcomes.delivered("250 2.0.0 ok"));
         for (int i = 1; i < taken.envelope().recipients().size(); i++) {
-            results.put(i, new DeliveryResult.TemporaryFailure(reply));
+            results.put(i, TestOutcomes.deferred(reply));
         }
         queue.recordResults(id, results).get(10, TimeUnit.SECONDS);
     }
@@ -229,8 +231,8 @@ class QueueRoutesTest {
     void aFailedRecipientStaysListedWithItsReasonWhileOthersAreOpen() throws Exception {
         QueueId id = commit("alice@origin.test", "gone@dest.test", "slow@dest.test");
         queue.takeDue(clock.instant(), 10);
-        queue.recordResults(id, Map.of(0, new DeliveryResult.PermanentFailure("550 5.1.1 no such user"),
-                1, new DeliveryResult.TemporaryFailure("421 4.4.2 timeout"))).get(10, TimeUnit.SECONDS);
+        queue.recordResults(id, Map.of(0, TestOutcomes.failed("550 5.1.1 no such user"),
+                1, TestOutcomes.deferred("421 4.4.2 timeout"))).get(10, TimeUnit.SECONDS);
         MessageView view = AdminJson.mapper().readValue(http.get("/api/queue/" + id).body(), MessageView.class);
         assertThat(view.recipients().get(0).state()).isEqualTo(MessageView.RecipientState.FAILED);
         assertThat(view.recipients().get(0).lastReason()).contains("550 5.1.1 no such user");

@@ -1,8 +1,12 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.TlsFacts;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueueId;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
@@ -29,11 +33,11 @@ class AttemptLogTest {
     void sentOverVerifiedTlsOnAReusedConnection() {
         TransactionOutcome outcome = new TransactionOutcome.Concluded(
                 new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.verified())), Extensions.NONE, 2),
-                List.of(new DeliveryResult.Delivered("250 2.0.0 ok: queued as 12345")));
+                List.of(TestOutcomes.delivered("250 2.0.0 ok: queued as 12345")));
 
         assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(420))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=mx.example.com[127.0.0.1]:25, conn_use=2, delay=0.42, dsn=2.0.0, "
-                        + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes");
+                        + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=none");
     }
 
     @Test
@@ -41,22 +45,23 @@ class AttemptLogTest {
         TransactionOutcome outcome = new TransactionOutcome.Concluded(
                 new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH, "x"))),
                         Extensions.NONE, 1),
-                List.of(new DeliveryResult.Delivered("250 ok"), new DeliveryResult.PermanentFailure("550 5.1.1 no such user")));
+                List.of(TestOutcomes.delivered("250 ok"), TestOutcomes.fromServer("550 5.1.1 no such user",
+                        Source.remote("mx.example.com", Optional.of("127.0.0.1")))));
 
         assertThat(AttemptLog.line(ID, "eve@example.com", 1, outcome, Duration.ofSeconds(75))).isEqualTo(
                 "4F9A1C2B3D: to=<eve@example.com>, relay=mx.example.com[127.0.0.1]:25, delay=75, dsn=5.1.1, "
-                        + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch");
+                        + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch, mta-sts=none, cause=remote-reply");
     }
 
     @Test
     void deferredWithoutAConnection() {
         ConnectionFailure refused = new ConnectionFailure.ConnectFailed("Connection refused", false);
         TransactionOutcome outcome = new TransactionOutcome.Failed(SessionInfo.notConnected(MX), refused,
-                List.of(new DeliveryResult.TemporaryFailure(refused.resultText(MX))));
+                List.of(Verdicts.connectionFailed(refused, MX, TlsFacts.none())));
 
         assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(3))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=none, delay=0, dsn=4.4.1, "
-                        + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none");
+                        + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none, mta-sts=none, cause=connect-failed");
     }
 
     @Test
@@ -76,15 +81,15 @@ class AttemptLogTest {
 
     @Test
     void dsnCodeFallsBackToTheClass() {
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.TemporaryFailure("421 closing"))).isEqualTo("4.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.7.1 no"))).isEqualTo("5.7.1");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.TemporaryFailure("451 4.4.1"))).isEqualTo("4.4.1");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("556 5.1.10 null MX"))).isEqualTo("5.1.10");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.Delivered("250 2.0.0"))).isEqualTo("2.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.Delivered("250"))).isEqualTo("2.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.1 short"))).isEqualTo("5.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5.1.1234 long"))).isEqualTo("5.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 x.1.1 text"))).isEqualTo("5.0.0");
-        assertThat(AttemptLog.dsnCode(new DeliveryResult.PermanentFailure("550 5..1 dots"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.deferred("421 closing"))).isEqualTo("4.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("550 5.7.1 no"))).isEqualTo("5.7.1");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.deferred("451 4.4.1"))).isEqualTo("4.4.1");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("556 5.1.10 null MX"))).isEqualTo("5.1.10");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.delivered("250 2.0.0"))).isEqualTo("2.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.delivered("250"))).isEqualTo("2.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("550 5.1 short"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("550 5.1.1234 long"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("550 x.1.1 text"))).isEqualTo("5.0.0");
+        assertThat(AttemptLog.dsnCode(TestOutcomes.failed("550 5..1 dots"))).isEqualTo("5.0.0");
     }
 }

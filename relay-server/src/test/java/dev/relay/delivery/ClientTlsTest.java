@@ -1,5 +1,9 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.TestOutcomes;
+
 import static dev.relay.delivery.DeliveryFixture.CA;
 import static dev.relay.delivery.DeliveryFixture.await;
 import static dev.relay.delivery.DeliveryFixture.concluded;
@@ -11,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
@@ -65,7 +69,7 @@ class ClientTlsTest {
         try (TestMx mx = TestMx.builder().starttls(SELF_SIGNED).start()) {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.OPPORTUNISTIC);
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             TlsDetails tls = outcome.session().tls().orElseThrow();
             assertThat(tls.verified()).isFalse();
             assertThat(notVerified(tls).problem()).isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
@@ -82,8 +86,9 @@ class ClientTlsTest {
 
             assertThat(outcome.failure()).isEqualTo(new ConnectionFailure.StartTlsUnavailable(Optional.empty()));
             assertThat(outcome.failure().tlsProblem()).contains(TlsProblem.STARTTLS_NOT_SUPPORTED);
-            assertThat(outcome.results().getFirst()).isEqualTo(new DeliveryResult.TemporaryFailure(
-                    "451 4.7.4 TLS is required, but STARTTLS was not offered by host a.mx.test[127.0.0.1]:" + mx.port()));
+            assertThat(outcome.results().getFirst()).isEqualTo(TestOutcomes.deferred(
+                    "451 4.7.4 TLS is required, but STARTTLS was not offered by host a.mx.test[127.0.0.1]:" + mx.port(),
+                    Cause.STARTTLS_NOT_SUPPORTED));
             assertThat(mx.commands("MAIL")).isEmpty();
             assertThat(mx.awaitCommands("QUIT", 1, DeliveryFixture.WAIT)).hasSize(1);
         }
@@ -94,7 +99,7 @@ class ClientTlsTest {
     void refusedStarttlsMeansPlainTextWhenOpportunisticAndFailureWhenRequired(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(GOOD).reply(Verb.STARTTLS, "454 4.7.0 TLS not available now").start()) {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.OPPORTUNISTIC);
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(outcome.session().tls()).isEmpty();
 
             TransactionOutcome.Failed required = failed(deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED));
@@ -110,7 +115,7 @@ class ClientTlsTest {
         try (TestMx mx = TestMx.builder().starttls(WRONG_NAME).start()) {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED);
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(notVerified(outcome.session().tls().orElseThrow()).problem()).isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
         }
     }
@@ -121,7 +126,7 @@ class ClientTlsTest {
         try (TestMx mx = TestMx.builder().starttls(GOOD).extensions("PIPELINING").start()) {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             TlsDetails tls = outcome.session().tls().orElseThrow();
             assertThat(tls.verified()).isTrue();
             assertThat(tls.protocol()).isEqualTo("TLSv1.3");
@@ -149,9 +154,11 @@ class ClientTlsTest {
 
                 assertThat(outcome.failure()).as(problem.resultType()).isInstanceOf(ConnectionFailure.TlsFailed.class);
                 assertThat(outcome.failure().tlsProblem()).as(problem.resultType()).contains(problem);
-                assertThat(outcome.failure().dsnCode()).isEqualTo("4.7.5");
+                assertThat(outcome.results().getFirst().reply().status()).isEqualTo(EnhancedStatus.CRYPTOGRAPHIC_FAILURE);
+                assertThat(outcome.results().getFirst()).isInstanceOfSatisfying(Outcome.Deferred.class,
+                        d -> assertThat(d.cause()).isEqualTo(Verdicts.causeOf(problem)));
                 assertThat(outcome.session().tls()).as("the verdict is kept for reports").isPresent();
-                assertThat(outcome.results().getFirst().reply()).contains("(" + problem.resultType() + ")");
+                assertThat(outcome.results().getFirst().reply().line()).contains("(" + problem.resultType() + ")");
                 assertThat(mx.commands()).extracting(Command::verb).as("nothing after the handshake").containsExactly("EHLO", "STARTTLS");
             }
         });
@@ -187,7 +194,7 @@ class ClientTlsTest {
         try (TestMx mx = TestMx.builder().starttls(GOOD).injectAfterStartTls("554 5.7.1 injected by a man in the middle").start()) {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().tls()).isTrue();
         }
     }
@@ -199,7 +206,7 @@ class ClientTlsTest {
             TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
 
             assertThat(outcome.session().tls().orElseThrow().protocol()).isEqualTo("TLSv1.2");
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
         }
     }
 

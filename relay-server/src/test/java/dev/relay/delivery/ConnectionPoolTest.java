@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.tls.TlsRequirement;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.IOException;
@@ -60,8 +60,8 @@ class ConnectionPoolTest {
             TransactionOutcome first = deliver(pool, mx, "one@mx.test", TlsRequirement.REQUIRED_VERIFIED);
             TransactionOutcome second = deliver(pool, mx, "two@mx.test", TlsRequirement.REQUIRED_VERIFIED);
 
-            assertThat(concluded(first).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
-            assertThat(concluded(second).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(first).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
+            assertThat(concluded(second).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.connectionCount()).isEqualTo(1);
             assertThat(mx.tlsSessions()).hasSize(1);
             assertThat(first.session().connectionUse()).isEqualTo(1);
@@ -78,7 +78,7 @@ class ConnectionPoolTest {
         try (TestMx mx = TestMx.builder().start(); ConnectionPool pool = pool(5, 2, Duration.ofSeconds(30))) {
             for (int i = 0; i < 3; i++) {
                 assertThat(concluded(deliver(pool, mx, "r" + i + "@mx.test")).results().getFirst())
-                        .isInstanceOf(DeliveryResult.Delivered.class);
+                        .isInstanceOf(Outcome.Delivered.class);
             }
 
             assertThat(mx.connectionCount()).isEqualTo(2);
@@ -105,7 +105,7 @@ class ConnectionPoolTest {
             }
 
             for (CompletableFuture<TransactionOutcome> outcome : outcomes) {
-                assertThat(concluded(await(outcome)).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+                assertThat(concluded(await(outcome)).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             }
             assertThat(mx.connectionCount()).isEqualTo(1);
             assertThat(mx.messages()).hasSize(6);
@@ -152,7 +152,7 @@ class ConnectionPoolTest {
 
             TransactionOutcome second = deliver(pool, mx, "two@mx.test");
 
-            assertThat(concluded(second).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(second).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.connectionCount()).isEqualTo(2);
             assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT)).extracting(m -> m.recipients().getFirst())
                     .containsExactly("one@mx.test", "two@mx.test");
@@ -168,7 +168,7 @@ class ConnectionPoolTest {
 
             TransactionOutcome second = deliver(pool, mx, "two@mx.test");
 
-            assertThat(concluded(second).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(second).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.connectionCount()).isEqualTo(2);
         }
     }

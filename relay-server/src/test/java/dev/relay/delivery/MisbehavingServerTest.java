@@ -1,5 +1,9 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+
 import static dev.relay.delivery.DeliveryFixture.CA;
 import static dev.relay.delivery.DeliveryFixture.await;
 import static dev.relay.delivery.DeliveryFixture.destination;
@@ -9,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Verb;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.tls.TlsRequirement;
@@ -68,8 +72,8 @@ class MisbehavingServerTest {
             TransactionOutcome.Failed outcome = deliverExpectingFailure(mx, tinyAt(Stage.GREETING), message("a@relay.test", "hi\r\n", "b@mx.test"));
 
             assertThat(outcome.failure()).isEqualTo(new ConnectionFailure.TimedOut(Stage.GREETING));
-            assertThat(outcome.results()).containsExactly(new DeliveryResult.TemporaryFailure("451 4.4.2 conversation with mx.test[127.0.0.1]:"
-                    + mx.port() + " timed out while receiving the initial server greeting"));
+            assertThat(outcome.results()).containsExactly(TestOutcomes.deferred("451 4.4.2 conversation with mx.test[127.0.0.1]:"
+                    + mx.port() + " timed out while receiving the initial server greeting", Cause.TIMED_OUT));
         }
     }
 
@@ -79,7 +83,7 @@ class MisbehavingServerTest {
             TransactionOutcome.Failed outcome = deliverExpectingFailure(mx, tinyAt(Stage.MAIL), message("a@relay.test", "hi\r\n", "b@mx.test", "c@mx.test"));
 
             assertThat(outcome.failure()).isEqualTo(new ConnectionFailure.TimedOut(Stage.MAIL));
-            assertThat(outcome.results()).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(DeliveryResult.TemporaryFailure.class));
+            assertThat(outcome.results()).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Deferred.class));
         }
     }
 
@@ -120,11 +124,11 @@ class MisbehavingServerTest {
 
             assertThat(outcome.failure()).isInstanceOf(ConnectionFailure.ConnectionLost.class);
             assertThat(outcome.failure().stage()).isIn(Stage.BODY, Stage.DATA_END);
-            assertThat(outcome.results().getFirst()).isInstanceOf(DeliveryResult.TemporaryFailure.class);
-            assertThat(outcome.results().getFirst().reply()).startsWith("451 4.4.2 lost connection with mx.test[127.0.0.1]:");
+            assertThat(outcome.results().getFirst()).isInstanceOf(Outcome.Deferred.class);
+            assertThat(outcome.results().getFirst().reply().line()).startsWith("451 4.4.2 lost connection with mx.test[127.0.0.1]:");
             assertThat(outcome.results().getFirst().remoteMta()).as("the connection broke: the relay's finding").isEmpty();
-            assertThat(outcome.results().get(1)).isEqualTo(new DeliveryResult.PermanentFailure("550 5.1.1 gone",
-                    Optional.of("mx.test")));
+            assertThat(outcome.results().get(1)).isEqualTo(TestOutcomes.fromServer("550 5.1.1 gone",
+                    Source.remote("mx.test", Optional.of("127.0.0.1"))));
             assertThat(mx.messages()).isEmpty();
         }
     }

@@ -2,6 +2,7 @@ package dev.relay.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.outcome.Cause;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
@@ -170,7 +171,7 @@ class MtaStsConformanceTest {
         assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
                 .contains("mx.attacker.test does not match");
         assertThat(policyFailures).singleElement().satisfies(f -> {
-            assertThat(f.resultType()).isEqualTo(PolicyFailure.MX_MISMATCH);
+            assertThat(f.cause()).isEqualTo(Cause.MX_MISMATCH);
             assertThat(f.mxHost()).isEqualTo("mx.attacker.test");
             assertThat(f.enforced()).isTrue();
         });
@@ -349,7 +350,7 @@ class MtaStsConformanceTest {
         assertThat(mx.connectionCount()).isZero();
         assertThat(deferredReason(id)).startsWith("451 4.4.3 MTA-STS policy of <dest.test> could not be determined");
         assertThat(policyFailures).singleElement()
-                .satisfies(f -> assertThat(f.resultType()).isEqualTo(PolicyFailure.POLICY_UNAVAILABLE));
+                .satisfies(f -> assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE));
     }
 
     // ---- helpers -------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 package dev.relay.delivery;
 
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.outcome.TlsFacts;
+
 import static dev.relay.delivery.DeliveryFixture.await;
 import static dev.relay.delivery.DeliveryFixture.concluded;
 import static dev.relay.delivery.DeliveryFixture.destination;
@@ -13,7 +19,7 @@ import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
 import dev.relay.queue.BodyType;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
 import dev.relay.queue.MailParameters;
@@ -36,6 +42,7 @@ class SmtpClientTest {
 
     /** What every reply of the TestMx at "mx.test" carries: the host that said it. */
     private static final Optional<String> MX = Optional.of("mx.test");
+    private static final Source MX_AT = Source.remote("mx.test", Optional.of("127.0.0.1"));
 
     private static SmtpClient client;
 
@@ -59,7 +66,7 @@ class SmtpClientTest {
             String body = TestMessages.text("plain", 3);
             TransactionOutcome outcome = deliver(mx, message("alice@relay.test", body, "bob@mx.test"));
 
-            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX));
+            assertThat(concluded(outcome).results()).containsExactly(TestOutcomes.fromServer("250 2.0.0 ok: queued as TESTMX1", MX_AT));
             assertThat(outcome.session().tls()).isEmpty();
             assertThat(outcome.session().connected()).isTrue();
             ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
@@ -77,7 +84,7 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().reply(Verb.EHLO, "502 5.5.2 what is EHLO").start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test"));
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.commands()).extracting(Command::verb).startsWith("EHLO", "HELO", "MAIL", "RCPT", "DATA");
             assertThat(outcome.session().extensions()).isEqualTo(Extensions.NONE);
         }
@@ -121,10 +128,10 @@ class SmtpClientTest {
                         "ok@mx.test", "nobody@mx.test", "later@mx.test", "ok2@mx.test"));
 
                 assertThat(concluded(outcome).results()).as("pipelining=" + pipelining).containsExactly(
-                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX),
-                        new DeliveryResult.PermanentFailure("550 5.1.1 <nobody@mx.test>: no such user", MX),
-                        new DeliveryResult.TemporaryFailure("451 4.2.1 mailbox busy, try later", MX),
-                        new DeliveryResult.Delivered("250 2.0.0 ok: queued as TESTMX1", MX));
+                        TestOutcomes.fromServer("250 2.0.0 ok: queued as TESTMX1", MX_AT),
+                        TestOutcomes.fromServer("550 5.1.1 <nobody@mx.test>: no such user", MX_AT),
+                        TestOutcomes.fromServer("451 4.2.1 mailbox busy, try later", MX_AT),
+                        TestOutcomes.fromServer("250 2.0.0 ok: queued as TESTMX1", MX_AT));
                 assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients())
                         .containsExactly("ok@mx.test", "ok2@mx.test");
             }
@@ -136,7 +143,7 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().reply(Verb.RCPT, "550 5.1.1 no such user").start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "x@mx.test", "y@mx.test"));
 
-            assertThat(concluded(outcome).results()).allSatisfy(r -> assertThat(r).isInstanceOf(DeliveryResult.PermanentFailure.class));
+            assertThat(concluded(outcome).results()).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Failed.class));
             assertThat(mx.commands("DATA")).isEmpty();
         }
     }
@@ -146,7 +153,7 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().extensions("PIPELINING").reply(Verb.RCPT, "550 5.1.1 no such user").start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "x@mx.test"));
 
-            assertThat(concluded(outcome).results()).containsExactly(new DeliveryResult.PermanentFailure("550 5.1.1 no such user", MX));
+            assertThat(concluded(outcome).results()).containsExactly(TestOutcomes.fromServer("550 5.1.1 no such user", MX_AT));
             assertThat(mx.commands("DATA")).hasSize(1); // answered 554 by the server
             assertThat(mx.messages()).isEmpty();
         }
@@ -158,8 +165,8 @@ class SmtpClientTest {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test", "c@mx.test"));
 
             assertThat(concluded(outcome).results()).containsExactly(
-                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later", MX),
-                    new DeliveryResult.TemporaryFailure("451 4.3.0 try again later", MX));
+                    TestOutcomes.fromServer("451 4.3.0 try again later", MX_AT),
+                    TestOutcomes.fromServer("451 4.3.0 try again later", MX_AT));
             assertThat(mx.commands("RCPT")).isEmpty();
         }
     }
@@ -172,8 +179,8 @@ class SmtpClientTest {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test", "gone@mx.test"));
 
             assertThat(concluded(outcome).results()).containsExactly(
-                    new DeliveryResult.PermanentFailure("554 5.7.1 rejected as spam see https://mx.test/why", MX),
-                    new DeliveryResult.PermanentFailure("550 5.1.1 gone", MX));
+                    TestOutcomes.fromServer("554 5.7.1 rejected as spam see https://mx.test/why", MX_AT),
+                    TestOutcomes.fromServer("550 5.1.1 gone", MX_AT));
         }
     }
 
@@ -183,9 +190,9 @@ class SmtpClientTest {
             OutboundMessage big = message("a@relay.test", "x".repeat(500) + "\r\n", "b@mx.test");
             TransactionOutcome outcome = deliver(mx, big);
 
-            DeliveryResult result = concluded(outcome).results().getFirst();
-            assertThat(result).isInstanceOf(DeliveryResult.PermanentFailure.class);
-            assertThat(result.reply()).startsWith("552 5.3.4 message size 502 exceeds size limit 100");
+            Outcome result = concluded(outcome).results().getFirst();
+            assertThat(result).isInstanceOf(Outcome.Failed.class);
+            assertThat(result.reply().line()).startsWith("552 5.3.4 message size 502 exceeds size limit 100");
             assertThat(result.remoteMta()).as("the relay decided, not the server").isEmpty();
             assertThat(mx.commands("MAIL")).isEmpty();
         }
@@ -205,15 +212,15 @@ class SmtpClientTest {
         MailParameters utf8 = new MailParameters(OptionalLong.empty(), BodyType.EIGHT_BIT_MIME, true, Optional.empty(), Optional.empty());
         OutboundMessage message = message("jösé@relay.test", "hi\r\n".getBytes(StandardCharsets.UTF_8), utf8, "b@mx.test");
         try (TestMx mx = TestMx.builder().extensions("8BITMIME").start()) {
-            DeliveryResult result = concluded(deliver(mx, message)).results().getFirst();
+            Outcome result = concluded(deliver(mx, message)).results().getFirst();
 
-            assertThat(result).isInstanceOf(DeliveryResult.PermanentFailure.class);
-            assertThat(result.reply()).startsWith("553 5.6.7 SMTPUTF8 is required");
+            assertThat(result).isInstanceOf(Outcome.Failed.class);
+            assertThat(result.reply().line()).startsWith("553 5.6.7 SMTPUTF8 is required");
             assertThat(result.remoteMta()).as("the relay decided, not the server").isEmpty();
             assertThat(mx.commands("MAIL")).isEmpty();
         }
         try (TestMx mx = TestMx.builder().extensions("8BITMIME", "SMTPUTF8").start()) {
-            assertThat(concluded(deliver(mx, message)).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(deliver(mx, message)).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
             assertThat(received.sender()).isEqualTo("jösé@relay.test");
             assertThat(received.mailParameters()).isEqualTo("BODY=8BITMIME SMTPUTF8");
@@ -271,12 +278,12 @@ class SmtpClientTest {
         body[0] = '.';
         OutboundMessage message = message("a@relay.test", body, binary, "b@mx.test");
         try (TestMx mx = TestMx.builder().extensions("8BITMIME").start()) {
-            DeliveryResult result = concluded(deliver(mx, message)).results().getFirst();
-            assertThat(result).isInstanceOf(DeliveryResult.PermanentFailure.class);
-            assertThat(result.reply()).startsWith("554 5.6.3 ");
+            Outcome result = concluded(deliver(mx, message)).results().getFirst();
+            assertThat(result).isInstanceOf(Outcome.Failed.class);
+            assertThat(result.reply().line()).startsWith("554 5.6.3 ");
         }
         try (TestMx mx = TestMx.builder().extensions("PIPELINING", "CHUNKING", "BINARYMIME").start()) {
-            assertThat(concluded(deliver(mx, message)).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(deliver(mx, message)).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
             assertThat(received.mailParameters()).isEqualTo("BODY=BINARYMIME");
             assertThat(received.body()).isEqualTo(body);
@@ -304,7 +311,7 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().extensions("PIPELINING", "SIZE 100000000").start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", body.toString(), "b@mx.test"));
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().bodyText()).isEqualTo(body.toString());
         }
     }
@@ -334,15 +341,16 @@ class SmtpClientTest {
 
             assertThat(outcome.failure()).isInstanceOf(ConnectionFailure.Rejected.class);
             assertThat(outcome.failure().stage()).isEqualTo(Stage.GREETING);
-            assertThat(outcome.results().getFirst()).isEqualTo(new DeliveryResult.TemporaryFailure(
-                    "451 4.3.2 host mx.test[127.0.0.1]:" + mx.port() + " refused to talk to me: 421 4.3.2 too busy", MX));
+            assertThat(outcome.results().getFirst()).isEqualTo(new Outcome.Deferred(TestOutcomes.reply(
+                    "451 4.3.2 host mx.test[127.0.0.1]:" + mx.port() + " refused to talk to me: 421 4.3.2 too busy"),
+                    MX_AT, TlsFacts.none(), Cause.SESSION_REFUSED));
         }
         try (TestMx mx = TestMx.builder().greeting("554 5.7.1 no mail from you").start()) {
             TransactionOutcome.Failed outcome = failed(deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test")));
 
             assertThat(outcome.failure()).isEqualTo(new ConnectionFailure.Rejected(Stage.GREETING,
                     SmtpReply.of(554, List.of("5.7.1 no mail from you"))));
-            assertThat(outcome.failure().dsnCode()).isEqualTo("4.7.1");
+            assertThat(outcome.results().getFirst().reply().status()).isEqualTo(new EnhancedStatus(4, 7, 1));
             assertThat(mx.awaitCommands("QUIT", 1, DeliveryFixture.WAIT)).hasSize(1); // polite to the end
         }
     }
@@ -359,7 +367,7 @@ class SmtpClientTest {
         TransactionOutcome.Failed failed = failed(outcome);
         assertThat(failed.failure()).isInstanceOf(ConnectionFailure.ConnectFailed.class);
         assertThat(failed.session().connected()).isFalse();
-        assertThat(failed.results().getFirst().reply()).startsWith("451 4.4.1 connect to mx.test[127.0.0.1]:" + closed.getPort() + ": ");
+        assertThat(failed.results().getFirst().reply().line()).startsWith("451 4.4.1 connect to mx.test[127.0.0.1]:" + closed.getPort() + ": ");
         assertThat(failed.results().getFirst().remoteMta()).as("no server answered").isEmpty();
     }
 
@@ -370,9 +378,10 @@ class SmtpClientTest {
                     throw new IOException("spool segment missing");
                 });
         try (TestMx mx = TestMx.builder().start()) {
-            DeliveryResult result = concluded(deliver(mx, broken)).results().getFirst();
+            Outcome result = concluded(deliver(mx, broken)).results().getFirst();
 
-            assertThat(result).isEqualTo(new DeliveryResult.TemporaryFailure("451 4.3.0 cannot read the queued message: spool segment missing"));
+            assertThat(result).isEqualTo(TestOutcomes.deferred("451 4.3.0 cannot read the queued message: spool segment missing",
+                    Cause.LOCAL_ERROR));
             assertThat(mx.commands("MAIL")).isEmpty();
         }
     }
@@ -392,7 +401,7 @@ class SmtpClientTest {
             TransactionOutcome.Failed outcome = failed(deliver(mx, breaking));
 
             assertThat(outcome.failure()).isInstanceOf(ConnectionFailure.LocalError.class);
-            assertThat(outcome.results().getFirst()).isInstanceOf(DeliveryResult.TemporaryFailure.class);
+            assertThat(outcome.results().getFirst()).isInstanceOf(Outcome.Deferred.class);
             assertThat(mx.messages()).isEmpty();
         }
     }
@@ -402,8 +411,8 @@ class SmtpClientTest {
         try (TestMx mx = TestMx.builder().start()) {
             TransactionOutcome outcome = deliver(mx, message("a@relay.test", "hi\r\n", "b@mx.test>\r\nRSET", "c@mx.test"));
 
-            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(DeliveryResult.PermanentFailure.class);
-            assertThat(concluded(outcome).results().get(1)).isInstanceOf(DeliveryResult.Delivered.class);
+            assertThat(concluded(outcome).results().getFirst()).isInstanceOf(Outcome.Failed.class);
+            assertThat(concluded(outcome).results().get(1)).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.commands("RSET")).isEmpty();
         }
     }

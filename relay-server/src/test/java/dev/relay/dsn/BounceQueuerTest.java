@@ -1,5 +1,7 @@
 package dev.relay.dsn;
 
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.relay.queue.BodyType;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
@@ -83,7 +85,7 @@ class BounceQueuerTest {
     }
 
     /** One delivery attempt: take the message, record these results. */
-    private QueuedMessage attempt(QueueId id, Map<Integer, DeliveryResult> results) throws Exception {
+    private QueuedMessage attempt(QueueId id, Map<Integer, Outcome> results) throws Exception {
         assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).contains(id);
         return queue.recordResults(id, results).get(5, TimeUnit.SECONDS);
     }
@@ -99,7 +101,7 @@ class BounceQueuerTest {
         // the body is opened before the final result: recording it removes the message
         InputStream body = queue.openBody(original);
         QueuedMessage failed = attempt(original,
-                Map.of(0, new DeliveryResult.PermanentFailure("550 5.1.1 <bob@example.com>: no such user")));
+                Map.of(0, TestOutcomes.failed("550 5.1.1 <bob@example.com>: no such user")));
         assertThat(queue.find(original)).isEmpty();
         clock.advance(Duration.ofSeconds(1));
 
@@ -145,7 +147,7 @@ class BounceQueuerTest {
     @Test
     void whenTheOriginalIsGoneTheReportGoesWithoutIt() throws Exception {
         QueueId original = submit("alice@example.org", RecipientAddress.of("bob@example.com"));
-        QueuedMessage failed = attempt(original, Map.of(0, new DeliveryResult.PermanentFailure("550 5.1.1 no")));
+        QueuedMessage failed = attempt(original, Map.of(0, TestOutcomes.failed("550 5.1.1 no")));
 
         DsnOutcome outcome = bouncer(1).queue(failed, DsnKind.FAILURE, List.of(0)).get(5, TimeUnit.SECONDS);
 
@@ -163,8 +165,8 @@ class BounceQueuerTest {
         QueueId original = submit("alice@example.org", RecipientAddress.of("bob@example.com"),
                 RecipientAddress.of("carol@example.net"));
         QueuedMessage partly = attempt(original, Map.of(
-                0, new DeliveryResult.PermanentFailure("550 5.1.1 no"),
-                1, new DeliveryResult.TemporaryFailure("451 4.4.1 later")));
+                0, TestOutcomes.failed("550 5.1.1 no"),
+                1, TestOutcomes.deferred("451 4.4.1 later")));
         assertThat(partly.isComplete()).isFalse();
 
         DsnOutcome outcome = bouncer(2).queue(partly, DsnKind.FAILURE, List.of(0, 1)).get(5, TimeUnit.SECONDS);
@@ -181,7 +183,7 @@ class BounceQueuerTest {
     @Test
     void aBounceThatBouncesIsLoggedAndDropped() throws Exception {
         QueueId bounce = submit("", RecipientAddress.of("alice@example.org"));
-        QueuedMessage failed = attempt(bounce, Map.of(0, new DeliveryResult.PermanentFailure("550 5.1.1 no")));
+        QueuedMessage failed = attempt(bounce, Map.of(0, TestOutcomes.failed("550 5.1.1 no")));
         int before = queue.list().size();
 
         DsnOutcome outcome = bouncer(3).queue(failed, DsnKind.FAILURE, List.of(0)).get(5, TimeUnit.SECONDS);
@@ -195,7 +197,7 @@ class BounceQueuerTest {
     void notifyNeverMeansNoDsn() throws Exception {
         QueueId original = submit("alice@example.org",
                 new RecipientAddress("bob@example.com", Set.of(DsnNotify.NEVER), Optional.empty()));
-        QueuedMessage failed = attempt(original, Map.of(0, new DeliveryResult.PermanentFailure("550 5.1.1 no")));
+        QueuedMessage failed = attempt(original, Map.of(0, TestOutcomes.failed("550 5.1.1 no")));
 
         DsnOutcome outcome = bouncer(4).queue(failed, DsnKind.FAILURE, List.of(0)).get(5, TimeUnit.SECONDS);
 
@@ -208,8 +210,8 @@ class BounceQueuerTest {
         QueueId original = submit("alice@example.org", RecipientAddress.of("bob@example.com"),
                 new RecipientAddress("carol@example.net", Set.of(DsnNotify.FAILURE), Optional.empty()));
         QueuedMessage deferred = attempt(original, Map.of(
-                0, new DeliveryResult.TemporaryFailure("451 4.4.1 later"),
-                1, new DeliveryResult.TemporaryFailure("451 4.4.1 later")));
+                0, TestOutcomes.deferred("451 4.4.1 later"),
+                1, TestOutcomes.deferred("451 4.4.1 later")));
 
         DsnOutcome outcome = bouncer(5).queue(deferred, DsnKind.DELAY, List.of(0, 1)).get(5, TimeUnit.SECONDS);
 
@@ -225,7 +227,7 @@ class BounceQueuerTest {
 
         QueueId onlyFailure = submit("alice@example.org",
                 new RecipientAddress("dave@example.net", Set.of(DsnNotify.FAILURE), Optional.empty()));
-        QueuedMessage stillDeferred = attempt(onlyFailure, Map.of(0, new DeliveryResult.TemporaryFailure("451 4.4.1 later")));
+        QueuedMessage stillDeferred = attempt(onlyFailure, Map.of(0, TestOutcomes.deferred("451 4.4.1 later")));
         assertThat(bouncer(6).queue(stillDeferred, DsnKind.DELAY, List.of(0)).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(DsnOutcome.Suppressed.class);
     }

@@ -6,6 +6,15 @@ import static dev.relay.dsn.DsnFixture.SETTINGS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relay.outcome.AppliedPolicy;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.HostProblem;
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Reply;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.outcome.TlsFacts;
 import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
@@ -31,8 +40,6 @@ class DsnComposerTest {
             "X-Relay-Queue-ID: 0A1B2C3D4E5F",
             "Arrival-Date: Mon, 5 Jan 2026 10:00:00 +0000",
             "");
-    private static final String EXPIRY = "delivery time expired: still failing after 31 attempts, queue lifetime"
-            + " PT120H is over; last reply: ";
 
     private final DsnComposer composer = new DsnComposer(SETTINGS);
 
@@ -73,8 +80,9 @@ class DsnComposerTest {
 
     @Test
     void aSizeLimitTheRelayCheckedItselfNamesNoRemoteMta() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
-                "552 5.3.4 message size 5000 exceeds size limit 1000 of server mx.example.com[192.0.2.10]:25").build());
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(552,
+                EnhancedStatus.MESSAGE_TOO_BIG, "message size 5000 exceeds size limit 1000 of server"
+                        + " mx.example.com[192.0.2.10]:25", Cause.MESSAGE_TOO_BIG)).build());
 
         assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
                 "",
@@ -91,8 +99,9 @@ class DsnComposerTest {
 
     @Test
     void anSmtpUtf8CheckTheRelayMadeItselfNamesNoRemoteMta() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
-                "553 5.6.7 SMTPUTF8 is required, but was not offered by host mx.example.com[192.0.2.10]:25").build());
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(553,
+                EnhancedStatus.NON_ASCII_ADDRESSES, "SMTPUTF8 is required, but was not offered by host"
+                        + " mx.example.com[192.0.2.10]:25", Cause.SMTPUTF8_UNSUPPORTED)).build());
 
         assertThat(dsn.rawText(1)).doesNotContain("Remote-MTA")
                 .contains("Status: 5.6.7\r\n")
@@ -102,11 +111,13 @@ class DsnComposerTest {
     }
 
     @Test
-    void aLocalVerdictWithAnUnknownCodeIsNotBlamedOnTheServer() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com",
-                "553 5.1.3 the recipient address cannot be sent over SMTP as stored").build());
+    void aLocalVerdictIsNotBlamedOnTheServer() throws Exception {
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(553,
+                EnhancedStatus.BAD_RECIPIENT_SYNTAX, "the recipient address cannot be sent over SMTP as stored",
+                Cause.ADDRESS_NOT_SENDABLE)).build());
 
-        assertThat(dsn.words()).contains("<bob@example.com>: The message could not be delivered. " + Explanation.LOCAL)
+        assertThat(dsn.words()).contains("<bob@example.com>: An address of the message cannot be written in the mail"
+                        + " protocol. " + Explanation.LOCAL)
                 .doesNotContain("mail server rejected");
     }
 
@@ -132,8 +143,8 @@ class DsnComposerTest {
     @Test
     void anExpiredDeferralAfterConnectionFailuresNamesNoRemoteMta() throws Exception {
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failedLocally("bob@example.com",
-                        EXPIRY + "451 4.4.1 connect to mx.example.com[192.0.2.10]:25: Connection refused")
+                .failed("bob@example.com", DsnFixture.localDeferral(451, EnhancedStatus.NO_ANSWER,
+                        "connect to mx.example.com[192.0.2.10]:25: Connection refused", Cause.CONNECT_FAILED).expire())
                 .build());
 
         assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
@@ -153,7 +164,8 @@ class DsnComposerTest {
     @Test
     void anExpiredDeferralWhoseLastReplyCameFromTheServerNamesIt() throws Exception {
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failed("bob@example.com", EXPIRY + "452 4.2.2 mailbox full, try later").build());
+                .failed("bob@example.com", DsnFixture.remoteDeferral("452 4.2.2 mailbox full, try later").expire())
+                .build());
 
         assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
                 "",
@@ -169,25 +181,45 @@ class DsnComposerTest {
 
     @Test
     void anMtaStsDeferralThatExpiredIsExplainedInWords() throws Exception {
-        String last = "4.7.5 MTA-STS policy of example.com could not be met: mx1.example.com: certificate-host-mismatch";
-        ParsedDsn dsn = failure(DsnFixture.message().failedLocally("bob@example.com", EXPIRY + last).build());
+        String detail = "TLS with mx1.example.com[192.0.2.10]:25 failed (certificate-host-mismatch): no DNS-ID matches";
+        Outcome.Deferred notMet = new Outcome.Deferred(Reply.of(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE,
+                "MTA-STS policy of <example.com> (mode enforce) could not be met by any MX host: " + detail),
+                Source.local(), TlsFacts.without(AppliedPolicy.MTA_STS_ENFORCE), Cause.STS_POLICY_NOT_MET,
+                List.of(new HostProblem("mx1.example.com", Cause.CERTIFICATE_HOST_MISMATCH, detail)));
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", notMet.expire()).build());
 
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
+        assertThat(dsn.rawText(1)).startsWith(PER_MESSAGE + String.join("\r\n",
                 "",
                 "Final-Recipient: rfc822; bob@example.com",
                 "Action: failed",
                 "Status: 4.4.7",
-                "Diagnostic-Code: X-Relay; 4.7.5 MTA-STS policy of example.com could not be",
-                " met: mx1.example.com: certificate-host-mismatch",
-                "Last-Attempt-Date: Mon, 5 Jan 2026 10:05:00 +0000",
-                ""));
+                "Diagnostic-Code: X-Relay; 451 4.7.5 MTA-STS policy of <example.com> (mode"))
+                .doesNotContain("Remote-MTA");
         assertThat(dsn.words())
                 .contains("The message could not be delivered within 5 days")
                 .contains("The recipient's domain example.com publishes an MTA-STS policy (RFC 8461) that requires"
                         + " its mail to go only to the mail servers the policy lists, over an encrypted (TLS)"
                         + " connection with a certificate valid for the server's name, and no MX host could meet it:"
                         + " mx1.example.com: the server's certificate is not valid for the server's name.")
-                .contains("The error was: " + last);
+                .doesNotContain(Explanation.LOCAL)
+                .contains("The error was: 451 4.7.5 MTA-STS policy of <example.com>");
+    }
+
+    @Test
+    void rewordingAReplyChangesNoClassification() throws Exception {
+        // the facts, not the words, decide: the same cause with other text gives the same status and explanation
+        Outcome.Failed worded = DsnFixture.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
+                "message size 5000 exceeds size limit 1000", Cause.MESSAGE_TOO_BIG);
+        Outcome.Failed reworded = DsnFixture.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
+                "zu groß: das MTA-STS policy of other.example mentions certificate-expired", Cause.MESSAGE_TOO_BIG);
+        ParsedDsn first = failure(DsnFixture.message().failed("bob@example.com", worded).build());
+        ParsedDsn second = failure(DsnFixture.message().failed("bob@example.com", reworded).build());
+
+        assertThat(second.rawText(1).lines().filter(l -> l.startsWith("Status:") || l.startsWith("Action:")))
+                .containsExactlyElementsOf(first.rawText(1).lines()
+                        .filter(l -> l.startsWith("Status:") || l.startsWith("Action:")).toList());
+        assertThat(second.words()).contains("The message is larger than the recipient's mail server accepts.")
+                .doesNotContain("publishes an MTA-STS policy").doesNotContain("certificate has expired");
     }
 
     @Test
@@ -196,12 +228,12 @@ class DsnComposerTest {
                 .envelopeId("QQ314159")
                 .recipient(new RecipientAddress("bob@example.com", Set.of(),
                         Optional.of("rfc822;Bob.Original@Example.COM")),
-                        new RecipientStatus.Failed("550 5.1.1 no such user", DsnFixture.FAILED_AT,
-                                Optional.of(DsnFixture.MX)))
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT,
+                                TestOutcomes.failed("550 5.1.1 no such user", Optional.of(DsnFixture.MX))))
                 .recipient(new RecipientAddress("carol@example.com", Set.of(),
                         Optional.of("rfc822;carol smith\r\n@example.com")),
-                        new RecipientStatus.Failed("550 5.2.1 disabled", DsnFixture.FAILED_AT,
-                                Optional.of("mx2.example.com")))
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT,
+                                TestOutcomes.failed("550 5.2.1 disabled", Optional.of("mx2.example.com"))))
                 .build();
         ParsedDsn dsn = compose(message, DsnKind.FAILURE, List.of(0, 1));
 
@@ -300,7 +332,7 @@ class DsnComposerTest {
     @Test
     void withoutSmtpUtf8EverythingIsSevenBit() throws Exception {
         QueuedMessage message = DsnFixture.message().ret(DsnReturn.HDRS)
-                .failed("bob@example.com", "550 5.1.1 Empfänger\r\nunbekannt\u0000 \u2014 bye")
+                .failed("bob@example.com", "550 5.1.1 Empfänger\u000bunbekannt\u0000 \u2014 bye")
                 .build();
         DsnMessage plan = DsnMessage.of(message, DsnKind.FAILURE, List.of(0), SETTINGS, NOW);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -318,7 +350,7 @@ class DsnComposerTest {
     void hostileReasonsCannotBreakLinesOrAddFields() throws Exception {
         String word = "x".repeat(3000);
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failed("bob@example.com", "550 5.7.1 bad\r\nAction: delivered\rStatus: 2.0.0\n\n" + word)
+                .failed("bob@example.com", "550 5.7.1 bad\u2028Action: delivered\u0085Status: 2.0.0\u000b\u000c" + word)
                 .build());
 
         String status = dsn.rawText(1);
@@ -332,7 +364,8 @@ class DsnComposerTest {
     @Test
     void aDelayWarning() throws Exception {
         ParsedDsn dsn = compose(DsnFixture.message()
-                .deferredLocally("bob@example.com", "4.4.3 DNS lookup failed for example.com: SERVFAIL").build(),
+                .deferred("bob@example.com", DsnFixture.localDeferral(451, EnhancedStatus.DIRECTORY_FAILURE,
+                        "DNS lookup for <example.com> failed: SERVFAIL", Cause.DNS_LOOKUP_FAILED)).build(),
                 DsnKind.DELAY, List.of(0));
 
         assertThat(dsn.header("Subject")).isEqualTo("Delayed Mail (still being retried)");
@@ -341,7 +374,8 @@ class DsnComposerTest {
                 "Final-Recipient: rfc822; bob@example.com",
                 "Action: delayed",
                 "Status: 4.4.3",
-                "Diagnostic-Code: X-Relay; 4.4.3 DNS lookup failed for example.com: SERVFAIL",
+                "Diagnostic-Code: X-Relay; 451 4.4.3 DNS lookup for <example.com> failed:",
+                " SERVFAIL",
                 "Last-Attempt-Date: Mon, 5 Jan 2026 10:06:00 +0000",
                 "Will-Retry-Until: Sat, 10 Jan 2026 10:00:00 +0000",
                 ""));
@@ -371,8 +405,8 @@ class DsnComposerTest {
     void aSuccessReportForARelayedRecipient() throws Exception {
         ParsedDsn dsn = compose(DsnFixture.message()
                 .recipient(DsnFixture.withNotify("bob@example.com", DsnNotify.SUCCESS),
-                        new RecipientStatus.Delivered(DsnFixture.FAILED_AT, "250 2.0.0 Ok: queued as 4Xy",
-                                Optional.of(DsnFixture.MX)))
+                        new RecipientStatus.Delivered(DsnFixture.FAILED_AT,
+                                TestOutcomes.delivered("250 2.0.0 Ok: queued as 4Xy", Optional.of(DsnFixture.MX))))
                 .build(), DsnKind.SUCCESS, List.of(0));
 
         assertThat(dsn.header("Subject")).isEqualTo("Successful Mail Delivery Report");

@@ -1,5 +1,12 @@
 package dev.relay.dsn;
 
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Reply;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.outcome.TlsFacts;
 import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
@@ -91,28 +98,47 @@ final class DsnFixture {
         return this;
     }
 
-    /** Refused by the remote server {@link #MX}, whose reply the reason is. */
-    DsnFixture failed(String address, String reason) {
-        return recipient(RecipientAddress.of(address), new RecipientStatus.Failed(reason, FAILED_AT, Optional.of(MX)));
+    /** Refused by the remote server {@link #MX}, whose reply this line is. */
+    DsnFixture failed(String address, String reply) {
+        return failed(address, new Outcome.Failed(TestOutcomes.reply(reply), remote(), TlsFacts.none(), Cause.REMOTE_REPLY));
     }
 
-    /** Failed by the relay's own verdict (DNS, a check before sending, a connection, MTA-STS). */
-    DsnFixture failedLocally(String address, String reason) {
-        return recipient(RecipientAddress.of(address), new RecipientStatus.Failed(reason, FAILED_AT));
+    /** Failed with this outcome (a remote verdict, the relay's own, or an expiry). */
+    DsnFixture failed(String address, Outcome.Failed outcome) {
+        return recipient(RecipientAddress.of(address), new RecipientStatus.Failed(FAILED_AT, outcome));
     }
 
     /** Deferred by the remote server {@link #MX}. */
-    DsnFixture deferred(String address, String reason) {
-        return recipient(RecipientAddress.of(address),
-                new RecipientStatus.Deferred(reason, NOW.plusSeconds(900), Optional.of(MX)));
+    DsnFixture deferred(String address, String reply) {
+        return deferred(address, remoteDeferral(reply));
     }
 
-    DsnFixture deferredLocally(String address, String reason) {
-        return recipient(RecipientAddress.of(address), new RecipientStatus.Deferred(reason, NOW.plusSeconds(900)));
+    DsnFixture deferred(String address, Outcome.Deferred outcome) {
+        return recipient(RecipientAddress.of(address), new RecipientStatus.Deferred(NOW.plusSeconds(900), outcome));
     }
 
     DsnFixture delivered(String address, String reply) {
-        return recipient(RecipientAddress.of(address), new RecipientStatus.Delivered(FAILED_AT, reply, Optional.of(MX)));
+        return recipient(RecipientAddress.of(address), new RecipientStatus.Delivered(FAILED_AT,
+                new Outcome.Delivered(TestOutcomes.reply(reply), remote(), TlsFacts.none())));
+    }
+
+    /** A temporary reply of {@link #MX}. */
+    static Outcome.Deferred remoteDeferral(String reply) {
+        return new Outcome.Deferred(TestOutcomes.reply(reply), remote(), TlsFacts.none(), Cause.REMOTE_REPLY);
+    }
+
+    /** A verdict of the relay's own, permanent. */
+    static Outcome.Failed localFailure(int code, EnhancedStatus status, String text, Cause cause) {
+        return new Outcome.Failed(Reply.of(code, status, text), Source.local(), TlsFacts.none(), cause);
+    }
+
+    /** A verdict of the relay's own, temporary. */
+    static Outcome.Deferred localDeferral(int code, EnhancedStatus status, String text, Cause cause) {
+        return new Outcome.Deferred(Reply.of(code, status, text), Source.local(), TlsFacts.none(), cause);
+    }
+
+    private static Source remote() {
+        return Source.remote(MX, Optional.of("192.0.2.10"));
     }
 
     DsnFixture recipient(RecipientAddress address, RecipientStatus status) {

@@ -7,14 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.RecipientStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DsnPolicyTest {
-    private static final RecipientStatus.Failed FAILED = new RecipientStatus.Failed("550 5.1.1 no", DsnFixture.FAILED_AT);
+    private static final RecipientStatus.Failed FAILED = new RecipientStatus.Failed(DsnFixture.FAILED_AT,
+            TestOutcomes.failed("550 5.1.1 no"));
     private static final RecipientStatus.Deferred DEFERRED =
-            new RecipientStatus.Deferred("451 4.4.1 later", DsnFixture.NOW);
+            new RecipientStatus.Deferred(DsnFixture.NOW, TestOutcomes.deferred("451 4.4.1 later"));
 
     @Test
     void withoutNotifyFailuresAndDelaysAreReportedButNotSuccesses() {

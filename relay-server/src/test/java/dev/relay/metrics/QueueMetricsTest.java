@@ -1,9 +1,11 @@
 package dev.relay.metrics;
 
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueEvents;
@@ -69,7 +71,7 @@ class QueueMetricsTest {
         assertThat(queue.hold(held)).isTrue();
         assertThat(queue.takeDue(clock.instant(), 10)).hasSize(2);
         queue.giveBack(due);
-        queue.recordResults(deferred, Map.of(0, new DeliveryResult.TemporaryFailure("451 4.4.1 try later")))
+        queue.recordResults(deferred, Map.of(0, TestOutcomes.deferred("451 4.4.1 try later")))
                 .get(10, TimeUnit.SECONDS);
         clock.advance(Duration.ofSeconds(90));
 

@@ -1,7 +1,7 @@
 package dev.relay.smtp;
 
 import dev.relay.queue.Admission;
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
@@ -187,7 +187,7 @@ final class CapturingQueue implements MessageQueue {
     }
 
     @Override
-    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, DeliveryResult> results) {
+    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, ? extends Outcome> results) {
         throw unused();
     }
 

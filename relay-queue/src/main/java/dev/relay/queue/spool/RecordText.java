@@ -30,14 +30,13 @@ import java.util.Set;
  * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
  * stored: inline 4096   (or: stored: file 52428800)
  *
- * id: ...   attempts: 2   held: yes   delay-warned: yes
- * status: pending | delivered INSTANT REPLY | deferred INSTANT REASON | failed INSTANT REASON
- * remote-mta: mx.example.com
+ * id: ...   v: 2   attempts: 2   held: yes   delay-warned: yes
+ * status: pending | delivered INSTANT REPLY | deferred INSTANT REPLY | failed INSTANT REPLY
+ *   (then, for that status, see {@link StatusText}: cause, remote, tls, host, expired)
  * </pre>
  *
  * {@code notify} and {@code orcpt} belong to the {@code rcpt} line above them; the n-th
- * {@code status} line to the n-th recipient, and a {@code remote-mta} line to the status line
- * above it (the MX host whose reply the reason is; absent for the relay's own verdicts).
+ * {@code status} line to the n-th recipient, with the fact lines that follow it.
  */
 final class RecordText {
 
@@ -148,7 +147,8 @@ final class RecordText {
     }
 
     static byte[] state(QueueId id, MessageState state) {
-        TextForm.Builder text = TextForm.builder().field("id", id.value()).field("attempts", state.attempts());
+        TextForm.Builder text = TextForm.builder().field("id", id.value()).field("v", StateVersion.CURRENT)
+                .field("attempts", state.attempts());
         if (state.held()) {
             text.field("held", "yes");
         }
@@ -156,13 +156,7 @@ final class RecordText {
             text.field("delay-warned", "yes");
         }
         for (RecipientStatus status : state.statuses()) {
-            text.field("status", switch (status) {
-                case RecipientStatus.Pending pending -> "pending";
-                case RecipientStatus.Delivered delivered -> "delivered " + delivered.at() + " " + delivered.remoteReply();
-                case RecipientStatus.Deferred deferred -> "deferred " + deferred.nextAttempt() + " " + deferred.reason();
-                case RecipientStatus.Failed failed -> "failed " + failed.at() + " " + failed.reason();
-            });
-            status.remoteMta().ifPresent(host -> text.field("remote-mta", host));
+            StatusText.write(status, text);
         }
         return text.toBytes();
     }
@@ -172,27 +166,33 @@ final class RecordText {
         int attempts = -1;
         boolean held = false;
         boolean delayWarned = false;
-        List<RecipientStatus> statuses = new ArrayList<>();
+        StatusText.Reader statuses = null;
         for (TextForm.Field field : TextForm.parse(bytes, offset, length)) {
+            if (statuses == null && !field.key().equals("id") && !field.key().equals("v")) {
+                statuses = StatusText.reader(StateVersion.LEGACY); // no "v" line: written before versions
+            }
             switch (field.key()) {
                 case "id" -> id = queueId(field.value());
+                case "v" -> {
+                    if (statuses != null) {
+                        throw new CorruptRecordException("state version after other fields");
+                    }
+                    statuses = StatusText.reader(Math.toIntExact(number(field.value())));
+                }
                 case "attempts" -> attempts = Math.toIntExact(number(field.value()));
                 case "held" -> held = field.value().equals("yes");
                 case "delay-warned" -> delayWarned = field.value().equals("yes");
-                case "status" -> statuses.add(status(field.value()));
-                case "remote-mta" -> {
-                    if (statuses.isEmpty()) {
-                        throw new CorruptRecordException("remote-mta before any status");
-                    }
-                    statuses.set(statuses.size() - 1, withRemoteMta(statuses.getLast(), field.value()));
-                }
-                default -> throw new CorruptRecordException("unknown state field: " + field.key());
+                default -> statuses.field(field.key(), field.value());
             }
         }
-        if (id == null || attempts < 0 || statuses.isEmpty()) {
+        if (id == null || attempts < 0 || statuses == null) {
             throw new CorruptRecordException("state record misses a required field");
         }
-        return new DecodedState(id, new MessageState(statuses, attempts, held, delayWarned));
+        List<RecipientStatus> list = statuses.finish();
+        if (list.isEmpty()) {
+            throw new CorruptRecordException("state record without statuses");
+        }
+        return new DecodedState(id, new MessageState(list, attempts, held, delayWarned));
     }
 
     static byte[] removal(QueueId id, RemovalReason reason) {
@@ -233,35 +233,6 @@ final class RecordText {
         return TextForm.builder().field("sealed", "yes").field("next", nextSegment).toBytes();
     }
 
-    private static RecipientStatus status(String value) throws CorruptRecordException {
-        if (value.equals("pending")) {
-            return MessageState.PENDING;
-        }
-        int first = value.indexOf(' ');
-        int second = first < 0 ? -1 : value.indexOf(' ', first + 1);
-        if (second < 0) {
-            throw new CorruptRecordException("bad status: " + value);
-        }
-        Instant at = instant(value.substring(first + 1, second));
-        String text = value.substring(second + 1);
-        return switch (value.substring(0, first)) {
-            case "delivered" -> new RecipientStatus.Delivered(at, text);
-            case "deferred" -> new RecipientStatus.Deferred(text, at);
-            case "failed" -> new RecipientStatus.Failed(text, at);
-            default -> throw new CorruptRecordException("bad status: " + value);
-        };
-    }
-
-    private static RecipientStatus withRemoteMta(RecipientStatus status, String host) throws CorruptRecordException {
-        Optional<String> mta = Optional.of(host);
-        return switch (status) {
-            case RecipientStatus.Delivered d -> new RecipientStatus.Delivered(d.at(), d.remoteReply(), mta);
-            case RecipientStatus.Deferred d -> new RecipientStatus.Deferred(d.reason(), d.nextAttempt(), mta);
-            case RecipientStatus.Failed f -> new RecipientStatus.Failed(f.reason(), f.at(), mta);
-            case RecipientStatus.Pending p -> throw new CorruptRecordException("remote-mta for a pending recipient");
-        };
-    }
-
     private static Body body(String value) throws CorruptRecordException {
         int space = value.indexOf(' ');
         if (space < 0) {
@@ -275,11 +246,11 @@ final class RecordText {
         };
     }
 
-    private static QueueId queueId(String value) throws CorruptRecordException {
+    static QueueId queueId(String value) throws CorruptRecordException {
         return QueueId.parse(value).orElseThrow(() -> new CorruptRecordException("bad queue id: " + value));
     }
 
-    private static Instant instant(String value) throws CorruptRecordException {
+    static Instant instant(String value) throws CorruptRecordException {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
@@ -287,7 +258,7 @@ final class RecordText {
         }
     }
 
-    private static long number(String value) throws CorruptRecordException {
+    static long number(String value) throws CorruptRecordException {
         try {
             long number = Long.parseLong(value);
             if (number < 0) {

@@ -1,6 +1,8 @@
 package dev.relay.queue.spool;
 
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.TestOutcomes;
+
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.MessageDraft;
@@ -49,7 +51,7 @@ public final class CrashingWriter {
                         }
                         print(out, "ACK " + id + " " + seed);
                         if (completes(seed)) {
-                            queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250 ok"))).join();
+                            queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).join();
                             print(out, "DONE " + id);
                         }
                     }

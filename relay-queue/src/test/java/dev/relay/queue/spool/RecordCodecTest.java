@@ -3,6 +3,14 @@ package dev.relay.queue.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relay.outcome.AppliedPolicy;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.outcome.HostProblem;
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Reply;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TlsFacts;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.RecipientStatus;
 import java.nio.ByteBuffer;
@@ -57,12 +65,28 @@ class RecordCodecTest {
     void stateTextRoundTripsEveryStatus() throws Exception {
         QueueId id = new QueueId("0PQ3C1AB7Z9K2M4N0000");
         Instant at = Instant.parse("2026-03-01T10:00:00.5Z");
+        TlsFacts enforced = new TlsFacts(AppliedPolicy.MTA_STS_ENFORCE,
+                Optional.of(new TlsFacts.Session("TLSv1.3", "TLS_AES_128_GCM_SHA256", true)));
         MessageState state = new MessageState(List.of(MessageState.PENDING,
-                new RecipientStatus.Delivered(at, "250 2.0.0 ok\r\nmulti", Optional.of("mx1.example.org")),
-                new RecipientStatus.Deferred("", at),
-                new RecipientStatus.Deferred("451 4.2.0 busy", at, Optional.of("mx2.example.org")),
-                new RecipientStatus.Failed("550 5.1.1 no: such user", at, Optional.of("mx3.example.org")),
-                new RecipientStatus.Failed("556 5.1.10 null MX", at)), 3, true, true);
+                new RecipientStatus.Delivered(at, new Outcome.Delivered(Reply.of(250, EnhancedStatus.SUCCESS, "ok multi"),
+                        Source.remote("mx1.example.org", Optional.of("192.0.2.1")), enforced)),
+                new RecipientStatus.Deferred(at, new Outcome.Deferred(new Reply(451, Optional.empty(), ""),
+                        Source.local(), TlsFacts.none(), Cause.DNS_LOOKUP_FAILED)),
+                new RecipientStatus.Deferred(at, new Outcome.Deferred(
+                        Reply.of(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE, "MTA-STS policy not met\\ \u0007"),
+                        Source.local(), TlsFacts.without(AppliedPolicy.MTA_STS_ENFORCE), Cause.STS_POLICY_NOT_MET,
+                        List.of(new HostProblem("mx1.example.org", Cause.CERTIFICATE_EXPIRED, "expired: on 2026-01-01"),
+                                new HostProblem("mx2.example.org", Cause.MX_MISMATCH, "")))),
+                new RecipientStatus.Failed(at, new Outcome.Failed(new Reply(550, Optional.empty(), "no: such user"),
+                        Source.remote("mx3.example.org", Optional.empty()),
+                        new TlsFacts(AppliedPolicy.MTA_STS_TESTING,
+                                Optional.of(new TlsFacts.Session("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", false))),
+                        Cause.REMOTE_REPLY)),
+                new RecipientStatus.Failed(at, new Outcome.Deferred(Reply.of(421, EnhancedStatus.BAD_CONNECTION, "bye"),
+                        Source.remote("mx4.example.org", Optional.of("2001:db8::1")), TlsFacts.none(),
+                        Cause.CONNECTION_LOST).expire()),
+                new RecipientStatus.Failed(at, new Outcome.Failed(Reply.of(556, EnhancedStatus.NULL_MX, "null MX"),
+                        Source.local(), TlsFacts.none(), Cause.NULL_MX))), 3, true, true);
 
         byte[] text = RecordText.state(id, state);
         RecordText.DecodedState decoded = RecordText.parseState(text, 0, text.length);
@@ -72,14 +96,56 @@ class RecordCodecTest {
     }
 
     @Test
-    void stateTextWithoutTheNewerFieldsReadsAsUnwarnedAndLocal() throws Exception {
-        byte[] text = "id: 0PQ3C1AB7Z9K2M4N0000\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 later\n"
+    void aVersionOneStateReadsItsTextAsAnUnclassifiedReply() throws Exception {
+        byte[] text = ("id: 0PQ3C1AB7Z9K2M4N0000\nattempts: 2\nstatus: deferred 2026-03-01T10:00:00Z 451 later\n"
+                + "status: failed 2026-03-01T10:00:00Z delivery time expired: still failing after 2 attempts, queue"
+                + " lifetime PT2H is over; last reply: 421 4.4.2 closing\nremote-mta: mx.example.org\n"
+                + "status: failed 2026-03-01T10:00:00Z 550 5.1.1 no such user\nremote-mta: mx.example.org\n")
                 .getBytes(StandardCharsets.UTF_8);
 
         MessageState state = RecordText.parseState(text, 0, text.length).state();
 
         assertThat(state.delayWarned()).isFalse();
-        assertThat(state.statuses().getFirst().remoteMta()).isEmpty();
+        assertThat(state.statuses().get(0)).isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> {
+            assertThat(d.outcome().reply().line()).isEqualTo("451 later");
+            assertThat(d.outcome().cause()).isEqualTo(Cause.UNCLASSIFIED);
+            assertThat(d.outcome().source()).isEqualTo(Source.local());
+        });
+        assertThat(state.statuses().get(1)).isInstanceOfSatisfying(RecipientStatus.Failed.class, f -> {
+            assertThat(f.outcome().expired()).isTrue();
+            assertThat(f.outcome().reply()).isEqualTo(Reply.of(421, EnhancedStatus.BAD_CONNECTION, "closing"));
+            assertThat(f.outcome().remoteMta()).contains("mx.example.org");
+        });
+        assertThat(state.statuses().get(2)).isInstanceOfSatisfying(RecipientStatus.Failed.class, f -> {
+            assertThat(f.outcome().expired()).isFalse();
+            assertThat(f.outcome().status()).isEqualTo(new EnhancedStatus(5, 1, 1));
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 4.4.1 no cause line\n",
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z not a reply\ncause: local-error\n",
+        "v: 2\nattempts: 1\nstatus: failed 2026-03-01T10:00:00Z 451 4.4.1 temporary yet final\ncause: local-error\n",
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\ntls: dane\n",
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\nremote-mta: mx\n",
+        "v: 9\nattempts: 0\nstatus: pending\n",
+        "attempts: 0\nv: 2\nstatus: pending\n"})
+    void aBrokenVersionTwoStateIsCorrupt(String lines) {
+        byte[] text = ("id: 0PQ3C1AB7Z9K2M4N0000\n" + lines).getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> RecordText.parseState(text, 0, text.length)).isInstanceOf(CorruptRecordException.class);
+    }
+
+    @Test
+    void aCauseAddedByANewerVersionReadsAsUnclassified() throws Exception {
+        byte[] text = ("id: 0PQ3C1AB7Z9K2M4N0000\nv: 2\nattempts: 1\n"
+                + "status: deferred 2026-03-01T10:00:00Z 451 4.7.5 later\ncause: something-new\n").getBytes(StandardCharsets.UTF_8);
+
+        RecipientStatus status = RecordText.parseState(text, 0, text.length).state().statuses().getFirst();
+
+        assertThat(status).isInstanceOfSatisfying(RecipientStatus.Deferred.class,
+                d -> assertThat(d.outcome().cause()).isEqualTo(Cause.UNCLASSIFIED));
     }
 
     @ParameterizedTest

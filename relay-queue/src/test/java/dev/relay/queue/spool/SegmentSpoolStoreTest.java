@@ -1,9 +1,11 @@
 package dev.relay.queue.spool;
 
+import dev.relay.outcome.TestOutcomes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.queue.DeliveryResult;
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import java.io.IOException;
@@ -213,7 +215,7 @@ class SegmentSpoolStoreTest {
         assertThat(fixture.files(fixture.layout.large)).containsExactlyInAnyOrder(delivered + ".body", deleted + ".body");
         assertThat(Files.size(fixture.layout.largeBody(delivered))).isEqualTo(large.length);
 
-        fixture.queue.recordResults(delivered, Map.of(0, new DeliveryResult.Delivered("250 ok")))
+        fixture.queue.recordResults(delivered, Map.of(0, TestOutcomes.delivered("250 ok")))
                 .get(30, TimeUnit.SECONDS);
         fixture.queue.delete(deleted);
         fixture.quiesce();
@@ -259,11 +261,11 @@ class SegmentSpoolStoreTest {
         long headBefore = fixture.segmentNumbers().getLast();
         assertThat(headBefore).isGreaterThanOrEqualTo(3);
         QueueId deferred = live.keySet().iterator().next();
-        fixture.queue.recordResults(deferred, Map.of(0, new DeliveryResult.TemporaryFailure("451 later")))
+        fixture.queue.recordResults(deferred, Map.of(0, TestOutcomes.deferred("451 later")))
                 .get(30, TimeUnit.SECONDS);
         QueuedMessage deferredState = fixture.queue.find(deferred).orElseThrow();
         for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250 ok"))).get(30, TimeUnit.SECONDS);
+            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
         }
 
         fixture.quiesce();
@@ -306,7 +308,7 @@ class SegmentSpoolStoreTest {
         });
 
         for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250 ok"))).get(30, TimeUnit.SECONDS);
+            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
         }
         fixture.quiesce();
         stop.set(true);
@@ -347,7 +349,7 @@ class SegmentSpoolStoreTest {
             fillers.add(fixture.commit(SpoolFixture.randomBody(1000, 200 + i)));
         }
         for (QueueId id : fillers) {
-            fixture.queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250"))).get(30, TimeUnit.SECONDS);
+            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250"))).get(30, TimeUnit.SECONDS);
         }
         fixture.quiesce();
 
