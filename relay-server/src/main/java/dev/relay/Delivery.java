@@ -1,13 +1,13 @@
 package dev.relay;
 
 import dev.relay.config.RelayConfig;
-import dev.relay.delivery.ClientTimeouts;
-import dev.relay.delivery.ConnectionPool;
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.delivery.DelayNotifier;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.DomainPolicies;
-import dev.relay.delivery.SmtpClient;
+import dev.relay.smtp.client.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.delivery.BounceHandler;
 import dev.relay.dns.DnsResolver;

@@ -1,9 +1,9 @@
 package dev.relay.cli;
 
-import dev.relay.delivery.ConnectionFailureException;
-import dev.relay.delivery.Destination;
-import dev.relay.delivery.SmtpClient;
-import dev.relay.delivery.SmtpConnection;
+import dev.relay.smtp.client.ConnectionFailureException;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.SmtpClient;
+import dev.relay.smtp.client.SmtpConnection;
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.MxHost;

@@ -2,6 +2,7 @@ package dev.relay.delivery;
 
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueueId;
+import dev.relay.smtp.client.SessionInfo;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import java.time.Duration;
@@ -27,14 +28,12 @@ public final class AttemptLog {
 
     /**
      * @param queueId the message's queue id
-     * @param recipientIndex index into the message's recipients, as given to the transaction
-     * @param recipient that recipient's address
+     * @param recipient the recipient's address
+     * @param session the connection the attempt used
+     * @param result the recipient's outcome
      * @param delay from arrival to the end of this attempt
      */
-    public static String line(QueueId queueId, String recipient, int recipientIndex, TransactionOutcome outcome,
-            Duration delay) {
-        Outcome result = outcome.results().get(recipientIndex);
-        SessionInfo session = outcome.session();
+    public static String line(QueueId queueId, String recipient, SessionInfo session, Outcome result, Duration delay) {
         StringBuilder line = new StringBuilder(200);
         line.append(queueId.value()).append(": to=<").append(recipient).append(">, relay=")
                 .append(session.connected() ? session.destination().relayName() : "none");

@@ -5,6 +5,9 @@ import java.io.InputStream;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.outcome.Outcome;
+import dev.relay.smtp.client.BodySource;
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SessionInfo;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
@@ -478,9 +481,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
 
         @Override
-        public void attempted(TransactionOutcome outcome, List<Integer> indexes) {
+        public void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes) {
             Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
-            SessionInfo session = outcome.session();
             DeliveryEvents.Tls tls = session.tls()
                     .map(t -> t.verified() ? DeliveryEvents.Tls.VERIFIED : DeliveryEvents.Tls.TLS)
                     .orElse(DeliveryEvents.Tls.NONE);
@@ -490,8 +492,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
             for (int k = 0; k < indexes.size(); k++) {
                 String to = message.envelope().recipients().get(indexes.get(k)).address();
-                attempts.info(AttemptLog.line(message.id(), to, k, outcome, delay));
-                Outcome result = outcome.results().get(k);
+                Outcome result = results.get(k);
+                attempts.info(AttemptLog.line(message.id(), to, session, result, delay));
                 events.attempted(resultOf(result), tls, result.tls().policy().mtaStsMode());
             }
         }

@@ -6,6 +6,12 @@ import dev.relay.dns.MxResult;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
+import dev.relay.smtp.client.BodySource;
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.OutboundMessage;
+import dev.relay.smtp.client.SessionInfo;
+import dev.relay.smtp.client.TransactionOutcome;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.mtasts.HostVerdict;
@@ -38,10 +44,10 @@ final class DomainDelivery {
     /** What the walk reports: one result per recipient, and each transaction's outcome for the log. */
     interface Listener {
         /**
-         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient.
-         * Its results carry the domain's policy in their TLS facts.
+         * A transaction ended; {@code indexes[i]} is the envelope index of its i-th recipient,
+         * {@code results[i]} its outcome, which carries the domain's policy in its TLS facts.
          */
-        void attempted(TransactionOutcome outcome, List<Integer> indexes);
+        void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes);
 
         /** DNS or the domain's policy decided these recipients' outcome without a connection. */
         void decided(Outcome result, List<Integer> indexes);
@@ -200,11 +206,12 @@ final class DomainDelivery {
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
         return context.pool().deliver(destination, outbound).thenComposeAsync(attempt -> {
-            TransactionOutcome outcome = attempt.underPolicy(policy.applied());
+            TransactionOutcome outcome = attempt;
+            List<Outcome> classified = Verdicts.of(attempt).stream().map(r -> r.underPolicy(policy.applied())).toList();
             checkPolicy(destination, outcome);
-            listener.attempted(outcome, open);
+            listener.attempted(outcome.session(), classified, open);
             for (int k = 0; k < open.size(); k++) {
-                Outcome result = outcome.results().get(k);
+                Outcome result = classified.get(k);
                 if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
                     results.put(open.get(k), result);
                 } else {

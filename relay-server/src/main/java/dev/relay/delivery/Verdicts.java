@@ -8,6 +8,12 @@ import dev.relay.outcome.Outcome;
 import dev.relay.outcome.Reply;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TlsFacts;
+import dev.relay.smtp.client.ConnectionFailure;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.RecipientVerdict;
+import dev.relay.smtp.client.SessionInfo;
+import dev.relay.smtp.client.SmtpReply;
+import dev.relay.smtp.client.TransactionOutcome;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
 import java.util.List;
@@ -22,14 +28,49 @@ import java.util.Optional;
  * except what DNS proves for good (no such domain, null MX, no route) and what the relay
  * finds the next hop cannot take (size, SMTPUTF8, BINARYMIME).
  */
-final class Verdicts {
+public final class Verdicts {
     private Verdicts() {}
+
+    // ------------------------------------------------------------ what a transaction found
+
+    /** The outcome of recipient {@code k} of a transaction, as the client found it. */
+    public static Outcome of(TransactionOutcome transaction, int k) {
+        SessionInfo session = transaction.session();
+        Destination destination = session.destination();
+        TlsFacts tls = tlsOf(session);
+        return switch (transaction.results().get(k)) {
+            case RecipientVerdict.Replied r -> fromServer(r.reply(), destination, tls);
+            case RecipientVerdict.TooBig t -> tooBig(t.size(), t.limit(), destination, tls);
+            case RecipientVerdict.ExtensionMissing m -> switch (m.extension()) {
+                case SMTPUTF8 -> smtpUtf8NotOffered(destination, tls);
+                case BINARYMIME -> binaryMimeNotOffered(destination, tls);
+            };
+            case RecipientVerdict.AddressNotSendable a -> a.sender() ? senderNotSendable(tls) : recipientNotSendable(tls);
+            case RecipientVerdict.BodyUnreadable b -> bodyUnreadable(b.why(), tls);
+            case RecipientVerdict.UnexpectedDataReply u -> unexpectedDataReply(u.reply(), tls);
+            case RecipientVerdict.Unanswered u -> switch (transaction) {
+                case TransactionOutcome.Failed failed -> connectionFailed(failed.failure(), destination, tls);
+                // a concluded transaction answers every recipient; should one slip through, it is retried
+                case TransactionOutcome.Concluded c -> localError("delivering to " + destination.relayName()
+                        + ": the server gave no verdict for a recipient");
+            };
+        };
+    }
+
+    /** Every recipient's outcome of a transaction, in its order. */
+    public static List<Outcome> of(TransactionOutcome transaction) {
+        List<Outcome> outcomes = new java.util.ArrayList<>(transaction.results().size());
+        for (int k = 0; k < transaction.results().size(); k++) {
+            outcomes.add(of(transaction, k));
+        }
+        return outcomes;
+    }
 
     // ------------------------------------------------------------ a server's verdict
 
     /** A server's reply to RCPT, MAIL, DATA or the end of data: its host is the Remote-MTA. */
     static Outcome fromServer(SmtpReply reply, Destination destination, TlsFacts tls) {
-        Reply r = reply.toReply();
+        Reply r = replyOf(reply);
         Source source = remote(destination);
         if (r.isPositive()) {
             return new Outcome.Delivered(r, source, tls);
@@ -84,14 +125,14 @@ final class Verdicts {
      * that refused the session answered for itself (its host is the Remote-MTA); every other
      * failure is the relay's finding about a connection that never gave a verdict.
      */
-    static Outcome.Deferred connectionFailed(ConnectionFailure failure, Destination destination, TlsFacts tls) {
+    public static Outcome.Deferred connectionFailed(ConnectionFailure failure, Destination destination, TlsFacts tls) {
         String text = failure.describe(destination);
         return switch (failure) {
             case ConnectionFailure.ConnectFailed f ->
                     deferred(451, EnhancedStatus.NO_ANSWER, text, Cause.CONNECT_FAILED, tls);
             // a refused session is retried: its status keeps what it was about, in class 4
             case ConnectionFailure.Rejected r -> new Outcome.Deferred(
-                    Reply.of(451, r.reply().toReply().status().withClass(4), oneLine(text)), remote(destination), tls,
+                    Reply.of(451, replyOf(r.reply()).status().withClass(4), oneLine(text)), remote(destination), tls,
                     Cause.SESSION_REFUSED);
             case ConnectionFailure.StartTlsUnavailable s ->
                     deferred(451, EnhancedStatus.SECURITY_NOT_SUPPORTED, text, Cause.STARTTLS_NOT_SUPPORTED, tls);
@@ -108,7 +149,7 @@ final class Verdicts {
     }
 
     /** RFC 8460's result type for a TLS problem, one to one. */
-    static Cause causeOf(TlsProblem problem) {
+    public static Cause causeOf(TlsProblem problem) {
         return switch (problem) {
             case STARTTLS_NOT_SUPPORTED -> Cause.STARTTLS_NOT_SUPPORTED;
             case CERTIFICATE_HOST_MISMATCH -> Cause.CERTIFICATE_HOST_MISMATCH;
@@ -191,6 +232,15 @@ final class Verdicts {
 
     private static Outcome.Deferred deferred(int code, EnhancedStatus status, String text, Cause cause, TlsFacts tls) {
         return new Outcome.Deferred(Reply.of(code, status, oneLine(text)), Source.local(), tls, cause);
+    }
+
+    /** A final reply from the wire as an outcome carries it. */
+    static Reply replyOf(SmtpReply reply) {
+        String line = reply.text();
+        // text() is the code, then the status exactly as sent (when there is one), then the rest
+        int skip = 3 + reply.enhancedStatus().map(s -> 1 + s.length()).orElse(0);
+        String rest = line.length() > skip ? line.substring(skip).strip() : "";
+        return new Reply(reply.code(), reply.enhancedStatus().flatMap(EnhancedStatus::parse), rest);
     }
 
     private static Source remote(Destination destination) {

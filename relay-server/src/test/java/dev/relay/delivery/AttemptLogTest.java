@@ -1,5 +1,11 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ConnectionFailure;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.Extensions;
+import dev.relay.smtp.client.SessionInfo;
+import dev.relay.smtp.client.TransactionOutcome;
+
 import dev.relay.outcome.TlsFacts;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TestOutcomes;
@@ -31,24 +37,22 @@ class AttemptLogTest {
 
     @Test
     void sentOverVerifiedTlsOnAReusedConnection() {
-        TransactionOutcome outcome = new TransactionOutcome.Concluded(
-                new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.verified())), Extensions.NONE, 2),
-                List.of(TestOutcomes.delivered("250 2.0.0 ok: queued as 12345")));
+        SessionInfo session = new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.verified())), Extensions.NONE, 2);
+        Outcome sent = TestOutcomes.delivered("250 2.0.0 ok: queued as 12345");
 
-        assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(420))).isEqualTo(
+        assertThat(AttemptLog.line(ID, "bob@example.com", session, sent, Duration.ofMillis(420))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=mx.example.com[127.0.0.1]:25, conn_use=2, delay=0.42, dsn=2.0.0, "
                         + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=none");
     }
 
     @Test
     void bouncedOverUnverifiedTls() {
-        TransactionOutcome outcome = new TransactionOutcome.Concluded(
-                new SessionInfo(MX, true, Optional.of(tls(CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH, "x"))),
-                        Extensions.NONE, 1),
-                List.of(TestOutcomes.delivered("250 ok"), TestOutcomes.fromServer("550 5.1.1 no such user",
-                        Source.remote("mx.example.com", Optional.of("127.0.0.1")))));
+        SessionInfo session = new SessionInfo(MX, true,
+                Optional.of(tls(CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH, "x"))), Extensions.NONE, 1);
+        Outcome bounced = TestOutcomes.fromServer("550 5.1.1 no such user",
+                Source.remote("mx.example.com", Optional.of("127.0.0.1")));
 
-        assertThat(AttemptLog.line(ID, "eve@example.com", 1, outcome, Duration.ofSeconds(75))).isEqualTo(
+        assertThat(AttemptLog.line(ID, "eve@example.com", session, bounced, Duration.ofSeconds(75))).isEqualTo(
                 "4F9A1C2B3D: to=<eve@example.com>, relay=mx.example.com[127.0.0.1]:25, delay=75, dsn=5.1.1, "
                         + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch, mta-sts=none, cause=remote-reply");
     }
@@ -56,10 +60,10 @@ class AttemptLogTest {
     @Test
     void deferredWithoutAConnection() {
         ConnectionFailure refused = new ConnectionFailure.ConnectFailed("Connection refused", false);
-        TransactionOutcome outcome = new TransactionOutcome.Failed(SessionInfo.notConnected(MX), refused,
-                List.of(Verdicts.connectionFailed(refused, MX, TlsFacts.none())));
+        SessionInfo session = new SessionInfo(MX, false, Optional.empty(), Extensions.NONE, 0);
 
-        assertThat(AttemptLog.line(ID, "bob@example.com", 0, outcome, Duration.ofMillis(3))).isEqualTo(
+        assertThat(AttemptLog.line(ID, "bob@example.com", session, Verdicts.connectionFailed(refused, MX, TlsFacts.none()),
+                Duration.ofMillis(3))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=none, delay=0, dsn=4.4.1, "
                         + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none, mta-sts=none, cause=connect-failed");
     }

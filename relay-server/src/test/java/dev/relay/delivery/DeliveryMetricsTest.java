@@ -1,5 +1,10 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SmtpClient;
+
+import dev.relay.smtp.client.ClientFixture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMessages;
@@ -52,12 +57,12 @@ class DeliveryMetricsTest {
     void setUp() {
         metrics = RelayMetrics.on(registry, List.of(), clock);
         dns = TestDnsServer.start();
-        mx = TestMx.builder().starttls(DeliveryFixture.CA.issue("mx.a.test"))
+        mx = TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test"))
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user").start();
         queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
                 new QueueSettings(new RetrySchedule(List.of(Duration.ofMinutes(10)), LIFETIME), 0, 0), clock,
                 QueueEvents.NONE);
-        client = DeliveryFixture.client();
+        client = ClientFixture.client();
         pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
         DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
                 .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
@@ -178,6 +183,6 @@ class DeliveryMetricsTest {
     }
 
     private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 }

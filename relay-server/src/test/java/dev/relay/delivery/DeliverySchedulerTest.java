@@ -1,5 +1,10 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SmtpClient;
+
+import dev.relay.smtp.client.ClientFixture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
@@ -55,14 +60,14 @@ class DeliverySchedulerTest {
     @BeforeEach
     void setUp() {
         dns = TestDnsServer.start();
-        mx = TestMx.builder().starttls(DeliveryFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
+        mx = TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
                 .extensions("PIPELINING", "8BITMIME")
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user")
                 .reply(TestMx.Verb.RCPT, "later@", "451 4.2.0 mailbox busy")
                 .start();
         queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
                 new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
-        client = DeliveryFixture.client();
+        client = ClientFixture.client();
         startScheduler(5);
     }
 
@@ -97,7 +102,7 @@ class DeliverySchedulerTest {
 
         runOnce();
 
-        List<ReceivedMessage> received = mx.awaitMessages(2, DeliveryFixture.WAIT);
+        List<ReceivedMessage> received = mx.awaitMessages(2, ClientFixture.WAIT);
         assertThat(received).extracting(ReceivedMessage::recipients)
                 .containsExactlyInAnyOrder(List.of("alice@a.test", "carol@a.test"), List.of("bob@b.test"));
         assertThat(received).extracting(m -> m.sni().orElse("")).containsExactlyInAnyOrder("mx.a.test", "mx.b.test");
@@ -118,7 +123,7 @@ class DeliverySchedulerTest {
 
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().sni()).contains("mx2.a.test");
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.a.test");
         assertThat(queue.find(id)).isEmpty();
     }
 
@@ -147,7 +152,7 @@ class DeliverySchedulerTest {
         clock.advance(Duration.ofSeconds(1));
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients()).containsExactly("alice@a.test");
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@a.test");
         assertThat(queue.find(id)).isEmpty();
     }
 
@@ -203,7 +208,7 @@ class DeliverySchedulerTest {
 
         runOnce();
 
-        ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.recipients()).containsExactly("alice@implicit.test");
         assertThat(received.sni()).contains("implicit.test");
         assertThat(queue.find(id)).isEmpty();
@@ -215,7 +220,7 @@ class DeliverySchedulerTest {
 
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().recipients()).containsExactly("alice@[127.0.0.1]");
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@[127.0.0.1]");
         assertThat(queue.find(id)).isEmpty();
         assertThat(dns.queryCount()).isZero();
     }
@@ -274,7 +279,7 @@ class DeliverySchedulerTest {
 
         runOnce();
 
-        assertThat(mx.awaitMessages(3, DeliveryFixture.WAIT)).hasSize(3);
+        assertThat(mx.awaitMessages(3, ClientFixture.WAIT)).hasSize(3);
         // the pool would open up to 20 connections at once; the domain cap lets only one delivery run,
         // so every message rides the one connection
         assertThat(mx.connectionCount()).isEqualTo(1);
@@ -291,7 +296,7 @@ class DeliverySchedulerTest {
         assertThat(queue.takeDue(clock.instant(), 10)).isEmpty(); // leased
         scheduler.close(Duration.ZERO);
 
-        running.get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        running.get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Pending.class);
         assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
     }
@@ -299,7 +304,7 @@ class DeliverySchedulerTest {
     @Test
     void theLoopRestsWhenThereIsNothingToDo() throws Exception {
         scheduler.start();
-        long deadline = System.nanoTime() + DeliveryFixture.WAIT.toNanos();
+        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
         while (scheduler.passes() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
@@ -327,8 +332,8 @@ class DeliverySchedulerTest {
 
         scheduler.start();
 
-        assertThat(mx.awaitMessages(11, DeliveryFixture.WAIT)).hasSize(11);
-        long deadline = System.nanoTime() + DeliveryFixture.WAIT.toNanos();
+        assertThat(mx.awaitMessages(11, ClientFixture.WAIT)).hasSize(11);
+        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
         while (!queue.list().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
@@ -338,7 +343,7 @@ class DeliverySchedulerTest {
     }
 
     private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 
     private static String failedReason(QueuedMessage message, int index) {
@@ -352,7 +357,7 @@ class DeliverySchedulerTest {
             Envelope envelope = new Envelope("sender@origin.test",
                     Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
                     clock.instant(), "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

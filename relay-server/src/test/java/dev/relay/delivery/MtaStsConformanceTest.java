@@ -1,5 +1,11 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SmtpClient;
+
+import dev.relay.smtp.client.ClientFixture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.outcome.Cause;
@@ -57,7 +63,7 @@ class MtaStsConformanceTest {
     private static final String DOMAIN = "dest.test";
     private static final Duration RETRY = Duration.ofMinutes(5);
     private static final Duration LIFETIME = Duration.ofDays(5);
-    private static final TestCertificates.Authority CA = DeliveryFixture.CA;
+    private static final TestCertificates.Authority CA = ClientFixture.CA;
 
     @TempDir
     Path cacheDir;
@@ -111,7 +117,7 @@ class MtaStsConformanceTest {
         QueueId id = submit();
         runOnce();
 
-        ReceivedMessage received = mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst();
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.tls()).isTrue();
         assertThat(received.sni()).contains("mx.dest.test");
         assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
@@ -130,7 +136,7 @@ class MtaStsConformanceTest {
         QueueId id = submit();
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
         assertThat(queue.find(id)).isEmpty();
     }
 
@@ -191,7 +197,7 @@ class MtaStsConformanceTest {
         QueueId id = submit();
         runOnce();
 
-        List<ReceivedMessage> received = mx.awaitMessages(1, DeliveryFixture.WAIT);
+        List<ReceivedMessage> received = mx.awaitMessages(1, ClientFixture.WAIT);
         assertThat(received).singleElement().satisfies(m -> assertThat(m.sni()).contains("mx2.dest.test"));
         assertThat(mx.connectionCount()).as("mx1 was tried first, then mx2").isEqualTo(2);
         assertThat(queue.find(id)).isEmpty();
@@ -213,7 +219,7 @@ class MtaStsConformanceTest {
         QueueId id = submit();
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
         assertThat(attempts).containsExactly("delivered/tls/testing");
         assertThat(policyFailures).singleElement().satisfies(f -> {
@@ -295,7 +301,7 @@ class MtaStsConformanceTest {
         QueueId second = submit();
         runOnce();
 
-        assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT).get(1).sni()).contains("mx.new.test");
+        assertThat(mx.awaitMessages(2, ClientFixture.WAIT).get(1).sni()).contains("mx.new.test");
         assertThat(queue.find(second)).isEmpty();
         assertThat(web.requestCount()).isEqualTo(2);
     }
@@ -315,7 +321,7 @@ class MtaStsConformanceTest {
         clock.advance(Duration.ofMinutes(31));
         runOnce(); // the deferred message is due again (retry 5 minutes) and the policy has expired
 
-        assertThat(mx.awaitMessages(2, DeliveryFixture.WAIT).get(1).sni()).contains("mx.other.test");
+        assertThat(mx.awaitMessages(2, ClientFixture.WAIT).get(1).sni()).contains("mx.other.test");
         assertThat(queue.find(withinMaxAge)).isEmpty();
     }
 
@@ -368,7 +374,7 @@ class MtaStsConformanceTest {
         startRelay();
         submit();
         runOnce();
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT)).hasSize(1);
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
     }
 
     private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
@@ -406,7 +412,7 @@ class MtaStsConformanceTest {
         QueueId id = submit();
         runOnce();
 
-        assertThat(mx.awaitMessages(1, DeliveryFixture.WAIT).getFirst().tls()).isTrue();
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
         assertThat(queue.find(id)).isEmpty();
         assertThat(policyFailures).isEmpty();
         assertThat(attempts).containsExactly("delivered/tls/none");
@@ -434,11 +440,11 @@ class MtaStsConformanceTest {
                 .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).clock(clock).build();
         ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate()))
                 .clock(clock).build();
-        client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(DeliveryFixture.WAIT))
+        client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
                 .ioThreads(1).build();
         pool = new ConnectionPool(client, new ConnectionPool.Settings(5, 100, Duration.ofSeconds(5)));
         PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
-                .totalTimeout(DeliveryFixture.WAIT).build();
+                .totalTimeout(ClientFixture.WAIT).build();
         policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock)
                 .events(new MtaStsEvents() {
                     @Override
@@ -477,7 +483,7 @@ class MtaStsConformanceTest {
 
     private void runOnce() throws Exception {
         // each connection closes after its transaction, so the next scenario step dials afresh
-        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
     }
 
     private String deferredReason(QueueId id) {
@@ -491,7 +497,7 @@ class MtaStsConformanceTest {
             draft.write("Subject: sts\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
             Envelope envelope = new Envelope("sender@origin.test", List.of(RecipientAddress.of("bob@" + DOMAIN)),
                     MailParameters.NONE, clock.instant(), "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -1,5 +1,10 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SmtpClient;
+
+import dev.relay.smtp.client.ClientFixture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
@@ -74,7 +79,7 @@ class SchedulerDsnTest {
     void setUp() {
         dns = TestDnsServer.start();
         dsnWorker = Executors.newSingleThreadExecutor();
-        client = DeliveryFixture.client();
+        client = ClientFixture.client();
     }
 
     private void start(TestMx.Builder mxBuilder, Optional<Duration> warnAfter) {
@@ -236,7 +241,7 @@ class SchedulerDsnTest {
         runOnce();
 
         assertThat(delayCalls).containsExactly(id);
-        assertThat(dsns.getFirst()).succeedsWithin(DeliveryFixture.WAIT)
+        assertThat(dsns.getFirst()).succeedsWithin(ClientFixture.WAIT)
                 .isEqualTo(new DsnOutcome.Suppressed(id, DsnKind.DELAY, DsnOutcome.Why.NOT_REQUESTED));
         assertThat(queue.list()).extracting(m -> m.envelope().sender()).containsExactly(SENDER); // no DSN queued
     }
@@ -328,11 +333,11 @@ class SchedulerDsnTest {
     // ---------------------------------------------------------------- helpers
 
     private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(DeliveryFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 
     private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
-        DsnOutcome done = DeliveryFixture.await(outcome);
+        DsnOutcome done = ClientFixture.await(outcome);
         assertThat(done).isInstanceOf(DsnOutcome.Queued.class);
         return (DsnOutcome.Queued) done;
     }
@@ -358,7 +363,7 @@ class SchedulerDsnTest {
                     .getBytes(StandardCharsets.UTF_8));
             Envelope envelope = new Envelope(sender, List.of(recipients), MailParameters.NONE, clock.instant(),
                     "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(DeliveryFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -1,5 +1,10 @@
 package dev.relay.delivery;
 
+import dev.relay.smtp.client.ConnectionFailure;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.SmtpReply;
+import dev.relay.smtp.client.Stage;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.outcome.Cause;

@@ -1,6 +1,6 @@
 package dev.relay.delivery.testkit;
 
-import dev.relay.delivery.OutboundMessage;
+import dev.relay.smtp.client.OutboundMessage;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.MessageDraft;

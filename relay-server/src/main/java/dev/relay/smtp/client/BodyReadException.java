@@ -1,0 +1,14 @@
+package dev.relay.smtp.client;
+
+import java.io.IOException;
+
+/** The stored body could not be read (or was not the size recorded) while it was being sent. */
+final class BodyReadException extends IOException {
+    BodyReadException(IOException cause) {
+        super(cause.getMessage(), cause);
+    }
+
+    BodyReadException(String message) {
+        super(message);
+    }
+}
