@@ -6,7 +6,7 @@ import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.delivery.DelayNotifier;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
-import dev.relay.delivery.DomainPolicies;
+import dev.relay.mtasts.DomainPolicies;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.delivery.BounceHandler;

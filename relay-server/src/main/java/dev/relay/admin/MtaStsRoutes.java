@@ -2,7 +2,7 @@ package dev.relay.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.relay.mtasts.MtaStsPolicies;
-import dev.relay.mtasts.PolicyLookup;
+import dev.relay.mtasts.DomainPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -51,17 +51,17 @@ public final class MtaStsRoutes {
         if (policies.isEmpty()) {
             return error(409, "MTA-STS is off on this relay (mta-sts.enabled: false, or delivery has no DNS)");
         }
-        PolicyLookup found = policies.get().refresh(domain).toCompletableFuture()
+        DomainPolicy found = policies.get().refresh(domain).toCompletableFuture()
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return json(200, switch (found) {
-            case PolicyLookup.Active active -> new Refreshed(active.domain(), "active",
+            case DomainPolicy.Active active -> new Refreshed(active.domain(), "active",
                     Optional.of(active.policy().mode().label()), Optional.of(active.id()),
                     Optional.of(active.fetchedAt()), Optional.of(active.expiresAt()),
                     Optional.of(active.fromCache() ? "the fetch failed or found the same id: the cached policy stays"
                             : "fetched now"));
-            case PolicyLookup.NoPolicy none -> new Refreshed(domain, "no_policy", Optional.empty(), Optional.empty(),
+            case DomainPolicy.NoPolicy none -> new Refreshed(domain, "no_policy", Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.of(none.why()));
-            case PolicyLookup.Unavailable unavailable -> new Refreshed(domain, "unavailable", Optional.empty(),
+            case DomainPolicy.Unavailable unavailable -> new Refreshed(domain, "unavailable", Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(unavailable.reason()));
         });
     }

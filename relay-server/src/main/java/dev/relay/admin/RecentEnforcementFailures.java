@@ -1,7 +1,7 @@
 package dev.relay.admin;
 
 import dev.relay.delivery.DeliveryEvents;
-import dev.relay.delivery.PolicyFailure;
+import dev.relay.mtasts.PolicyFailure;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.relay.delivery;
 
+import dev.relay.mtasts.PolicyFailure;
+
 import java.time.Duration;
 import java.util.Locale;
 

@@ -1,5 +1,8 @@
 package dev.relay.delivery;
 
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.PolicyFailure;
+
 import java.io.IOException;
 import java.io.InputStream;
 

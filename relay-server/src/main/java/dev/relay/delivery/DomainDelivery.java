@@ -1,5 +1,9 @@
 package dev.relay.delivery;
 
+import dev.relay.mtasts.DomainPolicy;
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.PolicyFailure;
+
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.MxResult;
@@ -100,7 +104,7 @@ final class DomainDelivery {
         return context.policies().policyFor(domain).toCompletableFuture()
                 .thenComposeAsync(found -> {
                     policy = found;
-                    if (found instanceof DomainPolicy.Undetermined undetermined) {
+                    if (found instanceof DomainPolicy.Unavailable undetermined) {
                         listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
                                 undetermined.reason(), true));
                         return decide(Verdicts.policyUndetermined(domain, undetermined.reason()));
@@ -230,7 +234,7 @@ final class DomainDelivery {
      * mail back; under testing, a session the policy would have refused although the mail went.
      */
     private void checkPolicy(Destination destination, TransactionOutcome outcome) {
-        if (!(policy instanceof DomainPolicy.Published published)) {
+        if (!(policy instanceof DomainPolicy.Active published)) {
             return;
         }
         String host = destination.mxHost();

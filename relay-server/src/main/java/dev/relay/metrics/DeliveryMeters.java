@@ -1,7 +1,7 @@
 package dev.relay.metrics;
 
 import dev.relay.delivery.DeliveryEvents;
-import dev.relay.delivery.PolicyFailure;
+import dev.relay.mtasts.PolicyFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

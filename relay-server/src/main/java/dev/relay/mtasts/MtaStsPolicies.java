@@ -41,18 +41,18 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>One lookup</h2>
  * <ul>
- *   <li>TXT lookup failed temporarily: the cached policy, else {@link PolicyLookup.Unavailable}
+ *   <li>TXT lookup failed temporarily: the cached policy, else {@link DomainPolicy.Unavailable}
  *       (a DNS outage is never "no policy").</li>
  *   <li>No STSv1 record, or an invalid one: the cached policy, else
- *       {@link PolicyLookup.NoPolicy}.</li>
+ *       {@link DomainPolicy.NoPolicy}.</li>
  *   <li>A record whose id equals the cached policy's: the cached policy, no fetch.</li>
  *   <li>A new id, or nothing cached: fetch (concurrent lookups share one fetch per domain and
  *       id). A valid policy replaces the cached one, also when its mode is {@code none}. A failed
  *       fetch or an invalid body is remembered for five minutes per (domain, id), during which
  *       that id is not fetched again; meanwhile, and after any failure, the cached policy
- *       applies, else {@link PolicyLookup.NoPolicy} (section 3.3: no policy yet means no
+ *       applies, else {@link DomainPolicy.NoPolicy} (section 3.3: no policy yet means no
  *       policy).</li>
- *   <li>A policy in mode {@code none} is reported as {@link PolicyLookup.NoPolicy}.</li>
+ *   <li>A policy in mode {@code none} is reported as {@link DomainPolicy.NoPolicy}.</li>
  * </ul>
  *
  * <h2>Refresh (sections 3.3, 10.2)</h2>
@@ -145,11 +145,11 @@ public final class MtaStsPolicies implements AutoCloseable {
      * The policy in force for a recipient domain (case and a trailing dot do not matter; an
      * address literal has no policy). Never completes exceptionally.
      */
-    public CompletionStage<PolicyLookup> policyFor(String domain) {
+    public CompletionStage<DomainPolicy> policyFor(String domain) {
         Objects.requireNonNull(domain, "domain");
         String d = PolicyDomains.normalize(domain);
         if (d.isEmpty() || DnsResolver.addressLiteral(d).isPresent()) {
-            return CompletableFuture.completedFuture(new PolicyLookup.NoPolicy(
+            return CompletableFuture.completedFuture(new DomainPolicy.NoPolicy(
                     "'" + domain + "' is not a domain name: no MTA-STS policy applies"));
         }
         return lookup(d, Purpose.DELIVERY);
@@ -161,7 +161,7 @@ public final class MtaStsPolicies implements AutoCloseable {
      * the cached policy (and counts as a failed refresh). The result is what a lookup would
      * give afterwards.
      */
-    public CompletionStage<PolicyLookup> refresh(String domain) {
+    public CompletionStage<DomainPolicy> refresh(String domain) {
         String d = PolicyDomains.normalize(Objects.requireNonNull(domain, "domain"));
         if (d.isEmpty() || DnsResolver.addressLiteral(d).isPresent()) {
             return policyFor(domain);
@@ -239,24 +239,24 @@ public final class MtaStsPolicies implements AutoCloseable {
         return !now.isBefore(c.expiresAt().minus(margin)) || !now.isBefore(c.fetchedAt().plus(DAY));
     }
 
-    private CompletableFuture<PolicyLookup> lookup(String d, Purpose purpose) {
+    private CompletableFuture<DomainPolicy> lookup(String d, Purpose purpose) {
         return dns.lookupTxt(PolicyDomains.txtName(d)).toCompletableFuture()
                 .thenCompose(txt -> decide(d, txt, purpose))
                 .exceptionally(error -> {
                     // a bug, not a network event: stay on the safe side of "no policy"
                     log.error("mta-sts: lookup for {} failed unexpectedly", d, error);
-                    return cached(d).map(c -> use(c, true, purpose)).orElseGet(() -> new PolicyLookup.Unavailable(
+                    return cached(d).map(c -> use(c, true, purpose)).orElseGet(() -> new DomainPolicy.Unavailable(
                             "MTA-STS lookup for " + d + " failed: " + error));
                 });
     }
 
-    private CompletableFuture<PolicyLookup> decide(String d, TxtResult txt, Purpose purpose) {
+    private CompletableFuture<DomainPolicy> decide(String d, TxtResult txt, Purpose purpose) {
         Optional<CachedPolicy> cached = cached(d);
         String name = PolicyDomains.txtName(d);
         return switch (txt) {
             case TxtResult.TemporaryFailure failure -> {
                 String reason = "the MTA-STS TXT lookup at " + name + " failed: " + failure.reason();
-                yield done(cached.map(c -> keep(c, purpose, reason)).orElseGet(() -> new PolicyLookup.Unavailable(reason)));
+                yield done(cached.map(c -> keep(c, purpose, reason)).orElseGet(() -> new DomainPolicy.Unavailable(reason)));
             }
             case TxtResult.NoSuchDomain n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
             case TxtResult.NoRecords n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
@@ -269,7 +269,7 @@ public final class MtaStsPolicies implements AutoCloseable {
         };
     }
 
-    private CompletableFuture<PolicyLookup> found(String d, String id, Optional<CachedPolicy> cached, Purpose purpose) {
+    private CompletableFuture<DomainPolicy> found(String d, String id, Optional<CachedPolicy> cached, Purpose purpose) {
         if (purpose == Purpose.DELIVERY) {
             if (cached.isPresent() && cached.get().id().equals(id)) {
                 return done(use(cached.get(), true, purpose));
@@ -360,12 +360,12 @@ public final class MtaStsPolicies implements AutoCloseable {
     }
 
     /** The cached policy when there is one (a refresh that found nothing new failed), else no policy. */
-    private PolicyLookup orNoPolicy(Optional<CachedPolicy> cached, Purpose purpose, String why) {
-        return cached.map(c -> keep(c, purpose, why)).orElseGet(() -> new PolicyLookup.NoPolicy(why));
+    private DomainPolicy orNoPolicy(Optional<CachedPolicy> cached, Purpose purpose, String why) {
+        return cached.map(c -> keep(c, purpose, why)).orElseGet(() -> new DomainPolicy.NoPolicy(why));
     }
 
     /** Nothing new was found: the cached policy stays; for a refresh, that is a failure worth an alert. */
-    private PolicyLookup keep(CachedPolicy c, Purpose purpose, String why) {
+    private DomainPolicy keep(CachedPolicy c, Purpose purpose, String why) {
         if (purpose == Purpose.REFRESH && c.policy().mode() != PolicyMode.NONE) {
             log.warn("mta-sts: refresh of the {} policy of {} (id {}, expires {}) failed: {}", c.policy().mode().label(),
                     c.domain(), c.id(), c.expiresAt(), why);
@@ -374,16 +374,16 @@ public final class MtaStsPolicies implements AutoCloseable {
         return use(c, true, purpose);
     }
 
-    private PolicyLookup use(CachedPolicy c, boolean fromCache, Purpose purpose) {
+    private DomainPolicy use(CachedPolicy c, boolean fromCache, Purpose purpose) {
         PolicyMode mode = c.policy().mode();
         if (purpose == Purpose.DELIVERY) {
             lastUsed.put(c.domain(), clock.instant()); // only domains with a policy need refreshing
             report(() -> events.policyUsed(c.domain(), mode, fromCache));
         }
         if (mode == PolicyMode.NONE) {
-            return new PolicyLookup.NoPolicy("the MTA-STS policy of " + c.domain() + " (id " + c.id() + ") is mode none");
+            return new DomainPolicy.NoPolicy("the MTA-STS policy of " + c.domain() + " (id " + c.id() + ") is mode none");
         }
-        return new PolicyLookup.Active(c.domain(), c.policy(), c.id(), c.fetchedAt(), c.expiresAt(), fromCache);
+        return new DomainPolicy.Active(c.domain(), c.policy(), c.id(), c.fetchedAt(), c.expiresAt(), fromCache);
     }
 
     private Optional<CachedPolicy> cached(String d) {

@@ -9,7 +9,7 @@
  * <p>Fetching and caching wrap these. Door:
  * <ul>
  *   <li>{@link dev.relay.mtasts.MtaStsPolicies}: the service delivery asks,
- *       {@code policyFor(domain)} giving a {@link dev.relay.mtasts.PolicyLookup} ({@code Active},
+ *       {@code policyFor(domain)} giving a {@link dev.relay.mtasts.DomainPolicy} ({@code Active},
  *       {@code NoPolicy}, or {@code Unavailable} when DNS failed and nothing is cached: defer);
  *       {@code refresh(domain)} for operators; {@code snapshot()} giving
  *       {@link dev.relay.mtasts.PolicyStatus} per domain; {@code start()}/{@code close()} for the

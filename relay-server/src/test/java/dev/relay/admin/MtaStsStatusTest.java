@@ -2,7 +2,7 @@ package dev.relay.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.PolicyFailure;
+import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStatus;

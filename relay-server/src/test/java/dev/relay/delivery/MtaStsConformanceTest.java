@@ -1,5 +1,8 @@
 package dev.relay.delivery;
 
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.PolicyFailure;
+
 import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;

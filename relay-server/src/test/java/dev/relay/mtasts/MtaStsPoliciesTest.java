@@ -23,7 +23,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.publish("example.test", "20260301", ENFORCE);
         Instant now = world.clock.instant();
 
-        PolicyLookup.Active lookup = active(lookup("Example.Test."));
+        DomainPolicy.Active lookup = active(lookup("Example.Test."));
 
         assertThat(lookup.domain()).isEqualTo("example.test");
         assertThat(lookup.id()).isEqualTo("20260301");
@@ -50,7 +50,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         lookup("example.test");
         world.clock.advance(Duration.ofHours(1));
 
-        PolicyLookup.Active second = active(lookup("example.test"));
+        DomainPolicy.Active second = active(lookup("example.test"));
 
         assertThat(second.fromCache()).isTrue();
         assertThat(second.fetchedAt()).isEqualTo(world.clock.instant().minus(Duration.ofHours(1)));
@@ -65,7 +65,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.txt("example.test", "2");
         host.policy(policy("enforce", 86400, "mx2.example.test"));
 
-        PolicyLookup.Active lookup = active(lookup("example.test"));
+        DomainPolicy.Active lookup = active(lookup("example.test"));
 
         assertThat(lookup.id()).isEqualTo("2");
         assertThat(lookup.fromCache()).isFalse();
@@ -81,7 +81,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.txt("example.test", "2");
         host.respond(Response.status(500));
 
-        PolicyLookup.Active lookup = active(lookup("example.test"));
+        DomainPolicy.Active lookup = active(lookup("example.test"));
 
         assertThat(lookup.id()).isEqualTo("1");
         assertThat(lookup.fromCache()).isTrue();
@@ -96,7 +96,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.txt("example.test", "2");
         host.policy("version: STSv1\nmode: enforce\nnmx: mx1.example.test\nmax_age: 86400\n");
 
-        PolicyLookup.Active lookup = active(lookup("example.test"));
+        DomainPolicy.Active lookup = active(lookup("example.test"));
 
         assertThat(lookup.id()).isEqualTo("1");
         assertThat(world.events.fetched).containsExactly("ok", "invalid_policy");
@@ -113,13 +113,13 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.dns.clear("_mta-sts.example.test", "TXT");
         world.clock.advance(Duration.ofSeconds(86399));
 
-        PolicyLookup.Active kept = active(lookup("example.test"));
+        DomainPolicy.Active kept = active(lookup("example.test"));
         world.clock.advance(Duration.ofSeconds(1));
-        PolicyLookup expired = lookup("example.test");
+        DomainPolicy expired = lookup("example.test");
 
         assertThat(kept.fromCache()).isTrue();
         assertThat(kept.id()).isEqualTo("1");
-        assertThat(expired).isInstanceOfSatisfying(PolicyLookup.NoPolicy.class,
+        assertThat(expired).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class,
                 none -> assertThat(none.why()).contains("no MTA-STS TXT record at _mta-sts.example.test"));
     }
 
@@ -129,7 +129,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         lookup("example.test");
         world.clock.advance(Duration.ofSeconds(600));
 
-        PolicyLookup.Active again = active(lookup("example.test"));
+        DomainPolicy.Active again = active(lookup("example.test"));
 
         assertThat(again.fromCache()).isFalse();
         assertThat(again.fetchedAt()).isEqualTo(world.clock.instant());
@@ -142,7 +142,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         lookup("example.test");
         world.dns.servfail("_mta-sts.example.test");
 
-        PolicyLookup.Active lookup = active(lookup("example.test"));
+        DomainPolicy.Active lookup = active(lookup("example.test"));
 
         assertThat(lookup.fromCache()).isTrue();
         assertThat(lookup.policy().mode()).isEqualTo(PolicyMode.ENFORCE);
@@ -153,9 +153,9 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
         world.dns.servfail("_mta-sts.example.test");
 
-        PolicyLookup lookup = lookup("example.test");
+        DomainPolicy lookup = lookup("example.test");
 
-        assertThat(lookup).isInstanceOfSatisfying(PolicyLookup.Unavailable.class,
+        assertThat(lookup).isInstanceOfSatisfying(DomainPolicy.Unavailable.class,
                 unavailable -> assertThat(unavailable.reason()).contains("_mta-sts.example.test"));
         assertThat(host.requestCount()).isZero();
     }
@@ -164,7 +164,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
     void aTxtTimeoutWithNothingCachedIsUnavailable() {
         world.dns.drop("_mta-sts.silent.test");
 
-        assertThat(lookup("silent.test")).isInstanceOf(PolicyLookup.Unavailable.class);
+        assertThat(lookup("silent.test")).isInstanceOf(DomainPolicy.Unavailable.class);
     }
 
     @Test
@@ -173,8 +173,8 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.dns.txt("_mta-sts.example.test", "v=spf1 -all");
         TestPolicyServer.PolicyHost host = world.server.domain("example.test").policy(ENFORCE);
 
-        assertThat(lookup("example.test")).isInstanceOf(PolicyLookup.NoPolicy.class);
-        assertThat(lookup("nothing.test")).isInstanceOfSatisfying(PolicyLookup.NoPolicy.class,
+        assertThat(lookup("example.test")).isInstanceOf(DomainPolicy.NoPolicy.class);
+        assertThat(lookup("nothing.test")).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class,
                 none -> assertThat(none.why()).isEqualTo("no MTA-STS TXT record at _mta-sts.nothing.test"));
         assertThat(host.requestCount()).isZero();
         assertThat(world.events.fetched).isEmpty();
@@ -185,7 +185,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.publish("example.test", "1", ENFORCE);
         world.dns.txt("_mta-sts.example.test", "v=STSv1; id=2");
 
-        assertThat(lookup("example.test")).isInstanceOf(PolicyLookup.NoPolicy.class);
+        assertThat(lookup("example.test")).isInstanceOf(DomainPolicy.NoPolicy.class);
         assertThat(world.server.domain("example.test").requestCount()).isZero();
     }
 
@@ -193,9 +193,9 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
     void aRecordWhoseFetchFailsWithNothingCachedIsNoPolicy() {
         world.publish("example.test", "1", ENFORCE).respond(Response.redirect("https://elsewhere.test/"));
 
-        PolicyLookup lookup = lookup("example.test");
+        DomainPolicy lookup = lookup("example.test");
 
-        assertThat(lookup).isInstanceOfSatisfying(PolicyLookup.NoPolicy.class, none -> assertThat(none.why())
+        assertThat(lookup).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class, none -> assertThat(none.why())
                 .contains("could not be fetched").contains("redirect to https://elsewhere.test/ not followed"));
         assertThat(world.events.fetched).containsExactly("redirect");
     }
@@ -206,13 +206,13 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         lookup("example.test");
         world.clock.advance(Duration.ofMinutes(4));
 
-        PolicyLookup soon = lookup("example.test");
+        DomainPolicy soon = lookup("example.test");
         int afterSoon = host.requestCount();
         host.policy(ENFORCE);
         world.clock.advance(Duration.ofMinutes(1));
-        PolicyLookup later = lookup("example.test");
+        DomainPolicy later = lookup("example.test");
 
-        assertThat(soon).isInstanceOfSatisfying(PolicyLookup.NoPolicy.class,
+        assertThat(soon).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class,
                 none -> assertThat(none.why()).contains("not tried again before"));
         assertThat(afterSoon).isEqualTo(1);
         assertThat(active(later).fromCache()).isFalse();
@@ -239,14 +239,14 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         result(caching.lookupTxt("_mta-sts.example.test"));
         host.hold();
 
-        List<CompletionStage<PolicyLookup>> lookups = new ArrayList<>();
+        List<CompletionStage<DomainPolicy>> lookups = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             lookups.add(service.policyFor("example.test"));
         }
         host.awaitRequests(1, Duration.ofSeconds(10));
         host.release();
 
-        for (CompletionStage<PolicyLookup> lookup : lookups) {
+        for (CompletionStage<DomainPolicy> lookup : lookups) {
             assertThat(active(result(lookup)).id()).isEqualTo("1");
         }
         assertThat(host.requestCount()).isEqualTo(1);
@@ -260,13 +260,13 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         world.txt("example.test", "2");
         host.policy(policy("none", 86400));
 
-        PolicyLookup lookup = lookup("example.test");
+        DomainPolicy lookup = lookup("example.test");
         world.dns.clear("_mta-sts.example.test", "TXT");
-        PolicyLookup afterRecordGone = lookup("example.test");
+        DomainPolicy afterRecordGone = lookup("example.test");
 
-        assertThat(lookup).isInstanceOfSatisfying(PolicyLookup.NoPolicy.class,
+        assertThat(lookup).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class,
                 none -> assertThat(none.why()).contains("mode none"));
-        assertThat(afterRecordGone).isInstanceOf(PolicyLookup.NoPolicy.class);
+        assertThat(afterRecordGone).isInstanceOf(DomainPolicy.NoPolicy.class);
         PolicyStatus status = policies.snapshot().getFirst();
         assertThat(status.mode()).contains(PolicyMode.NONE);
         assertThat(status.id()).contains("2");
@@ -276,8 +276,8 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
     void aZeroMaxAgePolicyAppliesOnceAndIsNotKept() {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("enforce", 0, "mx1.example.test"));
 
-        PolicyLookup.Active first = active(lookup("example.test"));
-        PolicyLookup.Active second = active(lookup("example.test"));
+        DomainPolicy.Active first = active(lookup("example.test"));
+        DomainPolicy.Active second = active(lookup("example.test"));
 
         assertThat(first.expiresAt()).isEqualTo(first.fetchedAt());
         assertThat(second.fromCache()).isFalse();
@@ -286,9 +286,9 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
 
     @Test
     void addressLiteralsAndEmptyNamesHaveNoPolicyAndAskNothing() {
-        assertThat(lookup("[192.0.2.1]")).isInstanceOf(PolicyLookup.NoPolicy.class);
-        assertThat(lookup("[IPv6:2001:db8::1]")).isInstanceOf(PolicyLookup.NoPolicy.class);
-        assertThat(lookup(" ")).isInstanceOf(PolicyLookup.NoPolicy.class);
+        assertThat(lookup("[192.0.2.1]")).isInstanceOf(DomainPolicy.NoPolicy.class);
+        assertThat(lookup("[IPv6:2001:db8::1]")).isInstanceOf(DomainPolicy.NoPolicy.class);
+        assertThat(lookup(" ")).isInstanceOf(DomainPolicy.NoPolicy.class);
         assertThat(world.dns.queryCount()).isZero();
     }
 
@@ -299,7 +299,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         host.policy(policy("testing", 86400, "mx9.example.test"));
         world.clock.advance(Duration.ofMinutes(1));
 
-        PolicyLookup.Active refreshed = active(result(policies.refresh("example.test")));
+        DomainPolicy.Active refreshed = active(result(policies.refresh("example.test")));
 
         assertThat(refreshed.policy().mode()).isEqualTo(PolicyMode.TESTING);
         assertThat(refreshed.fetchedAt()).isEqualTo(world.clock.instant());
@@ -313,8 +313,8 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         lookup("example.test");
         host.respond(Response.status(503));
 
-        PolicyLookup.Active first = active(result(policies.refresh("example.test")));
-        PolicyLookup.Active second = active(result(policies.refresh("example.test")));
+        DomainPolicy.Active first = active(result(policies.refresh("example.test")));
+        DomainPolicy.Active second = active(result(policies.refresh("example.test")));
 
         assertThat(first.id()).isEqualTo("1");
         assertThat(second.fromCache()).isTrue();

@@ -28,12 +28,12 @@ abstract class PoliciesTestBase {
         world.close();
     }
 
-    PolicyLookup lookup(String domain) {
+    DomainPolicy lookup(String domain) {
         return result(policies.policyFor(domain));
     }
 
-    static PolicyLookup.Active active(PolicyLookup lookup) {
-        assertThat(lookup).isInstanceOf(PolicyLookup.Active.class);
-        return (PolicyLookup.Active) lookup;
+    static DomainPolicy.Active active(DomainPolicy lookup) {
+        assertThat(lookup).isInstanceOf(DomainPolicy.Active.class);
+        return (DomainPolicy.Active) lookup;
     }
 }

@@ -28,7 +28,7 @@ class PolicyRefreshTest extends PoliciesTestBase {
         result(policies.refreshDue());
 
         assertThat(host.requestCount()).isEqualTo(2);
-        PolicyLookup.Active after = active(lookup("example.test"));
+        DomainPolicy.Active after = active(lookup("example.test"));
         assertThat(after.fromCache()).isTrue();
         assertThat(after.fetchedAt()).isEqualTo(world.clock.instant());
         assertThat(after.policy().matchesMx("mx2.example.test")).isTrue();
@@ -88,7 +88,7 @@ class PolicyRefreshTest extends PoliciesTestBase {
             assertThat(failure.domain()).isEqualTo("example.test");
             assertThat(failure.reason()).contains("HTTP status 500");
         });
-        PolicyLookup.Active kept = active(lookup("example.test"));
+        DomainPolicy.Active kept = active(lookup("example.test"));
         assertThat(kept.fromCache()).isTrue();
         assertThat(kept.fetchedAt()).isEqualTo(world.clock.instant().minus(Duration.ofHours(20)));
     }

@@ -137,18 +137,18 @@ class PolicyStoreTest {
             world.publish("example.test", "1", ENFORCE);
             MtaStsPolicies before = world.service();
             Instant fetchedAt = world.clock.instant();
-            assertThat(result(before.policyFor("example.test"))).isInstanceOf(PolicyLookup.Active.class);
+            assertThat(result(before.policyFor("example.test"))).isInstanceOf(DomainPolicy.Active.class);
             before.close();
             world.server.domain("example.test").respond(Response.status(503));
             world.clock.advance(Duration.ofHours(1));
 
             MtaStsPolicies after = world.service();
-            PolicyLookup lookup = result(after.policyFor("example.test"));
+            DomainPolicy lookup = result(after.policyFor("example.test"));
             world.txt("example.test", "2"); // even a new id that cannot be fetched changes nothing
-            PolicyLookup withNewId = result(after.policyFor("example.test"));
+            DomainPolicy withNewId = result(after.policyFor("example.test"));
 
-            for (PolicyLookup l : List.of(lookup, withNewId)) {
-                assertThat(l).isInstanceOfSatisfying(PolicyLookup.Active.class, active -> {
+            for (DomainPolicy l : List.of(lookup, withNewId)) {
+                assertThat(l).isInstanceOfSatisfying(DomainPolicy.Active.class, active -> {
                     assertThat(active.policy().mode()).isEqualTo(PolicyMode.ENFORCE);
                     assertThat(active.id()).isEqualTo("1");
                     assertThat(active.fetchedAt()).isEqualTo(fetchedAt);
@@ -172,7 +172,7 @@ class PolicyStoreTest {
 
             MtaStsPolicies after = world.service(resolver, world.fetcher(resolver, deadPort));
 
-            assertThat(result(after.policyFor("example.test"))).isInstanceOfSatisfying(PolicyLookup.Active.class,
+            assertThat(result(after.policyFor("example.test"))).isInstanceOfSatisfying(DomainPolicy.Active.class,
                     active -> assertThat(active.policy().mode()).isEqualTo(PolicyMode.ENFORCE));
             assertThat(world.events.fetched).containsExactly("ok", "connect_error");
         }
@@ -186,7 +186,7 @@ class PolicyStoreTest {
 
             MtaStsPolicies service = world.service();
 
-            assertThat(result(service.policyFor("broken.test"))).isInstanceOfSatisfying(PolicyLookup.Active.class,
+            assertThat(result(service.policyFor("broken.test"))).isInstanceOfSatisfying(DomainPolicy.Active.class,
                     active -> assertThat(active.fromCache()).isFalse());
             assertThat(directory.resolve("broken.test.json.corrupt")).exists();
         }

@@ -1,7 +1,5 @@
-package dev.relay.delivery;
+package dev.relay.mtasts;
 
-import dev.relay.mtasts.MtaStsPolicies;
-import dev.relay.mtasts.PolicyLookup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -17,12 +15,8 @@ public interface DomainPolicies {
 
     CompletionStage<DomainPolicy> policyFor(String domain);
 
-    /** MTA-STS as the policy source: what {@link MtaStsPolicies} finds, in delivery's terms. */
+    /** MTA-STS as the policy source: what {@link MtaStsPolicies} finds. */
     static DomainPolicies mtaSts(MtaStsPolicies policies) {
-        return domain -> policies.policyFor(domain).thenApply(lookup -> switch (lookup) {
-            case PolicyLookup.Active active -> new DomainPolicy.Published(active.domain(), active.policy());
-            case PolicyLookup.NoPolicy none -> DomainPolicy.none();
-            case PolicyLookup.Unavailable unavailable -> new DomainPolicy.Undetermined(unavailable.reason());
-        });
+        return policies::policyFor;
     }
 }

@@ -1,4 +1,4 @@
-package dev.relay.delivery;
+package dev.relay.mtasts;
 
 import dev.relay.outcome.Cause;
 import java.util.Objects;
