@@ -20,7 +20,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.smtp.ConnectionLimiter;
 import dev.relay.smtp.SmtpEvents;
 import dev.relay.smtp.SmtpResources;

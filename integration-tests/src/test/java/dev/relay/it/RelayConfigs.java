@@ -3,7 +3,7 @@ package dev.relay.it;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package dev.relay.queue;
 
+import dev.relay.queue.spool.SpoolQueue;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.outcome.Cause;

@@ -1,5 +1,7 @@
 package dev.relay.queue;
 
+import dev.relay.queue.spool.SpoolQueue;
+
 import dev.relay.queue.spool.MemorySpoolStore;
 import java.time.Clock;
 
@@ -10,7 +12,7 @@ class MemoryMessageQueueTest extends MessageQueueContract {
     @Override
     protected MessageQueue open(QueueSettings settings, Clock clock, QueueEvents events) {
         contents.usableSpace(1L << 40);
-        return SpoolQueue.inMemory(contents, settings, clock, events);
+        return MemorySpoolStore.queue(contents, settings, clock, events);
     }
 
     @Override

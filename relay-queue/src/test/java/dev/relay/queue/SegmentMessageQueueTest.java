@@ -1,5 +1,7 @@
 package dev.relay.queue;
 
+import dev.relay.queue.spool.SpoolQueue;
+
 import dev.relay.queue.spool.SpoolTuning;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.queue.spool.MemorySpoolStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +23,7 @@ final class TestQueues {
     static MessageQueue inMemory(Clock clock) {
         MemorySpoolStore.Contents contents = new MemorySpoolStore.Contents();
         contents.usableSpace(1L << 40);
-        return SpoolQueue.inMemory(contents, QueueSettings.DEFAULT, clock, QueueEvents.NONE);
+        return MemorySpoolStore.queue(contents, QueueSettings.DEFAULT, clock, QueueEvents.NONE);
     }
 
     /** Commits a small message that arrived now by {@code clock}. */

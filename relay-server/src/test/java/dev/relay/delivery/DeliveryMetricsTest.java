@@ -18,7 +18,7 @@ import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.queue.spool.MemorySpoolStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,7 +59,7 @@ class DeliveryMetricsTest {
         dns = TestDnsServer.start();
         mx = TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test"))
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user").start();
-        queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
                 new QueueSettings(new RetrySchedule(List.of(Duration.ofMinutes(10)), LIFETIME), 0, 0), clock,
                 QueueEvents.NONE);
         client = ClientFixture.client();

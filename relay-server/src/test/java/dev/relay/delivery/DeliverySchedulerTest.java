@@ -23,7 +23,7 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.queue.spool.MemorySpoolStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class DeliverySchedulerTest {
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user")
                 .reply(TestMx.Verb.RCPT, "later@", "451 4.2.0 mailbox busy")
                 .start();
-        queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
                 new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
         client = ClientFixture.client();
         startScheduler(5);

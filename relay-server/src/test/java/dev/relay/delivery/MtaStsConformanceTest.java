@@ -33,7 +33,7 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.queue.spool.MemorySpoolStore;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
@@ -90,7 +90,7 @@ class MtaStsConformanceTest {
     void setUp() {
         dns = TestDnsServer.start();
         web = TestPolicyServer.start(CA);
-        queue = SpoolQueue.inMemory(new MemorySpoolStore.Contents(),
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
                 new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
         fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         dns.a("mta-sts." + DOMAIN, "127.0.0.1");

@@ -26,7 +26,7 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.queue.spool.MemorySpoolStore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +89,7 @@ class SchedulerDsnTest {
 
     /** Opens the queue over {@link #spool} (again, after a "restart") and a scheduler on it. */
     private void open(Optional<Duration> warnAfter) {
-        queue = SpoolQueue.inMemory(spool, new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock,
+        queue = MemorySpoolStore.queue(spool, new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock,
                 QueueEvents.NONE);
         BounceQueuer bouncer = new BounceQueuer(queue, DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
         pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));

@@ -20,7 +20,7 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecordingEvents;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

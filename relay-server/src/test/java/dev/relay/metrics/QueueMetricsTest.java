@@ -12,7 +12,7 @@ import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

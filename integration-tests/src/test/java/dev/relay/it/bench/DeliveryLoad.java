@@ -1,8 +1,8 @@
 package dev.relay.it.bench;
 
-import dev.relay.delivery.ConnectionPool;
+import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.delivery.DeliveryScheduler;
-import dev.relay.delivery.SmtpClient;
+import dev.relay.smtp.client.SmtpClient;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.Envelope;
@@ -13,7 +13,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;

@@ -3,7 +3,7 @@ package dev.relay.queue.bench;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;

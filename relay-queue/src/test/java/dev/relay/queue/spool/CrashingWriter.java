@@ -11,7 +11,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;

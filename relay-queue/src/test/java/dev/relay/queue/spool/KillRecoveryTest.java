@@ -8,7 +8,7 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecordingEvents;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

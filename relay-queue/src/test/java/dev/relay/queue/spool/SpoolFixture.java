@@ -9,7 +9,7 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecordingEvents;
 import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.SpoolQueue;
+import dev.relay.queue.spool.SpoolQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

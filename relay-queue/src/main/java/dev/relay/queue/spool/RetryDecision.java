@@ -1,4 +1,7 @@
-package dev.relay.queue;
+package dev.relay.queue.spool;
+
+import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.RetrySchedule;
 
 import dev.relay.outcome.Outcome;
 import java.time.Instant;

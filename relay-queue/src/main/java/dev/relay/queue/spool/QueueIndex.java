@@ -1,6 +1,11 @@
-package dev.relay.queue;
+package dev.relay.queue.spool;
 
-import dev.relay.queue.spool.MessageState;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSnapshot;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

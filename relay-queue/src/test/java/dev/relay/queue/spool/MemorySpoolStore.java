@@ -1,5 +1,7 @@
 package dev.relay.queue.spool;
 
+import dev.relay.queue.QueueSettings;
+
 import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
@@ -142,5 +144,10 @@ public final class MemorySpoolStore implements SpoolStore {
         if (closed) {
             throw new IllegalStateException("the spool is closed");
         }
+    }
+
+    /** A queue whose messages live in memory only, over {@code contents} (kept across "restarts"). */
+    public static SpoolQueue queue(Contents contents, QueueSettings settings, java.time.Clock clock, QueueEvents events) {
+        return SpoolQueue.over(new MemorySpoolStore(contents, events), settings, clock, events);
     }
 }

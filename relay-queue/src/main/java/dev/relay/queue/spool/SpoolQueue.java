@@ -1,15 +1,18 @@
-package dev.relay.queue;
+package dev.relay.queue.spool;
+
+import dev.relay.queue.Admission;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueueSnapshot;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
 
 import dev.relay.outcome.Outcome;
 
-import dev.relay.queue.spool.MemorySpoolStore;
-import dev.relay.queue.spool.MessageState;
-import dev.relay.queue.spool.RemovalReason;
-import dev.relay.queue.spool.SegmentSpoolStore;
-import dev.relay.queue.spool.SpoolStore;
-import dev.relay.queue.spool.SpoolTuning;
-import dev.relay.queue.spool.StoreDraft;
-import dev.relay.queue.spool.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,12 +71,6 @@ public final class SpoolQueue implements MessageQueue {
     public static SpoolQueue open(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
             QueueEvents events) throws IOException {
         return over(SegmentSpoolStore.open(directory, tuning, events), settings, clock, events);
-    }
-
-    /** A queue whose messages live in memory only (tests). */
-    public static SpoolQueue inMemory(MemorySpoolStore.Contents contents, QueueSettings settings, Clock clock,
-            QueueEvents events) {
-        return over(new MemorySpoolStore(contents, events), settings, clock, events);
     }
 
     /** A queue over any store; takes ownership of it. */

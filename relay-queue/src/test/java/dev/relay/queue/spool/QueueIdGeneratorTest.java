@@ -1,8 +1,11 @@
-package dev.relay.queue;
+package dev.relay.queue.spool;
+
+import dev.relay.queue.QueueId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import dev.relay.queue.MutableClock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

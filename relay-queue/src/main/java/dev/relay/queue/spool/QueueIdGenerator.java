@@ -1,4 +1,6 @@
-package dev.relay.queue;
+package dev.relay.queue.spool;
+
+import dev.relay.queue.QueueId;
 
 import java.security.SecureRandom;
 import java.time.Clock;

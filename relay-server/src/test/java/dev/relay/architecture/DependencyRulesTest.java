@@ -1,0 +1,90 @@
+package dev.relay.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.relay.tls.TlsRequirement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout rules of the README's architecture section, checked on the compiled main code of
+ * both modules (the queue module's classes are on this module's class path).
+ */
+class DependencyRulesTest {
+
+    private static JavaClasses relay;
+
+    @BeforeAll
+    static void importClasses() {
+        relay = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("dev.relay");
+    }
+
+    @Test
+    void everyPackageIsFreeOfCycles() {
+        slices().matching("dev.relay.(**)").should().beFreeOfCycles().check(relay);
+    }
+
+    @Test
+    void onlyTheApplicationRootAndTheCommandLineReadTheConfiguration() {
+        noClasses().that().resideOutsideOfPackages("dev.relay", "dev.relay.cli", "dev.relay.config")
+                .should().dependOnClassesThat().resideInAPackage("dev.relay.config")
+                .because("each capability takes its own settings record; only the root and cli map YAML to them")
+                .check(relay);
+    }
+
+    @Test
+    void theMtaStsCoreDoesNoIo() {
+        classes().that().resideInAPackage("dev.relay.mtasts")
+                .and().haveSimpleNameStartingWith("StsRecord")
+                .or().haveSimpleName("PolicyParser").or().haveSimpleName("PolicyParse").or().haveSimpleName("PolicyFields")
+                .or().haveSimpleName("MxPattern").or().haveSimpleName("HostNames").or().haveSimpleName("Policy")
+                .or().haveSimpleName("PolicyDecision").or().haveSimpleName("HostVerdict").or().haveSimpleName("NearMiss")
+                .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",
+                        "java.nio.charset..", "dev.relay.mtasts", "dev.relay.text", "dev.relay.outcome")
+                        // IDN is a pure function that happens to live in java.net; the TLS level is an enum value
+                        .or(equivalentTo(java.net.IDN.class)).or(equivalentTo(TlsRequirement.class)))
+                .because("parse, match and decide are pure functions, tested by tables")
+                .check(relay);
+    }
+
+    @Test
+    void theOutcomeModelIsPlainValues() {
+        classes().that().resideInAPackage("dev.relay.outcome")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "dev.relay.outcome")
+                .check(relay);
+    }
+
+    @Test
+    void deliveryIsAboveWhatItUses() {
+        noClasses().that().resideInAnyPackage("dev.relay.queue..", "dev.relay.outcome..", "dev.relay.smtp.client..",
+                        "dev.relay.mtasts..", "dev.relay.dns..", "dev.relay.tls..")
+                .should().dependOnClassesThat().resideInAPackage("dev.relay.delivery..")
+                .check(relay);
+    }
+
+    @Test
+    void theOutboundClientKnowsNothingOfQueuesPoliciesOrOutcomes() {
+        noClasses().that().resideInAPackage("dev.relay.smtp.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.relay.outcome..", "dev.relay.mtasts..",
+                        "dev.relay.dsn..", "dev.relay.admin..", "dev.relay.metrics..")
+                .check(relay);
+    }
+
+    @Test
+    void nothingDependsOnTheCommandLine() {
+        noClasses().that().resideOutsideOfPackages("dev.relay.cli..", "dev.relay")
+                .should().dependOnClassesThat().resideInAPackage("dev.relay.cli..")
+                .check(relay);
+    }
+}
