@@ -65,7 +65,7 @@ public final class SpoolQueue implements MessageQueue {
     /** As {@link #open(Path, QueueSettings, Clock, QueueEvents)}, with other segment sizes. */
     public static SpoolQueue open(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
             QueueEvents events) throws IOException {
-        return over(SegmentSpoolStore.open(directory, tuning, events), settings, clock, events);
+        return over(SegmentSpoolStore.open(directory, tuning, settings.minFreeSpace(), events), settings, clock, events);
     }
 
     /** A queue whose messages live in memory only (tests). */
@@ -102,7 +102,7 @@ public final class SpoolQueue implements MessageQueue {
         ensureOpen();
         Optional<String> failure = store.failure();
         if (failure.isPresent()) {
-            return new Admission.Refused("the spool cannot write: " + failure.get());
+            return new Admission.Refused(failure.get());
         }
         long queued = queuedCount();
         if (settings.maxMessages() > 0 && queued >= settings.maxMessages()) {
