@@ -1,6 +1,8 @@
 package dev.relay.queue.spool;
 
+import dev.relay.queue.QueueEvents;
 import dev.relay.queue.SpoolFullException;
+import dev.relay.queue.WriteFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -46,6 +48,7 @@ final class Preallocator implements AutoCloseable {
     private final long step;
     private final long reserve;
     private final SpoolIo io;
+    private final QueueEvents events;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "spool-preallocate");
         thread.setDaemon(true);
@@ -58,8 +61,9 @@ final class Preallocator implements AutoCloseable {
      * @param size the full segment size
      * @param reserve free bytes the spool leaves on its file system ({@code spool.min-free-space})
      */
-    Preallocator(SpoolLayout layout, long size, long reserve, SpoolIo io) {
+    Preallocator(SpoolLayout layout, long size, long reserve, SpoolIo io, QueueEvents events) {
         this.layout = layout;
+        this.events = events;
         this.size = size;
         this.step = Math.min(size, MAX_STEP);
         this.reserve = reserve;
@@ -157,6 +161,7 @@ final class Preallocator implements AutoCloseable {
         } catch (IOException e) {
             // a partial file must not stay: it would hold space nobody uses until the next start
             deleteQuietly(file);
+            events.spoolWriteFailed(NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR);
             if (NoSpace.is(e)) {
                 LOG.warn("preparing spool segment {} ({}) failed: the file system is full; removed the partial file",
                         number, Units.size(length));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * The head of the log: appends records to the active segment, rolls to the next preallocated
@@ -53,6 +54,7 @@ final class SegmentLog implements AutoCloseable {
     /** End of what is known durable in the head. */
     private long synced;
     private boolean unsynced;
+    private Optional<String> startProblem = Optional.empty();
 
     private SegmentLog(SpoolLayout layout, long fullSize, Preallocator preallocator, Listener listener,
             SegmentReaders readers, SpoolIo io) {
@@ -75,10 +77,15 @@ final class SegmentLog implements AutoCloseable {
         try {
             log.activate(number, preallocator.await(number));
         } catch (SpoolFullException e) {
-            LOG.warn("the spool starts without room for a new segment ({}); it takes no new mail until there is",
-                    e.getMessage());
+            // the writer reports it, with the state it puts the spool in
+            log.startProblem = Optional.of(e.getMessage());
         }
         return log;
+    }
+
+    /** Why the log started without a head, if it did. */
+    Optional<String> startProblem() {
+        return startProblem;
     }
 
     /** The largest payload a record may have in a segment of {@code capacity} bytes. */
@@ -186,6 +193,11 @@ final class SegmentLog implements AutoCloseable {
     /** Whether the record at {@code pos} is on stable storage (synced, or in an earlier segment). */
     boolean isDurable(RecordPos pos) {
         return pos.segment() < number || (pos.segment() == number && pos.end() <= synced);
+    }
+
+    /** Whether there is a head and it takes new messages. */
+    boolean headForMail() {
+        return channel != null && headForMail;
     }
 
     /** Whether the head has room for a new message of {@code length} bytes without a new segment. */

@@ -128,7 +128,7 @@ public final class SegmentSpoolStore implements SpoolStore {
             SpoolIndex index = recovery.index();
             SegmentReaders readers = new SegmentReaders(layout);
             SegmentLog log = SegmentLog.start(layout, recovery.nextSegment(), tuning.segmentSize(),
-                    new Preallocator(layout, tuning.segmentSize(), reserve, io), new SegmentLog.Listener() {
+                    new Preallocator(layout, tuning.segmentSize(), reserve, io, events), new SegmentLog.Listener() {
                         @Override
                         public void opened(long number) {
                             synchronized (index) {

@@ -98,6 +98,8 @@ final class SpoolWriter implements Runnable {
      * back; their futures complete then.
      */
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    /** Whether the wait for room to record results was reported (once per wait). */
+    private boolean resultsWaiting;
     /** Body files of messages removed in this turn, deleted once the removal is synced. */
     private final List<QueueId> bodiesToDelete = new ArrayList<>();
     private final List<Barrier> barriers = new ArrayList<>();
@@ -108,6 +110,13 @@ final class SpoolWriter implements Runnable {
         this.layout = layout;
         this.events = events;
         this.compactBelowBytes = compactBelowBytes;
+        if (!log.headForMail()) {
+            // opened with little room: deliveries can be recorded, new mail waits for room
+            noRoom = log.startProblem().orElse("the spool has no room for new mail (spool.min-free-space)");
+            LOG.warn("the spool is full: new mail gets 452 until there is room again ({})", noRoom);
+            events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            events.spoolWritable(false);
+        }
     }
 
     /** Why the spool takes no new mail now, if it does not: no room, a recent write failure, or a stopped writer. */
@@ -223,6 +232,7 @@ final class SpoolWriter implements Runnable {
             waiting.clear();
             turn(retry);
             if (waiting.isEmpty()) {
+                resultsWaiting = false;
                 LOG.info("the spool had room again: {} waiting state changes and removals are written", retry.size());
             }
         }
@@ -303,9 +313,12 @@ final class SpoolWriter implements Runnable {
             written.add(request);
         } catch (SpoolFullException e) {
             waiting.add(request);
-            LOG.warn("the spool has no room to record delivery results and removals ({}); they wait in memory"
-                    + " and are written as soon as there is room", e.getMessage());
-            events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            if (!resultsWaiting) {
+                resultsWaiting = true;
+                LOG.warn("the spool has no room to record delivery results and removals ({}); they wait in memory"
+                        + " and are written as soon as there is room", e.getMessage());
+                events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            }
         }
     }
 
