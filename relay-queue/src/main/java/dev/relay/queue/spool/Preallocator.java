@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>the full segment size when that leaves the reserve free;</li>
  * <li>else the largest multiple of a step (1 MB, or the segment size if smaller) that does;</li>
- * <li>else one step that takes no new mail ({@link Prepared#forMail()} false): room to record
- *     delivery results, which is what frees space again. It may use half of the reserve, no more;</li>
+ * <li>else, only when a state change or removal needs it, one step that takes no new mail
+ *     ({@link Prepared#forMail()} false): room to record delivery results, which is what frees
+ *     space again. It may use half of the reserve, no more;</li>
  * <li>else nothing: {@link SpoolFullException}, and no file is left behind.</li>
  * </ul>
  * A zero-fill that fails (another process filled the disk meanwhile) deletes its partial file.
@@ -56,6 +57,9 @@ final class Preallocator implements AutoCloseable {
     });
     private Future<Prepared> next;
     private long nextNumber = -1;
+    private boolean nextForResults;
+    /** Free bytes when the last preparation failed (written by the preparing thread). */
+    private volatile long freeAtFailure = Long.MAX_VALUE;
 
     /**
      * @param size the full segment size
@@ -70,24 +74,43 @@ final class Preallocator implements AutoCloseable {
         this.io = io;
     }
 
-    /** Starts preparing segment {@code number} (unless it already is). */
+    /** Starts preparing segment {@code number} for new mail (unless it already is). */
     void prepare(long number) {
         if (next != null && nextNumber == number) {
             return;
         }
+        start(number, false);
+    }
+
+    private void start(long number, boolean forResults) {
         discard();
         nextNumber = number;
-        next = executor.submit(() -> create(number));
+        nextForResults = forResults;
+        next = executor.submit(() -> create(number, forResults));
     }
 
     /**
      * The prepared file for segment {@code number}, waiting for it if need be; it stays the
-     * prepared one until {@link #claimed()}.
+     * prepared one until {@link #claimed()}. Segments are prepared for new mail ahead of need;
+     * one that may only record delivery results is made when asked for, here.
      *
-     * @throws SpoolFullException when there was no room for it
+     * @param forMail whether the segment must take new mail
+     * @throws SpoolFullException when there is no room for it
      */
-    Prepared await(long number) throws IOException {
+    Prepared await(long number, boolean forMail) throws IOException {
         prepare(number);
+        try {
+            return waitFor(number);
+        } catch (SpoolFullException e) {
+            if (forMail || nextForResults) {
+                throw e;
+            }
+            start(number, true);
+            return waitFor(number);
+        }
+    }
+
+    private Prepared waitFor(long number) throws IOException {
         try {
             return next.get();
         } catch (InterruptedException e) {
@@ -115,10 +138,13 @@ final class Preallocator implements AutoCloseable {
             return;
         }
         long free = io.usableSpace(layout.segments);
-        boolean retry = next.state() != Future.State.SUCCESS ? free - step >= reserve / 2 : !next.resultNow().forMail() && free - reserve >= step;
-        if (retry) {
-            discard();
-            prepare(number);
+        if (next.state() == Future.State.SUCCESS) {
+            if (!next.resultNow().forMail() && free - reserve >= step) {
+                start(number, false);
+            }
+        } else if (free > freeAtFailure) {
+            // failed for lack of room, and there is more now: cheap if still too little (no file is made)
+            start(number, nextForResults);
         }
     }
 
@@ -127,7 +153,7 @@ final class Preallocator implements AutoCloseable {
         return io.usableSpace(layout.segments) - reserve >= step;
     }
 
-    private Prepared create(long number) throws IOException {
+    private Prepared create(long number, boolean forResults) throws IOException {
         Path file = layout.preallocated(number);
         Files.deleteIfExists(file);
         long free = io.usableSpace(layout.segments);
@@ -138,11 +164,12 @@ final class Preallocator implements AutoCloseable {
             length = size;
         } else if (room >= step) {
             length = room / step * step;
-        } else if (free - step >= reserve / 2) {
+        } else if (forResults && free - step >= reserve / 2) {
             length = step;
             forMail = false;
         } else {
-            throw new SpoolFullException("no room for a new spool segment: " + Units.size(free)
+            freeAtFailure = free;
+            throw new SpoolFullException("the spool's disk has no room for a new segment: " + Units.size(free)
                     + " free on the spool's file system, " + Units.size(reserve) + " kept free (spool.min-free-space)");
         }
         try (FileChannel channel = io.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -161,6 +188,7 @@ final class Preallocator implements AutoCloseable {
         } catch (IOException e) {
             // a partial file must not stay: it would hold space nobody uses until the next start
             deleteQuietly(file);
+            freeAtFailure = io.usableSpace(layout.segments);
             events.spoolWriteFailed(NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR);
             if (NoSpace.is(e)) {
                 LOG.warn("preparing spool segment {} ({}) failed: the file system is full; removed the partial file",

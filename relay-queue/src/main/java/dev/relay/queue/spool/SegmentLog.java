@@ -75,7 +75,7 @@ final class SegmentLog implements AutoCloseable {
         SegmentLog log = new SegmentLog(layout, fullSize, preallocator, listener, readers, io);
         log.number = number - 1;
         try {
-            log.activate(number, preallocator.await(number));
+            log.activate(number, preallocator.await(number, true));
         } catch (SpoolFullException e) {
             // the writer reports it, with the state it puts the spool in
             log.startProblem = Optional.of(e.getMessage());
@@ -278,19 +278,19 @@ final class SegmentLog implements AutoCloseable {
     private void roll(int length, boolean forMail) throws IOException {
         long next = number + 1;
         long waitStarted = System.nanoTime();
-        Preallocator.Prepared prepared = preallocator.await(next);
+        Preallocator.Prepared prepared = preallocator.await(next, forMail);
         long waitedMillis = (System.nanoTime() - waitStarted) / 1_000_000;
         if (waitedMillis >= 20 && channel != null) {
             // a roll (not the first segment): commits stalled, zero-filling could not keep up
             LOG.info("segment {} was not ready in time; writes waited {} ms for it", next, waitedMillis);
         }
         if (forMail && !prepared.forMail()) {
-            throw new SpoolFullException("the spool has no room for new mail: the next segment could only be "
+            throw new SpoolFullException("the spool's disk has no room for new mail: the next segment could only be "
                     + Units.size(prepared.size()) + ", kept for delivery results (spool.min-free-space)");
         }
         long header = RecordFormat.HEADER_SIZE + RecordText.segmentHeader(next).length;
         if (header + length + SEAL_RESERVE > prepared.size()) {
-            throw new SpoolFullException("the spool has no room for a record of " + length + " bytes: the next segment"
+            throw new SpoolFullException("the spool's disk has no room for a record of " + length + " bytes: the next segment"
                     + " could only be " + Units.size(prepared.size()));
         }
         if (channel != null) {

@@ -112,7 +112,7 @@ final class SpoolWriter implements Runnable {
         this.compactBelowBytes = compactBelowBytes;
         if (!log.headForMail()) {
             // opened with little room: deliveries can be recorded, new mail waits for room
-            noRoom = log.startProblem().orElse("the spool has no room for new mail (spool.min-free-space)");
+            noRoom = log.startProblem().orElse("the spool's disk has no room for new mail (spool.min-free-space)");
             LOG.warn("the spool is full: new mail gets 452 until there is room again ({})", noRoom);
             events.spoolWriteFailed(WriteFailure.NO_SPACE);
             events.spoolWritable(false);
@@ -251,7 +251,7 @@ final class SpoolWriter implements Runnable {
             return true;
         }
         try {
-            return preallocator.await(log.nextNumber()).forMail();
+            return preallocator.await(log.nextNumber(), true).forMail();
         } catch (IOException e) {
             return false;
         }

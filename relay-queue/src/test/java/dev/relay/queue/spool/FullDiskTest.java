@@ -86,7 +86,7 @@ class FullDiskTest {
                 assertThat(failures).allSatisfy(e -> assertThat(e).isInstanceOf(SpoolFullException.class));
                 assertThat(accepted.size()).as("3 MB of mail room, 20 KB each").isBetween(120, 160);
                 assertThat(spool.queue.admission()).isInstanceOfSatisfying(Admission.Refused.class,
-                        refusedNow -> assertThat(refusedNow.reason()).contains("no room for new mail"));
+                        refusedNow -> assertThat(refusedNow.reason()).contains("has no room"));
                 assertThat(spool.events.writable()).containsExactly(false);
                 assertThat(spool.events.writeFailures()).contains(WriteFailure.NO_SPACE);
                 assertThat(disk.free()).as("never below half the reserve").isGreaterThanOrEqualTo(reserve / 2);
