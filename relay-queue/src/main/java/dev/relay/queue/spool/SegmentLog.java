@@ -200,11 +200,6 @@ final class SegmentLog implements AutoCloseable {
         return channel != null && headForMail;
     }
 
-    /** Whether the head has room for a new message of {@code length} bytes without a new segment. */
-    boolean headTakesMail(int length) {
-        return channel != null && headForMail && position + length + SEAL_RESERVE <= capacity;
-    }
-
     /**
      * After a failed write or sync: overwrites what was appended since the last sync with zeros
      * and syncs that, so that records whose writes were reported failed cannot come back at the

@@ -246,16 +246,19 @@ final class SpoolWriter implements Runnable {
         }
     }
 
+    /**
+     * Whether a new segment for mail can be had. Not whether the head could take a small
+     * message: once full, the spool stays full until it has room for any message, rather than
+     * flip between full and not with every message size.
+     */
     private boolean roomForMail(Preallocator preallocator) {
-        if (log.headTakesMail(64 << 10)) {
-            return true;
-        }
         try {
             return preallocator.await(log.nextNumber(), true).forMail();
         } catch (IOException e) {
             return false;
         }
     }
+
 
     /**
      * Appends the records of a batch, syncs once, applies them to the index and completes their
