@@ -74,6 +74,7 @@ final class SpoolWriter implements Runnable {
 
     /** How long a failed write keeps new mail out before the next commit tries the disk again. */
     private static final long IO_FAILURE_HOLD_NANOS = 5_000_000_000L;
+    private static final long COMPACTION_PAUSE_NANOS = 60_000_000_000L;
     /** How often the writer looks for room again while it has none. */
     private static final long ROOM_CHECK_MILLIS = 1_000;
 
@@ -92,6 +93,8 @@ final class SpoolWriter implements Runnable {
     private volatile String ioFailure;
     private volatile long ioFailureAt;
     private Relocation compaction;
+    /** When compaction last failed to write (System.nanoTime); it waits a while before it starts again. */
+    private long compactionPausedAt = System.nanoTime() - COMPACTION_PAUSE_NANOS;
     /**
      * State changes and removals that found no room, oldest first, with everything of their kind
      * after them (so the order of changes to a message stays). Written as soon as room comes
@@ -184,7 +187,12 @@ final class SpoolWriter implements Runnable {
                     finish(batch);
                     return;
                 }
-                deleteDeadSegments();
+                try {
+                    deleteDeadSegments();
+                } catch (IOException e) {
+                    // the files stay; the next turn tries again
+                    LOG.warn("could not delete a spool segment nothing needs any more: {}", e.getMessage());
+                }
                 if (compaction != null && !compaction.stalled()) {
                     compact();
                 }
@@ -233,7 +241,7 @@ final class SpoolWriter implements Runnable {
             turn(retry);
             if (waiting.isEmpty()) {
                 resultsWaiting = false;
-                LOG.info("the spool had room again: {} waiting state changes and removals are written", retry.size());
+                LOG.info("the spool can write again: {} waiting state changes and removals are written", retry.size());
             }
         }
         if (noRoom != null && roomForMail(preallocator)) {
@@ -267,13 +275,14 @@ final class SpoolWriter implements Runnable {
      * write or sync failure the records not yet durable are undone on disk before their futures
      * fail, so that what was reported as failed never comes back at the next start.
      */
-    private boolean turn(List<Request> batch) throws IOException {
+    private boolean turn(List<Request> batch) {
         boolean stopping = false;
         List<Request> written = new ArrayList<>(batch.size());
         List<RecordPos> positions = new ArrayList<>(batch.size());
+        int next = 0;
         try {
-            for (Request request : batch) {
-                switch (request) {
+            for (; next < batch.size(); next++) {
+                switch (batch.get(next)) {
                     case Stop stop -> stopping = true;
                     case Barrier barrier -> barriers.add(barrier);
                     case Commit commit -> {
@@ -292,7 +301,14 @@ final class SpoolWriter implements Runnable {
             }
             log.sync();
         } catch (IOException e) {
-            writeFailed(e, written, positions);
+            List<Request> notWritten = batch.subList(next, batch.size());
+            for (Request request : notWritten) {
+                stopping |= request instanceof Stop;
+                if (request instanceof Barrier barrier) {
+                    barriers.add(barrier);
+                }
+            }
+            writeFailed(e, written, positions, notWritten);
             return stopping;
         }
         apply(written, positions);
@@ -357,26 +373,47 @@ final class SpoolWriter implements Runnable {
 
     /**
      * A write or sync failed: the records that are durable all the same (synced when the log
-     * moved to a new segment) count as written; the others are undone on disk, then fail.
+     * moved to a new segment) count as written; the others are undone on disk. New messages
+     * then fail (the client is told "not queued", which is true now); state changes and
+     * removals wait and are tried again, in order, with the rest of the batch's.
      */
-    private void writeFailed(IOException e, List<Request> written, List<RecordPos> positions) {
+    private void writeFailed(IOException e, List<Request> written, List<RecordPos> positions, List<Request> notWritten) {
         List<Request> durable = new ArrayList<>();
         List<RecordPos> durablePositions = new ArrayList<>();
-        List<Request> failed = new ArrayList<>();
+        List<Request> undone = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
             if (log.isDurable(positions.get(i))) {
                 durable.add(written.get(i));
                 durablePositions.add(positions.get(i));
             } else {
-                failed.add(written.get(i));
+                undone.add(written.get(i));
             }
         }
-        boolean undone = log.discardUnsynced();
+        boolean clean = log.discardUnsynced();
         WriteFailure reason = NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR;
         ioFailure = "the spool could not write: " + e.getMessage();
         ioFailureAt = System.nanoTime();
-        LOG.error("spool write failed ({}): {} writes not made{}; the spool keeps going and tries again with the next",
-                e.getMessage(), failed.size(), undone ? "" : " (and could not be undone: some may come back at the next start)");
+        List<Request> refused = new ArrayList<>();
+        List<Request> retry = new ArrayList<>();
+        int undoneRetries = (int) undone.stream().filter(request -> !(request instanceof Commit)).count();
+        for (Request request : concat(undone, notWritten)) {
+            switch (request) {
+                case Commit commit -> refused.add(commit);
+                case Update update -> retry.add(update);
+                case Remove remove -> retry.add(remove);
+                case Stop stop -> { }
+                case Barrier barrier -> { }
+            }
+        }
+        // the undone ones came before anything already waiting; the batch's others after it
+        for (int i = undoneRetries - 1; i >= 0; i--) {
+            waiting.addFirst(retry.get(i));
+        }
+        waiting.addAll(retry.subList(undoneRetries, retry.size()));
+        // told before any future completes: whoever waits on one sees the event already counted
+        LOG.error("spool write failed ({}): {} new messages refused, {} state changes and removals wait to be written"
+                + " again{}", e.getMessage(), refused.size(), waiting.size(),
+                clean ? "" : " (the failed writes could not be undone: some may come back at the next start)");
         events.spoolWriteFailed(reason);
         apply(durable, durablePositions);
         durable.forEach(request -> request.done().complete(null));
@@ -387,7 +424,13 @@ final class SpoolWriter implements Runnable {
         IOException cause = reason == WriteFailure.NO_SPACE
                 ? new SpoolFullException("the spool could not write: " + e.getMessage())
                 : new IOException("the spool could not write: " + e.getMessage(), e);
-        failed.forEach(request -> request.done().completeExceptionally(cause));
+        refused.forEach(request -> request.done().completeExceptionally(cause));
+    }
+
+    private static List<Request> concat(List<Request> first, List<Request> second) {
+        List<Request> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private void removeLargeBodies() {
@@ -421,9 +464,11 @@ final class SpoolWriter implements Runnable {
             log.discardUnsynced();
             ioFailure = "the spool could not write: " + e.getMessage();
             ioFailureAt = System.nanoTime();
-            LOG.error("spool write failed during compaction of segment {}: {}", compaction.segment(), e.getMessage());
+            LOG.error("spool write failed during compaction of segment {}: {}; compaction waits a minute",
+                    compaction.segment(), e.getMessage());
             events.spoolWriteFailed(NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR);
             compaction = null;
+            compactionPausedAt = System.nanoTime();
             return;
         }
         synchronized (index) {
@@ -459,7 +504,8 @@ final class SpoolWriter implements Runnable {
     }
 
     private void startCompaction() {
-        if (compaction != null || compactBelowBytes <= 0) {
+        if (compaction != null || compactBelowBytes <= 0
+                || System.nanoTime() - compactionPausedAt < COMPACTION_PAUSE_NANOS) {
             return;
         }
         synchronized (index) {

@@ -183,6 +183,25 @@ class FullDiskTest {
     }
 
     @Test
+    void aDeliveryResultWhoseWriteFailsIsWrittenAgainNotDropped() throws Exception {
+        FaultyIo io = new FaultyIo();
+        Path directory = temp.resolve("spool");
+        try (SpoolFixture spool = new SpoolFixture(directory, ONE_MB, 0, io)) {
+            QueueId id = spool.commit(SpoolFixture.randomBody(3000, 1));
+            io.failingForces.set(1);
+            CompletableFuture<QueuedMessage> result =
+                    spool.queue.recordResults(id, Map.of(0, new DeliveryResult.Delivered("250 ok")));
+            // not failed: it waits, and is written again a second later
+            assertThat(result.get(30, TimeUnit.SECONDS).isComplete()).isTrue();
+            assertThat(spool.events.writeFailures()).containsExactly(WriteFailure.IO_ERROR);
+            assertThat(spool.events.completed()).containsExactly(id);
+        }
+        try (SpoolFixture spool = new SpoolFixture(directory, ONE_MB)) {
+            assertThat(spool.queue.list()).as("the delivery was recorded: no second one after a restart").isEmpty();
+        }
+    }
+
+    @Test
     void aWriteFailingForLackOfSpaceRefusesWith452NotTheRestOfTheBatch() throws Exception {
         FaultyIo io = new FaultyIo();
         io.error = FaultyIo.NO_SPACE; // a copy-on-write file system runs out even inside a preallocated file
