@@ -302,10 +302,15 @@ final class SegmentLog implements AutoCloseable {
         Path target = layout.segment(next);
         number = next; // from here on, this number is used up, whatever fails next
         preallocator.claimed();
-        if (Files.exists(target)) {
-            throw new IOException("segment " + target + " already exists");
+        try {
+            if (Files.exists(target)) {
+                throw new IOException("segment " + target + " already exists");
+            }
+            Files.move(prepared.file(), target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(prepared.file()); // it would hold its space until the next start
+            throw e;
         }
-        Files.move(prepared.file(), target, StandardCopyOption.ATOMIC_MOVE);
         SpoolLayout.syncDirectory(layout.segments);
         channel = io.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
         capacity = prepared.size();
