@@ -268,7 +268,10 @@ public final class RelayApplication {
         return metrics;
     }
 
-    /** True from the end of start until stop begins: what {@code /health/ready} answers. */
+    /**
+     * True from the end of start until stop begins. {@code /health/ready} answers 200 only while
+     * this is true and the queue takes new mail (see {@code notReady}).
+     */
     public boolean ready() {
         return ready.get();
     }
