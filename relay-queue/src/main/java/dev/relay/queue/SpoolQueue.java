@@ -22,6 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -37,6 +40,9 @@ import java.util.function.Function;
  * {@link #retryNow}, {@link #delete}): those wait for the writer, and fail fast when called on it.
  */
 public final class SpoolQueue implements MessageQueue {
+
+    /** The longest a blocking call (hold, release, retry, delete) waits for its write. */
+    private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final SpoolStore store;
     private final QueueSettings settings;
@@ -342,18 +348,29 @@ public final class SpoolQueue implements MessageQueue {
         }
     }
 
+    /**
+     * Waits for a write, at most {@link #WRITE_WAIT}: a spool with no room keeps state changes
+     * waiting until there is (see the module's README), and an admin call must not hang that long.
+     * The change holds in memory meanwhile and is written as soon as the spool can.
+     */
     private void await(CompletableFuture<Void> write) {
         if (store.isStoreThread() && !write.isDone()) {
             throw new IllegalStateException("a blocking queue call on the spool's writer thread would never return;"
                     + " call it from another thread (e.g. use the *Async variants of the future's callbacks)");
         }
         try {
-            write.join();
-        } catch (CompletionException e) {
+            write.get(WRITE_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new SpoolFullException("the spool could not record this within "
+                    + WRITE_WAIT.toSeconds() + " s (no room on its disk?); it is written as soon as the spool can"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while waiting for the spool"));
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
-            throw e;
+            throw new CompletionException(e.getCause());
         }
     }
 

@@ -75,6 +75,7 @@ final class SpoolWriter implements Runnable {
     /** How long a failed write keeps new mail out before the next commit tries the disk again. */
     private static final long IO_FAILURE_HOLD_NANOS = 5_000_000_000L;
     private static final long COMPACTION_PAUSE_NANOS = 60_000_000_000L;
+    private static final long FAILURE_LOG_EVERY_NANOS = 60_000_000_000L;
     /** How often the writer looks for room again while it has none. */
     private static final long ROOM_CHECK_MILLIS = 1_000;
 
@@ -92,6 +93,8 @@ final class SpoolWriter implements Runnable {
     /** The last failed write, and when (System.nanoTime): new mail waits a little before trying again. */
     private volatile String ioFailure;
     private volatile long ioFailureAt;
+    private long failureLoggedAt = System.nanoTime() - FAILURE_LOG_EVERY_NANOS;
+    private int failuresNotLogged;
     private Relocation compaction;
     /** When compaction last failed to write (System.nanoTime); it waits a while before it starts again. */
     private long compactionPausedAt = System.nanoTime() - COMPACTION_PAUSE_NANOS;
@@ -411,9 +414,18 @@ final class SpoolWriter implements Runnable {
         }
         waiting.addAll(retry.subList(undoneRetries, retry.size()));
         // told before any future completes: whoever waits on one sees the event already counted
-        LOG.error("spool write failed ({}): {} new messages refused, {} state changes and removals wait to be written"
-                + " again{}", e.getMessage(), refused.size(), waiting.size(),
-                clean ? "" : " (the failed writes could not be undone: some may come back at the next start)");
+        long now = System.nanoTime();
+        if (!clean || now - failureLoggedAt >= FAILURE_LOG_EVERY_NANOS) {
+            // a disk that keeps failing (retried every second) gets one line a minute, with the count
+            LOG.error("spool write failed ({}): {} new messages refused, {} state changes and removals wait to be"
+                    + " written again{}{}", e.getMessage(), refused.size(), waiting.size(),
+                    failuresNotLogged == 0 ? "" : "; " + failuresNotLogged + " more failures since the last such line",
+                    clean ? "" : " (the failed writes could not be undone: some may come back at the next start)");
+            failureLoggedAt = now;
+            failuresNotLogged = 0;
+        } else {
+            failuresNotLogged++;
+        }
         events.spoolWriteFailed(reason);
         apply(durable, durablePositions);
         durable.forEach(request -> request.done().complete(null));
