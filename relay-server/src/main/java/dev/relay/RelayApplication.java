@@ -16,6 +16,7 @@ import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.queue.Admission;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
@@ -153,6 +154,11 @@ public final class RelayApplication {
             }
             metrics.watchQueue(queue);
             try {
+                metrics.watchSpool(config.spool().directory());
+            } catch (IOException e) {
+                log.warn("cannot read the free space of the spool's file system: {}", e.getMessage());
+            }
+            try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
             } catch (RuntimeException e) {
@@ -176,7 +182,7 @@ public final class RelayApplication {
                 }
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
                         () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
-                admin = startAdmin(ready, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
+                admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
                         new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
                         new MtaStsRoutes(delivery.mtaStsPolicies()));
             } catch (IOException | RuntimeException e) {
@@ -200,11 +206,11 @@ public final class RelayApplication {
         }
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
-        private AdminServer startAdmin(AtomicBoolean ready, RelayMetrics metrics, QueueRoutes queueRoutes,
+        private AdminServer startAdmin(AtomicBoolean ready, MessageQueue queue, RelayMetrics metrics, QueueRoutes queueRoutes,
                 StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
-                    .readiness(ready::get);
+                    .notReadyWhen(() -> notReady(ready, queue));
             metrics.scrapeRoute().ifPresent(scrape -> admin.route("GET", "/metrics", false, scrape));
             queueRoutes.addTo(admin);
             statusRoutes.addTo(admin);
@@ -213,6 +219,24 @@ public final class RelayApplication {
                 return admin.start();
             } catch (IOException e) {
                 throw new IOException("admin.address: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Why {@code /health/ready} says 503: starting or stopping, or the queue refuses new mail
+         * (spool full, a write that just failed, below {@code spool.min-free-space}, at
+         * {@code spool.max-messages}), since every message would get 452 here.
+         */
+        private static Optional<String> notReady(AtomicBoolean ready, MessageQueue queue) {
+            if (!ready.get()) {
+                return Optional.of("not ready");
+            }
+            try {
+                return queue.admission() instanceof Admission.Refused refused
+                        ? Optional.of("new mail is refused: " + refused.reason())
+                        : Optional.empty();
+            } catch (IllegalStateException closed) {
+                return Optional.of("not ready");
             }
         }
 
@@ -244,7 +268,10 @@ public final class RelayApplication {
         return metrics;
     }
 
-    /** True from the end of start until stop begins: what {@code /health/ready} answers. */
+    /**
+     * True from the end of start until stop begins. {@code /health/ready} answers 200 only while
+     * this is true and the queue takes new mail (see {@code notReady}).
+     */
     public boolean ready() {
         return ready.get();
     }

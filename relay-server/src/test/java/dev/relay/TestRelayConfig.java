@@ -22,6 +22,8 @@ final class TestRelayConfig {
     private String shutdownGrace = "2s";
     private Optional<Path> extraTrust = Optional.empty();
     private int mtaStsHttpsPort = 443;
+    private Optional<Path> spoolDirectory = Optional.empty();
+    private String minFreeSpace = "1MB";
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -63,6 +65,18 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code spool.directory}, when it must be elsewhere than the temp directory (a small disk). */
+    TestRelayConfig spoolDirectory(Path directory) {
+        this.spoolDirectory = Optional.of(directory);
+        return this;
+    }
+
+    /** {@code spool.min-free-space} ({@code 1MB} by default here). */
+    TestRelayConfig minFreeSpace(String size) {
+        this.minFreeSpace = size;
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -79,7 +93,7 @@ final class TestRelayConfig {
                 relay-networks: [127.0.0.0/8]
                 spool:
                   directory: %s
-                  min-free-space: 1MB
+                  min-free-space: %s
                 delivery:
                   port: %d
                   max-connections-per-domain: 2
@@ -93,7 +107,7 @@ final class TestRelayConfig {
                   address: %s
                 %s
                 shutdown-grace: %s
-                """.formatted(dir.resolve("spool"), deliveryPort, dns,
+                """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns,
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
         return new ConfigLoader(Map.of()).load(file).config();

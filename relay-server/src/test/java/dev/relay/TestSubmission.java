@@ -56,6 +56,19 @@ final class TestSubmission implements AutoCloseable {
         return expect(expectedCode);
     }
 
+    /** Sends a line; returns the last line of the reply, whatever its code. */
+    String send(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return expect("");
+    }
+
+    /** Sends message content (dot-stuffed here) and the final dot; returns the reply's last line. */
+    String sendContent(String message) throws IOException {
+        out.write(message.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.US_ASCII));
+        return send(".");
+    }
+
     /** Reads one (possibly multi-line) reply, checks its code and returns its last line. */
     String expect(String code) throws IOException {
         String line;

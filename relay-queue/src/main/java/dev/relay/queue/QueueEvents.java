@@ -25,6 +25,18 @@ public interface QueueEvents {
     /** One sync of the spool covered this many commits (group commit). */
     default void synced(int commits) {}
 
+    /**
+     * The spool could not write: a segment could not be prepared, or a write or sync failed.
+     * Called once per such event (not once per message refused while it lasts).
+     */
+    default void spoolWriteFailed(WriteFailure reason) {}
+
+    /**
+     * The spool stopped taking new messages for lack of room ({@code false}), or takes them
+     * again ({@code true}). Called on each change only.
+     */
+    default void spoolWritable(boolean writable) {}
+
     /** Events that go to {@code first}, then to {@code second}: for several listeners on one queue. */
     static QueueEvents both(QueueEvents first, QueueEvents second) {
         return new QueueEvents() {
@@ -62,6 +74,18 @@ public interface QueueEvents {
             public void synced(int commits) {
                 first.synced(commits);
                 second.synced(commits);
+            }
+
+            @Override
+            public void spoolWriteFailed(WriteFailure reason) {
+                first.spoolWriteFailed(reason);
+                second.spoolWriteFailed(reason);
+            }
+
+            @Override
+            public void spoolWritable(boolean writable) {
+                first.spoolWritable(writable);
+                second.spoolWritable(writable);
             }
         };
     }

@@ -15,6 +15,8 @@ public final class RecordingEvents implements QueueEvents {
     public final List<QueueId> completed = new ArrayList<>();
     public final List<QueueId> deleted = new ArrayList<>();
     public final List<Corrupt> corrupt = new ArrayList<>();
+    public final List<WriteFailure> writeFailures = new ArrayList<>();
+    public final List<Boolean> writable = new ArrayList<>();
     public final AtomicLong syncs = new AtomicLong();
     public final AtomicLong syncedRequests = new AtomicLong();
 
@@ -47,6 +49,24 @@ public final class RecordingEvents implements QueueEvents {
     public void synced(int commits) {
         syncs.incrementAndGet();
         syncedRequests.addAndGet(commits);
+    }
+
+    @Override
+    public synchronized void spoolWriteFailed(WriteFailure reason) {
+        writeFailures.add(reason);
+    }
+
+    @Override
+    public synchronized void spoolWritable(boolean isWritable) {
+        writable.add(isWritable);
+    }
+
+    public synchronized List<WriteFailure> writeFailures() {
+        return List.copyOf(writeFailures);
+    }
+
+    public synchronized List<Boolean> writable() {
+        return List.copyOf(writable);
     }
 
     public synchronized List<QueueId> accepted() {

@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
     public static final class Builder {
         private final HostPort address;
         private Optional<String> token = Optional.empty();
-        private BooleanSupplier readiness = () -> true;
+        private Supplier<Optional<String>> notReady = Optional::empty;
         private final List<RouteTable.Route> routes = new ArrayList<>();
 
         private Builder(HostPort address) {
@@ -107,7 +108,13 @@ public final class AdminServer implements AutoCloseable {
 
         /** Asked by {@code /health/ready}: true answers 200, false 503. */
         public Builder readiness(BooleanSupplier readiness) {
-            this.readiness = Objects.requireNonNull(readiness, "readiness");
+            Objects.requireNonNull(readiness, "readiness");
+            return notReadyWhen(() -> readiness.getAsBoolean() ? Optional.empty() : Optional.of("not ready"));
+        }
+
+        /** Asked by {@code /health/ready}: empty answers 200, a reason answers 503 with that reason. */
+        public Builder notReadyWhen(Supplier<Optional<String>> notReady) {
+            this.notReady = Objects.requireNonNull(notReady, "notReady");
             return this;
         }
 
@@ -143,11 +150,12 @@ public final class AdminServer implements AutoCloseable {
                         + "not set: set admin.token, or bind admin.address to 127.0.0.1");
             }
             List<RouteTable.Route> all = new ArrayList<>(routes);
-            BooleanSupplier ready = readiness;
+            Supplier<Optional<String>> why = notReady;
             all.add(new RouteTable.Route("GET", LIVE_PATH, true, request -> AdminResponse.text(200, "live\n")));
-            all.add(new RouteTable.Route("GET", READY_PATH, true, request -> ready.getAsBoolean()
-                    ? AdminResponse.text(200, "ready\n")
-                    : AdminResponse.text(503, "not ready\n")));
+            all.add(new RouteTable.Route("GET", READY_PATH, true, request -> why.get()
+                    .map(reason -> AdminResponse.text(503, reason.startsWith("not ready") ? reason + "\n"
+                            : "not ready: " + reason + "\n"))
+                    .orElseGet(() -> AdminResponse.text(200, "ready\n"))));
             RouteTable table = new RouteTable(all);
             BearerCheck bearer = new BearerCheck(token);
 

@@ -152,12 +152,17 @@ public final class QueueRoutes {
         return Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** A queue closing under a request (the relay stopping) is a 503, not a 500. */
+    /**
+     * A queue closing under a request (the relay stopping) is a 503, not a 500; so is a spool
+     * that cannot record the change now (its disk full): the change is written once it can.
+     */
     private static AdminResponse guarded(Supplier<AdminResponse> call) {
         try {
             return call.get();
         } catch (IllegalStateException e) {
             return error(503, "the queue is not available: " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            return error(503, e.getCause().getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.relay.delivery;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.WriteFailure;
 import java.util.Objects;
 
 /**
@@ -64,5 +65,15 @@ public final class WakingQueueEvents implements QueueEvents {
     @Override
     public void synced(int commits) {
         downstream.synced(commits);
+    }
+
+    @Override
+    public void spoolWriteFailed(WriteFailure reason) {
+        downstream.spoolWriteFailed(reason);
+    }
+
+    @Override
+    public void spoolWritable(boolean writable) {
+        downstream.spoolWritable(writable);
     }
 }

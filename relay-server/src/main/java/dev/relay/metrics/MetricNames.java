@@ -4,6 +4,7 @@ import dev.relay.outcome.Cause;
 
 import dev.relay.mtasts.FetchFailure;
 import dev.relay.mtasts.PolicyMode;
+import dev.relay.queue.WriteFailure;
 import dev.relay.tls.TlsProblem;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,13 @@ public final class MetricNames {
             "relay.spool.syncs", List.of(), "fsyncs of the spool (one covers a group of writes)");
     public static final Metric SPOOL_WRITES = new Metric("relay_spool_writes_total",
             "relay.spool.writes", List.of(), "Spool writes (new messages, state changes, removals) made durable by the syncs");
+    public static final Metric SPOOL_WRITE_FAILURES = new Metric("relay_spool_write_failures_total",
+            "relay.spool.write.failures", List.of(REASON),
+            "Times the spool could not write: no room for a segment or a write, or an I/O error (once per event, not per message)");
+    public static final Metric SPOOL_WRITABLE = new Metric("relay_spool_writable",
+            "relay.spool.writable", List.of(), "1 while the spool has room for new mail, 0 while it is full (new mail gets 452)");
+    public static final Metric SPOOL_FREE = new Metric("relay_spool_free_bytes",
+            "relay.spool.free", List.of(), "Free bytes on the spool's file system, as the relay may use them");
     public static final Metric DELIVERY_ATTEMPTS = new Metric("relay_delivery_attempts_total",
             "relay.delivery.attempts", List.of(RESULT, TLS, MTA_STS_MODE),
             "Delivery attempts, one per recipient per connection tried");
@@ -97,6 +105,9 @@ public final class MetricNames {
 
     /** {@code relay_queue_messages{state}}. */
     public static final List<String> QUEUE_STATES = List.of("active", "deferred", "held");
+    /** {@code relay_spool_write_failures_total{reason}}: {@code no_space}, {@code io_error}. */
+    public static final List<String> WRITE_FAILURE_REASONS =
+            Arrays.stream(WriteFailure.values()).map(WriteFailure::label).toList();
     /** {@code relay_tls_outbound_total{version}}: the versions the client offers. */
     public static final List<String> TLS_VERSIONS = List.of("TLSv1.2", "TLSv1.3");
     /** {@code relay_tls_outbound_total{verified}}. */
@@ -117,7 +128,7 @@ public final class MetricNames {
 
     private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
-            SPOOL_WRITES, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
+            SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
             TLS_OUTBOUND, DNS_LOOKUPS);
 

@@ -122,6 +122,14 @@ public final class RelayMetrics implements AutoCloseable {
         return mtaSts;
     }
 
+    /**
+     * Feeds {@code relay_spool_free_bytes} from the file system holding the spool directory;
+     * 0 until then, or when it cannot be read.
+     */
+    public void watchSpool(java.nio.file.Path directory) throws java.io.IOException {
+        queueMeters.watchSpool(directory);
+    }
+
     /** Feeds {@code relay_queue_messages} and {@code relay_queue_oldest_seconds} from this queue. */
     public void watchQueue(MessageQueue queue) {
         this.queue.watch(queue);

@@ -1,6 +1,7 @@
 package dev.relay.smtp;
 
 import dev.relay.queue.MessageDraft;
+import dev.relay.queue.SpoolFullException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -274,6 +275,10 @@ final class MessageReceiver {
         }
         try {
             draft.write(bytes, offset, length);
+        } catch (SpoolFullException e) {
+            // a large body streaming to disk met the free-space reserve: try later
+            log.warn("writing message {} to the queue failed: {}", draft.id(), e.getMessage());
+            fail(Replies.QUEUE_FULL, RejectReason.QUEUE_FULL);
         } catch (IOException | RuntimeException e) {
             log.warn("writing message {} to the queue failed: {}", draft.id(), e.toString());
             fail(Replies.QUEUE_ERROR, RejectReason.QUEUE_ERROR);

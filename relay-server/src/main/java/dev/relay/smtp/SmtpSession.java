@@ -5,6 +5,7 @@ import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.SpoolFullException;
 import dev.relay.queue.RecipientAddress;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -708,10 +709,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void committed(Envelope envelope, MessageReceiver receiver, long size, QueueId id, Throwable error) {
+        // no room: nothing of the message was written, and the client should try later (452)
+        boolean full = error != null && unwrap(error) instanceof SpoolFullException;
         if (error != null) {
             receiver.discard();
-            log.warn("queueing a message from {} failed: {}", clientText, String.valueOf(error));
-            services.events().messageRejected(RejectReason.QUEUE_ERROR);
+            log.warn("queueing a message from {} failed: {}", clientText, unwrap(error).getMessage());
+            services.events().messageRejected(full ? RejectReason.QUEUE_FULL : RejectReason.QUEUE_ERROR);
         } else {
             if (log.isInfoEnabled()) {
                 // built by hand: one line per message, and the placeholder form boxes and scans eight arguments
@@ -731,8 +734,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.COMMAND;
-        send(error == null ? Replies.queued(id) : Replies.QUEUE_ERROR);
+        send(error == null ? Replies.queued(id) : full ? Replies.QUEUE_FULL : Replies.QUEUE_ERROR);
         resume(SmtpFramer.Hold.COMMITTING);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
     }
 
     /** Ends a wait for a result: flush its reply, then go on with pipelined input. */

@@ -57,6 +57,30 @@ class QueueMetricsTest {
     }
 
     @Test
+    void spoolWriteFailuresByReasonTheWritableGaugeAndFreeBytesStartAtZeroOrOneAndFollowTheEvents() throws Exception {
+        QueueMeters meters = new QueueMeters(registry);
+        for (String reason : MetricNames.WRITE_FAILURE_REASONS) {
+            assertThat(registry.get("relay.spool.write.failures").tag("reason", reason).counter().count()).isZero();
+        }
+        assertThat(registry.get("relay.spool.writable").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("relay.spool.free").gauge().value()).as("before a spool is watched").isZero();
+
+        meters.spoolWriteFailed(dev.relay.queue.WriteFailure.NO_SPACE);
+        meters.spoolWritable(false);
+        assertThat(registry.get("relay.spool.write.failures").tag("reason", "no_space").counter().count()).isEqualTo(1);
+        assertThat(registry.get("relay.spool.write.failures").tag("reason", "io_error").counter().count()).isZero();
+        assertThat(registry.get("relay.spool.writable").gauge().value()).isZero();
+        meters.spoolWritable(true);
+        assertThat(registry.get("relay.spool.writable").gauge().value()).isEqualTo(1.0);
+
+        Files.createDirectories(dir.resolve("spool"));
+        meters.watchSpool(dir.resolve("spool"));
+        double free = registry.get("relay.spool.free").gauge().value();
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        assertThat(free).isPositive().isCloseTo(usable, org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
+    @Test
     void gaugesCountMessagesByStateAndTheOldestAge() throws Exception {
         QueueGauges gauges = new QueueGauges(registry, clock, nanos::get);
         queue = SpoolQueue.open(dir.resolve("spool"), SETTINGS, clock, QueueEvents.NONE);

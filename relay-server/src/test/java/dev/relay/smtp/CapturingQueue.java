@@ -36,7 +36,8 @@ final class CapturingQueue implements MessageQueue {
         }
     }
 
-    enum CommitMode { SUCCEED, FAIL, HOLD }
+    /** FULL: the spool had no room, nothing of the message was written ({@code SpoolFullException}). */
+    enum CommitMode { SUCCEED, FAIL, FULL, HOLD }
 
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger openDrafts = new AtomicInteger();
@@ -150,6 +151,8 @@ final class CapturingQueue implements MessageQueue {
             switch (commitMode) {
                 case SUCCEED -> durable.run();
                 case FAIL -> result.completeExceptionally(new IOException("fsync failed"));
+                case FULL -> result.completeExceptionally(
+                        new dev.relay.queue.SpoolFullException("the spool's disk has no room for a new segment"));
                 case HOLD -> heldCommits.add(durable);
             }
             return result;

@@ -403,6 +403,21 @@ class SmtpSessionTest {
     }
 
     @Test
+    void commitRefusedForLackOfRoomGets452AndCountsAsQueueFull() {
+        SmtpFixture fixture = SmtpFixture.defaults();
+        fixture.queue.commitMode(CapturingQueue.CommitMode.FULL);
+        SessionHarness session = fixture.harness();
+        session.ehlo();
+        session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
+        assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
+                "354 End data with <CR><LF>.<CR><LF>", "452 4.3.1 Insufficient system storage, try again later",
+                "250 2.0.0 Ok");
+        assertThat(fixture.queue.accepted()).isEmpty();
+        assertThat(fixture.events.rejections()).containsExactly("rejected queue_full");
+        session.assertDrained();
+    }
+
+    @Test
     void draftThatCannotBeCreatedGets451() {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.failNewDrafts(true);

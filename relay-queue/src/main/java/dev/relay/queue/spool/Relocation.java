@@ -20,6 +20,7 @@ final class Relocation {
 
     private final long segment;
     private final ArrayDeque<QueueId> pending;
+    private boolean stalled;
 
     Relocation(long segment, Collection<QueueId> ids) {
         this.segment = segment;
@@ -34,13 +35,23 @@ final class Relocation {
         return pending.isEmpty();
     }
 
+    /** Whether the last step stopped for lack of room. */
+    boolean stalled() {
+        return stalled;
+    }
+
     /**
      * Rewrites messages until about {@code budget} bytes went out. Reads and appends through
      * the log; the index is only read (the caller is the one thread that changes it).
      *
+     * Stops early, leaving the rest for later, when the log has no room (see
+     * {@link SegmentLog#append(RecordType, byte[], byte[], int, boolean)}).
+     *
+     * @param forMail whether the copies need room that new mail may use (compaction), or may
+     *     use the room kept for delivery results (rescuing a damaged segment at start)
      * @throws CorruptRecordException when a record to move cannot be read back
      */
-    List<Moved> step(SegmentLog log, SpoolIndex index, long budget) throws IOException {
+    List<Moved> step(SegmentLog log, SpoolIndex index, long budget, boolean forMail) throws IOException {
         List<Moved> moved = new ArrayList<>();
         long written = 0;
         while (written < budget && !pending.isEmpty()) {
@@ -51,7 +62,15 @@ final class Relocation {
                 continue;
             }
             byte[] payload = readForRewrite(log, slot);
-            RecordPos pos = log.append(RecordType.MESSAGE, payload);
+            RecordPos pos;
+            try {
+                pos = log.append(RecordType.MESSAGE, payload, payload, 0, forMail);
+            } catch (dev.relay.queue.SpoolFullException e) {
+                pending.addFirst(id);
+                stalled = true;
+                return moved;
+            }
+            stalled = false;
             moved.add(new Moved(id, pos, slot.bodyInFile, slot.bodySize));
             written += payload.length;
         }

@@ -2,6 +2,7 @@ package dev.relay.queue.spool;
 
 import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.SpoolFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,17 +55,21 @@ final class SegmentDraft implements StoreDraft {
             System.arraycopy(bytes, offset, inline, inlineLength, length);
             inlineLength += length;
         } else {
-            if (spill == null) {
-                startSpill();
-            }
-            while (length > 0) {
-                int chunk = Math.min(length, spillBuffer.remaining());
-                spillBuffer.put(bytes, offset, chunk);
-                offset += chunk;
-                length -= chunk;
-                if (!spillBuffer.hasRemaining()) {
-                    drainSpillBuffer();
+            try {
+                if (spill == null) {
+                    startSpill();
                 }
+                while (length > 0) {
+                    int chunk = Math.min(length, spillBuffer.remaining());
+                    spillBuffer.put(bytes, offset, chunk);
+                    offset += chunk;
+                    length -= chunk;
+                    if (!spillBuffer.hasRemaining()) {
+                        drainSpillBuffer();
+                    }
+                }
+            } catch (IOException e) {
+                throw NoSpace.is(e) ? new SpoolFullException("no room for the message body: " + e.getMessage()) : e;
             }
         }
     }
@@ -87,6 +92,8 @@ final class SegmentDraft implements StoreDraft {
     }
 
     private void drainSpillBuffer() throws IOException {
+        // a large body takes disk space as it arrives: it must not take the reserve
+        store.checkRoomForBody(spillBuffer.position());
         store.spilled(spillBuffer.position());
         spillBuffer.flip();
         while (spillBuffer.hasRemaining()) {
@@ -130,6 +137,8 @@ final class SegmentDraft implements StoreDraft {
         try (FileChannel channel = spill) {
             drainSpillBuffer();
             channel.force(true);
+        } catch (IOException e) {
+            throw NoSpace.is(e) ? new SpoolFullException("no room for the message body: " + e.getMessage()) : e;
         }
         SpoolLayout.syncDirectory(spillFile.getParent());
     }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -58,8 +57,9 @@ public final class SegmentSpoolStore implements SpoolStore {
         return thread;
     });
     private final int maxPayload;
+    private final long reserve;
     private final SegmentReaders readers;
-    private final FileStore fileStore;
+    private final SpoolIo io;
     /**
      * Sizes the first buffer of a new draft: a little over recent bodies. Only a hint, so
      * updates from several threads may race.
@@ -71,13 +71,14 @@ public final class SegmentSpoolStore implements SpoolStore {
     private volatile List<StoredMessage> recovered;
     private volatile boolean closed;
 
-    private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, SpoolIndex index, SpoolWriter writer,
-            SegmentReaders readers, FileChannel lockFile, FileLock lock, List<StoredMessage> recovered)
-            throws IOException {
+    private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, long reserve, SpoolIndex index,
+            SpoolWriter writer, SegmentReaders readers, FileChannel lockFile, FileLock lock,
+            List<StoredMessage> recovered, SpoolIo io) throws IOException {
         this.layout = layout;
+        this.reserve = reserve;
+        this.io = io;
         this.readers = readers;
         this.maxPayload = SegmentLog.maxPayload(tuning.segmentSize());
-        this.fileStore = Files.getFileStore(layout.root);
         this.tuning = tuning;
         this.index = index;
         this.writer = writer;
@@ -93,6 +94,21 @@ public final class SegmentSpoolStore implements SpoolStore {
      * starts the writer. Damaged files are moved to {@code corrupt/}; the store opens anyway.
      */
     public static SegmentSpoolStore open(Path directory, SpoolTuning tuning, QueueEvents events) throws IOException {
+        return open(directory, tuning, 0, events);
+    }
+
+    /**
+     * As {@link #open(Path, SpoolTuning, QueueEvents)}, leaving {@code reserve} bytes free on the
+     * file system: segments are made smaller, or not at all, rather than go below it (see
+     * {@link Preallocator}). The store opens whatever room there is.
+     */
+    public static SegmentSpoolStore open(Path directory, SpoolTuning tuning, long reserve, QueueEvents events)
+            throws IOException {
+        return open(directory, tuning, reserve, events, SpoolIo.FILE_SYSTEM);
+    }
+
+    static SegmentSpoolStore open(Path directory, SpoolTuning tuning, long reserve, QueueEvents events, SpoolIo io)
+            throws IOException {
         SpoolLayout layout = new SpoolLayout(directory);
         layout.createDirectories();
         FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
@@ -112,7 +128,7 @@ public final class SegmentSpoolStore implements SpoolStore {
             SpoolIndex index = recovery.index();
             SegmentReaders readers = new SegmentReaders(layout);
             SegmentLog log = SegmentLog.start(layout, recovery.nextSegment(), tuning.segmentSize(),
-                    new Preallocator(layout, tuning.segmentSize()), new SegmentLog.Listener() {
+                    new Preallocator(layout, tuning.segmentSize(), reserve, io, events), new SegmentLog.Listener() {
                         @Override
                         public void opened(long number) {
                             synchronized (index) {
@@ -126,12 +142,12 @@ public final class SegmentSpoolStore implements SpoolStore {
                                 index.seal(number);
                             }
                         }
-                    }, readers);
+                    }, readers, io);
             relocateDamaged(recovery.corrupt(), log, index, layout, events);
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
                     (long) (tuning.compactBelow() * tuning.segmentSize()));
-            SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, index, writer, readers, lockFile, lock,
-                    new ArrayList<>(recovery.messages().values()));
+            SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, reserve, index, writer, readers, lockFile,
+                    lock, new ArrayList<>(recovery.messages().values()), io);
             store.writerThread.start();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -147,10 +163,18 @@ public final class SegmentSpoolStore implements SpoolStore {
         if (damaged.isEmpty()) {
             return;
         }
+        List<Long> rescued = new ArrayList<>();
         for (Map.Entry<Long, List<Recovery.Tombstone>> entry : damaged.entrySet()) {
             long segment = entry.getKey();
             Relocation relocation = new Relocation(segment, index.idsIn(segment));
-            List<Relocation.Moved> moved = relocation.step(log, index, Long.MAX_VALUE);
+            List<Relocation.Moved> moved = relocation.step(log, index, Long.MAX_VALUE, false);
+            if (!relocation.done()) {
+                log.flush();
+                Relocation.apply(index, moved);
+                LOG.warn("segment {} is damaged, but the spool has no room to rewrite what it holds; it stays as it is"
+                        + " until a start with more room", segment);
+                continue;
+            }
             List<Long> targets = new ArrayList<>(List.of(log.activeNumber()));
             for (Recovery.Tombstone tombstone : entry.getValue()) {
                 if (index.slot(tombstone.id()) == null) {
@@ -163,9 +187,10 @@ public final class SegmentSpoolStore implements SpoolStore {
             log.flush();
             Relocation.apply(index, moved);
             index.moveTombstones(segment, targets);
+            rescued.add(segment);
         }
         log.sync();
-        for (long segment : damaged.keySet()) {
+        for (long segment : rescued) {
             log.release(segment);
             index.segmentRemoved(segment);
             Path file = layout.segment(segment);
@@ -207,6 +232,18 @@ public final class SegmentSpoolStore implements SpoolStore {
             bodySizeHint = wanted;
         } else if (wanted < hint - (hint >> 4)) {
             bodySizeHint = hint - (hint >> 6);
+        }
+    }
+
+    /**
+     * Refuses the next {@code bytes} of a spilled body when they would take the file system
+     * below the reserve: the relay must not fill its disk by itself.
+     */
+    void checkRoomForBody(long bytes) throws IOException {
+        long free = usableSpace();
+        if (free - bytes < reserve) {
+            throw new dev.relay.queue.SpoolFullException("no room for the message body: " + Units.size(free)
+                    + " free on the spool's file system, " + Units.size(reserve) + " kept free (spool.min-free-space)");
         }
     }
 
@@ -271,7 +308,7 @@ public final class SegmentSpoolStore implements SpoolStore {
         FreeSpace cached = freeSpace;
         if (cached == null || now - cached.readAt() > FREE_SPACE_MAX_AGE_NANOS) {
             spilledSinceFreeSpace.set(0);
-            cached = new FreeSpace(fileStore.getUsableSpace(), now);
+            cached = new FreeSpace(io.usableSpace(layout.root), now);
             freeSpace = cached;
         }
         return cached.bytes() - spilledSinceFreeSpace.get();
@@ -347,8 +384,8 @@ public final class SegmentSpoolStore implements SpoolStore {
             lock.release();
             lockFile.close();
         }
-        if (writer.failure() != null) {
-            throw new IOException("the spool had failed: " + writer.failure());
+        if (writer.failedForGood()) {
+            throw new IOException(writer.failure());
         }
     }
 }

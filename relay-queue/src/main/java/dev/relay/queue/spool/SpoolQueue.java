@@ -7,6 +7,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
+import dev.relay.queue.SpoolFullException;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
@@ -27,6 +28,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -42,6 +46,9 @@ import java.util.function.Function;
  * {@link #retryNow}, {@link #delete}): those wait for the writer, and fail fast when called on it.
  */
 public final class SpoolQueue implements MessageQueue {
+
+    /** The longest a blocking call (hold, release, retry, delete) waits for its write. */
+    private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final SpoolStore store;
     private final QueueSettings settings;
@@ -70,7 +77,7 @@ public final class SpoolQueue implements MessageQueue {
     /** As {@link #open(Path, QueueSettings, Clock, QueueEvents)}, with other segment sizes. */
     public static SpoolQueue open(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
             QueueEvents events) throws IOException {
-        return over(SegmentSpoolStore.open(directory, tuning, events), settings, clock, events);
+        return over(SegmentSpoolStore.open(directory, tuning, settings.minFreeSpace(), events), settings, clock, events);
     }
 
     /** A queue over any store; takes ownership of it. */
@@ -101,7 +108,7 @@ public final class SpoolQueue implements MessageQueue {
         ensureOpen();
         Optional<String> failure = store.failure();
         if (failure.isPresent()) {
-            return new Admission.Refused("the spool cannot write: " + failure.get());
+            return new Admission.Refused(failure.get());
         }
         long queued = queuedCount();
         if (settings.maxMessages() > 0 && queued >= settings.maxMessages()) {
@@ -341,18 +348,29 @@ public final class SpoolQueue implements MessageQueue {
         }
     }
 
+    /**
+     * Waits for a write, at most {@link #WRITE_WAIT}: a spool with no room keeps state changes
+     * waiting until there is (see the module's README), and an admin call must not hang that long.
+     * The change holds in memory meanwhile and is written as soon as the spool can.
+     */
     private void await(CompletableFuture<Void> write) {
         if (store.isStoreThread() && !write.isDone()) {
             throw new IllegalStateException("a blocking queue call on the spool's writer thread would never return;"
                     + " call it from another thread (e.g. use the *Async variants of the future's callbacks)");
         }
         try {
-            write.join();
-        } catch (CompletionException e) {
+            write.get(WRITE_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new SpoolFullException("the spool could not record this within "
+                    + WRITE_WAIT.toSeconds() + " s (no room on its disk?); it is written as soon as the spool can"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while waiting for the spool"));
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
-            throw e;
+            throw new CompletionException(e.getCause());
         }
     }
 

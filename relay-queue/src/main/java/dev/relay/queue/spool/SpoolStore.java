@@ -33,7 +33,10 @@ public interface SpoolStore extends AutoCloseable {
     /** Free bytes for new messages, for admission control. */
     long usableSpace() throws IOException;
 
-    /** Why the store stopped working, if it did (e.g. a failed write or sync). */
+    /**
+     * Why the store takes no new messages now, if it does not: no room left for them, a write
+     * that failed a moment ago, or a writer that stopped. Room coming back clears it.
+     */
     Optional<String> failure();
 
     /**

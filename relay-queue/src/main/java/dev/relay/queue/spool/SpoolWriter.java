@@ -2,29 +2,45 @@ package dev.relay.queue.spool;
 
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.SpoolFullException;
+import dev.relay.queue.WriteFailure;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that writes the spool (group commit).
  *
- * <p>Each turn it takes every request queued so far, appends their records, applies them to
- * the index, fsyncs once (fdatasync: segments are preallocated, so no metadata changes), and
- * only then completes their futures. So a commit never completes before its bytes are on
+ * <p>Each turn it takes every request queued so far, appends their records, fsyncs once
+ * (fdatasync: segments are preallocated, so no metadata changes), applies them to the index,
+ * and only then completes their futures. So a commit never completes before its bytes are on
  * stable storage, and N concurrent commits cost one sync. Between turns it deletes segments
- * nothing needs any more and moves a little of a compaction forward.
+ * nothing needs any more and moves a little of a compaction forward (synced on its own).
  *
- * <p>The index is changed only here, under its monitor, after the bytes were handed to the
- * file: readers (openBody) may then find them, synced or not, but never read a record that is
- * still in the write buffer. Nobody else writes, so ordering is simply queue order.
+ * <p>A full disk or a failed write is a passing state, not the end of the writer:
+ * <ul>
+ * <li>a new message the log has no room for is refused before any of it is written, and the
+ *     spool reports itself full ({@link #failure()}) until a segment for new mail can be had;</li>
+ * <li>state changes and removals use room new mail may not (see {@link Preallocator}); when
+ *     even that is missing they wait, in order, and are written once there is room;</li>
+ * <li>after a failed write or sync, what was appended since the last sync is overwritten with
+ *     zeros and synced before the failed requests are told, so a message reported as not
+ *     queued never comes back at the next start.</li>
+ * </ul>
+ * While short of room the writer looks again every second and after deleting segments.
+ *
+ * <p>The index is changed only here, under its monitor, once the records are durable: a
+ * record undone after a failure was never visible. Nobody else writes, so ordering is simply
+ * queue order.
  */
 final class SpoolWriter implements Runnable {
 
@@ -56,6 +72,13 @@ final class SpoolWriter implements Runnable {
     /** Completes once the writer has nothing left to do: no compaction running, no dead segment left. */
     record Barrier(CompletableFuture<Void> done) implements Request {}
 
+    /** How long a failed write keeps new mail out before the next commit tries the disk again. */
+    private static final long IO_FAILURE_HOLD_NANOS = 5_000_000_000L;
+    private static final long COMPACTION_PAUSE_NANOS = 60_000_000_000L;
+    private static final long FAILURE_LOG_EVERY_NANOS = 60_000_000_000L;
+    /** How often the writer looks for room again while it has none. */
+    private static final long ROOM_CHECK_MILLIS = 1_000;
+
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final SegmentLog log;
     private final SpoolIndex index;
@@ -63,8 +86,26 @@ final class SpoolWriter implements Runnable {
     private final QueueEvents events;
     private final long compactBelowBytes;
     private volatile boolean accepting = true;
-    private volatile String failure;
+    /** Set by an unexpected error (a bug): the writer is gone. */
+    private volatile String fatal;
+    /** Why new mail cannot be written now, while the spool has no room for it. */
+    private volatile String noRoom;
+    /** The last failed write, and when (System.nanoTime): new mail waits a little before trying again. */
+    private volatile String ioFailure;
+    private volatile long ioFailureAt;
+    private long failureLoggedAt = System.nanoTime() - FAILURE_LOG_EVERY_NANOS;
+    private int failuresNotLogged;
     private Relocation compaction;
+    /** When compaction last failed to write (System.nanoTime); it waits a while before it starts again. */
+    private long compactionPausedAt = System.nanoTime() - COMPACTION_PAUSE_NANOS;
+    /**
+     * State changes and removals that found no room, oldest first, with everything of their kind
+     * after them (so the order of changes to a message stays). Written as soon as room comes
+     * back; their futures complete then.
+     */
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    /** Whether the wait for room to record results was reported (once per wait). */
+    private boolean resultsWaiting;
     /** Body files of messages removed in this turn, deleted once the removal is synced. */
     private final List<QueueId> bodiesToDelete = new ArrayList<>();
     private final List<Barrier> barriers = new ArrayList<>();
@@ -75,10 +116,35 @@ final class SpoolWriter implements Runnable {
         this.layout = layout;
         this.events = events;
         this.compactBelowBytes = compactBelowBytes;
+        if (!log.headForMail()) {
+            // opened with little room: deliveries can be recorded, new mail waits for room
+            noRoom = log.startProblem().orElse("the spool's disk has no room for new mail (spool.min-free-space)");
+            LOG.warn("the spool is full: new mail gets 452 until there is room again ({})", noRoom);
+            events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            events.spoolWritable(false);
+        }
     }
 
+    /** Why the spool takes no new mail now, if it does not: no room, a recent write failure, or a stopped writer. */
     String failure() {
-        return failure;
+        String reason = fatal;
+        if (reason != null) {
+            return reason;
+        }
+        reason = noRoom;
+        if (reason != null) {
+            return reason;
+        }
+        reason = ioFailure;
+        if (reason != null && System.nanoTime() - ioFailureAt < IO_FAILURE_HOLD_NANOS) {
+            return reason;
+        }
+        return null;
+    }
+
+    /** Whether the writer stopped for good (an unexpected error). */
+    boolean failedForGood() {
+        return fatal != null;
     }
 
     CompletableFuture<Void> submit(Request request) {
@@ -99,7 +165,7 @@ final class SpoolWriter implements Runnable {
         accepting = false;
         Stop stop = new Stop(new CompletableFuture<>());
         queue.add(stop);
-        if (failure != null) {
+        if (fatal != null) {
             rejectPending(); // the writer is gone; nobody else will complete the stop
         }
         return stop.done();
@@ -111,38 +177,30 @@ final class SpoolWriter implements Runnable {
         try {
             while (true) {
                 batch.clear();
-                Request first = compaction == null ? queue.take() : queue.poll();
+                Request first = next();
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
-                boolean stopping = write(batch);
-                if (compaction != null && !stopping) {
-                    compact();
+                if (shortOfRoom()) {
+                    lookForRoom();
                 }
-                log.sync();
-                int requests = 0;
-                for (Request request : batch) {
-                    switch (request) {
-                        case Stop stop -> { }
-                        case Barrier barrier -> barriers.add(barrier);
-                        default -> {
-                            request.done().complete(null);
-                            requests++;
-                        }
-                    }
-                }
-                if (requests > 0) {
-                    events.synced(requests);
-                }
-                removeLargeBodies();
+                boolean stopping = turn(batch);
                 if (stopping) {
                     finish(batch);
                     return;
                 }
-                deleteDeadSegments();
+                try {
+                    deleteDeadSegments();
+                } catch (IOException e) {
+                    // the files stay; the next turn tries again
+                    LOG.warn("could not delete a spool segment nothing needs any more: {}", e.getMessage());
+                }
+                if (compaction != null && !compaction.stalled()) {
+                    compact();
+                }
                 startCompaction();
-                if (compaction == null) {
+                if (compaction == null || compaction.stalled()) {
                     barriers.forEach(barrier -> barrier.done().complete(null));
                     barriers.clear();
                 }
@@ -152,30 +210,159 @@ final class SpoolWriter implements Runnable {
         }
     }
 
-    /** Appends the batch's records and applies them; true if a stop was among them. */
-    private boolean write(List<Request> batch) throws IOException {
-        RecordPos[] positions = new RecordPos[batch.size()];
-        boolean stopping = false;
-        for (int i = 0; i < batch.size(); i++) {
-            positions[i] = switch (batch.get(i)) {
-                case Commit commit -> log.append(RecordType.MESSAGE, commit.head(), commit.body(), commit.bodyLength());
-                case Update update -> log.append(RecordType.STATE, update.payload());
-                case Remove remove -> log.append(RecordType.REMOVE, remove.payload());
-                case Stop stop -> {
-                    stopping = true;
-                    yield null;
-                }
-                case Barrier barrier -> null;
-            };
+    /** The next request: at once while compacting, within a second while short of room, else when one comes. */
+    private Request next() throws InterruptedException {
+        if (compaction != null && !compaction.stalled()) {
+            return queue.poll();
         }
-        log.flush();
+        if (shortOfRoom()) {
+            return queue.poll(ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return queue.take();
+    }
+
+    private boolean shortOfRoom() {
+        return noRoom != null || !waiting.isEmpty() || (compaction != null && compaction.stalled());
+    }
+
+    /**
+     * While short of room: asks for a segment again if free space grew (a segment was deleted,
+     * the operator freed some), writes what was waiting, and takes new mail again once a segment
+     * for it can be had.
+     */
+    private void lookForRoom() throws IOException {
+        Preallocator preallocator = log.preallocator();
+        try {
+            preallocator.retryIfRoom(log.nextNumber());
+        } catch (IOException e) {
+            LOG.debug("cannot read the spool's free space: {}", e.toString());
+            return;
+        }
+        if (!waiting.isEmpty()) {
+            List<Request> retry = new ArrayList<>(waiting);
+            waiting.clear();
+            turn(retry);
+            if (waiting.isEmpty()) {
+                resultsWaiting = false;
+                LOG.info("the spool can write again: {} waiting state changes and removals are written", retry.size());
+            }
+        }
+        if (noRoom != null && roomForMail(preallocator)) {
+            noRoom = null;
+            LOG.info("the spool has room again: new mail is accepted");
+            events.spoolWritable(true);
+        }
+        if (compaction != null && compaction.stalled() && roomForMail(preallocator)) {
+            compact();
+        }
+    }
+
+    /**
+     * Whether a new segment for mail can be had. Not whether the head could take a small
+     * message: once full, the spool stays full until it has room for any message, rather than
+     * flip between full and not with every message size.
+     */
+    private boolean roomForMail(Preallocator preallocator) {
+        try {
+            return preallocator.await(log.nextNumber(), true).forMail();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+
+    /**
+     * Appends the records of a batch, syncs once, applies them to the index and completes their
+     * futures; true if a stop was among them. A new message the log has no room for is refused
+     * before any of it is written; a state change or removal waits for room. After any other
+     * write or sync failure the records not yet durable are undone on disk before their futures
+     * fail, so that what was reported as failed never comes back at the next start.
+     */
+    private boolean turn(List<Request> batch) {
+        boolean stopping = false;
+        List<Request> written = new ArrayList<>(batch.size());
+        List<RecordPos> positions = new ArrayList<>(batch.size());
+        int next = 0;
+        try {
+            for (; next < batch.size(); next++) {
+                switch (batch.get(next)) {
+                    case Stop stop -> stopping = true;
+                    case Barrier barrier -> barriers.add(barrier);
+                    case Commit commit -> {
+                        try {
+                            positions.add(log.append(RecordType.MESSAGE, commit.head(), commit.body(),
+                                    commit.bodyLength(), true));
+                            written.add(commit);
+                        } catch (SpoolFullException e) {
+                            noRoomForMail(e);
+                            commit.done().completeExceptionally(e);
+                        }
+                    }
+                    case Update update -> appendOrWait(update, RecordType.STATE, update.payload(), written, positions);
+                    case Remove remove -> appendOrWait(remove, RecordType.REMOVE, remove.payload(), written, positions);
+                }
+            }
+            log.sync();
+        } catch (IOException e) {
+            List<Request> notWritten = batch.subList(next, batch.size());
+            for (Request request : notWritten) {
+                stopping |= request instanceof Stop;
+                if (request instanceof Barrier barrier) {
+                    barriers.add(barrier);
+                }
+            }
+            writeFailed(e, written, positions, notWritten);
+            return stopping;
+        }
+        apply(written, positions);
+        int requests = written.size();
+        written.forEach(request -> request.done().complete(null));
+        if (requests > 0) {
+            events.synced(requests);
+        }
+        removeLargeBodies();
+        return stopping;
+    }
+
+    private void appendOrWait(Request request, RecordType type, byte[] payload, List<Request> written,
+            List<RecordPos> positions) throws IOException {
+        if (!waiting.isEmpty()) {
+            waiting.add(request);
+            return;
+        }
+        try {
+            positions.add(log.append(type, payload));
+            written.add(request);
+        } catch (SpoolFullException e) {
+            waiting.add(request);
+            if (!resultsWaiting) {
+                resultsWaiting = true;
+                LOG.warn("the spool has no room to record delivery results and removals ({}); they wait in memory"
+                        + " and are written as soon as there is room", e.getMessage());
+                events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            }
+        }
+    }
+
+    private void noRoomForMail(SpoolFullException e) {
+        if (noRoom == null) {
+            noRoom = e.getMessage();
+            LOG.warn("the spool is full: new mail gets 452 until there is room again ({})", e.getMessage());
+            events.spoolWriteFailed(WriteFailure.NO_SPACE);
+            events.spoolWritable(false);
+        }
+    }
+
+    /** Applies written records to the index, in order, once they are durable. */
+    private void apply(List<Request> written, List<RecordPos> positions) {
         synchronized (index) {
-            for (int i = 0; i < batch.size(); i++) {
-                switch (batch.get(i)) {
-                    case Commit commit -> index.message(commit.id(), positions[i], commit.bodyInFile(), commit.bodySize());
-                    case Update update -> index.state(update.id(), positions[i]);
+            for (int i = 0; i < written.size(); i++) {
+                RecordPos pos = positions.get(i);
+                switch (written.get(i)) {
+                    case Commit commit -> index.message(commit.id(), pos, commit.bodyInFile(), commit.bodySize());
+                    case Update update -> index.state(update.id(), pos);
                     case Remove remove -> {
-                        SpoolIndex.Slot slot = index.remove(remove.id(), positions[i]);
+                        SpoolIndex.Slot slot = index.remove(remove.id(), pos);
                         if (slot != null && slot.bodyInFile) {
                             bodiesToDelete.add(remove.id());
                         }
@@ -185,7 +372,77 @@ final class SpoolWriter implements Runnable {
                 }
             }
         }
-        return stopping;
+    }
+
+    /**
+     * A write or sync failed: the records that are durable all the same (synced when the log
+     * moved to a new segment) count as written; the others are undone on disk. New messages
+     * then fail (the client is told "not queued", which is true now); state changes and
+     * removals wait and are tried again, in order, with the rest of the batch's.
+     */
+    private void writeFailed(IOException e, List<Request> written, List<RecordPos> positions, List<Request> notWritten) {
+        List<Request> durable = new ArrayList<>();
+        List<RecordPos> durablePositions = new ArrayList<>();
+        List<Request> undone = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+            if (log.isDurable(positions.get(i))) {
+                durable.add(written.get(i));
+                durablePositions.add(positions.get(i));
+            } else {
+                undone.add(written.get(i));
+            }
+        }
+        boolean clean = log.discardUnsynced();
+        WriteFailure reason = NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR;
+        ioFailure = "the spool could not write: " + e.getMessage();
+        ioFailureAt = System.nanoTime();
+        List<Request> refused = new ArrayList<>();
+        List<Request> retry = new ArrayList<>();
+        int undoneRetries = (int) undone.stream().filter(request -> !(request instanceof Commit)).count();
+        for (Request request : concat(undone, notWritten)) {
+            switch (request) {
+                case Commit commit -> refused.add(commit);
+                case Update update -> retry.add(update);
+                case Remove remove -> retry.add(remove);
+                case Stop stop -> { }
+                case Barrier barrier -> { }
+            }
+        }
+        // the undone ones came before anything already waiting; the batch's others after it
+        for (int i = undoneRetries - 1; i >= 0; i--) {
+            waiting.addFirst(retry.get(i));
+        }
+        waiting.addAll(retry.subList(undoneRetries, retry.size()));
+        // told before any future completes: whoever waits on one sees the event already counted
+        long now = System.nanoTime();
+        if (!clean || now - failureLoggedAt >= FAILURE_LOG_EVERY_NANOS) {
+            // a disk that keeps failing (retried every second) gets one line a minute, with the count
+            LOG.error("spool write failed ({}): {} new messages refused, {} state changes and removals wait to be"
+                    + " written again{}{}", e.getMessage(), refused.size(), waiting.size(),
+                    failuresNotLogged == 0 ? "" : "; " + failuresNotLogged + " more failures since the last such line",
+                    clean ? "" : " (the failed writes could not be undone: some may come back at the next start)");
+            failureLoggedAt = now;
+            failuresNotLogged = 0;
+        } else {
+            failuresNotLogged++;
+        }
+        events.spoolWriteFailed(reason);
+        apply(durable, durablePositions);
+        durable.forEach(request -> request.done().complete(null));
+        if (!durable.isEmpty()) {
+            events.synced(durable.size());
+        }
+        removeLargeBodies();
+        IOException cause = reason == WriteFailure.NO_SPACE
+                ? new SpoolFullException("the spool could not write: " + e.getMessage())
+                : new IOException("the spool could not write: " + e.getMessage(), e);
+        refused.forEach(request -> request.done().completeExceptionally(cause));
+    }
+
+    private static List<Request> concat(List<Request> first, List<Request> second) {
+        List<Request> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private void removeLargeBodies() {
@@ -200,19 +457,32 @@ final class SpoolWriter implements Runnable {
         bodiesToDelete.clear();
     }
 
+    /** One step of the compaction under way: its copies are synced, then applied. */
     private void compact() throws IOException {
         List<Relocation.Moved> moved;
         try {
-            moved = compaction.step(log, index, COMPACTION_STEP_BYTES);
+            moved = compaction.step(log, index, COMPACTION_STEP_BYTES, true);
+            log.sync();
         } catch (CorruptRecordException e) {
+            log.discardUnsynced();
             LOG.warn("compaction of segment {} stopped, it stays on disk: {}", compaction.segment(), e.getMessage());
             synchronized (index) {
                 index.compactionFailed(compaction.segment());
             }
             compaction = null;
             return;
+        } catch (IOException e) {
+            // the copies are undone; the old segment still holds the messages, compaction resumes later
+            log.discardUnsynced();
+            ioFailure = "the spool could not write: " + e.getMessage();
+            ioFailureAt = System.nanoTime();
+            LOG.error("spool write failed during compaction of segment {}: {}; compaction waits a minute",
+                    compaction.segment(), e.getMessage());
+            events.spoolWriteFailed(NoSpace.is(e) ? WriteFailure.NO_SPACE : WriteFailure.IO_ERROR);
+            compaction = null;
+            compactionPausedAt = System.nanoTime();
+            return;
         }
-        log.flush();
         synchronized (index) {
             Relocation.apply(index, moved);
         }
@@ -246,7 +516,8 @@ final class SpoolWriter implements Runnable {
     }
 
     private void startCompaction() {
-        if (compaction != null || compactBelowBytes <= 0) {
+        if (compaction != null || compactBelowBytes <= 0
+                || System.nanoTime() - compactionPausedAt < COMPACTION_PAUSE_NANOS) {
             return;
         }
         synchronized (index) {
@@ -260,6 +531,13 @@ final class SpoolWriter implements Runnable {
     }
 
     private void finish(List<Request> batch) throws IOException {
+        if (!waiting.isEmpty()) {
+            LOG.warn("the spool closes with {} state changes and removals it had no room to write; the recipients"
+                    + " concerned are tried again after the restart (a message may be delivered twice)", waiting.size());
+            SpoolFullException cause = new SpoolFullException("the spool closed before it had room to record this");
+            waiting.forEach(request -> request.done().completeExceptionally(cause));
+            waiting.clear();
+        }
         log.close();
         for (Request request : batch) {
             if (request instanceof Stop stop) {
@@ -270,14 +548,17 @@ final class SpoolWriter implements Runnable {
         rejectPending();
     }
 
+    /** An unexpected error (a bug): the writer stops and the spool accepts nothing more. */
     private void fail(Throwable e, List<Request> batch) {
-        failure = e.toString();
+        fatal = "the spool writer stopped: " + e;
         accepting = false;
         LOG.error("spool writer failed; the queue accepts nothing more until restarted", e);
         IOException cause = e instanceof IOException io ? io : new IOException(e);
         for (Request request : batch) {
             request.done().completeExceptionally(cause);
         }
+        waiting.forEach(request -> request.done().completeExceptionally(cause));
+        waiting.clear();
         barriers.forEach(barrier -> barrier.done().completeExceptionally(cause));
         log.abandon();
         rejectPending();
@@ -293,10 +574,10 @@ final class SpoolWriter implements Runnable {
         if (request instanceof Stop || request instanceof Barrier) {
             request.done().complete(null);
         } else {
-            String why = failure;
+            String why = fatal;
             request.done().completeExceptionally(why == null
                     ? new IllegalStateException("the spool is closed")
-                    : new IOException("the spool failed: " + why));
+                    : new IOException(why));
         }
     }
 }

@@ -35,17 +35,27 @@ final class SpoolFixture implements AutoCloseable {
     SegmentSpoolStore store;
     SpoolQueue queue;
 
+    final long reserve;
+    final SpoolIo io;
+
     SpoolFixture(Path directory, SpoolTuning tuning) throws IOException {
+        this(directory, tuning, 0, SpoolIo.FILE_SYSTEM);
+    }
+
+    /** A spool that keeps {@code reserve} bytes free (spool.min-free-space) and uses {@code io} for its segments. */
+    SpoolFixture(Path directory, SpoolTuning tuning, long reserve, SpoolIo io) throws IOException {
         this.directory = directory;
         this.tuning = tuning;
         this.layout = new SpoolLayout(directory);
+        this.reserve = reserve;
+        this.io = io;
         open();
     }
 
     void open() throws IOException {
         events = new RecordingEvents();
-        store = SegmentSpoolStore.open(directory, tuning, events);
-        queue = SpoolQueue.over(store, new QueueSettings(RetrySchedule.DEFAULT, 0, 0), clock, events);
+        store = SegmentSpoolStore.open(directory, tuning, reserve, events, io);
+        queue = SpoolQueue.over(store, new QueueSettings(RetrySchedule.DEFAULT, reserve, 0), clock, events);
     }
 
     void reopen() throws IOException {
