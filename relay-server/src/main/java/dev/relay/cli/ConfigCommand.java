@@ -8,11 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "config", description = "Work with the configuration.", mixinStandardHelpOptions = true,
+@Command(name = "config", description = "Work with the configuration.", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {ConfigCommand.Check.class})
 final class ConfigCommand {
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Validate the configuration and print the effective values (secrets masked).")
     static final class Check implements Callable<Integer> {
         @Mixin
