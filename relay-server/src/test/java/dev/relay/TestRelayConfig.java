@@ -22,6 +22,7 @@ final class TestRelayConfig {
     private String shutdownGrace = "2s";
     private Optional<Path> extraTrust = Optional.empty();
     private int mtaStsHttpsPort = 443;
+    private Optional<RelayConfig.TlsFiles> serverTls = Optional.empty();
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -63,6 +64,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code tls.certificate} and {@code tls.key}: the relay's own certificate (the listener stays plain). */
+    TestRelayConfig serverTls(RelayConfig.TlsFiles files) {
+        this.serverTls = Optional.of(files);
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -93,9 +100,11 @@ final class TestRelayConfig {
                   address: %s
                 %s
                 shutdown-grace: %s
+                %s
                 """.formatted(dir.resolve("spool"), deliveryPort, dns,
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
-                token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
+                token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
+                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));
         return new ConfigLoader(Map.of()).load(file).config();
     }
 }

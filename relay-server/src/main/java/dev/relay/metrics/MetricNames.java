@@ -89,6 +89,9 @@ public final class MetricNames {
             "Background refreshes of cached MTA-STS policies that failed (the cached policy stays in force)");
     public static final Metric TLS_OUTBOUND = new Metric("relay_tls_outbound_total",
             "relay.tls.outbound", List.of(VERSION, VERIFIED), "Outbound TLS sessions established");
+    public static final Metric TLS_CERTIFICATE_EXPIRY = new Metric("relay_tls_certificate_expiry_seconds",
+            "relay.tls.certificate.expiry", List.of(),
+            "When the relay's own TLS certificate (tls.certificate) expires, as Unix time; 0 without one");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
             "relay.dns.lookups", List.of(TYPE, RESULT), "DNS questions asked, from the cache or the network");
 
@@ -118,7 +121,7 @@ public final class MetricNames {
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
-            TLS_OUTBOUND, DNS_LOOKUPS);
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS);
 
     private MetricNames() {}
 

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final SmtpMeters smtp;
     private final QueueMeters queueMeters;
     private final JvmGcMetrics gc;
+    private final CertificateGauge certificate;
 
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
@@ -63,6 +65,7 @@ public final class RelayMetrics implements AutoCloseable {
         this.queue = new QueueGauges(registry, clock, System::nanoTime);
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
+        this.certificate = new CertificateGauge(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -140,6 +143,13 @@ public final class RelayMetrics implements AutoCloseable {
         mtaSts.testingFailure(reason);
     }
 
+    /**
+     * The relay's own certificate in use now expires at {@code notAfter} (empty: no certificate),
+     * for {@code relay_tls_certificate_expiry_seconds}. Call again when a new one is loaded.
+     */
+    public void serverCertificate(Optional<Instant> notAfter) {
+        certificate.set(notAfter);
+    }
 
     /**
      * Where {@code relay_mtasts_policies_cached{mode}} comes from: policies in the cache by mode
