@@ -180,6 +180,7 @@ public final class RelayApplication {
                 throw e;
             }
             AtomicBoolean ready = new AtomicBoolean();
+            metrics.readiness(ready::get);
             AdminServer admin;
             try {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(

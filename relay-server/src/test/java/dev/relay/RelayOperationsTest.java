@@ -39,11 +39,13 @@ class RelayOperationsTest {
     }
 
     @Test
-    void withoutACertificateTheGaugeIsZero() throws Exception {
+    void withoutACertificateTheGaugeIsZeroAndReadyFollowsHealth() throws Exception {
         RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).load());
         try {
             Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
             assertThat(scrape.value("relay_tls_certificate_expiry_seconds")).contains(0.0);
+            assertThat(scrape.value("relay_ready")).contains(1.0);
+            assertThat(new AdminHttp(relay.adminAddress()).get("/health/ready").statusCode()).isEqualTo(200);
         } finally {
             relay.stop();
         }

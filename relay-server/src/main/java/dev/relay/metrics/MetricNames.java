@@ -47,6 +47,8 @@ public final class MetricNames {
     public static final String TYPE = "type";
     public static final String MODE = "mode";
 
+    public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
+            "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
     public static final Metric SMTP_CONNECTIONS_ACTIVE = new Metric("relay_smtp_connections_active",
             "relay.smtp.connections.active", List.of(LISTENER), "SMTP connections open now");
     public static final Metric SMTP_SESSIONS = new Metric("relay_smtp_sessions_total",
@@ -117,7 +119,7 @@ public final class MetricNames {
             Arrays.stream(TlsProblem.values()).map(TlsProblem::resultType),
             Stream.of(PolicyFailure.MX_MISMATCH, PolicyFailure.POLICY_UNAVAILABLE)).toList();
 
-    private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
+    private static final List<Metric> ALL = List.of(READY, SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,

@@ -7,6 +7,7 @@ import dev.relay.dns.DnsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.SmtpEvents;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +56,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final QueueMeters queueMeters;
     private final JvmGcMetrics gc;
     private final CertificateGauge certificate;
+    private volatile BooleanSupplier ready = () -> false;
 
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
@@ -66,6 +69,9 @@ public final class RelayMetrics implements AutoCloseable {
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
+        Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
+                .description(MetricNames.READY.help())
+                .register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -141,6 +147,11 @@ public final class RelayMetrics implements AutoCloseable {
     /** A testing-mode policy check failed; the mail went anyway. Same reasons as enforcement. */
     public void testingFailure(String reason) {
         mtaSts.testingFailure(reason);
+    }
+
+    /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
+    public void readiness(BooleanSupplier ready) {
+        this.ready = ready;
     }
 
     /**
