@@ -299,7 +299,8 @@ public final class RelayApplication {
         }
         ready.set(false);
         try {
-            log.info("stopping: no new connections; transactions in progress have {}", Durations.format(config.shutdownGrace()));
+            log.info("stopping: no new connections; transactions in progress have {}",
+                    Durations.format(config.shutdownGrace()));
             servers.forEach(SmtpServer::stopAccepting);
             delivery.stopTaking();
             long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
