@@ -34,6 +34,7 @@ final class ConfigCommand {
             var out = spec.commandLine().getOut();
             out.println("# " + loaded.source() + ": valid");
             loaded.warnings().forEach(warning -> out.println("# warning: " + warning));
+            PortsInUse.warnings(loaded.config()).forEach(warning -> out.println("# warning: " + warning));
             out.print(ConfigPrinter.effectiveYaml(loaded.config()));
             systemResolvers(loaded.config().delivery().dns()).ifPresent(out::println);
             out.flush();

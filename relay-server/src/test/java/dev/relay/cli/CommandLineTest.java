@@ -121,6 +121,25 @@ class CommandLineTest {
         }
     }
 
+    @Test
+    void configCheckWarnsAboutATakenPortByItsKey() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int freePort = freePortAfterClosing(free);
+            Path file = config("""
+                    listeners:
+                      - address: 127.0.0.1:%d
+                      - address: 127.0.0.1:%d
+                    spool:
+                      directory: %s
+                    """.formatted(freePort, taken.getLocalPort(), dir.resolve("spool")));
+            Result result = run("config", "check", "--config", file.toString());
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("# warning: listeners[1].address: 127.0.0.1:" + taken.getLocalPort()
+                    + " is in use now").doesNotContain("listeners[0].address: 127.0.0.1:" + freePort + " is in use");
+        }
+    }
+
     /** A port that was free a moment ago (the socket is closed here, the relay binds it next). */
     private static int freePortAfterClosing(ServerSocket socket) throws IOException {
         int port = socket.getLocalPort();
