@@ -129,7 +129,8 @@ final class Delivery {
         DeliveryScheduler scheduler = builder.build();
         events.attach(scheduler);
         scheduler.start();
-        log.info("delivery started: DNS {}, port {}, at most {} connections per domain", dns.servers(),
+        log.info("delivery started: DNS {}, port {}, at most {} connections per domain",
+                dns.servers().stream().map(DnsResolver::describe).collect(Collectors.joining(", ")),
                 settings.port(), settings.maxConnectionsPerDomain());
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
                 mtaSts);

@@ -27,6 +27,7 @@ import dev.relay.smtp.SmtpEvents;
 import dev.relay.smtp.SmtpResources;
 import dev.relay.smtp.SmtpServer;
 import dev.relay.smtp.SmtpSettings;
+import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -140,6 +141,7 @@ public final class RelayApplication {
             // registering the meters is all this does; the queue's gauges follow once it is open
             RelayMetrics metrics = RelayMetrics.prometheus(
                     config.listeners().stream().map(RelayConfig.ListenerConfig::name).toList(), clock);
+            metrics.serverCertificate(config.tls().map(ServerTlsContext::expiry));
             WakingQueueEvents events = DeliveryScheduler.wakingEvents(metrics.queueEvents(queueEvents));
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
@@ -153,33 +155,40 @@ public final class RelayApplication {
                 throw e;
             }
             metrics.watchQueue(queue);
+            // The listeners are bound before delivery starts, so a taken port stops the start
+            // before anything else is logged as running. Mail accepted in between waits in the
+            // queue for the scheduler's first look.
+            SmtpResources resources = SmtpResources.create();
+            List<SmtpServer> servers = new ArrayList<>();
+            List<InetSocketAddress> addresses;
             try {
                 metrics.watchSpool(config.spool().directory());
             } catch (IOException e) {
                 log.warn("cannot read the free space of the spool's file system: {}", e.getMessage());
             }
             try {
-                delivery = Delivery.start(config, queue, events, clock, metrics,
-                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
+                addresses = bindListeners(queue, authenticator, serverTls, resources, metrics, servers);
             } catch (RuntimeException e) {
+                servers.forEach(SmtpServer::close);
+                resources.close();
                 closeQuietly(queue);
                 metrics.close();
                 throw e;
             }
-            SmtpResources resources = SmtpResources.create();
-            List<SmtpServer> servers = new ArrayList<>();
-            List<InetSocketAddress> addresses = new ArrayList<>();
+            try {
+                delivery = Delivery.start(config, queue, events, clock, metrics,
+                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
+            } catch (RuntimeException e) {
+                servers.forEach(SmtpServer::close);
+                resources.close();
+                closeQuietly(queue);
+                metrics.close();
+                throw e;
+            }
             AtomicBoolean ready = new AtomicBoolean();
+            metrics.readiness(ready::get);
             AdminServer admin;
             try {
-                ConnectionLimiter limiter = new ConnectionLimiter(
-                        config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
-                for (RelayConfig.ListenerConfig listener : config.listeners()) {
-                    SmtpServer server = new SmtpServer(SmtpSettings.of(config, listener), queue, authenticator,
-                            serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
-                    servers.add(server);
-                    addresses.add(server.start());
-                }
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
                         () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
@@ -203,6 +212,30 @@ public final class RelayApplication {
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
             return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics);
+        }
+
+        /**
+         * Binds every SMTP listener, adding each to {@code servers} as it is made (so the caller
+         * can close them on failure); a listener that cannot bind stops the start with a message
+         * naming its key, {@code listeners[i].address}.
+         */
+        private List<InetSocketAddress> bindListeners(MessageQueue queue, Authenticator authenticator,
+                Optional<SslContext> serverTls, SmtpResources resources, RelayMetrics metrics, List<SmtpServer> servers) {
+            ConnectionLimiter limiter = new ConnectionLimiter(
+                    config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (int i = 0; i < config.listeners().size(); i++) {
+                RelayConfig.ListenerConfig listener = config.listeners().get(i);
+                SmtpServer server = new SmtpServer(SmtpSettings.of(config, listener), queue, authenticator,
+                        serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
+                servers.add(server);
+                try {
+                    addresses.add(server.start());
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new StartupException("listeners[" + i + "].address: " + e.getMessage(), e);
+                }
+            }
+            return addresses;
         }
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
@@ -293,7 +326,8 @@ public final class RelayApplication {
         }
         ready.set(false);
         try {
-            log.info("stopping: no new connections; transactions in progress have {}", config.shutdownGrace());
+            log.info("stopping: no new connections; transactions in progress have {}",
+                    Durations.format(config.shutdownGrace()));
             servers.forEach(SmtpServer::stopAccepting);
             delivery.stopTaking();
             long deadline = System.nanoTime() + config.shutdownGrace().toNanos();

@@ -13,9 +13,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
 /** The shipped {@code config/logback.xml}: human lines by default, JSON lines with RELAY_LOG_FORMAT=json. */
@@ -53,14 +57,62 @@ class LogFormatTest {
         }
     }
 
-    /** Configures a fresh context from the shipped file, logs two lines, returns what reached stdout. */
+    @Test
+    void logFileTakesTheLinesInsteadOfStdout(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("log").resolve("relay.log");
+        List<String> stdout = logWith(Map.of("RELAY_LOG_FILE", file.toString()), 1);
+
+        assertThat(stdout).isEmpty();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.getFirst()).contains(" INFO  [main] ").endsWith("accepted id=1M8P size=28 client=127.0.0.1");
+        assertThat(lines.get(1)).contains(" ERROR [main] ").endsWith("spool write failed");
+        assertThat(lines).contains("java.io.IOException: disk on fire");
+    }
+
+    @Test
+    void jsonLinesGoToTheLogFileToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("relay.log");
+        assertThat(logWith(Map.of("RELAY_LOG_FILE", file.toString(), "RELAY_LOG_FORMAT", "json"), 1)).isEmpty();
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        assertThat(JSON.readTree(lines.getFirst()).get("formattedMessage").asText()).isEqualTo("accepted id=1M8P size=28 client=127.0.0.1");
+    }
+
+    @Test
+    void theLogFileRollsOverAtItsSizeIntoGzippedFiles(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("relay.log");
+        logWith(Map.of("RELAY_LOG_FILE", file.toString(), "RELAY_LOG_MAX_FILE_SIZE", "2KB"), 200);
+
+        String today = java.time.LocalDate.now().toString();
+        List<Path> rolled;
+        try (var listing = Files.list(dir)) {
+            rolled = listing.filter(p -> p.getFileName().toString().matches("relay\\.log\\." + today + "\\.\\d+\\.gz")).toList();
+        }
+        assertThat(rolled).as("rolled files in %s", dir).hasSizeGreaterThan(1);
+        // 200 rounds with a stack trace each are several hundred KB: the live file holds the last few
+        assertThat(Files.size(file)).isLessThan(16 * 1024);
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(rolled.getFirst()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("accepted id=1M8P");
+        }
+    }
+
     private static List<String> logWith(Optional<String> format) throws Exception {
+        return logWith(format.map(f -> Map.of("RELAY_LOG_FORMAT", f)).orElse(Map.of()), 1);
+    }
+
+    /**
+     * Configures a fresh context from the shipped file with these variables, logs {@code rounds}
+     * times two lines, stops the context (which waits for rollover compression), and returns
+     * what reached stdout.
+     */
+    private static List<String> logWith(Map<String, String> variables, int rounds) throws Exception {
         URL config = LogFormatTest.class.getResource("/logback.xml");
         assertThat(config).as("config/logback.xml on the class path").isNotNull();
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's service provider does for the real one
-        // the condition reads context properties before the environment, as it reads RELAY_LOG_FORMAT
-        format.ifPresent(f -> context.putProperty("RELAY_LOG_FORMAT", f));
+        // the conditions read context properties before the environment, as they read RELAY_LOG_*
+        variables.forEach(context::putProperty);
         PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -72,8 +124,10 @@ class LogFormatTest {
                     .as("configuration problems: %s", context.getStatusManager().getCopyOfStatusList())
                     .isLessThan(Status.WARN);
             Logger log = context.getLogger("dev.relay.smtp.SmtpSession");
-            log.info("accepted id={} size={} client={}", "1M8P", 28, "127.0.0.1");
-            log.error("spool write failed", new java.io.IOException("disk on fire"));
+            for (int i = 0; i < rounds; i++) {
+                log.info("accepted id={} size={} client={}", "1M8P", 28, "127.0.0.1");
+                log.error("spool write failed", new java.io.IOException("disk on fire"));
+            }
         } finally {
             System.setOut(stdout);
             context.stop();

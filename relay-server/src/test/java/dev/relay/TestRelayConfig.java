@@ -24,6 +24,7 @@ final class TestRelayConfig {
     private int mtaStsHttpsPort = 443;
     private Optional<Path> spoolDirectory = Optional.empty();
     private String minFreeSpace = "1MB";
+    private Optional<RelayConfig.TlsFiles> serverTls = Optional.empty();
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -77,6 +78,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code tls.certificate} and {@code tls.key}: the relay's own certificate (the listener stays plain). */
+    TestRelayConfig serverTls(RelayConfig.TlsFiles files) {
+        this.serverTls = Optional.of(files);
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -107,9 +114,11 @@ final class TestRelayConfig {
                   address: %s
                 %s
                 shutdown-grace: %s
+                %s
                 """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns,
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
-                token.map(t -> "  token: " + t).orElse(""), shutdownGrace));
+                token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
+                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));
         return new ConfigLoader(Map.of()).load(file).config();
     }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true,
+@Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {MtaStsCommand.Check.class, MtaStsCommand.Refresh.class})
 final class MtaStsCommand {
 
@@ -29,7 +29,7 @@ final class MtaStsCommand {
     private static final Pattern DOMAIN = Pattern.compile(
             "(?=.{1,253}\\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?");
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Show what a sender sees of DOMAIN: the _mta-sts TXT record, the policy fetched live, the MX "
                     + "hosts with their policy match, and a STARTTLS probe of each MX with its certificate.",
                     "Uses the DNS servers, extra trust and ports of the configuration.",
@@ -79,7 +79,7 @@ final class MtaStsCommand {
         }
     }
 
-    @Command(name = "refresh", mixinStandardHelpOptions = true,
+    @Command(name = "refresh", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Make the running relay look up DOMAIN's TXT record and fetch its policy now "
                     + "(through its admin server), and print what is in force afterwards.",
                     "Exit 0 when the relay answered, 1 when it refused (e.g. MTA-STS is off), 2 when it could not be asked."})

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * API. Exit codes: 0 done; 1 the relay refused (unknown id); 2 the relay could not be asked
  * (unreachable, token refused, bad options or configuration).
  */
-@Command(name = "queue", mixinStandardHelpOptions = true,
+@Command(name = "queue", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "See and act on the running relay's queue (through its admin address).",
         subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class,
                 QueueCommand.Delete.class, QueueCommand.Hold.class, QueueCommand.Release.class})
@@ -54,7 +54,7 @@ final class QueueCommand {
         String id;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason.")
     static final class ListMessages extends QueueAction {
         @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
@@ -72,7 +72,7 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one queued message in detail.")
+    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Show one queued message in detail.")
     static final class Show extends OneMessage {
         @Option(names = "--json", description = "Print the admin API's JSON.")
         boolean json;
@@ -85,7 +85,7 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true,
+    @Command(name = "retry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Make a message's deferred recipients due now (or every message's, with --all).")
     static final class Retry extends QueueAction {
         @ArgGroup(multiplicity = "1")
@@ -115,7 +115,7 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Remove a message from the queue. No bounce is sent.")
     static final class Delete extends OneMessage {
         @Override
@@ -126,7 +126,7 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "hold", mixinStandardHelpOptions = true, description = "Stop delivery of a message until released.")
+    @Command(name = "hold", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Stop delivery of a message until released.")
     static final class Hold extends OneMessage {
         @Override
         int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
@@ -135,7 +135,7 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "release", mixinStandardHelpOptions = true,
+    @Command(name = "release", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Release a held message; its open recipients are due at once.")
     static final class Release extends OneMessage {
         @Override

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Start the relay.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Start the relay.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "users", description = "Manage AUTH users.", mixinStandardHelpOptions = true,
+@Command(name = "users", description = "Manage AUTH users.", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {UsersCommand.Hash.class})
 final class UsersCommand {
 
@@ -21,7 +21,7 @@ final class UsersCommand {
      * twice), or as the first line of standard input when there is no terminal, never from
      * the command line where other users could see it in the process list.
      */
-    @Command(name = "hash", mixinStandardHelpOptions = true,
+    @Command(name = "hash", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Print a 'NAME:hash' line for the users file; the password is read from the terminal or stdin.")
     static final class Hash implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "the user name (the AUTH identity)")

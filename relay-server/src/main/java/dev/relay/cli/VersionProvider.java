@@ -2,10 +2,10 @@ package dev.relay.cli;
 
 import picocli.CommandLine;
 
+/** {@code -V} / {@code --version} on every command: the POM version and the git commit built. */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = RelayCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"relay " + (version == null ? "(development build)" : version)};
+        return new String[] {BuildVersion.current().describe()};
     }
 }

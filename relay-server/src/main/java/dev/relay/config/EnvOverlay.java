@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 final class EnvOverlay {
 
     /** Read by logback.xml, not by the config: not config keys, yet not typos either. */
-    static final java.util.Set<String> LOGGING_VARIABLES = java.util.Set.of("RELAY_LOG_LEVEL", "RELAY_LOG_FORMAT");
+    static final java.util.Set<String> LOGGING_VARIABLES = java.util.Set.of("RELAY_LOG_LEVEL", "RELAY_LOG_FORMAT",
+            "RELAY_LOG_FILE", "RELAY_LOG_MAX_FILE_SIZE", "RELAY_LOG_KEEP_DAYS", "RELAY_LOG_TOTAL_SIZE_CAP");
 
     private static final Pattern LISTENER = Pattern.compile("RELAY_LISTENERS_(\\d{1,3})_(.+)");
 

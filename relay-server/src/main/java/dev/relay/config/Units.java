@@ -1,5 +1,6 @@
 package dev.relay.config;
 
+import dev.relay.text.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -95,21 +96,6 @@ final class Units {
 
     /** Days, hours, minutes, seconds, millis: 90 minutes is {@code 1h30m}, zero is {@code 0s}. */
     static String formatDuration(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        StringBuilder out = new StringBuilder();
-        append(out, d.toDays(), "d");
-        append(out, d.toHoursPart(), "h");
-        append(out, d.toMinutesPart(), "m");
-        append(out, d.toSecondsPart(), "s");
-        append(out, d.toMillisPart(), "ms");
-        return out.toString();
-    }
-
-    private static void append(StringBuilder out, long n, String unit) {
-        if (n != 0) {
-            out.append(n).append(unit);
-        }
+        return Durations.format(d);
     }
 }

@@ -83,6 +83,22 @@ public final class DnsResolver {
         return new Builder();
     }
 
+    /**
+     * The servers a resolver for this configuration would ask, in order: the configured ones,
+     * or when none are configured the system's, as dnsjava finds them (resolv.conf and friends).
+     *
+     * @throws IllegalStateException when none are configured and the system names none
+     */
+    public static List<InetSocketAddress> serversFor(RelayConfig.DnsConfig config) {
+        return Resolvers.servers(config.servers());
+    }
+
+    /** A server as a mail admin writes it: {@code 192.0.2.53:53}, {@code [2001:db8::53]:53}. */
+    public static String describe(InetSocketAddress server) {
+        String host = server.getAddress() == null ? server.getHostString() : server.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
+    }
+
     /** The servers asked, in order. */
     public List<InetSocketAddress> servers() {
         return servers;

@@ -49,6 +49,8 @@ public final class MetricNames {
     public static final String TYPE = "type";
     public static final String MODE = "mode";
 
+    public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
+            "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
     public static final Metric SMTP_CONNECTIONS_ACTIVE = new Metric("relay_smtp_connections_active",
             "relay.smtp.connections.active", List.of(LISTENER), "SMTP connections open now");
     public static final Metric SMTP_SESSIONS = new Metric("relay_smtp_sessions_total",
@@ -98,6 +100,9 @@ public final class MetricNames {
             "Background refreshes of cached MTA-STS policies that failed (the cached policy stays in force)");
     public static final Metric TLS_OUTBOUND = new Metric("relay_tls_outbound_total",
             "relay.tls.outbound", List.of(VERSION, VERIFIED), "Outbound TLS sessions established");
+    public static final Metric TLS_CERTIFICATE_EXPIRY = new Metric("relay_tls_certificate_expiry_seconds",
+            "relay.tls.certificate.expiry", List.of(),
+            "When the relay's own TLS certificate (tls.certificate) expires, as Unix time; 0 without one");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
             "relay.dns.lookups", List.of(TYPE, RESULT), "DNS questions asked, from the cache or the network");
 
@@ -126,11 +131,11 @@ public final class MetricNames {
             Arrays.stream(TlsProblem.values()).map(TlsProblem::resultType),
             Stream.of(Cause.MX_MISMATCH, Cause.STS_POLICY_UNAVAILABLE).map(Cause::label)).toList();
 
-    private static final List<Metric> ALL = List.of(SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
+    private static final List<Metric> ALL = List.of(READY, SMTP_CONNECTIONS_ACTIVE, SMTP_SESSIONS, MESSAGES_ACCEPTED,
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
-            TLS_OUTBOUND, DNS_LOOKUPS);
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS);
 
     private MetricNames() {}
 

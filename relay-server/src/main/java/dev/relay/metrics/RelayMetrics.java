@@ -7,6 +7,7 @@ import dev.relay.dns.DnsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.SmtpEvents;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,9 +20,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +55,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final SmtpMeters smtp;
     private final QueueMeters queueMeters;
     private final JvmGcMetrics gc;
+    private final CertificateGauge certificate;
+    private volatile BooleanSupplier ready = () -> false;
 
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
@@ -63,6 +68,10 @@ public final class RelayMetrics implements AutoCloseable {
         this.queue = new QueueGauges(registry, clock, System::nanoTime);
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
+        this.certificate = new CertificateGauge(registry);
+        Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
+                .description(MetricNames.READY.help())
+                .register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -148,6 +157,18 @@ public final class RelayMetrics implements AutoCloseable {
         mtaSts.testingFailure(reason);
     }
 
+    /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
+    public void readiness(BooleanSupplier ready) {
+        this.ready = ready;
+    }
+
+    /**
+     * The relay's own certificate in use now expires at {@code notAfter} (empty: no certificate),
+     * for {@code relay_tls_certificate_expiry_seconds}. Call again when a new one is loaded.
+     */
+    public void serverCertificate(Optional<Instant> notAfter) {
+        certificate.set(notAfter);
+    }
 
     /**
      * Where {@code relay_mtasts_policies_cached{mode}} comes from: policies in the cache by mode

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.TxtResult;
+import dev.relay.text.Counts;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,7 +130,8 @@ public final class MtaStsPolicies implements AutoCloseable {
             policies.put(p.domain(), p);
             lastUsed.put(p.domain(), p.fetchedAt()); // it was fetched because mail went there
         }
-        log.info("mta-sts: {} cached policies loaded from {}", policies.estimatedSize(), store.directory());
+        log.info("mta-sts: {} loaded from {}", Counts.of(policies.estimatedSize(), "cached policy", "cached policies"),
+                store.directory());
     }
 
     /**

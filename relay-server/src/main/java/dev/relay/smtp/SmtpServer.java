@@ -3,6 +3,8 @@ package dev.relay.smtp;
 import dev.relay.auth.Authenticator;
 import dev.relay.config.RelayConfig.ListenerConfig;
 import dev.relay.queue.MessageQueue;
+import dev.relay.text.Counts;
+import dev.relay.text.Durations;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -113,8 +115,7 @@ public final class SmtpServer implements AutoCloseable {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
-            String reason = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
-            BindException failure = new BindException("cannot listen on " + name() + ": " + reason);
+            BindException failure = new BindException("cannot listen on " + name() + ": " + BindFailures.describe(cause));
             failure.initCause(cause);
             throw failure;
         }
@@ -168,7 +169,8 @@ public final class SmtpServer implements AutoCloseable {
         }
         long busy = connections.stream().filter(Channel::isOpen).count();
         if (busy > 0) {
-            log.info("SMTP listener {}: closing {} connections still busy after {}", name(), busy, grace);
+            log.info("SMTP listener {}: closing {} still busy after {}", name(), Counts.of(busy, "connection"),
+                    Durations.format(grace));
             close();
         }
         return busy == 0;

@@ -7,6 +7,7 @@ import dev.relay.queue.MessageDraft;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.SpoolFullException;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.text.Counts;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -768,7 +769,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             errors++;
             int maxErrors = services.settings().limits().maxErrors();
             if (maxErrors > 0 && errors >= maxErrors) {
-                log.info("closing session with {}: {} errors", clientText, errors);
+                log.info("closing session with {}: {}", clientText, Counts.of(errors, "error"));
                 closeWith(Replies.TOO_MANY_ERRORS);
             }
         }

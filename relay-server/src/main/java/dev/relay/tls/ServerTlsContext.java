@@ -11,6 +11,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLException;
@@ -59,6 +60,11 @@ public final class ServerTlsContext {
         } catch (SSLException | IllegalArgumentException e) {
             throw new ConfigException("tls.certificate", files.certificate() + ": cannot be used for TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** When the relay's own certificate (the first in {@code tls.certificate}) expires: for the expiry metric. */
+    public static Instant expiry(TlsFiles files) {
+        return Pem.readCertificates(files.certificate(), "tls.certificate").getFirst().getNotAfter().toInstant();
     }
 
     private static void checkKeyMatches(TlsFiles files, List<X509Certificate> chain, PrivateKey key) {

@@ -2,6 +2,9 @@ package dev.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,8 +12,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The command line as a user meets it: exit codes, and one clear line for every user error. */
 class CommandLineTest {
@@ -83,19 +88,89 @@ class CommandLineTest {
     }
 
     @Test
-    void portInUseIsOneLineAndExitTwo() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    void portInUseNamesTheListenersKeyAndStopsBeforeDeliveryStarts() throws IOException {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs.start();
+        root.addAppender(logs);
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path file = config("""
                     listeners:
                       - address: 127.0.0.1:%d
                         starttls: off
                         auth: off
+                      - address: 127.0.0.1:%d
+                        starttls: off
+                        auth: off
                     spool:
                       directory: %s
-                    """.formatted(taken.getLocalPort(), dir.resolve("spool")));
-            assertOneLineUserError(run("run", "--config", file.toString()),
-                    "127.0.0.1:" + taken.getLocalPort());
+                    delivery:
+                      dns:
+                        servers: [127.0.0.1:9]
+                    """.formatted(freePortAfterClosing(free), taken.getLocalPort(), dir.resolve("spool")));
+            Result result = run("run", "--config", file.toString());
+            assertOneLineUserError(result, "listeners[1].address", "127.0.0.1:" + taken.getLocalPort(),
+                    "the port is already in use");
+            assertThat(result.err()).doesNotContain("bind(").doesNotContain("error(").doesNotContain("listeners[0]");
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(line -> line.startsWith("delivery started"))
+                    .noneMatch(line -> line.contains(" started: SMTP on"));
+        } finally {
+            root.detachAppender(logs);
         }
+    }
+
+    @Test
+    void configCheckWarnsAboutATakenPortByItsKey() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int freePort = freePortAfterClosing(free);
+            Path file = config("""
+                    listeners:
+                      - address: 127.0.0.1:%d
+                      - address: 127.0.0.1:%d
+                    spool:
+                      directory: %s
+                    """.formatted(freePort, taken.getLocalPort(), dir.resolve("spool")));
+            Result result = run("config", "check", "--config", file.toString());
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("# warning: listeners[1].address: 127.0.0.1:" + taken.getLocalPort()
+                    + " is in use now").doesNotContain("listeners[0].address: 127.0.0.1:" + freePort + " is in use");
+        }
+    }
+
+    /** A port that was free a moment ago (the socket is closed here, the relay binds it next). */
+    private static int freePortAfterClosing(ServerSocket socket) throws IOException {
+        int port = socket.getLocalPort();
+        socket.close();
+        return port;
+    }
+
+    @Test
+    void configCheckNamesTheSystemResolversWhenNoneAreConfigured() throws IOException {
+        Path file = config("spool:\n  directory: %s\n".formatted(dir.resolve("spool")));
+        Result result = run("config", "check", "--config", file.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        // what the system names: dnsjava reads /etc/resolv.conf on Linux
+        List<String> nameservers = Files.exists(Path.of("/etc/resolv.conf"))
+                ? Files.readAllLines(Path.of("/etc/resolv.conf")).stream().map(String::strip)
+                        .filter(line -> line.startsWith("nameserver ")).map(line -> line.substring(11).strip()).toList()
+                : List.of();
+        if (nameservers.isEmpty()) {
+            assertThat(result.out()).contains("# warning: delivery.dns.servers is empty and the system names no resolvers");
+        } else {
+            String used = result.out().lines().filter(l -> l.startsWith("# delivery.dns.servers is empty: the system's resolvers are used: "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no resolver line in\n" + result.out()));
+            for (String nameserver : nameservers) {
+                assertThat(used).contains(nameserver.contains(":") ? "[" + nameserver + "]:53" : nameserver + ":53");
+            }
+        }
+
+        Path pinned = config("spool:\n  directory: %s\ndelivery:\n  dns:\n    servers: [127.0.0.1:5353]\n"
+                .formatted(dir.resolve("spool")));
+        Result configured = run("config", "check", "--config", pinned.toString());
+        assertThat(configured.out()).contains("- 127.0.0.1:5353").doesNotContain("system's resolvers");
     }
 
     @Test

@@ -151,7 +151,9 @@ class EnvOverrideTest {
 
     @Test
     void loggingVariablesAreNotMistakenForUnknownKeys() {
-        RelayConfig config = load("", Map.of("RELAY_LOG_LEVEL", "DEBUG", "RELAY_LOG_FORMAT", "json"));
+        RelayConfig config = load("", Map.of("RELAY_LOG_LEVEL", "DEBUG", "RELAY_LOG_FORMAT", "json",
+                "RELAY_LOG_FILE", "/var/log/relay/relay.log", "RELAY_LOG_MAX_FILE_SIZE", "50MB",
+                "RELAY_LOG_KEEP_DAYS", "30", "RELAY_LOG_TOTAL_SIZE_CAP", "5GB"));
         org.assertj.core.api.Assertions.assertThat(config.limits().maxRecipients()).isEqualTo(1000);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> load("", Map.of("RELAY_LOG_LEVELS", "DEBUG")))
                 .isInstanceOf(ConfigException.class)
