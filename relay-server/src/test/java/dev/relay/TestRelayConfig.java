@@ -1,5 +1,7 @@
 package dev.relay;
 
+import dev.relay.tls.TlsFiles;
+
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import java.io.IOException;
@@ -24,7 +26,7 @@ final class TestRelayConfig {
     private int mtaStsHttpsPort = 443;
     private Optional<Path> spoolDirectory = Optional.empty();
     private String minFreeSpace = "1MB";
-    private Optional<RelayConfig.TlsFiles> serverTls = Optional.empty();
+    private Optional<TlsFiles> serverTls = Optional.empty();
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -79,7 +81,7 @@ final class TestRelayConfig {
     }
 
     /** {@code tls.certificate} and {@code tls.key}: the relay's own certificate (the listener stays plain). */
-    TestRelayConfig serverTls(RelayConfig.TlsFiles files) {
+    TestRelayConfig serverTls(TlsFiles files) {
         this.serverTls = Optional.of(files);
         return this;
     }

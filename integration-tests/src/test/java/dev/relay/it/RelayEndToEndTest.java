@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.auth.PasswordHasher;
-import dev.relay.config.RelayConfig.TlsFiles;
+import dev.relay.tls.TlsFiles;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.tls.testkit.TestCertificates;

@@ -1,7 +1,7 @@
 package dev.relay.admin;
 
-import dev.relay.config.ConfigException;
-import dev.relay.config.HostPort;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,6 +1,6 @@
 package dev.relay.auth;
 
-import dev.relay.config.ConfigException;
+import dev.relay.settings.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,5 +1,7 @@
 package dev.relay.cli;
 
+import dev.relay.dns.DnsSettings;
+
 import dev.relay.config.ConfigPrinter;
 import dev.relay.config.LoadedConfig;
 import dev.relay.auth.UsersFile;
@@ -42,7 +44,7 @@ final class ConfigCommand {
         }
 
         /** With no servers configured, which ones delivery would ask: the system's, found as delivery finds them. */
-        private static Optional<String> systemResolvers(RelayConfig.DnsConfig dns) {
+        private static Optional<String> systemResolvers(DnsSettings dns) {
             if (!dns.servers().isEmpty()) {
                 return Optional.empty();
             }

@@ -1,6 +1,6 @@
 package dev.relay.cli;
 
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig;
 import java.io.IOException;
 import java.net.BindException;

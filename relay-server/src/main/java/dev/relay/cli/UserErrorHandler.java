@@ -1,6 +1,6 @@
 package dev.relay.cli;
 
-import dev.relay.config.ConfigException;
+import dev.relay.settings.ConfigException;
 import picocli.CommandLine;
 
 /**

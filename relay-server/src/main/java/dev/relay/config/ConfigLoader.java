@@ -1,5 +1,7 @@
 package dev.relay.config;
 
+import dev.relay.settings.ConfigException;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

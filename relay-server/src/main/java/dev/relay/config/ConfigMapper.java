@@ -1,18 +1,23 @@
 package dev.relay.config;
 
+import dev.relay.settings.HostPort;
+import dev.relay.settings.Cidr;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.IpLiteral;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.config.ConfigNode.Mapping;
 import dev.relay.config.RelayConfig.AdminConfig;
 import dev.relay.config.RelayConfig.DeliveryConfig;
-import dev.relay.config.RelayConfig.DnsConfig;
+import dev.relay.dns.DnsSettings;
 import dev.relay.config.RelayConfig.Limits;
 import dev.relay.config.RelayConfig.ListenerConfig;
 import dev.relay.config.RelayConfig.Mode;
 import dev.relay.config.RelayConfig.MtaStsConfig;
-import dev.relay.config.RelayConfig.OutboundTls;
+import dev.relay.tls.OutboundTls;
 import dev.relay.config.RelayConfig.QueueConfig;
 import dev.relay.config.RelayConfig.SpoolConfig;
-import dev.relay.config.RelayConfig.TlsFiles;
+import dev.relay.tls.TlsFiles;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,7 +181,7 @@ final class ConfigMapper {
         return new DeliveryConfig(
                 m.getOr("port", n -> n.port(false), Defaults.DELIVERY_PORT),
                 m.getOr("max-connections-per-domain", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_DOMAIN),
-                new DnsConfig(servers),
+                new DnsSettings(servers),
                 new OutboundTls(extraTrust));
     }
 

@@ -1,5 +1,9 @@
 package dev.relay.config;
 
+import dev.relay.tls.TlsFiles;
+
+import dev.relay.settings.HostPort;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -46,8 +50,8 @@ public final class ConfigPrinter {
         root.put("relay-networks", config.relayNetworks());
         root.put("users-file", text(config.usersFile()));
         root.put("tls", section(
-                "certificate", text(config.tls().map(RelayConfig.TlsFiles::certificate)),
-                "key", text(config.tls().map(RelayConfig.TlsFiles::key))));
+                "certificate", text(config.tls().map(TlsFiles::certificate)),
+                "key", text(config.tls().map(TlsFiles::key))));
         var limits = config.limits();
         root.put("limits", section(
                 "max-message-size", Units.formatSize(limits.maxMessageSize()),

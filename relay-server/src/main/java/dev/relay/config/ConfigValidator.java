@@ -1,5 +1,10 @@
 package dev.relay.config;
 
+import dev.relay.settings.HostPort;
+import dev.relay.settings.Cidr;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.IpLiteral;
+
 import dev.relay.config.RelayConfig.ListenerConfig;
 import dev.relay.config.RelayConfig.Mode;
 import java.net.InetAddress;

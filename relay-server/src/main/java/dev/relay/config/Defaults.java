@@ -1,5 +1,7 @@
 package dev.relay.config;
 
+import dev.relay.settings.HostPort;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.relay.config.RelayConfig.ListenerConfig;

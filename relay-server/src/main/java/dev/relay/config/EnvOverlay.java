@@ -1,5 +1,7 @@
 package dev.relay.config;
 
+import dev.relay.settings.ConfigException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

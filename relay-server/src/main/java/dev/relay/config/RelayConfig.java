@@ -1,5 +1,10 @@
 package dev.relay.config;
 
+import dev.relay.dns.DnsSettings;
+import dev.relay.settings.HostPort;
+import dev.relay.tls.OutboundTls;
+import dev.relay.tls.TlsFiles;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,14 +71,6 @@ public record RelayConfig(
         }
     }
 
-    /** PEM files for the relay's own certificate (inbound TLS). */
-    public record TlsFiles(Path certificate, Path key) {
-        public TlsFiles {
-            Objects.requireNonNull(certificate, "certificate");
-            Objects.requireNonNull(key, "key");
-        }
-    }
-
     /**
      * Limits on what one client may do.
      *
@@ -114,24 +111,10 @@ public record RelayConfig(
         }
     }
 
-    public record DeliveryConfig(int port, int maxConnectionsPerDomain, DnsConfig dns, OutboundTls tls) {
+    public record DeliveryConfig(int port, int maxConnectionsPerDomain, DnsSettings dns, OutboundTls tls) {
         public DeliveryConfig {
             Objects.requireNonNull(dns, "dns");
             Objects.requireNonNull(tls, "tls");
-        }
-    }
-
-    /** @param servers resolvers to ask; empty means the system's */
-    public record DnsConfig(List<HostPort> servers) {
-        public DnsConfig {
-            servers = List.copyOf(servers);
-        }
-    }
-
-    /** @param extraTrust a PEM bundle of CAs trusted beside the system's */
-    public record OutboundTls(Optional<Path> extraTrust) {
-        public OutboundTls {
-            Objects.requireNonNull(extraTrust, "extraTrust");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.relay.dns;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -75,7 +75,7 @@ public final class DnsResolver {
     }
 
     /** A resolver for the relay's configuration with every other setting at its default. */
-    public static DnsResolver create(RelayConfig.DnsConfig config) {
+    public static DnsResolver create(DnsSettings config) {
         return builder().servers(config.servers()).build();
     }
 
@@ -89,7 +89,7 @@ public final class DnsResolver {
      *
      * @throws IllegalStateException when none are configured and the system names none
      */
-    public static List<InetSocketAddress> serversFor(RelayConfig.DnsConfig config) {
+    public static List<InetSocketAddress> serversFor(DnsSettings config) {
         return Resolvers.servers(config.servers());
     }
 

@@ -1,6 +1,6 @@
 package dev.relay.dns;
 
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

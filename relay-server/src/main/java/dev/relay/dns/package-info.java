@@ -6,7 +6,7 @@
  * policy".
  *
  * <p>Door: {@link dev.relay.dns.DnsResolver} (built from
- * {@link dev.relay.config.RelayConfig.DnsConfig} or its {@link dev.relay.dns.DnsResolver.Builder}),
+ * {@link dev.relay.dns.DnsSettings} or its {@link dev.relay.dns.DnsResolver.Builder}),
  * the results {@link dev.relay.dns.MxResult} with {@link dev.relay.dns.MxHost},
  * {@link dev.relay.dns.AddressResult}, {@link dev.relay.dns.TxtResult}, the options
  * {@link dev.relay.dns.AddressOrder}, and the metrics hook {@link dev.relay.dns.DnsEvents}

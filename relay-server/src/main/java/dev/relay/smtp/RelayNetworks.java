@@ -1,6 +1,6 @@
 package dev.relay.smtp;
 
-import dev.relay.config.Cidr;
+import dev.relay.settings.Cidr;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,6 +1,5 @@
 package dev.relay.tls;
 
-import dev.relay.config.RelayConfig.OutboundTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -47,7 +46,7 @@ public final class ClientTlsContext {
     /**
      * The system's roots plus {@code delivery.tls.extra-trust}, the preferred provider.
      *
-     * @throws dev.relay.config.ConfigException naming {@code delivery.tls.extra-trust} when the file is unusable
+     * @throws dev.relay.settings.ConfigException naming {@code delivery.tls.extra-trust} when the file is unusable
      */
     public static ClientTlsContext fromConfig(OutboundTls config, Clock clock) {
         List<X509Certificate> extra = config.extraTrust()

@@ -1,6 +1,6 @@
 package dev.relay.tls;
 
-import dev.relay.config.ConfigException;
+import dev.relay.settings.ConfigException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

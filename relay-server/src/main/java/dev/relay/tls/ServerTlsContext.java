@@ -1,7 +1,6 @@
 package dev.relay.tls;
 
-import dev.relay.config.ConfigException;
-import dev.relay.config.RelayConfig.TlsFiles;
+import dev.relay.settings.ConfigException;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

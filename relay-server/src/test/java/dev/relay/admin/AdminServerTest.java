@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.config.ConfigException;
-import dev.relay.config.HostPort;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.HostPort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;

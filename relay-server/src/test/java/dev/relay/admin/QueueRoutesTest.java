@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;

@@ -1,5 +1,10 @@
 package dev.relay.config;
 
+import dev.relay.tls.TlsFiles;
+
+import dev.relay.settings.HostPort;
+import dev.relay.settings.ConfigException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -136,7 +141,7 @@ class ConfigLoaderTest {
                 new ListenerConfig(new HostPort("0.0.0.0", 465), Mode.OFF, true, Mode.REQUIRED));
         assertThat(c.relayNetworks()).containsExactly("127.0.0.0/8", "::1/128", "10.0.0.0/8");
         assertThat(c.usersFile()).contains(dir.resolve("users"));
-        assertThat(c.tls()).contains(new RelayConfig.TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+        assertThat(c.tls()).contains(new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem")));
         assertThat(c.limits()).isEqualTo(new RelayConfig.Limits(10L << 20, 100, 200, 5,
                 Duration.ofMinutes(2), Duration.ofMinutes(10), 3));
         assertThat(c.spool()).isEqualTo(new RelayConfig.SpoolConfig(dir.resolve("spool"), 1L << 30, 100000));

@@ -1,5 +1,8 @@
 package dev.relay.config;
 
+import dev.relay.settings.HostPort;
+import dev.relay.settings.ConfigException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,7 +4,7 @@ import static dev.relay.dns.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig;
 import dev.relay.dns.testkit.TestDnsServer;
 import java.net.InetSocketAddress;
@@ -17,7 +17,7 @@ class DnsResolverConfigTest {
     void theConfiguredServersAreAsked() {
         try (TestDnsServer dns = TestDnsServer.start()) {
             dns.mx("example.test", 10, "mx.example.test");
-            DnsResolver resolver = DnsResolver.create(new RelayConfig.DnsConfig(List.of(dns.endpoint())));
+            DnsResolver resolver = DnsResolver.create(new DnsSettings(List.of(dns.endpoint())));
 
             assertThat(resolver.servers()).containsExactly(dns.address());
             assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(MxResult.Hosts.class);
@@ -128,7 +128,7 @@ class DnsResolverConfigTest {
 
     @Test
     void withoutServersTheSystemsAreUsed() {
-        assertThat(DnsResolver.create(new RelayConfig.DnsConfig(List.of())).servers()).isNotEmpty();
+        assertThat(DnsResolver.create(new DnsSettings(List.of())).servers()).isNotEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.relay.dns;
 
+import dev.relay.settings.HostPort;
+
 import static dev.relay.dns.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,7 +171,7 @@ class MxLookupTest {
         int port = dns.port();
         dns.close();
         DnsResolver nowhere = DnsResolver.builder()
-                .servers(List.of(new dev.relay.config.HostPort("127.0.0.1", port)))
+                .servers(List.of(new dev.relay.settings.HostPort("127.0.0.1", port)))
                 .timeout(Duration.ofMillis(300))
                 .attempts(1)
                 .build();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.admin.AdminServer;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.dns.LookupType;
 import dev.relay.dns.ResultKind;

@@ -5,7 +5,7 @@ import static dev.relay.mtasts.StsWorld.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.config.ConfigException;
+import dev.relay.settings.ConfigException;
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.relay.smtp;
 
 import dev.relay.auth.Authenticator;
-import dev.relay.config.HostPort;
+import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig.Limits;
 import dev.relay.config.RelayConfig.ListenerConfig;
 import dev.relay.config.RelayConfig.Mode;

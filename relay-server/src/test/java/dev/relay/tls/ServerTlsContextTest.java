@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.relay.config.ConfigException;
-import dev.relay.config.RelayConfig.TlsFiles;
+import dev.relay.settings.ConfigException;
+import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
 import dev.relay.tls.testkit.TestCertificates.Authority;
 import dev.relay.tls.testkit.TestCertificates.Issued;

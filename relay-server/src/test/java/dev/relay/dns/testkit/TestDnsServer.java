@@ -1,6 +1,8 @@
 package dev.relay.dns.testkit;
 
-import dev.relay.config.HostPort;
+import dev.relay.dns.DnsSettings;
+
+import dev.relay.settings.HostPort;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -61,7 +63,7 @@ import org.xbill.DNS.Type;
  *     dns.add("other.test. 60 IN AAAA ::1");            // any zone-file line
  *     dns.servfail("broken.test");                     // or drop(), refused(), malformed()
  *     dns.drop("slow.test", "AAAA");                   // only for some types
- *     RelayConfig.DnsConfig config = new RelayConfig.DnsConfig(List.of(dns.endpoint()));
+ *     DnsSettings config = new DnsSettings(List.of(dns.endpoint()));
  *     ...
  *     assertThat(dns.queryCount("example.test", "MX")).isEqualTo(1);
  * }
@@ -170,7 +172,7 @@ public final class TestDnsServer implements AutoCloseable {
         return LOOPBACK.getHostAddress() + ":" + port();
     }
 
-    /** The server as a config value, for {@code RelayConfig.DnsConfig}. */
+    /** The server as a config value, for {@code DnsSettings}. */
     public HostPort endpoint() {
         return new HostPort(LOOPBACK.getHostAddress(), port());
     }

@@ -1,6 +1,6 @@
 package dev.relay.tls.testkit;
 
-import dev.relay.config.RelayConfig.TlsFiles;
+import dev.relay.tls.TlsFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.relay.config;
+package dev.relay.settings;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.relay.config;
+package dev.relay.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.relay.config;
+package dev.relay.settings;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.relay.config;
+package dev.relay.settings;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** IP address literals, parsed without ever asking DNS. */
-final class IpLiteral {
+public final class IpLiteral {
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -15,7 +15,7 @@ final class IpLiteral {
     private IpLiteral() {}
 
     /** An IPv4 dotted quad or an IPv6 literal (without brackets); empty for anything else. */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         var v4 = IPV4.matcher(text);
         try {
             if (v4.matches()) {
@@ -40,7 +40,7 @@ final class IpLiteral {
     }
 
     /** Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as ::). */
-    static String format(InetAddress address) {
+    public static String format(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();
         }
