@@ -1,7 +1,6 @@
 package dev.relay.delivery;
 
 import dev.relay.mtasts.DomainPolicies;
-import dev.relay.mtasts.PolicyFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +9,6 @@ import dev.relay.dns.DnsResolver;
 import dev.relay.outcome.Outcome;
 import dev.relay.smtp.client.BodySource;
 import dev.relay.smtp.client.ConnectionPool;
-import dev.relay.smtp.client.SessionInfo;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
@@ -58,8 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
-    private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
-    private static final Logger policyLog = LoggerFactory.getLogger("dev.relay.delivery.policy");
 
     /** How long the loop sleeps at most without a wake: bounds the harm of a missed one. */
     private static final Duration MAX_IDLE = Duration.ofSeconds(30);
@@ -306,7 +302,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
                 .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
-                        new AttemptLogger(message), worker).run(), worker)
+                        new AttemptRecorder(message, clock, events), worker).run(), worker)
                 .handle((found, error) -> {
                     limiter.release(domain);
                     if (error != null) {
@@ -473,64 +469,6 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
         }
         return byDomain;
-    }
-
-    /** Writes the Postfix-style line per recipient per attempt, and tells the events the same. */
-    private final class AttemptLogger implements DomainDelivery.Listener {
-        private final QueuedMessage message;
-
-        AttemptLogger(QueuedMessage message) {
-            this.message = message;
-        }
-
-        @Override
-        public void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes) {
-            Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
-            DeliveryEvents.Tls tls = session.tls()
-                    .map(t -> t.verified() ? DeliveryEvents.Tls.VERIFIED : DeliveryEvents.Tls.TLS)
-                    .orElse(DeliveryEvents.Tls.NONE);
-            // a reused connection carries the TLS session its first transaction reported
-            if (session.connectionUse() <= 1) {
-                session.tls().ifPresent(t -> events.tlsSession(t.protocol(), t.verified()));
-            }
-            for (int k = 0; k < indexes.size(); k++) {
-                String to = message.envelope().recipients().get(indexes.get(k)).address();
-                Outcome result = results.get(k);
-                attempts.info(AttemptLog.line(message.id(), to, session, result, delay));
-                events.attempted(resultOf(result), tls, result.tls().policy().mtaStsMode());
-            }
-        }
-
-        @Override
-        public void policyFailed(PolicyFailure failure) {
-            String host = failure.mxHost().isEmpty() ? "" : " mx=" + failure.mxHost() + ",";
-            if (failure.enforced()) {
-                policyLog.warn("{}: domain={},{} mta-sts=enforce, result={}, action=skipped ({})", message.id().value(),
-                        failure.domain(), host, failure.resultType(), failure.detail());
-            } else {
-                policyLog.info("{}: domain={},{} mta-sts=testing, result={}, action=delivered-anyway ({})",
-                        message.id().value(), failure.domain(), host, failure.resultType(), failure.detail());
-            }
-            events.policyFailed(failure);
-        }
-
-        @Override
-        public void decided(Outcome result, List<Integer> indexes) {
-            Duration delay = Duration.between(message.envelope().arrival(), clock.instant());
-            for (int i : indexes) {
-                String to = message.envelope().recipients().get(i).address();
-                attempts.info(AttemptLog.lineWithoutConnection(message.id(), to, result, delay));
-                events.attempted(resultOf(result), DeliveryEvents.Tls.NONE, result.tls().policy().mtaStsMode());
-            }
-        }
-
-        private static DeliveryEvents.Result resultOf(Outcome result) {
-            return switch (result) {
-                case Outcome.Delivered d -> DeliveryEvents.Result.DELIVERED;
-                case Outcome.Deferred t -> DeliveryEvents.Result.DEFERRED;
-                case Outcome.Failed p -> DeliveryEvents.Result.FAILED;
-            };
-        }
     }
 
     /** Settings; every one but the collaborators has a default. */
