@@ -54,9 +54,14 @@ public final class ConfigPrinter {
                 "max-recipients", limits.maxRecipients(),
                 "max-connections", limits.maxConnections(),
                 "max-connections-per-client", limits.maxConnectionsPerClient(),
+                "exempt-relay-networks", limits.exemptRelayNetworks(),
                 "command-timeout", Units.formatDuration(limits.commandTimeout()),
                 "data-timeout", Units.formatDuration(limits.dataTimeout()),
-                "max-errors", limits.maxErrors()));
+                "per-record-deadline", limits.perRecordDeadline(),
+                "min-data-rate", Units.formatSize(limits.minDataRate()),
+                "max-errors", limits.maxErrors(),
+                "max-received-headers", limits.maxReceivedHeaders(),
+                "address-literal-recipients", limits.addressLiteralRecipients()));
         var spool = config.spool();
         root.put("spool", section(
                 "directory", spool.directory().toString(),

@@ -518,7 +518,7 @@ class SmtpSessionTest {
     @Test
     void connectionLimitsAnswer421() {
         ConnectionLimiter limiter = new ConnectionLimiter(3, 2);
-        SmtpFixture fixture = SmtpFixture.defaults().limiter(limiter);
+        SmtpFixture fixture = SmtpFixture.defaults().noRelayNetworks().limiter(limiter);
         InetSocketAddress a = new InetSocketAddress("192.0.2.1", 1000);
         InetSocketAddress b = new InetSocketAddress("192.0.2.2", 1000);
         SessionHarness a1 = fixture.harness(a);
