@@ -3,6 +3,8 @@ package dev.relay.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -16,10 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -54,9 +58,16 @@ class HostileClientTest {
         assertThat(fixture.queue.openDrafts()).isZero();
     }
 
-    @Test
-    void tlsCloseNotifyInTheMiddleOfABdatChunkEndsTheSessionAndQueuesNothing() throws Exception {
-        SmtpFixture fixture = SmtpFixture.defaults().withTls();
+    /** Both TLS implementations the relay runs on: OpenSSL where netty-tcnative loads, the JDK's elsewhere. */
+    static Stream<SslProvider> tlsProviders() {
+        return OpenSsl.isAvailable() ? Stream.of(SslProvider.JDK, SslProvider.OPENSSL) : Stream.of(SslProvider.JDK);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tlsProviders")
+    void tlsCloseNotifyInTheMiddleOfABdatChunkEndsTheSessionAndQueuesNothing(SslProvider provider) throws Exception {
+        SmtpFixture fixture = SmtpFixture.defaults();
+        fixture.tls = Optional.of(TestTls.serverContext(provider));
         try (TestServer server = fixture.server(); RawClient client = server.connect()) {
             client.hello();
             assertThat(client.command("STARTTLS")).startsWith("220 ");
