@@ -216,10 +216,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // the phase says where a session ended without a reply (a client reporting "lost connection
+        // while sending recipient" once could not be explained after the fact without it)
+        String where = phase.name().toLowerCase(Locale.ROOT);
         if (cause instanceof IOException || cause instanceof DecoderException) {
-            log.debug("connection from {} failed: {}", clientText, cause.toString());
+            log.debug("connection from {} failed in {}: {}", clientText, where, cause.toString());
         } else {
-            log.warn("unexpected error in session with {}", clientText, cause);
+            log.warn("unexpected error in session with {} in {}", clientText, where, cause);
         }
         phase = Phase.CLOSED;
         ctx.close();

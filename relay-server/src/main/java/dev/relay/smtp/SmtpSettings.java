@@ -29,6 +29,9 @@ public record SmtpSettings(String hostname, ListenerConfig listener, Limits limi
                 || limits.commandTimeout().isNegative() || limits.dataTimeout().isNegative()) {
             throw new IllegalArgumentException("limits must not be negative: " + limits);
         }
+        if (limits.perRecordDeadline() && limits.minDataRate() < 1) {
+            throw new IllegalArgumentException("a per-record deadline needs a minimum data rate of at least 1 byte/s: " + limits);
+        }
     }
 
     /** The settings for one of {@code config}'s listeners. */
