@@ -864,6 +864,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         framer.hold(SmtpFramer.Hold.CLOSING);
         discardTransaction();
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        if (!ctx.channel().isWritable()) {
+            // the client reads none of its replies: waiting for this one to be written could last for ever
+            ctx.close();
+        }
     }
 
     private void refuseConnection(Reply reply, String why) {

@@ -419,6 +419,21 @@ class HostileClientTest {
         }
     }
 
+    /** A client that sends and never reads: its replies fill the socket, and the connection must still end. */
+    @Test
+    void aClientThatNeverReadsItsRepliesIsClosedAtTheDeadline() throws Exception {
+        SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(500), Duration.ofSeconds(30));
+        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+            // far more replies than the socket buffers hold; the relay stops reading once they back up
+            String noops = "NOOP\r\n".repeat(20_000);
+            for (int i = 0; i < 20; i++) {
+                client.send(noops);
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(fixture.events.all())
+                    .as("the relay closed its side without the client reading a byte").anyMatch(e -> e.startsWith("closed ")));
+        }
+    }
+
     // ---- connection limits and relay-networks ----
 
     @Test
