@@ -2,6 +2,7 @@ package dev.relay.smtp;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * it: a client sending one octet every few seconds cannot hold a connection slot for ever.
  *
  * <p>One timer at most is pending; moving the deadline later does not touch it (it re-arms when
- * it fires early), so the per-command cost is a field write. Event loop only.
+ * it fires early), so the per-command cost is a field write. Time is the event loop's ticker, so
+ * tests on an embedded channel move it as they move the idle timer. Event loop only.
  */
 final class ReadDeadline {
 
@@ -22,6 +24,7 @@ final class ReadDeadline {
     static final ReadDeadline OFF = new ReadDeadline(null, () -> { }, 1);
 
     private final EventExecutor loop;
+    private final Ticker ticker;
     private final Runnable onExpiry;
     private final long minDataRate;
     private long deadline;
@@ -39,6 +42,7 @@ final class ReadDeadline {
             throw new IllegalArgumentException("minimum data rate must be positive: " + minDataRate);
         }
         this.loop = loop;
+        this.ticker = loop == null ? Ticker.systemTicker() : loop.ticker();
         this.onExpiry = onExpiry;
         this.minDataRate = minDataRate;
     }
@@ -58,7 +62,7 @@ final class ReadDeadline {
         if (!armed || dataLimitNanos == 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long earned = octets >= Long.MAX_VALUE / 1_000_000_000L ? dataLimitNanos : octets * 1_000_000_000L / minDataRate;
         deadline = Math.min(now + dataLimitNanos, deadline + earned);
     }
@@ -78,7 +82,7 @@ final class ReadDeadline {
         }
         armed = true;
         dataLimitNanos = dataLimit;
-        deadline = System.nanoTime() + limitNanos;
+        deadline = ticker.nanoTime() + limitNanos;
         if (timer == null || deadline < timerAt) {
             schedule();
         }
@@ -89,7 +93,7 @@ final class ReadDeadline {
             timer.cancel(false);
         }
         timerAt = deadline;
-        timer = loop.schedule(this::fire, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this::fire, Math.max(0, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void fire() {
@@ -97,7 +101,7 @@ final class ReadDeadline {
         if (!armed) {
             return;
         }
-        if (System.nanoTime() - deadline < 0) {
+        if (ticker.nanoTime() - deadline < 0) {
             schedule(); // moved later meanwhile
             return;
         }

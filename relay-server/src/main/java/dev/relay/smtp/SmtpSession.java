@@ -898,6 +898,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
             default -> {
+                if (services.settings().limits().perRecordDeadline()) {
+                    // the deadline owns these phases; it always falls due no later than the idle
+                    // timer, and two timers racing would make the reply a matter of luck
+                    return;
+                }
                 log.info("timeout in {} with {}", phase.name().toLowerCase(Locale.ROOT), clientText);
                 closeWith(Replies.TIMEOUT);
             }
