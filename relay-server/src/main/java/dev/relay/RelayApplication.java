@@ -1,5 +1,7 @@
 package dev.relay;
 
+import dev.relay.smtp.ListenerConfig;
+
 import dev.relay.admin.AdminServer;
 import dev.relay.admin.MtaStsStatus;
 import dev.relay.admin.MtaStsView;
@@ -26,6 +28,7 @@ import dev.relay.smtp.ConnectionLimiter;
 import dev.relay.smtp.SmtpEvents;
 import dev.relay.smtp.SmtpResources;
 import dev.relay.smtp.SmtpServer;
+import dev.relay.smtp.RelayNetworks;
 import dev.relay.smtp.SmtpSettings;
 import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;
@@ -140,7 +143,7 @@ public final class RelayApplication {
                     .orElse(Authenticator.NONE);
             // registering the meters is all this does; the queue's gauges follow once it is open
             RelayMetrics metrics = RelayMetrics.prometheus(
-                    config.listeners().stream().map(RelayConfig.ListenerConfig::name).toList(), clock);
+                    config.listeners().stream().map(ListenerConfig::name).toList(), clock);
             metrics.serverCertificate(config.tls().map(ServerTlsContext::expiry));
             WakingQueueEvents events = DeliveryScheduler.wakingEvents(metrics.queueEvents(queueEvents));
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
@@ -225,8 +228,9 @@ public final class RelayApplication {
                     config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (int i = 0; i < config.listeners().size(); i++) {
-                RelayConfig.ListenerConfig listener = config.listeners().get(i);
-                SmtpServer server = new SmtpServer(SmtpSettings.of(config, listener), queue, authenticator,
+                ListenerConfig listener = config.listeners().get(i);
+                SmtpServer server = new SmtpServer(new SmtpSettings(config.hostname(), listener, config.limits(),
+                        RelayNetworks.parse(config.relayNetworks())), queue, authenticator,
                         serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
                 servers.add(server);
                 try {

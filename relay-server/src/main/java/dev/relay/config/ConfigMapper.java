@@ -10,9 +10,9 @@ import dev.relay.config.ConfigNode.Mapping;
 import dev.relay.config.RelayConfig.AdminConfig;
 import dev.relay.config.RelayConfig.DeliveryConfig;
 import dev.relay.dns.DnsSettings;
-import dev.relay.config.RelayConfig.Limits;
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
+import dev.relay.smtp.Limits;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
 import dev.relay.config.RelayConfig.MtaStsConfig;
 import dev.relay.tls.OutboundTls;
 import dev.relay.config.RelayConfig.QueueConfig;
@@ -135,9 +135,14 @@ final class ConfigMapper {
                 m.getOr("max-recipients", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_RECIPIENTS),
                 m.getOr("max-connections", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS),
                 m.getOr("max-connections-per-client", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_CLIENT),
+                m.getOr("exempt-relay-networks", ConfigNode::bool, Defaults.EXEMPT_RELAY_NETWORKS),
                 m.getOr("command-timeout", n -> n.duration(false), Defaults.COMMAND_TIMEOUT),
                 m.getOr("data-timeout", n -> n.duration(false), Defaults.DATA_TIMEOUT),
-                m.getOr("max-errors", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_ERRORS));
+                m.getOr("per-record-deadline", ConfigNode::bool, Defaults.PER_RECORD_DEADLINE),
+                m.getOr("min-data-rate", n -> n.size(1), Defaults.MIN_DATA_RATE),
+                m.getOr("max-errors", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_ERRORS),
+                m.getOr("max-received-headers", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_RECEIVED_HEADERS),
+                m.getOr("address-literal-recipients", ConfigNode::bool, Defaults.ADDRESS_LITERAL_RECIPIENTS));
     }
 
     private static SpoolConfig spool(ConfigNode node) {

@@ -1,5 +1,7 @@
 package dev.relay.config;
 
+import dev.relay.smtp.Mode;
+
 import dev.relay.tls.TlsFiles;
 
 import dev.relay.settings.HostPort;
@@ -7,7 +9,7 @@ import dev.relay.settings.HostPort;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.relay.config.RelayConfig.ListenerConfig;
+import dev.relay.smtp.ListenerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,9 +60,14 @@ public final class ConfigPrinter {
                 "max-recipients", limits.maxRecipients(),
                 "max-connections", limits.maxConnections(),
                 "max-connections-per-client", limits.maxConnectionsPerClient(),
+                "exempt-relay-networks", limits.exemptRelayNetworks(),
                 "command-timeout", Units.formatDuration(limits.commandTimeout()),
                 "data-timeout", Units.formatDuration(limits.dataTimeout()),
-                "max-errors", limits.maxErrors()));
+                "per-record-deadline", limits.perRecordDeadline(),
+                "min-data-rate", Units.formatSize(limits.minDataRate()),
+                "max-errors", limits.maxErrors(),
+                "max-received-headers", limits.maxReceivedHeaders(),
+                "address-literal-recipients", limits.addressLiteralRecipients()));
         var spool = config.spool();
         root.put("spool", section(
                 "directory", spool.directory().toString(),
@@ -93,7 +100,7 @@ public final class ConfigPrinter {
         }
     }
 
-    private static String word(RelayConfig.Mode mode) {
+    private static String word(Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
     }
 

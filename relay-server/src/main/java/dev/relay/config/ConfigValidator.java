@@ -5,8 +5,8 @@ import dev.relay.settings.Cidr;
 import dev.relay.settings.ConfigException;
 import dev.relay.settings.IpLiteral;
 
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

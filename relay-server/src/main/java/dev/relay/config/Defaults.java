@@ -4,8 +4,8 @@ import dev.relay.settings.HostPort;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +29,17 @@ final class Defaults {
     static final int MAX_RECIPIENTS = 1000;
     static final int MAX_CONNECTIONS = 1000;
     static final int MAX_CONNECTIONS_PER_CLIENT = 50;
+    static final boolean EXEMPT_RELAY_NETWORKS = true;
     // RFC 5321 4.5.3.2.7: a server should wait at least 5 minutes for a command or a chunk of data
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DATA_TIMEOUT = Duration.ofMinutes(5);
+    // Postfix's smtpd_per_record_deadline and smtpd_min_data_rate
+    static final boolean PER_RECORD_DEADLINE = true;
+    static final long MIN_DATA_RATE = 500;
     static final int MAX_ERRORS = 10;
+    // Postfix's hopcount_limit
+    static final int MAX_RECEIVED_HEADERS = 50;
+    static final boolean ADDRESS_LITERAL_RECIPIENTS = false;
 
     static final Path SPOOL_DIRECTORY = Path.of("./data/spool");
     static final long MIN_FREE_SPACE = 256L << 20;

@@ -1,6 +1,8 @@
 package dev.relay.config;
 
 import dev.relay.dns.DnsSettings;
+import dev.relay.smtp.Limits;
+import dev.relay.smtp.ListenerConfig;
 import dev.relay.settings.HostPort;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;
@@ -43,54 +45,6 @@ public record RelayConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     }
-
-    public enum Mode {
-        OFF,
-        OPTIONAL,
-        REQUIRED
-    }
-
-    /**
-     * One SMTP listener.
-     *
-     * @param address where to bind
-     * @param starttls whether STARTTLS is offered (optional) or demanded before MAIL (required)
-     * @param implicitTls TLS from the first byte (port 465 style)
-     * @param auth whether AUTH is offered (optional) or demanded before MAIL (required)
-     */
-    public record ListenerConfig(HostPort address, Mode starttls, boolean implicitTls, Mode auth) {
-        public ListenerConfig {
-            Objects.requireNonNull(address, "address");
-            Objects.requireNonNull(starttls, "starttls");
-            Objects.requireNonNull(auth, "auth");
-        }
-
-        /** A name for logs and metric labels: the bound address as configured. */
-        public String name() {
-            return address.toString();
-        }
-    }
-
-    /**
-     * Limits on what one client may do.
-     *
-     * @param maxMessageSize bytes, declared (SIZE=) and actual
-     * @param maxRecipients per transaction
-     * @param maxConnections across all listeners
-     * @param maxConnectionsPerClient per client IP address
-     * @param commandTimeout idle time waiting for a command (RFC 5321 4.5.3.2.7: 5 minutes)
-     * @param dataTimeout idle time between chunks of DATA (RFC 5321 4.5.3.2.7 uses 3 minutes
-     *     for the sender's side, 5 minutes for the server)
-     * @param maxErrors bad commands per session before the connection is closed
-     */
-    public record Limits(
-            long maxMessageSize,
-            int maxRecipients,
-            int maxConnections,
-            int maxConnectionsPerClient,
-            Duration commandTimeout,
-            Duration dataTimeout,
-            int maxErrors) {}
 
     /**
      * @param directory where the spool lives

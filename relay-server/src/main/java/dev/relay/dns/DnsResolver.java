@@ -2,7 +2,6 @@ package dev.relay.dns;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.relay.settings.HostPort;
-import dev.relay.config.RelayConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -22,6 +22,12 @@ public enum FetchFailure {
     REDIRECT,
     /** The body is over the size limit (64 KB by default). */
     TOO_LARGE,
+    /**
+     * A 200 whose media type is not {@code text/plain} (parameters such as a charset aside), or
+     * that has none. RFC 8461 section 3.3 asks for the check: on a web server where users can host
+     * their own files under a path, a file with another type is not the domain's policy.
+     */
+    WRONG_MEDIA_TYPE,
     /** The body arrived but is not a valid policy; set by the layer that parses it, never by the fetcher. */
     INVALID_POLICY;
 

@@ -133,12 +133,24 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             return false;
         }
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        CharSequence mime = type == null ? null : HttpUtil.getMimeType(type);
-        if (mime == null || !mime.toString().strip().toLowerCase(Locale.ROOT).equals("text/plain")) {
-            log.warn("{} serves its MTA-STS policy as {}, not text/plain; accepted anyway", where,
-                    type == null ? "no Content-Type" : "'" + type + "'");
+        if (!isTextPlain(type)) {
+            // RFC 8461 section 3.3: anyone able to host a file under a path of the policy host must not
+            // be able to publish a policy; a server that labels it text/plain meant to
+            String served = type == null ? "no Content-Type" : "Content-Type " + Texts.quote(type);
+            log.warn("{} serves its MTA-STS policy with {}, not text/plain; the policy is not used", where, served);
+            fail(FetchFailure.WRONG_MEDIA_TYPE, "served with " + served + ", not text/plain");
+            return false;
         }
         return true;
+    }
+
+    /** {@code text/plain} in any case, with or without parameters such as {@code charset=utf-8}. */
+    static boolean isTextPlain(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        CharSequence mime = HttpUtil.getMimeType(contentType);
+        return mime != null && mime.toString().strip().toLowerCase(Locale.ROOT).equals("text/plain");
     }
 
     @Override

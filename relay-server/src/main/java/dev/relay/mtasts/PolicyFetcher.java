@@ -28,10 +28,10 @@ import java.util.concurrent.CompletionStage;
  * has sent an HTTP status line its answer is final. When every address fails, the result names
  * the kind that got furthest (a TLS error beats a refused connection) and lists each address.
  *
- * <p>Content-Type: RFC 8461 says the policy is served as {@code text/plain}; a different or
- * missing media type is accepted with a warning in the log, because the body's syntax is what
- * the parser checks strictly and refusing a mislabelled but valid enforce policy would only
- * weaken protection.
+ * <p>Content-Type: the policy must be served as {@code text/plain} (parameters such as a charset
+ * are fine). A different or missing media type is a failed fetch ({@link
+ * FetchFailure#WRONG_MEDIA_TYPE}), as RFC 8461 section 3.3 asks: it guards against web servers
+ * where users can host their own files under a path. A failed fetch keeps any cached policy.
  *
  * <p>Runs on the event loop group it is given (it creates no threads). Result stages complete
  * on those event loops or on DNS threads: never block in dependent stages. Thread-safe.

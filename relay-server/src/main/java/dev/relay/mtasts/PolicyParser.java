@@ -32,7 +32,8 @@ import java.util.Set;
  *   <li>version, mode and max_age are required; repeated, the first counts and the rest are
  *       ignored with a warning (section 3.2: "all entries except for the first SHALL be
  *       ignored").</li>
- *   <li>max_age is decimal digits. Above 31557600 it is clamped to 31557600 with a warning
+ *   <li>max_age is 1 to 10 decimal digits ({@code 1*10DIGIT}); more digits make the file
+ *       invalid, whatever their value. Above 31557600 it is clamped to 31557600 with a warning
  *       (erratum 7282): the domain plainly asked for the longest lifetime, and rejecting would
  *       leave its mail with no policy at all, the one outcome MTA-STS exists to prevent. 0 is
  *       valid (cache for no time).</li>
@@ -74,7 +75,7 @@ public final class PolicyParser {
         if (maxAge.isEmpty()) {
             return new PolicyParse.Invalid("max_age is "
                     + Texts.quote(fields.single().get(PolicyFields.MAX_AGE).value())
-                    + ", not a number of seconds");
+                    + ", not a number of seconds of 1 to 10 digits");
         }
         Set<MxPattern> patterns = new LinkedHashSet<>();
         for (PolicyFields.Field field : fields.mx()) {
@@ -112,20 +113,25 @@ public final class PolicyParser {
                 .orElse("");
     }
 
-    /** Seconds, clamped to the RFC's limit with a warning; empty when not decimal digits. */
+    /** sts-policy-max-age-value is {@code 1*10DIGIT} (RFC 8461 section 3.2). */
+    private static final int MAX_AGE_DIGITS = 10;
+
+    /**
+     * Seconds, clamped to the RFC's limit with a warning; empty when not 1 to 10 decimal digits
+     * (more digits are outside the grammar, not merely over the limit).
+     */
     private static Optional<Duration> maxAge(String value, List<String> warnings) {
-        if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value.isEmpty() || value.length() > MAX_AGE_DIGITS || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return Optional.empty();
         }
-        String digits = value.replaceFirst("^0+(?=.)", "");
         long limit = Policy.MAX_AGE_LIMIT.toSeconds();
-        // more digits than the limit has cannot be under it, and would overflow a long
-        if (digits.length() > Long.toString(limit).length() || Long.parseLong(digits) > limit) {
+        long seconds = Long.parseLong(value); // 10 digits always fit a long
+        if (seconds > limit) {
             warnings.add("max_age " + Texts.quote(value) + " is above the maximum of " + limit
                     + " seconds; " + limit + " is used");
             return Optional.of(Policy.MAX_AGE_LIMIT);
         }
-        return Optional.of(Duration.ofSeconds(Long.parseLong(digits)));
+        return Optional.of(Duration.ofSeconds(seconds));
     }
 
     private static void warnAboutMx(PolicyFields.Field field, MxPattern pattern, Set<MxPattern> seen,

@@ -2,6 +2,7 @@ package dev.relay.smtp;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One command line split into verb and argument. The argument is what follows the first
@@ -27,6 +28,20 @@ record Command(Verb verb, String argument) {
         boolean implemented() {
             return implemented;
         }
+    }
+
+    /**
+     * First words that mean the client speaks another protocol: HTTP requests (a browser, or a web
+     * form abused to send mail, cross-protocol) and proxy or POP3 verbs. Postfix's
+     * {@code smtpd_forbidden_commands} is the model: such a client is disconnected at once.
+     */
+    private static final Set<String> FOREIGN_VERBS = Set.of("GET", "HEAD", "POST", "PUT", "CONNECT", "OPTIONS", "USER");
+
+    /** Whether the line is an HTTP request or proxy verb rather than an SMTP command. */
+    static boolean isForeign(String line) {
+        int space = line.indexOf(' ');
+        String word = space < 0 ? line : line.substring(0, space);
+        return FOREIGN_VERBS.contains(word.toUpperCase(Locale.ROOT));
     }
 
     boolean hasArgument() {

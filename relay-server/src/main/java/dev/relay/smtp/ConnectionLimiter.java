@@ -57,6 +57,14 @@ public final class ConnectionLimiter {
     public record ClientLimitReached() implements Acquisition {}
 
     public Acquisition tryAcquire(InetAddress client) {
+        return tryAcquire(client, false);
+    }
+
+    /**
+     * @param perClientExempt whether the client is free of the per-client cap (it still counts
+     *     toward the total, and toward its address's count)
+     */
+    public Acquisition tryAcquire(InetAddress client, boolean perClientExempt) {
         Objects.requireNonNull(client, "client");
         int now = total.incrementAndGet();
         if (maxTotal > 0 && now > maxTotal) {
@@ -66,7 +74,7 @@ public final class ConnectionLimiter {
         boolean[] granted = {true};
         perClient.compute(client, (address, count) -> {
             int current = count == null ? 0 : count;
-            if (maxPerClient > 0 && current >= maxPerClient) {
+            if (maxPerClient > 0 && current >= maxPerClient && !perClientExempt) {
                 granted[0] = false;
                 return count;
             }

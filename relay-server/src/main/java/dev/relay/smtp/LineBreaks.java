@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Finds CR and LF in message content eight bytes at a time. Every accepted message passes
- * through these searches twice (dot-unstuffing, then the bare CR/LF check), and in mail text
+ * through these searches twice (dot-unstuffing, then the bare CR/LF and NUL check), and in mail text
  * line breaks are one byte in sixty or so, so skipping the bytes in between by words rather
  * than one by one is most of the work saved.
  *
@@ -40,19 +40,19 @@ final class LineBreaks {
         return -1;
     }
 
-    /** The index of the first CR or LF in {@code bytes[from, to)}, or -1. */
-    static int indexOfCrOrLf(byte[] bytes, int from, int to) {
+    /** The index of the first CR, LF or NUL in {@code bytes[from, to)}, or -1. */
+    static int indexOfCrLfOrNul(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long word = (long) LONGS.get(bytes, i);
-            long match = zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS);
+            long match = zeroBytes(word ^ CRS) | zeroBytes(word ^ LFS) | zeroBytes(word);
             if (match != 0) {
                 return i + (Long.numberOfTrailingZeros(match) >>> 3);
             }
         }
         for (; i < to; i++) {
             byte b = bytes[i];
-            if (b == '\r' || b == '\n') {
+            if (b == '\r' || b == '\n' || b == 0) {
                 return i;
             }
         }

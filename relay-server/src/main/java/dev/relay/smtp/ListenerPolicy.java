@@ -1,7 +1,5 @@
 package dev.relay.smtp;
 
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
 import java.net.InetAddress;
 import java.util.Optional;
 

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one message's content into a {@link MessageDraft}: prepends the Received field,
- * counts the size, refuses bare CR or LF, and on submission listeners adds a missing Date or
- * Message-ID. Content is never held in memory, except the header section on submission
+ * counts the size, refuses bare CR or LF and NUL (but for BODY=BINARYMIME) and a message that has
+ * looped through too many hops, and on submission listeners adds a missing Date or Message-ID. Content is never held in memory, except the header section on submission
  * listeners (capped at {@link #MAX_HEADER_SECTION}), which is needed to know what is missing.
  *
  * <p>The first failure wins and stops all writing: the rest of the content is counted and
@@ -41,6 +41,8 @@ final class MessageReceiver {
     private final boolean checkLineBreaks;
     private final boolean terminateLastLine;
     private final Optional<MissingFieldDefaults> defaults;
+    private final int maxReceivedFields;
+    private final ReceivedCounter hops = new ReceivedCounter();
     private byte[] received;
     /** The buffered header section while it is incomplete; null when not buffering. */
     private byte[] header;
@@ -53,9 +55,11 @@ final class MessageReceiver {
     /**
      * @param received the Received field, written before everything
      * @param maxSize content size limit in bytes; 0 for none
-     * @param checkLineBreaks refuse bare CR or LF (off only for BODY=BINARYMIME)
+     * @param checkLineBreaks refuse bare CR or LF, and NUL (off only for BODY=BINARYMIME)
      * @param terminateLastLine end content that lacks a final CRLF with one (BDAT content may)
      * @param defaults when present, buffer the header section and add what is missing
+     * @param maxReceivedFields refuse content whose header section has this many Received fields
+     *     or more, a mail loop (RFC 5321 6.3); 0 for no limit
      */
     MessageReceiver(
             MessageDraft draft,
@@ -63,13 +67,15 @@ final class MessageReceiver {
             long maxSize,
             boolean checkLineBreaks,
             boolean terminateLastLine,
-            Optional<MissingFieldDefaults> defaults) {
+            Optional<MissingFieldDefaults> defaults,
+            int maxReceivedFields) {
         this.draft = Objects.requireNonNull(draft, "draft");
         this.received = received; // read only: written to the draft as it is
         this.maxSize = maxSize;
         this.checkLineBreaks = checkLineBreaks;
         this.terminateLastLine = terminateLastLine;
         this.defaults = defaults;
+        this.maxReceivedFields = maxReceivedFields;
         if (defaults.isPresent()) {
             header = new byte[4096];
         }
@@ -103,9 +109,26 @@ final class MessageReceiver {
             fail(Replies.MESSAGE_TOO_BIG, RejectReason.MESSAGE_TOO_BIG);
             return;
         }
-        if (checkLineBreaks && hasBareLineBreak(bytes, offset, offset + length)) {
-            fail(Replies.BARE_LINE_BREAK_IN_DATA, RejectReason.BARE_LINE_BREAK);
-            return;
+        if (checkLineBreaks) {
+            switch (scan(bytes, offset, offset + length)) {
+                case BARE_LINE_BREAK -> {
+                    fail(Replies.BARE_LINE_BREAK_IN_DATA, RejectReason.BARE_LINE_BREAK);
+                    return;
+                }
+                case NUL -> {
+                    fail(Replies.NUL_IN_DATA, RejectReason.NUL_CHARACTER);
+                    return;
+                }
+                case CLEAN -> { }
+            }
+        }
+        if (maxReceivedFields > 0 && !hops.done()) {
+            hops.feed(bytes, offset, length);
+            if (hops.count() >= maxReceivedFields) {
+                log.info("message {} has {} or more Received fields: a mail loop", draft.id(), maxReceivedFields);
+                fail(Replies.TOO_MANY_HOPS, RejectReason.TOO_MANY_HOPS);
+                return;
+            }
         }
         lastByte = bytes[offset + length - 1] & 0xff;
         route(bytes, offset, length);
@@ -143,39 +166,47 @@ final class MessageReceiver {
         draft.close();
     }
 
+    /** What {@link #scan} found. */
+    private enum Scan { CLEAN, BARE_LINE_BREAK, NUL }
+
     /**
      * Whether {@code bytes[from, to)}, following what came before, holds an LF without a CR
-     * before it or a CR without an LF after it. Only the line breaks are looked at: the bytes
-     * between them are skipped a word at a time.
+     * before it, a CR without an LF after it, or a NUL (RFC 5321 2.3.8 and RFC 6152 allow NUL
+     * only in BINARYMIME content; downstream parsers disagree about it, which makes it a
+     * smuggling tool). Only these bytes are looked at: the bytes between them are skipped a word
+     * at a time.
      */
-    private boolean hasBareLineBreak(byte[] bytes, int from, int to) {
+    private Scan scan(byte[] bytes, int from, int to) {
         boolean cr = previousWasCr;
         int i = from;
         while (i < to) {
-            int at = LineBreaks.indexOfCrOrLf(bytes, i, to);
+            int at = LineBreaks.indexOfCrLfOrNul(bytes, i, to);
             if (at < 0) {
                 if (cr) {
-                    return true; // a CR followed by text
+                    return Scan.BARE_LINE_BREAK; // a CR followed by text
                 }
                 break;
             }
             if (cr && at > i) {
-                return true; // a CR followed by text, then a line break
+                return Scan.BARE_LINE_BREAK; // a CR followed by text, then a line break
+            }
+            if (bytes[at] == 0) {
+                return Scan.NUL;
             }
             if (bytes[at] == '\n') {
                 if (!cr) {
-                    return true;
+                    return Scan.BARE_LINE_BREAK;
                 }
                 cr = false;
             } else if (cr) {
-                return true; // CR CR
+                return Scan.BARE_LINE_BREAK; // CR CR
             } else {
                 cr = true;
             }
             i = at + 1;
         }
         previousWasCr = cr;
-        return false;
+        return Scan.CLEAN;
     }
 
     private void bufferHeader(byte[] bytes, int offset, int length) {

@@ -19,6 +19,12 @@ public enum RejectReason {
     HEADER_TOO_BIG,
     /** Bare CR or bare LF in DATA: the SMTP smuggling defence. */
     BARE_LINE_BREAK,
+    /** A NUL byte in the content of a message that is not BODY=BINARYMIME. */
+    NUL_CHARACTER,
+    /** At least limits.max-received-headers Received fields: a mail loop. */
+    TOO_MANY_HOPS,
+    /** A recipient or sender that is an address literal (refused, or this relay's own) or an all-numeric domain. */
+    ADDRESS_LITERAL,
     /** More RCPTs than the limit allows. */
     TOO_MANY_RECIPIENTS,
     /** The queue refused new mail (disk nearly full, queue over its cap). */

@@ -21,6 +21,8 @@ final class Replies {
     static final Reply HELP = Reply.of(214, "2.0.0",
             "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
     static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
+    /** To an HTTP request or proxy verb: the connection is closed at once (Postfix answers the same way). */
+    static final Reply FOREIGN_PROTOCOL = Reply.of(221, "2.7.0", "This is an SMTP server, not a web server or proxy; goodbye");
     static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
     static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
 
@@ -33,6 +35,7 @@ final class Replies {
     static final Reply QUEUE_ERROR = Reply.of(451, "4.3.0", "Local error in processing, message not queued");
     static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure");
     static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Timeout exceeded, closing connection");
+    static final Reply DATA_TOO_SLOW = Reply.of(421, "4.4.2", "Message content arrives too slowly, closing connection");
     static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors, closing connection");
     static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.3.2", "Too many connections, try again later");
     static final Reply TOO_MANY_FROM_CLIENT = Reply.of(421, "4.7.0", "Too many connections from your address");
@@ -67,7 +70,8 @@ final class Replies {
     static final Reply SYNTAX_MAIL = Reply.of(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
     static final Reply SYNTAX_RCPT = Reply.of(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
     static final Reply SYNTAX_DATA = Reply.of(501, "5.5.4", "Syntax: DATA");
-    static final Reply SYNTAX_BDAT = Reply.of(501, "5.5.4", "Syntax: BDAT size [LAST]");
+    /** The size is unreadable, so the chunk cannot be told from commands: the session ends with this reply. */
+    static final Reply SYNTAX_BDAT = Reply.of(501, "5.5.4", "Syntax: BDAT size [LAST]; closing connection");
     static final Reply SYNTAX_RSET = Reply.of(501, "5.5.4", "Syntax: RSET");
     static final Reply SYNTAX_QUIT = Reply.of(501, "5.5.4", "Syntax: QUIT");
     static final Reply SYNTAX_VRFY = Reply.of(501, "5.5.4", "Syntax: VRFY address");
@@ -79,6 +83,18 @@ final class Replies {
     static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Unsupported parameter");
     static final Reply NON_ASCII_ADDRESS = Reply.of(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
     static final Reply NO_LOCAL_MAILBOX = Reply.of(550, "5.1.1", "No local mailboxes on this relay");
+    // X.1.2 bad destination system address, X.1.8 bad sender's system address (RFC 3463)
+    static final Reply RECIPIENT_LITERAL_LOCAL = Reply.of(550, "5.1.2",
+            "Recipient address literal is this relay, a loopback or an unspecified address");
+    static final Reply RECIPIENT_LITERAL_REFUSED = Reply.of(550, "5.1.2", "Address literal recipients are not accepted");
+    static final Reply RECIPIENT_NUMERIC_DOMAIN = Reply.of(550, "5.1.2",
+            "Recipient domain is a number, not a domain name (an IP address needs brackets)");
+    static final Reply SENDER_LITERAL_LOCAL = Reply.of(550, "5.1.8",
+            "Sender address literal is this relay, a loopback or an unspecified address; it cannot take bounces");
+    static final Reply SENDER_LITERAL_REFUSED = Reply.of(550, "5.1.8",
+            "Address literal senders are not accepted: bounces are not sent to address literals");
+    static final Reply SENDER_NUMERIC_DOMAIN = Reply.of(550, "5.1.8",
+            "Sender domain is a number, not a domain name; it cannot take bounces");
 
     // 5xx: policy and limits
     static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
@@ -89,6 +105,9 @@ final class Replies {
     // 5.6.0 (other media error) is registered in RFC 3463; X.6.11 is not in the IANA registry
     static final Reply BARE_LINE_BREAK_IN_DATA = Reply.of(554, "5.6.0",
             "Message contains bare CR or bare LF, not accepted");
+    static final Reply NUL_IN_DATA = Reply.of(554, "5.6.0", "Message contains NUL characters, not accepted");
+    // X.4.6 routing loop detected (RFC 3463), as Postfix's hopcount_limit
+    static final Reply TOO_MANY_HOPS = Reply.of(554, "5.4.6", "Too many hops (Received fields), mail loop suspected, not accepted");
 
     // AUTH (RFC 4954)
     static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Authentication credentials invalid");

@@ -191,6 +191,11 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         return !holds.isEmpty();
     }
 
+    /** Octets received and not decoded yet: input the client sent ahead of our replies. */
+    int buffered() {
+        return buffer == null ? 0 : buffer.readableBytes();
+    }
+
     /** Drops all undecoded input and returns how many octets that was. */
     int discardBuffered() {
         if (buffer == null) {

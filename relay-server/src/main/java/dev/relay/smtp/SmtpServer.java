@@ -1,7 +1,6 @@
 package dev.relay.smtp;
 
 import dev.relay.auth.Authenticator;
-import dev.relay.config.RelayConfig.ListenerConfig;
 import dev.relay.queue.MessageQueue;
 import dev.relay.text.Counts;
 import dev.relay.text.Durations;

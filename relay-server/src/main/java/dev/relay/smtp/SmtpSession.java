@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -80,6 +81,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpFramer framer;
     private Phase phase = Phase.CONNECTED;
     private Duration currentTimeout;
+    private ReadDeadline deadline = ReadDeadline.OFF;
     private boolean draining;
 
     // connection scope
@@ -114,6 +116,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.framer = ctx.pipeline().get(SmtpFramer.class);
         this.currentTimeout = services.settings().limits().commandTimeout();
+        if (services.settings().limits().perRecordDeadline()) {
+            this.deadline = new ReadDeadline(ctx.executor(), this::onDeadline, services.settings().limits().minDataRate());
+        }
     }
 
     @Override
@@ -131,7 +136,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             refuseConnection(Replies.SHUTTING_DOWN, "shutting down");
             return;
         }
-        switch (services.limiter().tryAcquire(client)) {
+        // a smarthost's own application servers may open many sessions from one address (Postfix exempts $mynetworks)
+        boolean exempt = services.settings().limits().exemptRelayNetworks() && services.settings().relayNetworks().contains(client);
+        switch (services.limiter().tryAcquire(client, exempt)) {
             case ConnectionLimiter.Permit granted -> {
                 permit = granted;
                 if (!policy.implicitTls()) {
@@ -148,6 +155,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         phase = Phase.CLOSED;
+        deadline.stop();
         discardTransaction();
         if (permit != null) {
             permit.release();
@@ -163,6 +171,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof SmtpInput input)) {
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (input instanceof SmtpInput.CommandLine || input instanceof SmtpInput.BadLine) {
+            deadline.command(services.settings().limits().commandTimeout()); // the next line's deadline; DATA moves it
         }
         switch (phase) {
             case COMMAND -> onCommandInput(input);
@@ -198,6 +209,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             onIdle();
         } else if (event instanceof SslHandshakeCompletionEvent handshake) {
             onHandshake(handshake);
+        } else if (event instanceof SslCloseCompletionEvent) {
+            onTlsClosed();
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -205,10 +218,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // the phase says where a session ended without a reply (a client reporting "lost connection
+        // while sending recipient" once could not be explained after the fact without it)
+        String where = phase.name().toLowerCase(Locale.ROOT);
         if (cause instanceof IOException || cause instanceof DecoderException) {
-            log.debug("connection from {} failed: {}", clientText, cause.toString());
+            log.debug("connection from {} failed in {}: {}", clientText, where, cause.toString());
         } else {
-            log.warn("unexpected error in session with {}", clientText, cause);
+            log.warn("unexpected error in session with {} in {}", clientText, where, cause);
         }
         phase = Phase.CLOSED;
         ctx.close();
@@ -250,6 +266,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onCommand(String line) {
+        if (Command.isForeign(line)) {
+            // a browser, a web form abused cross-protocol, or a proxy probe: nothing it sends is SMTP
+            log.info("closing session with {}: not an SMTP command: {}", clientText, printable(line));
+            framer.discardBuffered();
+            closeWith(Replies.FOREIGN_PROTOCOL);
+            return;
+        }
         Optional<Command> parsed = Command.parse(line);
         if (parsed.isEmpty()) {
             send(Replies.UNKNOWN_COMMAND);
@@ -348,6 +371,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 send(refused.reply());
             }
             case EnvelopeArguments.Sender sender -> {
+                Optional<Reply> unbounceable = senderRefusal(sender.address());
+                if (unbounceable.isPresent()) {
+                    rejected(RejectReason.ADDRESS_LITERAL, "from=<" + sender.address() + ">");
+                    send(unbounceable.get());
+                    return;
+                }
                 if (services.queue().admission() instanceof Admission.Refused full) {
                     rejected(RejectReason.QUEUE_FULL, full.reason());
                     send(Replies.QUEUE_FULL);
@@ -387,10 +416,51 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     send(Replies.RELAY_DENIED);
                     return;
                 }
+                Optional<Reply> undeliverable = recipientRefusal(recipient.mailbox().domain());
+                if (undeliverable.isPresent()) {
+                    rejected(RejectReason.ADDRESS_LITERAL,
+                            "from=<" + transaction.sender + "> to=<" + recipient.mailbox().address() + ">");
+                    send(undeliverable.get());
+                    return;
+                }
                 transaction.recipients.add(recipient.address());
                 send(Replies.RECIPIENT_OK);
             }
         }
+    }
+
+    /** Why the relay will not deliver to this domain ({@link AddressDomains}), if it will not. */
+    private Optional<Reply> recipientRefusal(String domain) {
+        return switch (AddressDomains.judge(domain, services.settings().limits().addressLiteralRecipients(), localAddress())) {
+            case DELIVERABLE -> Optional.empty();
+            case LOCAL_LITERAL -> Optional.of(Replies.RECIPIENT_LITERAL_LOCAL);
+            case LITERAL_REFUSED -> Optional.of(Replies.RECIPIENT_LITERAL_REFUSED);
+            case NUMERIC_DOMAIN -> Optional.of(Replies.RECIPIENT_NUMERIC_DOMAIN);
+        };
+    }
+
+    /**
+     * Why a bounce could not go to this sender, if it could not: by the same rules as recipients,
+     * so that no DSN is ever addressed to this relay, a loopback address or a number.
+     */
+    private Optional<Reply> senderRefusal(String sender) {
+        int at = sender.lastIndexOf('@');
+        if (at < 0) {
+            return Optional.empty(); // the null sender gets no bounce
+        }
+        return switch (AddressDomains.judge(sender.substring(at + 1), services.settings().limits().addressLiteralRecipients(),
+                localAddress())) {
+            case DELIVERABLE -> Optional.empty();
+            case LOCAL_LITERAL -> Optional.of(Replies.SENDER_LITERAL_LOCAL);
+            case LITERAL_REFUSED -> Optional.of(Replies.SENDER_LITERAL_REFUSED);
+            case NUMERIC_DOMAIN -> Optional.of(Replies.SENDER_NUMERIC_DOMAIN);
+        };
+    }
+
+    private InetAddress localAddress() {
+        return ctx.channel().localAddress() instanceof InetSocketAddress local && local.getAddress() != null
+                ? RelayNetworks.unmapped(local.getAddress())
+                : InetAddress.getLoopbackAddress();
     }
 
     private void data(Command command) {
@@ -408,6 +478,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             refusal = openReceiver(false);
         }
         if (refusal.isPresent()) {
+            int ahead = framer.buffered();
+            if (ahead > 0) {
+                // RFC 2920: DATA ends a pipelined group, so what came with it is message content;
+                // read as commands it could start a transaction of its own (Postfix closes too)
+                framer.discardBuffered();
+                log.info("closing session with {}: DATA refused with {} and {} octets of content sent ahead",
+                        clientText, refusal.get().code(), ahead);
+                closeWith(refusal.get());
+                return;
+            }
             send(refusal.get());
             return;
         }
@@ -415,6 +495,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         phase = Phase.DATA;
         framer.expectData();
         useTimeout(services.settings().limits().dataTimeout());
+        deadline.content(services.settings().limits().dataTimeout());
     }
 
     /** BDAT size [LAST] (RFC 3030). Once the syntax is right, the octets are always read, even when refused. */
@@ -424,8 +505,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 && !words[0].isEmpty() && words[0].length() <= 18 && words[0].chars().allMatch(c -> c >= '0' && c <= '9')
                 && (words.length == 1 || words[1].equalsIgnoreCase("LAST"));
         if (!syntaxOk) {
-            // we cannot know how many octets follow; they will be read as commands
-            send(Replies.SYNTAX_BDAT);
+            // how many octets follow is unknown, so the chunk cannot be told from commands: read
+            // as commands, its content could start a transaction of its own
+            log.info("closing session with {}: BDAT with an unreadable size: {}", clientText, printable(command.argument()));
+            framer.discardBuffered();
+            closeWith(Replies.SYNTAX_BDAT);
             return;
         }
         long size = Long.parseLong(words[0]);
@@ -445,6 +529,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         phase = Phase.CHUNK;
         framer.expectChunk(size);
         useTimeout(services.settings().limits().dataTimeout());
+        deadline.content(services.settings().limits().dataTimeout());
     }
 
     private Optional<Reply> contentRefusal() {
@@ -618,7 +703,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 : Optional.empty();
         boolean binary = transaction.parameters.body() == BodyType.BINARY_MIME;
         transaction.startContent(new MessageReceiver(draft, TraceFields.received(stamp),
-                services.settings().limits().maxMessageSize(), !binary, chunked && !binary, defaults));
+                services.settings().limits().maxMessageSize(), !binary, chunked && !binary, defaults,
+                services.settings().limits().maxReceivedHeaders()));
         return Optional.empty();
     }
 
@@ -632,6 +718,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void onBody(SmtpInput input) {
         switch (input) {
             case SmtpInput.BodyChunk body -> {
+                deadline.received(body.length());
                 if (chunk == null || chunk.refusal().isEmpty()) {
                     transaction.receiver().orElseThrow().accept(body.array(), body.offset(), body.length());
                 }
@@ -640,6 +727,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 Phase ended = phase;
                 phase = Phase.COMMAND;
                 useTimeout(services.settings().limits().commandTimeout());
+                deadline.command(services.settings().limits().commandTimeout());
                 if (ended == Phase.DATA) {
                     finishMessage();
                 } else {
@@ -753,6 +841,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             closeWith(Replies.SHUTTING_DOWN);
             return;
         }
+        deadline.command(services.settings().limits().commandTimeout()); // the client waited for us
         framer.release(awaited);
         ctx.flush();
     }
@@ -780,9 +869,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.CLOSED;
+        deadline.stop();
         framer.hold(SmtpFramer.Hold.CLOSING);
         discardTransaction();
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        if (!ctx.channel().isWritable()) {
+            // the client reads none of its replies: waiting for this one to be written could last for ever
+            ctx.close();
+        }
     }
 
     private void refuseConnection(Reply reply, String why) {
@@ -798,6 +892,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void greet() {
         phase = Phase.COMMAND;
+        deadline.command(services.settings().limits().commandTimeout());
         services.events().sessionStarted(services.listenerName());
         ctx.writeAndFlush(Replies.greeting(hostname));
     }
@@ -812,10 +907,55 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
             default -> {
+                if (services.settings().limits().perRecordDeadline()) {
+                    // the deadline owns these phases; it always falls due no later than the idle
+                    // timer, and two timers racing would make the reply a matter of luck
+                    return;
+                }
                 log.info("timeout in {} with {}", phase.name().toLowerCase(Locale.ROOT), clientText);
                 closeWith(Replies.TIMEOUT);
             }
         }
+    }
+
+    /** The per-record deadline passed (see {@link ReadDeadline}). */
+    private void onDeadline() {
+        switch (phase) {
+            case AWAITING_RESULT, CLOSED -> {
+                // we are the slow side; resuming starts a new deadline
+            }
+            case CONNECTED, TLS_HANDSHAKE -> {
+                phase = Phase.CLOSED;
+                ctx.close();
+            }
+            case DATA, CHUNK -> {
+                log.info("closing session with {}: message content slower than {} octets per second",
+                        clientText, services.settings().limits().minDataRate());
+                closeWith(Replies.DATA_TOO_SLOW);
+            }
+            default -> {
+                log.info("closing session with {}: no complete command line within {} ms", clientText,
+                        services.settings().limits().commandTimeout().toMillis());
+                closeWith(Replies.TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * The client sent TLS close_notify. RFC 3207 has no way back to clear text, so whatever
+     * follows is not this client's TLS session: the session ends, and a transaction in progress
+     * (a BDAT chunk half received) is dropped, never queued.
+     */
+    private void onTlsClosed() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        log.info("client {} ended TLS in {}; closing the session", clientText, phase.name().toLowerCase(Locale.ROOT));
+        phase = Phase.CLOSED;
+        deadline.stop();
+        framer.hold(SmtpFramer.Hold.CLOSING);
+        discardTransaction();
+        ctx.close();
     }
 
     private void onHandshake(SslHandshakeCompletionEvent handshake) {
@@ -832,6 +972,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             greet();
         } else if (phase == Phase.TLS_HANDSHAKE) {
             phase = Phase.COMMAND;
+            deadline.command(services.settings().limits().commandTimeout());
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.relay.smtp;
 
-import dev.relay.config.RelayConfig;
-import dev.relay.config.RelayConfig.Limits;
-import dev.relay.config.RelayConfig.ListenerConfig;
 import java.util.Objects;
 
 /**
@@ -29,10 +26,8 @@ public record SmtpSettings(String hostname, ListenerConfig listener, Limits limi
                 || limits.commandTimeout().isNegative() || limits.dataTimeout().isNegative()) {
             throw new IllegalArgumentException("limits must not be negative: " + limits);
         }
-    }
-
-    /** The settings for one of {@code config}'s listeners. */
-    public static SmtpSettings of(RelayConfig config, ListenerConfig listener) {
-        return new SmtpSettings(config.hostname(), listener, config.limits(), RelayNetworks.parse(config.relayNetworks()));
+        if (limits.perRecordDeadline() && limits.minDataRate() < 1) {
+            throw new IllegalArgumentException("a per-record deadline needs a minimum data rate of at least 1 byte/s: " + limits);
+        }
     }
 }

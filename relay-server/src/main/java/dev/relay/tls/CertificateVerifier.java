@@ -156,8 +156,7 @@ public final class CertificateVerifier {
                     "certificate " + subject(leaf) + " is not meant for TLS servers (extended key usage)");
         }
         if (!HostnameMatcher.matches(leaf, host)) {
-            return CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH,
-                    "certificate names " + HostnameMatcher.identities(leaf) + " do not match " + host);
+            return CertificateVerdict.failed(TlsProblem.CERTIFICATE_HOST_MISMATCH, HostnameMatcher.mismatch(leaf, host));
         }
         return CertificateVerdict.verified();
     }

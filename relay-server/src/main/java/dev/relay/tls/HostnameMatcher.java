@@ -17,8 +17,10 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  * Whether a server certificate is valid for a host name, per RFC 6125 section 6.4 as MTA-STS
  * (RFC 8461 section 4.2) asks for it:
  * <ul>
- *   <li>the subjectAltName dNSName entries are the identities; the subject CN is read only when
- *       there is no dNSName at all (a certificate that lists names means exactly those);</li>
+ *   <li>the subjectAltName dNSName entries are the only identities. The subject CN is never read:
+ *       RFC 8461 section 4.2 says the certificate "MUST have a subject alternative name (SAN)
+ *       with a DNS-ID matching the host name", so a certificate naming the host only in its CN,
+ *       or whose SAN holds only IP addresses, is not valid for it;</li>
  *   <li>comparison ignores ASCII case and one trailing dot;</li>
  *   <li>a wildcard is only {@code *} as the whole leftmost label, and stands for exactly one
  *       label: {@code *.example.com} matches {@code a.example.com}, not {@code example.com} nor
@@ -45,13 +47,24 @@ public final class HostnameMatcher {
         return false;
     }
 
-    /**
-     * The names the certificate is checked against: its subjectAltName dNSNames, or its subject
-     * CNs when it has no dNSName.
-     */
+    /** The names the certificate is checked against: its subjectAltName dNSNames (maybe none). */
     public static List<String> identities(X509Certificate certificate) {
+        return dnsNames(certificate);
+    }
+
+    /**
+     * Why the certificate does not match the host, for logs and the MTA-STS diagnostic: the names
+     * it has, or, when it has no SAN dNSName, that its subject CN is not read.
+     */
+    public static String mismatch(X509Certificate certificate, String host) {
         List<String> dnsNames = dnsNames(certificate);
-        return dnsNames.isEmpty() ? commonNames(certificate) : dnsNames;
+        if (!dnsNames.isEmpty()) {
+            return "certificate names " + dnsNames + " do not match " + host;
+        }
+        List<String> commonNames = commonNames(certificate);
+        return "certificate has no DNS name among its subject alternative names"
+                + (commonNames.isEmpty() ? "" : " (its subject CN " + commonNames + " is not used)")
+                + ", so it is not valid for " + host;
     }
 
     /** Whether one presented identifier (possibly a wildcard) matches the host name. */

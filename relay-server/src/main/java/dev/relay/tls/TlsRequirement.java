@@ -15,7 +15,8 @@ public enum TlsRequirement {
     REQUIRED,
     /**
      * STARTTLS must succeed with a certificate that chains to a trusted root (the system's plus
-     * {@code delivery.tls.extra-trust}) and is valid for the MX host name contacted (RFC 6125).
+     * {@code delivery.tls.extra-trust}) and is valid for the MX host name contacted (RFC 6125, a SAN
+     * DNS-ID only: RFC 8461 section 4.2 leaves no subject CN fallback).
      */
     REQUIRED_VERIFIED;
 

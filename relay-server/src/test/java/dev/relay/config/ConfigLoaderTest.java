@@ -1,5 +1,7 @@
 package dev.relay.config;
 
+import dev.relay.smtp.Limits;
+
 import dev.relay.tls.TlsFiles;
 
 import dev.relay.settings.HostPort;
@@ -8,8 +10,8 @@ import dev.relay.settings.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +58,8 @@ class ConfigLoaderTest {
         assertThat(c.relayNetworks()).containsExactly("127.0.0.0/8", "::1/128");
         assertThat(c.usersFile()).isEmpty();
         assertThat(c.tls()).isEmpty();
-        assertThat(c.limits()).isEqualTo(new RelayConfig.Limits(50L * 1024 * 1024, 1000, 1000, 50,
-                Duration.ofMinutes(5), Duration.ofMinutes(5), 10));
+        assertThat(c.limits()).isEqualTo(new Limits(50L * 1024 * 1024, 1000, 1000, 50, true,
+                Duration.ofMinutes(5), Duration.ofMinutes(5), true, 500, 10, 50, false));
         assertThat(c.spool()).isEqualTo(new RelayConfig.SpoolConfig(Path.of("./data/spool"), 256L << 20, 0));
         assertThat(c.queue().retrySchedule()).extracting(Duration::toMinutes).containsExactly(1L, 5L, 15L, 30L, 60L, 120L, 240L);
         assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
@@ -103,9 +105,14 @@ class ConfigLoaderTest {
                   max-recipients: 100
                   max-connections: 200
                   max-connections-per-client: 5
+                  exempt-relay-networks: false
                   command-timeout: 2m
                   data-timeout: 10m
+                  per-record-deadline: false
+                  min-data-rate: 1KB
                   max-errors: 3
+                  max-received-headers: 30
+                  address-literal-recipients: true
                 spool:
                   directory: DIR/spool
                   min-free-space: 1GB
@@ -142,8 +149,8 @@ class ConfigLoaderTest {
         assertThat(c.relayNetworks()).containsExactly("127.0.0.0/8", "::1/128", "10.0.0.0/8");
         assertThat(c.usersFile()).contains(dir.resolve("users"));
         assertThat(c.tls()).contains(new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem")));
-        assertThat(c.limits()).isEqualTo(new RelayConfig.Limits(10L << 20, 100, 200, 5,
-                Duration.ofMinutes(2), Duration.ofMinutes(10), 3));
+        assertThat(c.limits()).isEqualTo(new Limits(10L << 20, 100, 200, 5, false,
+                Duration.ofMinutes(2), Duration.ofMinutes(10), false, 1024, 3, 30, true));
         assertThat(c.spool()).isEqualTo(new RelayConfig.SpoolConfig(dir.resolve("spool"), 1L << 30, 100000));
         assertThat(c.queue()).isEqualTo(new RelayConfig.QueueConfig(
                 List.of(Duration.ofSeconds(30), Duration.ofMinutes(2)), Duration.ofDays(2), Optional.empty()));

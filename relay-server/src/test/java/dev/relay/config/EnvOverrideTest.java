@@ -6,8 +6,8 @@ import dev.relay.settings.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -154,6 +154,19 @@ class MtaStsConformanceTest {
         assertEnforceDefers(TestMx.builder().starttls(CA.issue("mx.elsewhere.test")), "certificate-host-mismatch");
     }
 
+    /** RFC 8461 section 4.2: the name must be a SAN DNS-ID; a CN naming the MX does not count. */
+    @Test
+    void enforceWithACertificateNamingTheMxOnlyInItsCommonNameDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder().starttls(CA.leaf("mx.dest.test").withoutSubjectAltNames().issue()),
+                "certificate-host-mismatch");
+    }
+
+    @Test
+    void enforceWithACertificateWhoseSanHoldsOnlyAnIpAddressDefers() throws Exception {
+        assertEnforceDefers(TestMx.builder().starttls(CA.leaf("127.0.0.1").commonName("mx.dest.test").issue()),
+                "certificate-host-mismatch");
+    }
+
     @Test
     void enforceWithAnExpiredCertificateDefers() throws Exception {
         assertEnforceDefers(TestMx.builder().starttls(CA.leaf("mx.dest.test").expired().issue()), "certificate-expired");
@@ -263,6 +276,15 @@ class MtaStsConformanceTest {
         web.domain(DOMAIN).respond(TestPolicyServer.Response.oversized(200_000));
         assertDeliveredOpportunistically();
         assertThat(fetchResults).containsExactly("too_large");
+    }
+
+    @Test
+    void aPolicyServedAsHtmlCountsAsNoPolicy() throws Exception {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        web.domain(DOMAIN).respond(TestPolicyServer.Response.policy(policyText("enforce", 86400, "mx.nowhere.test"))
+                .withHeader("Content-Type", "text/html; charset=utf-8"));
+        assertDeliveredOpportunistically();
+        assertThat(fetchResults).containsExactly("wrong_media_type");
     }
 
     @Test

@@ -127,7 +127,7 @@ class ScrapeTest {
             }
         }
         for (String result : List.of("ok", "dns_error", "connect_error", "tls_error", "timeout", "http_status", "redirect",
-                "too_large", "invalid_policy")) {
+                "too_large", "wrong_media_type", "invalid_policy")) {
             assertThat(scrape.value("relay_mtasts_policy_fetches_total", "result", result)).as(result).contains(0.0);
         }
         for (String reason : List.of("starttls-not-supported", "certificate-host-mismatch", "certificate-expired",

@@ -107,6 +107,36 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
     }
 
     @Test
+    void aNewIdServedAsHtmlKeepsTheCachedPolicy() {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
+        lookup("example.test");
+        world.txt("example.test", "2");
+        // a user's page on the policy host: a valid-looking policy naming an MX the domain never chose
+        host.respond(Response.policy(policy("enforce", 86400, "mx.attacker.test")).withHeader("Content-Type", "text/html"));
+
+        DomainPolicy.Active lookup = active(lookup("example.test"));
+
+        assertThat(lookup.id()).isEqualTo("1");
+        assertThat(lookup.policy().matchesMx("mx1.example.test")).isTrue();
+        assertThat(lookup.policy().matchesMx("mx.attacker.test")).isFalse();
+        assertThat(world.events.fetched).containsExactly("ok", "wrong_media_type");
+        assertThat(policies.snapshot().getFirst().lastFetch()).hasValueSatisfying(last -> {
+            assertThat(last.result()).isEqualTo("wrong_media_type");
+            assertThat(last.detail()).contains("text/html");
+        });
+    }
+
+    @Test
+    void aPolicyServedWithoutMediaTypeIsNoPolicy() {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
+        host.respond(Response.policy(ENFORCE).withoutContentType());
+
+        assertThat(lookup("example.test")).isInstanceOfSatisfying(DomainPolicy.NoPolicy.class,
+                none -> assertThat(none.why()).contains("no Content-Type"));
+        assertThat(world.events.fetched).containsExactly("wrong_media_type");
+    }
+
+    @Test
     void aRemovedTxtRecordKeepsTheCachedPolicyUntilMaxAgeThenNoPolicy() {
         world.publish("example.test", "1", ENFORCE);
         lookup("example.test");

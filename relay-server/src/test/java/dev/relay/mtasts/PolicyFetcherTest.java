@@ -197,12 +197,42 @@ class PolicyFetcherTest {
     }
 
     @Test
-    void anotherMediaTypeIsAcceptedWithAWarning() {
+    void anotherMediaTypeIsAFailedFetch() {
         serve("example.test").respond(Response.policy(POLICY).withHeader("Content-Type", "text/html"));
-        serve("untyped.test").respond(Response.policy(POLICY).withoutContentType());
 
-        assertThat(result(fetcher.fetch("example.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
-        assertThat(result(fetcher.fetch("untyped.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.WRONG_MEDIA_TYPE);
+        assertThat(failed.label()).isEqualTo("wrong_media_type");
+        assertThat(failed.detail()).contains("mta-sts.example.test").contains("\"text/html\"").contains("not text/plain");
+    }
+
+    @Test
+    void noMediaTypeIsAFailedFetch() {
+        serve("example.test").respond(Response.policy(POLICY).withoutContentType());
+
+        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
+
+        assertThat(failed.kind()).isEqualTo(FetchFailure.WRONG_MEDIA_TYPE);
+        assertThat(failed.detail()).contains("no Content-Type");
+    }
+
+    @Test
+    void textPlainWithParametersOrInAnotherCaseIsAccepted() {
+        serve("charset.test").respond(Response.policy(POLICY).withHeader("Content-Type", "text/plain; charset=utf-8"));
+        serve("upper.test").respond(Response.policy(POLICY).withHeader("Content-Type", "Text/Plain;format=flowed"));
+        serve("bare.test").respond(Response.policy(POLICY).withHeader("Content-Type", "text/plain"));
+
+        assertThat(result(fetcher.fetch("charset.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+        assertThat(result(fetcher.fetch("upper.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+        assertThat(result(fetcher.fetch("bare.test"))).isEqualTo(new FetchResult.Fetched(POLICY));
+    }
+
+    @Test
+    void aTypeThatMerelyStartsWithTextPlainIsRefused() {
+        serve("example.test").respond(Response.policy(POLICY).withHeader("Content-Type", "text/plainx"));
+
+        assertThat(failure(fetcher.fetch("example.test")).kind()).isEqualTo(FetchFailure.WRONG_MEDIA_TYPE);
     }
 
     @Test
@@ -313,7 +343,7 @@ class PolicyFetcherTest {
     void labelsAreTheMetricValues() {
         assertThat(Arrays.stream(FetchFailure.values()).map(FetchFailure::label)).containsExactly(
                 "dns_error", "connect_error", "tls_error", "timeout", "http_status", "redirect", "too_large",
-                "invalid_policy");
+                "wrong_media_type", "invalid_policy");
     }
 
     private static FetchResult.Failed failure(java.util.concurrent.CompletionStage<FetchResult> stage) {

@@ -208,7 +208,7 @@ class ContentScanTest {
                     ? randomBytes(random, random.nextInt(120), mostlyText)
                     : textWithLines(random);
             MessageReceiver receiver = new MessageReceiver(queue.newDraft(), new byte[0], 0, true, false,
-                    Optional.empty());
+                    Optional.empty(), 0);
             int at = 0;
             while (at < content.length) {
                 int piece = 1 + random.nextInt(Math.min(content.length - at, 40));
@@ -262,12 +262,12 @@ class ContentScanTest {
                 if (bytes[i] == '\r') {
                     cr = i;
                 }
-                if (bytes[i] == '\r' || bytes[i] == '\n') {
+                if (bytes[i] == '\r' || bytes[i] == '\n' || bytes[i] == 0) {
                     any = i;
                 }
             }
             assertThat(LineBreaks.indexOfCr(bytes, from, to)).isEqualTo(cr);
-            assertThat(LineBreaks.indexOfCrOrLf(bytes, from, to)).isEqualTo(any);
+            assertThat(LineBreaks.indexOfCrLfOrNul(bytes, from, to)).isEqualTo(any);
         }
     }
 }

@@ -22,7 +22,7 @@ class MessageReceiverTest {
     private MessageReceiver receiver(boolean submission, long maxSize) throws Exception {
         MessageDraft draft = queue.newDraft();
         return new MessageReceiver(draft, RECEIVED, maxSize, true, false,
-                submission ? Optional.of(DEFAULTS) : Optional.empty());
+                submission ? Optional.of(DEFAULTS) : Optional.empty(), 50);
     }
 
     private String stored(MessageReceiver receiver, String... parts) {

@@ -18,6 +18,8 @@ final class RawClient implements AutoCloseable {
     private static final int TIMEOUT_MS = 5000;
     private final InetSocketAddress address;
     private Socket socket;
+    /** The TCP socket under TLS after {@link #startTls()}; the only socket otherwise. */
+    private Socket plain;
     private InputStream in;
     private OutputStream out;
 
@@ -42,6 +44,9 @@ final class RawClient implements AutoCloseable {
     }
 
     private void use(Socket next) throws IOException {
+        if (plain == null) {
+            plain = next;
+        }
         socket = next;
         socket.setSoTimeout(TIMEOUT_MS);
         socket.setTcpNoDelay(true);
@@ -86,11 +91,22 @@ final class RawClient implements AutoCloseable {
 
     /** Upgrades the connection after a 220 to STARTTLS. */
     void startTls() throws IOException {
+        // autoClose false: ending TLS must leave the TCP connection open (see endTlsThenSendClear)
         SSLSocket tls = (SSLSocket) TestTls.trustingClient().getSocketFactory()
-                .createSocket(socket, address.getHostString(), address.getPort(), true);
+                .createSocket(socket, address.getHostString(), address.getPort(), false);
         tls.setUseClientMode(true);
         tls.startHandshake();
         use(tls);
+    }
+
+    /**
+     * Sends TLS close_notify (the TCP connection stays open), then the bytes in clear text on the
+     * same connection, as a client switching back to plain text mid-session would.
+     */
+    void endTlsThenSendClear(String clear) throws IOException {
+        socket.shutdownOutput(); // on a layered SSLSocket without autoClose: close_notify only
+        plain.getOutputStream().write(clear.getBytes(StandardCharsets.US_ASCII));
+        plain.getOutputStream().flush();
     }
 
     /** True when the server closed the connection (reads end of stream) without sending more. */
@@ -142,6 +158,10 @@ final class RawClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        try {
+            socket.close();
+        } finally {
+            plain.close();
+        }
     }
 }

@@ -2,9 +2,6 @@ package dev.relay.smtp;
 
 import dev.relay.auth.Authenticator;
 import dev.relay.settings.HostPort;
-import dev.relay.config.RelayConfig.Limits;
-import dev.relay.config.RelayConfig.ListenerConfig;
-import dev.relay.config.RelayConfig.Mode;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -33,9 +30,14 @@ final class SmtpFixture {
     int maxRecipients = 100;
     int maxConnections;
     int maxConnectionsPerClient;
+    boolean exemptRelayNetworks = true;
     Duration commandTimeout = Duration.ofSeconds(30);
     Duration dataTimeout = Duration.ofSeconds(30);
+    boolean perRecordDeadline = true;
+    long minDataRate = 500;
     int maxErrors = 50;
+    int maxReceivedHeaders = 50;
+    boolean addressLiteralRecipients;
     List<String> relayNetworks = List.of("127.0.0.0/8", "192.0.2.0/24");
     CapturingQueue queue = TestQueues.newQueue();
     Authenticator authenticator = (user, password) ->
@@ -113,6 +115,32 @@ final class SmtpFixture {
         return this;
     }
 
+    /** Timeouts restarted by every byte, as before deadlines existed. */
+    SmtpFixture idleTimeouts() {
+        perRecordDeadline = false;
+        return this;
+    }
+
+    SmtpFixture minDataRate(long bytesPerSecond) {
+        minDataRate = bytesPerSecond;
+        return this;
+    }
+
+    SmtpFixture exemptRelayNetworks(boolean exempt) {
+        exemptRelayNetworks = exempt;
+        return this;
+    }
+
+    SmtpFixture maxReceivedHeaders(int count) {
+        maxReceivedHeaders = count;
+        return this;
+    }
+
+    SmtpFixture addressLiteralRecipients(boolean allowed) {
+        addressLiteralRecipients = allowed;
+        return this;
+    }
+
     SmtpFixture port(int number) {
         port = number;
         return this;
@@ -139,7 +167,8 @@ final class SmtpFixture {
 
     SmtpSettings settings() {
         Limits limits = new Limits(maxMessageSize, maxRecipients, maxConnections, maxConnectionsPerClient,
-                commandTimeout, dataTimeout, maxErrors);
+                exemptRelayNetworks, commandTimeout, dataTimeout, perRecordDeadline, minDataRate, maxErrors,
+                maxReceivedHeaders, addressLiteralRecipients);
         return new SmtpSettings(hostname, listener(), limits, RelayNetworks.parse(relayNetworks));
     }
 

@@ -2,7 +2,6 @@ package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.config.RelayConfig.Mode;
 import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
@@ -533,7 +532,7 @@ class SmtpSessionTest {
     @Test
     void connectionLimitsAnswer421() {
         ConnectionLimiter limiter = new ConnectionLimiter(3, 2);
-        SmtpFixture fixture = SmtpFixture.defaults().limiter(limiter);
+        SmtpFixture fixture = SmtpFixture.defaults().noRelayNetworks().limiter(limiter);
         InetSocketAddress a = new InetSocketAddress("192.0.2.1", 1000);
         InetSocketAddress b = new InetSocketAddress("192.0.2.2", 1000);
         SessionHarness a1 = fixture.harness(a);

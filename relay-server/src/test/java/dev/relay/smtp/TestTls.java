@@ -2,6 +2,7 @@ package dev.relay.smtp;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -57,6 +59,15 @@ final class TestTls {
 
     static SslContext serverContext() {
         return Holder.SERVER;
+    }
+
+    /** The same certificate on a chosen TLS implementation (they differ in how they end a session). */
+    static SslContext serverContext(SslProvider provider) {
+        try {
+            return SslContextBuilder.forServer(Holder.KEYS.getPrivate(), Holder.CERTIFICATE).sslProvider(provider).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A client that trusts the test certificate and nothing else. */

@@ -39,6 +39,25 @@ class CertificateVerifierTest {
     }
 
     @Test
+    void aTrustedCertificateNamingTheHostOnlyInItsCommonNameIsAMismatch() {
+        TestCertificates.Issued cnOnly = CA.leaf("mx.example.test").withoutSubjectAltNames().issue();
+
+        CertificateVerdict verdict = VERIFIER.verify(List.of(cnOnly.certificate()), "mx.example.test");
+
+        assertThat(problem(verdict)).isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
+        assertThat(((CertificateVerdict.NotVerified) verdict).detail())
+                .contains("no DNS name among its subject alternative names").contains("[mx.example.test] is not used");
+    }
+
+    @Test
+    void aTrustedCertificateWithOnlyAnIpAddressInItsSanIsAMismatch() {
+        TestCertificates.Issued ipOnly = CA.leaf("127.0.0.1").commonName("mx.example.test").issue();
+
+        assertThat(problem(VERIFIER.verify(List.of(ipOnly.certificate()), "mx.example.test")))
+                .isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
+    }
+
+    @Test
     void expiredAndNotYetValidLeaves() {
         assertThat(problem(VERIFIER.verify(List.of(CA.leaf("mx.example.test").expired().issue().certificate()), "mx.example.test")))
                 .isEqualTo(TlsProblem.CERTIFICATE_EXPIRED);

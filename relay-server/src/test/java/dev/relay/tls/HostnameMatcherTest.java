@@ -62,16 +62,28 @@ class HostnameMatcherTest {
     }
 
     @Test
-    void subjectCommonNameCountsOnlyWithoutDnsNames() throws Exception {
+    void theSubjectCommonNameNeverCounts() throws Exception {
         // TestCertificates puts the first name in the CN too: with a SAN present, CN is not read
         X509Certificate withSan = TestCertificates.selfSigned("other.example.com").issue().certificate();
         assertThat(withSan.getSubjectX500Principal().getName()).contains("CN=other.example.com");
         assertThat(HostnameMatcher.identities(withSan)).containsExactly("other.example.com");
 
+        // RFC 8461 section 4.2: a SAN DNS-ID is required; a name only in the CN is no identity
         X509Certificate cnOnly = commonNameOnly("legacy.example.com");
-        assertThat(HostnameMatcher.identities(cnOnly)).containsExactly("legacy.example.com");
-        assertThat(HostnameMatcher.matches(cnOnly, "legacy.example.com")).isTrue();
-        assertThat(HostnameMatcher.matches(cnOnly, "other.example.com")).isFalse();
+        assertThat(HostnameMatcher.identities(cnOnly)).isEmpty();
+        assertThat(HostnameMatcher.matches(cnOnly, "legacy.example.com")).isFalse();
+        assertThat(HostnameMatcher.mismatch(cnOnly, "legacy.example.com"))
+                .isEqualTo("certificate has no DNS name among its subject alternative names"
+                        + " (its subject CN [legacy.example.com] is not used), so it is not valid for legacy.example.com");
+    }
+
+    @Test
+    void aSanWithOnlyAnIpAddressDoesNotLetTheCommonNameCount() {
+        X509Certificate ipOnly = TestCertificates.selfSigned("192.0.2.10").commonName("mx.example.com").issue().certificate();
+        assertThat(ipOnly.getSubjectX500Principal().getName()).contains("CN=mx.example.com");
+
+        assertThat(HostnameMatcher.identities(ipOnly)).isEmpty();
+        assertThat(HostnameMatcher.matches(ipOnly, "mx.example.com")).isFalse();
     }
 
     @Test

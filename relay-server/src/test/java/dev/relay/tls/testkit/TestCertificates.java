@@ -237,6 +237,8 @@ public final class TestCertificates {
         private KeyType keyType = KeyType.EC;
         private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
         private Instant notAfter = Instant.now().plus(Duration.ofDays(365));
+        private String commonName;
+        private boolean subjectAltNames = true;
 
         private LeafBuilder(Authority issuer, String... names) {
             if (names.length == 0) {
@@ -269,12 +271,25 @@ public final class TestCertificates {
             return validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(31)));
         }
 
+        /** The subject CN (default: the first name). */
+        public LeafBuilder commonName(String name) {
+            this.commonName = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** No subjectAltName extension at all: the names live only in the subject CN (old style). */
+        public LeafBuilder withoutSubjectAltNames() {
+            this.subjectAltNames = false;
+            return this;
+        }
+
         public Issued issue() {
             KeyPair pair = generate(keyType);
-            X500Name subject = new X500Name("CN=" + names.getFirst() + ",O=relay tests");
+            X500Name subject = new X500Name("CN=" + (commonName == null ? names.getFirst() : commonName) + ",O=relay tests");
+            List<String> sans = subjectAltNames ? names : List.of();
             X509Certificate certificate = issuer == null
-                    ? build(subject, pair, subject, pair, notBefore, notAfter, names, false)
-                    : build(subject, pair, issuer.name, issuer.pair, notBefore, notAfter, names, false);
+                    ? build(subject, pair, subject, pair, notBefore, notAfter, sans, false)
+                    : build(subject, pair, issuer.name, issuer.pair, notBefore, notAfter, sans, false);
             return new Issued(certificate, pair.getPrivate(), issuer == null ? List.of() : List.of(issuer.certificate));
         }
     }
@@ -344,8 +359,10 @@ public final class TestCertificates {
                 for (String name : names) {
                     altNames.add(isIpLiteral(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
                 }
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(altNames.toArray(GeneralName[]::new)));
+                if (!altNames.isEmpty()) {
+                    builder.addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(altNames.toArray(GeneralName[]::new)));
+                }
             }
             String algorithm = "RSA".equals(issuerPair.getPrivate().getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
             ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(issuerPair.getPrivate());
