@@ -1,11 +1,9 @@
 package dev.relay;
 
-import dev.relay.smtp.ListenerConfig;
-
 import dev.relay.admin.AdminServer;
+import dev.relay.admin.MtaStsRoutes;
 import dev.relay.admin.MtaStsStatus;
 import dev.relay.admin.MtaStsView;
-import dev.relay.admin.MtaStsRoutes;
 import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
 import dev.relay.admin.RecentEnforcementFailures;
@@ -25,10 +23,11 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.spool.SpoolQueue;
 import dev.relay.smtp.ConnectionLimiter;
+import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.RelayNetworks;
 import dev.relay.smtp.SmtpEvents;
 import dev.relay.smtp.SmtpResources;
 import dev.relay.smtp.SmtpServer;
-import dev.relay.smtp.RelayNetworks;
 import dev.relay.smtp.SmtpSettings;
 import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;

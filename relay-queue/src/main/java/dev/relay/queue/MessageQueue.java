@@ -1,7 +1,6 @@
 package dev.relay.queue;
 
 import dev.relay.outcome.Outcome;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;

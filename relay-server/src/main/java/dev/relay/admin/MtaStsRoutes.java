@@ -1,8 +1,8 @@
 package dev.relay.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.mtasts.DomainPolicy;
+import dev.relay.mtasts.MtaStsPolicies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.relay.cli;
 
-import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig;
+import dev.relay.settings.HostPort;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;

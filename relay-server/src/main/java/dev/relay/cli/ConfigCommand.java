@@ -1,12 +1,10 @@
 package dev.relay.cli;
 
-import dev.relay.dns.DnsSettings;
-
+import dev.relay.auth.UsersFile;
 import dev.relay.config.ConfigPrinter;
 import dev.relay.config.LoadedConfig;
-import dev.relay.auth.UsersFile;
-import dev.relay.config.RelayConfig;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnsSettings;
 import dev.relay.tls.ServerTlsContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -1,9 +1,5 @@
 package dev.relay.cli;
 
-import dev.relay.smtp.client.ConnectionFailureException;
-import dev.relay.smtp.client.Destination;
-import dev.relay.smtp.client.SmtpClient;
-import dev.relay.smtp.client.SmtpConnection;
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.MxHost;
@@ -17,6 +13,10 @@ import dev.relay.mtasts.PolicyParse;
 import dev.relay.mtasts.PolicyParser;
 import dev.relay.mtasts.StsDiscovery;
 import dev.relay.mtasts.StsRecordParser;
+import dev.relay.smtp.client.ConnectionFailureException;
+import dev.relay.smtp.client.Destination;
+import dev.relay.smtp.client.SmtpClient;
+import dev.relay.smtp.client.SmtpConnection;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsRequirement;

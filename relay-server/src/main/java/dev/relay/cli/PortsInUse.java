@@ -1,7 +1,7 @@
 package dev.relay.cli;
 
-import dev.relay.settings.HostPort;
 import dev.relay.config.RelayConfig;
+import dev.relay.settings.HostPort;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;

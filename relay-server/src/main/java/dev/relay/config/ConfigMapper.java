@@ -1,22 +1,21 @@
 package dev.relay.config;
 
-import dev.relay.settings.HostPort;
-import dev.relay.settings.Cidr;
-import dev.relay.settings.ConfigException;
-import dev.relay.settings.IpLiteral;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.config.ConfigNode.Mapping;
 import dev.relay.config.RelayConfig.AdminConfig;
 import dev.relay.config.RelayConfig.DeliveryConfig;
+import dev.relay.config.RelayConfig.MtaStsConfig;
+import dev.relay.config.RelayConfig.QueueConfig;
+import dev.relay.config.RelayConfig.SpoolConfig;
 import dev.relay.dns.DnsSettings;
+import dev.relay.settings.Cidr;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.HostPort;
+import dev.relay.settings.IpLiteral;
 import dev.relay.smtp.Limits;
 import dev.relay.smtp.ListenerConfig;
 import dev.relay.smtp.Mode;
-import dev.relay.config.RelayConfig.MtaStsConfig;
 import dev.relay.tls.OutboundTls;
-import dev.relay.config.RelayConfig.QueueConfig;
-import dev.relay.config.RelayConfig.SpoolConfig;
 import dev.relay.tls.TlsFiles;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package dev.relay.config;
 
-import dev.relay.settings.HostPort;
-import dev.relay.settings.ConfigException;
-import dev.relay.settings.IpLiteral;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.relay.settings.ConfigException;
+import dev.relay.settings.HostPort;
+import dev.relay.settings.IpLiteral;
 import dev.relay.text.DidYouMean;
 import java.math.BigInteger;
 import java.time.Duration;

@@ -1,15 +1,12 @@
 package dev.relay.config;
 
-import dev.relay.smtp.Mode;
-
-import dev.relay.tls.TlsFiles;
-
-import dev.relay.settings.HostPort;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.relay.settings.HostPort;
 import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.Mode;
+import dev.relay.tls.TlsFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,9 @@
 package dev.relay.config;
 
-import dev.relay.settings.HostPort;
 import dev.relay.settings.Cidr;
 import dev.relay.settings.ConfigException;
+import dev.relay.settings.HostPort;
 import dev.relay.settings.IpLiteral;
-
 import dev.relay.smtp.ListenerConfig;
 import dev.relay.smtp.Mode;
 import java.net.InetAddress;

@@ -1,9 +1,8 @@
 package dev.relay.config;
 
-import dev.relay.settings.HostPort;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.relay.settings.HostPort;
 import dev.relay.smtp.ListenerConfig;
 import dev.relay.smtp.Mode;
 import java.nio.file.Path;

@@ -1,12 +1,11 @@
 package dev.relay.config;
 
-import dev.relay.settings.ConfigException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.config.KeySchema.Key;
 import dev.relay.config.KeySchema.Shape;
+import dev.relay.settings.ConfigException;
 import dev.relay.text.DidYouMean;
 import java.util.HashMap;
 import java.util.List;

@@ -1,12 +1,11 @@
 package dev.relay.config;
 
 import dev.relay.dns.DnsSettings;
+import dev.relay.settings.HostPort;
 import dev.relay.smtp.Limits;
 import dev.relay.smtp.ListenerConfig;
-import dev.relay.settings.HostPort;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

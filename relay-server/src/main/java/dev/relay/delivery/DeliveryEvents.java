@@ -1,7 +1,6 @@
 package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
-
 import java.time.Duration;
 import java.util.Locale;
 

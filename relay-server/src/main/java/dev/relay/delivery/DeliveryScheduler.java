@@ -1,30 +1,25 @@
 package dev.relay.delivery;
 
-import dev.relay.mtasts.DomainPolicies;
-
-import java.io.IOException;
-import java.io.InputStream;
-
 import dev.relay.dns.DnsResolver;
+import dev.relay.mtasts.DomainPolicies;
 import dev.relay.outcome.Outcome;
-import dev.relay.smtp.client.BodySource;
-import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.BodySource;
+import dev.relay.smtp.client.ConnectionPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +58,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final MessageQueue queue;
     private final Clock clock;
     private final BounceHandler bounces;
-    private final Optional<DelayWarnings> delayWarnings;
+    private final ResultRecorder recorder;
     private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
     private final DomainLimiter limiter;
@@ -97,8 +92,9 @@ public final class DeliveryScheduler implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after, b.delayNotifier, b.queue, b.clock,
-                worker));
+        Optional<DelayWarnings> delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after,
+                b.delayNotifier, b.queue, b.clock, worker));
+        this.recorder = new ResultRecorder(b.queue, b.bounces, delayWarnings, b.events, worker);
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
@@ -315,7 +311,8 @@ public final class DeliveryScheduler implements AutoCloseable {
                     return null;
                 })));
         CompletableFuture.allOf(domains.toArray(CompletableFuture[]::new))
-                .thenRunAsync(() -> settle(flight, () -> record(flight, Map.copyOf(results))), worker);
+                .thenRunAsync(() -> settle(flight, () -> recorder.record(flight.message(), Map.copyOf(results),
+                        dueLater -> finished(flight, dueLater))), worker);
         return flight.done();
     }
 
@@ -328,107 +325,6 @@ public final class DeliveryScheduler implements AutoCloseable {
                 log.error("delivery: settling {} failed: {}", flight.message().id(), e.toString());
                 finished(flight, true);
             }
-        }
-    }
-
-    private void record(InFlight flight, Map<Integer, Outcome> results) {
-        QueuedMessage before = flight.message();
-        // a DSN quotes the original, and a message whose recipients all end leaves the spool
-        // with its body as it is recorded: open the body first whenever a bounce is possible
-        Optional<InputStream> original = results.values().stream().allMatch(r -> r instanceof Outcome.Delivered)
-                ? Optional.empty()
-                : openBody(before.id());
-        queue.recordResults(before.id(), results).whenComplete((after, error) -> {
-            if (error == null && original.isEmpty() && after.isComplete()) {
-                // every recipient delivered, nothing to hand over: finishing here, on the spool's
-                // thread, spares a hop to the worker (a thread wake-up per message)
-                reportFinishedQuietly(before, after, results);
-                finished(flight, false);
-                return;
-            }
-            try {
-                worker.execute(() -> afterRecording(flight, results, original, after, error));
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                original.ifPresent(BounceHandler::closeQuietly);
-                finished(flight, false);
-            }
-        });
-    }
-
-    /** Bounces and the delay warning for a recorded attempt, on the worker. */
-    private void afterRecording(InFlight flight, Map<Integer, Outcome> results, Optional<InputStream> original,
-            QueuedMessage after, Throwable error) {
-        QueuedMessage before = flight.message();
-        boolean handedOver = false;
-        CompletableFuture<Void> warned = CompletableFuture.completedFuture(null);
-        // back in the queue with open recipients: it may fall due before the loop's planned wake
-        boolean dueLater = error != null || !after.isComplete();
-        try {
-            if (error != null) {
-                log.error("delivery: recording results of {} failed: {}", before.id(), error.toString());
-                return;
-            }
-            List<Integer> newlyFailed = new ArrayList<>();
-            for (int i : results.keySet()) {
-                if (!before.statuses().get(i).isFinal() && after.statuses().get(i) instanceof RecipientStatus.Failed) {
-                    newlyFailed.add(i);
-                }
-            }
-            reportFinishedQuietly(before, after, results);
-            if (!newlyFailed.isEmpty()) {
-                newlyFailed.sort(null);
-                try {
-                    handedOver = true;
-                    bounces.failed(after, List.copyOf(newlyFailed), original);
-                } catch (RuntimeException e) {
-                    log.error("delivery: bounce handler failed for {}: {}", before.id(), e.toString(), e);
-                }
-            }
-            if (delayWarnings.isPresent() && !after.isComplete()) {
-                warned = delayWarnings.get().afterAttempt(after);
-            }
-        } finally {
-            if (!handedOver) {
-                original.ifPresent(BounceHandler::closeQuietly);
-            }
-            warned.whenComplete((ignored, failure) -> finished(flight, dueLater));
-        }
-    }
-
-    private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, Outcome> results) {
-        try {
-            reportFinished(before, after, results);
-        } catch (RuntimeException e) {
-            log.warn("delivery: events for {} failed: {}", before.id(), e.toString());
-        }
-    }
-
-    /** Tells the events of every recipient this attempt made final, with its time in the queue. */
-    private void reportFinished(QueuedMessage before, QueuedMessage after, Map<Integer, Outcome> results) {
-        Instant arrival = before.envelope().arrival();
-        results.forEach((i, result) -> {
-            if (before.statuses().get(i).isFinal()) {
-                return;
-            }
-            switch (after.statuses().get(i)) {
-                case RecipientStatus.Delivered d ->
-                        events.finished(DeliveryEvents.Outcome.DELIVERED, Duration.between(arrival, d.at()));
-                // the queue turns a temporary failure into Failed only when the lifetime is over
-                case RecipientStatus.Failed f -> events.finished(f.outcome().expired()
-                        ? DeliveryEvents.Outcome.EXPIRED
-                        : DeliveryEvents.Outcome.BOUNCED, Duration.between(arrival, f.at()));
-                case RecipientStatus.Pending p -> { }
-                case RecipientStatus.Deferred d -> { }
-            }
-        });
-    }
-
-    private Optional<InputStream> openBody(QueueId id) {
-        try {
-            return Optional.of(queue.openBody(id));
-        } catch (IOException | RuntimeException e) {
-            log.warn("delivery: cannot open the body of {} for a possible DSN: {}", id, e.toString());
-            return Optional.empty();
         }
     }
 

@@ -1,26 +1,25 @@
 package dev.relay.delivery;
 
-import dev.relay.mtasts.DomainPolicy;
-import dev.relay.mtasts.DomainPolicies;
-import dev.relay.mtasts.PolicyFailure;
-
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.MxResult;
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.DomainPolicy;
+import dev.relay.mtasts.HostVerdict;
+import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TlsFacts;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
 import dev.relay.smtp.client.BodySource;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.Destination;
 import dev.relay.smtp.client.OutboundMessage;
 import dev.relay.smtp.client.SessionInfo;
 import dev.relay.smtp.client.TransactionOutcome;
-import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecipientAddress;
-import dev.relay.mtasts.HostVerdict;
 import dev.relay.tls.CertificateVerdict;
-import dev.relay.outcome.TlsFacts;
 import dev.relay.tls.TlsRequirement;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,6 @@
 package dev.relay.dsn;
 
 import dev.relay.outcome.Outcome;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,9 +1,8 @@
 package dev.relay.metrics;
 
-import dev.relay.outcome.Cause;
-
 import dev.relay.mtasts.FetchFailure;
 import dev.relay.mtasts.PolicyMode;
+import dev.relay.outcome.Cause;
 import dev.relay.queue.WriteFailure;
 import dev.relay.tls.TlsProblem;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package dev.relay.metrics;
 
 import dev.relay.admin.AdminRoute;
 import dev.relay.delivery.DeliveryEvents;
-import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.dns.DnsEvents;
+import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.SmtpEvents;

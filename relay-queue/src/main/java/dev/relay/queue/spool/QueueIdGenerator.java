@@ -1,7 +1,6 @@
 package dev.relay.queue.spool;
 
 import dev.relay.queue.QueueId;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;

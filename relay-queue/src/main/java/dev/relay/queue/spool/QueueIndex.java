@@ -5,7 +5,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,9 +1,8 @@
 package dev.relay.queue.spool;
 
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.queue.RetrySchedule;
-
-import dev.relay.outcome.Outcome;
 import java.time.Instant;
 
 /** Turns an attempt's outcome into a recipient status, by the retry schedule. */

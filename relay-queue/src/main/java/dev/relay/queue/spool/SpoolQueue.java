@@ -1,5 +1,6 @@
 package dev.relay.queue.spool;
 
+import dev.relay.outcome.Outcome;
 import dev.relay.queue.Admission;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
@@ -7,13 +8,10 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
-import dev.relay.queue.SpoolFullException;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
-
-import dev.relay.outcome.Outcome;
-
+import dev.relay.queue.SpoolFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
