@@ -37,12 +37,7 @@ public sealed interface Outcome {
     /** Accepted by the next hop. */
     record Delivered(Reply reply, Source source, TlsFacts tls) implements Outcome {
         public Delivered {
-            Objects.requireNonNull(reply, "reply");
-            Objects.requireNonNull(source, "source");
-            Objects.requireNonNull(tls, "tls");
-            if (!reply.isPositive()) {
-                throw new IllegalArgumentException("delivered with a failure reply: " + reply);
-            }
+            requireFacts(reply, source, tls, "delivered", true);
         }
     }
 
@@ -53,14 +48,9 @@ public sealed interface Outcome {
      */
     record Deferred(Reply reply, Source source, TlsFacts tls, Cause cause, List<HostProblem> hosts) implements Outcome {
         public Deferred {
-            Objects.requireNonNull(reply, "reply");
-            Objects.requireNonNull(source, "source");
-            Objects.requireNonNull(tls, "tls");
+            requireFacts(reply, source, tls, "deferred", false);
             Objects.requireNonNull(cause, "cause");
             hosts = List.copyOf(hosts);
-            if (reply.isPositive()) {
-                throw new IllegalArgumentException("deferred with a success reply: " + reply);
-            }
         }
 
         public Deferred(Reply reply, Source source, TlsFacts tls, Cause cause) {
@@ -82,14 +72,9 @@ public sealed interface Outcome {
     record Failed(Reply reply, Source source, TlsFacts tls, Cause cause, List<HostProblem> hosts, boolean expired)
             implements Outcome {
         public Failed {
-            Objects.requireNonNull(reply, "reply");
-            Objects.requireNonNull(source, "source");
-            Objects.requireNonNull(tls, "tls");
+            requireFacts(reply, source, tls, "failed", false);
             Objects.requireNonNull(cause, "cause");
             hosts = List.copyOf(hosts);
-            if (reply.isPositive()) {
-                throw new IllegalArgumentException("failed with a success reply: " + reply);
-            }
             if (!expired && !reply.isPermanent()) {
                 throw new IllegalArgumentException("a permanent failure needs a 5xx reply: " + reply);
             }
@@ -102,6 +87,16 @@ public sealed interface Outcome {
         /** The RFC 3463 status of the failure: 4.4.7 for an expiry, the reply's own otherwise. */
         public EnhancedStatus status() {
             return expired ? EnhancedStatus.DELIVERY_TIME_EXPIRED : reply.status();
+        }
+    }
+
+    /** The facts every outcome carries, and a reply whose class fits the kind. */
+    private static void requireFacts(Reply reply, Source source, TlsFacts tls, String kind, boolean positive) {
+        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(tls, "tls");
+        if (reply.isPositive() != positive) {
+            throw new IllegalArgumentException(kind + " with a " + (positive ? "failure" : "success") + " reply: " + reply);
         }
     }
 }
