@@ -64,16 +64,20 @@ public record MessageView(
      * @param lastReason the last remote reply or local reason; empty before the first attempt
      * @param nextAttempt for a deferred recipient, when it is tried again
      * @param finishedAt for a delivered or failed recipient, when that happened
+     * @param cause for a deferred or failed recipient, the typed cause of the last attempt
+     *     ({@code connect-failed}, {@code certificate-expired}, ...), as the attempt log and the
+     *     metrics name it
      */
     public record RecipientView(
             String address, RecipientState state, Optional<String> lastReason, Optional<Instant> nextAttempt,
-            Optional<Instant> finishedAt) {
+            Optional<Instant> finishedAt, Optional<String> cause) {
         public RecipientView {
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(lastReason, "lastReason");
             Objects.requireNonNull(nextAttempt, "nextAttempt");
             Objects.requireNonNull(finishedAt, "finishedAt");
+            Objects.requireNonNull(cause, "cause");
         }
     }
 
@@ -101,18 +105,20 @@ public record MessageView(
 
     private static RecipientView recipient(String address, RecipientStatus status, boolean held) {
         RecipientView view = switch (status) {
-            case RecipientStatus.Pending p ->
-                    new RecipientView(address, RecipientState.PENDING, Optional.empty(), Optional.empty(), Optional.empty());
+            case RecipientStatus.Pending p -> new RecipientView(address, RecipientState.PENDING, Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
             case RecipientStatus.Deferred d -> new RecipientView(address, RecipientState.DEFERRED,
-                    Optional.of(d.reason()), Optional.of(d.nextAttempt()), Optional.empty());
+                    Optional.of(d.reason()), Optional.of(d.nextAttempt()), Optional.empty(),
+                    Optional.of(d.outcome().cause().label()));
             case RecipientStatus.Delivered d -> new RecipientView(address, RecipientState.DELIVERED,
-                    Optional.of(d.remoteReply()), Optional.empty(), Optional.of(d.at()));
+                    Optional.of(d.remoteReply()), Optional.empty(), Optional.of(d.at()), Optional.empty());
             case RecipientStatus.Failed f -> new RecipientView(address, RecipientState.FAILED,
-                    Optional.of(f.reason()), Optional.empty(), Optional.of(f.at()));
+                    Optional.of(f.reason()), Optional.empty(), Optional.of(f.at()), Optional.of(f.outcome().cause().label()));
         };
         // a hold stops open recipients whatever their schedule said; the reason stays worth showing
         return held && !status.isFinal()
-                ? new RecipientView(address, RecipientState.HELD, view.lastReason(), Optional.empty(), Optional.empty())
+                ? new RecipientView(address, RecipientState.HELD, view.lastReason(), Optional.empty(), Optional.empty(),
+                        view.cause())
                 : view;
     }
 

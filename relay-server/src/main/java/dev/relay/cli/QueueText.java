@@ -65,6 +65,7 @@ final class QueueText {
             recipient.finishedAt().ifPresent(at -> out.append("    at: ")
                     .append(TIME.format(at.truncatedTo(ChronoUnit.SECONDS))).append('\n'));
             recipient.lastReason().ifPresent(reason -> out.append("    last reason: ").append(safe(reason)).append('\n'));
+            recipient.cause().ifPresent(cause -> out.append("    cause: ").append(safe(cause)).append('\n'));
         }
         return out.toString();
     }

@@ -54,6 +54,9 @@ class MessageViewTest {
         assertThat(view.recipients().get(1).nextAttempt()).contains(later);
         assertThat(view.recipients().get(2).finishedAt()).contains(NOW.minusSeconds(30));
         assertThat(view.recipients().get(3).lastReason()).contains("550 5.1.1 no such user");
+        // the typed cause, as the attempt log and the metrics name it, never read from the text
+        assertThat(view.recipients()).extracting(MessageView.RecipientView::cause).containsExactly(
+                Optional.empty(), Optional.of("local-error"), Optional.empty(), Optional.of("local-error"));
     }
 
     @Test

@@ -17,9 +17,11 @@ class QueueTextTest {
         return new MessageView("ABCDEF123", Instant.parse("2026-03-01T10:00:00Z"), 425, "alice@origin.test", 1300,
                 MessageView.State.DEFERRED, 2, Optional.of(NOW.plusSeconds(108)), List.of(
                         new MessageView.RecipientView("bob@dest.test", MessageView.RecipientState.DEFERRED,
-                                Optional.of(reason), Optional.of(NOW.plusSeconds(108)), Optional.empty()),
+                                Optional.of(reason), Optional.of(NOW.plusSeconds(108)), Optional.empty(),
+                                Optional.of("remote-reply")),
                         new MessageView.RecipientView("carol@dest.test", MessageView.RecipientState.DELIVERED,
-                                Optional.of("250 2.0.0 ok"), Optional.empty(), Optional.of(NOW.minusSeconds(60)))));
+                                Optional.of("250 2.0.0 ok"), Optional.empty(), Optional.of(NOW.minusSeconds(60)),
+                                Optional.empty())));
     }
 
     @Test
@@ -55,7 +57,7 @@ class QueueTextTest {
                 "arrival:      2026-03-01T10:00:00Z (7m05s ago)", "sender:       alice@origin.test",
                 "size:         1.3 KB (1300 bytes)", "attempts:     2",
                 "next attempt: 2026-03-01T10:08:53Z (in 1m48s)",
-                "  bob@dest.test  deferred", "    last reason: 451 4.7.0 try later",
+                "  bob@dest.test  deferred", "    last reason: 451 4.7.0 try later", "    cause: remote-reply",
                 "  carol@dest.test  delivered", "    at: 2026-03-01T10:06:05Z");
     }
 
@@ -73,7 +75,8 @@ class QueueTextTest {
     void nullSenderIsShownAsAngleBrackets() {
         MessageView bounce = new MessageView("BOUNCE123", NOW, 0, "", 10, MessageView.State.ACTIVE, 0,
                 Optional.of(NOW), List.of(new MessageView.RecipientView("alice@origin.test",
-                        MessageView.RecipientState.PENDING, Optional.empty(), Optional.empty(), Optional.empty())));
+                        MessageView.RecipientState.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty())));
         assertThat(QueueText.table(new QueueReplies.Listing(NOW, List.of(bounce)))).contains("active    <>");
     }
 }
