@@ -124,6 +124,7 @@ final class Delivery {
                 .bounces(bounces)
                 .events(deliveryEvents)
                 .port(settings.port())
+                .policyUnknownWait(config.mtaSts().policyUnknownWait())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
         config.queue().delayWarningAfter().ifPresent(after -> builder.delayWarnings(after, delays));
         DeliveryScheduler scheduler = builder.build();

@@ -2,6 +2,7 @@ package dev.relay.admin;
 
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.Cause;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,7 +34,9 @@ public final class RecentEnforcementFailures implements DeliveryEvents {
     @Override
     public void policyFailed(PolicyFailure failure) {
         String mx = failure.mxHost().isEmpty() ? "(no MX: policy unknown)" : failure.mxHost();
-        String reason = failure.resultType() + (failure.enforced() ? "" : " (testing: delivered anyway)")
+        String reason = (failure.cause() == Cause.STS_POLICY_UNAVAILABLE
+                ? "policy unknown" + (failure.enforced() ? " (deferred)" : " (delivered without a policy)")
+                : failure.resultType() + (failure.enforced() ? "" : " (testing: delivered anyway)"))
                 + (failure.detail().isEmpty() ? "" : ": " + failure.detail());
         var row = new MtaStsView.EnforcementFailureRow(clock.instant(), failure.domain(), mx, reason);
         synchronized (rows) {

@@ -208,7 +208,8 @@ final class ConfigMapper {
         return new MtaStsConfig(
                 m.getOr("enabled", n -> n.bool(), Defaults.MTA_STS_ENABLED),
                 pathOr(m, "cache-directory", Defaults.MTA_STS_CACHE_DIRECTORY),
-                m.getOr("https-port", n -> n.port(false), Defaults.MTA_STS_HTTPS_PORT));
+                m.getOr("https-port", n -> n.port(false), Defaults.MTA_STS_HTTPS_PORT),
+                m.getOr("policy-unknown-wait", n -> n.duration(true), Defaults.MTA_STS_POLICY_UNKNOWN_WAIT));
     }
 
     private static AdminConfig admin(ConfigNode node) {

@@ -85,7 +85,8 @@ public final class ConfigPrinter {
         root.put("mta-sts", section(
                 "enabled", sts.enabled(),
                 "cache-directory", sts.cacheDirectory().toString(),
-                "https-port", sts.httpsPort()));
+                "https-port", sts.httpsPort(),
+                "policy-unknown-wait", Units.formatDuration(sts.policyUnknownWait())));
         root.put("admin", section(
                 "address", config.admin().address().toString(),
                 "token", config.admin().token().map(t -> MASK).orElse(null)));

@@ -56,6 +56,8 @@ final class Defaults {
     static final boolean MTA_STS_ENABLED = true;
     static final Path MTA_STS_CACHE_DIRECTORY = Path.of("./data/mta-sts");
     static final int MTA_STS_HTTPS_PORT = 443;
+    /** First contact with a domain whose _mta-sts lookup fails: an attacker could as well strip the record. */
+    static final Duration MTA_STS_POLICY_UNKNOWN_WAIT = Duration.ofHours(1);
 
     static final HostPort ADMIN_ADDRESS = new HostPort("127.0.0.1", 9464);
 

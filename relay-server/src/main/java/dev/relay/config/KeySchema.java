@@ -66,6 +66,7 @@ final class KeySchema {
             scalar("mta-sts.enabled"),
             scalar("mta-sts.cache-directory"),
             scalar("mta-sts.https-port"),
+            scalar("mta-sts.policy-unknown-wait"),
             scalar("admin.address"),
             scalar("admin.token"),
             scalar("shutdown-grace"));

@@ -71,9 +71,15 @@ public record RelayConfig(
         }
     }
 
-    public record MtaStsConfig(boolean enabled, Path cacheDirectory, int httpsPort) {
+    /**
+     * @param policyUnknownWait how long a message waits when whether its domain has a policy
+     *     cannot be found out (the {@code _mta-sts} TXT lookup fails, nothing cached) before it
+     *     is delivered as without one
+     */
+    public record MtaStsConfig(boolean enabled, Path cacheDirectory, int httpsPort, Duration policyUnknownWait) {
         public MtaStsConfig {
             Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+            Objects.requireNonNull(policyUnknownWait, "policyUnknownWait");
         }
     }
 

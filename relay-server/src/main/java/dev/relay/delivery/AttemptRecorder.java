@@ -1,6 +1,7 @@
 package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.Cause;
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.client.SessionInfo;
@@ -51,7 +52,12 @@ final class AttemptRecorder implements DomainDelivery.Listener {
     @Override
     public void policyFailed(PolicyFailure failure) {
         String host = failure.mxHost().isEmpty() ? "" : " mx=" + failure.mxHost() + ",";
-        if (failure.enforced()) {
+        if (failure.cause() == Cause.STS_POLICY_UNAVAILABLE) {
+            // no policy is known: say so, rather than a mode nobody published
+            policyLog.warn("{}: domain={}, mta-sts=unknown, result={}, action={} ({})", message.id().value(),
+                    failure.domain(), failure.resultType(),
+                    failure.enforced() ? "deferred" : "delivered-without-policy", failure.detail());
+        } else if (failure.enforced()) {
             policyLog.warn("{}: domain={},{} mta-sts=enforce, result={}, action=skipped ({})", message.id().value(),
                     failure.domain(), host, failure.resultType(), failure.detail());
         } else {

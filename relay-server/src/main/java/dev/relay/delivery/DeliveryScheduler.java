@@ -83,7 +83,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.bounces = b.bounces;
         this.events = b.events;
-        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port);
+        this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
+                b.clock);
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -380,6 +381,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private DomainPolicies policies = DomainPolicies.NONE;
 
         private int port = 25;
+        private Duration policyUnknownWait = Duration.ofHours(1);
         private int maxConnectionsPerDomain = 20;
         private int batchSize = 100;
         private int maxInFlight = 1000;
@@ -417,6 +419,18 @@ public final class DeliveryScheduler implements AutoCloseable {
         /** Metrics hooks; default none. */
         public Builder events(DeliveryEvents events) {
             this.events = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * {@code mta-sts.policy-unknown-wait}: when whether a domain has a policy cannot be found
+         * out, its mail waits this long (since arrival) and then goes as without one; default 1h.
+         */
+        public Builder policyUnknownWait(Duration wait) {
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("policy-unknown wait must not be negative: " + wait);
+            }
+            this.policyUnknownWait = wait;
             return this;
         }
 

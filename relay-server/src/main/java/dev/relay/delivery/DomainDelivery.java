@@ -19,10 +19,13 @@ import dev.relay.smtp.client.Destination;
 import dev.relay.smtp.client.OutboundMessage;
 import dev.relay.smtp.client.SessionInfo;
 import dev.relay.smtp.client.TransactionOutcome;
+import dev.relay.text.Durations;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsRequirement;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,7 +83,12 @@ final class DomainDelivery {
     private boolean lastFailureLogged;
 
     /** What a domain delivery needs from around it. */
-    record DeliveryContext(DnsResolver dns, ConnectionPool pool, DomainPolicies policies, int port) {}
+    /**
+     * @param policyUnknownWait how long a message waits for its domain's policy to become known
+     *     (the TXT lookup failing, nothing cached) before it goes as without one
+     */
+    record DeliveryContext(DnsResolver dns, ConnectionPool pool, DomainPolicies policies, int port,
+            Duration policyUnknownWait, Clock clock) {}
 
     DomainDelivery(QueuedMessage message, String domain, List<Integer> recipients, DeliveryContext context,
             BodySource body, Listener listener, Executor executor) {
@@ -104,9 +112,18 @@ final class DomainDelivery {
                 .thenComposeAsync(found -> {
                     policy = found;
                     if (found instanceof DomainPolicy.Unavailable undetermined) {
+                        Duration waited = Duration.between(message.envelope().arrival(), context.clock().instant());
+                        if (waited.compareTo(context.policyUnknownWait()) < 0) {
+                            listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
+                                    undetermined.reason(), true));
+                            return decide(Verdicts.policyUndetermined(domain, undetermined.reason()));
+                        }
+                        // bounded: a first contact whose TXT lookup keeps failing is no better
+                        // protected by waiting than one whose record an attacker strips
                         listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
-                                undetermined.reason(), true));
-                        return decide(Verdicts.policyUndetermined(domain, undetermined.reason()));
+                                undetermined.reason() + "; the message has waited " + Durations.format(waited.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                                        + " (mta-sts.policy-unknown-wait), so it goes as without a policy", false));
+                        policy = new DomainPolicy.NoPolicy("policy unknown after waiting");
                     }
                     return context.dns().lookupMx(domain).toCompletableFuture().thenComposeAsync(this::route, executor);
                 }, executor)

@@ -179,7 +179,8 @@ public final class DnsResolver {
 
     private CompletableFuture<Answer> answer(Question question, LookupType type) {
         return cache.get(question, engine::resolve)
-                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, "DNS failure for " + question + ": " + error))
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, "the lookup of " + question + " failed: "
+                        + Objects.requireNonNullElse(error.getMessage(), "an internal error")))
                 .thenApply(answer -> {
                     report(type, answer.kind());
                     if (answer instanceof Answer.Failed failed) {

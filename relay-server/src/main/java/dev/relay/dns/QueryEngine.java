@@ -1,6 +1,8 @@
 package dev.relay.dns;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,11 +11,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
 
 /**
  * Asks the configured servers one question and follows CNAMEs across responses, turning every
@@ -58,7 +62,7 @@ final class QueryEngine {
                         ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
                         : ask(original, target, Math.min(chainTtl, ttl), hops + more);
             };
-        }).exceptionally(error -> failure(original, error));
+        }).exceptionally(error -> failure(original, error, -1));
     }
 
     /** What asking the servers came to: a response to read, or nothing usable from any of them. */
@@ -82,7 +86,7 @@ final class QueryEngine {
                 return CompletableFuture.<Sent>completedFuture(new Sent.Answered(response));
             }
             if (last) {
-                return CompletableFuture.<Sent>completedFuture(new Sent.Unanswered(failure(question, error)));
+                return CompletableFuture.<Sent>completedFuture(new Sent.Unanswered(failure(question, error, index)));
             }
             return send(question, query, index + 1);
         }).thenCompose(next -> next);
@@ -99,16 +103,43 @@ final class QueryEngine {
         return cause instanceof IOException && cause.getMessage() != null && cause.getMessage().startsWith("Timed out");
     }
 
-    private static Answer.Failed failure(Question question, Throwable error) {
+    /** "DNS server 192.0.2.53:53", through the one-server ExtendedResolver that wraps it. */
+    private static String serverName(Resolver resolver) {
+        Resolver inner = resolver instanceof ExtendedResolver extended && extended.getResolvers().length == 1
+                ? extended.getResolver(0)
+                : resolver;
+        return inner instanceof SimpleResolver simple
+                ? "DNS server " + DnsResolver.describe(simple.getAddress())
+                : "the DNS server";
+    }
+
+    /**
+     * The failure in words, as Postfix words it ("DNS server 192.0.2.53:53 did not answer"):
+     * the server that was asked, never an exception's class name.
+     *
+     * @param index the server asked last; -1 when the failure is not a server's
+     */
+    private Answer.Failed failure(Question question, Throwable error, int index) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        String server = index >= 0 ? serverName(servers.get(index)) : "the DNS server";
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException || isDeadline(cause)) {
-            return new Answer.Failed(ResultKind.TIMEOUT, "DNS timeout for " + question);
+            return new Answer.Failed(ResultKind.TIMEOUT, server + " did not answer in time for " + question);
         }
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        String what = cause instanceof IOException ? "DNS error for " : "DNS failure for ";
-        return new Answer.Failed(ResultKind.ERROR, what + question + ": " + detail);
+        if (cause instanceof PortUnreachableException) {
+            return new Answer.Failed(ResultKind.ERROR, server + " did not answer for " + question
+                    + " (nothing listens on its port)");
+        }
+        if (cause instanceof ConnectException) {
+            return new Answer.Failed(ResultKind.ERROR, server + " refused the connection for " + question);
+        }
+        if (cause instanceof IOException) {
+            return new Answer.Failed(ResultKind.ERROR, "network error asking " + server + " for " + question
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+        return new Answer.Failed(ResultKind.ERROR, "the lookup of " + question + " failed"
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
 }

@@ -2,6 +2,7 @@ package dev.relay.metrics;
 
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.Cause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,6 +67,12 @@ final class DeliveryMeters implements DeliveryEvents {
 
     @Override
     public void policyFailed(PolicyFailure failure) {
+        if (failure.cause() == Cause.STS_POLICY_UNAVAILABLE) {
+            mtaSts.policyUnknown(failure.enforced());
+        }
+        if (failure.cause() == Cause.STS_POLICY_UNAVAILABLE && !failure.enforced()) {
+            return; // delivered as without a policy: no policy, so no testing failure either
+        }
         if (failure.enforced()) {
             mtaSts.enforcementFailure(failure.resultType());
         } else {

@@ -47,6 +47,7 @@ public final class MetricNames {
     public static final String VERIFIED = "verified";
     public static final String TYPE = "type";
     public static final String MODE = "mode";
+    public static final String ACTION = "action";
 
     public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
             "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
@@ -97,6 +98,10 @@ public final class MetricNames {
     public static final Metric MTASTS_REFRESH_FAILURES = new Metric("relay_mtasts_refresh_failures_total",
             "relay.mtasts.refresh.failures", List.of(),
             "Background refreshes of cached MTA-STS policies that failed (the cached policy stays in force)");
+    public static final Metric MTASTS_POLICY_UNKNOWN = new Metric("relay_mtasts_policy_unknown_total",
+            "relay.mtasts.policy.unknown", List.of(ACTION),
+            "Attempts for a domain whose MTA-STS policy could not be found out (TXT lookup failing, nothing cached):"
+                    + " deferred, or delivered without a policy once mta-sts.policy-unknown-wait was over");
     public static final Metric TLS_OUTBOUND = new Metric("relay_tls_outbound_total",
             "relay.tls.outbound", List.of(VERSION, VERIFIED), "Outbound TLS sessions established");
     public static final Metric TLS_CERTIFICATE_EXPIRY = new Metric("relay_tls_certificate_expiry_seconds",
@@ -134,6 +139,7 @@ public final class MetricNames {
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
+            MTASTS_POLICY_UNKNOWN,
             TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS);
 
     private MetricNames() {}

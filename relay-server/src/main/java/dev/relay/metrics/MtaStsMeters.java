@@ -16,6 +16,8 @@ final class MtaStsMeters implements MtaStsEvents {
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Map<String, Counter> testingFailures = new ConcurrentHashMap<>();
     private final Counter refreshFailures;
+    private final Counter unknownDeferred;
+    private final Counter unknownDelivered;
     private volatile Supplier<Map<String, Long>> cached = Map::of;
 
     MtaStsMeters(MeterRegistry registry) {
@@ -25,6 +27,9 @@ final class MtaStsMeters implements MtaStsEvents {
         MetricNames.ENFORCEMENT_REASONS.forEach(this::testingCounter);
         refreshFailures = Counter.builder(MetricNames.MTASTS_REFRESH_FAILURES.meterName())
                 .description(MetricNames.MTASTS_REFRESH_FAILURES.help()).register(registry);
+        unknownDeferred = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION, "deferred");
+        unknownDelivered = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION,
+                "delivered_without_policy");
         for (String mode : MetricNames.POLICY_MODES) {
             Gauge.builder(MetricNames.MTASTS_POLICIES_CACHED.meterName(), this,
                             meters -> meters.cached.get().getOrDefault(mode, 0L))
@@ -61,6 +66,11 @@ final class MtaStsMeters implements MtaStsEvents {
     @Override
     public void policyFetched(String result) {
         fetchCounter(result).increment();
+    }
+
+    /** An attempt whose domain's policy is unknown: deferred, or (after the wait) delivered without one. */
+    void policyUnknown(boolean deferred) {
+        (deferred ? unknownDeferred : unknownDelivered).increment();
     }
 
     void enforcementFailure(String reason) {

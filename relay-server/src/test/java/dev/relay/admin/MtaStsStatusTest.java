@@ -60,7 +60,7 @@ class MtaStsStatusTest {
                 new MtaStsView.EnforcementFailureRow(START.plusSeconds(3), "d.test", "mx.d.test",
                         "starttls-not-supported: no STARTTLS"),
                 new MtaStsView.EnforcementFailureRow(START.plusSeconds(2), "c.test", "(no MX: policy unknown)",
-                        "sts-policy-unavailable: DNS SERVFAIL"),
+                        "policy unknown (deferred): DNS SERVFAIL"),
                 new MtaStsView.EnforcementFailureRow(START.plusSeconds(1), "b.test", "mx.rogue.test",
                         "mx-mismatch (testing: delivered anyway)"));
     }

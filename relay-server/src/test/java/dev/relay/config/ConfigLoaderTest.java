@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         assertThat(c.delivery().maxConnectionsPerDomain()).isEqualTo(20);
         assertThat(c.delivery().dns().servers()).isEmpty();
         assertThat(c.delivery().tls().extraTrust()).isEmpty();
-        assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(true, Path.of("./data/mta-sts"), 443));
+        assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(true, Path.of("./data/mta-sts"), 443, Duration.ofHours(1)));
         assertThat(c.admin()).isEqualTo(new RelayConfig.AdminConfig(new HostPort("127.0.0.1", 9464), Optional.empty()));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -132,6 +132,7 @@ class ConfigLoaderTest {
                   enabled: false
                   cache-directory: DIR/sts
                   https-port: 8443
+                  policy-unknown-wait: 30m
                 admin:
                   address: 127.0.0.1:0
                   token: s3cret-token
@@ -159,7 +160,7 @@ class ConfigLoaderTest {
         assertThat(c.delivery().dns().servers()).containsExactly(
                 new HostPort("127.0.0.1", 5353), new HostPort("::1", 53), new HostPort("192.0.2.1", 53));
         assertThat(c.delivery().tls().extraTrust()).contains(dir.resolve("ca.pem"));
-        assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(false, dir.resolve("sts"), 8443));
+        assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(false, dir.resolve("sts"), 8443, Duration.ofMinutes(30)));
         assertThat(c.admin()).isEqualTo(new RelayConfig.AdminConfig(new HostPort("127.0.0.1", 0), Optional.of("s3cret-token")));
         assertThat(c.shutdownGrace()).isZero();
         assertThat(loaded.warnings()).isEmpty();

@@ -384,6 +384,32 @@ class MtaStsConformanceTest {
                 .satisfies(f -> assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE));
     }
 
+    @Test
+    void aPolicyThatStaysUnknownPastTheWaitIsDeliveredAsWithoutOneAndSaysSo() throws Exception {
+        dns.servfail("_mta-sts." + DOMAIN, "TXT");
+        mxAt(10, "mx.dest.test");
+        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+        assertThat(mx.connectionCount()).as("within the wait: deferred").isZero();
+        assertThat(policyFailures).singleElement().satisfies(f -> assertThat(f.enforced()).isTrue());
+
+        // the default wait is 1h: past it, the TXT lookup still failing, the mail goes as without a policy
+        clock.advance(Duration.ofMinutes(61));
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(policyFailures).hasSize(2).last().satisfies(f -> {
+            assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE);
+            assertThat(f.enforced()).as("not an enforcement: delivered without a policy").isFalse();
+            assertThat(f.detail()).contains("has waited 1h1m").contains("goes as without a policy");
+        });
+        assertThat(attempts).last().isEqualTo("delivered/tls/none");
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     /**

@@ -25,6 +25,23 @@ class DnsResolverConfigTest {
     }
 
     @Test
+    void aServerWithNothingOnItsPortIsNamedInWordsNotAsAJavaException() throws Exception {
+        int closed;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort(); // nothing listens here once it is closed
+        }
+        DnsResolver resolver = DnsResolver.builder()
+                .servers(List.of(new HostPort("127.0.0.1", closed)))
+                .timeout(java.time.Duration.ofMillis(500))
+                .attempts(1)
+                .build();
+
+        assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(MxResult.TemporaryFailure.class,
+                f -> assertThat(f.reason()).contains("DNS server 127.0.0.1:" + closed + " did not answer")
+                        .doesNotContain("Exception"));
+    }
+
+    @Test
     void aSecondServerAnswersWhenTheFirstIsSilent() {
         try (TestDnsServer silent = TestDnsServer.start(); TestDnsServer good = TestDnsServer.start()) {
             silent.drop("example.test");

@@ -154,7 +154,7 @@ class MxLookupTest {
         MxResult result = result(resolver.lookupMx("silent.test"));
 
         assertThat(result).isInstanceOfSatisfying(MxResult.TemporaryFailure.class,
-                f -> assertThat(f.reason()).contains("timeout"));
+                f -> assertThat(f.reason()).containsPattern("DNS server 127\\.0\\.0\\.1:[0-9]+ did not answer in time"));
         // a bound against hanging, not a performance assertion: the timeout is 300 ms
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
