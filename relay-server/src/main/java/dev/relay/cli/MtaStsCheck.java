@@ -49,6 +49,8 @@ final class MtaStsCheck {
     private final int smtpPort;
     private final Duration wait;
     private final PrintWriter out;
+    /** Why the TXT lookup failed, when it did: then whether a policy exists is unknown. */
+    private Optional<String> txtFailure = Optional.empty();
 
     MtaStsCheck(DnsResolver dns, PolicyFetcher fetcher, SmtpClient smtp, int smtpPort, Duration wait, PrintWriter out) {
         this.dns = dns;
@@ -69,9 +71,12 @@ final class MtaStsCheck {
         Optional<Policy> fetched = policy(domain, id.isPresent());
         Optional<Policy> inForce = id.isPresent() ? fetched : Optional.empty();
         out.println();
-        boolean deliverable = mx(domain, inForce);
+        boolean reachable = mx(domain, inForce);
         out.println();
-        out.println("Result: " + conclusion(domain, inForce, deliverable));
+        // one verdict, stated once: a TXT lookup that failed decides it, whatever the fetch said
+        boolean deliverable = txtFailure.isEmpty() && reachable;
+        out.println("Result: " + txtFailure.map(reason -> unknownPolicy(domain, reason))
+                .orElseGet(() -> conclusion(domain, inForce, reachable)));
         out.flush();
         return deliverable;
     }
@@ -95,22 +100,28 @@ final class MtaStsCheck {
             }
             case TxtResult.NoRecords none -> out.println("  -> no TXT records: no policy announced");
             case TxtResult.NoSuchDomain nx -> out.println("  -> name does not exist: no policy announced");
-            case TxtResult.TemporaryFailure failure -> out.println("  -> lookup failed: " + failure.reason()
-                    + " (the relay defers mail for this domain rather than assume there is no policy)");
+            case TxtResult.TemporaryFailure failure -> {
+                out.println("  -> lookup failed: " + failure.reason());
+                txtFailure = Optional.of(failure.reason());
+            }
         }
         return Optional.empty();
     }
 
     private Optional<Policy> policy(String domain, boolean announced) {
         out.println("Policy https://mta-sts." + domain + ":" + fetcher.port() + PolicyFetcher.PATH);
-        if (!announced) {
+        if (txtFailure.isPresent()) {
+            out.println("  (fetched for information only: with the TXT lookup failing a sender does not fetch it)");
+        } else if (!announced) {
             out.println("  (fetched for information only: without a valid TXT record a sender does not fetch it)");
         }
         FetchResult result = await(fetcher.fetch(domain));
         switch (result) {
             case FetchResult.Failed failed -> {
                 out.println("  -> fetch failed (" + failed.label() + "): " + failed.detail());
-                out.println("     a sender with nothing cached delivers as if there were no policy");
+                if (announced) {
+                    out.println("     a sender with nothing cached delivers as if there were no policy");
+                }
                 return Optional.empty();
             }
             case FetchResult.Fetched fetched -> {
@@ -245,6 +256,12 @@ final class MtaStsCheck {
         return policy.get().mode() == PolicyMode.ENFORCE
                 ? "a sender CANNOT deliver to " + domain + ": no MX host meets its enforce policy (mail is deferred)"
                 : "no MX host of " + domain + " could be reached (mode " + mode + ")";
+    }
+
+    private static String unknownPolicy(String domain, String reason) {
+        return "whether " + domain + " has an MTA-STS policy cannot be found out (the TXT lookup failed: " + reason
+                + "); the relay, with no policy cached, holds its mail for up to mta-sts.policy-unknown-wait, then"
+                + " delivers as without a policy";
     }
 
     private <T> T await(CompletionStage<T> stage) {

@@ -125,6 +125,25 @@ class MtaStsCheckCommandTest {
     }
 
     @Test
+    void aFailingTxtLookupGivesOneVerdictStatedOnce() throws Exception {
+        dns.servfail("_mta-sts.dest.test", "TXT");
+        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 86400\n");
+        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+
+        Result result = check("dest.test");
+
+        assertThat(result.out()).contains("-> lookup failed:")
+                .contains("with the TXT lookup failing a sender does not fetch it")
+                // the sections used to contradict each other: defer, deliver as if no policy, no policy in force
+                .doesNotContain("delivers as if there were no policy")
+                .doesNotContain("no MTA-STS policy in force");
+        assertThat(result.out().lines().filter(l -> l.startsWith("Result: "))).singleElement().asString()
+                .contains("cannot be found out").contains("holds its mail");
+        assertThat(result.exitCode()).as("not deliverable now").isEqualTo(1);
+    }
+
+    @Test
     void aMalformedDomainIsAUsageError() throws Exception {
         Result result = check("not a domain");
 
