@@ -104,6 +104,23 @@ class SmtpFramerTest {
     }
 
     @Test
+    void aCrInsideALineDoesNotMakeTheNextLfALineEnd() {
+        // CR y LF is no CRLF: the dot after it is not at a line start, so ".CRLF" ends nothing
+        assertThat(frame("DATA\r\nx\ry\n.\r\nNOOP\r\n.\r\n"))
+                .containsExactly("line:DATA", "body:x\ry\n.\r\nNOOP\r\n", "end");
+        assertThat(frame("DATA\r\nx\r\ry\n.\r\n.\r\n"))
+                .containsExactly("line:DATA", "body:x\r\ry\n.\r\n", "end");
+    }
+
+    @Test
+    void blankLinesBeforeTheTerminatorAreContent() {
+        assertThat(frame("DATA\r\nx\r\n\r\n.\r\nNOOP\r\n"))
+                .containsExactly("line:DATA", "body:x\r\n\r\n", "end", "line:NOOP");
+        assertThat(frame("DATA\r\n\r\n.\r\n")).containsExactly("line:DATA", "body:\r\n", "end");
+        assertThat(frame("DATA\r\n\r\n\r\n", ".\r", "\n")).containsExactly("line:DATA", "body:\r\n\r\n", "end");
+    }
+
+    @Test
     void chunkTakesExactlyItsOctets() {
         assertThat(frame("BDAT 5\r\n\r\n.\r\nNOOP\r\n"))
                 .containsExactly("line:BDAT 5", "body:\r\n.\r\n", "end", "line:NOOP");
