@@ -33,7 +33,7 @@ class LineBreaksProperties {
         return -1;
     }
 
-    @Property(tries = 2000)
+    @Property
     void findsTheFirstCrAndLfAsAByteLoopWould(@ForAll("bytes") byte[] bytes,
             @ForAll @IntRange(max = 40) int a, @ForAll @IntRange(max = 40) int b) {
         int from = Math.min(Math.min(a, b), bytes.length);

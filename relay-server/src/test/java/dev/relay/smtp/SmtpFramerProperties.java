@@ -108,7 +108,7 @@ class SmtpFramerProperties {
         return events;
     }
 
-    @Property(tries = 1500)
+    @Property
     void dataEndsAtTheFirstCrlfDotCrlfAndNowhereElse(@ForAll("dense") String body, @ForAll("dense") String after,
             @ForAll("cuts") List<Integer> cuts) {
         // "DATA" CRLF ends the command line, so the content starts at a line start
@@ -127,7 +127,7 @@ class SmtpFramerProperties {
                 .isEqualTo(unstuffed(content));
     }
 
-    @Property(tries = 1500)
+    @Property
     void withoutCrlfDotCrlfDataNeverEnds(@ForAll("dense") String body, @ForAll("cuts") List<Integer> cuts) {
         String fromDataLine = "\r\n" + body;
         if (fromDataLine.contains("\r\n.\r\n")) {
@@ -152,7 +152,7 @@ class SmtpFramerProperties {
         return Arbitraries.strings().withChars("\r\n\r\nNOP ").ofMaxLength(40);
     }
 
-    @Property(tries = 1000)
+    @Property
     void inCommandModeOnlyCrlfEndsALine(@ForAll("commands") String stream, @ForAll("cuts") List<Integer> cuts) {
         Recorder recorder = frame(stream, cuts);
 

@@ -107,6 +107,14 @@ class SmtpFramerTest {
     }
 
     @Test
+    void aDotAndCrThatEndARead() {
+        // CRLF "." CR at the end of a read: the CR is held back until the next byte is known
+        assertThat(frame("DATA\r\n.\r", "x\r\n.\r\n")).containsExactly("line:DATA", "body:\rx\r\n", "end");
+        assertThat(frame("DATA\r\n.\r", "\r\n.\r\n")).containsExactly("line:DATA", "body:\r\r\n", "end");
+        assertThat(frame("DATA\r\nab\r\n.\r", "\nNOOP\r\n")).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
+    }
+
+    @Test
     void aCrInsideALineDoesNotMakeTheNextLfALineEnd() {
         // CR y LF is no CRLF: the dot after it is not at a line start, so ".CRLF" ends nothing
         assertThat(frame("DATA\r\nx\ry\n.\r\nNOOP\r\n.\r\n"))
@@ -212,6 +220,19 @@ class SmtpFramerTest {
 
         assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
         assertThat(allocator.handedOut).isNotEmpty().allSatisfy(b -> assertThat(b.refCnt()).as("given back").isZero());
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aLineBreakAtTheVeryStartOfTheBuffersArrayIsFound() {
+        // an unpooled buffer's array starts at offset 0: a CR there is at index 0, not "none"
+        Recorder recorder = new Recorder();
+        EmbeddedChannel channel = channelWith(new KeepingAllocator(false), recorder);
+
+        channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab", StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer("\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
         assertThat(channel.finish()).isFalse();
     }
 
