@@ -125,7 +125,7 @@ final class PathParser {
                         return Optional.empty();
                     }
                     pos += 2;
-                } else if ((c >= 32 && c <= 126) || (c >= 128 && !Character.isISOControl(c))) {
+                } else if ((c >= 32 && c <= 126) || c >= 0xA0) { // UTF-8 past the C1 controls
                     // qtextSMTP = %d32-33 / %d35-91 / %d93-126 (quote and backslash handled above)
                     noteNonAscii(c);
                     pos++;
