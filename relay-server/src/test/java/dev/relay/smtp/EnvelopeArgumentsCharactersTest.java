@@ -96,6 +96,9 @@ class EnvelopeArgumentsCharactersTest {
         assertThat(recipient("TO:<@a.example,b.example:u@example.com>")).isEqualTo("501 5.1.3");
         assertThat(recipient("TO:<@a.example;u@example.com>")).isEqualTo("501 5.1.3");
         assertThat(recipient("TO:<@-a.example:u@example.com>")).isEqualTo("501 5.1.3");
+        // a broken route is no route: what follows it is never read as the mailbox instead
+        assertThat(recipient("TO:<@a.example,u@example.com>")).isEqualTo("501 5.1.3");
+        assertThat(recipient("TO:<@a.example_u@example.com>")).isEqualTo("501 5.1.3");
     }
 
     @Test
@@ -165,6 +168,12 @@ class EnvelopeArgumentsCharactersTest {
         assertThat(recipient("TO:<b@example.com> ORCPT=rfc822;" + "o".repeat(501))).isEqualTo("501 5.5.4");
         assertThat(recipient("TO:<b@example.com> ORCPT=rfc_822;user")).isEqualTo("501 5.5.4");
         assertThat(recipient("TO:<b@example.com> ORCPT=rfc822")).isEqualTo("501 5.5.4");
+        // addr-type is an esmtp-keyword, kept as written
+        assertThat(original("ORCPT=a;x")).isEqualTo("a;x");
+        assertThat(original("ORCPT=z9-Z;x")).isEqualTo("z9-Z;x");
+        for (String type : new String[] {"`", "{", "@", "[", "/", ":", "-a"}) {
+            assertThat(recipient("TO:<b@example.com> ORCPT=" + type + ";x")).as(type).isEqualTo("501 5.5.4");
+        }
         assertThat(recipient("TO:<b@example.com> ORCPT=rfc822;a;b")).as("a second ; is xtext").isEqualTo("ok:b@example.com");
     }
 
