@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
  * encoder made of any text, and refuses exactly what is not xtext; no argument text, however
  * broken, makes MAIL or RCPT parsing throw.
  */
-class EnvelopeArgumentsProperties {
+class EnvelopeArgumentsPropertyTest {
 
     /** xtext as RFC 3461 spells it: "!" to "~" but "+" and "=" as they are, every other octet as "+XX". */
     private static String xtext(String text, boolean lowerHex) {

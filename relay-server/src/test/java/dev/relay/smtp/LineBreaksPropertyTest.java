@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.IntRange;
  * matches at every offset within and across the eight-byte words, bytes that differ from CR or
  * LF in one bit, and high bytes whose borrow could fake a match.
  */
-class LineBreaksProperties {
+class LineBreaksPropertyTest {
 
     /** Any bytes, mixed with CR, LF, their neighbours and high bytes. */
     @Provide

@@ -21,7 +21,7 @@ import net.jqwik.api.Tuple.Tuple2;
  * valid label. MX matching is the security decision of enforce mode; the oracle here is an
  * independent regular expression, not the code under test.
  */
-class MxPatternProperties {
+class MxPatternPropertyTest {
 
     /** One LDH label: RFC 1035 letters, digits and inner hyphens, at most 63 octets. */
     static final String LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
@@ -152,7 +152,7 @@ class MxPatternProperties {
 
     @Provide
     Arbitrary<String> patternTexts() {
-        return Arbitraries.oneOf(names(), names().map(n -> "*." + n), names().flatMap(MxPatternProperties::spellingsOf),
+        return Arbitraries.oneOf(names(), names().map(n -> "*." + n), names().flatMap(MxPatternPropertyTest::spellingsOf),
                 names().flatMap(n -> spellingsOf("*." + n)));
     }
 

@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
  * knows nothing of the framer's states; the input mixes CR, LF and dots densely so that every
  * fake terminator of the smuggling family comes up.
  */
-class SmtpFramerProperties {
+class SmtpFramerPropertyTest {
 
     /** What the framer emitted: command lines, bad lines, the content and where DATA ended. */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
