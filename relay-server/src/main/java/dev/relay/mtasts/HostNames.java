@@ -32,9 +32,16 @@ final class HostNames {
         return true;
     }
 
+    /** One LDH label (see {@link #isLdhName}): no dot, 1 to 63 octets, no hyphen at either end. */
+    static boolean isLdhLabel(String label) {
+        return isLdhLabel(label, 0, label.length());
+    }
+
     /**
-     * The host name lower-cased, without its trailing dot, in A-labels; empty when it is an
-     * address (which never matches) or not a name at all.
+     * The host name lower-cased, without surrounding white space and its trailing dot, in
+     * A-labels; empty when it is an IPv4 address (which never matches) or cannot be put in
+     * A-labels. Whatever else it holds is left to the caller's comparison with LDH names, which a
+     * space, a {@code *}, a colon or brackets can never pass.
      */
     static Optional<String> comparable(String host) {
         if (host == null) {
@@ -44,24 +51,21 @@ final class HostNames {
         if (s.endsWith(".")) {
             s = s.substring(0, s.length() - 1);
         }
-        if (!s.chars().allMatch(c -> c < 0x80)) {
-            try {
-                s = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-        s = s.toLowerCase(Locale.ROOT);
-        if (s.isEmpty() || looksLikeAddress(s) || s.chars().anyMatch(c -> c <= ' ' || c == '*')) {
+        try {
+            // an all-ASCII name comes back as it is, unless a label is too long to match anyway
+            s = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        return Optional.of(s);
+        return looksLikeAddress(s) ? Optional.empty() : Optional.of(s);
     }
 
-    /** An IPv4 dotted quad, anything with a colon (IPv6), or an SMTP address literal. */
+    /**
+     * Digits and dots only, as an IPv4 address in text form: an {@code mx} value or MX host
+     * spelled so names an address, never a host. (IPv6 and address literals are no LDH names.)
+     */
     static boolean looksLikeAddress(String s) {
-        return s.indexOf(':') >= 0 || s.startsWith("[")
-                || s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        return s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static boolean isLdhLabel(String name, int start, int end) {

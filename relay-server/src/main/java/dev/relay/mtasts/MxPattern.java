@@ -41,8 +41,9 @@ public record MxPattern(String pattern) {
 
     /**
      * Whether an MX host name matches: case-insensitive, one trailing dot ignored, a U-label host
-     * compared in its A-label form, {@code *.example.com} standing for exactly one whole label
-     * ({@code a.example.com}, never {@code example.com} nor {@code a.b.example.com}). An IP
+     * compared in its A-label form, {@code *.example.com} standing for exactly one whole
+     * label of letters, digits and inner hyphens ({@code a.example.com}, never {@code example.com},
+     * {@code a.b.example.com} nor {@code a_b.example.com}). An IP
      * address (bare or bracketed) never matches: MTA-STS names hosts, not addresses.
      */
     public boolean matches(String host) {
@@ -58,8 +59,8 @@ public record MxPattern(String pattern) {
         if (!candidate.endsWith(suffix)) {
             return false;
         }
-        String label = candidate.substring(0, candidate.length() - suffix.length());
-        return !label.isEmpty() && label.indexOf('.') < 0;
+        // exactly one more label, and a valid one: "a_b" or "a b" is no host name, so no match
+        return HostNames.isLdhLabel(candidate.substring(0, candidate.length() - suffix.length()));
     }
 
     @Override

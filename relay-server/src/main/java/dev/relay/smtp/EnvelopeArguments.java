@@ -185,18 +185,17 @@ final class EnvelopeArguments {
             if (token.isEmpty()) {
                 continue;
             }
-            int equals = token.indexOf('=');
-            String keyword = (equals < 0 ? token : token.substring(0, equals)).toUpperCase(Locale.ROOT);
+            String[] keywordAndValue = token.split("=", 2);
+            String keyword = keywordAndValue[0].toUpperCase(Locale.ROOT);
             if (!isKeyword(keyword)) {
                 return Optional.empty();
             }
             Optional<String> value = Optional.empty();
-            if (equals >= 0) {
-                String text = token.substring(equals + 1);
-                if (!isValue(text)) {
+            if (keywordAndValue.length == 2) {
+                if (!isValue(keywordAndValue[1])) {
                     return Optional.empty();
                 }
-                value = Optional.of(text);
+                value = Optional.of(keywordAndValue[1]);
             }
             if (parameters.put(keyword, value) != null) {
                 return Optional.empty();
@@ -212,10 +211,10 @@ final class EnvelopeArguments {
         return keyword.chars().allMatch(c -> isAlnum((char) c) || c == '-');
     }
 
-    /** esmtp-value = 1*(%d33-60 / %d62-126), plus UTF-8 under RFC 6531. */
+    /** esmtp-value = 1*(%d33-60 / %d62-126), plus UTF-8 under RFC 6531 (not the C1 controls, U+0080 to U+009F). */
     private static boolean isValue(String value) {
         return !value.isEmpty()
-                && value.chars().allMatch(c -> (c >= 33 && c <= 126 && c != '=') || (c >= 128 && !Character.isISOControl(c)));
+                && value.chars().allMatch(c -> (c >= 33 && c <= 126 && c != '=') || c >= 0xA0);
     }
 
     private static boolean isAlnum(char c) {
@@ -260,13 +259,13 @@ final class EnvelopeArguments {
 
     /** ORCPT = addr-type ";" xtext; kept as "addr-type;decoded". */
     private static Optional<String> originalRecipient(String value) {
-        int semicolon = value.indexOf(';');
-        if (semicolon <= 0 || !isKeyword(value.substring(0, semicolon))) {
+        String[] typeAndAddress = value.split(";", 2);
+        if (typeAndAddress.length != 2 || !isKeyword(typeAndAddress[0])) {
             return Optional.empty();
         }
-        return Xtext.decode(value.substring(semicolon + 1))
+        return Xtext.decode(typeAndAddress[1])
                 .filter(decoded -> !decoded.isEmpty() && decoded.length() <= MAX_ORCPT)
-                .map(decoded -> value.substring(0, semicolon) + ";" + decoded);
+                .map(decoded -> typeAndAddress[0] + ";" + decoded);
     }
 
     private static int skipBlanks(String text, int from) {

@@ -19,7 +19,6 @@ import java.util.Optional;
  */
 final class PathParser {
     static final int MAX_LOCAL_PART = 64;
-    static final int MAX_DOMAIN = 255;
     static final int MAX_PATH = 256;
     private static final int MAX_LABEL = 63;
 
@@ -74,9 +73,8 @@ final class PathParser {
             if (!take('>')) {
                 return Optional.empty();
             }
-            if (utf8Length(local.get()) > MAX_LOCAL_PART
-                    || utf8Length(domain) > MAX_DOMAIN
-                    || utf8Length(text.substring(start, pos)) > MAX_PATH) {
+            // RFC 5321 4.5.3.1.2's 255 octets for the domain need no check: the path around it holds 256
+            if (utf8Length(local.get()) > MAX_LOCAL_PART || utf8Length(text.substring(start, pos)) > MAX_PATH) {
                 return Optional.empty();
             }
             return Optional.of(new Parsed(Optional.of(new Mailbox(local.get(), domain)), pos, nonAscii));
@@ -125,7 +123,7 @@ final class PathParser {
                         return Optional.empty();
                     }
                     pos += 2;
-                } else if ((c >= 32 && c <= 126) || (c >= 128 && !Character.isISOControl(c))) {
+                } else if ((c >= 32 && c <= 126) || c >= 0xA0) { // UTF-8 past the C1 controls
                     // qtextSMTP = %d32-33 / %d35-91 / %d93-126 (quote and backslash handled above)
                     noteNonAscii(c);
                     pos++;
@@ -209,8 +207,8 @@ final class PathParser {
         }
 
         private static boolean isLdh(char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || (c >= 128 && Character.isLetterOrDigit(c));
+            // in ASCII, Java's letters and digits are exactly A-Z, a-z and 0-9; beyond, a U-label's
+            return c == '-' || Character.isLetterOrDigit(c);
         }
     }
 

@@ -306,14 +306,13 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
         DataState state = dataState;
         if (state == DataState.DOT_CR) {
             // CRLF "." CR ended the previous read; that CR was held back: it may start the terminator
-            byte b = in[i++];
-            if (b == '\n') {
+            if (in[i] == '\n') {
                 finished = true;
                 state = DataState.LINE_START;
-                run = i;
+                run = ++i;
             } else {
-                emit(CR, 0, 1);
-                state = b == '\r' ? DataState.CR : DataState.TEXT;
+                emit(CR, 0, 1); // content after all
+                state = DataState.CR; // which decides what the byte after it means
             }
         }
         while (i < end && !finished) {
@@ -349,15 +348,13 @@ final class SmtpFramer extends ChannelInboundHandlerAdapter {
                 }
                 case DOT -> state = in[i++] == '\r' ? DataState.DOT_CR : DataState.TEXT;
                 case DOT_CR -> {
-                    byte b = in[i];
-                    if (b == '\n') {
-                        emit(in, run, i - 1 - run); // all but the CR of CRLF.CRLF
+                    if (in[i] == '\n') {
+                        // nothing lies between the dropped dot and the CR: nothing to pass on
                         run = ++i;
                         finished = true;
                         state = DataState.LINE_START;
                     } else {
-                        i++;
-                        state = b == '\r' ? DataState.CR : DataState.TEXT;
+                        state = DataState.CR; // the CR is content; the CR state decides on this byte
                     }
                 }
             }

@@ -17,6 +17,9 @@ class MxPatternTest {
             mail.example.com        | Mail.Example.Com.         | true
             MAIL.Example.com.       | mail.example.com          | true
             mail.example.com        | mail2.example.com         | false
+            mail.example.com        | evilmail.example.com      | false
+            mail.example.com        | xmail.example.com.        | false
+            zz9.example.com         | ZZ9.example.com           | true
             mail.example.com        | example.com               | false
             mail.example.com        | a.mail.example.com        | false
             mail.example.com        | mail.example.co           | false
@@ -28,13 +31,21 @@ class MxPatternTest {
             *.example.net           | mx1.example.net           | true
             *.example.net           | MX1.EXAMPLE.NET.          | true
             *.example.net           | a-b.example.net           | true
+            *.example.net           | z.example.net             | true
+            *.example.net           | 0-9.example.net           | true
+            *.example.net           | a_b.example.net           | false
+            *.example.net           | -a.example.net            | false
+            *.example.net           | a-.example.net            | false
+            *.example.net           | a b.example.net           | false
+            *.example.net           | a:b.example.net           | false
+            *.example.net           | *.example.net             | false
+            *.example.net           | ..example.net             | false
             *.example.net           | example.net               | false
             *.example.net           | mx1.mail.example.net      | false
             *.example.net           | .example.net              | false
             *.example.net           | mx1example.net            | false
             *.example.net           | mx1.example.net.evil      | false
             *.example.net           | mx1.example.network       | false
-            *.example.net           | *.example.net             | false
             *.com                   | example.com               | true
             *.com                   | mx.example.com            | false
             192.0.2.25              | 192.0.2.25                | false
@@ -115,6 +126,7 @@ class MxPatternTest {
     @Test
     void aRecordMustHoldANormalizedPattern() {
         assertThat(new MxPattern("*.example.net").isWildcard()).isTrue();
+        assertThat(new MxPattern("*.example.net")).hasToString("*.example.net");
         assertThat(new MxPattern("mail.example.net").isWildcard()).isFalse();
         assertThatIllegalArgumentException().isThrownBy(() -> new MxPattern("Mail.Example.net"));
         assertThatIllegalArgumentException().isThrownBy(() -> new MxPattern("mail.example.net."));

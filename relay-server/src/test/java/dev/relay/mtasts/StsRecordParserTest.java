@@ -83,6 +83,7 @@ class StsRecordParserTest {
                 arguments("two trailing semicolons", List.of("v=STSv1; id=abc;;"), "an empty field"),
                 arguments("spaces around =", List.of("v=STSv1; id = abc"), "field name \"id \" is not valid"),
                 arguments("field without =", List.of("v=STSv1; id=abc; foo"), "field \"foo\" is not name=value"),
+                arguments("field that begins with =", List.of("v=STSv1; =abc; id=x"), "field name \"\" is not valid"),
                 arguments("extension name with a leading underscore", List.of("v=STSv1; id=abc; _ext=1"), "field name \"_ext\""),
                 arguments("extension name of 33 characters", List.of("v=STSv1; id=abc; " + "e".repeat(33) + "=1"), "is not valid"),
                 arguments("extension value with a space", List.of("v=STSv1; id=abc; ext=a b"), "field ext has an invalid value \"a b\""),

@@ -64,6 +64,19 @@ class CommitHoldTest {
     }
 
     @Test
+    void readingStopsAtExactlyTheLimit() {
+        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), new Lines());
+        SmtpFramer framer = channel.pipeline().get(SmtpFramer.class);
+
+        framer.hold(SmtpFramer.Hold.COMMITTING);
+        channel.writeInbound(Unpooled.copiedBuffer("x".repeat(SmtpFramer.MAX_BUFFERED_WHILE_COMMITTING - 1), StandardCharsets.US_ASCII));
+        assertThat(channel.config().isAutoRead()).isTrue();
+        channel.writeInbound(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII));
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
     void anotherHoldOnTopStopsReadingAtOnce() {
         Lines lines = new Lines();
         EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), lines);

@@ -1,7 +1,10 @@
 package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -104,6 +107,31 @@ class SmtpFramerTest {
     }
 
     @Test
+    void aDotAndCrThatEndARead() {
+        // CRLF "." CR at the end of a read: the CR is held back until the next byte is known
+        assertThat(frame("DATA\r\n.\r", "x\r\n.\r\n")).containsExactly("line:DATA", "body:\rx\r\n", "end");
+        assertThat(frame("DATA\r\n.\r", "\r\n.\r\n")).containsExactly("line:DATA", "body:\r\r\n", "end");
+        assertThat(frame("DATA\r\nab\r\n.\r", "\nNOOP\r\n")).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
+    }
+
+    @Test
+    void aCrInsideALineDoesNotMakeTheNextLfALineEnd() {
+        // CR y LF is no CRLF: the dot after it is not at a line start, so ".CRLF" ends nothing
+        assertThat(frame("DATA\r\nx\ry\n.\r\nNOOP\r\n.\r\n"))
+                .containsExactly("line:DATA", "body:x\ry\n.\r\nNOOP\r\n", "end");
+        assertThat(frame("DATA\r\nx\r\ry\n.\r\n.\r\n"))
+                .containsExactly("line:DATA", "body:x\r\ry\n.\r\n", "end");
+    }
+
+    @Test
+    void blankLinesBeforeTheTerminatorAreContent() {
+        assertThat(frame("DATA\r\nx\r\n\r\n.\r\nNOOP\r\n"))
+                .containsExactly("line:DATA", "body:x\r\n\r\n", "end", "line:NOOP");
+        assertThat(frame("DATA\r\n\r\n.\r\n")).containsExactly("line:DATA", "body:\r\n", "end");
+        assertThat(frame("DATA\r\n\r\n\r\n", ".\r", "\n")).containsExactly("line:DATA", "body:\r\n\r\n", "end");
+    }
+
+    @Test
     void chunkTakesExactlyItsOctets() {
         assertThat(frame("BDAT 5\r\n\r\n.\r\nNOOP\r\n"))
                 .containsExactly("line:BDAT 5", "body:\r\n.\r\n", "end", "line:NOOP");
@@ -129,15 +157,117 @@ class SmtpFramerTest {
     }
 
     @Test
+    void utf8CommandLinesAreDecodedAndInvalidOnesRefused() {
+        String u = "\u00c3\u00bc"; // the two UTF-8 octets of a u-umlaut, one char each in ISO-8859-1
+        assertThat(frame("RCPT TO:<" + u + "@example.org>\r\n" + u + "\r\n" + u + "x\r\n"))
+                .containsExactly("line:RCPT TO:<\u00fc@example.org>", "line:\u00fc", "line:\u00fcx");
+        assertThat(frame("RCPT TO:<\u00c3(@example.org>\r\n\u00ff\r\nNOOP\r\n"))
+                .containsExactly("bad:NOT_UTF8", "bad:NOT_UTF8", "line:NOOP");
+    }
+
+    @Test
+    void aChunkHasAtLeastOneOctet() {
+        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer());
+        SmtpFramer framer = channel.pipeline().get(SmtpFramer.class);
+        assertThatIllegalArgumentException().isThrownBy(() -> framer.expectChunk(0));
+        assertThatIllegalArgumentException().isThrownBy(() -> framer.expectChunk(-1));
+        assertThat(channel.finish()).isFalse();
+    }
+
+    /** Hands out heap buffers, or direct ones in their place, and keeps them for inspection. */
+    private static final class KeepingAllocator extends AbstractByteBufAllocator {
+        final List<ByteBuf> handedOut = new ArrayList<>();
+        private final boolean directOnly;
+
+        KeepingAllocator(boolean directOnly) {
+            super(false);
+            this.directOnly = directOnly;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf buffer = directOnly ? Unpooled.directBuffer(initialCapacity, maxCapacity)
+                    : Unpooled.buffer(initialCapacity, maxCapacity);
+            handedOut.add(buffer);
+            return buffer;
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return Unpooled.directBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
+
+    private static EmbeddedChannel channelWith(KeepingAllocator allocator, Recorder recorder) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(allocator);
+        channel.pipeline().addLast(new SmtpFramer(), recorder);
+        return channel;
+    }
+
+    @Test
+    void worksOnItsOwnHeapBufferWhenTheAllocatorGivesNone() {
+        KeepingAllocator allocator = new KeepingAllocator(true);
+        Recorder recorder = new Recorder();
+        EmbeddedChannel channel = channelWith(allocator, recorder);
+
+        channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
+        assertThat(allocator.handedOut).isNotEmpty().allSatisfy(b -> assertThat(b.refCnt()).as("given back").isZero());
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aLineBreakAtTheVeryStartOfTheBuffersArrayIsFound() {
+        // an unpooled buffer's array starts at offset 0: a CR there is at index 0, not "none"
+        Recorder recorder = new Recorder();
+        EmbeddedChannel channel = channelWith(new KeepingAllocator(false), recorder);
+
+        channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab", StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer("\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void givesItsBufferBackWhenRemovedAndKeepsItSmall() {
+        KeepingAllocator allocator = new KeepingAllocator(false);
+        Recorder recorder = new Recorder();
+        EmbeddedChannel channel = channelWith(allocator, recorder);
+        ByteBuf buffer = allocator.handedOut.getFirst();
+
+        // 60 KB of commands in 600-octet reads: what was decoded is dropped, not kept
+        String reads = "NOOP\r\n".repeat(100);
+        for (int i = 0; i < 100; i++) {
+            channel.writeInbound(Unpooled.copiedBuffer(reads, StandardCharsets.US_ASCII));
+        }
+        assertThat(recorder.seen).hasSize(10_000);
+        assertThat(buffer.capacity()).isLessThanOrEqualTo(4096);
+
+        assertThat(channel.finish()).isFalse();
+        assertThat(buffer.refCnt()).isZero();
+    }
+
+    @Test
     void heldFramerDecodesNothingUntilReleased() {
         Recorder recorder = new Recorder();
         EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
         SmtpFramer framer = channel.pipeline().get(SmtpFramer.class);
+        assertThat(framer.isHeld()).isFalse();
         framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        assertThat(framer.isHeld()).isTrue();
         assertThat(channel.config().isAutoRead()).isFalse();
         channel.writeInbound(Unpooled.copiedBuffer("NOOP\r\nRSET\r\n", StandardCharsets.US_ASCII));
         assertThat(recorder.seen).isEmpty();
         framer.release(SmtpFramer.Hold.AWAITING_RESULT);
+        assertThat(framer.isHeld()).isFalse();
         assertThat(channel.config().isAutoRead()).isTrue();
         assertThat(recorder.seen).containsExactly("line:NOOP", "line:RSET");
         assertThat(channel.finish()).isFalse();
