@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
@@ -76,11 +77,8 @@ class RelayDeliveryTest {
                         "Final-Recipient: rfc822; bob@dest.test", "Action: failed", "Status: 5.1.1",
                         "no such user here", "Subject: end to end");
                 // the MX has the DSN a moment before the relay records it as delivered
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!relay.queue().list().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(relay.queue().list()).as("bob failed and the DSN went out: nothing left queued").isEmpty();
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                        assertThat(relay.queue().list()).as("bob failed and the DSN went out: nothing left queued").isEmpty());
             } finally {
                 relay.stop();
             }

@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
@@ -83,13 +84,7 @@ class RelayMetricsTest {
     }
 
     /** The delivery is recorded a moment after the MX has the message; the gauges may lag by their cache age. */
-    private static Scrape awaitScrape(AdminHttp http, java.util.function.Predicate<Scrape> ready) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Scrape scrape = scrape(http);
-        while (!ready.test(scrape) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            scrape = scrape(http);
-        }
-        return scrape;
+    private static Scrape awaitScrape(AdminHttp http, java.util.function.Predicate<Scrape> ready) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> scrape(http), ready);
     }
 }

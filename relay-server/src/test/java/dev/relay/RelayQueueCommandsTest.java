@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
@@ -108,15 +109,9 @@ class RelayQueueCommandsTest {
         return id;
     }
 
-    private void awaitMessage(String id, java.util.function.Predicate<QueuedMessage> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (relay.queue().find(new QueueId(id)).filter(condition).isPresent()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("message " + id + " did not reach the expected state: " + relay.queue().find(new QueueId(id)));
+    private void awaitMessage(String id, java.util.function.Predicate<QueuedMessage> condition) {
+        await("message " + id + " in the expected state").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> relay.queue().find(new QueueId(id)).filter(condition).isPresent());
     }
 
     private int rcptsFor(String recipient) {

@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
@@ -60,16 +61,10 @@ class RelayStatusMtaStsTest {
         }
     }
 
-    private static JsonNode awaitFailure(AdminHttp http) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode status = null;
-        while (System.nanoTime() < deadline) {
-            status = AdminJson.mapper().readTree(http.get("/api/status").body());
-            if (!status.get("enforcement_failures").isEmpty() && status.get("queue").get("deferred").asLong() == 1) {
-                return status;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no enforcement failure on the status: " + status);
+    private static JsonNode awaitFailure(AdminHttp http) {
+        return await("an enforcement failure on the status").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> AdminJson.mapper().readTree(http.get("/api/status").body()),
+                        status -> !status.get("enforcement_failures").isEmpty()
+                                && status.get("queue").get("deferred").asLong() == 1);
     }
 }

@@ -5,6 +5,7 @@ import static dev.relay.admin.testkit.HeadlessChromium.rows;
 import static dev.relay.admin.testkit.HeadlessChromium.textOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
@@ -94,19 +95,14 @@ class StatusPageBrowserTest {
     }
 
     /** Waits until the relay's own status says all four messages have been tried. */
-    private void awaitOutcomes(AdminHttp http) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode status = null;
-        while (System.nanoTime() < deadline) {
-            status = AdminJson.mapper().readTree(http.get("/api/status").body());
+    private void awaitOutcomes(AdminHttp http) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            JsonNode status = AdminJson.mapper().readTree(http.get("/api/status").body());
             JsonNode counts = status.get("deliveries_last_hour");
-            if (counts.get("delivered").asLong() == 2 && counts.get("bounced").asLong() == 1
-                    && counts.get("deferred").asLong() >= 1 && status.get("queue").get("total").asLong() == 1) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the relay did not reach the expected outcomes: " + status);
+            assertThat(List.of(counts.get("delivered").asLong(), counts.get("bounced").asLong(),
+                    status.get("queue").get("total").asLong())).as(status.toString()).containsExactly(2L, 1L, 1L);
+            assertThat(counts.get("deferred").asLong()).as(status.toString()).isPositive();
+        });
     }
 
     private URI page(String fragment) {

@@ -1,6 +1,7 @@
 package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
@@ -21,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The promise behind every 250: the relay runs in its own JVM with several clients sending,
@@ -65,10 +67,13 @@ class CrashRecoveryTest {
                             sendUntilKilled(relay, thisCycle, sequence, new Random(clientSeed), stop, acknowledged));
                     clients.add(client);
                 }
-                long patience = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (acknowledged.size() - acknowledgedBefore < minimumThisCycle && System.nanoTime() < patience) {
-                    Thread.sleep(5);
+                try {
+                    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> acknowledged.size() - acknowledgedBefore >= minimumThisCycle);
+                } catch (ConditionTimeoutException slowMachine) {
+                    // patience only: killing after fewer messages still tests the recovery
                 }
+                // kept as a sleep: the random moment of the kill is what this test varies, not a condition
                 Thread.sleep(killAfterMillis);
                 relay.kill();
                 stop.set(true);

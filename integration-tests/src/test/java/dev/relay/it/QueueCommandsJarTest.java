@@ -1,6 +1,7 @@
 package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,19 +124,14 @@ class QueueCommandsJarTest {
     }
 
     /** Delivery asks a DNS port where nothing listens: the first attempt defers the recipient. */
-    private static void awaitDeferred(AdminHttp http, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode message = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.get("/api/queue/" + id);
-            if (response.statusCode() == 200) {
-                message = JSON.readTree(response.body());
-                if ("deferred".equals(message.get("recipients").get(0).get("state").asText())) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("message " + id + " was not deferred: " + message);
+    private static void awaitDeferred(AdminHttp http, String id) {
+        await("message " + id + " deferred").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = http.get("/api/queue/" + id);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    JsonNode message = JSON.readTree(response.body());
+                    assertThat(message.get("recipients").get(0).get("state").asText()).as(message.toString())
+                            .isEqualTo("deferred");
+                });
     }
 }

@@ -6,6 +6,7 @@ import dev.relay.smtp.client.SmtpClient;
 import dev.relay.smtp.client.ClientFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
@@ -304,13 +305,12 @@ class DeliverySchedulerTest {
     @Test
     void theLoopRestsWhenThereIsNothingToDo() throws Exception {
         scheduler.start();
-        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
-        while (scheduler.passes() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(ClientFixture.WAIT).pollInterval(Duration.ofMillis(5)).until(() -> scheduler.passes() > 0);
         long first = scheduler.passes();
 
-        Thread.sleep(300); // a loop that spun would make hundreds of thousands of passes meanwhile
+        // kept as a sleep: the test is that nothing happens in this time; a loop that spun would
+        // make hundreds of thousands of passes meanwhile
+        Thread.sleep(300);
 
         assertThat(first).isPositive();
         assertThat(scheduler.passes() - first).isLessThanOrEqualTo(1);
@@ -333,11 +333,8 @@ class DeliverySchedulerTest {
         scheduler.start();
 
         assertThat(mx.awaitMessages(11, ClientFixture.WAIT)).hasSize(11);
-        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
-        while (!queue.list().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(queue.list()).isEmpty();
+        await().atMost(ClientFixture.WAIT).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> assertThat(queue.list()).isEmpty());
         // woken per batch that fits again, not per message: fewer passes than messages
         assertThat(scheduler.passes()).isLessThan(11);
     }

@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.relay.testkit.Await;
 
 /**
  * The scheduler with the real {@link BounceQueuer}, as the relay wires them: the one delay
@@ -337,7 +338,7 @@ class SchedulerDsnTest {
     }
 
     private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
-        DsnOutcome done = ClientFixture.await(outcome);
+        DsnOutcome done = Await.result(outcome);
         assertThat(done).isInstanceOf(DsnOutcome.Queued.class);
         return (DsnOutcome.Queued) done;
     }

@@ -1,6 +1,7 @@
 package dev.relay.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.relay.testkit.Await.result;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -9,8 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code relay_dns_lookups_total} from real questions to a DNS server on loopback. */
@@ -32,12 +31,12 @@ class DnsMetricsTest {
                     .timeout(Duration.ofMillis(300)).attempts(1)
                     .events(metrics.dnsEvents()).build();
 
-            await(resolver.lookupMx("dest.test"));
-            await(resolver.lookupMx("dest.test"));
-            await(resolver.lookupAddresses("mx.dest.test"));
-            await(resolver.lookupMx("nowhere.test"));
-            await(resolver.lookupMx("broken.test"));
-            await(resolver.lookupTxt("silent.test"));
+            result(resolver.lookupMx("dest.test"));
+            result(resolver.lookupMx("dest.test"));
+            result(resolver.lookupAddresses("mx.dest.test"));
+            result(resolver.lookupMx("nowhere.test"));
+            result(resolver.lookupMx("broken.test"));
+            result(resolver.lookupTxt("silent.test"));
 
             assertThat(lookups("mx", "found")).as("the cached answer counts too").isEqualTo(2);
             assertThat(lookups("a", "found")).isEqualTo(1);
@@ -49,7 +48,4 @@ class DnsMetricsTest {
         }
     }
 
-    private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 }

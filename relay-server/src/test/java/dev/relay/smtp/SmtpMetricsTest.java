@@ -1,6 +1,7 @@
 package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.metrics.RelayMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -117,11 +118,8 @@ class SmtpMetricsTest {
     }
 
     /** Connection close is reported on the event loop after the socket closes: wait for it, bounded. */
-    private static void awaitValue(DoubleSupplier value, double wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (value.getAsDouble() != wanted && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(value.getAsDouble()).isEqualTo(wanted);
+    private static void awaitValue(DoubleSupplier value, double wanted) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(value.getAsDouble()).isEqualTo(wanted));
     }
 }

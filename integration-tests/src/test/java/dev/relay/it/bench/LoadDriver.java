@@ -109,7 +109,7 @@ final class LoadDriver implements AutoCloseable {
                 }
             });
         }
-        Thread.sleep(duration.toMillis());
+        Thread.sleep(duration.toMillis()); // the load runs for this long: the sleep is the measurement window
         for (Connection connection : connections) {
             connection.stop();
         }

@@ -1,5 +1,7 @@
 package dev.relay.mtasts.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
@@ -312,18 +314,8 @@ public final class TestPolicyServer implements AutoCloseable {
 
         /** Waits until this many requests have arrived (for tests that hold responses). */
         public void awaitRequests(int count, Duration timeout) {
-            long end = System.nanoTime() + timeout.toNanos();
-            while (received.size() < count) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("expected " + count + " requests to " + name + ", got " + received.size());
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
+            await("%d requests to %s".formatted(count, name)).atMost(timeout).pollInterval(Duration.ofMillis(5))
+                    .until(() -> received.size() >= count);
         }
     }
 

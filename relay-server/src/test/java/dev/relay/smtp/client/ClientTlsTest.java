@@ -9,7 +9,7 @@ import dev.relay.outcome.Cause;
 import dev.relay.outcome.TestOutcomes;
 
 import static dev.relay.smtp.client.ClientFixture.CA;
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.testkit.Await.result;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
@@ -58,7 +58,7 @@ class ClientTlsTest {
     }
 
     private static TransactionOutcome deliver(SslProvider provider, TestMx mx, String mxHost, TlsRequirement tls) {
-        return await(client(provider).deliver(destination(mxHost, mx.address(), tls),
+        return result(client(provider).deliver(destination(mxHost, mx.address(), tls),
                 message("a@relay.test", "Subject: tls\r\n\r\nover TLS\r\n", "b@mx.test")));
     }
 

@@ -2,7 +2,7 @@ package dev.relay.smtp.client;
 
 import static dev.relay.smtp.client.ClientFixture.outcomes;
 
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.testkit.Await.result;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
@@ -51,7 +51,7 @@ class ConnectionPoolTest {
     }
 
     private static TransactionOutcome deliver(ConnectionPool pool, TestMx mx, String recipient, TlsRequirement tls) {
-        return await(pool.deliver(destination("mx.test", mx.address(), tls),
+        return result(pool.deliver(destination("mx.test", mx.address(), tls),
                 message("a@relay.test", "Subject: " + recipient + "\r\n\r\nhi\r\n", recipient)));
     }
 
@@ -107,7 +107,7 @@ class ConnectionPoolTest {
             }
 
             for (CompletableFuture<TransactionOutcome> outcome : outcomes) {
-                assertThat(outcomes(concluded(await(outcome))).getFirst()).isInstanceOf(Outcome.Delivered.class);
+                assertThat(outcomes(concluded(result(outcome))).getFirst()).isInstanceOf(Outcome.Delivered.class);
             }
             assertThat(mx.connectionCount()).isEqualTo(1);
             assertThat(mx.messages()).hasSize(6);
@@ -198,7 +198,7 @@ class ConnectionPoolTest {
         }
         try (ConnectionPool pool = pool(1, 10, Duration.ofSeconds(30))) {
             for (int i = 0; i < 2; i++) {
-                TransactionOutcome outcome = await(pool.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
+                TransactionOutcome outcome = result(pool.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
                         message("a@relay.test", "hi\r\n", "b@mx.test")));
                 assertThat(failed(outcome).failure()).isInstanceOf(ConnectionFailure.ConnectFailed.class);
             }

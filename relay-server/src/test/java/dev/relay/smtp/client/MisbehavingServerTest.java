@@ -7,7 +7,7 @@ import dev.relay.outcome.Source;
 import dev.relay.outcome.TestOutcomes;
 
 import static dev.relay.smtp.client.ClientFixture.CA;
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.testkit.Await.result;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
 import static dev.relay.delivery.testkit.TestMessages.message;
@@ -34,7 +34,7 @@ class MisbehavingServerTest {
 
     private static TransactionOutcome.Failed deliverExpectingFailure(TestMx mx, ClientTimeouts timeouts, OutboundMessage message) {
         try (SmtpClient client = ClientFixture.client(SslProvider.JDK, timeouts)) {
-            return failed(await(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message)));
+            return failed(result(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message)));
         }
     }
 

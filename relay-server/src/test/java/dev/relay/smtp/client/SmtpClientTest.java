@@ -8,7 +8,7 @@ import dev.relay.outcome.Source;
 import dev.relay.outcome.TestOutcomes;
 import dev.relay.outcome.TlsFacts;
 
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.testkit.Await.result;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
@@ -59,7 +59,7 @@ class SmtpClientTest {
     }
 
     private static TransactionOutcome deliver(TestMx mx, OutboundMessage message) {
-        return await(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
+        return result(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
     }
 
     @Test
@@ -363,7 +363,7 @@ class SmtpClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
         }
-        TransactionOutcome outcome = await(client.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
+        TransactionOutcome outcome = result(client.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
                 message("a@relay.test", "hi\r\n", "b@mx.test")));
 
         TransactionOutcome.Failed failed = failed(outcome);
