@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.RelayConfig;
 import java.net.InetAddress;
@@ -32,9 +33,9 @@ class RelayAdminTest {
             assertThat(http.get("/health/ready").statusCode()).isEqualTo(200);
 
             // a session inside a transaction holds the stop in its grace period
-            try (TestSubmission smtp = TestSubmission.connect(relay.smtpAddresses().getFirst())) {
-                smtp.command("HELO client.test", "250");
-                smtp.command("MAIL FROM:<a@origin.test>", "250");
+            try (SmtpTestClient smtp = SmtpTestClient.greeted(relay.smtpAddresses().getFirst())) {
+                smtp.command("HELO client.test", 250);
+                smtp.command("MAIL FROM:<a@origin.test>", 250);
 
                 stopper = Thread.ofPlatform().start(relay::stop);
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->

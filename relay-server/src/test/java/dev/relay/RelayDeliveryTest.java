@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
@@ -90,6 +91,6 @@ class RelayDeliveryTest {
     }
 
     private static void submit(InetSocketAddress relay) throws Exception {
-        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", MESSAGE);
+        SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", MESSAGE);
     }
 }

@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -46,7 +47,7 @@ class RelayMetricsTest {
                 assertThat(MetricNames.all()).allSatisfy(name -> assertThat(before.has(name)).as(name).isTrue());
 
                 String message = "Subject: metrics\r\n\r\nHello.\r\n";
-                TestSubmission.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test", message);
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test", message);
                 mx.awaitMessages(1, Duration.ofSeconds(20));
 
                 Scrape after = awaitScrape(http, s -> s.value("relay_deliveries_total", "outcome", "delivered").orElse(0.0) == 1

@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -170,6 +171,6 @@ class RelayMtaStsTest {
     }
 
     private static void submit(InetSocketAddress relay, String subject) throws Exception {
-        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
+        SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
     }
 }

@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.cli.RelayCommand;
@@ -104,7 +105,7 @@ class RelayQueueCommandsTest {
 
     /** Submits to slow@ (greylisted) and waits until the first attempt has deferred it. */
     private String deferredMessage(String sender) throws Exception {
-        String id = TestSubmission.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
+        String id = SmtpTestClient.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
         awaitMessage(id, message -> message.statuses().getFirst() instanceof RecipientStatus.Deferred);
         return id;
     }

@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.testkit.AdminHttp;
@@ -39,7 +40,7 @@ class RelayStatusMtaStsTest {
                     .deliveryPort(mx.port()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem")))
                     .mtaStsHttpsPort(web.port()).load());
             try {
-                TestSubmission.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
                         "Subject: enforced\r\n\r\nhello\r\n");
                 AdminHttp http = new AdminHttp(relay.adminAddress());
                 JsonNode status = awaitFailure(http);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.MtaStsView;
@@ -88,10 +89,10 @@ class StatusPageBrowserTest {
     private void startRelayWithMail(TestRelayConfig config) throws Exception {
         relay = RelayApplication.builder(config.dns(dns.hostPort()).deliveryPort(mx.port()).load()).mtaStsView(VIEW).start();
         var smtp = relay.smtpAddresses().getFirst();
-        TestSubmission.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "", "gone@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "carol@origin.test", "slow@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "", "gone@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "carol@origin.test", "slow@dest.test", MESSAGE);
     }
 
     /** Waits until the relay's own status says all four messages have been tried. */

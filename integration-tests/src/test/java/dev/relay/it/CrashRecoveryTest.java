@@ -3,6 +3,7 @@ package dev.relay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.auth.PasswordHasher;
 import dev.relay.tls.TlsFiles;
 import dev.relay.queue.MessageQueue;

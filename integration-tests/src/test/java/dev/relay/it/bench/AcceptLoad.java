@@ -1,9 +1,9 @@
 package dev.relay.it.bench;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.RelayApplication;
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
-import dev.relay.it.SmtpTestClient;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
 import java.io.IOException;
