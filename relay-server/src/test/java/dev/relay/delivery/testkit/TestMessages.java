@@ -50,11 +50,17 @@ public final class TestMessages {
      * {@code arrival}, and waits until it is durable.
      */
     public static QueueId queue(MessageQueue queue, Instant arrival, String... recipients) throws Exception {
+        return queue(queue, arrival, "sender@origin.test", "Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n",
+                Arrays.stream(recipients).map(RecipientAddress::of).toList());
+    }
+
+    /** Commits this content from this sender to the queue, arrived at {@code arrival}, and waits until it is durable. */
+    public static QueueId queue(MessageQueue queue, Instant arrival, String sender, String content,
+            List<RecipientAddress> recipients) throws Exception {
         try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
-            Envelope envelope = new Envelope("sender@origin.test",
-                    Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
-                    arrival, "127.0.0.1", "client.test", Optional.empty());
+            draft.write(content.getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope(sender, recipients, MailParameters.NONE, arrival, "127.0.0.1", "client.test",
+                    Optional.empty());
             return draft.commit(envelope).get(10, TimeUnit.SECONDS);
         }
     }
