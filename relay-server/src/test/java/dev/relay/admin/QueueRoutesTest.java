@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueueEvents;
+import dev.relay.delivery.testkit.TestMessages;
+import dev.relay.queue.RecipientAddress;
+import java.util.Arrays;
 
 /** The queue API over a real admin server on loopback, in front of a real (in-memory) spool queue. */
 class QueueRoutesTest {
@@ -39,7 +45,7 @@ class QueueRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        queue = TestQueues.inMemory(clock);
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(), QueueSettings.DEFAULT, clock, QueueEvents.NONE);
         server = startServer(Optional.empty());
         http = new AdminHttp(server.address());
     }
@@ -56,7 +62,8 @@ class QueueRoutesTest {
     }
 
     private QueueId commit(String sender, String... recipients) throws Exception {
-        return TestQueues.commit(queue, clock, sender, recipients);
+        return TestMessages.queue(queue, clock.instant(), sender, TestMessages.SMALL,
+                Arrays.stream(recipients).map(RecipientAddress::of).toList());
     }
 
     /** Delivers the first recipient and defers the others with {@code reply}, as a delivery attempt would. */

@@ -16,6 +16,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.QueueEvents;
+import dev.relay.delivery.testkit.TestMessages;
+import dev.relay.queue.RecipientAddress;
+import java.util.Arrays;
 
 /** The status page's files and its JSON over a real admin server; the browser test shows them rendered. */
 class StatusRoutesTest {
@@ -39,7 +45,7 @@ class StatusRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        queue = TestQueues.inMemory(clock);
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(), QueueSettings.DEFAULT, clock, QueueEvents.NONE);
         server = start(Optional.empty());
     }
 
@@ -55,7 +61,7 @@ class StatusRoutesTest {
     }
 
     private QueueId commit(String sender) throws Exception {
-        return TestQueues.commit(queue, clock, sender, "bob@dest.test");
+        return TestMessages.queue(queue, clock.instant(), sender, TestMessages.SMALL, List.of(RecipientAddress.of("bob@dest.test")));
     }
 
     @Test

@@ -19,7 +19,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
-import dev.relay.queue.RecordingEvents;
+import dev.relay.queue.RecordingQueueEvents;
 import dev.relay.queue.spool.SpoolQueue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,7 +49,7 @@ class BounceQueuerTest {
     Path spool;
 
     private final MutableClock clock = new MutableClock(START);
-    private final RecordingEvents events = new RecordingEvents();
+    private final RecordingQueueEvents events = new RecordingQueueEvents();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private ExecutorService executor;
     private SpoolQueue queue;

@@ -298,7 +298,7 @@ class RawSocketTest {
             assertThat(idle.readReply().text()).startsWith("220");
             assertThat(idle.readUntilClosed()).containsExactly("421 4.4.2 Timeout exceeded, closing connection");
         }
-        fixture.queue = TestQueues.newQueue();
+        fixture.queue = new CapturingQueue();
         try (TestServer server = fixture.server(); SmtpTestClient slow = server.connect()) {
             slow.hello();
             slow.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 /** Outbound messages from strings and bytes, for tests. */
 public final class TestMessages {
 
+    /** A small message's content: a header block and one line. */
+    public static final String SMALL = "Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n";
+
     private TestMessages() {}
 
     /** A small message with CRLF line ends. */
@@ -50,7 +53,7 @@ public final class TestMessages {
      * {@code arrival}, and waits until it is durable.
      */
     public static QueueId queue(MessageQueue queue, Instant arrival, String... recipients) throws Exception {
-        return queue(queue, arrival, "sender@origin.test", "Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n",
+        return queue(queue, arrival, "sender@origin.test", SMALL,
                 Arrays.stream(recipients).map(RecipientAddress::of).toList());
     }
 
