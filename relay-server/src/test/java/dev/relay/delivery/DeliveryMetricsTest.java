@@ -35,23 +35,19 @@ class DeliveryMetricsTest {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private DeliveryWorld world;
     private RelayMetrics metrics;
-    private MutableClock clock;
-    private TestDnsServer dns;
     private TestMx mx;
     private MessageQueue queue;
 
     @BeforeEach
     void setUp() {
         world = DeliveryWorld.start(DeliveryWorld.now(), Duration.ofMinutes(10), LIFETIME);
-        clock = world.clock;
-        dns = world.dns;
         queue = world.queue();
-        metrics = RelayMetrics.on(registry, List.of(), clock);
+        metrics = RelayMetrics.on(registry, List.of(), world.clock);
         mx = world.mx(TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test"))
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"));
         // one connection per domain: messages to a domain ride one connection, one after the other
         world.startScheduler(builder -> builder.maxConnectionsPerDomain(1).events(metrics.deliveryEvents()));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
     }
 
     @AfterEach
@@ -81,9 +77,9 @@ class DeliveryMetricsTest {
     @Test
     void aVerifiedDeliveryCountsItsAttemptsOutcomesDelayAndOneTlsSession() throws Exception {
         QueueId first = world.submit("one@a.test", "two@a.test");
-        clock.advance(Duration.ofSeconds(30));
+        world.clock.advance(Duration.ofSeconds(30));
         world.submit("three@a.test");
-        clock.advance(Duration.ofSeconds(60));
+        world.clock.advance(Duration.ofSeconds(60));
 
         world.runOnce();
 
@@ -104,7 +100,7 @@ class DeliveryMetricsTest {
 
     @Test
     void aCertificateForAnotherHostIsTlsButNotVerified() throws Exception {
-        dns.mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.1");
+        world.dns.mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.1");
         world.submit("carol@c.test");
 
         world.runOnce();
@@ -142,7 +138,7 @@ class DeliveryMetricsTest {
 
     @Test
     void anUnreachableMxDefersUntilTheLifetimeEndsThenExpires() throws Exception {
-        dns.mx("down.test", 10, "mx.down.test").a("mx.down.test", DEAD);
+        world.dns.mx("down.test", 10, "mx.down.test").a("mx.down.test", DEAD);
         world.submit("alice@down.test");
 
         world.runOnce();
@@ -150,7 +146,7 @@ class DeliveryMetricsTest {
         assertThat(deliveries("expired") + deliveries("bounced") + deliveries("delivered")).isZero();
         assertThat(delay().count()).isZero();
 
-        clock.advance(LIFETIME);
+        world.clock.advance(LIFETIME);
         world.runOnce();
 
         assertThat(attempts("deferred", "none")).as("the last attempt was a temporary failure too").isEqualTo(2);

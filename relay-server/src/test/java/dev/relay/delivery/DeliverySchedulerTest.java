@@ -33,8 +33,6 @@ class DeliverySchedulerTest {
 
     private final List<Bounce> bounces = new CopyOnWriteArrayList<>();
     private DeliveryWorld world;
-    private MutableClock clock;
-    private TestDnsServer dns;
     private TestMx mx;
     private MessageQueue queue;
     private DeliveryScheduler scheduler;
@@ -44,8 +42,6 @@ class DeliverySchedulerTest {
     @BeforeEach
     void setUp() {
         world = DeliveryWorld.start(DeliveryWorld.now(), RETRY, LIFETIME);
-        clock = world.clock;
-        dns = world.dns;
         mx = world.mx(TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
                 .extensions("PIPELINING", "8BITMIME")
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user")
@@ -69,8 +65,8 @@ class DeliverySchedulerTest {
 
     @Test
     void deliversAMessageForTwoDomainsToEachDomainsMx() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
         QueueId id = world.submit("alice@a.test", "bob@b.test", "carol@a.test");
 
         world.runOnce();
@@ -90,7 +86,7 @@ class DeliverySchedulerTest {
 
     @Test
     void firstMxRefusesConnectionsSoTheSecondGetsTheMail() throws Exception {
-        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+        world.dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
                 .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", "127.0.0.1");
         QueueId id = world.submit("alice@a.test");
 
@@ -102,10 +98,10 @@ class DeliverySchedulerTest {
 
     @Test
     void allMxDownDefersWithTheLastReasonThenDeliversOnceDueAndUp() throws Exception {
-        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+        world.dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
                 .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", DEAD);
         QueueId id = world.submit("alice@a.test");
-        Instant firstAttempt = clock.instant();
+        Instant firstAttempt = world.clock.instant();
 
         world.runOnce();
 
@@ -117,12 +113,12 @@ class DeliverySchedulerTest {
         assertThat(queue.nextDue()).contains(firstAttempt.plus(RETRY));
 
         // not yet due: nothing is taken
-        clock.advance(RETRY.minusSeconds(1));
+        world.clock.advance(RETRY.minusSeconds(1));
         world.runOnce();
         assertThat(mx.connectionCount()).isZero();
 
-        dns.remove("mx2.a.test").a("mx2.a.test", "127.0.0.1");
-        clock.advance(Duration.ofSeconds(1));
+        world.dns.remove("mx2.a.test").a("mx2.a.test", "127.0.0.1");
+        world.clock.advance(Duration.ofSeconds(1));
         world.runOnce();
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@a.test");
@@ -131,9 +127,9 @@ class DeliverySchedulerTest {
 
     @Test
     void nullMxFailsAtOnceAndBounces() throws Exception {
-        dns.nullMx("null.test");
+        world.dns.nullMx("null.test");
         QueueId id = world.submit("alice@null.test", "bob@a.test");
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
 
         world.runOnce();
 
@@ -161,7 +157,7 @@ class DeliverySchedulerTest {
 
     @Test
     void servfailDefersWith443() throws Exception {
-        dns.servfail("broken.test");
+        world.dns.servfail("broken.test");
         QueueId id = world.submit("alice@broken.test");
 
         world.runOnce();
@@ -169,14 +165,14 @@ class DeliverySchedulerTest {
         RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
         assertThat(status).isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> {
             assertThat(d.reason()).startsWith("451 4.4.3 DNS lookup for <broken.test> failed: ");
-            assertThat(d.nextAttempt()).isEqualTo(clock.instant().plus(RETRY));
+            assertThat(d.nextAttempt()).isEqualTo(world.clock.instant().plus(RETRY));
         });
         assertThat(bounces).isEmpty();
     }
 
     @Test
     void domainWithoutMxIsItsOwnMx() throws Exception {
-        dns.a("implicit.test", "127.0.0.1");
+        world.dns.a("implicit.test", "127.0.0.1");
         QueueId id = world.submit("alice@implicit.test");
 
         world.runOnce();
@@ -195,12 +191,12 @@ class DeliverySchedulerTest {
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@[127.0.0.1]");
         assertThat(queue.find(id)).isEmpty();
-        assertThat(dns.queryCount()).isZero();
+        assertThat(world.dns.queryCount()).isZero();
     }
 
     @Test
     void eachRecipientGetsItsOwnVerdictInOneTransaction() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         QueueId id = world.submit("good@a.test", "bad@a.test", "later@a.test");
 
         world.runOnce();
@@ -215,7 +211,7 @@ class DeliverySchedulerTest {
                 .satisfies(m -> assertThat(m.recipients()).containsExactly("good@a.test"));
 
         // the retry goes to the deferred recipient only
-        clock.advance(RETRY);
+        world.clock.advance(RETRY);
         world.runOnce();
         assertThat(mx.commands("RCPT")).hasSize(4);
         assertThat(mx.commands("RCPT").getLast().line()).contains("later@a.test");
@@ -223,12 +219,12 @@ class DeliverySchedulerTest {
 
     @Test
     void failsAsExpiredOnceTheLifetimeIsOver() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = world.submit("alice@a.test");
         world.runOnce();
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Deferred.class);
 
-        clock.advance(LIFETIME);
+        world.clock.advance(LIFETIME);
         world.runOnce();
 
         assertThat(queue.find(id)).isEmpty();
@@ -243,7 +239,7 @@ class DeliverySchedulerTest {
     @Test
     void perDomainCapKeepsDeliveriesToOneDomainSequential() throws Exception {
         startScheduler(1);
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         world.submit("one@a.test");
         world.submit("two@a.test");
         world.submit("three@a.test");
@@ -259,17 +255,17 @@ class DeliverySchedulerTest {
 
     @Test
     void closeGivesBackWhatIsInFlight() throws Exception {
-        dns.drop("slow.test");
+        world.dns.drop("slow.test");
         QueueId id = world.submit("alice@slow.test");
 
-        var running = scheduler.runOnce(clock.instant());
+        var running = scheduler.runOnce(world.clock.instant());
         assertThat(scheduler.inFlight()).isEqualTo(1);
-        assertThat(queue.takeDue(clock.instant(), 10)).isEmpty(); // leased
+        assertThat(queue.takeDue(world.clock.instant(), 10)).isEmpty(); // leased
         scheduler.close(Duration.ZERO);
 
         running.get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Pending.class);
-        assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
+        assertThat(queue.takeDue(world.clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
     }
 
     @Test
@@ -289,7 +285,7 @@ class DeliverySchedulerTest {
     @Test
     void theRunningLoopDeliversABacklogLargerThanItsInFlightCap() throws Exception {
         scheduler = world.startScheduler(builder -> builder.maxInFlight(3).batchSize(2));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         for (int i = 0; i < 11; i++) {
             world.submit("rcpt" + i + "@a.test");
         }

@@ -89,8 +89,7 @@ final class DeliveryWorld implements AutoCloseable {
 
     /** A resolver that asks only the test DNS server, once, with no cache. */
     DnsResolver resolver() {
-        return DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).clock(clock).build();
+        return dns.resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock).build();
     }
 
     /** A scheduler as the relay builds it, to the MX's port, with the test's additions. */

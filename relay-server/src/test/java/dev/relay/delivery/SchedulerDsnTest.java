@@ -56,16 +56,12 @@ class SchedulerDsnTest {
     private final List<QueueId> delayCalls = new CopyOnWriteArrayList<>();
     private ExecutorService dsnWorker;
     private DeliveryWorld world;
-    private MutableClock clock;
-    private TestDnsServer dns;
     private TestMx mx;
     private MessageQueue queue;
 
     @BeforeEach
     void setUp() {
         world = DeliveryWorld.start(START, RETRY, LIFETIME);
-        clock = world.clock;
-        dns = world.dns;
         dsnWorker = Executors.newSingleThreadExecutor();
     }
 
@@ -77,7 +73,7 @@ class SchedulerDsnTest {
 
     /** The scheduler's failures and delays go to the real BounceQueuer, on the queue open now. */
     private DeliveryScheduler.Builder withBouncer(DeliveryScheduler.Builder builder, Optional<Duration> warnAfter) {
-        BounceQueuer bouncer = new BounceQueuer(world.queue(), DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
+        BounceQueuer bouncer = new BounceQueuer(world.queue(), DsnSettings.of("relay.test", LIFETIME), world.clock, dsnWorker);
         builder.bounces((after, failed, original) -> dsns.add(original
                 .map(body -> bouncer.queue(after, DsnKind.FAILURE, failed, body))
                 .orElseGet(() -> bouncer.queue(after, DsnKind.FAILURE, failed))));
@@ -105,7 +101,7 @@ class SchedulerDsnTest {
     @Test
     void aMessageStillDeferredPastTheThresholdWarnsItsSenderOnceWithTheRecipientsThatAskedForIt() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"),
                 new RecipientAddress("bob@a.test", Set.of(DsnNotify.FAILURE), Optional.empty()),
                 new RecipientAddress("carol@a.test", Set.of(DsnNotify.DELAY, DsnNotify.FAILURE), Optional.empty()));
@@ -114,7 +110,7 @@ class SchedulerDsnTest {
         for (int attempt = 0; attempt < 3; attempt++) {
             world.runOnce();
             assertThat(queue.find(id).orElseThrow().statuses()).allMatch(RecipientStatus.Deferred.class::isInstance);
-            clock.advance(RETRY);
+            world.clock.advance(RETRY);
         }
         assertThat(delayCalls).isEmpty();
         assertThat(queue.find(id).orElseThrow().delayWarned()).isFalse();
@@ -144,9 +140,9 @@ class SchedulerDsnTest {
                 .contains("Diagnostic-Code: X-Relay; 451 4.4.1 connect to mx.a.test[" + DEAD + "]");
 
         // later attempts, still deferred: no second warning
-        clock.advance(RETRY);
+        world.clock.advance(RETRY);
         world.runOnce();
-        clock.advance(RETRY);
+        world.clock.advance(RETRY);
         world.runOnce();
         assertThat(delayCalls).containsExactly(id);
         // (the warning itself was tried meanwhile: origin.test does not exist, and a DSN's bounce is dropped)
@@ -156,16 +152,16 @@ class SchedulerDsnTest {
     @Test
     void theWarningIsNotRepeatedAfterARestart() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
         world.runOnce();
-        clock.advance(WARN_AFTER);
+        world.clock.advance(WARN_AFTER);
         world.runOnce();
         assertThat(delayCalls).containsExactly(id);
         queued(dsns.getFirst());
 
         restart(Optional.of(WARN_AFTER));
-        clock.advance(RETRY);
+        world.clock.advance(RETRY);
         world.runOnce();
 
         assertThat(queue.find(id).orElseThrow().delayWarned()).isTrue();
@@ -176,7 +172,7 @@ class SchedulerDsnTest {
     @Test
     void aZeroThresholdWarnsAtTheFirstDeferral() throws Exception {
         start(TestMx.builder(), Optional.of(Duration.ZERO));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
 
         world.runOnce();
@@ -188,10 +184,10 @@ class SchedulerDsnTest {
     @Test
     void theNullSenderIsNeverWarned() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit("", RecipientAddress.of("alice@a.test"));
         world.runOnce();
-        clock.advance(WARN_AFTER);
+        world.clock.advance(WARN_AFTER);
 
         world.runOnce();
 
@@ -203,10 +199,10 @@ class SchedulerDsnTest {
     @Test
     void recipientsThatAskedForFailuresOnlyGetNoWarningAtAll() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, new RecipientAddress("bob@a.test", Set.of(DsnNotify.FAILURE), Optional.empty()));
         world.runOnce();
-        clock.advance(WARN_AFTER);
+        world.clock.advance(WARN_AFTER);
 
         world.runOnce();
 
@@ -219,7 +215,7 @@ class SchedulerDsnTest {
     @Test
     void onlyDeferredRecipientsAreWarnedAbout() throws Exception {
         start(TestMx.builder().reply(TestMx.Verb.RCPT, "later@", "452 4.2.2 mailbox full"), Optional.of(Duration.ZERO));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
 
         QueueId id = submit(SENDER, RecipientAddress.of("now@a.test"), RecipientAddress.of("later@a.test"));
         world.runOnce();
@@ -237,10 +233,10 @@ class SchedulerDsnTest {
     @Test
     void withoutAThresholdNobodyIsWarned() throws Exception {
         start(TestMx.builder(), Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
         world.runOnce();
-        clock.advance(LIFETIME.minus(RETRY));
+        world.clock.advance(LIFETIME.minus(RETRY));
 
         world.runOnce();
 
@@ -254,7 +250,7 @@ class SchedulerDsnTest {
     void aBounceForTheServersRefusalNamesItAsRemoteMta() throws Exception {
         start(TestMx.builder().extensions("PIPELINING").reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"),
                 Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         submit(SENDER, RecipientAddress.of("bad@a.test"));
 
         world.runOnce();
@@ -273,7 +269,7 @@ class SchedulerDsnTest {
     @Test
     void aBounceForTheSizeLimitTheRelayCheckedNamesNoRemoteMtaAndSaysSo() throws Exception {
         start(TestMx.builder().extensions("PIPELINING", "SIZE 20"), Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         submit(SENDER, RecipientAddress.of("bob@a.test"));
 
         world.runOnce();

@@ -7,7 +7,6 @@ import dev.relay.dns.testkit.TestDnsServer;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +20,7 @@ class AddressLookupTest {
     @BeforeEach
     void start() {
         dns = TestDnsServer.start();
-        resolver = builder().build();
+        resolver = dns.resolverBuilder().build();
     }
 
     @AfterEach
@@ -29,9 +28,6 @@ class AddressLookupTest {
         dns.close();
     }
 
-    private DnsResolver.Builder builder() {
-        return DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(300)).attempts(1);
-    }
 
     private static List<String> texts(AddressResult result) {
         assertThat(result).isInstanceOf(AddressResult.Addresses.class);
@@ -57,7 +53,7 @@ class AddressLookupTest {
     @Test
     void ipv6FirstWhenChosen() {
         dns.a("mx.example.test", "192.0.2.25").aaaa("mx.example.test", "2001:db8::25");
-        DnsResolver v6first = builder().addressOrder(AddressOrder.IPV6_FIRST).build();
+        DnsResolver v6first = dns.resolverBuilder().addressOrder(AddressOrder.IPV6_FIRST).build();
 
         assertThat(texts(result(v6first.lookupAddresses("mx.example.test"))))
                 .containsExactly("2001:db8:0:0:0:0:0:25", "192.0.2.25");

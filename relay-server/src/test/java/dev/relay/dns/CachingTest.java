@@ -30,11 +30,7 @@ class CachingTest {
     }
 
     private DnsResolver.Builder builder() {
-        return DnsResolver.builder()
-                .servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(300))
-                .attempts(1)
-                .clock(clock);
+        return dns.resolverBuilder().clock(clock);
     }
 
     @Test

@@ -33,10 +33,7 @@ class MxLookupTest {
     }
 
     private DnsResolver resolver(Random random) {
-        return DnsResolver.builder()
-                .servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(300))
-                .attempts(1)
+        return dns.resolverBuilder()
                 .random(random)
                 .build();
     }

@@ -4,7 +4,6 @@ import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +18,7 @@ class TxtLookupTest {
     @BeforeEach
     void start() {
         dns = TestDnsServer.start();
-        resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(300)).attempts(1).build();
+        resolver = dns.resolverBuilder().build();
     }
 
     @AfterEach

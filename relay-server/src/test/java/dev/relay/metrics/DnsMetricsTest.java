@@ -8,7 +8,6 @@ import dev.relay.dns.testkit.TestDnsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +26,7 @@ class DnsMetricsTest {
                 TestDnsServer dns = TestDnsServer.start()) {
             dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
                     .servfail("broken.test").drop("silent.test");
-            DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                    .timeout(Duration.ofMillis(300)).attempts(1)
+            DnsResolver resolver = dns.resolverBuilder()
                     .events(metrics.dnsEvents()).build();
 
             result(resolver.lookupMx("dest.test"));

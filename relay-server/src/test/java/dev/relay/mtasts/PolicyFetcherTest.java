@@ -60,8 +60,7 @@ class PolicyFetcherTest {
     }
 
     private PolicyFetcher fetcher(int port, Duration total) {
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(500)).attempts(1).build();
+        DnsResolver resolver = dns.resolverBuilder().timeout(Duration.ofMillis(500)).build();
         ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(ca.certificate())).build();
         return PolicyFetcher.builder(resolver, tls, group).port(port).totalTimeout(total).build();
     }

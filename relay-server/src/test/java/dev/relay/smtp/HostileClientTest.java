@@ -161,10 +161,7 @@ class HostileClientTest {
         SmtpFixture fixture = SmtpFixture.defaults();
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             client.write("Subject: x\r\n\r\nbefore\0after\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(client.readReply().text()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
             assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
@@ -205,10 +202,7 @@ class HostileClientTest {
     private static String send(TestServer server, String content) throws IOException {
         try (SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             client.write(content + ".\r\n");
             return client.readReply().text();
         }
@@ -357,10 +351,7 @@ class HostileClientTest {
                 .minDataRate(1000);
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             long start = System.nanoTime();
             drip(client, "Subject: slow\r\n\r\nbody\r\n", Duration.ofMillis(100)); // 10 bytes/s
 
@@ -377,10 +368,7 @@ class HostileClientTest {
                 .minDataRate(100);
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             long start = System.nanoTime();
             client.write("Subject: steady\r\n\r\n");
             // 3 s of content at 200 bytes/s: each piece earns 2 s, twice what the wait between pieces costs

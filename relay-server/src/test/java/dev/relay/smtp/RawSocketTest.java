@@ -2,6 +2,7 @@ package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
@@ -87,10 +88,7 @@ class RawSocketTest {
             client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
             assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE).text()).startsWith("235");
-            client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            assertThat(client.readReply().text()).startsWith("250");
-            assertThat(client.readReply().text()).startsWith("250");
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             assertThat(client.command(content.substring(0, content.length() - 2)).text()).startsWith("250 2.0.0 Ok: queued as");
         }
         assertThat(submission.queue.only().text()).endsWith(
@@ -100,10 +98,7 @@ class RawSocketTest {
         SmtpFixture relay = SmtpFixture.defaults();
         try (TestServer server = relay.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            client.readReply();
-            client.readReply();
-            client.readReply();
+            client.beginData("a@example.org", "b@example.com");
             assertThat(client.command(content.substring(0, content.length() - 2)).text()).startsWith("250 2.0.0 Ok: queued as");
         }
         assertThat(relay.queue.only().text()).doesNotContain("Message-ID").doesNotContain("Date:")
@@ -190,10 +185,7 @@ class RawSocketTest {
         SmtpFixture fixture = SmtpFixture.defaults();
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            assertThat(client.readReply().text()).startsWith("250");
-            assertThat(client.readReply().text()).startsWith("250");
-            assertThat(client.readReply().text()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             client.write(SmugglingTest.attack(fakeTerminator) + "QUIT\r\n");
             assertThat(client.readUntilClosed()).containsExactly(
                     "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok", "221 2.0.0 Bye");
@@ -301,10 +293,7 @@ class RawSocketTest {
         fixture.queue = new CapturingQueue();
         try (TestServer server = fixture.server(); SmtpTestClient slow = server.connect()) {
             slow.hello();
-            slow.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            slow.readReply();
-            slow.readReply();
-            assertThat(slow.readReply().text()).startsWith("354");
+            slow.beginData("a@example.org", "b@example.com");
             slow.write("Subject: half a message\r\n");
             assertThat(slow.readUntilClosed()).containsExactly("421 4.4.2 Message content arrives too slowly, closing connection");
         }
@@ -422,10 +411,7 @@ class RawSocketTest {
         SmtpFixture fixture = SmtpFixture.defaults();
         try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
             busy.hello();
-            busy.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            busy.readReply();
-            busy.readReply();
-            assertThat(busy.readReply().text()).startsWith("354");
+            busy.beginData("a@example.org", "b@example.com");
             assertThat(server.server.awaitTransactions(Duration.ofMillis(200))).isFalse();
             assertThat(busy.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
             assertThat(server.server.openConnections()).isZero();
@@ -441,16 +427,11 @@ class RawSocketTest {
         fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
         try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
             busy.hello();
-            busy.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            busy.readReply();
-            busy.readReply();
-            assertThat(busy.readReply().text()).startsWith("354");
+            busy.beginData("a@example.org", "b@example.com");
             busy.write("x\r\n.\r\n");
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (fixture.queue.heldCommits() == 0) {
-                assertThat(System.nanoTime()).as("commit reached the queue").isLessThan(deadline);
-                Thread.onSpinWait(); // the server has not read the end of data yet
-            }
+            // the server may not have read the end of data yet
+            await("the commit reaching the queue").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> fixture.queue.heldCommits() > 0);
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
                 try {
                     return server.server.awaitTransactions(Duration.ofMillis(100));

@@ -50,6 +50,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import dev.relay.dns.DnsResolver;
 
 /**
  * A real DNS server on 127.0.0.1 for tests: UDP and TCP on the same random port, answering
@@ -175,6 +176,14 @@ public final class TestDnsServer implements AutoCloseable {
     /** The server as a config value, for {@code DnsSettings}. */
     public HostPort endpoint() {
         return new HostPort(LOOPBACK.getHostAddress(), port());
+    }
+
+    /**
+     * A resolver that asks only this server, once, waiting 300 ms: a lookup the server drops
+     * times out quickly. Tests change what they need (timeout, clock, events) on the builder.
+     */
+    public DnsResolver.Builder resolverBuilder() {
+        return DnsResolver.builder().servers(List.of(endpoint())).timeout(java.time.Duration.ofMillis(300)).attempts(1);
     }
 
     // ---- records

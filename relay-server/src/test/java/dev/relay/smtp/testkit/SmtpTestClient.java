@@ -165,6 +165,17 @@ public final class SmtpTestClient implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Pipelines MAIL FROM, RCPT TO and DATA in one write, as a PIPELINING client does; both
+     * addresses must be accepted and DATA answered 354, so content may follow.
+     */
+    public void beginData(String from, String to) throws IOException {
+        write("MAIL FROM:<" + from + ">\r\nRCPT TO:<" + to + ">\r\nDATA\r\n");
+        expect(250);
+        expect(250);
+        expect(354);
+    }
+
     /** Greeting (must be 220), then EHLO; returns the EHLO reply. */
     public Reply hello() throws IOException {
         expect(220);
