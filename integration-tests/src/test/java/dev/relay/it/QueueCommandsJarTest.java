@@ -109,19 +109,7 @@ class QueueCommandsJarTest {
     }
 
     private static String submit(InetSocketAddress relay) throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect(relay, 10_000)) {
-            assertThat(client.readReply().code()).isEqualTo(220);
-            assertThat(client.command("EHLO client.test").code()).isEqualTo(250);
-            assertThat(client.command("MAIL FROM:<alice@origin.test>").code()).isEqualTo(250);
-            assertThat(client.command("RCPT TO:<bob@dest.test>").code()).isEqualTo(250);
-            assertThat(client.command("DATA").code()).isEqualTo(354);
-            client.write(SmtpTestClient.dataPayload("Subject: queue\r\n\r\nhello\r\n"));
-            SmtpTestClient.Reply queued = client.readReply();
-            assertThat(queued.code()).isEqualTo(250);
-            assertThat(client.command("QUIT").code()).isEqualTo(221);
-            String last = queued.last();
-            return last.substring(last.indexOf("queued as ") + "queued as ".length()).strip();
-        }
+        return SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: queue\r\n\r\nhello\r\n");
     }
 
     /** Delivery asks a DNS port where nothing listens: the first attempt defers the recipient. */

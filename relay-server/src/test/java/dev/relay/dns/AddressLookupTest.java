@@ -8,25 +8,14 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AddressLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = dns.resolverBuilder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = dns.resolverBuilder().build();
 
 
     private static List<String> texts(AddressResult result) {

@@ -12,25 +12,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MxLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = resolver(new Random(42));
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = resolver(new Random(42));
 
     private DnsResolver resolver(Random random) {
         return dns.resolverBuilder()

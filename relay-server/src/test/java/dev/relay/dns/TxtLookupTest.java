@@ -6,25 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.dns.testkit.TestDnsServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TxtLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = dns.resolverBuilder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = dns.resolverBuilder().build();
 
     @Test
     void theStringsOfOneRecordAreJoinedWithoutSeparator() {

@@ -51,6 +51,8 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import dev.relay.dns.DnsResolver;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real DNS server on 127.0.0.1 for tests: UDP and TCP on the same random port, answering
@@ -82,8 +84,11 @@ import dev.relay.dns.DnsResolver;
  *
  * <p>Every method may be called from any thread while the server runs. Packets that do not
  * parse are ignored (and counted); no bad packet or connection stops the server.
+ *
+ * <p>In a test class, {@code @RegisterExtension final TestDnsServer dns = TestDnsServer.start();}
+ * (an instance field) gives each test its own server, closed after it.
  */
-public final class TestDnsServer implements AutoCloseable {
+public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
 
     /** One question the server received. */
     public record Query(String name, String type, boolean tcp) {}
@@ -376,6 +381,11 @@ public final class TestDnsServer implements AutoCloseable {
     /** Packets and frames that did not parse as DNS queries. */
     public long malformedCount() {
         return malformedPackets.get();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override
