@@ -82,7 +82,7 @@ public final class AcceptLoad {
                 while (true) {
                     System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), commits.get());
                     try {
-                        Thread.sleep(250);
+                        Thread.sleep(250); // a progress line every 250 ms: the sleep is the ticker
                     } catch (InterruptedException e) {
                         return;
                     }

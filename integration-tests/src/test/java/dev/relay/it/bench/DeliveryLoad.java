@@ -209,7 +209,7 @@ public final class DeliveryLoad {
                 while (!Thread.currentThread().isInterrupted()) {
                     System.err.printf("progress epoch-ms=%d left=%d%n", System.currentTimeMillis(), left.getCount());
                     try {
-                        Thread.sleep(250);
+                        Thread.sleep(250); // a progress line every 250 ms: the sleep is the ticker
                     } catch (InterruptedException e) {
                         return;
                     }
