@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.RelayConfig;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

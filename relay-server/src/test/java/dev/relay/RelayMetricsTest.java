@@ -3,12 +3,12 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.MetricNames;
 import dev.relay.metrics.testkit.Scrape;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

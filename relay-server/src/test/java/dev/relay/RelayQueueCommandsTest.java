@@ -3,7 +3,6 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.cli.RelayCommand;
@@ -12,6 +11,7 @@ import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

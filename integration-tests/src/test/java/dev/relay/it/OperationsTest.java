@@ -2,12 +2,12 @@ package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.metrics.MetricNames;
 import dev.relay.metrics.testkit.Scrape;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.auth.PasswordHasher;
-import dev.relay.tls.TlsFiles;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

@@ -1,12 +1,10 @@
 package dev.relay.queue;
 
-import dev.relay.outcome.Outcome;
-
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;

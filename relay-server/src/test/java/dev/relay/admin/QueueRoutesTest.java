@@ -1,22 +1,27 @@
 package dev.relay.admin;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.settings.HostPort;
+import dev.relay.delivery.testkit.TestMessages;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.settings.HostPort;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.relay.queue.spool.MemorySpoolStore;
-import dev.relay.queue.QueueSettings;
-import dev.relay.queue.QueueEvents;
-import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.queue.RecipientAddress;
-import java.util.Arrays;
 
 /** The queue API over a real admin server on loopback, in front of a real (in-memory) spool queue. */
 class QueueRoutesTest {

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.settings.HostPort;
+import dev.relay.delivery.testkit.TestMessages;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.settings.HostPort;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +21,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.relay.queue.spool.MemorySpoolStore;
-import dev.relay.queue.QueueSettings;
-import dev.relay.queue.QueueEvents;
-import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.queue.RecipientAddress;
-import java.util.Arrays;
 
 /** The status page's files and its JSON over a real admin server; the browser test shows them rendered. */
 class StatusRoutesTest {

@@ -1,16 +1,12 @@
 package dev.relay.delivery;
 
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
+import dev.relay.smtp.client.ClientFixture;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,19 +1,15 @@
 package dev.relay.delivery;
 
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.ClientFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -298,7 +294,6 @@ class DeliverySchedulerTest {
         // woken per batch that fits again, not per message: fewer passes than messages
         assertThat(scheduler.passes()).isLessThan(11);
     }
-
 
     private static String failedReason(QueuedMessage message, int index) {
         assertThat(message.statuses().get(index)).isInstanceOf(RecipientStatus.Failed.class);

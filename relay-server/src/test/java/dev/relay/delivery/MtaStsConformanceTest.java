@@ -1,30 +1,27 @@
 package dev.relay.delivery;
 
-import dev.relay.mtasts.DomainPolicies;
-import dev.relay.mtasts.PolicyFailure;
-
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.outcome.Cause;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFailure;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.outcome.Cause;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -32,8 +29,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

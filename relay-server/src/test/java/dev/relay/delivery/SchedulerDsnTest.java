@@ -1,22 +1,19 @@
 package dev.relay.delivery;
 
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnOutcome;
 import dev.relay.dsn.DsnSettings;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.testkit.Await;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +31,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.relay.testkit.Await;
 
 /**
  * The scheduler with the real {@link BounceQueuer}, as the relay wires them: the one delay
@@ -297,7 +293,6 @@ class SchedulerDsnTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
 
     private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
         DsnOutcome done = Await.result(outcome);

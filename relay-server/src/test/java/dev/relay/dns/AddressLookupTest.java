@@ -17,7 +17,6 @@ class AddressLookupTest {
     final TestDnsServer dns = TestDnsServer.start();
     private final DnsResolver resolver = dns.resolverBuilder().build();
 
-
     private static List<String> texts(AddressResult result) {
         assertThat(result).isInstanceOf(AddressResult.Addresses.class);
         return ((AddressResult.Addresses) result).addresses().stream().map(InetAddress::getHostAddress).toList();

@@ -1,12 +1,12 @@
 package dev.relay.dns;
 
-import dev.relay.queue.MutableClock;
 import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
-import java.time.Instant;
+import dev.relay.queue.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

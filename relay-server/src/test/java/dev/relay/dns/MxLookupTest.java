@@ -1,11 +1,10 @@
 package dev.relay.dns;
 
-import dev.relay.settings.HostPort;
-
 import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.settings.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,15 +1,14 @@
 package dev.relay.dsn;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.relay.queue.BodyType;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;

@@ -1,7 +1,7 @@
 package dev.relay.metrics;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.relay.testkit.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;

@@ -1,12 +1,10 @@
 package dev.relay.metrics;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueEvents;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;

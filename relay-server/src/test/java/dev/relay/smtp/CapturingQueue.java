@@ -1,7 +1,7 @@
 package dev.relay.smtp;
 
-import dev.relay.queue.Admission;
 import dev.relay.outcome.Outcome;
+import dev.relay.queue.Admission;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;

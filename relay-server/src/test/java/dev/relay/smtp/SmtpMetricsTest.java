@@ -3,8 +3,8 @@ package dev.relay.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.metrics.RelayMetrics;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,11 +1,11 @@
 package dev.relay.it.bench;
 
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.RelayApplication;
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

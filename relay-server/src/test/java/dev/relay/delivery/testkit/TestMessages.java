@@ -1,12 +1,12 @@
 package dev.relay.delivery.testkit;
 
-import dev.relay.smtp.client.OutboundMessage;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.smtp.client.OutboundMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

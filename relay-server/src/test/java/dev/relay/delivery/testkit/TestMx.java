@@ -1,5 +1,6 @@
 package dev.relay.delivery.testkit;
 
+import dev.relay.tls.testkit.SniKeyManager;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import dev.relay.tls.testkit.SniKeyManager;
-import java.util.HashMap;
 
 /**
  * A receiving SMTP server for tests, on 127.0.0.1 and a random port: plain blocking sockets,
@@ -579,7 +579,6 @@ public final class TestMx implements AutoCloseable {
         return at < 0 ? "" : line.substring(at + 1).strip();
     }
 
-
     private SSLContext serverContext(TestCertificates.Issued issued) {
         SniKeyManager.Presented fallback = SniKeyManager.Presented.of(issued, settings.sendIssuers);
         Map<String, SniKeyManager.Presented> byName = new HashMap<>();
@@ -590,7 +589,6 @@ public final class TestMx implements AutoCloseable {
             throw new IllegalStateException("test MX TLS setup", e);
         }
     }
-
 
     private static void closeQuietly(Socket socket) {
         try {

@@ -1,7 +1,7 @@
 package dev.relay.dns.testkit;
 
+import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnsSettings;
-
 import dev.relay.settings.HostPort;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
@@ -50,9 +52,6 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import dev.relay.dns.DnsResolver;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real DNS server on 127.0.0.1 for tests: UDP and TCP on the same random port, answering

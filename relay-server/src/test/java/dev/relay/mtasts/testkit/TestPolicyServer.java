@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
+import dev.relay.tls.testkit.SniKeyManager;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import dev.relay.tls.testkit.SniKeyManager;
 
 /**
  * An HTTPS server for MTA-STS policies in tests: the JDK's {@code HttpsServer} on 127.0.0.1
@@ -366,7 +366,6 @@ public final class TestPolicyServer implements AutoCloseable {
         }
         return Optional.empty();
     }
-
 
     private static String stripPort(String hostHeader) {
         int colon = hostHeader.lastIndexOf(':');

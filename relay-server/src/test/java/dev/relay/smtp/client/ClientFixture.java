@@ -45,7 +45,6 @@ public final class ClientFixture {
         return new Destination(mxHost, address, tls);
     }
 
-
     /** Each recipient's outcome, as delivery's classifier makes it from what the client found. */
     public static List<Outcome> outcomes(TransactionOutcome outcome) {
         return Verdicts.of(outcome);

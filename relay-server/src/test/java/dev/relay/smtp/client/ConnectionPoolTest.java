@@ -1,17 +1,16 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import static dev.relay.testkit.Await.result;
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
+import dev.relay.delivery.testkit.TestMx;
 import dev.relay.outcome.Outcome;
 import dev.relay.tls.TlsRequirement;
 import dev.relay.tls.testkit.TestCertificates;

@@ -1,27 +1,25 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import dev.relay.outcome.EnhancedStatus;
-import dev.relay.outcome.Cause;
-import dev.relay.outcome.Source;
-import dev.relay.outcome.TestOutcomes;
-import dev.relay.outcome.TlsFacts;
-
-import static dev.relay.testkit.Await.result;
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
-import dev.relay.queue.BodyType;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.outcome.TlsFacts;
+import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
 import dev.relay.queue.MailParameters;
