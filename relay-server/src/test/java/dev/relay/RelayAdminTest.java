@@ -2,9 +2,11 @@ package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.config.RelayConfig;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -31,13 +33,13 @@ class RelayAdminTest {
             assertThat(http.get("/health/ready").statusCode()).isEqualTo(200);
 
             // a session inside a transaction holds the stop in its grace period
-            try (TestSubmission smtp = TestSubmission.connect(relay.smtpAddresses().getFirst())) {
-                smtp.command("HELO client.test", "250");
-                smtp.command("MAIL FROM:<a@origin.test>", "250");
+            try (SmtpTestClient smtp = SmtpTestClient.greeted(relay.smtpAddresses().getFirst())) {
+                smtp.command("HELO client.test", 250);
+                smtp.command("MAIL FROM:<a@origin.test>", 250);
 
                 stopper = Thread.ofPlatform().start(relay::stop);
-                int ready = awaitStatus(http, "/health/ready", 503, Duration.ofSeconds(10));
-                assertThat(ready).as("ready while draining").isEqualTo(503);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                        assertThat(http.get("/health/ready").statusCode()).as("ready while draining").isEqualTo(503));
                 assertThat(stopper.isAlive()).as("the relay is still draining").isTrue();
                 assertThat(http.get("/health/live").statusCode()).isEqualTo(200);
                 assertThat(relay.ready()).isFalse();
@@ -73,16 +75,4 @@ class RelayAdminTest {
         return TestRelayConfig.in(dir).admin(adminAddress).shutdownGrace("20s").load();
     }
 
-    private static int awaitStatus(AdminHttp http, String path, int wanted, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        int status;
-        do {
-            status = http.get(path).statusCode();
-            if (status == wanted) {
-                return status;
-            }
-            Thread.sleep(10);
-        } while (System.nanoTime() < deadline);
-        return status;
-    }
 }

@@ -1,11 +1,13 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -76,11 +78,8 @@ class RelayDeliveryTest {
                         "Final-Recipient: rfc822; bob@dest.test", "Action: failed", "Status: 5.1.1",
                         "no such user here", "Subject: end to end");
                 // the MX has the DSN a moment before the relay records it as delivered
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!relay.queue().list().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(relay.queue().list()).as("bob failed and the DSN went out: nothing left queued").isEmpty();
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                        assertThat(relay.queue().list()).as("bob failed and the DSN went out: nothing left queued").isEmpty());
             } finally {
                 relay.stop();
             }
@@ -92,6 +91,6 @@ class RelayDeliveryTest {
     }
 
     private static void submit(InetSocketAddress relay) throws Exception {
-        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", MESSAGE);
+        SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", MESSAGE);
     }
 }

@@ -9,6 +9,7 @@ import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.testkit.Scrape;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.SmallDisk;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -67,9 +68,9 @@ class RelayFullDiskTest {
                 assertThat(refusal).as("the end of DATA, once the segment is full").startsWith("452 4.3.1");
                 assertThat(accepted.size()).as("12 MB of 200 KB messages").isBetween(55, 63);
                 assertThat(ids(relay.queue().list())).as("nothing half-written: exactly what got 250").isEqualTo(accepted);
-                try (TestSubmission client = TestSubmission.connect(smtp)) {
-                    client.command("EHLO client.test", "250");
-                    assertThat(client.send("MAIL FROM:<alice@origin.test>")).startsWith("452 4.3.1");
+                try (SmtpTestClient client = SmtpTestClient.greeted(smtp)) {
+                    client.command("EHLO client.test", 250);
+                    assertThat(client.command("MAIL FROM:<alice@origin.test>").last()).startsWith("452 4.3.1");
                 }
                 HttpResponse<String> ready = http.get("/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(503);
@@ -116,15 +117,16 @@ class RelayFullDiskTest {
     }
 
     private static String submit(InetSocketAddress smtp) throws Exception {
-        try (TestSubmission client = TestSubmission.connect(smtp)) {
-            client.command("EHLO client.test", "250");
-            String mail = client.send("MAIL FROM:<alice@origin.test>");
+        try (SmtpTestClient client = SmtpTestClient.greeted(smtp)) {
+            client.command("EHLO client.test", 250);
+            String mail = client.command("MAIL FROM:<alice@origin.test>").last();
             if (!mail.startsWith("250")) {
                 return mail;
             }
-            client.command("RCPT TO:<bob@dest.test>", "250");
-            client.command("DATA", "354");
-            return client.sendContent(MESSAGE);
+            client.command("RCPT TO:<bob@dest.test>", 250);
+            client.command("DATA", 354);
+            client.write(SmtpTestClient.dataPayload(MESSAGE));
+            return client.readReply().last();
         }
     }
 

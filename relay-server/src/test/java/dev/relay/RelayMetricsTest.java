@@ -1,12 +1,14 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.MetricNames;
 import dev.relay.metrics.testkit.Scrape;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ class RelayMetricsTest {
                 assertThat(MetricNames.all()).allSatisfy(name -> assertThat(before.has(name)).as(name).isTrue());
 
                 String message = "Subject: metrics\r\n\r\nHello.\r\n";
-                TestSubmission.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test", message);
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test", message);
                 mx.awaitMessages(1, Duration.ofSeconds(20));
 
                 Scrape after = awaitScrape(http, s -> s.value("relay_deliveries_total", "outcome", "delivered").orElse(0.0) == 1
@@ -83,13 +85,7 @@ class RelayMetricsTest {
     }
 
     /** The delivery is recorded a moment after the MX has the message; the gauges may lag by their cache age. */
-    private static Scrape awaitScrape(AdminHttp http, java.util.function.Predicate<Scrape> ready) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Scrape scrape = scrape(http);
-        while (!ready.test(scrape) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            scrape = scrape(http);
-        }
-        return scrape;
+    private static Scrape awaitScrape(AdminHttp http, java.util.function.Predicate<Scrape> ready) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> scrape(http), ready);
     }
 }

@@ -1,13 +1,14 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
@@ -150,26 +151,17 @@ class RelayMtaStsTest {
     }
 
     /** Attempt counters move on the delivery thread just after the MX has the message. */
-    private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count(registry, name, tags) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected);
+    private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected));
     }
 
-    private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<RecipientStatus> status = relay.queue().list().stream().findFirst()
-                    .map(QueuedMessage::statuses).map(s -> s.getFirst());
-            if (status.isPresent() && status.get() instanceof RecipientStatus.Deferred deferred) {
-                return deferred;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no deferred recipient: " + relay.queue().list());
+    private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) {
+        return await("a deferred recipient").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> relay.queue().list().stream().findFirst().map(m -> m.statuses().getFirst())
+                                .filter(RecipientStatus.Deferred.class::isInstance).map(RecipientStatus.Deferred.class::cast),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 
     private RelayConfig config(TestDnsServer dns, TestMx mx, TestPolicyServer web) throws Exception {
@@ -178,6 +170,6 @@ class RelayMtaStsTest {
     }
 
     private static void submit(InetSocketAddress relay, String subject) throws Exception {
-        TestSubmission.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
+        SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
     }
 }

@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
@@ -10,6 +11,7 @@ import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -103,20 +105,14 @@ class RelayQueueCommandsTest {
 
     /** Submits to slow@ (greylisted) and waits until the first attempt has deferred it. */
     private String deferredMessage(String sender) throws Exception {
-        String id = TestSubmission.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
+        String id = SmtpTestClient.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
         awaitMessage(id, message -> message.statuses().getFirst() instanceof RecipientStatus.Deferred);
         return id;
     }
 
-    private void awaitMessage(String id, java.util.function.Predicate<QueuedMessage> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (relay.queue().find(new QueueId(id)).filter(condition).isPresent()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("message " + id + " did not reach the expected state: " + relay.queue().find(new QueueId(id)));
+    private void awaitMessage(String id, java.util.function.Predicate<QueuedMessage> condition) {
+        await("message " + id + " in the expected state").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> relay.queue().find(new QueueId(id)).filter(condition).isPresent());
     }
 
     private int rcptsFor(String recipient) {

@@ -1,6 +1,7 @@
 package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
@@ -8,6 +9,7 @@ import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +40,7 @@ class RelayStatusMtaStsTest {
                     .deliveryPort(mx.port()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem")))
                     .mtaStsHttpsPort(web.port()).load());
             try {
-                TestSubmission.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
                         "Subject: enforced\r\n\r\nhello\r\n");
                 AdminHttp http = new AdminHttp(relay.adminAddress());
                 JsonNode status = awaitFailure(http);
@@ -60,16 +62,10 @@ class RelayStatusMtaStsTest {
         }
     }
 
-    private static JsonNode awaitFailure(AdminHttp http) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode status = null;
-        while (System.nanoTime() < deadline) {
-            status = AdminJson.mapper().readTree(http.get("/api/status").body());
-            if (!status.get("enforcement_failures").isEmpty() && status.get("queue").get("deferred").asLong() == 1) {
-                return status;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no enforcement failure on the status: " + status);
+    private static JsonNode awaitFailure(AdminHttp http) {
+        return await("an enforcement failure on the status").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> AdminJson.mapper().readTree(http.get("/api/status").body()),
+                        status -> !status.get("enforcement_failures").isEmpty()
+                                && status.get("queue").get("deferred").asLong() == 1);
     }
 }

@@ -4,6 +4,7 @@ import static dev.relay.admin.testkit.HeadlessChromium.isHidden;
 import static dev.relay.admin.testkit.HeadlessChromium.rows;
 import static dev.relay.admin.testkit.HeadlessChromium.textOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.admin.testkit.HeadlessChromium;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,26 +89,21 @@ class StatusPageBrowserTest {
     private void startRelayWithMail(TestRelayConfig config) throws Exception {
         relay = RelayApplication.builder(config.dns(dns.hostPort()).deliveryPort(mx.port()).load()).mtaStsView(VIEW).start();
         var smtp = relay.smtpAddresses().getFirst();
-        TestSubmission.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "", "gone@dest.test", MESSAGE);
-        TestSubmission.submit(smtp, "carol@origin.test", "slow@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "alice@origin.test", "ok@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "", "gone@dest.test", MESSAGE);
+        SmtpTestClient.submit(smtp, "carol@origin.test", "slow@dest.test", MESSAGE);
     }
 
     /** Waits until the relay's own status says all four messages have been tried. */
-    private void awaitOutcomes(AdminHttp http) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode status = null;
-        while (System.nanoTime() < deadline) {
-            status = AdminJson.mapper().readTree(http.get("/api/status").body());
+    private void awaitOutcomes(AdminHttp http) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            JsonNode status = AdminJson.mapper().readTree(http.get("/api/status").body());
             JsonNode counts = status.get("deliveries_last_hour");
-            if (counts.get("delivered").asLong() == 2 && counts.get("bounced").asLong() == 1
-                    && counts.get("deferred").asLong() >= 1 && status.get("queue").get("total").asLong() == 1) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the relay did not reach the expected outcomes: " + status);
+            assertThat(List.of(counts.get("delivered").asLong(), counts.get("bounced").asLong(),
+                    status.get("queue").get("total").asLong())).as(status.toString()).containsExactly(2L, 1L, 1L);
+            assertThat(counts.get("deferred").asLong()).as(status.toString()).isPositive();
+        });
     }
 
     private URI page(String fragment) {

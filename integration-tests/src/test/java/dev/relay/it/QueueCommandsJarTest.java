@@ -1,10 +1,12 @@
 package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.admin.testkit.AdminHttp;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -107,35 +109,18 @@ class QueueCommandsJarTest {
     }
 
     private static String submit(InetSocketAddress relay) throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect(relay, 10_000)) {
-            assertThat(client.readReply().code()).isEqualTo(220);
-            assertThat(client.command("EHLO client.test").code()).isEqualTo(250);
-            assertThat(client.command("MAIL FROM:<alice@origin.test>").code()).isEqualTo(250);
-            assertThat(client.command("RCPT TO:<bob@dest.test>").code()).isEqualTo(250);
-            assertThat(client.command("DATA").code()).isEqualTo(354);
-            client.write(SmtpTestClient.dataPayload("Subject: queue\r\n\r\nhello\r\n"));
-            SmtpTestClient.Reply queued = client.readReply();
-            assertThat(queued.code()).isEqualTo(250);
-            assertThat(client.command("QUIT").code()).isEqualTo(221);
-            String last = queued.last();
-            return last.substring(last.indexOf("queued as ") + "queued as ".length()).strip();
-        }
+        return SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: queue\r\n\r\nhello\r\n");
     }
 
     /** Delivery asks a DNS port where nothing listens: the first attempt defers the recipient. */
-    private static void awaitDeferred(AdminHttp http, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode message = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.get("/api/queue/" + id);
-            if (response.statusCode() == 200) {
-                message = JSON.readTree(response.body());
-                if ("deferred".equals(message.get("recipients").get(0).get("state").asText())) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("message " + id + " was not deferred: " + message);
+    private static void awaitDeferred(AdminHttp http, String id) {
+        await("message " + id + " deferred").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = http.get("/api/queue/" + id);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    JsonNode message = JSON.readTree(response.body());
+                    assertThat(message.get("recipients").get(0).get("state").asText()).as(message.toString())
+                            .isEqualTo("deferred");
+                });
     }
 }

@@ -2,11 +2,13 @@ package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.auth.PasswordHasher;
-import dev.relay.tls.TlsFiles;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -179,13 +181,8 @@ class RelayEndToEndTest {
         assertThat(bodies.get("in-flight")).startsWith("Received: ").endsWith("first half\r\nsecond half\r\n");
     }
 
-    private static void awaitLog(RelayProcess relay, String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(relay.logFile()).contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("relay never logged '" + text + "':\n" + Files.readString(relay.logFile()));
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitLog(RelayProcess relay, String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(Files.readString(relay.logFile())).as("relay log").contains(text));
     }
 }

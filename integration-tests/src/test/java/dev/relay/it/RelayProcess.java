@@ -1,5 +1,7 @@
 package dev.relay.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -7,11 +9,12 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The built relay.jar running in its own JVM, as a user would run it, on a config the test
@@ -74,21 +77,25 @@ public final class RelayProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         InetSocketAddress smtp = new InetSocketAddress("127.0.0.1", smtpPort);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("relay exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(smtp, 200);
-                return new RelayProcess(process, smtp, log);
-            } catch (IOException notYet) {
-                if (Instant.now().isAfter(deadline)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("relay did not listen on " + smtp + " within 60 s:\n" + Files.readString(log));
-                }
-                Thread.sleep(50);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .failFast("the relay exited", () -> !process.isAlive())
+                    .until(() -> listening(smtp));
+            return new RelayProcess(process, smtp, log);
+        } catch (TerminalFailureException exited) {
+            throw new IllegalStateException("relay exited with " + process.waitFor() + ":\n" + Files.readString(log), exited);
+        } catch (ConditionTimeoutException timeout) {
+            process.destroyForcibly();
+            throw new IllegalStateException("relay did not listen on " + smtp + " within 60 s:\n" + Files.readString(log), timeout);
+        }
+    }
+
+    private static boolean listening(InetSocketAddress address) {
+        try (Socket probe = new Socket()) {
+            probe.connect(address, 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
@@ -113,20 +120,14 @@ public final class RelayProcess implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2)).proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
         java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + adminPort + "/health/ready")).timeout(Duration.ofSeconds(5)).build();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try {
-                if (client.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not bound yet
-            }
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the admin server on port " + adminPort + " never became ready:\n"
-                        + Files.readString(log));
-            }
-            Thread.sleep(50);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .failFast("the relay exited", () -> !process.isAlive())
+                    .ignoreExceptionsInstanceOf(IOException.class) // not bound yet
+                    .until(() -> client.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException notReady) {
+            throw new IllegalStateException("the admin server on port " + adminPort + " never became ready:\n"
+                    + Files.readString(log), notReady);
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.relay.queue;
 
-import dev.relay.outcome.Outcome;
-
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -46,7 +44,7 @@ public abstract class MessageQueueContract {
             List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15)), Duration.ofHours(2));
 
     protected final MutableClock clock = new MutableClock(START);
-    protected RecordingEvents events = new RecordingEvents();
+    protected RecordingQueueEvents events = new RecordingQueueEvents();
     protected QueueSettings settings = new QueueSettings(SCHEDULE, 0, 0);
     protected MessageQueue queue;
 
@@ -70,7 +68,7 @@ public abstract class MessageQueueContract {
 
     protected void reopen() throws IOException {
         queue.close();
-        events = new RecordingEvents();
+        events = new RecordingQueueEvents();
         queue = open(settings, clock, events);
     }
 
@@ -297,7 +295,7 @@ public abstract class MessageQueueContract {
                 new RecipientStatus.Pending(),
                 new RecipientStatus.Deferred(START.plus(Duration.ofMinutes(1)), TestOutcomes.deferred("421 4.3.0 busy")));
         assertThat(found(id)).isEqualTo(after);
-        assertThat(events.updates()).extracting(RecordingEvents.Update::recipient).containsExactly(0, 2);
+        assertThat(events.updates()).extracting(RecordingQueueEvents.Update::recipient).containsExactly(0, 2);
         // the pending recipient keeps the message due now
         assertThat(queue.takeDue(clock.instant(), 1)).extracting(QueuedMessage::id).containsExactly(id);
     }

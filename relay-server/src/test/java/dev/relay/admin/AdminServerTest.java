@@ -176,7 +176,7 @@ class AdminServerTest {
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         server = AdminServer.builder(ANY_LOOPBACK_PORT)
                 .route("GET", "/slow", false, request -> {
-                    Thread.sleep(200); // the second answer must still come second
+                    Thread.sleep(200); // slow on purpose: the quick second answer must still come second
                     return AdminResponse.text(200, "slow");
                 })
                 .start();

@@ -1,22 +1,27 @@
 package dev.relay.admin;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.settings.HostPort;
+import dev.relay.delivery.testkit.TestMessages;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.settings.HostPort;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +44,7 @@ class QueueRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        queue = TestQueues.inMemory(clock);
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(), QueueSettings.DEFAULT, clock, QueueEvents.NONE);
         server = startServer(Optional.empty());
         http = new AdminHttp(server.address());
     }
@@ -56,7 +61,8 @@ class QueueRoutesTest {
     }
 
     private QueueId commit(String sender, String... recipients) throws Exception {
-        return TestQueues.commit(queue, clock, sender, recipients);
+        return TestMessages.queue(queue, clock.instant(), sender, TestMessages.SMALL,
+                Arrays.stream(recipients).map(RecipientAddress::of).toList());
     }
 
     /** Delivers the first recipient and defers the others with {@code reply}, as a delivery attempt would. */

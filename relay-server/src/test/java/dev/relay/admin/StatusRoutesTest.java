@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.settings.HostPort;
+import dev.relay.delivery.testkit.TestMessages;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.settings.HostPort;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +44,7 @@ class StatusRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        queue = TestQueues.inMemory(clock);
+        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(), QueueSettings.DEFAULT, clock, QueueEvents.NONE);
         server = start(Optional.empty());
     }
 
@@ -55,7 +60,7 @@ class StatusRoutesTest {
     }
 
     private QueueId commit(String sender) throws Exception {
-        return TestQueues.commit(queue, clock, sender, "bob@dest.test");
+        return TestMessages.queue(queue, clock.instant(), sender, TestMessages.SMALL, List.of(RecipientAddress.of("bob@dest.test")));
     }
 
     @Test

@@ -1,32 +1,17 @@
 package dev.relay.delivery;
 
-import dev.relay.smtp.client.ConnectionPool;
-import dev.relay.smtp.client.SmtpClient;
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.testkit.TestMessages;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.DnsResolver;
-import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
-import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
-import dev.relay.queue.QueueSettings;
-import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.spool.SpoolQueue;
-import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.smtp.client.ClientFixture;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,43 +28,27 @@ class DeliveryMetricsTest {
     /** Nothing listens there on the MX's port: connection refused. */
     private static final String DEAD = "127.0.0.2";
 
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final MeterRegistry registry = new SimpleMeterRegistry();
+    private DeliveryWorld world;
     private RelayMetrics metrics;
-    private TestDnsServer dns;
     private TestMx mx;
     private MessageQueue queue;
-    private SmtpClient client;
-    private ConnectionPool pool;
-    private DeliveryScheduler scheduler;
 
     @BeforeEach
     void setUp() {
-        metrics = RelayMetrics.on(registry, List.of(), clock);
-        dns = TestDnsServer.start();
-        mx = TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test"))
-                .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user").start();
-        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
-                new QueueSettings(new RetrySchedule(List.of(Duration.ofMinutes(10)), LIFETIME), 0, 0), clock,
-                QueueEvents.NONE);
-        client = ClientFixture.client();
-        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
+        world = DeliveryWorld.start(DeliveryWorld.now(), Duration.ofMinutes(10), LIFETIME);
+        queue = world.queue();
+        metrics = RelayMetrics.on(registry, List.of(), world.clock);
+        mx = world.mx(TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test"))
+                .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"));
         // one connection per domain: messages to a domain ride one connection, one after the other
-        scheduler = DeliveryScheduler.builder(queue, resolver, pool).clock(clock).port(mx.port())
-                .maxConnectionsPerDomain(1).events(metrics.deliveryEvents()).build();
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.startScheduler(builder -> builder.maxConnectionsPerDomain(1).events(metrics.deliveryEvents()));
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        scheduler.close();
-        pool.close();
-        client.close();
-        queue.close();
-        mx.close();
-        dns.close();
+        world.close();
         metrics.close();
     }
 
@@ -103,12 +72,12 @@ class DeliveryMetricsTest {
 
     @Test
     void aVerifiedDeliveryCountsItsAttemptsOutcomesDelayAndOneTlsSession() throws Exception {
-        QueueId first = TestMessages.queue(queue, clock.instant(), "one@a.test", "two@a.test");
-        clock.advance(Duration.ofSeconds(30));
-        TestMessages.queue(queue, clock.instant(), "three@a.test");
-        clock.advance(Duration.ofSeconds(60));
+        QueueId first = world.submit("one@a.test", "two@a.test");
+        world.clock.advance(Duration.ofSeconds(30));
+        world.submit("three@a.test");
+        world.clock.advance(Duration.ofSeconds(60));
 
-        runOnce();
+        world.runOnce();
 
         assertThat(mx.messages()).hasSize(2);
         assertThat(queue.find(first)).isEmpty();
@@ -127,10 +96,10 @@ class DeliveryMetricsTest {
 
     @Test
     void aCertificateForAnotherHostIsTlsButNotVerified() throws Exception {
-        dns.mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.1");
-        TestMessages.queue(queue, clock.instant(), "carol@c.test");
+        world.dns.mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.1");
+        world.submit("carol@c.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(mx.messages()).hasSize(1);
         assertThat(attempts("delivered", "tls")).isEqualTo(1);
@@ -141,9 +110,9 @@ class DeliveryMetricsTest {
 
     @Test
     void aRefusedRecipientFailsAndBounces() throws Exception {
-        TestMessages.queue(queue, clock.instant(), "good@a.test", "bad@a.test");
+        world.submit("good@a.test", "bad@a.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(attempts("delivered", "verified")).isEqualTo(1);
         assertThat(attempts("failed", "verified")).isEqualTo(1);
@@ -154,9 +123,9 @@ class DeliveryMetricsTest {
 
     @Test
     void aDomainThatDoesNotExistFailsWithoutAConnection() throws Exception {
-        TestMessages.queue(queue, clock.instant(), "alice@nowhere.test");
+        world.submit("alice@nowhere.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(attempts("failed", "none")).isEqualTo(1);
         assertThat(deliveries("bounced")).isEqualTo(1);
@@ -165,16 +134,16 @@ class DeliveryMetricsTest {
 
     @Test
     void anUnreachableMxDefersUntilTheLifetimeEndsThenExpires() throws Exception {
-        dns.mx("down.test", 10, "mx.down.test").a("mx.down.test", DEAD);
-        TestMessages.queue(queue, clock.instant(), "alice@down.test");
+        world.dns.mx("down.test", 10, "mx.down.test").a("mx.down.test", DEAD);
+        world.submit("alice@down.test");
 
-        runOnce();
+        world.runOnce();
         assertThat(attempts("deferred", "none")).isEqualTo(1);
         assertThat(deliveries("expired") + deliveries("bounced") + deliveries("delivered")).isZero();
         assertThat(delay().count()).isZero();
 
-        clock.advance(LIFETIME);
-        runOnce();
+        world.clock.advance(LIFETIME);
+        world.runOnce();
 
         assertThat(attempts("deferred", "none")).as("the last attempt was a temporary failure too").isEqualTo(2);
         assertThat(deliveries("expired")).isEqualTo(1);
@@ -182,7 +151,4 @@ class DeliveryMetricsTest {
         assertThat(delay().totalTime(TimeUnit.SECONDS)).isEqualTo(LIFETIME.toSeconds());
     }
 
-    private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
-    }
 }

@@ -1,37 +1,18 @@
 package dev.relay.delivery;
 
-import dev.relay.smtp.client.ConnectionPool;
-import dev.relay.smtp.client.SmtpClient;
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.DnsResolver;
-import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.queue.Envelope;
-import dev.relay.queue.MailParameters;
-import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
-import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
-import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
-import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.spool.SpoolQueue;
-import dev.relay.queue.spool.MemorySpoolStore;
-import java.nio.charset.StandardCharsets;
+import dev.relay.smtp.client.ClientFixture;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,61 +27,45 @@ class DeliverySchedulerTest {
     /** Nothing listens here on TestMx's port (it binds 127.0.0.1 only): connection refused. */
     private static final String DEAD = "127.0.0.2";
 
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final List<Bounce> bounces = new CopyOnWriteArrayList<>();
-    private TestDnsServer dns;
+    private DeliveryWorld world;
     private TestMx mx;
     private MessageQueue queue;
-    private SmtpClient client;
-    private ConnectionPool pool;
     private DeliveryScheduler scheduler;
 
     private record Bounce(QueuedMessage after, List<Integer> failed, boolean originalAvailable) {}
 
     @BeforeEach
     void setUp() {
-        dns = TestDnsServer.start();
-        mx = TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
+        world = DeliveryWorld.start(DeliveryWorld.now(), RETRY, LIFETIME);
+        mx = world.mx(TestMx.builder().starttls(ClientFixture.CA.issue("mx.a.test", "mx.b.test", "mx2.a.test"))
                 .extensions("PIPELINING", "8BITMIME")
                 .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user")
-                .reply(TestMx.Verb.RCPT, "later@", "451 4.2.0 mailbox busy")
-                .start();
-        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
-                new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
-        client = ClientFixture.client();
+                .reply(TestMx.Verb.RCPT, "later@", "451 4.2.0 mailbox busy"));
+        queue = world.queue();
         startScheduler(5);
     }
 
     private void startScheduler(int perDomain) {
-        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
-        scheduler = DeliveryScheduler.builder(queue, resolver, pool)
-                .clock(clock).port(mx.port()).maxConnectionsPerDomain(perDomain)
+        scheduler = world.startScheduler(builder -> builder.maxConnectionsPerDomain(perDomain)
                 .bounces((after, failed, original) -> {
                     original.ifPresent(BounceHandler::closeQuietly);
                     bounces.add(new Bounce(after, failed, original.isPresent()));
-                })
-                .build();
+                }));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        scheduler.close();
-        pool.close();
-        client.close();
-        queue.close();
-        mx.close();
-        dns.close();
+        world.close();
     }
 
     @Test
     void deliversAMessageForTwoDomainsToEachDomainsMx() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
-        QueueId id = submit("alice@a.test", "bob@b.test", "carol@a.test");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
+        QueueId id = world.submit("alice@a.test", "bob@b.test", "carol@a.test");
 
-        runOnce();
+        world.runOnce();
 
         List<ReceivedMessage> received = mx.awaitMessages(2, ClientFixture.WAIT);
         assertThat(received).extracting(ReceivedMessage::recipients)
@@ -117,11 +82,11 @@ class DeliverySchedulerTest {
 
     @Test
     void firstMxRefusesConnectionsSoTheSecondGetsTheMail() throws Exception {
-        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+        world.dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
                 .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", "127.0.0.1");
-        QueueId id = submit("alice@a.test");
+        QueueId id = world.submit("alice@a.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.a.test");
         assertThat(queue.find(id)).isEmpty();
@@ -129,12 +94,12 @@ class DeliverySchedulerTest {
 
     @Test
     void allMxDownDefersWithTheLastReasonThenDeliversOnceDueAndUp() throws Exception {
-        dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
+        world.dns.mx("a.test", 10, "mx1.a.test").a("mx1.a.test", DEAD)
                 .mx("a.test", 20, "mx2.a.test").a("mx2.a.test", DEAD);
-        QueueId id = submit("alice@a.test");
-        Instant firstAttempt = clock.instant();
+        QueueId id = world.submit("alice@a.test");
+        Instant firstAttempt = world.clock.instant();
 
-        runOnce();
+        world.runOnce();
 
         RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
         assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
@@ -144,13 +109,13 @@ class DeliverySchedulerTest {
         assertThat(queue.nextDue()).contains(firstAttempt.plus(RETRY));
 
         // not yet due: nothing is taken
-        clock.advance(RETRY.minusSeconds(1));
-        runOnce();
+        world.clock.advance(RETRY.minusSeconds(1));
+        world.runOnce();
         assertThat(mx.connectionCount()).isZero();
 
-        dns.remove("mx2.a.test").a("mx2.a.test", "127.0.0.1");
-        clock.advance(Duration.ofSeconds(1));
-        runOnce();
+        world.dns.remove("mx2.a.test").a("mx2.a.test", "127.0.0.1");
+        world.clock.advance(Duration.ofSeconds(1));
+        world.runOnce();
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@a.test");
         assertThat(queue.find(id)).isEmpty();
@@ -158,11 +123,11 @@ class DeliverySchedulerTest {
 
     @Test
     void nullMxFailsAtOnceAndBounces() throws Exception {
-        dns.nullMx("null.test");
-        QueueId id = submit("alice@null.test", "bob@a.test");
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.nullMx("null.test");
+        QueueId id = world.submit("alice@null.test", "bob@a.test");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(bounces).hasSize(1);
         Bounce bounce = bounces.getFirst();
@@ -177,9 +142,9 @@ class DeliverySchedulerTest {
 
     @Test
     void nonexistentDomainFailsWith512() throws Exception {
-        QueueId id = submit("alice@nowhere.test");
+        QueueId id = world.submit("alice@nowhere.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(bounces).hasSize(1);
         assertThat(failedReason(bounces.getFirst().after(), 0)).isEqualTo("550 5.1.2 domain <nowhere.test> does not exist");
@@ -188,25 +153,25 @@ class DeliverySchedulerTest {
 
     @Test
     void servfailDefersWith443() throws Exception {
-        dns.servfail("broken.test");
-        QueueId id = submit("alice@broken.test");
+        world.dns.servfail("broken.test");
+        QueueId id = world.submit("alice@broken.test");
 
-        runOnce();
+        world.runOnce();
 
         RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
         assertThat(status).isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> {
             assertThat(d.reason()).startsWith("451 4.4.3 DNS lookup for <broken.test> failed: ");
-            assertThat(d.nextAttempt()).isEqualTo(clock.instant().plus(RETRY));
+            assertThat(d.nextAttempt()).isEqualTo(world.clock.instant().plus(RETRY));
         });
         assertThat(bounces).isEmpty();
     }
 
     @Test
     void domainWithoutMxIsItsOwnMx() throws Exception {
-        dns.a("implicit.test", "127.0.0.1");
-        QueueId id = submit("alice@implicit.test");
+        world.dns.a("implicit.test", "127.0.0.1");
+        QueueId id = world.submit("alice@implicit.test");
 
-        runOnce();
+        world.runOnce();
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.recipients()).containsExactly("alice@implicit.test");
@@ -216,21 +181,21 @@ class DeliverySchedulerTest {
 
     @Test
     void addressLiteralDomainGoesToThatAddress() throws Exception {
-        QueueId id = submit("alice@[127.0.0.1]");
+        QueueId id = world.submit("alice@[127.0.0.1]");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().recipients()).containsExactly("alice@[127.0.0.1]");
         assertThat(queue.find(id)).isEmpty();
-        assertThat(dns.queryCount()).isZero();
+        assertThat(world.dns.queryCount()).isZero();
     }
 
     @Test
     void eachRecipientGetsItsOwnVerdictInOneTransaction() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        QueueId id = submit("good@a.test", "bad@a.test", "later@a.test");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        QueueId id = world.submit("good@a.test", "bad@a.test", "later@a.test");
 
-        runOnce();
+        world.runOnce();
 
         QueuedMessage after = queue.find(id).orElseThrow();
         assertThat(after.statuses().get(0)).isInstanceOf(RecipientStatus.Delivered.class);
@@ -242,21 +207,21 @@ class DeliverySchedulerTest {
                 .satisfies(m -> assertThat(m.recipients()).containsExactly("good@a.test"));
 
         // the retry goes to the deferred recipient only
-        clock.advance(RETRY);
-        runOnce();
+        world.clock.advance(RETRY);
+        world.runOnce();
         assertThat(mx.commands("RCPT")).hasSize(4);
         assertThat(mx.commands("RCPT").getLast().line()).contains("later@a.test");
     }
 
     @Test
     void failsAsExpiredOnceTheLifetimeIsOver() throws Exception {
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
-        QueueId id = submit("alice@a.test");
-        runOnce();
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        QueueId id = world.submit("alice@a.test");
+        world.runOnce();
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Deferred.class);
 
-        clock.advance(LIFETIME);
-        runOnce();
+        world.clock.advance(LIFETIME);
+        world.runOnce();
 
         assertThat(queue.find(id)).isEmpty();
         assertThat(bounces).singleElement().satisfies(b -> {
@@ -269,15 +234,13 @@ class DeliverySchedulerTest {
 
     @Test
     void perDomainCapKeepsDeliveriesToOneDomainSequential() throws Exception {
-        scheduler.close();
-        pool.close();
         startScheduler(1);
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        submit("one@a.test");
-        submit("two@a.test");
-        submit("three@a.test");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.submit("one@a.test");
+        world.submit("two@a.test");
+        world.submit("three@a.test");
 
-        runOnce();
+        world.runOnce();
 
         assertThat(mx.awaitMessages(3, ClientFixture.WAIT)).hasSize(3);
         // the pool would open up to 20 connections at once; the domain cap lets only one delivery run,
@@ -288,29 +251,28 @@ class DeliverySchedulerTest {
 
     @Test
     void closeGivesBackWhatIsInFlight() throws Exception {
-        dns.drop("slow.test");
-        QueueId id = submit("alice@slow.test");
+        world.dns.drop("slow.test");
+        QueueId id = world.submit("alice@slow.test");
 
-        var running = scheduler.runOnce(clock.instant());
+        var running = scheduler.runOnce(world.clock.instant());
         assertThat(scheduler.inFlight()).isEqualTo(1);
-        assertThat(queue.takeDue(clock.instant(), 10)).isEmpty(); // leased
+        assertThat(queue.takeDue(world.clock.instant(), 10)).isEmpty(); // leased
         scheduler.close(Duration.ZERO);
 
         running.get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Pending.class);
-        assertThat(queue.takeDue(clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
+        assertThat(queue.takeDue(world.clock.instant(), 10)).extracting(QueuedMessage::id).containsExactly(id);
     }
 
     @Test
     void theLoopRestsWhenThereIsNothingToDo() throws Exception {
         scheduler.start();
-        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
-        while (scheduler.passes() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(ClientFixture.WAIT).pollInterval(Duration.ofMillis(5)).until(() -> scheduler.passes() > 0);
         long first = scheduler.passes();
 
-        Thread.sleep(300); // a loop that spun would make hundreds of thousands of passes meanwhile
+        // kept as a sleep: the test is that nothing happens in this time; a loop that spun would
+        // make hundreds of thousands of passes meanwhile
+        Thread.sleep(300);
 
         assertThat(first).isPositive();
         assertThat(scheduler.passes() - first).isLessThanOrEqualTo(1);
@@ -318,32 +280,19 @@ class DeliverySchedulerTest {
 
     @Test
     void theRunningLoopDeliversABacklogLargerThanItsInFlightCap() throws Exception {
-        scheduler.close();
-        pool.close();
-        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).build();
-        scheduler = DeliveryScheduler.builder(queue, resolver, pool).clock(clock).port(mx.port())
-                .maxInFlight(3).batchSize(2).build();
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        scheduler = world.startScheduler(builder -> builder.maxInFlight(3).batchSize(2));
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         for (int i = 0; i < 11; i++) {
-            submit("rcpt" + i + "@a.test");
+            world.submit("rcpt" + i + "@a.test");
         }
 
         scheduler.start();
 
         assertThat(mx.awaitMessages(11, ClientFixture.WAIT)).hasSize(11);
-        long deadline = System.nanoTime() + ClientFixture.WAIT.toNanos();
-        while (!queue.list().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(queue.list()).isEmpty();
+        await().atMost(ClientFixture.WAIT).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> assertThat(queue.list()).isEmpty());
         // woken per batch that fits again, not per message: fewer passes than messages
         assertThat(scheduler.passes()).isLessThan(11);
-    }
-
-    private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 
     private static String failedReason(QueuedMessage message, int index) {
@@ -351,13 +300,4 @@ class DeliverySchedulerTest {
         return ((RecipientStatus.Failed) message.statuses().get(index)).reason();
     }
 
-    private QueueId submit(String... recipients) throws Exception {
-        try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
-            Envelope envelope = new Envelope("sender@origin.test",
-                    Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
-                    clock.instant(), "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
 }

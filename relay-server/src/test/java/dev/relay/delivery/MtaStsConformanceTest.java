@@ -1,52 +1,37 @@
 package dev.relay.delivery;
 
-import dev.relay.mtasts.DomainPolicies;
-import dev.relay.mtasts.PolicyFailure;
-
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.ConnectionPool;
-import dev.relay.smtp.client.SmtpClient;
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.outcome.Cause;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFailure;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.queue.Envelope;
-import dev.relay.queue.MailParameters;
-import dev.relay.queue.MessageDraft;
+import dev.relay.outcome.Cause;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
-import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
-import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
-import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.spool.SpoolQueue;
-import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -76,22 +61,25 @@ class MtaStsConformanceTest {
     private final List<String> fetchResults = new CopyOnWriteArrayList<>();
     /** result/tls/mta_sts_mode of every attempt, as the metrics count them. */
     private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private DeliveryWorld world;
+    private ClientTlsContext tls;
     private TestDnsServer dns;
     private TestPolicyServer web;
     private TestMx mx;
     private MessageQueue queue;
-    private SmtpClient client;
-    private ConnectionPool pool;
     private EventLoopGroup fetchGroup;
     private MtaStsPolicies policies;
-    private DeliveryScheduler scheduler;
 
     @BeforeEach
     void setUp() {
-        dns = TestDnsServer.start();
+        // certificate checks follow the test's clock, as the expiry scenarios need
+        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
+        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
+                .ioThreads(1).build();
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        dns = world.dns;
+        queue = world.queue();
         web = TestPolicyServer.start(CA);
-        queue = MemorySpoolStore.queue(new MemorySpoolStore.Contents(),
-                new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock, QueueEvents.NONE);
         fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         dns.a("mta-sts." + DOMAIN, "127.0.0.1");
     }
@@ -99,13 +87,9 @@ class MtaStsConformanceTest {
     @AfterEach
     void tearDown() throws Exception {
         stopRelay();
-        queue.close();
+        world.close();
         fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        if (mx != null) {
-            mx.close();
-        }
         web.close();
-        dns.close();
     }
 
     // ---- enforce -------------------------------------------------------------------------
@@ -114,7 +98,7 @@ class MtaStsConformanceTest {
     void enforceWithAGoodMxDeliversOverVerifiedTls() throws Exception {
         publish("enforce", 86400, "mx.dest.test");
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")));
         startRelay();
 
         QueueId id = submit();
@@ -133,7 +117,7 @@ class MtaStsConformanceTest {
     void enforceWithAWildcardMxPatternDeliversToAHostOneLabelDeeper() throws Exception {
         publish("enforce", 86400, "*.dest.test");
         mxAt(10, "mail.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mail.dest.test")).start();
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mail.dest.test")));
         startRelay();
 
         QueueId id = submit();
@@ -182,7 +166,7 @@ class MtaStsConformanceTest {
     void enforceWithAnMxThePolicyDoesNotListDefersWithoutConnecting() throws Exception {
         publish("enforce", 86400, "mx.dest.test");
         mxAt(10, "mx.attacker.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.attacker.test")).start();
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.attacker.test")));
         startRelay();
 
         QueueId id = submit();
@@ -205,9 +189,8 @@ class MtaStsConformanceTest {
         mxAt(10, "mx1.dest.test");
         mxAt(20, "mx2.dest.test");
         // one server plays both hosts: mx1 presents a certificate for the wrong name
-        mx = TestMx.builder().starttls(CA.issue("mx2.dest.test"))
-                .certificateFor("mx1.dest.test", CA.issue("wrong.dest.test"))
-                .start();
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx2.dest.test"))
+                .certificateFor("mx1.dest.test", CA.issue("wrong.dest.test")));
         startRelay();
 
         QueueId id = submit();
@@ -229,7 +212,7 @@ class MtaStsConformanceTest {
     void testingModeWithABadCertificateDeliversAndCountsTheFailure() throws Exception {
         publish("testing", 86400, "mx.dest.test");
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
         QueueId id = submit();
@@ -372,7 +355,7 @@ class MtaStsConformanceTest {
     void aTxtLookupThatFailsWithNothingCachedDefersInsteadOfDowngrading() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
         QueueId id = submit();
@@ -421,7 +404,7 @@ class MtaStsConformanceTest {
             throws Exception {
         publish("enforce", maxAge, "mx.dest.test");
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate).start();
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate));
         startRelay();
         submit();
         runOnce();
@@ -431,7 +414,7 @@ class MtaStsConformanceTest {
     private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
         publish("enforce", 86400, "mx.dest.test");
         mxAt(10, "mx.dest.test");
-        mx = server.start();
+        mx = world.mx(server);
         startRelay();
 
         QueueId id = submit();
@@ -457,7 +440,7 @@ class MtaStsConformanceTest {
     /** A self-signed MX: only opportunistic TLS delivers there. */
     private void assertDeliveredOpportunistically() throws Exception {
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
         QueueId id = submit();
@@ -487,13 +470,7 @@ class MtaStsConformanceTest {
     }
 
     private void startRelay() {
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).clock(clock).build();
-        ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate()))
-                .clock(clock).build();
-        client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        pool = new ConnectionPool(client, new ConnectionPool.Settings(5, 100, Duration.ofSeconds(5)));
+        DnsResolver resolver = world.resolver();
         PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
                 .totalTimeout(ClientFixture.WAIT).build();
         policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock)
@@ -504,8 +481,7 @@ class MtaStsConformanceTest {
                     }
                 })
                 .build();
-        scheduler = DeliveryScheduler.builder(queue, resolver, pool)
-                .clock(clock).port(mx.port())
+        world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
                 .events(new DeliveryEvents() {
                     @Override
@@ -518,23 +494,19 @@ class MtaStsConformanceTest {
                         attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
                     }
                 })
-                .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly))
-                .build();
+                .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly)));
     }
 
     private void stopRelay() {
-        if (scheduler != null) {
-            scheduler.close();
-            pool.close();
-            client.close();
+        world.stopScheduler();
+        if (policies != null) {
             policies.close();
-            scheduler = null;
+            policies = null;
         }
     }
 
     private void runOnce() throws Exception {
-        // each connection closes after its transaction, so the next scenario step dials afresh
-        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+        world.runOnce();
     }
 
     private String deferredReason(QueueId id) {
@@ -544,11 +516,6 @@ class MtaStsConformanceTest {
     }
 
     private QueueId submit() throws Exception {
-        try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: sts\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
-            Envelope envelope = new Envelope("sender@origin.test", List.of(RecipientAddress.of("bob@" + DOMAIN)),
-                    MailParameters.NONE, clock.instant(), "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        return world.submit("bob@" + DOMAIN);
     }
 }

@@ -1,33 +1,19 @@
 package dev.relay.delivery;
 
-import dev.relay.smtp.client.ConnectionPool;
-import dev.relay.smtp.client.SmtpClient;
-
-import dev.relay.smtp.client.ClientFixture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.DnsResolver;
-import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnOutcome;
 import dev.relay.dsn.DsnSettings;
 import dev.relay.queue.DsnNotify;
-import dev.relay.queue.Envelope;
-import dev.relay.queue.MailParameters;
-import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
-import dev.relay.queue.MutableClock;
-import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
-import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
-import dev.relay.queue.RetrySchedule;
-import dev.relay.queue.spool.SpoolQueue;
-import dev.relay.queue.spool.MemorySpoolStore;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.testkit.Await;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,72 +47,49 @@ class SchedulerDsnTest {
     private static final String DEAD = "127.0.0.2";
     private static final String SENDER = "sender@origin.test";
 
-    private final MutableClock clock = new MutableClock(START);
-    private final MemorySpoolStore.Contents spool = new MemorySpoolStore.Contents();
     /** Every DSN request the scheduler made, as the BounceQueuer answered it. */
     private final List<CompletableFuture<DsnOutcome>> dsns = new CopyOnWriteArrayList<>();
     private final List<QueueId> delayCalls = new CopyOnWriteArrayList<>();
     private ExecutorService dsnWorker;
-    private TestDnsServer dns;
+    private DeliveryWorld world;
     private TestMx mx;
     private MessageQueue queue;
-    private SmtpClient client;
-    private ConnectionPool pool;
-    private DeliveryScheduler scheduler;
 
     @BeforeEach
     void setUp() {
-        dns = TestDnsServer.start();
+        world = DeliveryWorld.start(START, RETRY, LIFETIME);
         dsnWorker = Executors.newSingleThreadExecutor();
-        client = ClientFixture.client();
     }
 
     private void start(TestMx.Builder mxBuilder, Optional<Duration> warnAfter) {
-        mx = mxBuilder.start();
-        open(warnAfter);
+        mx = world.mx(mxBuilder);
+        queue = world.queue();
+        world.startScheduler(builder -> withBouncer(builder, warnAfter));
     }
 
-    /** Opens the queue over {@link #spool} (again, after a "restart") and a scheduler on it. */
-    private void open(Optional<Duration> warnAfter) {
-        queue = MemorySpoolStore.queue(spool, new QueueSettings(new RetrySchedule(List.of(RETRY), LIFETIME), 0, 0), clock,
-                QueueEvents.NONE);
-        BounceQueuer bouncer = new BounceQueuer(queue, DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
-        pool = new ConnectionPool(client, new ConnectionPool.Settings(20, 100, Duration.ofSeconds(5)));
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofSeconds(2)).attempts(1).cacheSize(0).build();
-        DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, resolver, pool)
-                .clock(clock).port(mx.port())
-                .bounces((after, failed, original) -> dsns.add(original
-                        .map(body -> bouncer.queue(after, DsnKind.FAILURE, failed, body))
-                        .orElseGet(() -> bouncer.queue(after, DsnKind.FAILURE, failed))));
+    /** The scheduler's failures and delays go to the real BounceQueuer, on the queue open now. */
+    private DeliveryScheduler.Builder withBouncer(DeliveryScheduler.Builder builder, Optional<Duration> warnAfter) {
+        BounceQueuer bouncer = new BounceQueuer(world.queue(), DsnSettings.of("relay.test", LIFETIME), world.clock, dsnWorker);
+        builder.bounces((after, failed, original) -> dsns.add(original
+                .map(body -> bouncer.queue(after, DsnKind.FAILURE, failed, body))
+                .orElseGet(() -> bouncer.queue(after, DsnKind.FAILURE, failed))));
         warnAfter.ifPresent(after -> builder.delayWarnings(after, (message, deferred) -> {
             delayCalls.add(message.id());
             dsns.add(bouncer.queue(message, DsnKind.DELAY, deferred));
         }));
-        scheduler = builder.build();
+        return builder;
     }
 
+    /** Opens the queue over the same spool again, as after a restart, and a scheduler on it. */
     private void restart(Optional<Duration> warnAfter) throws Exception {
-        scheduler.close();
-        pool.close();
-        queue.close();
-        open(warnAfter);
+        world.restart(builder -> withBouncer(builder, warnAfter));
+        queue = world.queue();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (scheduler != null) {
-            scheduler.close();
-            pool.close();
-            queue.close();
-        }
-        client.close();
-        if (mx != null) {
-            mx.close();
-        }
-        dns.close();
+        world.close();
         dsnWorker.shutdown();
-        assertThat(dsnWorker.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
 
     // ---------------------------------------------------------------- delay warnings
@@ -135,21 +97,21 @@ class SchedulerDsnTest {
     @Test
     void aMessageStillDeferredPastTheThresholdWarnsItsSenderOnceWithTheRecipientsThatAskedForIt() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"),
                 new RecipientAddress("bob@a.test", Set.of(DsnNotify.FAILURE), Optional.empty()),
                 new RecipientAddress("carol@a.test", Set.of(DsnNotify.DELAY, DsnNotify.FAILURE), Optional.empty()));
 
         // attempts at 0, 10 and 20 minutes: deferred, but not late enough to warn
         for (int attempt = 0; attempt < 3; attempt++) {
-            runOnce();
+            world.runOnce();
             assertThat(queue.find(id).orElseThrow().statuses()).allMatch(RecipientStatus.Deferred.class::isInstance);
-            clock.advance(RETRY);
+            world.clock.advance(RETRY);
         }
         assertThat(delayCalls).isEmpty();
         assertThat(queue.find(id).orElseThrow().delayWarned()).isFalse();
 
-        runOnce(); // 30 minutes: late
+        world.runOnce(); // 30 minutes: late
 
         assertThat(delayCalls).containsExactly(id);
         assertThat(queue.find(id).orElseThrow().delayWarned()).isTrue();
@@ -174,10 +136,10 @@ class SchedulerDsnTest {
                 .contains("Diagnostic-Code: X-Relay; 451 4.4.1 connect to mx.a.test[" + DEAD + "]");
 
         // later attempts, still deferred: no second warning
-        clock.advance(RETRY);
-        runOnce();
-        clock.advance(RETRY);
-        runOnce();
+        world.clock.advance(RETRY);
+        world.runOnce();
+        world.clock.advance(RETRY);
+        world.runOnce();
         assertThat(delayCalls).containsExactly(id);
         // (the warning itself was tried meanwhile: origin.test does not exist, and a DSN's bounce is dropped)
         assertThat(dsns).extracting(dsn -> dsn.join().kind()).containsOnlyOnce(DsnKind.DELAY);
@@ -186,17 +148,17 @@ class SchedulerDsnTest {
     @Test
     void theWarningIsNotRepeatedAfterARestart() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
-        runOnce();
-        clock.advance(WARN_AFTER);
-        runOnce();
+        world.runOnce();
+        world.clock.advance(WARN_AFTER);
+        world.runOnce();
         assertThat(delayCalls).containsExactly(id);
         queued(dsns.getFirst());
 
         restart(Optional.of(WARN_AFTER));
-        clock.advance(RETRY);
-        runOnce();
+        world.clock.advance(RETRY);
+        world.runOnce();
 
         assertThat(queue.find(id).orElseThrow().delayWarned()).isTrue();
         assertThat(queue.find(id).orElseThrow().attempts()).isEqualTo(3);
@@ -206,10 +168,10 @@ class SchedulerDsnTest {
     @Test
     void aZeroThresholdWarnsAtTheFirstDeferral() throws Exception {
         start(TestMx.builder(), Optional.of(Duration.ZERO));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
 
-        runOnce();
+        world.runOnce();
 
         assertThat(delayCalls).containsExactly(id);
         assertThat(queued(dsns.getFirst()).kind()).isEqualTo(DsnKind.DELAY);
@@ -218,12 +180,12 @@ class SchedulerDsnTest {
     @Test
     void theNullSenderIsNeverWarned() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit("", RecipientAddress.of("alice@a.test"));
-        runOnce();
-        clock.advance(WARN_AFTER);
+        world.runOnce();
+        world.clock.advance(WARN_AFTER);
 
-        runOnce();
+        world.runOnce();
 
         assertThat(delayCalls).isEmpty();
         assertThat(dsns).isEmpty();
@@ -233,12 +195,12 @@ class SchedulerDsnTest {
     @Test
     void recipientsThatAskedForFailuresOnlyGetNoWarningAtAll() throws Exception {
         start(TestMx.builder(), Optional.of(WARN_AFTER));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, new RecipientAddress("bob@a.test", Set.of(DsnNotify.FAILURE), Optional.empty()));
-        runOnce();
-        clock.advance(WARN_AFTER);
+        world.runOnce();
+        world.clock.advance(WARN_AFTER);
 
-        runOnce();
+        world.runOnce();
 
         assertThat(delayCalls).containsExactly(id);
         assertThat(dsns.getFirst()).succeedsWithin(ClientFixture.WAIT)
@@ -249,10 +211,10 @@ class SchedulerDsnTest {
     @Test
     void onlyDeferredRecipientsAreWarnedAbout() throws Exception {
         start(TestMx.builder().reply(TestMx.Verb.RCPT, "later@", "452 4.2.2 mailbox full"), Optional.of(Duration.ZERO));
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
 
         QueueId id = submit(SENDER, RecipientAddress.of("now@a.test"), RecipientAddress.of("later@a.test"));
-        runOnce();
+        world.runOnce();
 
         assertThat(delayCalls).containsExactly(id);
         DsnOutcome.Queued warning = queued(dsns.getFirst());
@@ -267,12 +229,12 @@ class SchedulerDsnTest {
     @Test
     void withoutAThresholdNobodyIsWarned() throws Exception {
         start(TestMx.builder(), Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", DEAD);
         QueueId id = submit(SENDER, RecipientAddress.of("alice@a.test"));
-        runOnce();
-        clock.advance(LIFETIME.minus(RETRY));
+        world.runOnce();
+        world.clock.advance(LIFETIME.minus(RETRY));
 
-        runOnce();
+        world.runOnce();
 
         assertThat(delayCalls).isEmpty();
         assertThat(queue.find(id).orElseThrow().delayWarned()).isFalse();
@@ -284,10 +246,10 @@ class SchedulerDsnTest {
     void aBounceForTheServersRefusalNamesItAsRemoteMta() throws Exception {
         start(TestMx.builder().extensions("PIPELINING").reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"),
                 Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         submit(SENDER, RecipientAddress.of("bad@a.test"));
 
-        runOnce();
+        world.runOnce();
 
         String text = unfolded(dsnText(queued(dsns.getFirst())));
         assertThat(text)
@@ -303,10 +265,10 @@ class SchedulerDsnTest {
     @Test
     void aBounceForTheSizeLimitTheRelayCheckedNamesNoRemoteMtaAndSaysSo() throws Exception {
         start(TestMx.builder().extensions("PIPELINING", "SIZE 20"), Optional.empty());
-        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
         submit(SENDER, RecipientAddress.of("bob@a.test"));
 
-        runOnce();
+        world.runOnce();
 
         String text = unfolded(dsnText(queued(dsns.getFirst())));
         assertThat(text)
@@ -323,7 +285,7 @@ class SchedulerDsnTest {
         start(TestMx.builder(), Optional.empty());
         submit(SENDER, RecipientAddress.of("bob@nowhere.test"));
 
-        runOnce();
+        world.runOnce();
 
         String text = unfolded(dsnText(queued(dsns.getFirst())));
         assertThat(text).contains("Status: 5.1.2").doesNotContain("Remote-MTA")
@@ -332,12 +294,8 @@ class SchedulerDsnTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private void runOnce() throws Exception {
-        scheduler.runOnce(clock.instant()).get(ClientFixture.WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
-    }
-
     private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
-        DsnOutcome done = ClientFixture.await(outcome);
+        DsnOutcome done = Await.result(outcome);
         assertThat(done).isInstanceOf(DsnOutcome.Queued.class);
         return (DsnOutcome.Queued) done;
     }
@@ -358,12 +316,7 @@ class SchedulerDsnTest {
     }
 
     private QueueId submit(String sender, RecipientAddress... recipients) throws Exception {
-        try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello, this body is longer than twenty.\r\n"
-                    .getBytes(StandardCharsets.UTF_8));
-            Envelope envelope = new Envelope(sender, List.of(recipients), MailParameters.NONE, clock.instant(),
-                    "127.0.0.1", "client.test", Optional.empty());
-            return draft.commit(envelope).get(ClientFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        return world.submit(sender, "Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello, this body is longer than twenty.\r\n",
+                List.of(recipients));
     }
 }

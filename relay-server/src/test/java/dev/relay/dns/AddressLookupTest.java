@@ -1,37 +1,21 @@
 package dev.relay.dns;
 
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AddressLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = builder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
-
-    private DnsResolver.Builder builder() {
-        return DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(300)).attempts(1);
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = dns.resolverBuilder().build();
 
     private static List<String> texts(AddressResult result) {
         assertThat(result).isInstanceOf(AddressResult.Addresses.class);
@@ -57,7 +41,7 @@ class AddressLookupTest {
     @Test
     void ipv6FirstWhenChosen() {
         dns.a("mx.example.test", "192.0.2.25").aaaa("mx.example.test", "2001:db8::25");
-        DnsResolver v6first = builder().addressOrder(AddressOrder.IPV6_FIRST).build();
+        DnsResolver v6first = dns.resolverBuilder().addressOrder(AddressOrder.IPV6_FIRST).build();
 
         assertThat(texts(result(v6first.lookupAddresses("mx.example.test"))))
                 .containsExactly("2001:db8:0:0:0:0:0:25", "192.0.2.25");

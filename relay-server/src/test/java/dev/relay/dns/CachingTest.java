@@ -1,40 +1,25 @@
 package dev.relay.dns;
 
-import dev.relay.queue.MutableClock;
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
-import java.time.Instant;
+import dev.relay.queue.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CachingTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = builder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = builder().build();
 
     private DnsResolver.Builder builder() {
-        return DnsResolver.builder()
-                .servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(300))
-                .attempts(1)
-                .clock(clock);
+        return dns.resolverBuilder().clock(clock);
     }
 
     @Test

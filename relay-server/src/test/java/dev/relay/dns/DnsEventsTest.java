@@ -1,10 +1,9 @@
 package dev.relay.dns;
 
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -19,10 +18,7 @@ class DnsEventsTest {
         try (TestDnsServer dns = TestDnsServer.start()) {
             dns.mx("example.test", 10, "mx.example.test").a("mx.example.test", "192.0.2.1")
                     .servfail("down.test").drop("silent.test");
-            DnsResolver resolver = DnsResolver.builder()
-                    .servers(List.of(dns.endpoint()))
-                    .timeout(Duration.ofMillis(300))
-                    .attempts(1)
+            DnsResolver resolver = dns.resolverBuilder()
                     .events((type, result) -> events.add(new Event(type, result)))
                     .build();
 

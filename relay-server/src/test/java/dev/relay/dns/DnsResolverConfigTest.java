@@ -1,12 +1,11 @@
 package dev.relay.dns;
 
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.settings.HostPort;
-import dev.relay.config.RelayConfig;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.settings.HostPort;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

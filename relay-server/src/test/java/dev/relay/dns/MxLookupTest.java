@@ -1,42 +1,27 @@
 package dev.relay.dns;
 
-import dev.relay.settings.HostPort;
-
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.settings.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MxLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = resolver(new Random(42));
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = resolver(new Random(42));
 
     private DnsResolver resolver(Random random) {
-        return DnsResolver.builder()
-                .servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(300))
-                .attempts(1)
+        return dns.resolverBuilder()
                 .random(random)
                 .build();
     }

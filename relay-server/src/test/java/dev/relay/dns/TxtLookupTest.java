@@ -1,31 +1,19 @@
 package dev.relay.dns;
 
-import static dev.relay.dns.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.testkit.TestDnsServer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TxtLookupTest {
 
-    private TestDnsServer dns;
-    private DnsResolver resolver;
-
-    @BeforeEach
-    void start() {
-        dns = TestDnsServer.start();
-        resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(300)).attempts(1).build();
-    }
-
-    @AfterEach
-    void stop() {
-        dns.close();
-    }
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    private final DnsResolver resolver = dns.resolverBuilder().build();
 
     @Test
     void theStringsOfOneRecordAreJoinedWithoutSeparator() {

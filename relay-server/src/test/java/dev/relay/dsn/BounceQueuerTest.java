@@ -1,15 +1,14 @@
 package dev.relay.dsn;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.relay.queue.BodyType;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
@@ -19,7 +18,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
-import dev.relay.queue.RecordingEvents;
+import dev.relay.queue.RecordingQueueEvents;
 import dev.relay.queue.spool.SpoolQueue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,7 +48,7 @@ class BounceQueuerTest {
     Path spool;
 
     private final MutableClock clock = new MutableClock(START);
-    private final RecordingEvents events = new RecordingEvents();
+    private final RecordingQueueEvents events = new RecordingQueueEvents();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private ExecutorService executor;
     private SpoolQueue queue;

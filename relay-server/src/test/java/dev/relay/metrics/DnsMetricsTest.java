@@ -1,5 +1,6 @@
 package dev.relay.metrics;
 
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.DnsResolver;
@@ -7,10 +8,7 @@ import dev.relay.dns.testkit.TestDnsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code relay_dns_lookups_total} from real questions to a DNS server on loopback. */
@@ -28,16 +26,15 @@ class DnsMetricsTest {
                 TestDnsServer dns = TestDnsServer.start()) {
             dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
                     .servfail("broken.test").drop("silent.test");
-            DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                    .timeout(Duration.ofMillis(300)).attempts(1)
+            DnsResolver resolver = dns.resolverBuilder()
                     .events(metrics.dnsEvents()).build();
 
-            await(resolver.lookupMx("dest.test"));
-            await(resolver.lookupMx("dest.test"));
-            await(resolver.lookupAddresses("mx.dest.test"));
-            await(resolver.lookupMx("nowhere.test"));
-            await(resolver.lookupMx("broken.test"));
-            await(resolver.lookupTxt("silent.test"));
+            result(resolver.lookupMx("dest.test"));
+            result(resolver.lookupMx("dest.test"));
+            result(resolver.lookupAddresses("mx.dest.test"));
+            result(resolver.lookupMx("nowhere.test"));
+            result(resolver.lookupMx("broken.test"));
+            result(resolver.lookupTxt("silent.test"));
 
             assertThat(lookups("mx", "found")).as("the cached answer counts too").isEqualTo(2);
             assertThat(lookups("a", "found")).isEqualTo(1);
@@ -49,7 +46,4 @@ class DnsMetricsTest {
         }
     }
 
-    private static <T> T await(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 }

@@ -1,11 +1,10 @@
 package dev.relay.metrics;
 
-import dev.relay.outcome.TestOutcomes;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueEvents;
@@ -148,10 +147,8 @@ class QueueMetricsTest {
         submit();
         assertThat(queue.hold(id)).isTrue();
         // the writer completes the writes' futures first and reports the sync right after
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (registry.get("relay.spool.writes").counter().count() - writesBefore < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> registry.get("relay.spool.writes").counter().count() - writesBefore >= 3);
         double syncs = registry.get("relay.spool.syncs").counter().count() - syncsBefore;
         double writes = registry.get("relay.spool.writes").counter().count() - writesBefore;
         assertThat(writes).isEqualTo(3);

@@ -1,12 +1,12 @@
 package dev.relay.mtasts;
 
-import static dev.relay.mtasts.Await.result;
 import static dev.relay.mtasts.StsWorld.policy;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.DnsResolver;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.mtasts.testkit.TestPolicyServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.relay.mtasts;
 
-import static dev.relay.mtasts.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package dev.relay.mtasts;
 
-import static dev.relay.mtasts.Await.result;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -60,8 +60,7 @@ class PolicyFetcherTest {
     }
 
     private PolicyFetcher fetcher(int port, Duration total) {
-        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint()))
-                .timeout(Duration.ofMillis(500)).attempts(1).build();
+        DnsResolver resolver = dns.resolverBuilder().timeout(Duration.ofMillis(500)).build();
         ClientTlsContext tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(ca.certificate())).build();
         return PolicyFetcher.builder(resolver, tls, group).port(port).totalTimeout(total).build();
     }

@@ -1,12 +1,13 @@
 package dev.relay.mtasts;
 
-import static dev.relay.mtasts.Await.result;
 import static dev.relay.mtasts.StsWorld.policy;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.dns.DnsResolver;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.mtasts.testkit.TestPolicyServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -184,11 +185,7 @@ class PolicyRefreshTest extends PoliciesTestBase {
     }
 
     /** For the one test that lets the service's own thread run: polls instead of a fixed sleep. */
-    private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(end);
-            Thread.sleep(10);
-        }
+    private static void awaitUntil(BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 }

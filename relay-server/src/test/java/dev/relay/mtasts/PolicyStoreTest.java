@@ -1,13 +1,13 @@
 package dev.relay.mtasts;
 
-import static dev.relay.mtasts.Await.result;
 import static dev.relay.mtasts.StsWorld.policy;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.settings.ConfigException;
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
+import dev.relay.settings.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

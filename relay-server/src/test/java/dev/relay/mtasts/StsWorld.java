@@ -55,8 +55,7 @@ final class StsWorld implements AutoCloseable {
     }
 
     DnsResolver.Builder resolverBuilder() {
-        return DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(500)).attempts(1)
-                .clock(clock);
+        return dns.resolverBuilder().timeout(Duration.ofMillis(500)).clock(clock);
     }
 
     PolicyFetcher fetcher(DnsResolver resolver, int port) {

@@ -1,7 +1,7 @@
 package dev.relay.smtp;
 
-import dev.relay.queue.Admission;
 import dev.relay.outcome.Outcome;
+import dev.relay.queue.Admission;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory {@link MessageQueue} for listener tests: drafts buffer their bytes, commit records
  * (id, envelope, body). Tests can refuse admission, fail commits, or hold commits until they
- * release them. Only the part of the interface the listener uses is implemented.
+ * release them. Only the part of the interface the listener uses is implemented. To run every
+ * listener test against the real spool, SmtpFixture is the place to swap it for a decorator.
  */
 final class CapturingQueue implements MessageQueue {
 

@@ -202,7 +202,7 @@ class ContentScanTest {
     void bareLineBreakCheckMatchesTheByteByByteRuleWhereverTheContentIsSplit() throws Exception {
         Random random = new Random(7);
         byte[] mostlyText = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '\r', '\n'};
-        CapturingQueue queue = TestQueues.newQueue();
+        CapturingQueue queue = new CapturingQueue();
         for (int round = 0; round < 3000; round++) {
             byte[] content = random.nextBoolean()
                     ? randomBytes(random, random.nextInt(120), mostlyText)

@@ -3,6 +3,7 @@ package dev.relay.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
@@ -47,10 +48,10 @@ class HostileClientTest {
     @Test
     void bdatWithAnUnreadableSizeClosesTheSessionSoItsChunkIsNeverReadAsCommands() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             // the "chunk" holds a whole transaction of its own
-            client.send(ENVELOPE + "BDAT 12x LAST\r\n" + "RSET\r\n" + ENVELOPE + "BDAT 4 LAST\r\nevil");
+            client.write(ENVELOPE + "BDAT 12x LAST\r\n" + "RSET\r\n" + ENVELOPE + "BDAT 4 LAST\r\nevil");
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                     "501 5.5.4 Syntax: BDAT size [LAST]; closing connection");
         }
@@ -68,14 +69,14 @@ class HostileClientTest {
     void tlsCloseNotifyInTheMiddleOfABdatChunkEndsTheSessionAndQueuesNothing(SslProvider provider) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.tls = Optional.of(TestTls.serverContext(provider));
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("STARTTLS")).startsWith("220 ");
-            client.startTls();
+            assertThat(client.command("STARTTLS").text()).startsWith("220 ");
+            client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
-            client.send(ENVELOPE + "BDAT 40 LAST\r\nSubject: half\r\n\r\n");
-            assertThat(client.readReply()).startsWith("250 2.1.0");
-            assertThat(client.readReply()).startsWith("250 2.1.5");
+            client.write(ENVELOPE + "BDAT 40 LAST\r\nSubject: half\r\n\r\n");
+            assertThat(client.readReply().text()).startsWith("250 2.1.0");
+            assertThat(client.readReply().text()).startsWith("250 2.1.5");
 
             // one byte in clear text after TLS ended: too short to be mistaken for a broken TLS record
             long ended = System.nanoTime();
@@ -92,11 +93,11 @@ class HostileClientTest {
     @Test
     void contentPipelinedAfterARefusedDataIsDiscardedAndTheSessionCloses() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             // no valid recipient, so DATA is refused; what follows it is the message, whose text
             // reads like a transaction of its own
-            client.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<Postmaster>\r\nDATA\r\n"
+            client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<Postmaster>\r\nDATA\r\n"
                     + ENVELOPE + "DATA\r\nSubject: smuggled\r\n\r\nbody\r\n.\r\n");
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok",
                     "550 5.1.1 No local mailboxes on this relay", "554 5.5.1 No valid recipients");
@@ -108,11 +109,11 @@ class HostileClientTest {
     @Test
     void aRefusedDataWithNothingSentAheadLeavesTheSessionOpen() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("MAIL FROM:<a@example.org>")).startsWith("250");
-            assertThat(client.command("DATA")).isEqualTo("554 5.5.1 No valid recipients");
-            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).startsWith("250");
+            assertThat(client.command("DATA").text()).isEqualTo("554 5.5.1 No valid recipients");
+            assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
         }
     }
 
@@ -121,9 +122,9 @@ class HostileClientTest {
             "CONNECT mx.example.com:25 HTTP/1.1", "USER bob", "get /"})
     void httpAndProxyVerbsDisconnectAtOnce(String line) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.readReply()).startsWith("220 ");
-            client.send(line + "\r\nHost: relay.test\r\nContent-Length: 0\r\n\r\nEHLO client.example\r\n");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.readReply().text()).startsWith("220 ");
+            client.write(line + "\r\nHost: relay.test\r\nContent-Length: 0\r\n\r\nEHLO client.example\r\n");
             assertThat(client.readUntilClosed())
                     .containsExactly("221 2.7.0 This is an SMTP server, not a web server or proxy; goodbye");
         }
@@ -135,11 +136,11 @@ class HostileClientTest {
             "x(y)", "a/b"})
     void ehloAndHeloWithAnInvalidNameGet501(String name) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.readReply()).startsWith("220 ");
-            assertThat(client.command("EHLO " + name)).isEqualTo("501 5.5.4 Syntax: EHLO hostname");
-            assertThat(client.command("HELO " + name)).isEqualTo("501 5.5.4 Syntax: HELO hostname");
-            assertThat(client.command("MAIL FROM:<a@example.org>")).isEqualTo("503 5.5.1 Send HELO/EHLO first");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.readReply().text()).startsWith("220 ");
+            assertThat(client.command("EHLO " + name).text()).isEqualTo("501 5.5.4 Syntax: EHLO hostname");
+            assertThat(client.command("HELO " + name).text()).isEqualTo("501 5.5.4 Syntax: HELO hostname");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).isEqualTo("503 5.5.1 Send HELO/EHLO first");
         }
     }
 
@@ -148,9 +149,9 @@ class HostileClientTest {
             "[IPv6:2001:db8::1]", "[ipv6:::1]", "2001:db8::1", "host.example."})
     void ehloWithAValidOrHarmlesslyLooseNameIsTaken(String name) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.readReply()).startsWith("220 ");
-            assertThat(client.command("EHLO " + name)).startsWith("250-relay.test");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.readReply().text()).startsWith("220 ");
+            assertThat(client.command("EHLO " + name).text()).startsWith("250-relay.test");
         }
     }
 
@@ -158,15 +159,12 @@ class HostileClientTest {
     @Test
     void nulInDataIsRefusedWith554AndNothingIsQueued() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply()).startsWith("354");
-            client.sendBytes("Subject: x\r\n\r\nbefore\0after\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            assertThat(client.readReply()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
-            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            client.beginData("a@example.org", "b@example.com");
+            client.write("Subject: x\r\n\r\nbefore\0after\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(client.readReply().text()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
+            assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
         assertThat(fixture.queue.openDrafts()).isZero();
@@ -176,12 +174,12 @@ class HostileClientTest {
     @Test
     void nulInABdatChunkWithoutBinaryMimeIsRefusedToo() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.sendBytes((ENVELOPE + "BDAT 9 LAST\r\nSubj\0ct\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            client.write((ENVELOPE + "BDAT 9 LAST\r\nSubj\0ct\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             client.readReply();
             client.readReply();
-            assertThat(client.readReply()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
+            assertThat(client.readReply().text()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
     }
@@ -202,14 +200,11 @@ class HostileClientTest {
     }
 
     private static String send(TestServer server, String content) throws IOException {
-        try (RawClient client = server.connect()) {
+        try (SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply()).startsWith("354");
-            client.send(content + ".\r\n");
-            return client.readReply();
+            client.beginData("a@example.org", "b@example.com");
+            client.write(content + ".\r\n");
+            return client.readReply().text();
         }
     }
 
@@ -240,12 +235,12 @@ class HostileClientTest {
     // ---- address literals ----
 
     private static List<String> rcpt(TestServer server, String sender, String... recipients) throws IOException {
-        try (RawClient client = server.connect()) {
+        try (SmtpTestClient client = server.connect()) {
             client.hello();
             List<String> replies = new java.util.ArrayList<>();
-            replies.add(client.command("MAIL FROM:<" + sender + ">"));
+            replies.add(client.command("MAIL FROM:<" + sender + ">").text());
             for (String recipient : recipients) {
-                replies.add(client.command("RCPT TO:<" + recipient + ">"));
+                replies.add(client.command("RCPT TO:<" + recipient + ">").text());
             }
             return replies;
         }
@@ -325,11 +320,11 @@ class HostileClientTest {
     // ---- slow clients ----
 
     /** Sends one byte of {@code text} (repeating it) every {@code every} until the connection fails. */
-    private void drip(RawClient client, String text, Duration every) {
+    private void drip(SmtpTestClient client, String text, Duration every) {
         AtomicInteger next = new AtomicInteger();
         dripper.scheduleAtFixedRate(() -> {
             try {
-                client.send(String.valueOf(text.charAt(next.getAndIncrement() % text.length())));
+                client.write(String.valueOf(text.charAt(next.getAndIncrement() % text.length())));
             } catch (IOException closed) {
                 throw new IllegalStateException("closed", closed); // ends the schedule
             }
@@ -339,8 +334,8 @@ class HostileClientTest {
     @Test
     void aCommandLineTrickledAByteAtATimeMeetsItsDeadline() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(600), Duration.ofSeconds(30));
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.readReply()).startsWith("220 ");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.readReply().text()).startsWith("220 ");
             long start = System.nanoTime();
             // each byte comes well within the timeout, so an idle timer would never fire
             drip(client, "NOOP NOOP NOOP NOOP NOOP ", Duration.ofMillis(100));
@@ -354,12 +349,9 @@ class HostileClientTest {
     void contentBelowTheMinimumDataRateIsCutOffAndNothingIsQueued() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
                 .minDataRate(1000);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             long start = System.nanoTime();
             drip(client, "Subject: slow\r\n\r\nbody\r\n", Duration.ofMillis(100)); // 10 bytes/s
 
@@ -374,19 +366,16 @@ class HostileClientTest {
     void contentAtTheMinimumRateMayTakeLongerThanTheDataTimeout() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
                 .minDataRate(100);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send(ENVELOPE + "DATA\r\n");
-            client.readReply();
-            client.readReply();
-            assertThat(client.readReply()).startsWith("354");
+            client.beginData("a@example.org", "b@example.com");
             long start = System.nanoTime();
-            client.send("Subject: steady\r\n\r\n");
+            client.write("Subject: steady\r\n\r\n");
             // 3 s of content at 200 bytes/s: each piece earns 2 s, twice what the wait between pieces costs
             AtomicInteger pieces = new AtomicInteger();
             dripper.scheduleAtFixedRate(() -> {
                 try {
-                    client.send(pieces.incrementAndGet() < 6 ? "x".repeat(98) + "\r\n" : ".\r\n");
+                    client.write(pieces.incrementAndGet() < 6 ? "x".repeat(98) + "\r\n" : ".\r\n");
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -395,7 +384,7 @@ class HostileClientTest {
                 }
             }, 500, 500, TimeUnit.MILLISECONDS);
 
-            assertThat(client.readReply()).startsWith("250 2.0.0 Ok: queued as");
+            assertThat(client.readReply().text()).startsWith("250 2.0.0 Ok: queued as");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2500));
         }
         assertThat(fixture.queue.accepted()).hasSize(1);
@@ -404,17 +393,17 @@ class HostileClientTest {
     @Test
     void withIdleTimeoutsATricklingClientIsNotCutOff() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(600), Duration.ofSeconds(30)).idleTimeouts();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.readReply()).startsWith("220 ");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.readReply().text()).startsWith("220 ");
             String line = "NOOP\r\n";
             for (int i = 0; i < line.length(); i++) {
                 String octet = line.substring(i, i + 1);
                 dripper.schedule(() -> {
-                    client.send(octet);
+                    client.write(octet);
                     return null;
                 }, 250L * i, TimeUnit.MILLISECONDS);
             }
-            assertThat(client.readReply()).as("1.25 s for one line, each byte within the idle timeout")
+            assertThat(client.readReply().text()).as("1.25 s for one line, each byte within the idle timeout")
                     .isEqualTo("250 2.0.0 Ok");
         }
     }
@@ -423,12 +412,12 @@ class HostileClientTest {
     @Test
     void aClientThatNeverReadsItsRepliesIsClosedAtTheDeadline() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(500), Duration.ofSeconds(30));
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             // far more replies than the socket buffers hold; the relay stops reading once they back up
             String noops = "NOOP\r\n".repeat(20_000);
             try {
                 for (int i = 0; i < 20; i++) {
-                    client.send(noops);
+                    client.write(noops);
                 }
             } catch (IOException closedWhileSending) {
                 // with small socket buffers the writes block until the relay gives up on us: also fine
@@ -443,24 +432,24 @@ class HostileClientTest {
     @Test
     void relayNetworkClientsAreExemptFromThePerClientLimitButNotTheTotal() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().connections(3, 1); // 127.0.0.1 is in relay-networks
-        try (TestServer server = fixture.server(); RawClient one = server.connect(); RawClient two = server.connect();
-                RawClient three = server.connect()) {
-            assertThat(one.readReply()).startsWith("220 ");
-            assertThat(two.readReply()).startsWith("220 ");
-            assertThat(three.readReply()).startsWith("220 ");
-            try (RawClient four = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient one = server.connect(); SmtpTestClient two = server.connect();
+                SmtpTestClient three = server.connect()) {
+            assertThat(one.readReply().text()).startsWith("220 ");
+            assertThat(two.readReply().text()).startsWith("220 ");
+            assertThat(three.readReply().text()).startsWith("220 ");
+            try (SmtpTestClient four = server.connect()) {
                 assertThat(four.readUntilClosed()).containsExactly("421 4.3.2 Too many connections, try again later");
             }
-            assertThat(three.command("NOOP")).startsWith("250");
+            assertThat(three.command("NOOP").text()).startsWith("250");
         }
     }
 
     @Test
     void theExemptionCanBeTurnedOff() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().connections(10, 1).exemptRelayNetworks(false);
-        try (TestServer server = fixture.server(); RawClient one = server.connect()) {
-            assertThat(one.readReply()).startsWith("220 ");
-            try (RawClient two = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient one = server.connect()) {
+            assertThat(one.readReply().text()).startsWith("220 ");
+            try (SmtpTestClient two = server.connect()) {
                 assertThat(two.readUntilClosed()).containsExactly("421 4.7.0 Too many connections from your address");
             }
         }

@@ -17,7 +17,7 @@ class MessageReceiverTest {
     private static final MessageReceiver.MissingFieldDefaults DEFAULTS = new MessageReceiver.MissingFieldDefaults(
             "Date: D\r\n".getBytes(StandardCharsets.US_ASCII), "Message-ID: <M>\r\n".getBytes(StandardCharsets.US_ASCII));
 
-    private final CapturingQueue queue = TestQueues.newQueue();
+    private final CapturingQueue queue = new CapturingQueue();
 
     private MessageReceiver receiver(boolean submission, long maxSize) throws Exception {
         MessageDraft draft = queue.newDraft();

@@ -2,7 +2,9 @@ package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +28,12 @@ class RawSocketTest {
     @Test
     void startTlsInjectionIsNotAnsweredInsideTls() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.hello()).contains("250-STARTTLS");
-            client.send("STARTTLS\r\nRSET\r\n");
-            assertThat(client.readReply()).isEqualTo("220 2.0.0 Ready to start TLS");
-            client.startTls();
-            client.send("QUIT\r\n");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.hello().text()).contains("250-STARTTLS");
+            client.write("STARTTLS\r\nRSET\r\n");
+            assertThat(client.readReply().text()).isEqualTo("220 2.0.0 Ready to start TLS");
+            client.startTls(TestTls.trustingClient());
+            client.write("QUIT\r\n");
             // a leaked RSET would show up as "250 2.0.0 Reset" before the 221
             assertThat(client.readUntilClosed()).containsExactly("221 2.0.0 Bye");
         }
@@ -40,38 +42,38 @@ class RawSocketTest {
     @Test
     void startTlsInjectedTransactionIsForgotten() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send("STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n");
-            assertThat(client.readReply()).startsWith("220 ");
-            client.startTls();
-            assertThat(client.command("EHLO client.example")).doesNotContain("STARTTLS");
-            assertThat(client.command("RCPT TO:<victim@example.com>")).isEqualTo("503 5.5.1 Need MAIL command");
+            client.write("STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n");
+            assertThat(client.readReply().text()).startsWith("220 ");
+            client.startTls(TestTls.trustingClient());
+            assertThat(client.command("EHLO client.example").text()).doesNotContain("STARTTLS");
+            assertThat(client.command("RCPT TO:<victim@example.com>").text()).isEqualTo("503 5.5.1 Need MAIL command");
         }
     }
 
     @Test
     void authIsOfferedOnlyInsideTlsAndRequiredBeforeMail() throws Exception {
         SmtpFixture fixture = SmtpFixture.submission();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            String ehlo = client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            String ehlo = client.hello().text();
             assertThat(ehlo).contains("250-STARTTLS").doesNotContain("AUTH");
-            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE)).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
-            assertThat(client.command("MAIL FROM:<a@example.org>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
-            assertThat(client.command("STARTTLS")).startsWith("220 ");
-            client.startTls();
-            String secureEhlo = client.command("EHLO client.example");
+            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE).text()).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+            assertThat(client.command("STARTTLS").text()).startsWith("220 ");
+            client.startTls(TestTls.trustingClient());
+            String secureEhlo = client.command("EHLO client.example").text();
             assertThat(secureEhlo).contains("250-AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
-            assertThat(client.command("MAIL FROM:<a@example.org>")).isEqualTo("530 5.7.0 Authentication required");
-            assertThat(client.command("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice\0nope".getBytes())))
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).isEqualTo("530 5.7.0 Authentication required");
+            assertThat(client.command("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice\0nope".getBytes())).text())
                     .isEqualTo("535 5.7.8 Authentication credentials invalid");
-            assertThat(client.command("AUTH LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
-            assertThat(client.command("*")).isEqualTo("501 5.0.0 Authentication cancelled");
-            assertThat(client.command("AUTH PLAIN")).isEqualTo("334 ");
-            assertThat(client.command(PLAIN_ALICE)).isEqualTo("235 2.7.0 Authentication successful");
-            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE)).isEqualTo("503 5.5.1 Already authenticated");
-            assertThat(client.command("MAIL FROM:<a@example.org>")).startsWith("250 ");
-            assertThat(client.command("RCPT TO:<anyone@example.com>")).startsWith("250 ");
+            assertThat(client.command("AUTH LOGIN").text()).isEqualTo("334 VXNlcm5hbWU6");
+            assertThat(client.command("*").text()).isEqualTo("501 5.0.0 Authentication cancelled");
+            assertThat(client.command("AUTH PLAIN").text()).isEqualTo("334 ");
+            assertThat(client.command(PLAIN_ALICE).text()).isEqualTo("235 2.7.0 Authentication successful");
+            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE).text()).isEqualTo("503 5.5.1 Already authenticated");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).startsWith("250 ");
+            assertThat(client.command("RCPT TO:<anyone@example.com>").text()).startsWith("250 ");
         }
         assertThat(fixture.events.rejections()).containsExactly("rejected tls_required", "rejected auth_required");
     }
@@ -80,30 +82,24 @@ class RawSocketTest {
     void submissionListenerAddsMessageIdAndDateButTheRelayListenerDoesNot() throws Exception {
         String content = "From: a@example.org\r\nSubject: s\r\n\r\nbody\r\n.\r\n";
         SmtpFixture submission = SmtpFixture.submission();
-        try (TestServer server = submission.server(); RawClient client = server.connect()) {
+        try (TestServer server = submission.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             client.command("STARTTLS");
-            client.startTls();
+            client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
-            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE)).startsWith("235");
-            client.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            assertThat(client.readReply()).startsWith("250");
-            assertThat(client.readReply()).startsWith("250");
-            assertThat(client.readReply()).startsWith("354");
-            assertThat(client.command(content.substring(0, content.length() - 2))).startsWith("250 2.0.0 Ok: queued as");
+            assertThat(client.command("AUTH PLAIN " + PLAIN_ALICE).text()).startsWith("235");
+            client.beginData("a@example.org", "b@example.com");
+            assertThat(client.command(content.substring(0, content.length() - 2)).text()).startsWith("250 2.0.0 Ok: queued as");
         }
         assertThat(submission.queue.only().text()).endsWith(
                 "From: a@example.org\r\nSubject: s\r\nDate: Sun, 1 Mar 2026 12:00:00 +0000\r\n"
                         + "Message-ID: <T0000001@relay.test>\r\n\r\nbody\r\n");
 
         SmtpFixture relay = SmtpFixture.defaults();
-        try (TestServer server = relay.server(); RawClient client = server.connect()) {
+        try (TestServer server = relay.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            client.readReply();
-            client.readReply();
-            client.readReply();
-            assertThat(client.command(content.substring(0, content.length() - 2))).startsWith("250 2.0.0 Ok: queued as");
+            client.beginData("a@example.org", "b@example.com");
+            assertThat(client.command(content.substring(0, content.length() - 2)).text()).startsWith("250 2.0.0 Ok: queued as");
         }
         assertThat(relay.queue.only().text()).doesNotContain("Message-ID").doesNotContain("Date:")
                 .startsWith("Received: from client.example ([127.0.0.1])");
@@ -112,18 +108,18 @@ class RawSocketTest {
     @Test
     void implicitTlsGreetsOnlyAfterTheHandshake() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls().implicitTls().starttls(Mode.OFF);
-        try (TestServer server = fixture.server(); RawClient client = server.connectTls()) {
-            String ehlo = client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectTls()) {
+            String ehlo = client.hello().text();
             assertThat(ehlo).contains("250-AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
-            assertThat(client.command("STARTTLS")).isEqualTo("503 5.5.1 TLS already active");
+            assertThat(client.command("STARTTLS").text()).isEqualTo("503 5.5.1 TLS already active");
         }
     }
 
     @Test
     void clearTextOnAnImplicitTlsPortIsDroppedWithoutAnSmtpReply() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls().implicitTls().starttls(Mode.OFF);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            client.send("EHLO client.example\r\n");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            client.write("EHLO client.example\r\n");
             assertThat(client.readUntilClosed()).isEmpty();
         }
         assertThat(fixture.events.all()).doesNotContain("session 127.0.0.1:0");
@@ -172,11 +168,11 @@ class RawSocketTest {
     @MethodSource("relayTricks")
     void neverAnOpenRelay(String path, String expected) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().noRelayNetworks();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("MAIL FROM:<a@example.org>")).startsWith("250 ");
-            assertThat(client.command("RCPT TO:" + path)).isEqualTo(expected);
-            assertThat(client.command("DATA")).isEqualTo("554 5.5.1 No valid recipients");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).startsWith("250 ");
+            assertThat(client.command("RCPT TO:" + path).text()).isEqualTo(expected);
+            assertThat(client.command("DATA").text()).isEqualTo("554 5.5.1 No valid recipients");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
     }
@@ -187,13 +183,10 @@ class RawSocketTest {
     @MethodSource("dev.relay.smtp.SmugglingTest#fakeTerminators")
     void smugglingOverTheWire(String name, String fakeTerminator) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            assertThat(client.readReply()).startsWith("250");
-            assertThat(client.readReply()).startsWith("250");
-            assertThat(client.readReply()).startsWith("354");
-            client.send(SmugglingTest.attack(fakeTerminator) + "QUIT\r\n");
+            client.beginData("a@example.org", "b@example.com");
+            client.write(SmugglingTest.attack(fakeTerminator) + "QUIT\r\n");
             assertThat(client.readUntilClosed()).containsExactly(
                     "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok", "221 2.0.0 Bye");
         }
@@ -206,23 +199,23 @@ class RawSocketTest {
     @Test
     void overLongLinesAndNulGetRepliesNotCrashes() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send("MAIL FROM:<" + "a".repeat(100_000) + "@example.org>\r\n");
-            assertThat(client.readReply()).isEqualTo("500 5.5.2 Line too long");
-            client.sendBytes("NOOP\0\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(client.readReply()).isEqualTo("500 5.5.2 NUL character not allowed");
-            assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            client.write("MAIL FROM:<" + "a".repeat(100_000) + "@example.org>\r\n");
+            assertThat(client.readReply().text()).isEqualTo("500 5.5.2 Line too long");
+            client.write("NOOP\0\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(client.readReply().text()).isEqualTo("500 5.5.2 NUL character not allowed");
+            assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
         }
     }
 
     @Test
     void tooManyErrorsClose() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().maxErrors(2);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("BOGUS")).startsWith("500 5.5.1");
-            client.send("BOGUS\r\n");
+            assertThat(client.command("BOGUS").text()).startsWith("500 5.5.1");
+            client.write("BOGUS\r\n");
             assertThat(client.readUntilClosed()).containsExactly(
                     "500 5.5.1 Command unrecognized", "421 4.7.0 Too many errors, closing connection");
         }
@@ -233,15 +226,15 @@ class RawSocketTest {
     @Test
     void messageSizeDeclaredAndActual() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(1024);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
-            assertThat(client.hello()).contains("250-SIZE 1024");
-            assertThat(client.command("MAIL FROM:<a@example.org> SIZE=4096")).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
+            assertThat(client.hello().text()).contains("250-SIZE 1024");
+            assertThat(client.command("MAIL FROM:<a@example.org> SIZE=4096").text()).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
             client.command("MAIL FROM:<a@example.org> SIZE=1000");
             client.command("RCPT TO:<b@example.com>");
-            assertThat(client.command("DATA")).startsWith("354");
-            client.send(("x".repeat(70) + "\r\n").repeat(100));
-            assertThat(client.command(".")).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
-            assertThat(client.command("NOOP")).startsWith("250");
+            assertThat(client.command("DATA").text()).startsWith("354");
+            client.write(("x".repeat(70) + "\r\n").repeat(100));
+            assertThat(client.command(".").text()).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
+            assertThat(client.command("NOOP").text()).startsWith("250");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
         assertThat(fixture.queue.openDrafts()).isZero();
@@ -250,28 +243,28 @@ class RawSocketTest {
     @Test
     void recipientLimit() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().maxRecipients(1);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             client.command("MAIL FROM:<a@example.org>");
-            assertThat(client.command("RCPT TO:<b@example.com>")).startsWith("250");
-            assertThat(client.command("RCPT TO:<c@example.com>")).isEqualTo("452 4.5.3 Too many recipients");
+            assertThat(client.command("RCPT TO:<b@example.com>").text()).startsWith("250");
+            assertThat(client.command("RCPT TO:<c@example.com>").text()).isEqualTo("452 4.5.3 Too many recipients");
         }
     }
 
     @Test
     void connectionLimits() throws Exception {
         SmtpFixture perClient = SmtpFixture.defaults().noRelayNetworks().connections(10, 1);
-        try (TestServer server = perClient.server(); RawClient first = server.connect()) {
-            assertThat(first.readReply()).startsWith("220 ");
-            try (RawClient second = server.connect()) {
+        try (TestServer server = perClient.server(); SmtpTestClient first = server.connect()) {
+            assertThat(first.readReply().text()).startsWith("220 ");
+            try (SmtpTestClient second = server.connect()) {
                 assertThat(second.readUntilClosed()).containsExactly("421 4.7.0 Too many connections from your address");
             }
-            assertThat(first.command("NOOP")).startsWith("250");
+            assertThat(first.command("NOOP").text()).startsWith("250");
         }
         SmtpFixture total = SmtpFixture.defaults().connections(1, 0);
-        try (TestServer server = total.server(); RawClient first = server.connect()) {
-            assertThat(first.readReply()).startsWith("220 ");
-            try (RawClient second = server.connect()) {
+        try (TestServer server = total.server(); SmtpTestClient first = server.connect()) {
+            assertThat(first.readReply().text()).startsWith("220 ");
+            try (SmtpTestClient second = server.connect()) {
                 assertThat(second.readUntilClosed()).containsExactly("421 4.3.2 Too many connections, try again later");
             }
         }
@@ -282,9 +275,9 @@ class RawSocketTest {
         ConnectionLimiter shared = new ConnectionLimiter(1, 0);
         SmtpFixture one = SmtpFixture.defaults().limiter(shared);
         SmtpFixture two = SmtpFixture.defaults().limiter(shared);
-        try (TestServer a = one.server(); TestServer b = two.server(); RawClient first = a.connect()) {
-            assertThat(first.readReply()).startsWith("220 ");
-            try (RawClient second = b.connect()) {
+        try (TestServer a = one.server(); TestServer b = two.server(); SmtpTestClient first = a.connect()) {
+            assertThat(first.readReply().text()).startsWith("220 ");
+            try (SmtpTestClient second = b.connect()) {
                 assertThat(second.readUntilClosed()).containsExactly("421 4.3.2 Too many connections, try again later");
             }
         }
@@ -293,18 +286,15 @@ class RawSocketTest {
     @Test
     void silentClientsTimeOut() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(300));
-        try (TestServer server = fixture.server(); RawClient idle = server.connect()) {
-            assertThat(idle.readReply()).startsWith("220");
+        try (TestServer server = fixture.server(); SmtpTestClient idle = server.connect()) {
+            assertThat(idle.readReply().text()).startsWith("220");
             assertThat(idle.readUntilClosed()).containsExactly("421 4.4.2 Timeout exceeded, closing connection");
         }
-        fixture.queue = TestQueues.newQueue();
-        try (TestServer server = fixture.server(); RawClient slow = server.connect()) {
+        fixture.queue = new CapturingQueue();
+        try (TestServer server = fixture.server(); SmtpTestClient slow = server.connect()) {
             slow.hello();
-            slow.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            slow.readReply();
-            slow.readReply();
-            assertThat(slow.readReply()).startsWith("354");
-            slow.send("Subject: half a message\r\n");
+            slow.beginData("a@example.org", "b@example.com");
+            slow.write("Subject: half a message\r\n");
             assertThat(slow.readUntilClosed()).containsExactly("421 4.4.2 Message content arrives too slowly, closing connection");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
@@ -317,12 +307,12 @@ class RawSocketTest {
     void failedCommitAnswers451AndQueuesNothing() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(CapturingQueue.CommitMode.FAIL);
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
             client.command("DATA");
-            assertThat(client.command("x\r\n.")).isEqualTo("451 4.3.0 Local error in processing, message not queued");
+            assertThat(client.command("x\r\n.").text()).isEqualTo("451 4.3.0 Local error in processing, message not queued");
         }
         assertThat(fixture.queue.accepted()).isEmpty();
     }
@@ -331,18 +321,18 @@ class RawSocketTest {
     void refusedAdmissionAnswers452() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.refuseAdmission("spool disk 98% full");
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("MAIL FROM:<a@example.org>")).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
+            assertThat(client.command("MAIL FROM:<a@example.org>").text()).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
         }
     }
 
     @Test
     void pipelinedTransactionAndChunking() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            client.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 7\r\nSubject"
+            client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 7\r\nSubject"
                     + "BDAT 7 LAST\r\n: x\r\n\r\nRSET\r\nQUIT\r\n");
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                     "250 2.0.0 7 octets received", "250 2.0.0 Ok: queued as T0000001", "250 2.0.0 Reset", "221 2.0.0 Bye");
@@ -391,13 +381,13 @@ class RawSocketTest {
     @Test
     void shutdownLetsTheTransactionInProgressFinish() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient idle = server.connect(); RawClient busy = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient idle = server.connect(); SmtpTestClient busy = server.connect()) {
             idle.hello();
             busy.hello();
             busy.command("MAIL FROM:<a@example.org>");
             busy.command("RCPT TO:<b@example.com>");
-            assertThat(busy.command("DATA")).startsWith("354");
-            busy.send("Subject: in flight\r\n\r\n");
+            assertThat(busy.command("DATA").text()).startsWith("354");
+            busy.write("Subject: in flight\r\n\r\n");
 
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -407,7 +397,7 @@ class RawSocketTest {
                 }
             });
             assertThat(idle.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
-            busy.send("last line\r\n.\r\n");
+            busy.write("last line\r\n.\r\n");
             assertThat(busy.readUntilClosed()).containsExactly(
                     "250 2.0.0 Ok: queued as T0000001", "421 4.3.2 Service shutting down, closing connection");
             assertThat(drained.get()).isTrue();
@@ -419,12 +409,9 @@ class RawSocketTest {
     @Test
     void closeAfterTheGracePeriodCutsBusySessions() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); RawClient busy = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
             busy.hello();
-            busy.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            busy.readReply();
-            busy.readReply();
-            assertThat(busy.readReply()).startsWith("354");
+            busy.beginData("a@example.org", "b@example.com");
             assertThat(server.server.awaitTransactions(Duration.ofMillis(200))).isFalse();
             assertThat(busy.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
             assertThat(server.server.openConnections()).isZero();
@@ -438,18 +425,13 @@ class RawSocketTest {
     void aCommitInFlightAtTheEndOfGraceStillGetsItsReply() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        try (TestServer server = fixture.server(); RawClient busy = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
             busy.hello();
-            busy.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-            busy.readReply();
-            busy.readReply();
-            assertThat(busy.readReply()).startsWith("354");
-            busy.send("x\r\n.\r\n");
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (fixture.queue.heldCommits() == 0) {
-                assertThat(System.nanoTime()).as("commit reached the queue").isLessThan(deadline);
-                Thread.onSpinWait(); // the server has not read the end of data yet
-            }
+            busy.beginData("a@example.org", "b@example.com");
+            busy.write("x\r\n.\r\n");
+            // the server may not have read the end of data yet
+            await("the commit reaching the queue").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> fixture.queue.heldCommits() > 0);
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
                 try {
                     return server.server.awaitTransactions(Duration.ofMillis(100));

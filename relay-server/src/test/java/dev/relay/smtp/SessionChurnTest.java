@@ -2,6 +2,7 @@ package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -35,21 +36,21 @@ class SessionChurnTest {
             List<Future<Object>> running = IntStream.range(0, CLIENTS).mapToObj(i -> clients.submit(() -> {
                 while (next.getAndIncrement() < MESSAGES) {
                     String stage = "connect";
-                    try (RawClient client = server.connect()) {
+                    try (SmtpTestClient client = server.connect()) {
                         stage = "greeting";
-                        expect(client.readReply(), "220 ");
+                        expect(client.readReply().text(), "220 ");
                         stage = "EHLO";
-                        expect(client.command("EHLO smtp-source.example"), "250");
+                        expect(client.command("EHLO smtp-source.example").text(), "250");
                         stage = "MAIL";
-                        expect(client.command("MAIL FROM:<source@example.org>"), "250 ");
+                        expect(client.command("MAIL FROM:<source@example.org>").text(), "250 ");
                         stage = "RCPT";
-                        expect(client.command("RCPT TO:<sink@example.com>"), "250 ");
+                        expect(client.command("RCPT TO:<sink@example.com>").text(), "250 ");
                         stage = "DATA";
-                        expect(client.command("DATA"), "354 ");
+                        expect(client.command("DATA").text(), "354 ");
                         stage = "content";
-                        expect(client.command("Subject: churn\r\n\r\n" + "x".repeat(2000) + "\r\n."), "250 ");
+                        expect(client.command("Subject: churn\r\n\r\n" + "x".repeat(2000) + "\r\n.").text(), "250 ");
                         stage = "QUIT";
-                        expect(client.command("QUIT"), "221 ");
+                        expect(client.command("QUIT").text(), "221 ");
                     } catch (IOException | RuntimeException e) {
                         lost.merge(stage + ": " + e.getMessage(), 1, Integer::sum);
                     }

@@ -39,12 +39,12 @@ final class SmtpFixture {
     int maxReceivedHeaders = 50;
     boolean addressLiteralRecipients;
     List<String> relayNetworks = List.of("127.0.0.0/8", "192.0.2.0/24");
-    CapturingQueue queue = TestQueues.newQueue();
+    CapturingQueue queue = new CapturingQueue();
     Authenticator authenticator = (user, password) ->
             "alice".equals(user) && Arrays.equals(password, "secret".toCharArray()) ? Optional.of("alice") : Optional.empty();
     Optional<SslContext> tls = Optional.empty();
     ConnectionLimiter limiter;
-    RecordingEvents events = new RecordingEvents();
+    RecordingSmtpEvents events = new RecordingSmtpEvents();
     /** Listens beside {@link #events}, e.g. the metrics; none by default. */
     SmtpEvents alsoTell = SmtpEvents.NONE;
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);

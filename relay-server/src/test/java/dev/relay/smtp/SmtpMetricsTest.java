@@ -1,8 +1,10 @@
 package dev.relay.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.metrics.RelayMetrics;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,14 +47,14 @@ class SmtpMetricsTest {
         assertThat(active(listener)).isZero();
         assertThat(counter("relay.smtp.sessions", "listener", listener)).isZero();
         try (TestServer server = fixture.server()) {
-            RawClient first = server.connect();
-            RawClient second = server.connect();
+            SmtpTestClient first = server.connect();
+            SmtpTestClient second = server.connect();
             first.hello();
             second.hello();
             assertThat(active(listener)).isEqualTo(2);
             assertThat(counter("relay.smtp.sessions", "listener", listener)).isEqualTo(2);
 
-            assertThat(first.command("QUIT")).startsWith("221");
+            assertThat(first.command("QUIT").text()).startsWith("221");
             first.close();
             awaitValue(() -> active(listener), 1);
             second.close();
@@ -66,13 +68,13 @@ class SmtpMetricsTest {
         SmtpFixture fixture = fixture(SmtpFixture.defaults());
         String listener = fixture.listener().name();
         String content = "Subject: metrics\r\n\r\n" + "x".repeat(998) + "\r\n";
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
-            assertThat(client.command("DATA")).startsWith("354");
-            client.send(content);
-            assertThat(client.command(".")).startsWith("250");
+            assertThat(client.command("DATA").text()).startsWith("354");
+            client.write(content);
+            assertThat(client.command(".").text()).startsWith("250");
         }
         assertThat(counter("relay.messages.accepted", "listener", listener)).isEqualTo(1);
         DistributionSummary size = registry.get("relay.message.size").summary();
@@ -87,15 +89,15 @@ class SmtpMetricsTest {
     @Test
     void rejectionsAreCountedByReason() throws Exception {
         SmtpFixture fixture = fixture(SmtpFixture.defaults().maxMessageSize(1024).maxRecipients(1));
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
-            assertThat(client.command("MAIL FROM:<a@example.org> SIZE=4096")).startsWith("552");
+            assertThat(client.command("MAIL FROM:<a@example.org> SIZE=4096").text()).startsWith("552");
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
-            assertThat(client.command("RCPT TO:<c@example.com>")).startsWith("452");
-            assertThat(client.command("DATA")).startsWith("354");
-            client.send("Subject: smuggled\r\n\r\nhello\n.\nmore\r\n");
-            assertThat(client.command(".")).startsWith("554 5.6.0");
+            assertThat(client.command("RCPT TO:<c@example.com>").text()).startsWith("452");
+            assertThat(client.command("DATA").text()).startsWith("354");
+            client.write("Subject: smuggled\r\n\r\nhello\n.\nmore\r\n");
+            assertThat(client.command(".").text()).startsWith("554 5.6.0");
         }
         assertThat(counter("relay.messages.rejected", "reason", "message_too_big")).isEqualTo(1);
         assertThat(counter("relay.messages.rejected", "reason", "too_many_recipients")).isEqualTo(1);
@@ -108,20 +110,17 @@ class SmtpMetricsTest {
     @Test
     void aClientThatMayNotRelayIsCountedAsRelayDenied() throws Exception {
         SmtpFixture fixture = fixture(SmtpFixture.defaults().noRelayNetworks());
-        try (TestServer server = fixture.server(); RawClient client = server.connect()) {
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
             client.hello();
             client.command("MAIL FROM:<a@example.org>");
-            assertThat(client.command("RCPT TO:<b@example.com>")).startsWith("554");
+            assertThat(client.command("RCPT TO:<b@example.com>").text()).startsWith("554");
         }
         assertThat(counter("relay.messages.rejected", "reason", "relay_denied")).isEqualTo(1);
     }
 
     /** Connection close is reported on the event loop after the socket closes: wait for it, bounded. */
-    private static void awaitValue(DoubleSupplier value, double wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (value.getAsDouble() != wanted && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(value.getAsDouble()).isEqualTo(wanted);
+    private static void awaitValue(DoubleSupplier value, double wanted) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(value.getAsDouble()).isEqualTo(wanted));
     }
 }

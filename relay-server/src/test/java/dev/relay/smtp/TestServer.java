@@ -1,5 +1,6 @@
 package dev.relay.smtp;
 
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -21,12 +22,12 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    RawClient connect() throws IOException {
-        return RawClient.connect(address);
+    SmtpTestClient connect() throws IOException {
+        return SmtpTestClient.connect(address, 5000);
     }
 
-    RawClient connectTls() throws IOException {
-        return RawClient.connectTls(address);
+    SmtpTestClient connectTls() throws IOException {
+        return SmtpTestClient.connectTls(address, TestTls.trustingClient());
     }
 
     @Override

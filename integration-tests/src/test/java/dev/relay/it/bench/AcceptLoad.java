@@ -3,9 +3,9 @@ package dev.relay.it.bench;
 import dev.relay.RelayApplication;
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
-import dev.relay.it.SmtpTestClient;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
+import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ public final class AcceptLoad {
                 while (true) {
                     System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), commits.get());
                     try {
-                        Thread.sleep(250);
+                        Thread.sleep(250); // a progress line every 250 ms: the sleep is the ticker
                     } catch (InterruptedException e) {
                         return;
                     }

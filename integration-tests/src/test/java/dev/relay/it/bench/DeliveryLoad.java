@@ -1,8 +1,6 @@
 package dev.relay.it.bench;
 
-import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.delivery.DeliveryScheduler;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.Envelope;
@@ -14,6 +12,8 @@ import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.spool.SpoolQueue;
+import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;
@@ -209,7 +209,7 @@ public final class DeliveryLoad {
                 while (!Thread.currentThread().isInterrupted()) {
                     System.err.printf("progress epoch-ms=%d left=%d%n", System.currentTimeMillis(), left.getCount());
                     try {
-                        Thread.sleep(250);
+                        Thread.sleep(250); // a progress line every 250 ms: the sleep is the ticker
                     } catch (InterruptedException e) {
                         return;
                     }

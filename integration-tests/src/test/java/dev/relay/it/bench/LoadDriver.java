@@ -3,7 +3,6 @@ package dev.relay.it.bench;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -109,7 +108,7 @@ final class LoadDriver implements AutoCloseable {
                 }
             });
         }
-        Thread.sleep(duration.toMillis());
+        Thread.sleep(duration.toMillis()); // the load runs for this long: the sleep is the measurement window
         for (Connection connection : connections) {
             connection.stop();
         }

@@ -16,11 +16,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -175,17 +176,12 @@ class DockerImageTest {
     }
 
     /** Polls until the check returns a value; delivery runs on the relay's schedule, not ours. */
-    private static <T> T await(String what, Callable<Optional<T>> check) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (true) {
-            Optional<T> value = check.call();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + " did not appear within 90 s; relay log:\n" + RELAY.getLogs());
-            }
-            Thread.sleep(250);
+    private static <T> T await(String what, Callable<Optional<T>> check) {
+        try {
+            return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(check, Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " did not appear within 90 s; relay log:\n" + RELAY.getLogs(), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.relay.it.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.it.RelayConfigs;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,22 +57,13 @@ class RunningRelayTest {
      * The relay opens the admin port after the SMTP listeners, which is what start() waits for:
      * wait until the health check would pass, as Docker does.
      */
-    private static void awaitAdminServer() throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        String last = "no answer";
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                HttpResponse<String> response = admin.get(healthcheckPath());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException notListeningYet) {
-                last = notListeningYet.toString();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the admin server was not ready within 30 s: " + last);
+    private static void awaitAdminServer() {
+        await("the admin server ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = admin.get(healthcheckPath());
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                });
     }
 
     @AfterAll

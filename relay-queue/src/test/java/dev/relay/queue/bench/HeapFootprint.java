@@ -64,7 +64,7 @@ public final class HeapFootprint {
     private static long usedAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
-            Thread.sleep(100);
+            Thread.sleep(100); // lets the collector finish before the heap is measured: no condition to wait for
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }

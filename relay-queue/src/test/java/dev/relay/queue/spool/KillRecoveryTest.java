@@ -6,7 +6,7 @@ import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecordingEvents;
+import dev.relay.queue.RecordingQueueEvents;
 import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.spool.SpoolQueue;
 import java.io.BufferedReader;
@@ -81,7 +81,7 @@ class KillRecoveryTest {
 
     private static void verify(Path spool, Map<QueueId, Long> acknowledged, Set<QueueId> completed)
             throws Exception {
-        RecordingEvents events = new RecordingEvents();
+        RecordingQueueEvents events = new RecordingQueueEvents();
         try (SpoolQueue queue = SpoolQueue.open(spool, new QueueSettings(RetrySchedule.DEFAULT, 0, 0),
                 CrashingWriter.TUNING, new MutableClock(Instant.now()), events)) {
             List<QueuedMessage> messages = queue.list();

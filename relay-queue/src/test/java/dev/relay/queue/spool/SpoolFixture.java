@@ -7,7 +7,7 @@ import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RecipientAddress;
-import dev.relay.queue.RecordingEvents;
+import dev.relay.queue.RecordingQueueEvents;
 import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.spool.SpoolQueue;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class SpoolFixture implements AutoCloseable {
     final SpoolTuning tuning;
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     final SpoolLayout layout;
-    RecordingEvents events;
+    RecordingQueueEvents events;
     SegmentSpoolStore store;
     SpoolQueue queue;
 
@@ -53,7 +53,7 @@ final class SpoolFixture implements AutoCloseable {
     }
 
     void open() throws IOException {
-        events = new RecordingEvents();
+        events = new RecordingQueueEvents();
         store = SegmentSpoolStore.open(directory, tuning, reserve, events, io);
         queue = SpoolQueue.over(store, new QueueSettings(RetrySchedule.DEFAULT, reserve, 0), clock, events);
     }

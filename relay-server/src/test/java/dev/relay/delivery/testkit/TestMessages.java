@@ -1,12 +1,12 @@
 package dev.relay.delivery.testkit;
 
-import dev.relay.smtp.client.OutboundMessage;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.smtp.client.OutboundMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Outbound messages from strings and bytes, for tests. */
 public final class TestMessages {
+
+    /** A small message's content: a header block and one line. */
+    public static final String SMALL = "Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n";
 
     private TestMessages() {}
 
@@ -50,11 +53,17 @@ public final class TestMessages {
      * {@code arrival}, and waits until it is durable.
      */
     public static QueueId queue(MessageQueue queue, Instant arrival, String... recipients) throws Exception {
+        return queue(queue, arrival, "sender@origin.test", SMALL,
+                Arrays.stream(recipients).map(RecipientAddress::of).toList());
+    }
+
+    /** Commits this content from this sender to the queue, arrived at {@code arrival}, and waits until it is durable. */
+    public static QueueId queue(MessageQueue queue, Instant arrival, String sender, String content,
+            List<RecipientAddress> recipients) throws Exception {
         try (MessageDraft draft = queue.newDraft()) {
-            draft.write("Subject: test\r\nFrom: <sender@origin.test>\r\n\r\nHello.\r\n".getBytes(StandardCharsets.UTF_8));
-            Envelope envelope = new Envelope("sender@origin.test",
-                    Arrays.stream(recipients).map(RecipientAddress::of).toList(), MailParameters.NONE,
-                    arrival, "127.0.0.1", "client.test", Optional.empty());
+            draft.write(content.getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope(sender, recipients, MailParameters.NONE, arrival, "127.0.0.1", "client.test",
+                    Optional.empty());
             return draft.commit(envelope).get(10, TimeUnit.SECONDS);
         }
     }

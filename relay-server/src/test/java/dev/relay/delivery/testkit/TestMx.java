@@ -1,5 +1,6 @@
 package dev.relay.delivery.testkit;
 
+import dev.relay.tls.testkit.SniKeyManager;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,14 +13,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,17 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509KeyManager;
 
 /**
  * A receiving SMTP server for tests, on 127.0.0.1 and a random port: plain blocking sockets,
@@ -442,7 +432,7 @@ public final class TestMx implements AutoCloseable {
             secure.setEnabledProtocols(settings.tlsProtocols.toArray(String[]::new));
             secure.startHandshake();
             SSLSession session = secure.getSession();
-            sni = requestedName(session);
+            sni = SniKeyManager.requestedName(session);
             tlsProtocol = Optional.of(session.getProtocol());
             tlsSessions.add(new TlsSession(id, session.getProtocol(), session.getCipherSuite(), sni,
                     resumed(session.getCreationTime()), session.getCreationTime()));
@@ -589,99 +579,14 @@ public final class TestMx implements AutoCloseable {
         return at < 0 ? "" : line.substring(at + 1).strip();
     }
 
-    private static Optional<String> requestedName(SSLSession session) {
-        if (session instanceof ExtendedSSLSession extended) {
-            for (SNIServerName name : extended.getRequestedServerNames()) {
-                if (name instanceof SNIHostName host) {
-                    return Optional.of(host.getAsciiName());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     private SSLContext serverContext(TestCertificates.Issued issued) {
+        SniKeyManager.Presented fallback = SniKeyManager.Presented.of(issued, settings.sendIssuers);
+        Map<String, SniKeyManager.Presented> byName = new HashMap<>();
+        settings.certificatesBySni.forEach((name, other) -> byName.put(name, SniKeyManager.Presented.of(other, settings.sendIssuers)));
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            List<X509Certificate> chain = new ArrayList<>();
-            chain.add(issued.certificate());
-            chain.addAll(settings.sendIssuers ? issued.issuers() : List.of());
-            char[] password = "test".toCharArray();
-            store.setKeyEntry(DEFAULT_ALIAS, issued.key(), password, chain.toArray(X509Certificate[]::new));
-            for (Map.Entry<String, TestCertificates.Issued> byName : settings.certificatesBySni.entrySet()) {
-                TestCertificates.Issued other = byName.getValue();
-                List<X509Certificate> otherChain = new ArrayList<>();
-                otherChain.add(other.certificate());
-                otherChain.addAll(settings.sendIssuers ? other.issuers() : List.of());
-                store.setKeyEntry(SNI_ALIAS + byName.getKey(), other.key(), password,
-                        otherChain.toArray(X509Certificate[]::new));
-            }
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
-            factory.init(store, password);
-            X509KeyManager keys = (X509KeyManager) factory.getKeyManagers()[0];
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new SniKeyManager(keys)}, null, null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
+            return SniKeyManager.serverContext(name -> Optional.ofNullable(byName.get(name)), () -> Optional.of(fallback));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("test MX TLS setup", e);
-        }
-    }
-
-    private static final String DEFAULT_ALIAS = "mx";
-    private static final String SNI_ALIAS = "sni:";
-
-    /** Presents the certificate registered for the client's SNI name, else the default one. */
-    private static final class SniKeyManager extends X509ExtendedKeyManager {
-        private final X509KeyManager keys;
-
-        SniKeyManager(X509KeyManager keys) {
-            this.keys = keys;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            String alias = DEFAULT_ALIAS;
-            if (socket instanceof SSLSocket ssl && ssl.getHandshakeSession() instanceof ExtendedSSLSession session) {
-                for (SNIServerName name : session.getRequestedServerNames()) {
-                    if (name instanceof SNIHostName host
-                            && keys.getCertificateChain(SNI_ALIAS + host.getAsciiName().toLowerCase(Locale.ROOT)) != null) {
-                        alias = SNI_ALIAS + host.getAsciiName().toLowerCase(Locale.ROOT);
-                    }
-                }
-            }
-            PrivateKey key = keys.getPrivateKey(alias);
-            return key != null && key.getAlgorithm().equalsIgnoreCase(keyType) ? alias : null;
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return null;
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return keys.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return keys.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return keys.getPrivateKey(alias);
         }
     }
 

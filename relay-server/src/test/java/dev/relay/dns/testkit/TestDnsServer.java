@@ -1,7 +1,7 @@
 package dev.relay.dns.testkit;
 
+import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnsSettings;
-
 import dev.relay.settings.HostPort;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
@@ -81,8 +83,11 @@ import org.xbill.DNS.Type;
  *
  * <p>Every method may be called from any thread while the server runs. Packets that do not
  * parse are ignored (and counted); no bad packet or connection stops the server.
+ *
+ * <p>In a test class, {@code @RegisterExtension final TestDnsServer dns = TestDnsServer.start();}
+ * (an instance field) gives each test its own server, closed after it.
  */
-public final class TestDnsServer implements AutoCloseable {
+public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
 
     /** One question the server received. */
     public record Query(String name, String type, boolean tcp) {}
@@ -175,6 +180,14 @@ public final class TestDnsServer implements AutoCloseable {
     /** The server as a config value, for {@code DnsSettings}. */
     public HostPort endpoint() {
         return new HostPort(LOOPBACK.getHostAddress(), port());
+    }
+
+    /**
+     * A resolver that asks only this server, once, waiting 300 ms: a lookup the server drops
+     * times out quickly. Tests change what they need (timeout, clock, events) on the builder.
+     */
+    public DnsResolver.Builder resolverBuilder() {
+        return DnsResolver.builder().servers(List.of(endpoint())).timeout(java.time.Duration.ofMillis(300)).attempts(1);
     }
 
     // ---- records
@@ -367,6 +380,11 @@ public final class TestDnsServer implements AutoCloseable {
     /** Packets and frames that did not parse as DNS queries. */
     public long malformedCount() {
         return malformedPackets.get();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.relay.mtasts.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
+import dev.relay.tls.testkit.SniKeyManager;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,14 +14,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,13 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * An HTTPS server for MTA-STS policies in tests: the JDK's {@code HttpsServer} on 127.0.0.1
@@ -173,8 +165,9 @@ public final class TestPolicyServer implements AutoCloseable {
     private TestPolicyServer(TestCertificates.Authority ca) throws IOException, GeneralSecurityException {
         this.ca = ca;
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(new javax.net.ssl.KeyManager[] {new SniKeyManager()}, null, null);
+        // a connection whose SNI names no known host gets the certificate of the first host added
+        SSLContext tls = SniKeyManager.serverContext(name -> Optional.ofNullable(hosts.get(name)).map(PolicyHost::presented),
+                () -> order.stream().findFirst().map(hosts::get).map(PolicyHost::presented));
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.setExecutor(threads);
         server.createContext("/", this::handle);
@@ -279,6 +272,10 @@ public final class TestPolicyServer implements AutoCloseable {
             return this;
         }
 
+        private SniKeyManager.Presented presented() {
+            return SniKeyManager.Presented.of(certificate, false);
+        }
+
         public TestCertificates.Issued certificate() {
             return certificate;
         }
@@ -312,18 +309,8 @@ public final class TestPolicyServer implements AutoCloseable {
 
         /** Waits until this many requests have arrived (for tests that hold responses). */
         public void awaitRequests(int count, Duration timeout) {
-            long end = System.nanoTime() + timeout.toNanos();
-            while (received.size() < count) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("expected " + count + " requests to " + name + ", got " + received.size());
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
+            await("%d requests to %s".formatted(count, name)).atMost(timeout).pollInterval(Duration.ofMillis(5))
+                    .until(() -> received.size() >= count);
         }
     }
 
@@ -374,17 +361,8 @@ public final class TestPolicyServer implements AutoCloseable {
     }
 
     private static Optional<String> sni(HttpExchange exchange) {
-        if (exchange instanceof HttpsExchange https && https.getSSLSession() instanceof ExtendedSSLSession session) {
-            return requestedName(session);
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> requestedName(ExtendedSSLSession session) {
-        for (SNIServerName name : session.getRequestedServerNames()) {
-            if (name instanceof SNIHostName host) {
-                return Optional.of(host.getAsciiName().toLowerCase(Locale.ROOT));
-            }
+        if (exchange instanceof HttpsExchange https) {
+            return SniKeyManager.requestedName(https.getSSLSession()).map(n -> n.toLowerCase(Locale.ROOT));
         }
         return Optional.empty();
     }
@@ -399,52 +377,4 @@ public final class TestPolicyServer implements AutoCloseable {
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
-    /** Picks the certificate by SNI, per handshake; aliases are host names. */
-    private final class SniKeyManager extends X509ExtendedKeyManager {
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            SSLSession handshake = engine.getHandshakeSession();
-            Optional<String> sni = handshake instanceof ExtendedSSLSession session ? requestedName(session) : Optional.empty();
-            String alias = sni.filter(hosts::containsKey).orElse(order.isEmpty() ? null : order.getFirst());
-            if (alias == null) {
-                return null;
-            }
-            String algorithm = hosts.get(alias).certificate.key().getAlgorithm();
-            boolean fits = keyType.equals(algorithm) || (keyType.equals("EC") && algorithm.equals("ECDSA"));
-            return fits ? alias : null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null; // HttpsServer only ever uses engines
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            PolicyHost host = hosts.get(alias);
-            return host == null ? null : new X509Certificate[] {host.certificate.certificate()};
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            PolicyHost host = hosts.get(alias);
-            return host == null ? null : host.certificate.key();
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return new ArrayList<>(order).toArray(String[]::new);
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-    }
 }

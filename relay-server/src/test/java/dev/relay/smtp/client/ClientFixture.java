@@ -12,8 +12,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** Shared pieces for outbound client and delivery tests: one test CA, clients, destinations, waiting. */
 public final class ClientFixture {
@@ -45,14 +43,6 @@ public final class ClientFixture {
 
     public static Destination destination(String mxHost, InetSocketAddress address, TlsRequirement tls) {
         return new Destination(mxHost, address, tls);
-    }
-
-    public static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("future did not complete", e);
-        }
     }
 
     /** Each recipient's outcome, as delivery's classifier makes it from what the client found. */

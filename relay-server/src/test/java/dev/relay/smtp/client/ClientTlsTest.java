@@ -1,25 +1,22 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import dev.relay.delivery.Verdicts;
-
-import dev.relay.outcome.EnhancedStatus;
-import dev.relay.outcome.Cause;
-import dev.relay.outcome.TestOutcomes;
-
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.CA;
-import static dev.relay.smtp.client.ClientFixture.await;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.testkit.TestMx;
+import dev.relay.delivery.Verdicts;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
@@ -58,7 +55,7 @@ class ClientTlsTest {
     }
 
     private static TransactionOutcome deliver(SslProvider provider, TestMx mx, String mxHost, TlsRequirement tls) {
-        return await(client(provider).deliver(destination(mxHost, mx.address(), tls),
+        return result(client(provider).deliver(destination(mxHost, mx.address(), tls),
                 message("a@relay.test", "Subject: tls\r\n\r\nover TLS\r\n", "b@mx.test")));
     }
 

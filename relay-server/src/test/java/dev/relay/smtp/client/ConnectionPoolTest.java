@@ -1,17 +1,16 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
+import dev.relay.delivery.testkit.TestMx;
 import dev.relay.outcome.Outcome;
 import dev.relay.tls.TlsRequirement;
 import dev.relay.tls.testkit.TestCertificates;
@@ -51,7 +50,7 @@ class ConnectionPoolTest {
     }
 
     private static TransactionOutcome deliver(ConnectionPool pool, TestMx mx, String recipient, TlsRequirement tls) {
-        return await(pool.deliver(destination("mx.test", mx.address(), tls),
+        return result(pool.deliver(destination("mx.test", mx.address(), tls),
                 message("a@relay.test", "Subject: " + recipient + "\r\n\r\nhi\r\n", recipient)));
     }
 
@@ -107,7 +106,7 @@ class ConnectionPoolTest {
             }
 
             for (CompletableFuture<TransactionOutcome> outcome : outcomes) {
-                assertThat(outcomes(concluded(await(outcome))).getFirst()).isInstanceOf(Outcome.Delivered.class);
+                assertThat(outcomes(concluded(result(outcome))).getFirst()).isInstanceOf(Outcome.Delivered.class);
             }
             assertThat(mx.connectionCount()).isEqualTo(1);
             assertThat(mx.messages()).hasSize(6);
@@ -198,7 +197,7 @@ class ConnectionPoolTest {
         }
         try (ConnectionPool pool = pool(1, 10, Duration.ofSeconds(30))) {
             for (int i = 0; i < 2; i++) {
-                TransactionOutcome outcome = await(pool.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
+                TransactionOutcome outcome = result(pool.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
                         message("a@relay.test", "hi\r\n", "b@mx.test")));
                 assertThat(failed(outcome).failure()).isInstanceOf(ConnectionFailure.ConnectFailed.class);
             }

@@ -1,21 +1,19 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import dev.relay.outcome.Cause;
-import dev.relay.outcome.Source;
-import dev.relay.outcome.TestOutcomes;
-
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.CA;
-import static dev.relay.smtp.client.ClientFixture.await;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Verb;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.outcome.Cause;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.tls.TlsRequirement;
@@ -34,7 +32,7 @@ class MisbehavingServerTest {
 
     private static TransactionOutcome.Failed deliverExpectingFailure(TestMx mx, ClientTimeouts timeouts, OutboundMessage message) {
         try (SmtpClient client = ClientFixture.client(SslProvider.JDK, timeouts)) {
-            return failed(await(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message)));
+            return failed(result(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message)));
         }
     }
 

@@ -1,27 +1,25 @@
 package dev.relay.smtp.client;
 
-import static dev.relay.smtp.client.ClientFixture.outcomes;
-
-import dev.relay.outcome.EnhancedStatus;
-import dev.relay.outcome.Cause;
-import dev.relay.outcome.Source;
-import dev.relay.outcome.TestOutcomes;
-import dev.relay.outcome.TlsFacts;
-
-import static dev.relay.smtp.client.ClientFixture.await;
+import static dev.relay.delivery.testkit.TestMessages.message;
 import static dev.relay.smtp.client.ClientFixture.concluded;
 import static dev.relay.smtp.client.ClientFixture.destination;
 import static dev.relay.smtp.client.ClientFixture.failed;
-import static dev.relay.delivery.testkit.TestMessages.message;
+import static dev.relay.smtp.client.ClientFixture.outcomes;
+import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMessages;
-import dev.relay.delivery.testkit.TestMx;
 import dev.relay.delivery.testkit.TestMx.Command;
 import dev.relay.delivery.testkit.TestMx.Verb;
-import dev.relay.queue.BodyType;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
 import dev.relay.outcome.Outcome;
+import dev.relay.outcome.Source;
+import dev.relay.outcome.TestOutcomes;
+import dev.relay.outcome.TlsFacts;
+import dev.relay.queue.BodyType;
 import dev.relay.queue.DsnNotify;
 import dev.relay.queue.DsnReturn;
 import dev.relay.queue.MailParameters;
@@ -59,7 +57,7 @@ class SmtpClientTest {
     }
 
     private static TransactionOutcome deliver(TestMx mx, OutboundMessage message) {
-        return await(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
+        return result(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
     }
 
     @Test
@@ -363,7 +361,7 @@ class SmtpClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
         }
-        TransactionOutcome outcome = await(client.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
+        TransactionOutcome outcome = result(client.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
                 message("a@relay.test", "hi\r\n", "b@mx.test")));
 
         TransactionOutcome.Failed failed = failed(outcome);

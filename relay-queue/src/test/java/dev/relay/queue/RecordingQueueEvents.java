@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Remembers what the queue reported, for assertions. */
-public final class RecordingEvents implements QueueEvents {
+public final class RecordingQueueEvents implements QueueEvents {
     public record Update(QueueId id, int recipient, RecipientStatus status) {}
 
     public record Corrupt(String fileName, String reason) {}

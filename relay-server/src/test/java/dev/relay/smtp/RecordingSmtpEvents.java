@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Remembers every {@link SmtpEvents} call as text, e.g. "accepted 127.0.0.1:25 123". */
-final class RecordingEvents implements SmtpEvents {
+final class RecordingSmtpEvents implements SmtpEvents {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     @Override
