@@ -371,7 +371,7 @@ class MtaStsConformanceTest {
     void aPolicyThatStaysUnknownPastTheWaitIsDeliveredAsWithoutOneAndSaysSo() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
         mxAt(10, "mx.dest.test");
-        mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start();
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
         QueueId id = submit();
