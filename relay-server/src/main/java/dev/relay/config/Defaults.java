@@ -57,6 +57,12 @@ final class Defaults {
     static final Path MTA_STS_CACHE_DIRECTORY = Path.of("./data/mta-sts");
     static final int MTA_STS_HTTPS_PORT = 443;
 
+    static final boolean TLS_RPT_ENABLED = false;
+    /** Reports of a day leave between UTC midnight and this hour. */
+    static final int TLS_RPT_SEND_BY_HOUR = 4;
+    /** The report sender's local part when tls-rpt.report-sender is not set: {@code postmaster@<hostname>}. */
+    static final String TLS_RPT_SENDER_LOCAL_PART = "postmaster";
+
     static final HostPort ADMIN_ADDRESS = new HostPort("127.0.0.1", 9464);
 
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
