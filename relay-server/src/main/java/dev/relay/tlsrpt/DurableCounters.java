@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What a crash loses.</b> Recording touches memory only, so that counting never waits for
  * the disk. A SIGKILL or a power cut therefore loses the sessions recorded since the last
- * completed save: at most the save interval plus the time one save takes (milliseconds for a
- * file of a few hundred KB), so <b>at most about 5 seconds of counts</b> with the default.
- * Nothing else is lost: the file on disk is always a whole earlier state.
+ * completed save: at most the save interval plus the time one save takes, so <b>at most 5
+ * seconds of counts</b> with the default, plus one write (measured: 33 ms for 200 domains, 0.5 s
+ * for 10 000, the cap). Nothing else is lost: the file on disk is always a whole earlier state.
+ * {@code SigkillTest} kills a counting JVM and checks the loss against the interval.
  */
 public final class DurableCounters implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DurableCounters.class);
