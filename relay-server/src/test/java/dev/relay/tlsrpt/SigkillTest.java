@@ -7,10 +7,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,10 +57,10 @@ class SigkillTest {
                 await().atMost(Duration.ofSeconds(30)).failFast(() -> !child.isAlive()).until(() -> printed.get() >= 1000);
             } catch (RuntimeException e) {
                 throw new AssertionError("the child counted " + printed.get() + "; its stderr: "
-                        + java.nio.file.Files.readString(dir.resolve("child.err")), e);
+                        + Files.readString(dir.resolve("child.err")), e);
             }
             child.destroyForcibly(); // SIGKILL on Linux
-            assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
             long recorded = printed.get();
             List<DayCounts> onDisk = CounterStore.open(dir, Clock.systemUTC()).load();
@@ -69,7 +71,8 @@ class SigkillTest {
             double lostSeconds = lost / perSecond;
             System.out.printf("SIGKILL after %d sessions (%.0f/s): %d on disk, %d lost = %.2f s of counts (save every %d ms)%n",
                     recorded, perSecond, saved, lost, lostSeconds, SAVE_EVERY.toMillis());
-            assertThat(saved).isPositive().isLessThanOrEqualTo(recorded);
+            // one more than printed is possible: killed between counting a session and printing it
+            assertThat(saved).isPositive().isLessThanOrEqualTo(recorded + 1);
             // the interval plus one write; the slack is for a busy two-core machine's scheduling
             assertThat(lostSeconds).isLessThanOrEqualTo(SAVE_EVERY.toMillis() / 1000.0 + 0.5);
         } finally {
