@@ -17,6 +17,7 @@ import dev.relay.smtp.ListenerConfig;
 import dev.relay.smtp.Mode;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;
+import dev.relay.tlsrpt.TlsRptSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +47,9 @@ final class ConfigMapper {
 
     RelayConfig map(JsonNode tree) {
         Mapping root = new ConfigNode(tree, "", envOrigins).mapping("");
+        String hostname = hostname(root.get("hostname"));
         return new RelayConfig(
-                hostname(root.get("hostname")),
+                hostname,
                 listeners(root.get("listeners")),
                 root.get("relay-networks").listOf(ConfigMapper::network, Defaults.RELAY_NETWORKS),
                 optionalPath(root.get("users-file")),
@@ -57,6 +59,7 @@ final class ConfigMapper {
                 queue(root.get("queue")),
                 delivery(root.get("delivery")),
                 mtaSts(root.get("mta-sts")),
+                tlsRpt(root.get("tls-rpt"), hostname),
                 admin(root.get("admin")),
                 root.getOr("shutdown-grace", n -> n.duration(true), Defaults.SHUTDOWN_GRACE));
     }
@@ -210,6 +213,37 @@ final class ConfigMapper {
                 pathOr(m, "cache-directory", Defaults.MTA_STS_CACHE_DIRECTORY),
                 m.getOr("https-port", n -> n.port(false), Defaults.MTA_STS_HTTPS_PORT),
                 m.getOr("policy-unknown-wait", n -> n.duration(true), Defaults.MTA_STS_POLICY_UNKNOWN_WAIT));
+    }
+
+    /** Names default to the relay's hostname: the submitter is this relay, the sender its postmaster. */
+    private static TlsRptSettings tlsRpt(ConfigNode node, String hostname) {
+        Mapping m = node.mapping("tls-rpt");
+        String submitter = hostname;
+        if (m.get("submitter").isGiven()) {
+            ConfigNode submitterNode = m.get("submitter");
+            submitter = submitterNode.nonBlankText();
+            if (!HostNames.isValid(submitter)) {
+                throw submitterNode.error("expected a domain like example.org, got " + submitterNode.describe());
+            }
+        }
+        String sender = Defaults.TLS_RPT_SENDER_LOCAL_PART + "@" + hostname;
+        if (m.get("report-sender").isGiven()) {
+            ConfigNode senderNode = m.get("report-sender");
+            sender = senderNode.nonBlankText();
+            int at = sender.lastIndexOf('@');
+            if (at <= 0 || sender.indexOf('@') != at || !HostNames.isValid(sender.substring(at + 1))
+                    || sender.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == '<' || c == '>')) {
+                throw senderNode.error("expected a mail address like tls-reports@example.org, got " + senderNode.describe());
+            }
+        }
+        String sendersChoice = sender;
+        return new TlsRptSettings(
+                m.getOr("enabled", ConfigNode::bool, Defaults.TLS_RPT_ENABLED),
+                m.getOr("organization-name", ConfigNode::nonBlankText, hostname),
+                m.getOr("contact-info", ConfigNode::nonBlankText, sendersChoice),
+                sender,
+                submitter,
+                m.getOr("send-by-hour", n -> n.intValue(1, 23), Defaults.TLS_RPT_SEND_BY_HOUR));
     }
 
     private static AdminConfig admin(ConfigNode node) {

@@ -87,6 +87,14 @@ public final class ConfigPrinter {
                 "cache-directory", sts.cacheDirectory().toString(),
                 "https-port", sts.httpsPort(),
                 "policy-unknown-wait", Units.formatDuration(sts.policyUnknownWait())));
+        var rpt = config.tlsRpt();
+        root.put("tls-rpt", section(
+                "enabled", rpt.enabled(),
+                "organization-name", rpt.organizationName(),
+                "contact-info", rpt.contactInfo(),
+                "report-sender", rpt.reportSender(),
+                "submitter", rpt.submitter(),
+                "send-by-hour", rpt.sendByHour()));
         root.put("admin", section(
                 "address", config.admin().address().toString(),
                 "token", config.admin().token().map(t -> MASK).orElse(null)));

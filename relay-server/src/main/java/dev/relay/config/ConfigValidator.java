@@ -35,6 +35,7 @@ final class ConfigValidator {
         directories(config);
         queue(config);
         networks(config, warnings);
+        tlsRpt(config);
         admin(config);
         return List.copyOf(warnings);
     }
@@ -141,6 +142,23 @@ final class ConfigValidator {
                 warnings.add("relay-networks[" + i + "]: " + network
                         + " lets every client relay without AUTH (an open relay unless a firewall stands in front)");
             }
+        }
+    }
+
+    /** Reports go to other organisations: a sender they cannot answer is refused, not warned about. */
+    private void tlsRpt(RelayConfig config) {
+        var rpt = config.tlsRpt();
+        if (!rpt.enabled()) {
+            return;
+        }
+        String senderDomain = rpt.reportSender().substring(rpt.reportSender().lastIndexOf('@') + 1);
+        if (!senderDomain.contains(".") || senderDomain.equalsIgnoreCase("localhost")) {
+            throw error("tls-rpt.report-sender", rpt.reportSender() + " cannot receive replies from the domains reported to; "
+                    + "set tls-rpt.report-sender to a real address (it defaults to postmaster@ the hostname)");
+        }
+        if (!rpt.submitter().contains(".") || rpt.submitter().equalsIgnoreCase("localhost")) {
+            throw error("tls-rpt.submitter", rpt.submitter() + " does not name your organisation to the domains reported to; "
+                    + "set tls-rpt.submitter to your domain (it defaults to the hostname)");
         }
     }
 

@@ -59,6 +59,12 @@ final class Defaults {
     /** First contact with a domain whose _mta-sts lookup fails: an attacker could as well strip the record. */
     static final Duration MTA_STS_POLICY_UNKNOWN_WAIT = Duration.ofHours(1);
 
+    static final boolean TLS_RPT_ENABLED = false;
+    /** Reports of a day leave between UTC midnight and this hour. */
+    static final int TLS_RPT_SEND_BY_HOUR = 4;
+    /** The report sender's local part when tls-rpt.report-sender is not set: {@code postmaster@<hostname>}. */
+    static final String TLS_RPT_SENDER_LOCAL_PART = "postmaster";
+
     static final HostPort ADMIN_ADDRESS = new HostPort("127.0.0.1", 9464);
 
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);

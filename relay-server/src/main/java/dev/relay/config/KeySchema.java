@@ -67,6 +67,12 @@ final class KeySchema {
             scalar("mta-sts.cache-directory"),
             scalar("mta-sts.https-port"),
             scalar("mta-sts.policy-unknown-wait"),
+            scalar("tls-rpt.enabled"),
+            scalar("tls-rpt.organization-name"),
+            scalar("tls-rpt.contact-info"),
+            scalar("tls-rpt.report-sender"),
+            scalar("tls-rpt.submitter"),
+            scalar("tls-rpt.send-by-hour"),
             scalar("admin.address"),
             scalar("admin.token"),
             scalar("shutdown-grace"));

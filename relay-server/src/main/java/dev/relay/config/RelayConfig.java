@@ -4,6 +4,7 @@ import dev.relay.dns.DnsSettings;
 import dev.relay.settings.HostPort;
 import dev.relay.smtp.Limits;
 import dev.relay.smtp.ListenerConfig;
+import dev.relay.tlsrpt.TlsRptSettings;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public record RelayConfig(
         QueueConfig queue,
         DeliveryConfig delivery,
         MtaStsConfig mtaSts,
+        TlsRptSettings tlsRpt,
         AdminConfig admin,
         Duration shutdownGrace) {
 
@@ -41,6 +43,7 @@ public record RelayConfig(
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(mtaSts, "mtaSts");
+        Objects.requireNonNull(tlsRpt, "tlsRpt");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     }

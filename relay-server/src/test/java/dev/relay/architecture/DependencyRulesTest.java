@@ -61,6 +61,22 @@ class DependencyRulesTest {
     }
 
     @Test
+    void theTlsReportingCoreDoesNoIo() {
+        classes().that().resideInAPackage("dev.relay.tlsrpt")
+                .and().haveSimpleNameStartingWith("TlsRptRecord").or().haveSimpleName("ReportUri")
+                .or().haveSimpleName("TlsRptDiscovery").or().haveSimpleNameStartingWith("TlsSession")
+                .or().haveSimpleName("SessionPolicy").or().haveSimpleName("PolicyType")
+                .or().haveSimpleName("TlsReport").or().haveSimpleName("TlsReports")
+                .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",
+                        "java.nio.charset..", "dev.relay.tlsrpt", "dev.relay.outcome", "com.fasterxml.jackson.annotation..")
+                        // URI parsing and percent-decoding are pure functions that live in java.net
+                        .or(equivalentTo(java.net.URI.class)).or(equivalentTo(java.net.URISyntaxException.class))
+                        .or(equivalentTo(java.net.URLDecoder.class)))
+                .because("the record, the session rules and the report are pure functions, tested by tables")
+                .check(relay);
+    }
+
+    @Test
     void theOutcomeModelIsPlainValues() {
         classes().that().resideInAPackage("dev.relay.outcome")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "dev.relay.outcome")
@@ -70,7 +86,7 @@ class DependencyRulesTest {
     @Test
     void deliveryIsAboveWhatItUses() {
         noClasses().that().resideInAnyPackage("dev.relay.queue..", "dev.relay.outcome..", "dev.relay.smtp.client..",
-                        "dev.relay.mtasts..", "dev.relay.dns..", "dev.relay.tls..")
+                        "dev.relay.mtasts..", "dev.relay.dns..", "dev.relay.tls..", "dev.relay.tlsrpt..")
                 .should().dependOnClassesThat().resideInAPackage("dev.relay.delivery..")
                 .check(relay);
     }

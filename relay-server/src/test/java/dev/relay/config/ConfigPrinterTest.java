@@ -47,6 +47,7 @@ class ConfigPrinterTest {
                 limits: {max-message-size: 1000, command-timeout: 90s}
                 queue: {retry-schedule: [1h30m], delay-warning-after: off}
                 delivery: {dns: {servers: ["[::1]:53", 127.0.0.1:5353]}}
+                tls-rpt: {enabled: true, organization-name: Example Org, report-sender: tls-reports@example.net, send-by-hour: 6}
                 admin: {token: abc123}
                 """.replace("DIR", dir.toString());
         RelayConfig config = loader.loadYaml(original, "t").config();
@@ -58,7 +59,7 @@ class ConfigPrinterTest {
         assertThat(again.admin().token()).contains(ConfigPrinter.MASK);
         assertThat(again).isEqualTo(new RelayConfig(config.hostname(), config.listeners(), config.relayNetworks(),
                 config.usersFile(), config.tls(), config.limits(), config.spool(), config.queue(), config.delivery(),
-                config.mtaSts(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
+                config.mtaSts(), config.tlsRpt(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
                 config.shutdownGrace()));
     }
 }

@@ -149,7 +149,7 @@ class EnvOverrideTest {
         }
         assertThat(List.copyOf(KeySchema.childrenOf(""))).containsExactly(
                 "hostname", "listeners", "relay-networks", "users-file", "tls", "limits", "spool", "queue",
-                "delivery", "mta-sts", "admin", "shutdown-grace");
+                "delivery", "mta-sts", "tls-rpt", "admin", "shutdown-grace");
     }
 
     @Test

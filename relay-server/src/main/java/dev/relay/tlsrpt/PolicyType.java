@@ -1,0 +1,39 @@
+package dev.relay.tlsrpt;
+
+import dev.relay.outcome.AppliedPolicy;
+import java.util.Optional;
+
+/** RFC 8460 section 4.4 {@code policy-type}: which kind of policy a session was judged by. */
+public enum PolicyType {
+    STS("sts"),
+    TLSA("tlsa"),
+    NO_POLICY_FOUND("no-policy-found");
+
+    private final String label;
+
+    PolicyType(String label) {
+        this.label = label;
+    }
+
+    /** The report's and the metric's name, e.g. {@code no-policy-found}. */
+    public String label() {
+        return label;
+    }
+
+    /** MTA-STS in either mode is {@code sts} (a testing policy is reported like an enforced one). */
+    public static PolicyType of(AppliedPolicy policy) {
+        return switch (policy) {
+            case MTA_STS_ENFORCE, MTA_STS_TESTING -> STS;
+            case NONE -> NO_POLICY_FOUND;
+        };
+    }
+
+    public static Optional<PolicyType> fromLabel(String label) {
+        for (PolicyType type : values()) {
+            if (type.label.equals(label)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.relay.tlsrpt;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the TXT records at {@code _smtp._tls.<domain>} (RFC 8460 section 3). Pure: the caller
+ * resolves them; {@link #parse} takes each record with its character-strings already joined
+ * (as {@code dns.TxtResult} gives them), {@link #parseStrings} joins them itself.
+ * <ul>
+ *   <li>Records that do not begin with {@code v=TLSRPTv1} (case-sensitive, then the end, a
+ *       {@code ;} or white space) are someone else's and discarded: none left is
+ *       {@link TlsRptDiscovery.NoRecord}.</li>
+ *   <li>Two or more left: {@link TlsRptDiscovery.Invalid} ("if the number of resulting records is
+ *       not one, senders MUST assume the recipient domain does not implement TLSRPT").</li>
+ *   <li>Fields are separated by {@code *WSP ";" *WSP}; a trailing {@code ;} and trailing white
+ *       space are allowed, an empty field between two separators is not, nor white space before
+ *       {@code v=} or around {@code =}.</li>
+ *   <li>{@code rua} is required: one or more URIs separated by {@code *WSP "," *WSP}. Scheme names
+ *       are case-insensitive. {@code mailto:} and {@code https:} URIs are used; URIs of other
+ *       schemes are ignored (listed in {@link TlsRptRecord#ignored()}); no usable one left is
+ *       invalid. A {@code mailto:} without an address or an {@code https:} without a host is
+ *       invalid.</li>
+ *   <li>Other fields are extensions, ignored once well-formed (name
+ *       {@code (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")}, value one or more printable
+ *       ASCII characters other than {@code =}, {@code ;} and space). A field named twice: the
+ *       first counts.</li>
+ * </ul>
+ */
+public final class TlsRptRecordParser {
+
+    private static final String VERSION = "v=TLSRPTv1";
+    private static final String RUA = "rua";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+    private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
+    private static final Pattern SEPARATOR = Pattern.compile("[ \\t]*;[ \\t]*");
+    private static final Pattern URI_SEPARATOR = Pattern.compile("[ \\t]*,[ \\t]*");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    private static final int QUOTE_LIMIT = 60;
+
+    private TlsRptRecordParser() {}
+
+    /** What the domain's TXT records announce; each string is one whole record. */
+    public static TlsRptDiscovery parse(List<String> txtRecords) {
+        List<String> ours = txtRecords.stream().filter(TlsRptRecordParser::isTlsRptV1).toList();
+        if (ours.isEmpty()) {
+            return new TlsRptDiscovery.NoRecord();
+        }
+        if (ours.size() > 1) {
+            return new TlsRptDiscovery.Invalid(ours.size() + " TXT records begin with v=TLSRPTv1; exactly one is allowed");
+        }
+        return parseOne(ours.getFirst());
+    }
+
+    /** The same, for records given as their character-strings (joined without a separator, RFC 8460 section 3). */
+    public static TlsRptDiscovery parseStrings(List<List<String>> txtRecords) {
+        return parse(txtRecords.stream().map(strings -> String.join("", strings)).toList());
+    }
+
+    private static boolean isTlsRptV1(String record) {
+        if (!record.startsWith(VERSION)) {
+            return false;
+        }
+        if (record.length() == VERSION.length()) {
+            return true;
+        }
+        char next = record.charAt(VERSION.length());
+        return next == ';' || next == ' ' || next == '\t';
+    }
+
+    private static TlsRptDiscovery parseOne(String record) {
+        String rest = stripTrailingWsp(record.substring(VERSION.length()));
+        if (rest.isEmpty()) {
+            return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has no rua field");
+        }
+        if (!SEPARATOR.matcher(rest).lookingAt()) {
+            return new TlsRptDiscovery.Invalid("fields of the v=TLSRPTv1 record must be separated by \";\"");
+        }
+        String[] fields = SEPARATOR.split(rest, -1);
+        Map<String, String> seen = new LinkedHashMap<>();
+        // fields[0] is the nothing before the first separator; a last empty one is a trailing ";"
+        for (int i = 1; i < fields.length; i++) {
+            String field = fields[i];
+            if (field.isEmpty()) {
+                if (i == fields.length - 1) {
+                    break;
+                }
+                return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has an empty field (\";;\")");
+            }
+            int equals = field.indexOf('=');
+            if (equals < 0) {
+                return new TlsRptDiscovery.Invalid("field " + quote(field) + " is not name=value");
+            }
+            String name = field.substring(0, equals);
+            String value = field.substring(equals + 1);
+            if (!NAME.matcher(name).matches()) {
+                return new TlsRptDiscovery.Invalid("field name " + quote(name) + " is not valid");
+            }
+            if (seen.containsKey(name)) {
+                continue; // the first counts
+            }
+            if (!name.equals(RUA) && !EXTENSION_VALUE.matcher(value).matches()) {
+                return new TlsRptDiscovery.Invalid("field " + name + " has an invalid value " + quote(value)
+                        + " (printable ASCII without \"=\", \";\" or space)");
+            }
+            seen.put(name, value);
+        }
+        String rua = seen.get(RUA);
+        if (rua == null) {
+            return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has no rua field"
+                    + (seen.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(RUA))
+                            ? " (names are case-sensitive: it must be written \"rua\")" : ""));
+        }
+        return destinations(rua);
+    }
+
+    private static TlsRptDiscovery destinations(String rua) {
+        if (rua.isEmpty()) {
+            return new TlsRptDiscovery.Invalid("rua is empty");
+        }
+        List<ReportUri> usable = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        for (String text : URI_SEPARATOR.split(rua, -1)) {
+            if (text.isEmpty()) {
+                return new TlsRptDiscovery.Invalid("rua has an empty URI (\",,\" or a \",\" at an end)");
+            }
+            if (!SCHEME.matcher(text).matches()) {
+                return new TlsRptDiscovery.Invalid("rua " + quote(text) + " is not a URI (no scheme such as mailto: or https:)");
+            }
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                return new TlsRptDiscovery.Invalid("rua " + quote(text) + " is not a valid URI: " + e.getReason());
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            switch (scheme) {
+                case "mailto" -> {
+                    List<String> addresses = mailtoAddresses(uri);
+                    if (addresses.isEmpty()) {
+                        return new TlsRptDiscovery.Invalid("rua " + quote(text) + " has no mail address");
+                    }
+                    for (String address : addresses) {
+                        if (!isAddress(address)) {
+                            return new TlsRptDiscovery.Invalid("rua " + quote(text) + ": " + quote(address)
+                                    + " is not a mail address");
+                        }
+                        usable.add(new ReportUri.Mailto(address, text));
+                    }
+                }
+                case "https" -> {
+                    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                        return new TlsRptDiscovery.Invalid("rua " + quote(text) + " has no host name");
+                    }
+                    usable.add(new ReportUri.Https(uri, text));
+                }
+                default -> ignored.add(text);
+            }
+        }
+        if (usable.isEmpty()) {
+            return new TlsRptDiscovery.Invalid("rua names no mailto: or https: URI (ignored: " + String.join(", ", ignored) + ")");
+        }
+        return new TlsRptDiscovery.Found(new TlsRptRecord(usable, ignored));
+    }
+
+    /** RFC 6068: the addresses before any {@code ?}, percent-decoded, separated by (encoded) commas. */
+    private static List<String> mailtoAddresses(URI uri) {
+        String specific = uri.getRawSchemeSpecificPart();
+        int query = specific.indexOf('?');
+        String to = query < 0 ? specific : specific.substring(0, query);
+        List<String> addresses = new ArrayList<>();
+        for (String part : to.split("(?i),|%2C", -1)) {
+            if (!part.isEmpty()) {
+                addresses.add(URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8));
+            }
+        }
+        return addresses;
+    }
+
+    private static boolean isAddress(String address) {
+        int at = address.lastIndexOf('@');
+        return at > 0 && at < address.length() - 1 && address.indexOf('@') == at
+                && address.chars().noneMatch(c -> c <= ' ' || c == 0x7f);
+    }
+
+    private static String stripTrailingWsp(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    private static String quote(String s) {
+        return "\"" + (s.length() > QUOTE_LIMIT ? s.substring(0, QUOTE_LIMIT) + "..." : s) + "\"";
+    }
+}
