@@ -182,7 +182,8 @@ class LauncherTest {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
 
         assertThat(commands).containsExactly("./relay run", "./relay test");
-        assertThat(ciCommands.getLast()).isEqualTo(commands.get(1));
+        // CI runs the README's test command as it is (the mutation check follows it, see .ci/run)
+        assertThat(ciCommands).contains(commands.get(1));
     }
 
     private Result launch(Map<String, String> environment, String... arguments) throws Exception {
