@@ -33,30 +33,42 @@ final class QueryEngine {
     static final int MAX_CNAME_HOPS = 10;
 
     private final List<Resolver> servers;
+    private final boolean readSecurity;
 
     /** @param servers one resolver per configured server, in order; at least one */
     QueryEngine(List<Resolver> servers) {
+        this(servers, false);
+    }
+
+    /**
+     * @param servers one resolver per configured server, in order; at least one
+     * @param readSecurity whether the servers' answers carry a DNSSEC status to read (validating
+     *     resolvers, or resolvers whose AD bit is trusted); see {@link ResponseReader}
+     */
+    QueryEngine(List<Resolver> servers, boolean readSecurity) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("at least one DNS server is needed");
         }
         this.servers = List.copyOf(servers);
+        this.readSecurity = readSecurity;
     }
 
     /** Never completes exceptionally. */
     CompletionStage<Answer> resolve(Question question) {
-        return ask(question, question.name(), Long.MAX_VALUE, 0);
+        return ask(question, question.name(), Long.MAX_VALUE, true, 0);
     }
 
-    private CompletionStage<Answer> ask(Question original, Name name, long chainTtl, int hops) {
+    private CompletionStage<Answer> ask(Question original, Name name, long chainTtl, boolean chainSecure, int hops) {
         Question step = new Question(name, original.type());
         Message query = Message.newQuery(Record.newRecord(name, original.type(), DClass.IN));
         return send(original, query, 0).thenCompose(sent -> switch (sent) {
             case Sent.Unanswered(Answer.Failed failure) -> CompletableFuture.<Answer>completedFuture(failure);
-            case Sent.Answered(Message response) -> switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops)) {
-                case ResponseReader.Done(Answer answer) -> CompletableFuture.completedFuture(answer.capTtl(chainTtl));
-                case ResponseReader.Follow(Name target, long ttl, int more) -> hops + more > MAX_CNAME_HOPS
+            case Sent.Answered(Message response) -> switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops, readSecurity)) {
+                case ResponseReader.Done(Answer answer) ->
+                        CompletableFuture.completedFuture(answer.capTtl(chainTtl).secureOnlyIf(chainSecure));
+                case ResponseReader.Follow(Name target, long ttl, int more, boolean secure) -> hops + more > MAX_CNAME_HOPS
                         ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
-                        : ask(original, target, Math.min(chainTtl, ttl), hops + more);
+                        : ask(original, target, Math.min(chainTtl, ttl), chainSecure && secure, hops + more);
             };
         }).exceptionally(error -> failure(original, error));
     }
@@ -106,6 +118,9 @@ final class QueryEngine {
         }
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException || isDeadline(cause)) {
             return new Answer.Failed(ResultKind.TIMEOUT, "DNS timeout for " + question);
+        }
+        if (cause instanceof ServerFailure failure) {
+            return new Answer.Failed(failure.kind(), "DNS " + failure.getMessage() + " for " + question);
         }
         String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         String what = cause instanceof IOException ? "DNS error for " : "DNS failure for ";
