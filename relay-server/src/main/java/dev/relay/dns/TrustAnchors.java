@@ -64,6 +64,8 @@ public record TrustAnchors(String text, String source) {
     public static TrustAnchors fromFile(Path file) {
         try {
             return new TrustAnchors(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read the DNSSEC trust anchors " + file + ": no such file", e);
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException("cannot read the DNSSEC trust anchors " + file + ": " + e.getMessage(), e);
         }
