@@ -39,8 +39,8 @@ import org.xbill.DNS.Type;
  * {@code delivery.dns.servers} (or the system's resolvers) with dnsjava, never of the JVM's
  * resolver.
  *
- * <p>Two lookups also say what DNSSEC proved, for DANE: {@link #lookupMxValidated} and
- * {@link #lookupTlsa}. In {@link DnssecMode#VALIDATE} mode they go through dnsjava's validating
+ * <p>Three lookups also say what DNSSEC proved, for DANE: {@link #lookupMxValidated},
+ * {@link #lookupAddressesValidated} and {@link #lookupTlsa}. In {@link DnssecMode#VALIDATE} mode they go through dnsjava's validating
  * resolver from the configured trust anchors (the root's by default); in
  * {@link DnssecMode#TRUST_AD} mode the servers' AD bit is believed. Their answers are cached
  * apart from the plain ones, within the same TTL rules; bogus answers are not cached.
@@ -201,6 +201,45 @@ public final class DnsResolver {
         }
         return secureAnswer(new Question(name.get(), Type.MX), LookupType.MX)
                 .thenApply(answer -> new Validated<>(toMx(answer), status(answer)));
+    }
+
+    /**
+     * The A and AAAA records of a host with their DNSSEC status and the CNAME-expanded name
+     * (RFC 7672 section 2.2.2). Asked through the DNSSEC-aware engine; with DNSSEC off this is
+     * {@link #lookupAddresses}, always insecure. An address literal is itself, insecure.
+     */
+    public CompletionStage<ValidatedAddresses> lookupAddressesValidated(String host) {
+        Objects.requireNonNull(host, "host");
+        Optional<Name> name = DomainNames.parse(host);
+        if (secureEngine.isEmpty() || name.isEmpty() || DomainNames.addressLiteral(host).isPresent()) {
+            String display = name.map(DomainNames::display).orElse(host.strip());
+            return lookupAddresses(host).thenApply(r -> new ValidatedAddresses(r,
+                    r instanceof AddressResult.TemporaryFailure ? DnssecStatus.ERROR : DnssecStatus.INSECURE, display));
+        }
+        String hostName = DomainNames.display(name.get());
+        CompletableFuture<Answer> v4 = secureAnswer(new Question(name.get(), Type.A), LookupType.A);
+        CompletableFuture<Answer> v6 = secureAnswer(new Question(name.get(), Type.AAAA), LookupType.AAAA);
+        return v4.thenCombine(v6, (a, aaaa) -> {
+            AddressResult result = toAddresses(hostName, a, aaaa);
+            DnssecStatus status;
+            if (status(a) == DnssecStatus.BOGUS || status(aaaa) == DnssecStatus.BOGUS) {
+                status = DnssecStatus.BOGUS;
+            } else if (result instanceof AddressResult.TemporaryFailure) {
+                status = DnssecStatus.ERROR;
+            } else if (a.secure() && aaaa.secure()) {
+                status = DnssecStatus.SECURE;
+            } else {
+                status = DnssecStatus.INSECURE;
+            }
+            String expanded = owner(a).or(() -> owner(aaaa)).orElse(hostName);
+            return new ValidatedAddresses(result, status, expanded);
+        });
+    }
+
+    private static Optional<String> owner(Answer answer) {
+        return answer instanceof Answer.Found found && !found.records().isEmpty()
+                ? Optional.of(DomainNames.display(found.records().getFirst().getName()))
+                : Optional.empty();
     }
 
     /** The TLSA records of an SMTP server on port 25 ({@code _25._tcp.<host>}), with their DNSSEC status. */

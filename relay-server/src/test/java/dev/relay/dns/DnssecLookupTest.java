@@ -59,6 +59,7 @@ class DnssecLookupTest {
         secure = SignedZone.builder("secure.test")
                 .add("secure.test. MX 10 mx.secure.test.",
                         "mx.secure.test. A 127.0.0.1",
+                        "mail.secure.test. CNAME mx.secure.test.",
                         "_25._tcp.mx.secure.test. TLSA 3 1 1 " + TLSA_DATA,
                         "_25._tcp.forged.secure.test. TLSA 3 1 1 " + TLSA_DATA,
                         "_25._tcp.alias.secure.test. CNAME _25._tcp.mx.secure.test.",
@@ -311,6 +312,31 @@ class DnssecLookupTest {
     void anotherPortAsksItsOwnService() {
         assertThat(result(validating().lookupTlsa("mx.secure.test", 2525)))
                 .isEqualTo(new TlsaResult.Secure(List.of(new TlsaRecord(2, 1, 1, HexFormat.of().parseHex("11".repeat(32))))));
+    }
+
+    @Test
+    void addressesOfASignedHostAreSecureAndAnAliasNamesItsTarget() {
+        DnsResolver resolver = validating();
+        AddressResult addresses = result(resolver.lookupAddresses("mx.secure.test"));
+
+        // the AAAA question is answered by a proved absence: still secure
+        assertThat(result(resolver.lookupAddressesValidated("mx.secure.test")))
+                .isEqualTo(new ValidatedAddresses(addresses, DnssecStatus.SECURE, "mx.secure.test"));
+        ValidatedAddresses alias = result(resolver.lookupAddressesValidated("mail.secure.test"));
+        assertThat(alias.status()).isEqualTo(DnssecStatus.SECURE);
+        assertThat(alias.expandedName()).isEqualTo("mx.secure.test");
+        assertThat(alias.result()).isInstanceOf(AddressResult.Addresses.class);
+    }
+
+    @Test
+    void addressesOfAnUnsignedHostAreInsecureAndFailuresAreErrors() {
+        dns.a("mx.insecure.test", "127.0.0.1").servfail("down.secure.test");
+        DnsResolver resolver = validating();
+
+        assertThat(result(resolver.lookupAddressesValidated("mx.insecure.test")).status()).isEqualTo(DnssecStatus.INSECURE);
+        ValidatedAddresses down = result(resolver.lookupAddressesValidated("down.secure.test"));
+        assertThat(down.status()).isEqualTo(DnssecStatus.ERROR);
+        assertThat(down.result()).isInstanceOf(AddressResult.TemporaryFailure.class);
     }
 
     @Test
