@@ -83,11 +83,13 @@ public final class DnsResolver {
         this.engine = new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts, false));
         this.cache = new AnswerCache(b.cacheSize, ticker(b.clock), b.maxTtl, b.maxNegativeTtl);
         this.dnssec = b.dnssec;
+        Clock signatureClock = b.clock.orElse(Clock.systemUTC());
         this.secureEngine = switch (b.dnssec) {
             case OFF -> Optional.empty();
-            case TRUST_AD -> Optional.of(new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts, true), true));
+            case TRUST_AD -> Optional.of(new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts, true), true,
+                    signatureClock));
             case VALIDATE -> Optional.of(new QueryEngine(
-                    Resolvers.validating(servers, b.timeout, b.attempts, b.trustAnchors, b.clock.orElse(Clock.systemUTC())), true));
+                    Resolvers.validating(servers, b.timeout, b.attempts, b.trustAnchors, signatureClock), true, signatureClock));
         };
         this.secureCache = new AnswerCache(b.cacheSize, ticker(b.clock), b.maxTtl, b.maxNegativeTtl);
         this.random = b.random;

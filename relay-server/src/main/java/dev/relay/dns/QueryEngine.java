@@ -2,6 +2,7 @@ package dev.relay.dns;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,23 +35,27 @@ final class QueryEngine {
 
     private final List<Resolver> servers;
     private final boolean readSecurity;
+    private final Clock clock;
 
     /** @param servers one resolver per configured server, in order; at least one */
     QueryEngine(List<Resolver> servers) {
-        this(servers, false);
+        this(servers, false, Clock.systemUTC());
     }
 
     /**
      * @param servers one resolver per configured server, in order; at least one
      * @param readSecurity whether the servers' answers carry a DNSSEC status to read (validating
      *     resolvers, or resolvers whose AD bit is trusted); see {@link ResponseReader}
+     * @param clock the time signatures expire against: a secure answer is cached no longer than
+     *     its RRSIGs stay valid
      */
-    QueryEngine(List<Resolver> servers, boolean readSecurity) {
+    QueryEngine(List<Resolver> servers, boolean readSecurity, Clock clock) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("at least one DNS server is needed");
         }
         this.servers = List.copyOf(servers);
         this.readSecurity = readSecurity;
+        this.clock = clock;
     }
 
     /** Never completes exceptionally. */
@@ -63,13 +68,16 @@ final class QueryEngine {
         Message query = Message.newQuery(Record.newRecord(name, original.type(), DClass.IN));
         return send(original, query, 0).thenCompose(sent -> switch (sent) {
             case Sent.Unanswered(Answer.Failed failure) -> CompletableFuture.<Answer>completedFuture(failure);
-            case Sent.Answered(Message response) -> switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops, readSecurity)) {
-                case ResponseReader.Done(Answer answer) ->
-                        CompletableFuture.completedFuture(answer.capTtl(chainTtl).secureOnlyIf(chainSecure));
-                case ResponseReader.Follow(Name target, long ttl, int more, boolean secure) -> hops + more > MAX_CNAME_HOPS
-                        ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
-                        : ask(original, target, Math.min(chainTtl, ttl), chainSecure && secure, hops + more);
-            };
+            case Sent.Answered(Message response) -> {
+                long signed = readSecurity ? ResponseReader.signatureLifetime(response, clock.instant()) : Long.MAX_VALUE;
+                yield switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops, readSecurity)) {
+                    case ResponseReader.Done(Answer answer) -> CompletableFuture.completedFuture(
+                            answer.capTtl(Math.min(chainTtl, signed)).secureOnlyIf(chainSecure));
+                    case ResponseReader.Follow(Name target, long ttl, int more, boolean secure) -> hops + more > MAX_CNAME_HOPS
+                            ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
+                            : ask(original, target, Math.min(Math.min(chainTtl, ttl), signed), chainSecure && secure, hops + more);
+                };
+            }
         }).exceptionally(error -> failure(original, error));
     }
 

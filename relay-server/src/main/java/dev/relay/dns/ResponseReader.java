@@ -117,6 +117,23 @@ final class ResponseReader {
     }
 
     /**
+     * How many seconds the response's signatures stay valid from {@code now}: the least over its
+     * RRSIGs, 0 for one already expired; {@link Long#MAX_VALUE} without any. A secure answer must
+     * not be served from a cache after a signature it rests on expires (RFC 4035 section 5.3.3).
+     */
+    static long signatureLifetime(Message response, java.time.Instant now) {
+        long least = Long.MAX_VALUE;
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            for (Record r : response.getSection(section)) {
+                if (r instanceof org.xbill.DNS.RRSIGRecord sig) {
+                    least = Math.min(least, Math.max(0, sig.getExpire().getEpochSecond() - now.getEpochSecond()));
+                }
+            }
+        }
+        return least;
+    }
+
+    /**
      * Why dnsjava's validator judged the response bogus: it answers SERVFAIL and puts its reason
      * in a TXT record of a private class in the additional section.
      */

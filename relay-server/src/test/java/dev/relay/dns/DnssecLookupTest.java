@@ -4,6 +4,7 @@ import static dev.relay.dns.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.dane.TlsaRecord;
+import dev.relay.queue.MutableClock;
 import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import java.io.IOException;
@@ -266,6 +267,26 @@ class DnssecLookupTest {
         assertThat(again).isEqualTo(new TlsaResult.Secure(List.of(EXPECTED)));
         assertThat(dns.queryCount()).isZero();
         assertThat(statuses).containsExactly(DnssecStatus.SECURE, DnssecStatus.SECURE);
+    }
+
+    @Test
+    void aSecureAnswerIsCachedNoLongerThanItsSignaturesLast() {
+        SignedZone shortLived = SignedZone.builder("short.test")
+                .add("_25._tcp.mx.short.test. 300 IN TLSA 3 1 1 " + TLSA_DATA)
+                .validity(Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofSeconds(90)))
+                .build();
+        dns.add(shortLived.recordArray());
+        MutableClock clock = new MutableClock(Instant.now());
+        DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).timeout(Duration.ofMillis(500)).attempts(1)
+                .trustAnchors(new TrustAnchors(shortLived.dsAnchor(), "test")).clock(clock).build();
+
+        assertThat(result(resolver.lookupTlsa("mx.short.test"))).isInstanceOf(TlsaResult.Secure.class);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(result(resolver.lookupTlsa("mx.short.test"))).isInstanceOf(TlsaResult.Secure.class);
+        assertThat(dns.queryCount("_25._tcp.mx.short.test", "TLSA")).as("within the signatures' life: cached").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(40));
+        // the TTL (300 s) is not over, the signatures are: asked again, and now bogus
+        assertThat(result(resolver.lookupTlsa("mx.short.test"))).isInstanceOf(TlsaResult.Bogus.class);
     }
 
     @Test
