@@ -82,6 +82,11 @@ import org.xbill.DNS.Type;
  * bytes without EDNS) is sent truncated, with TC set and no records, so the client must ask
  * again over TCP.
  *
+ * <p>DNSSEC: a client setting DO gets the RRSIGs of the records it is answered with, and with a
+ * negative answer the SOA's RRSIG and the zone's NSEC chain; sign zones with {@link SignedZone}
+ * and add its records. {@link #authenticData(boolean)} sets the AD bit, as a validating
+ * resolver would.
+ *
  * <p>Every method may be called from any thread while the server runs. Packets that do not
  * parse are ignored (and counted); no bad packet or connection stops the server.
  */
