@@ -8,6 +8,7 @@ import dev.relay.config.RelayConfig.MtaStsConfig;
 import dev.relay.config.RelayConfig.QueueConfig;
 import dev.relay.config.RelayConfig.SpoolConfig;
 import dev.relay.dns.DnsSettings;
+import dev.relay.dns.DnssecMode;
 import dev.relay.settings.Cidr;
 import dev.relay.settings.ConfigException;
 import dev.relay.settings.HostPort;
@@ -21,6 +22,7 @@ import dev.relay.tlsrpt.TlsRptSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +37,7 @@ import java.util.function.Supplier;
 final class ConfigMapper {
 
     private static final List<String> MODES = List.of("off", "optional", "required");
+    private static final List<String> DNSSEC_MODES = Arrays.stream(DnssecMode.values()).map(DnssecMode::label).toList();
     private static final String TOKEN_CHARS = "[\\x21-\\x7e]+";
 
     private final Map<String, String> envOrigins;
@@ -183,12 +186,16 @@ final class ConfigMapper {
 
     private static DeliveryConfig delivery(ConfigNode node) {
         Mapping m = node.mapping("delivery");
-        List<HostPort> servers = m.get("dns").mapping("delivery.dns").get("servers").listOf(ConfigMapper::dnsServer, List.of());
+        Mapping dns = m.get("dns").mapping("delivery.dns");
+        List<HostPort> servers = dns.get("servers").listOf(ConfigMapper::dnsServer, List.of());
+        DnssecMode dnssec = dns.getOr("dnssec", n -> DnssecMode.fromLabel(n.choice(DNSSEC_MODES)).orElseThrow(),
+                DnssecMode.VALIDATE);
+        Optional<Path> trustAnchors = optionalPath(dns.get("trust-anchors"));
         Optional<Path> extraTrust = optionalPath(m.get("tls").mapping("delivery.tls").get("extra-trust"));
         return new DeliveryConfig(
                 m.getOr("port", n -> n.port(false), Defaults.DELIVERY_PORT),
                 m.getOr("max-connections-per-domain", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_DOMAIN),
-                new DnsSettings(servers),
+                new DnsSettings(servers, dnssec, trustAnchors),
                 new OutboundTls(extraTrust));
     }
 

@@ -79,7 +79,9 @@ public final class ConfigPrinter {
         root.put("delivery", section(
                 "port", delivery.port(),
                 "max-connections-per-domain", delivery.maxConnectionsPerDomain(),
-                "dns", section("servers", delivery.dns().servers().stream().map(HostPort::toString).toList()),
+                "dns", section("servers", delivery.dns().servers().stream().map(HostPort::toString).toList(),
+                        "dnssec", delivery.dns().dnssec().label(),
+                        "trust-anchors", text(delivery.dns().trustAnchors())),
                 "tls", section("extra-trust", text(delivery.tls().extraTrust()))));
         var sts = config.mtaSts();
         root.put("mta-sts", section(

@@ -1,5 +1,6 @@
 package dev.relay.config;
 
+import dev.relay.dns.TrustAnchors;
 import dev.relay.settings.Cidr;
 import dev.relay.settings.ConfigException;
 import dev.relay.settings.HostPort;
@@ -96,6 +97,14 @@ final class ConfigValidator {
         });
         config.usersFile().ifPresent(f -> readableFile("users-file", f));
         config.delivery().tls().extraTrust().ifPresent(f -> readableFile("delivery.tls.extra-trust", f));
+        config.delivery().dns().trustAnchors().ifPresent(f -> {
+            readableFile("delivery.dns.trust-anchors", f);
+            try {
+                TrustAnchors.fromFile(f);
+            } catch (IllegalArgumentException e) {
+                throw error("delivery.dns.trust-anchors", e.getMessage());
+            }
+        });
     }
 
     private void readableFile(String key, Path file) {

@@ -62,6 +62,8 @@ final class KeySchema {
             scalar("delivery.port"),
             scalar("delivery.max-connections-per-domain"),
             list("delivery.dns.servers"),
+            scalar("delivery.dns.dnssec"),
+            scalar("delivery.dns.trust-anchors"),
             scalar("delivery.tls.extra-trust"),
             scalar("mta-sts.enabled"),
             scalar("mta-sts.cache-directory"),

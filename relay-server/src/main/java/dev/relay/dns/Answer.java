@@ -6,7 +6,9 @@ import org.xbill.DNS.Record;
 
 /**
  * The resolved answer to one {@link Question}, CNAMEs already followed: what the cache holds.
- * TTLs are in seconds and already the minimum over the CNAME chain.
+ * TTLs are in seconds and already the minimum over the CNAME chain. {@code secure} is true only
+ * when DNSSEC proved every response of the chain (a validating lookup said so, or a trusted
+ * resolver set the AD bit); plain lookups never read it and leave it false.
  */
 sealed interface Answer {
 
@@ -15,10 +17,17 @@ sealed interface Answer {
     /** How long this answer may be cached, in seconds; 0 for failures. */
     long ttl();
 
+    /** Whether DNSSEC proved this answer; false for failures. */
+    boolean secure();
+
     /** Records of the asked type, owned by the last name of the CNAME chain. */
-    record Found(List<Record> records, long ttl) implements Answer {
+    record Found(List<Record> records, long ttl, boolean secure) implements Answer {
         public Found {
             records = List.copyOf(records);
+        }
+
+        Found(List<Record> records, long ttl) {
+            this(records, ttl, false);
         }
 
         @Override
@@ -28,7 +37,11 @@ sealed interface Answer {
     }
 
     /** NOERROR without records; ttl from the SOA in the authority section (RFC 2308 5). */
-    record NoData(long ttl) implements Answer {
+    record NoData(long ttl, boolean secure) implements Answer {
+        NoData(long ttl) {
+            this(ttl, false);
+        }
+
         @Override
         public ResultKind kind() {
             return ResultKind.NO_DATA;
@@ -36,7 +49,11 @@ sealed interface Answer {
     }
 
     /** NXDOMAIN; ttl from the SOA in the authority section (RFC 2308 5). */
-    record NxDomain(long ttl) implements Answer {
+    record NxDomain(long ttl, boolean secure) implements Answer {
+        NxDomain(long ttl) {
+            this(ttl, false);
+        }
+
         @Override
         public ResultKind kind() {
             return ResultKind.NXDOMAIN;
@@ -57,14 +74,32 @@ sealed interface Answer {
         public long ttl() {
             return 0;
         }
+
+        @Override
+        public boolean secure() {
+            return false;
+        }
     }
 
     /** The same answer, valid no longer than {@code limit} seconds (the CNAME chain's TTL). */
     default Answer capTtl(long limit) {
         return switch (this) {
-            case Found f -> f.ttl() <= limit ? f : new Found(f.records(), limit);
-            case NoData n -> n.ttl() <= limit ? n : new NoData(limit);
-            case NxDomain n -> n.ttl() <= limit ? n : new NxDomain(limit);
+            case Found f -> f.ttl() <= limit ? f : new Found(f.records(), limit, f.secure());
+            case NoData n -> n.ttl() <= limit ? n : new NoData(limit, n.secure());
+            case NxDomain n -> n.ttl() <= limit ? n : new NxDomain(limit, n.secure());
+            case Failed f -> f;
+        };
+    }
+
+    /** The same answer, secure only if the responses before it along the CNAME chain were too. */
+    default Answer secureOnlyIf(boolean chainSecure) {
+        if (chainSecure || !secure()) {
+            return this;
+        }
+        return switch (this) {
+            case Found f -> new Found(f.records(), f.ttl(), false);
+            case NoData n -> new NoData(n.ttl(), false);
+            case NxDomain n -> new NxDomain(n.ttl(), false);
             case Failed f -> f;
         };
     }

@@ -13,4 +13,10 @@ public interface DnsEvents {
     DnsEvents NONE = (type, result) -> {};
 
     void lookup(LookupType type, ResultKind result);
+
+    /**
+     * A DNSSEC-aware lookup ({@link DnsResolver#lookupTlsa}, {@link DnsResolver#lookupMxValidated})
+     * ended with this status; cache hits count ({@code relay_dnssec_answers_total}).
+     */
+    default void dnssecAnswer(DnssecStatus status) {}
 }

@@ -1,6 +1,7 @@
 package dev.relay.dns;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.relay.dane.TlsaRecord;
 import dev.relay.settings.HostPort;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -36,6 +38,12 @@ import org.xbill.DNS.Type;
  * Every DNS question the relay asks for mail goes through here: MX, A/AAAA and TXT, asked of
  * {@code delivery.dns.servers} (or the system's resolvers) with dnsjava, never of the JVM's
  * resolver.
+ *
+ * <p>Three lookups also say what DNSSEC proved, for DANE: {@link #lookupMxValidated},
+ * {@link #lookupAddressesValidated} and {@link #lookupTlsa}. In {@link DnssecMode#VALIDATE} mode they go through dnsjava's validating
+ * resolver from the configured trust anchors (the root's by default); in
+ * {@link DnssecMode#TRUST_AD} mode the servers' AD bit is believed. Their answers are cached
+ * apart from the plain ones, within the same TTL rules; bogus answers are not cached.
  *
  * <p>Lookups are asynchronous and their stages never complete exceptionally: every outcome is
  * a value of a sealed result type, and only its {@code TemporaryFailure} case means "could not
@@ -60,22 +68,43 @@ public final class DnsResolver {
     private final List<InetSocketAddress> servers;
     private final QueryEngine engine;
     private final AnswerCache cache;
+    private final DnssecMode dnssec;
+    // the DNSSEC-aware lookups have their own engine and cache: plain lookups stay as they were
+    // (no DO bit, no validation cost), and a validated answer is never served to a plain
+    // question nor the reverse
+    private final Optional<QueryEngine> secureEngine;
+    private final AnswerCache secureCache;
     private final RandomGenerator random;
     private final DnsEvents events;
     private final AddressOrder addressOrder;
 
     private DnsResolver(Builder b) {
         this.servers = Resolvers.servers(b.servers);
-        this.engine = new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts));
+        this.engine = new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts, false));
         this.cache = new AnswerCache(b.cacheSize, ticker(b.clock), b.maxTtl, b.maxNegativeTtl);
+        this.dnssec = b.dnssec;
+        Clock signatureClock = b.clock.orElse(Clock.systemUTC());
+        this.secureEngine = switch (b.dnssec) {
+            case OFF -> Optional.empty();
+            case TRUST_AD -> Optional.of(new QueryEngine(Resolvers.create(servers, b.timeout, b.attempts, true), true,
+                    signatureClock));
+            case VALIDATE -> Optional.of(new QueryEngine(
+                    Resolvers.validating(servers, b.timeout, b.attempts, b.trustAnchors, signatureClock), true, signatureClock));
+        };
+        this.secureCache = new AnswerCache(b.cacheSize, ticker(b.clock), b.maxTtl, b.maxNegativeTtl);
         this.random = b.random;
         this.events = b.events;
         this.addressOrder = b.addressOrder;
     }
 
-    /** A resolver for the relay's configuration with every other setting at its default. */
+    /**
+     * A resolver for the relay's configuration with every other setting at its default.
+     *
+     * @throws IllegalArgumentException when a server is not an IP literal, or the trust-anchor
+     *     file cannot be read or holds no anchor
+     */
     public static DnsResolver create(DnsSettings config) {
-        return builder().servers(config.servers()).build();
+        return builder().settings(config).build();
     }
 
     public static Builder builder() {
@@ -151,17 +180,113 @@ public final class DnsResolver {
         return answer(new Question(parsed.get(), Type.TXT), LookupType.TXT).thenApply(DnsResolver::toTxt);
     }
 
+    /** How this resolver learns DNSSEC status ({@code delivery.dns.dnssec}). */
+    public DnssecMode dnssec() {
+        return dnssec;
+    }
+
+    /**
+     * The MX hosts of a mail domain with the DNSSEC status of the MX RRset (RFC 7672 section
+     * 2.2.1: only hosts from a secure MX lookup are eligible for DANE; a secure NODATA makes the
+     * domain itself the TLSA base). Bogus answers are temporary failures with status
+     * {@link DnssecStatus#BOGUS}. With DNSSEC off this is {@link #lookupMx}, always insecure.
+     */
+    public CompletionStage<Validated<MxResult>> lookupMxValidated(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        if (secureEngine.isEmpty() || DomainNames.addressLiteral(domain).isPresent()) {
+            return lookupMx(domain).thenApply(r -> new Validated<>(r,
+                    r instanceof MxResult.TemporaryFailure ? DnssecStatus.ERROR : DnssecStatus.INSECURE));
+        }
+        Optional<Name> name = DomainNames.parse(domain);
+        if (name.isEmpty()) {
+            return CompletableFuture.completedFuture(new Validated<>(new MxResult.NoSuchDomain(), DnssecStatus.INSECURE));
+        }
+        return secureAnswer(new Question(name.get(), Type.MX), LookupType.MX)
+                .thenApply(answer -> new Validated<>(toMx(answer), status(answer)));
+    }
+
+    /**
+     * The A and AAAA records of a host with their DNSSEC status and the CNAME-expanded name
+     * (RFC 7672 section 2.2.2). Asked through the DNSSEC-aware engine; with DNSSEC off this is
+     * {@link #lookupAddresses}, always insecure. An address literal is itself, insecure.
+     */
+    public CompletionStage<ValidatedAddresses> lookupAddressesValidated(String host) {
+        Objects.requireNonNull(host, "host");
+        Optional<Name> name = DomainNames.parse(host);
+        if (secureEngine.isEmpty() || name.isEmpty() || DomainNames.addressLiteral(host).isPresent()) {
+            String display = name.map(DomainNames::display).orElse(host.strip());
+            return lookupAddresses(host).thenApply(r -> new ValidatedAddresses(r,
+                    r instanceof AddressResult.TemporaryFailure ? DnssecStatus.ERROR : DnssecStatus.INSECURE, display));
+        }
+        String hostName = DomainNames.display(name.get());
+        CompletableFuture<Answer> v4 = secureAnswer(new Question(name.get(), Type.A), LookupType.A);
+        CompletableFuture<Answer> v6 = secureAnswer(new Question(name.get(), Type.AAAA), LookupType.AAAA);
+        return v4.thenCombine(v6, (a, aaaa) -> {
+            AddressResult result = toAddresses(hostName, a, aaaa);
+            DnssecStatus status;
+            if (status(a) == DnssecStatus.BOGUS || status(aaaa) == DnssecStatus.BOGUS) {
+                status = DnssecStatus.BOGUS;
+            } else if (result instanceof AddressResult.TemporaryFailure) {
+                status = DnssecStatus.ERROR;
+            } else if (a.secure() && aaaa.secure()) {
+                status = DnssecStatus.SECURE;
+            } else {
+                status = DnssecStatus.INSECURE;
+            }
+            String expanded = owner(a).or(() -> owner(aaaa)).orElse(hostName);
+            return new ValidatedAddresses(result, status, expanded);
+        });
+    }
+
+    private static Optional<String> owner(Answer answer) {
+        return answer instanceof Answer.Found found && !found.records().isEmpty()
+                ? Optional.of(DomainNames.display(found.records().getFirst().getName()))
+                : Optional.empty();
+    }
+
+    /** The TLSA records of an SMTP server on port 25 ({@code _25._tcp.<host>}), with their DNSSEC status. */
+    public CompletionStage<TlsaResult> lookupTlsa(String host) {
+        return lookupTlsa(host, 25);
+    }
+
+    /**
+     * The TLSA records of a TCP service ({@code _<port>._tcp.<host>}, RFC 6698 section 3), CNAMEs
+     * followed, with their DNSSEC status. With DNSSEC off nothing is asked: {@link TlsaResult.Insecure}.
+     * An address literal has no TLSA records.
+     */
+    public CompletionStage<TlsaResult> lookupTlsa(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (DomainNames.addressLiteral(host).isPresent()) {
+            return CompletableFuture.completedFuture(new TlsaResult.NoRecords(false));
+        }
+        Optional<Name> name = DomainNames.parse("_" + port + "._tcp." + host.strip());
+        if (name.isEmpty() || DomainNames.parse(host).isEmpty()) {
+            return CompletableFuture.completedFuture(new TlsaResult.NoRecords(false));
+        }
+        if (secureEngine.isEmpty()) {
+            return CompletableFuture.completedFuture(new TlsaResult.Insecure());
+        }
+        return secureAnswer(new Question(name.get(), Type.TLSA), LookupType.TLSA).thenApply(DnsResolver::toTlsa);
+    }
+
     /**
      * Forgets every cached answer about {@code name} (all types), so the next lookup asks the
      * servers; e.g. when an operator asks to refresh one domain's MTA-STS policy now.
      */
     public void invalidate(String name) {
-        DomainNames.parse(name).ifPresent(cache::invalidate);
+        DomainNames.parse(name).ifPresent(n -> {
+            cache.invalidate(n);
+            secureCache.invalidate(n);
+        });
     }
 
     /** Forgets every cached answer. */
     public void invalidateAll() {
         cache.invalidateAll();
+        secureCache.invalidateAll();
     }
 
     /**
@@ -188,6 +313,49 @@ public final class DnsResolver {
                     }
                     return answer;
                 });
+    }
+
+    /** A DNSSEC-aware answer, from the secure cache or the secure engine; counted in both metrics. */
+    private CompletableFuture<Answer> secureAnswer(Question question, LookupType type) {
+        QueryEngine secure = secureEngine.orElseThrow();
+        return secureCache.get(question, secure::resolve)
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, "DNS failure for " + question + ": " + error))
+                .thenApply(answer -> {
+                    report(type, answer.kind());
+                    DnssecStatus status = status(answer);
+                    try {
+                        events.dnssecAnswer(status);
+                    } catch (RuntimeException e) {
+                        log.warn("DNS events listener failed: {}", e.toString());
+                    }
+                    if (answer instanceof Answer.Failed failed) {
+                        log.debug("{}", failed.reason());
+                    }
+                    return answer;
+                });
+    }
+
+    private static DnssecStatus status(Answer answer) {
+        if (answer instanceof Answer.Failed failed) {
+            return failed.kind() == ResultKind.BOGUS ? DnssecStatus.BOGUS : DnssecStatus.ERROR;
+        }
+        return answer.secure() ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
+    }
+
+    /** dnsjava's record to the DANE core's value: the edge where DNS becomes plain data. */
+    private static TlsaResult toTlsa(Answer answer) {
+        return switch (answer) {
+            case Answer.Found found when found.secure() -> new TlsaResult.Secure(found.records().stream()
+                    .map(r -> (TLSARecord) r)
+                    .map(t -> new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                            t.getCertificateAssociationData()))
+                    .toList());
+            case Answer.Found found -> new TlsaResult.Insecure();
+            case Answer.NoData n -> new TlsaResult.NoRecords(n.secure());
+            case Answer.NxDomain n -> new TlsaResult.NoRecords(n.secure());
+            case Answer.Failed failed when failed.kind() == ResultKind.BOGUS -> new TlsaResult.Bogus(failed.reason());
+            case Answer.Failed failed -> new TlsaResult.TemporaryFailure(failed.reason());
+        };
     }
 
     private void report(LookupType type, ResultKind kind) {
@@ -337,10 +505,36 @@ public final class DnsResolver {
         private DnsEvents events = DnsEvents.NONE;
         private AddressOrder addressOrder = AddressOrder.IPV4_FIRST;
         private long cacheSize = 10_000;
+        private DnssecMode dnssec = DnssecMode.VALIDATE;
+        private TrustAnchors trustAnchors = TrustAnchors.builtIn();
         private Duration maxTtl = Duration.ofDays(1);
         private Duration maxNegativeTtl = Duration.ofHours(1);
 
         private Builder() {}
+
+        /**
+         * The servers, DNSSEC mode and trust anchors of {@code delivery.dns}.
+         *
+         * @throws IllegalArgumentException when the trust-anchor file cannot be read or holds no anchor
+         */
+        public Builder settings(DnsSettings settings) {
+            servers(settings.servers());
+            dnssec(settings.dnssec());
+            trustAnchors(settings.trustAnchors().map(TrustAnchors::fromFile).orElseGet(TrustAnchors::builtIn));
+            return this;
+        }
+
+        /** How DNSSEC status is learnt for the validated lookups; default {@link DnssecMode#VALIDATE}. */
+        public Builder dnssec(DnssecMode mode) {
+            this.dnssec = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Where validation starts; default {@link TrustAnchors#builtIn()}, the root's. */
+        public Builder trustAnchors(TrustAnchors anchors) {
+            this.trustAnchors = Objects.requireNonNull(anchors, "anchors");
+            return this;
+        }
 
         /** IP literal servers to ask, in order; empty (the default) means the system's. */
         public Builder servers(List<HostPort> servers) {
@@ -375,7 +569,10 @@ public final class DnsResolver {
             return this;
         }
 
-        /** The cache's time; default the monotonic {@link System#nanoTime()}. */
+        /**
+         * The cache's time, and the validator's (signature dates); default the monotonic
+         * {@link System#nanoTime()} for the cache and the system clock for signatures.
+         */
         public Builder clock(Clock clock) {
             this.clock = Optional.of(clock);
             return this;

@@ -7,9 +7,10 @@ public enum LookupType {
     MX,
     A,
     AAAA,
-    TXT;
+    TXT,
+    TLSA;
 
-    /** The metric label value: {@code mx}, {@code a}, {@code aaaa}, {@code txt}. */
+    /** The metric label value: {@code mx}, {@code a}, {@code aaaa}, {@code txt}, {@code tlsa}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

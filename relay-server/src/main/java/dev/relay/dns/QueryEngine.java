@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,31 +38,50 @@ final class QueryEngine {
     static final int MAX_CNAME_HOPS = 10;
 
     private final List<Resolver> servers;
+    private final boolean readSecurity;
+    private final Clock clock;
 
     /** @param servers one resolver per configured server, in order; at least one */
     QueryEngine(List<Resolver> servers) {
+        this(servers, false, Clock.systemUTC());
+    }
+
+    /**
+     * @param servers one resolver per configured server, in order; at least one
+     * @param readSecurity whether the servers' answers carry a DNSSEC status to read (validating
+     *     resolvers, or resolvers whose AD bit is trusted); see {@link ResponseReader}
+     * @param clock the time signatures expire against: a secure answer is cached no longer than
+     *     its RRSIGs stay valid
+     */
+    QueryEngine(List<Resolver> servers, boolean readSecurity, Clock clock) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("at least one DNS server is needed");
         }
         this.servers = List.copyOf(servers);
+        this.readSecurity = readSecurity;
+        this.clock = clock;
     }
 
     /** Never completes exceptionally. */
     CompletionStage<Answer> resolve(Question question) {
-        return ask(question, question.name(), Long.MAX_VALUE, 0);
+        return ask(question, question.name(), Long.MAX_VALUE, true, 0);
     }
 
-    private CompletionStage<Answer> ask(Question original, Name name, long chainTtl, int hops) {
+    private CompletionStage<Answer> ask(Question original, Name name, long chainTtl, boolean chainSecure, int hops) {
         Question step = new Question(name, original.type());
         Message query = Message.newQuery(Record.newRecord(name, original.type(), DClass.IN));
         return send(original, query, 0).thenCompose(sent -> switch (sent) {
             case Sent.Unanswered(Answer.Failed failure) -> CompletableFuture.<Answer>completedFuture(failure);
-            case Sent.Answered(Message response) -> switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops)) {
-                case ResponseReader.Done(Answer answer) -> CompletableFuture.completedFuture(answer.capTtl(chainTtl));
-                case ResponseReader.Follow(Name target, long ttl, int more) -> hops + more > MAX_CNAME_HOPS
-                        ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
-                        : ask(original, target, Math.min(chainTtl, ttl), hops + more);
-            };
+            case Sent.Answered(Message response) -> {
+                long signed = readSecurity ? ResponseReader.signatureLifetime(response, clock.instant()) : Long.MAX_VALUE;
+                yield switch (ResponseReader.read(step, response, MAX_CNAME_HOPS - hops, readSecurity)) {
+                    case ResponseReader.Done(Answer answer) -> CompletableFuture.completedFuture(
+                            answer.capTtl(Math.min(chainTtl, signed)).secureOnlyIf(chainSecure));
+                    case ResponseReader.Follow(Name target, long ttl, int more, boolean secure) -> hops + more > MAX_CNAME_HOPS
+                            ? CompletableFuture.<Answer>completedFuture(ResponseReader.loop(original))
+                            : ask(original, target, Math.min(Math.min(chainTtl, ttl), signed), chainSecure && secure, hops + more);
+                };
+            }
         }).exceptionally(error -> failure(original, error, -1));
     }
 
@@ -127,6 +147,9 @@ final class QueryEngine {
         String server = index >= 0 ? serverName(servers.get(index)) : "the DNS server";
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException || isDeadline(cause)) {
             return new Answer.Failed(ResultKind.TIMEOUT, server + " did not answer in time for " + question);
+        }
+        if (cause instanceof ServerFailure failure) {
+            return new Answer.Failed(failure.kind(), "DNS " + failure.getMessage() + " for " + question);
         }
         if (cause instanceof PortUnreachableException) {
             return new Answer.Failed(ResultKind.ERROR, server + " did not answer for " + question

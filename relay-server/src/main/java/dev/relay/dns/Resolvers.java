@@ -1,14 +1,18 @@
 package dev.relay.dns;
 
 import dev.relay.settings.HostPort;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /** Builds the dnsjava resolver the relay asks through. */
 final class Resolvers {
@@ -44,13 +48,14 @@ final class Resolvers {
      * is {@link QueryEngine}'s job, since it must also move on after SERVFAIL or REFUSED, which
      * dnsjava's ExtendedResolver takes for answers.
      */
-    static List<Resolver> create(List<InetSocketAddress> servers, Duration timeout, int attempts) {
+    static List<Resolver> create(List<InetSocketAddress> servers, Duration timeout, int attempts, boolean dnssecOk) {
         List<Resolver> resolvers = new ArrayList<>();
         for (InetSocketAddress server : servers) {
             SimpleResolver simple = new SimpleResolver(server);
             simple.setTCP(false);
             simple.setIgnoreTruncation(false);
-            simple.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
+            // DO (RFC 3225): a validating server then sets AD on the answers it proved
+            simple.setEDNS(0, EDNS_PAYLOAD, dnssecOk ? ExtendedFlags.DO : 0, List.of());
             simple.setTimeout(timeout);
             // an ExtendedResolver of one: it repeats a silent attempt, which SimpleResolver does not
             ExtendedResolver retrying = new ExtendedResolver(List.of(simple));
@@ -60,6 +65,28 @@ final class Resolvers {
             // attempt on top, lest it cut the last attempt short
             retrying.setTimeout(timeout.plusSeconds(1).multipliedBy(attempts));
             resolvers.add(retrying);
+        }
+        return List.copyOf(resolvers);
+    }
+
+    /**
+     * One dnsjava validating resolver per server, each from the same trust anchors and asking
+     * that one server (which must recurse and return DNSSEC records) also for the DS and DNSKEY
+     * records it needs. A server's error code fails the query ({@link ServerFailure}) rather than
+     * reaching the validator, which would take it for a bogus answer.
+     */
+    static List<Resolver> validating(List<InetSocketAddress> servers, Duration timeout, int attempts, TrustAnchors anchors,
+            Clock clock) {
+        List<Resolver> resolvers = new ArrayList<>();
+        for (Resolver head : create(servers, timeout, attempts, true)) {
+            ValidatingResolver validating = new ValidatingResolver(ServerFailure.failingOnErrors(head), clock);
+            try {
+                validating.loadTrustAnchors(anchors.stream());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the DNSSEC trust anchors in " + anchors.source() + " cannot be loaded: "
+                        + e.getMessage(), e);
+            }
+            resolvers.add(validating);
         }
         return List.copyOf(resolvers);
     }

@@ -5,13 +5,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
  * Reads one DNS response to one question: a pure function from message to {@link Step}.
@@ -30,13 +33,39 @@ final class ResponseReader {
     /** The question is answered. */
     record Done(Answer answer) implements Step {}
 
-    /** The chain ends at {@code target} with no data for it: ask for the target. */
-    record Follow(Name target, long chainTtl, int hops) implements Step {}
+    /**
+     * The chain ends at {@code target} with no data for it: ask for the target.
+     *
+     * @param secure whether DNSSEC proved the part of the chain in this response
+     */
+    record Follow(Name target, long chainTtl, int hops, boolean secure) implements Step {
+        Follow(Name target, long chainTtl, int hops) {
+            this(target, chainTtl, hops, false);
+        }
+    }
 
     private ResponseReader() {}
 
+    /** Reads a response without looking at its DNSSEC status. */
     static Step read(Question question, Message response, int maxHops) {
+        return read(question, response, maxHops, false);
+    }
+
+    /**
+     * @param readSecurity whether the response comes from a validating resolver (or one trusted to
+     *     validate): then the AD bit says "secure", and a SERVFAIL carrying dnsjava's validation
+     *     reason is a bogus answer rather than a server failure
+     */
+    static Step read(Question question, Message response, int maxHops, boolean readSecurity) {
         int rcode = response.getRcode();
+        if (readSecurity && rcode == Rcode.SERVFAIL) {
+            var reason = validationReason(response);
+            if (reason.isPresent()) {
+                return new Done(new Answer.Failed(ResultKind.BOGUS,
+                        "DNSSEC validation failed for " + question + ": " + reason.get()));
+            }
+        }
+        boolean secure = readSecurity && response.getHeader().getFlag(Flags.AD);
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
             ResultKind kind = switch (rcode) {
                 case Rcode.SERVFAIL -> ResultKind.SERVFAIL;
@@ -66,7 +95,7 @@ final class ResponseReader {
             }
             if (!found.isEmpty()) {
                 long ttl = Math.min(chainTtl, found.stream().mapToLong(Record::getTTL).min().orElseThrow());
-                return new Done(new Answer.Found(found, ttl));
+                return new Done(new Answer.Found(found, ttl, secure));
             }
             if (cname == null) {
                 break;
@@ -79,12 +108,42 @@ final class ResponseReader {
             }
         }
         if (rcode == Rcode.NXDOMAIN) {
-            return new Done(new Answer.NxDomain(Math.min(chainTtl, negativeTtl(response))));
+            return new Done(new Answer.NxDomain(Math.min(chainTtl, negativeTtl(response)), secure));
         }
         if (!current.equals(question.name())) {
-            return new Follow(current, chainTtl, hops);
+            return new Follow(current, chainTtl, hops, secure);
         }
-        return new Done(new Answer.NoData(negativeTtl(response)));
+        return new Done(new Answer.NoData(negativeTtl(response), secure));
+    }
+
+    /**
+     * How many seconds the response's signatures stay valid from {@code now}: the least over its
+     * RRSIGs, 0 for one already expired; {@link Long#MAX_VALUE} without any. A secure answer must
+     * not be served from a cache after a signature it rests on expires (RFC 4035 section 5.3.3).
+     */
+    static long signatureLifetime(Message response, java.time.Instant now) {
+        long least = Long.MAX_VALUE;
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            for (Record r : response.getSection(section)) {
+                if (r instanceof org.xbill.DNS.RRSIGRecord sig) {
+                    least = Math.min(least, Math.max(0, sig.getExpire().getEpochSecond() - now.getEpochSecond()));
+                }
+            }
+        }
+        return least;
+    }
+
+    /**
+     * Why dnsjava's validator judged the response bogus: it answers SERVFAIL and puts its reason
+     * in a TXT record of a private class in the additional section.
+     */
+    private static java.util.Optional<String> validationReason(Message response) {
+        for (Record r : response.getSection(Section.ADDITIONAL)) {
+            if (r instanceof TXTRecord txt && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS) {
+                return java.util.Optional.of(String.join("", txt.getStrings()));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     static Answer.Failed loop(Question question) {

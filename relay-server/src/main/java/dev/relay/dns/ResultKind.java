@@ -17,13 +17,18 @@ public enum ResultKind {
     /** No answer within the timeout from any server. */
     TIMEOUT,
     /** Anything else: network errors, other response codes, malformed answers, CNAME loops. */
-    ERROR;
+    ERROR,
+    /**
+     * DNSSEC validation failed (RFC 4035 section 4.3): signatures missing, expired or wrong
+     * under a trust anchor. Only validating lookups give it.
+     */
+    BOGUS;
 
     /** True for the kinds that say nothing about the name: retry later. */
     public boolean isTemporary() {
         return switch (this) {
             case FOUND, NO_DATA, NXDOMAIN -> false;
-            case SERVFAIL, REFUSED, TIMEOUT, ERROR -> true;
+            case SERVFAIL, REFUSED, TIMEOUT, ERROR, BOGUS -> true;
         };
     }
 

@@ -3,7 +3,11 @@
  * dnsjava and {@code delivery.dns.servers}, never the JVM's resolver. Asynchronous, cached
  * within TTLs (negative answers too, RFC 2308), and NXDOMAIN or no-data kept apart from
  * SERVFAIL, timeouts and network errors, so a DNS outage is never read as "no MX" or "no
- * policy".
+ * policy". The DNSSEC-aware lookups for DANE ({@code lookupMxValidated}, {@code lookupTlsa})
+ * say whether an answer is secure, insecure or bogus ({@link dev.relay.dns.DnssecStatus},
+ * {@link dev.relay.dns.Validated}, {@link dev.relay.dns.TlsaResult}), validated by dnsjava
+ * from {@link dev.relay.dns.TrustAnchors} or read from a trusted AD bit
+ * ({@link dev.relay.dns.DnssecMode}).
  *
  * <p>Door: {@link dev.relay.dns.DnsResolver} (built from
  * {@link dev.relay.dns.DnsSettings} or its {@link dev.relay.dns.DnsResolver.Builder}),

@@ -48,6 +48,7 @@ public final class MetricNames {
     public static final String TYPE = "type";
     public static final String MODE = "mode";
     public static final String ACTION = "action";
+    public static final String STATUS = "status";
 
     public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
             "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
@@ -109,6 +110,9 @@ public final class MetricNames {
             "When the relay's own TLS certificate (tls.certificate) expires, as Unix time; 0 without one");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
             "relay.dns.lookups", List.of(TYPE, RESULT), "DNS questions asked, from the cache or the network");
+    public static final Metric DNSSEC_ANSWERS = new Metric("relay_dnssec_answers_total",
+            "relay.dnssec.answers", List.of(STATUS),
+            "DNSSEC-aware lookups (MX and TLSA for DANE) by the status of their answer, from the cache or the network");
 
     // label values registered at start
 
@@ -140,7 +144,7 @@ public final class MetricNames {
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
             MTASTS_POLICY_UNKNOWN,
-            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS);
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS, DNSSEC_ANSWERS);
 
     private MetricNames() {}
 

@@ -10,6 +10,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.relay.tls.HostnameMatcher;
 import dev.relay.tls.TlsRequirement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,17 @@ class DependencyRulesTest {
                         .or(equivalentTo(java.net.URI.class)).or(equivalentTo(java.net.URISyntaxException.class))
                         .or(equivalentTo(java.net.URLDecoder.class)))
                 .because("the record, the session rules and the report are pure functions, tested by tables")
+                .check(relay);
+    }
+
+    @Test
+    void theDaneCoreDoesNoIo() {
+        classes().that().resideInAPackage("dev.relay.dane")
+                .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",
+                        "java.security..", "javax.security.auth.x500..", "dev.relay.dane", "dev.relay.outcome")
+                        // the name check is the one MTA-STS uses: a pure function over the certificate
+                        .or(equivalentTo(HostnameMatcher.class)))
+                .because("DANE's verdict is a function of the records, the chain, the names and the time, tested by tables")
                 .check(relay);
     }
 

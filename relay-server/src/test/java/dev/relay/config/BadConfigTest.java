@@ -31,6 +31,7 @@ class BadConfigTest {
         Files.writeString(dir.resolve("cert.pem"), "x");
         Files.writeString(dir.resolve("key.pem"), "x");
         Files.writeString(dir.resolve("users"), "x");
+        Files.writeString(dir.resolve("no-anchors"), "example.test. 300 IN A 192.0.2.1\n");
     }
 
     static Stream<Arguments> cases() {
@@ -107,6 +108,11 @@ class BadConfigTest {
                 bad("delivery: {dns: {servers: [dns.google]}}", "delivery.dns.servers[0]", "expected an IP address"),
                 bad("delivery: {dns: {server: []}}", "delivery.dns.server", "unknown key (did you mean servers?)"),
                 bad("delivery: {tls: {extra-trust: DIR/ca.pem}}", "delivery.tls.extra-trust", "DIR/ca.pem: no such file"),
+                bad("delivery: {dns: {dnssec: yes}}", "delivery.dns.dnssec", "expected one of validate, trust-ad, off, got \"yes\""),
+                bad("delivery: {dns: {trust-anchors: DIR/anchors}}", "delivery.dns.trust-anchors", "DIR/anchors: no such file"),
+                bad("delivery: {dns: {trust-anchors: DIR/no-anchors}}", "delivery.dns.trust-anchors",
+                        "hold no DS or DNSKEY record, so nothing could ever be validated"),
+                bad("delivery: {dns: {trust-anchors: DIR/cert.pem}}", "delivery.dns.trust-anchors", "are not zone-file records"),
                 bad("delivery: {tls: DIR/ca.pem}", "delivery.tls", "expected a mapping of keys to values"),
                 bad("mta-sts: {enabled: yes}", "mta-sts.enabled", "expected true or false, got \"yes\""),
                 bad("mta-sts: {enabled: 1}", "mta-sts.enabled", "expected true or false, got 1"),

@@ -4,6 +4,7 @@ import dev.relay.smtp.Limits;
 
 import dev.relay.tls.TlsFiles;
 
+import dev.relay.dns.DnssecMode;
 import dev.relay.settings.HostPort;
 import dev.relay.settings.ConfigException;
 
@@ -35,6 +36,7 @@ class ConfigLoaderTest {
         Files.writeString(dir.resolve("cert.pem"), "x");
         Files.writeString(dir.resolve("key.pem"), "x");
         Files.writeString(dir.resolve("users"), "x");
+        Files.writeString(dir.resolve("anchors"), ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
         Files.writeString(dir.resolve("ca.pem"), "x");
     }
 
@@ -67,6 +69,8 @@ class ConfigLoaderTest {
         assertThat(c.delivery().port()).isEqualTo(25);
         assertThat(c.delivery().maxConnectionsPerDomain()).isEqualTo(20);
         assertThat(c.delivery().dns().servers()).isEmpty();
+        assertThat(c.delivery().dns().dnssec()).isEqualTo(DnssecMode.VALIDATE);
+        assertThat(c.delivery().dns().trustAnchors()).isEmpty();
         assertThat(c.delivery().tls().extraTrust()).isEmpty();
         assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(true, Path.of("./data/mta-sts"), 443, Duration.ofHours(1)));
         assertThat(c.admin()).isEqualTo(new RelayConfig.AdminConfig(new HostPort("127.0.0.1", 9464), Optional.empty()));
@@ -126,6 +130,8 @@ class ConfigLoaderTest {
                   max-connections-per-domain: 4
                   dns:
                     servers: [127.0.0.1:5353, "[::1]:53", 192.0.2.1]
+                    dnssec: trust-ad
+                    trust-anchors: DIR/anchors
                   tls:
                     extra-trust: DIR/ca.pem
                 mta-sts:
@@ -160,6 +166,8 @@ class ConfigLoaderTest {
         assertThat(c.delivery().dns().servers()).containsExactly(
                 new HostPort("127.0.0.1", 5353), new HostPort("::1", 53), new HostPort("192.0.2.1", 53));
         assertThat(c.delivery().tls().extraTrust()).contains(dir.resolve("ca.pem"));
+        assertThat(c.delivery().dns().dnssec()).isEqualTo(DnssecMode.TRUST_AD);
+        assertThat(c.delivery().dns().trustAnchors()).contains(dir.resolve("anchors"));
         assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(false, dir.resolve("sts"), 8443, Duration.ofMinutes(30)));
         assertThat(c.admin()).isEqualTo(new RelayConfig.AdminConfig(new HostPort("127.0.0.1", 0), Optional.of("s3cret-token")));
         assertThat(c.shutdownGrace()).isZero();

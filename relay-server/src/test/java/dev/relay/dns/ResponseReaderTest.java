@@ -7,14 +7,17 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /** The response interpretation alone, on messages built by hand: no network. */
 class ResponseReaderTest {
@@ -122,5 +125,60 @@ class ResponseReaderTest {
 
         assertThat(read("a.test", m)).isInstanceOfSatisfying(ResponseReader.Done.class,
                 done -> assertThat(done.answer().kind()).isEqualTo(ResultKind.FOUND));
+    }
+
+    // ---- reading DNSSEC status (validating or trusted resolvers only)
+
+    private static ResponseReader.Step readSecurely(String asked, Message response) {
+        return ResponseReader.read(new Question(name(asked), Type.A), response, 10, true);
+    }
+
+    private static Message authenticated(Message m) {
+        m.getHeader().setFlag(Flags.AD);
+        return m;
+    }
+
+    @Test
+    void theAdBitMakesAnAnswerSecureOnlyWhenSecurityIsRead() {
+        Message m = authenticated(response(Rcode.NOERROR, a("a.test", 300)));
+
+        assertThat(readSecurely("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.Found(List.of(a("a.test", 300)), 300, true)));
+        assertThat(read("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.Found(List.of(a("a.test", 300)), 300, false)));
+        assertThat(readSecurely("a.test", response(Rcode.NOERROR, a("a.test", 300))))
+                .isEqualTo(new ResponseReader.Done(new Answer.Found(List.of(a("a.test", 300)), 300, false)));
+    }
+
+    @Test
+    void provedNegativeAnswersAreSecureToo() {
+        Message nx = authenticated(response(Rcode.NXDOMAIN));
+        nx.addRecord(soa(30, 30), Section.AUTHORITY);
+        Message nodata = authenticated(response(Rcode.NOERROR));
+        nodata.addRecord(soa(30, 30), Section.AUTHORITY);
+
+        assertThat(readSecurely("a.test", nx)).isEqualTo(new ResponseReader.Done(new Answer.NxDomain(30, true)));
+        assertThat(readSecurely("a.test", nodata)).isEqualTo(new ResponseReader.Done(new Answer.NoData(30, true)));
+    }
+
+    @Test
+    void aServfailWithTheValidatorsReasonIsBogusAndWithoutItAServerFailure() {
+        Message bogus = response(Rcode.SERVFAIL);
+        bogus.addRecord(new TXTRecord(Name.root, ValidatingResolver.VALIDATION_REASON_QCLASS, 0, "signature expired"),
+                Section.ADDITIONAL);
+
+        assertThat(readSecurely("a.test", bogus)).isEqualTo(new ResponseReader.Done(
+                new Answer.Failed(ResultKind.BOGUS, "DNSSEC validation failed for A of a.test: signature expired")));
+        assertThat(((ResponseReader.Done) read("a.test", bogus)).answer().kind()).isEqualTo(ResultKind.SERVFAIL);
+        assertThat(((ResponseReader.Done) readSecurely("a.test", response(Rcode.SERVFAIL))).answer().kind())
+                .isEqualTo(ResultKind.SERVFAIL);
+    }
+
+    @Test
+    void aChainIsSecureOnlyIfEveryResponseAlongItIs() {
+        Message first = authenticated(response(Rcode.NOERROR, cname("a.test", "b.test", 100)));
+
+        assertThat(readSecurely("a.test", first)).isEqualTo(new ResponseReader.Follow(name("b.test"), 100, 1, true));
+        Answer last = new Answer.Found(List.of(a("b.test", 300)), 300, true);
+        assertThat(last.secureOnlyIf(false)).isEqualTo(new Answer.Found(List.of(a("b.test", 300)), 300, false));
+        assertThat(last.secureOnlyIf(true)).isEqualTo(last);
     }
 }

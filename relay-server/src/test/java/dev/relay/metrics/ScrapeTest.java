@@ -140,6 +140,9 @@ class ScrapeTest {
                         .as("%s %s", type, result).contains(0.0);
             }
         }
+        for (String status : List.of("secure", "insecure", "bogus", "error")) {
+            assertThat(scrape.value("relay_dnssec_answers_total", "status", status)).as(status).contains(0.0);
+        }
         assertThat(scrape.value("relay_queue_corrupt_files_total")).contains(0.0);
     }
 

@@ -37,14 +37,17 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -80,6 +83,11 @@ import org.xbill.DNS.Type;
  * can cache them (RFC 2308). Over UDP an answer larger than the client's EDNS buffer (512
  * bytes without EDNS) is sent truncated, with TC set and no records, so the client must ask
  * again over TCP.
+ *
+ * <p>DNSSEC: a client setting DO gets the RRSIGs of the records it is answered with, and with a
+ * negative answer the SOA's RRSIG and the zone's NSEC chain; sign zones with {@link SignedZone}
+ * and add its records. {@link #authenticData(boolean)} sets the AD bit, as a validating
+ * resolver would.
  *
  * <p>Every method may be called from any thread while the server runs. Packets that do not
  * parse are ignored (and counted); no bad packet or connection stops the server.
@@ -120,6 +128,7 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
     private volatile long defaultTtl = 300;
     private volatile long negativeTtl = 60;
     private volatile boolean chaseCnames = true;
+    private volatile boolean authenticData;
     private volatile boolean closed;
 
     private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
@@ -201,6 +210,15 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
     /** TTL and MINIMUM of the made-up SOA of negative answers; default 60 s. */
     public TestDnsServer negativeTtl(long seconds) {
         this.negativeTtl = seconds;
+        return this;
+    }
+
+    /**
+     * Whether answers carry the AD bit, as a validating resolver's do for secure data; default
+     * off. For clients that trust the AD bit ({@code delivery.dns.dnssec: trust-ad}).
+     */
+    public TestDnsServer authenticData(boolean set) {
+        this.authenticData = set;
         return this;
     }
 
@@ -499,6 +517,9 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
         }
         Message response = responseTo(header, false);
         Header rh = response.getHeader();
+        if (authenticData) {
+            rh.setFlag(Flags.AD);
+        }
         if (header.getOpcode() != Opcode.QUERY || question == null) {
             rh.setRcode(header.getOpcode() != Opcode.QUERY ? Rcode.NOTIMP : Rcode.FORMERR);
             return response.toWire();
@@ -518,14 +539,15 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
             broken[7] = 5; // ANCOUNT 5, and no records follow
             return broken;
         }
+        OPTRecord opt = query.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
         if (mode == Mode.SERVFAIL || mode == Mode.REFUSED) {
             rh.setRcode(mode == Mode.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED);
         } else {
-            answer(response, name, type);
+            answer(response, name, type, dnssecOk);
         }
-        OPTRecord opt = query.getOPT();
         if (opt != null) {
-            response.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }
         byte[] wire = response.toWire();
         int limit = opt == null ? 512 : Math.max(512, opt.getPayloadSize());
@@ -555,7 +577,14 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
         return response;
     }
 
-    private void answer(Message response, Name asked, int type) {
+    /**
+     * The answer from the records. When the client sets DO (RFC 3225), the records' RRSIGs come
+     * with them, and a negative answer carries its SOA's RRSIG and the NSEC records of that zone
+     * (all of them, each with its RRSIG: test zones are small, and a validator picks the NSECs
+     * that prove what it needs). Zones are whatever the test added, signed or not: see
+     * {@code SignedZone} in this package.
+     */
+    private void answer(Message response, Name asked, int type, boolean dnssecOk) {
         synchronized (lock) {
             Name current = asked;
             Set<Name> visited = new HashSet<>();
@@ -564,6 +593,9 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
                 List<Record> matching = here.stream().filter(r -> r.getType() == type || type == Type.ANY).toList();
                 if (!matching.isEmpty()) {
                     matching.forEach(r -> response.addRecord(r, Section.ANSWER));
+                    if (dnssecOk && type != Type.ANY) {
+                        signaturesOf(current, type).forEach(r -> response.addRecord(r, Section.ANSWER));
+                    }
                     return;
                 }
                 Record cname = here.stream().filter(r -> r.getType() == Type.CNAME).findFirst().orElse(null);
@@ -571,6 +603,9 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
                     break;
                 }
                 response.addRecord(cname, Section.ANSWER);
+                if (dnssecOk) {
+                    signaturesOf(current, Type.CNAME).forEach(r -> response.addRecord(r, Section.ANSWER));
+                }
                 if (!chaseCnames) {
                     return;
                 }
@@ -581,8 +616,36 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
             if (!exists) {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
             }
-            response.addRecord(soaFor(missing), Section.AUTHORITY);
+            // a DS record lives in the parent zone: its absence is the parent's to prove
+            Name zoneOf = type == Type.DS && missing.labels() > 1 ? new Name(missing, 1) : missing;
+            Record soa = soaFor(zoneOf);
+            response.addRecord(soa, Section.AUTHORITY);
+            if (dnssecOk) {
+                signaturesOf(soa.getName(), Type.SOA).forEach(r -> response.addRecord(r, Section.AUTHORITY));
+                for (Map.Entry<Name, List<Record>> entry : records.entrySet()) {
+                    Name owner = entry.getKey();
+                    List<RRSIGRecord> nsecSignatures = signaturesOf(owner, Type.NSEC).stream()
+                            .filter(sig -> sig.getSigner().equals(soa.getName()))
+                            .toList();
+                    if (!owner.subdomain(soa.getName()) || nsecSignatures.isEmpty()) {
+                        continue;
+                    }
+                    // at a zone cut both zones have an NSEC: the child's (at its apex) lists SOA, the parent's does not
+                    boolean apex = owner.equals(soa.getName());
+                    entry.getValue().stream().filter(r -> r instanceof NSECRecord nsec && nsec.hasType(Type.SOA) == apex)
+                            .forEach(r -> response.addRecord(r, Section.AUTHORITY));
+                    nsecSignatures.forEach(r -> response.addRecord(r, Section.AUTHORITY));
+                }
+            }
         }
+    }
+
+    /** The RRSIGs at a name covering one type; caller holds the lock. */
+    private List<RRSIGRecord> signaturesOf(Name owner, int type) {
+        return records.getOrDefault(owner, List.of()).stream()
+                .filter(r -> r instanceof RRSIGRecord sig && sig.getTypeCovered() == type)
+                .map(r -> (RRSIGRecord) r)
+                .toList();
     }
 
     /** The closest enclosing added SOA, else one made up for the name's last two labels. */

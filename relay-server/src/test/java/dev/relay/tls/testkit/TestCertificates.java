@@ -160,15 +160,39 @@ public final class TestCertificates {
         private final X509Certificate certificate;
         private final KeyPair pair;
         private final X500Name name;
+        private final List<X509Certificate> chain;
 
         private Authority(X509Certificate certificate, KeyPair pair, X500Name name) {
+            this(certificate, pair, name, List.of(certificate));
+        }
+
+        private Authority(X509Certificate certificate, KeyPair pair, X500Name name, List<X509Certificate> chain) {
             this.certificate = certificate;
             this.pair = pair;
             this.name = name;
+            this.chain = List.copyOf(chain);
         }
 
         public X509Certificate certificate() {
             return certificate;
+        }
+
+        /** This CA's certificate and those above it, up to the root: itself only for a root. */
+        public List<X509Certificate> chain() {
+            return chain;
+        }
+
+        /** An intermediate CA this one signs, EC, valid from a day ago for five years. */
+        public Authority subordinate(String commonName) {
+            KeyPair subPair = generate(KeyType.EC);
+            Instant now = Instant.now();
+            X500Name subject = new X500Name("CN=" + commonName + ",O=relay tests");
+            X509Certificate sub = build(subject, subPair, name, pair, now.minus(Duration.ofDays(1)),
+                    now.plus(Duration.ofDays(1825)), List.of(), true);
+            List<X509Certificate> subChain = new ArrayList<>();
+            subChain.add(sub);
+            subChain.addAll(chain);
+            return new Authority(sub, subPair, subject, subChain);
         }
 
         public PrivateKey key() {
@@ -290,16 +314,24 @@ public final class TestCertificates {
             X509Certificate certificate = issuer == null
                     ? build(subject, pair, subject, pair, notBefore, notAfter, sans, false)
                     : build(subject, pair, issuer.name, issuer.pair, notBefore, notAfter, sans, false);
-            return new Issued(certificate, pair.getPrivate(), issuer == null ? List.of() : List.of(issuer.certificate));
+            return new Issued(certificate, pair.getPrivate(), issuer == null ? List.of() : issuer.chain);
         }
     }
 
     /**
      * A server certificate and its key.
      *
-     * @param issuers the issuing CA (empty for self-signed); not part of {@link #chainPem()}
+     * @param issuers the issuing CA and those above it (empty for self-signed); not part of {@link #chainPem()}
      */
     public record Issued(X509Certificate certificate, PrivateKey key, List<X509Certificate> issuers) {
+
+        /** The certificate, then its issuers up to the root: the chain a server presents in full. */
+        public List<X509Certificate> fullChain() {
+            List<X509Certificate> all = new ArrayList<>();
+            all.add(certificate);
+            all.addAll(issuers);
+            return List.copyOf(all);
+        }
 
         /** The certificate as PEM, as a server presents it (our CAs are roots: nothing else to send). */
         public String chainPem() {
