@@ -5,6 +5,8 @@ package dev.relay;
  * unreadable certificate). The message is one line naming what and where.
  */
 public final class StartupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public StartupException(String message) {
         super(message);
     }

@@ -24,7 +24,7 @@ public sealed interface Outcome {
     /** The same outcome under the policy that governed it (the walk over a domain's hosts knows it, a transaction does not). */
     default Outcome underPolicy(AppliedPolicy policy) {
         TlsFacts tls = tls().withPolicy(policy);
-        if (tls == tls()) {
+        if (tls.equals(tls())) {
             return this;
         }
         return switch (this) {

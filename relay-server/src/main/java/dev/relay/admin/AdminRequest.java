@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param headers request headers by lower-case name (first value only), for content
  *     negotiation such as {@code accept}; never holds {@code authorization}
  */
+@SuppressWarnings("ArrayRecordComponent") // the request body as received; never compared
 public record AdminRequest(String method, String path, Map<String, List<String>> query,
         Optional<String> bearerToken, byte[] body, Map<String, String> headers) {
 

@@ -7,6 +7,7 @@ import java.util.Objects;
  * What a route answers: a status, a content type and the body bytes. The server adds the
  * length, keep-alive and cache headers.
  */
+@SuppressWarnings("ArrayRecordComponent") // the response body as written; never compared
 public record AdminResponse(int status, String contentType, byte[] body) {
 
     public static final String JSON = "application/json; charset=utf-8";

@@ -40,7 +40,7 @@ public final class MtaStsRoutes {
 
     AdminResponse post(AdminRequest request) throws Exception {
         String rest = request.path().substring(PREFIX.length());
-        String[] parts = rest.split("/");
+        String[] parts = rest.split("/", -1);
         if (parts.length != 3 || !parts[0].isEmpty() || !parts[2].equals("refresh")) {
             return error(404, "no such path: " + request.path());
         }
@@ -71,6 +71,6 @@ public final class MtaStsRoutes {
     }
 
     private static AdminResponse error(int status, String message) throws JsonProcessingException {
-        return json(status, new QueueReplies.Error(message));
+        return json(status, new QueueReplies.Refusal(message));
     }
 }

@@ -28,8 +28,8 @@ public final class QueueReplies {
     }
 
     /** Any refusal (unknown id, malformed id, queue closed): one sentence for a person. */
-    public record Error(String error) {
-        public Error {
+    public record Refusal(String error) {
+        public Refusal {
             Objects.requireNonNull(error, "error");
         }
     }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * DELETE /api/queue/{id}            gone without a DSN ({@link QueueReplies.Deleted})
  * </pre>
  *
- * Refusals are JSON {@link QueueReplies.Error}s: 404 for an id that is not queued (or cannot be
+ * Refusals are JSON {@link QueueReplies.Refusal}s: 404 for an id that is not queued (or cannot be
  * one), 503 once the queue is closed. The queue's blocking calls are safe here: routes run on the
  * admin server's workers, never on the spool's writer thread.
  */
@@ -179,7 +179,7 @@ public final class QueueRoutes {
     }
 
     static AdminResponse error(int status, String message) {
-        return json(status, new QueueReplies.Error(message));
+        return json(status, new QueueReplies.Refusal(message));
     }
 
     private static AdminResponse json(int status, Object body) {

@@ -4,6 +4,8 @@ import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,11 +26,15 @@ public final class RecentDeliveries {
 
     private final Clock clock;
     private final long[] minuteOf = new long[MINUTES];
-    private final long[][] counts = new long[MINUTES][Outcome.values().length];
+    /** Per outcome, the count in each minute's slot. */
+    private final Map<Outcome, long[]> counts = new EnumMap<>(Outcome.class);
 
     public RecentDeliveries(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         java.util.Arrays.fill(minuteOf, Long.MIN_VALUE);
+        for (Outcome outcome : Outcome.values()) {
+            counts.put(outcome, new long[MINUTES]);
+        }
     }
 
     public synchronized void record(Outcome outcome) {
@@ -37,23 +43,25 @@ public final class RecentDeliveries {
         if (minuteOf[slot] != minute) {
             // the slot last held a minute that has left the window
             minuteOf[slot] = minute;
-            java.util.Arrays.fill(counts[slot], 0);
+            counts.values().forEach(bySlot -> bySlot[slot] = 0);
         }
-        counts[slot][outcome.ordinal()]++;
+        counts.get(outcome)[slot]++;
     }
 
     public synchronized Counts lastHour() {
         long now = currentMinute();
-        long[] sum = new long[Outcome.values().length];
-        for (int slot = 0; slot < MINUTES; slot++) {
-            if (minuteOf[slot] > now - MINUTES && minuteOf[slot] <= now) {
-                for (int k = 0; k < sum.length; k++) {
-                    sum[k] += counts[slot][k];
+        Map<Outcome, Long> sum = new EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            long total = 0;
+            for (int slot = 0; slot < MINUTES; slot++) {
+                if (minuteOf[slot] > now - MINUTES && minuteOf[slot] <= now) {
+                    total += counts.get(outcome)[slot];
                 }
             }
+            sum.put(outcome, total);
         }
-        return new Counts(sum[Outcome.DELIVERED.ordinal()], sum[Outcome.BOUNCED.ordinal()],
-                sum[Outcome.EXPIRED.ordinal()], sum[Outcome.DEFERRED.ordinal()]);
+        return new Counts(sum.get(Outcome.DELIVERED), sum.get(Outcome.BOUNCED),
+                sum.get(Outcome.EXPIRED), sum.get(Outcome.DEFERRED));
     }
 
     /**

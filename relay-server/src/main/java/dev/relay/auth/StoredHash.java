@@ -51,6 +51,7 @@ sealed interface StoredHash {
     }
 
     /** bcrypt, as OpenBSD defines it: a password counts up to its first 72 bytes. */
+    @SuppressWarnings("ArrayRecordComponent") // salt and hash go to the hash function as they are; never compared with equals
     record Bcrypt(String version, int cost, byte[] salt, String hash) implements StoredHash {
         private static final Pattern FORMAT = Pattern.compile("\\$(2[aby])\\$(\\d\\d)\\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})");
         static final int MAX_PASSWORD_BYTES = 72;
@@ -81,6 +82,7 @@ sealed interface StoredHash {
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // salt and hash go to the hash function as they are; never compared with equals
     record Pbkdf2(String algorithm, int iterations, byte[] salt, byte[] hash) implements StoredHash {
         private static final Pattern FORMAT = Pattern.compile("\\$pbkdf2-(sha256|sha512)\\$([1-9]\\d{0,8})\\$([./A-Za-z0-9]+)\\$([./A-Za-z0-9]+)");
         static final int MIN_ITERATIONS = 1000;
@@ -123,6 +125,7 @@ sealed interface StoredHash {
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // salt and hash go to the hash function as they are; never compared with equals
     record Scrypt(int log2N, int r, int p, byte[] salt, byte[] hash) implements StoredHash {
         private static final Pattern FORMAT = Pattern.compile("\\$scrypt\\$ln=(\\d{1,2}),r=(\\d{1,3}),p=(\\d{1,3})\\$([./A-Za-z0-9]+)\\$([./A-Za-z0-9]+)");
         static final long MAX_MEMORY = 256L << 20;

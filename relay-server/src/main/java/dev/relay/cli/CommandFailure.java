@@ -5,6 +5,8 @@ package dev.relay.cli;
  * Distinct from {@link UserError} (exit 2), which means the command could not even ask.
  */
 final class CommandFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     CommandFailure(String message) {
         super(message);
     }

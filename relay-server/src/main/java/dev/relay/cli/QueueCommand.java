@@ -157,7 +157,7 @@ final class QueueCommand {
         }
         String reason;
         try {
-            reason = AdminJson.mapper().readValue(reply.body(), QueueReplies.Error.class).error();
+            reason = AdminJson.mapper().readValue(reply.body(), QueueReplies.Refusal.class).error();
         } catch (JsonProcessingException | RuntimeException e) {
             reason = "the relay answered HTTP " + reply.status() + " for " + subject;
         }

@@ -22,7 +22,9 @@ public final class RelayCommand implements Runnable {
 
     /** Runs a command line and returns its exit code (0 ok, 1 runtime failure, 2 user error). */
     public static int execute(String... args) {
-        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        // the JVM's default charset, as before it was named: UTF-8 on Java 18 and later
+        java.nio.charset.Charset charset = java.nio.charset.Charset.defaultCharset();
+        return execute(new java.io.PrintWriter(System.out, true, charset), new java.io.PrintWriter(System.err, true, charset), args);
     }
 
     /** As {@link #execute(String...)}, writing to the given streams (for tests). */

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
         Runnable stop = () -> Thread.ofPlatform().name("relay-stop").start(application::stop);
         for (String signal : new String[] {"TERM", "INT"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stop.run());
+                StopSignals.onSignal(signal, stop);
             } catch (IllegalArgumentException unsupported) {
                 log.debug("cannot handle SIG{} here; the shutdown hook will stop the relay", signal);
             }

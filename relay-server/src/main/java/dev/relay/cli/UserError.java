@@ -5,6 +5,8 @@ package dev.relay.cli;
  * exit code 2, never a stack trace.
  */
 public final class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public UserError(String message) {
         super(message);
     }

@@ -66,6 +66,9 @@ final class UsersCommand {
             }
         }
 
+        // the null check is for Java 21, where a console is null without a terminal; on 22 and
+        // later isTerminal tells
+        @SuppressWarnings("SystemConsoleNull")
         private static char[] readPassword() throws IOException {
             Console console = System.console();
             if (console != null && isTerminal(console)) {

@@ -3,13 +3,13 @@ package dev.relay.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.config.KeySchema.Key;
 import dev.relay.config.KeySchema.Shape;
 import dev.relay.settings.ConfigException;
 import dev.relay.text.DidYouMean;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -43,8 +43,8 @@ final class EnvOverlay {
      * @throws ConfigException for an unknown {@code RELAY_*} name
      */
     static Map<String, String> apply(ObjectNode root, Map<String, String> environment) {
-        Map<String, Key> byEnvName = new HashMap<>();
-        for (Key key : KeySchema.plainKeys()) {
+        Map<String, KeySchema.Key> byEnvName = new HashMap<>();
+        for (KeySchema.Key key : KeySchema.plainKeys()) {
             byEnvName.put(key.envName(), key);
         }
         Map<String, String> origins = new HashMap<>();
@@ -55,7 +55,7 @@ final class EnvOverlay {
             if (!name.startsWith(KeySchema.ENV_PREFIX) || LOGGING_VARIABLES.contains(name)) {
                 continue;
             }
-            Key key = byEnvName.get(name);
+            KeySchema.Key key = byEnvName.get(name);
             if (key != null) {
                 set(root, key, entry.getValue());
                 origins.put(key.path(), name);
@@ -76,7 +76,7 @@ final class EnvOverlay {
         return origins;
     }
 
-    private static void applyListeners(ObjectNode root, TreeMap<Integer, Map<String, String>> fields,
+    private static void applyListeners(ObjectNode root, NavigableMap<Integer, Map<String, String>> fields,
             Map<String, String> envNames, Map<String, String> origins) {
         JsonNode existing = root.get(KeySchema.LISTENERS);
         if (existing == null || existing.isNull()) {
@@ -110,13 +110,13 @@ final class EnvOverlay {
         }
     }
 
-    private static String firstName(TreeMap<Integer, Map<String, String>> fields, Map<String, String> envNames) {
+    private static String firstName(NavigableMap<Integer, Map<String, String>> fields, Map<String, String> envNames) {
         var first = fields.firstEntry();
         return envNames.get(first.getKey() + "." + first.getValue().keySet().iterator().next());
     }
 
-    private static void set(ObjectNode root, Key key, String value) {
-        String[] parts = key.path().split("\\.");
+    private static void set(ObjectNode root, KeySchema.Key key, String value) {
+        String[] parts = key.path().split("\\.", -1);
         ObjectNode parent = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = parent.get(parts[i]);

@@ -76,7 +76,7 @@ public final class DaneVerifier {
                 continue;
             }
             for (Anchor anchor : anchors(r, certificates)) {
-                Optional<DaneVerdict.Failed> problem = checkChain(anchor, certificates, now)
+                Optional<DaneVerdict.Failed> problem = checkChain(anchor, now)
                         .or(() -> checkName(leaf, names));
                 if (problem.isEmpty()) {
                     return new DaneVerdict.Authenticated(TlsaRecord.Usage.DANE_TA, r);
@@ -125,7 +125,7 @@ public final class DaneVerifier {
         return Optional.empty();
     }
 
-    private static Optional<DaneVerdict.Failed> checkChain(Anchor anchor, List<X509Certificate> all, Instant now) {
+    private static Optional<DaneVerdict.Failed> checkChain(Anchor anchor, Instant now) {
         if (anchor.below().isEmpty()) {
             return Optional.empty(); // the leaf is the anchor: nothing to chain
         }

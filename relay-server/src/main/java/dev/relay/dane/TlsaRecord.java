@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param matchingType the matching type field
  * @param data the certificate association data (copied in and out)
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out, and equals and hashCode compare the content
 public record TlsaRecord(int usage, int selector, int matchingType, byte[] data) {
 
     /** The certificate usages of RFC 6698 and RFC 7218's mnemonics. */

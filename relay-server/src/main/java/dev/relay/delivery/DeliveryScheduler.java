@@ -57,7 +57,6 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     private final MessageQueue queue;
     private final Clock clock;
-    private final BounceHandler bounces;
     private final ResultRecorder recorder;
     private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
@@ -81,7 +80,6 @@ public final class DeliveryScheduler implements AutoCloseable {
     private DeliveryScheduler(Builder b) {
         this.queue = b.queue;
         this.clock = b.clock;
-        this.bounces = b.bounces;
         this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
                 b.clock);

@@ -82,8 +82,9 @@ final class DomainDelivery {
     /** Whether the last failure came from a transaction, whose log lines are already written. */
     private boolean lastFailureLogged;
 
-    /** What a domain delivery needs from around it. */
     /**
+     * What a domain delivery needs from around it.
+     *
      * @param policyUnknownWait how long a message waits for its domain's policy to become known
      *     (the TXT lookup failing, nothing cached) before it goes as without one
      */

@@ -21,6 +21,7 @@ import org.xbill.DNS.TSIG;
  * is forged or broken" (bogus), also for the DS and DNSKEY queries the validator asks itself.
  */
 final class ServerFailure extends IOException {
+    private static final long serialVersionUID = 1L;
 
     private final ResultKind kind;
 

@@ -107,7 +107,7 @@ final class FieldText {
 
     private static List<String> words(String cleaned) {
         List<String> words = new ArrayList<>();
-        for (String word : cleaned.split(" ")) {
+        for (String word : cleaned.split(" ", -1)) {
             if (word.isEmpty()) {
                 continue;
             }

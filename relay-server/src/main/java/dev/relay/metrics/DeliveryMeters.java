@@ -23,8 +23,8 @@ final class DeliveryMeters implements DeliveryEvents {
         Duration.ofDays(2), Duration.ofDays(5)};
 
     private final MeterRegistry registry;
-    /** By MTA-STS mode, then [result][tls]; modes other than the known ones are added when seen. */
-    private final Map<String, Counter[][]> attempts = new ConcurrentHashMap<>();
+    /** By MTA-STS mode, then result, then TLS; modes other than the known ones are added when seen. */
+    private final Map<String, Map<Result, Map<Tls, Counter>>> attempts = new ConcurrentHashMap<>();
     private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
     private final Timer delay;
     /** By protocol, then [verified ? 1 : 0]. */
@@ -46,14 +46,16 @@ final class DeliveryMeters implements DeliveryEvents {
         MetricNames.TLS_VERSIONS.forEach(this::tlsCounters);
     }
 
-    private Counter[][] attemptCounters(String mode) {
+    private Map<Result, Map<Tls, Counter>> attemptCounters(String mode) {
         return attempts.computeIfAbsent(mode, m -> {
-            Counter[][] byResult = new Counter[Result.values().length][Tls.values().length];
+            Map<Result, Map<Tls, Counter>> byResult = new EnumMap<>(Result.class);
             for (Result result : Result.values()) {
+                Map<Tls, Counter> byTls = new EnumMap<>(Tls.class);
                 for (Tls tls : Tls.values()) {
-                    byResult[result.ordinal()][tls.ordinal()] = Meters.counter(registry, MetricNames.DELIVERY_ATTEMPTS,
-                            MetricNames.RESULT, result.label(), MetricNames.TLS, tls.label(), MetricNames.MTA_STS_MODE, m);
+                    byTls.put(tls, Meters.counter(registry, MetricNames.DELIVERY_ATTEMPTS,
+                            MetricNames.RESULT, result.label(), MetricNames.TLS, tls.label(), MetricNames.MTA_STS_MODE, m));
                 }
+                byResult.put(result, byTls);
             }
             return byResult;
         });
@@ -82,7 +84,7 @@ final class DeliveryMeters implements DeliveryEvents {
 
     @Override
     public void attempted(Result result, Tls tls, String mtaStsMode) {
-        attemptCounters(mtaStsMode)[result.ordinal()][tls.ordinal()].increment();
+        attemptCounters(mtaStsMode).get(result).get(tls).increment();
     }
 
     @Override

@@ -6,34 +6,38 @@ import dev.relay.dns.LookupType;
 import dev.relay.dns.ResultKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * {@code relay_dns_lookups_total{type,result}} and {@code relay_dnssec_answers_total{status}}:
- * every series registered at start, counted from arrays.
+ * every series registered at start, counted from enum maps.
  */
 final class DnsMeters implements DnsEvents {
-    private final Counter[][] lookups = new Counter[LookupType.values().length][ResultKind.values().length];
-    private final Counter[] dnssec = new Counter[DnssecStatus.values().length];
+    private final Map<LookupType, Map<ResultKind, Counter>> lookups = new EnumMap<>(LookupType.class);
+    private final Map<DnssecStatus, Counter> dnssec = new EnumMap<>(DnssecStatus.class);
 
     DnsMeters(MeterRegistry registry) {
         for (LookupType type : LookupType.values()) {
+            Map<ResultKind, Counter> byResult = new EnumMap<>(ResultKind.class);
             for (ResultKind result : ResultKind.values()) {
-                lookups[type.ordinal()][result.ordinal()] = Meters.counter(registry, MetricNames.DNS_LOOKUPS,
-                        MetricNames.TYPE, type.label(), MetricNames.RESULT, result.label());
+                byResult.put(result, Meters.counter(registry, MetricNames.DNS_LOOKUPS,
+                        MetricNames.TYPE, type.label(), MetricNames.RESULT, result.label()));
             }
+            lookups.put(type, byResult);
         }
         for (DnssecStatus status : DnssecStatus.values()) {
-            dnssec[status.ordinal()] = Meters.counter(registry, MetricNames.DNSSEC_ANSWERS, MetricNames.STATUS, status.label());
+            dnssec.put(status, Meters.counter(registry, MetricNames.DNSSEC_ANSWERS, MetricNames.STATUS, status.label()));
         }
     }
 
     @Override
     public void lookup(LookupType type, ResultKind result) {
-        lookups[type.ordinal()][result.ordinal()].increment();
+        lookups.get(type).get(result).increment();
     }
 
     @Override
     public void dnssecAnswer(DnssecStatus status) {
-        dnssec[status.ordinal()].increment();
+        dnssec.get(status).increment();
     }
 }

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * admin.route("GET", "/metrics", false, metrics.scrapeRoute().orElseThrow());
  * }</pre>
  *
- * The MTA-STS methods ({@link #policyFetched}, {@link #enforcementFailure},
+ * The MTA-STS methods ({@link #mtaStsEvents}, {@link #enforcementFailure},
  * {@link #policiesCached}) are for the MTA-STS code to call.
  */
 public final class RelayMetrics implements AutoCloseable {
@@ -110,7 +110,7 @@ public final class RelayMetrics implements AutoCloseable {
 
     /** Listener events that count, then pass each event on to {@code downstream}. */
     public SmtpEvents smtpEvents(SmtpEvents downstream) {
-        return downstream == SmtpEvents.NONE ? smtp : SmtpEvents.both(smtp, downstream);
+        return SmtpEvents.NONE.equals(downstream) ? smtp : SmtpEvents.both(smtp, downstream);
     }
 
     public DnsEvents dnsEvents() {
@@ -119,7 +119,7 @@ public final class RelayMetrics implements AutoCloseable {
 
     /** Queue events that count, then pass each event on to {@code downstream}. */
     public QueueEvents queueEvents(QueueEvents downstream) {
-        return downstream == QueueEvents.NONE ? queueMeters : QueueEvents.both(queueMeters, downstream);
+        return QueueEvents.NONE.equals(downstream) ? queueMeters : QueueEvents.both(queueMeters, downstream);
     }
 
     public DeliveryEvents deliveryEvents() {

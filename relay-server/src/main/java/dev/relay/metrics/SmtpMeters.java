@@ -74,7 +74,7 @@ final class SmtpMeters implements SmtpEvents {
     @Override
     public void messageAccepted(String listener, long sizeBytes) {
         listener(listener).accepted().increment();
-        size.record(sizeBytes);
+        size.record((double) sizeBytes);
     }
 
     @Override

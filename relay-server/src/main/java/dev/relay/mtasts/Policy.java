@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 public record Policy(PolicyMode mode, List<MxPattern> mx, Duration maxAge) {
 
     /** The longest max_age RFC 8461 allows: 31557600 seconds, about one year. */
+    @SuppressWarnings("CanonicalDuration") // in seconds, as RFC 8461 gives it
     public static final Duration MAX_AGE_LIMIT = Duration.ofSeconds(31_557_600);
 
     public Policy {

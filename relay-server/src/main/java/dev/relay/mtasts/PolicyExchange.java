@@ -195,6 +195,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
         outcome.complete(new Outcome.Final(new FetchResult.Failed(kind, where + ": " + detail)));
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
     private static String message(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {

@@ -251,6 +251,8 @@ public final class PolicyStore {
 
     /** Why a file's content cannot be a stored policy. */
     private static final class CorruptFile extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         CorruptFile(String message) {
             super(message, null, false, false);
         }

@@ -11,6 +11,7 @@ import java.util.Optional;
  * catches it at the top.
  */
 public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final transient Optional<String> keyPath;
 

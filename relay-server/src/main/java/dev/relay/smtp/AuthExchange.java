@@ -28,6 +28,7 @@ final class AuthExchange {
     record Challenge(String base64) implements Step {}
 
     /** Check these credentials; the receiver must zero the password afterwards. */
+    @SuppressWarnings("ArrayRecordComponent") // a char[] so that the receiver can zero the password; never compared
     record Verify(String username, char[] password) implements Step {}
 
     /** End the dialogue with this reply. */
@@ -45,19 +46,17 @@ final class AuthExchange {
             return new Fail(Replies.SYNTAX_AUTH);
         }
         Optional<String> initial = words.length == 2 ? Optional.of(words[1]) : Optional.empty();
-        switch (words[0].toUpperCase(Locale.ROOT)) {
+        return switch (words[0].toUpperCase(Locale.ROOT)) {
             case "PLAIN" -> {
                 stage = Stage.PLAIN;
-                return initial.isPresent() ? respond(initial.get()) : new Challenge("");
+                yield initial.isPresent() ? respond(initial.get()) : new Challenge("");
             }
             case "LOGIN" -> {
                 stage = Stage.LOGIN_USERNAME;
-                return initial.isPresent() ? respond(initial.get()) : new Challenge(USERNAME_CHALLENGE);
+                yield initial.isPresent() ? respond(initial.get()) : new Challenge(USERNAME_CHALLENGE);
             }
-            default -> {
-                return new Fail(Replies.AUTH_UNKNOWN_MECHANISM);
-            }
-        }
+            default -> new Fail(Replies.AUTH_UNKNOWN_MECHANISM);
+        };
     }
 
     /** Handles one response line from the client. */

@@ -181,7 +181,7 @@ final class EnvelopeArguments {
         if (from < argument.length() && argument.charAt(from) != ' ') {
             return Optional.empty();
         }
-        for (String token : argument.substring(from).split(" ")) {
+        for (String token : argument.substring(from).split(" ", -1)) {
             if (token.isEmpty()) {
                 continue;
             }

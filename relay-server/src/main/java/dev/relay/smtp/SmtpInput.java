@@ -15,6 +15,7 @@ sealed interface SmtpInput {
      * the {@code channelRead} call that carries the chunk: use the bytes then, or copy them
      * ({@link #bytes()}), never keep the array.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a slice of the read buffer, not copied; never compared
     record BodyChunk(byte[] array, int offset, int length) implements SmtpInput {
         public BodyChunk {
             java.util.Objects.checkFromIndexSize(offset, length, array.length);

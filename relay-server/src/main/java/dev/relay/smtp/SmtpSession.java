@@ -500,7 +500,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** BDAT size [LAST] (RFC 3030). Once the syntax is right, the octets are always read, even when refused. */
     private void bdat(Command command) {
-        String[] words = command.argument().split(" ");
+        String[] words = command.argument().split(" ", -1);
         boolean syntaxOk = words.length >= 1 && words.length <= 2
                 && !words[0].isEmpty() && words[0].length() <= 18 && words[0].chars().allMatch(c -> c >= '0' && c <= '9')
                 && (words.length == 1 || words[1].equalsIgnoreCase("LAST"));
@@ -806,13 +806,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             services.events().messageRejected(full ? RejectReason.QUEUE_FULL : RejectReason.QUEUE_ERROR);
         } else {
             if (log.isInfoEnabled()) {
-                // built by hand: one line per message, and the placeholder form boxes and scans eight arguments
-                log.info(new StringBuilder(192).append("accepted id=").append(id.value())
-                        .append(" from=<").append(envelope.sender()).append("> rcpts=").append(envelope.recipients().size())
-                        .append(" size=").append(size).append(" client=").append(clientText)
-                        .append(" tls=").append(tls.orElse("none"))
-                        .append(" auth=").append(authUser.map(SmtpSession::printable).orElse("none"))
-                        .append(" listener=").append(services.listenerName()).toString());
+                // concatenated: one line per message, and the placeholder form boxes and scans eight arguments
+                log.info("accepted id=" + id.value()
+                        + " from=<" + envelope.sender() + "> rcpts=" + envelope.recipients().size()
+                        + " size=" + size + " client=" + clientText
+                        + " tls=" + tls.orElse("none")
+                        + " auth=" + authUser.map(SmtpSession::printable).orElse("none")
+                        + " listener=" + services.listenerName());
             }
             services.events().messageAccepted(services.listenerName(), size);
         }

@@ -237,6 +237,8 @@ public final class CounterStore {
     }
 
     private static final class CorruptFile extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         CorruptFile(String message) {
             super(message, null, false, false);
         }

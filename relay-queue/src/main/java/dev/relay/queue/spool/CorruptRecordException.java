@@ -4,6 +4,8 @@ import java.io.IOException;
 
 /** A record whose checksum holds but whose content cannot be understood. */
 final class CorruptRecordException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     CorruptRecordException(String message) {
         super(message);
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
  * Payload of a MESSAGE record: {@code [u32 n][envelope text, n bytes][u32 m][state text, m
  * bytes][body]}. The body part is empty when the body lives in its own file.
  */
+@SuppressWarnings("ArrayRecordComponent") // the payload as read from the spool, not copied; never compared
 record MessagePayload(byte[] bytes, int envelopeFrom, int envelopeLength, int stateFrom, int stateLength,
         int bodyFrom, int end) {
 

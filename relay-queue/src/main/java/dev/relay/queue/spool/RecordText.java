@@ -124,7 +124,7 @@ final class RecordText {
                 }
                 case "notify" -> {
                     EnumSet<DsnNotify> values = EnumSet.noneOf(DsnNotify.class);
-                    for (String name : value.split(",")) {
+                    for (String name : value.split(",", -1)) {
                         values.add(enumValue(DsnNotify.class, name));
                     }
                     notify = values;

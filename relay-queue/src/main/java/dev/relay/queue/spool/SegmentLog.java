@@ -283,7 +283,7 @@ final class SegmentLog implements AutoCloseable {
             throw new SpoolFullException("the spool's disk has no room for new mail: the next segment could only be "
                     + Units.size(prepared.size()) + ", kept for delivery results (spool.min-free-space)");
         }
-        long header = RecordFormat.HEADER_SIZE + RecordText.segmentHeader(next).length;
+        long header = (long) RecordFormat.HEADER_SIZE + RecordText.segmentHeader(next).length;
         if (header + length + SEAL_RESERVE > prepared.size()) {
             throw new SpoolFullException("the spool's disk has no room for a record of " + length + " bytes: the next segment"
                     + " could only be " + Units.size(prepared.size()));

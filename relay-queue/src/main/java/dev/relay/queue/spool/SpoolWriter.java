@@ -56,6 +56,7 @@ final class SpoolWriter implements Runnable {
      * A new message. Its record's payload is {@code head} (envelope and state, see
      * {@link MessagePayload#head}) followed by {@code body[0, bodyLength)}, the inline body.
      */
+    @SuppressWarnings("ArrayRecordComponent") // requests carry their bytes to the writer thread without copies; never compared
     record Commit(QueueId id, byte[] head, byte[] body, int bodyLength, boolean bodyInFile, long bodySize,
             CompletableFuture<Void> done) implements Request {
         int payloadLength() {
@@ -63,8 +64,10 @@ final class SpoolWriter implements Runnable {
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // requests carry their bytes to the writer thread without copies; never compared
     record Update(QueueId id, byte[] payload, CompletableFuture<Void> done) implements Request {}
 
+    @SuppressWarnings("ArrayRecordComponent") // requests carry their bytes to the writer thread without copies; never compared
     record Remove(QueueId id, byte[] payload, CompletableFuture<Void> done) implements Request {}
 
     record Stop(CompletableFuture<Void> done) implements Request {}

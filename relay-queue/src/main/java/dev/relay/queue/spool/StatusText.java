@@ -217,7 +217,7 @@ final class StatusText {
     }
 
     private static TlsFacts tls(String value) throws CorruptRecordException {
-        String[] words = value.split(" ");
+        String[] words = value.split(" ", -1);
         AppliedPolicy policy = AppliedPolicy.fromLabel(words[0])
                 .orElseThrow(() -> new CorruptRecordException("unknown TLS policy: " + words[0]));
         if (words.length == 1) {

@@ -105,12 +105,13 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Ties another future (a handshake, a body write) to the connection: it fails when the connection breaks. */
+    @SuppressWarnings("ReferenceEquality") // a future has no value equality: a waiter is itself, found by identity
     <T> CompletableFuture<T> watch(CompletableFuture<T> future) {
         if (failure != null) {
             future.completeExceptionally(new ConnectionFailureException(failure));
         } else {
             otherWaiters.add(future);
-            future.whenComplete((v, e) -> otherWaiters.remove(future));
+            future.whenComplete((v, e) -> otherWaiters.removeIf(waiter -> waiter == future));
         }
         return future;
     }

@@ -7,6 +7,7 @@ import java.util.Objects;
  * {@link SmtpClient#connect}); no stack trace, since it is an expected outcome.
  */
 public final class ConnectionFailureException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final transient ConnectionFailure failure;
 

@@ -129,6 +129,7 @@ public final class SmtpClient implements AutoCloseable {
         return MailTransaction.failedBeforeStart(session, failure, message);
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
     private static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {

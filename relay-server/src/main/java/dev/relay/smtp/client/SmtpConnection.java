@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -62,7 +63,7 @@ public final class SmtpConnection {
     // written on the event loop only; volatile for the getters other threads call
     private volatile Extensions extensions = Extensions.NONE;
     private volatile Optional<TlsDetails> tls = Optional.empty();
-    private volatile int transactions;
+    private final AtomicInteger transactions = new AtomicInteger();
     private volatile boolean busy;
     private volatile boolean outOfStep;
     /** The last transaction ended and the RSET between it and the next goes out with the next one. */
@@ -95,7 +96,7 @@ public final class SmtpConnection {
 
     /** Transactions started on this connection so far. */
     public int transactions() {
-        return transactions;
+        return transactions.get();
     }
 
     /** Whether the connection can carry another transaction: open, in step, and not in use. */
@@ -112,7 +113,7 @@ public final class SmtpConnection {
 
     /** The connection as it stands, for logs: destination, TLS, extensions, transactions so far. */
     public SessionInfo session() {
-        return new SessionInfo(destination, true, tls, extensions, transactions);
+        return new SessionInfo(destination, true, tls, extensions, transactions.get());
     }
 
     Channel channel() {
@@ -134,7 +135,7 @@ public final class SmtpConnection {
                         new ConnectionFailure.ConnectionLost(Stage.MAIL), message));
             }
             busy = true;
-            transactions++;
+            transactions.incrementAndGet();
             return new MailTransaction(this, message).run().whenComplete((outcome, error) -> busy = false);
         });
     }

@@ -64,6 +64,8 @@ abstract class StoredBodyInput implements ChunkedInput<ByteBuf> {
         in.close();
     }
 
+    // Netty's deprecated ChunkedInput method: implemented because the interface requires it
+    @SuppressWarnings("InlineMeSuggester")
     @Deprecated
     @Override
     public final ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
