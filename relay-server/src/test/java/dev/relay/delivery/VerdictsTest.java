@@ -13,6 +13,12 @@ import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TlsFacts;
+import dev.relay.smtp.client.Extensions;
+import dev.relay.smtp.client.RecipientVerdict;
+import dev.relay.smtp.client.SessionInfo;
+import dev.relay.smtp.client.TransactionOutcome;
+import dev.relay.tls.CertificateVerdict;
+import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
 import dev.relay.tls.TlsRequirement;
 import java.net.InetAddress;
@@ -105,6 +111,88 @@ class VerdictsTest {
         assertThat(notMet.reply().status()).isEqualTo(EnhancedStatus.CRYPTOGRAPHIC_FAILURE);
         assertThat(notMet.reply().text()).contains("TLS with mx1.a.test failed: expired; mx9.evil.test is not in the policy");
         assertThat(notMet.source()).isEqualTo(Source.local());
+    }
+
+    static Stream<Arguments> clientFindings() {
+        return Stream.of(
+                Arguments.of(new RecipientVerdict.TooBig(5000, 1000), Cause.MESSAGE_TOO_BIG, "552 5.3.4"),
+                Arguments.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.SMTPUTF8),
+                        Cause.SMTPUTF8_UNSUPPORTED, "553 5.6.7"),
+                Arguments.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.BINARYMIME),
+                        Cause.BINARYMIME_UNSUPPORTED, "554 5.6.3"),
+                Arguments.of(new RecipientVerdict.AddressNotSendable(true), Cause.ADDRESS_NOT_SENDABLE, "553 5.1.7"),
+                Arguments.of(new RecipientVerdict.AddressNotSendable(false), Cause.ADDRESS_NOT_SENDABLE, "553 5.1.3"),
+                Arguments.of(new RecipientVerdict.BodyUnreadable("segment gone"), Cause.LOCAL_ERROR, "451 4.3.0"),
+                Arguments.of(new RecipientVerdict.UnexpectedDataReply(SmtpReply.of(250, List.of("ok"))),
+                        Cause.PROTOCOL_ERROR, "451 4.5.0"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("clientFindings")
+    void whatTheClientFoundItselfIsTheRelaysVerdictWithItsCause(RecipientVerdict found, Cause cause, String start) {
+        TlsDetails tls = new TlsDetails("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.empty(), Optional.empty(),
+                Optional.empty(), CertificateVerdict.verified());
+        SessionInfo session = new SessionInfo(MX, true, Optional.of(tls), Extensions.NONE, 1);
+        TransactionOutcome transaction = new TransactionOutcome.Concluded(session,
+                List.of(new RecipientVerdict.Replied(SmtpReply.of(250, List.of("2.0.0 ok"))), found));
+
+        List<Outcome> outcomes = Verdicts.of(transaction);
+
+        assertThat(outcomes).hasSize(2);
+        assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Delivered.class);
+        Outcome outcome = outcomes.get(1);
+        assertThat(outcome.reply().line()).startsWith(start + " ");
+        assertThat(outcome.source()).as("no server said it").isEqualTo(Source.local());
+        assertThat(outcome.tls().session()).contains(new TlsFacts.Session("TLSv1.3", "TLS_AES_128_GCM_SHA256", true));
+        Cause actual = switch (outcome) {
+            case Outcome.Failed f -> f.cause();
+            case Outcome.Deferred d -> d.cause();
+            case Outcome.Delivered d -> throw new AssertionError("delivered: " + d);
+        };
+        assertThat(actual).isEqualTo(cause);
+        assertThat(outcome instanceof Outcome.Failed).as("permanent exactly when 5xx").isEqualTo(start.startsWith("5"));
+    }
+
+    @Test
+    void anUnansweredRecipientTakesTheConnectionFailureAndAConcludedOneIsRetried() {
+        SessionInfo session = new SessionInfo(MX, false, Optional.empty(), Extensions.NONE, 0);
+        ConnectionFailure refused = new ConnectionFailure.ConnectFailed("connection refused", false);
+
+        Outcome failed = Verdicts.of(new TransactionOutcome.Failed(session, refused,
+                List.of(new RecipientVerdict.Unanswered())), 0);
+        Outcome odd = Verdicts.of(new TransactionOutcome.Concluded(session,
+                List.of(new RecipientVerdict.Unanswered())), 0);
+
+        assertThat(failed).isEqualTo(Verdicts.connectionFailed(refused, MX, TlsFacts.none()));
+        assertThat(odd).isInstanceOfSatisfying(Outcome.Deferred.class, d -> {
+            assertThat(d.cause()).isEqualTo(Cause.LOCAL_ERROR);
+            assertThat(d.reply().text()).contains("gave no verdict");
+        });
+    }
+
+    @Test
+    void anUnknownPolicyIsTemporaryAndUnderNoPolicy() {
+        Outcome.Deferred unknown = Verdicts.policyUndetermined("a.test", "DNS server 127.0.0.1:53 did not answer");
+
+        assertThat(unknown.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE);
+        assertThat(unknown.reply().status()).isEqualTo(EnhancedStatus.DIRECTORY_FAILURE);
+        assertThat(unknown.tls()).isEqualTo(TlsFacts.none());
+        assertThat(unknown.reply().text()).contains("<a.test>").contains("did not answer");
+    }
+
+    @Test
+    void aLoneCrOrLfIsAlsoFoldedIntoTheLine() {
+        assertThat(Verdicts.localError("a\rb").reply().text()).isEqualTo("local error a b");
+        assertThat(Verdicts.localError("a\nb").reply().text()).isEqualTo("local error a b");
+        assertThat(Verdicts.localError("plain").reply().text()).isEqualTo("local error plain");
+    }
+
+    @Test
+    void aReplyWithoutEnhancedStatusKeepsItsWholeText() {
+        assertThat(Verdicts.replyOf(SmtpReply.of(421, List.of("busy, come back")))).isEqualTo(
+                new dev.relay.outcome.Reply(421, Optional.empty(), "busy, come back"));
+        assertThat(Verdicts.replyOf(SmtpReply.of(250, List.of("2.0.0")))).isEqualTo(
+                dev.relay.outcome.Reply.of(250, EnhancedStatus.SUCCESS, ""));
     }
 
     @Test

@@ -253,7 +253,8 @@ class DnssecLookupTest {
         TlsaResult result = result(validating().lookupTlsa("slow.secure.test"));
 
         assertThat(result).isInstanceOf(TlsaResult.TemporaryFailure.class);
-        assertThat(((TlsaResult.TemporaryFailure) result).reason()).isEqualTo("DNS timeout for TLSA of _25._tcp.slow.secure.test");
+        assertThat(((TlsaResult.TemporaryFailure) result).reason())
+                .endsWith("did not answer in time for TLSA of _25._tcp.slow.secure.test");
     }
 
     @Test

@@ -540,4 +540,93 @@ class DsnComposerTest {
         assertThat(plan.report().queueId()).contains(ID);
         assertThat(plan.to()).isEqualTo("alice@example.org");
     }
+
+    @Test
+    void eachPartSaysWhatItIsAndHowItIsEncoded() throws Exception {
+        ParsedDsn ascii = failure(DsnFixture.message().ret(DsnReturn.FULL)
+                .failed("bob@example.com", "550 5.1.1 no such user").build());
+        assertThat(ascii.text())
+                .contains("MIME-Version: 1.0\r\n")
+                .contains("Content-Type: text/plain; charset=us-ascii\r\nContent-Description: Notification\r\n"
+                        + "Content-Transfer-Encoding: 7bit\r\n\r\n")
+                .contains("Content-Type: message/delivery-status\r\nContent-Description: Delivery report\r\n"
+                        + "Content-Transfer-Encoding: 7bit\r\n\r\n")
+                .contains("Content-Type: message/rfc822\r\nContent-Description: Undelivered message\r\n"
+                        + "Content-Transfer-Encoding: 7bit\r\n\r\n");
+
+        ParsedDsn headersOf8bit = failure(DsnFixture.message().ret(DsnReturn.HDRS).body(BodyType.EIGHT_BIT_MIME)
+                .failed("bob@example.com", "550 5.1.1 no such user").build());
+        assertThat(headersOf8bit.text())
+                .contains("Content-Type: text/rfc822-headers\r\nContent-Description: Undelivered message header\r\n"
+                        + "Content-Transfer-Encoding: 8bit\r\n\r\n")
+                .as("the whole message is 8bit when a part is").contains("Content-Transfer-Encoding: 8bit\r\n\r\nThis is");
+
+        DsnMessage plan = DsnMessage.of(DsnFixture.message().smtpUtf8().ret(DsnReturn.FULL)
+                .failed("jörg@example.de", "550 5.1.1 Empfänger unbekannt").build(), DsnKind.FAILURE, List.of(0),
+                SETTINGS, NOW);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        composer.compose(plan, new ByteArrayInputStream(DsnFixture.original()), out);
+        assertThat(ParsedDsn.of(out.toByteArray()).text())
+                .contains("Content-Type: text/plain; charset=utf-8\r\nContent-Description: Notification\r\n"
+                        + "Content-Transfer-Encoding: 8bit\r\n\r\n")
+                .contains("Content-Type: message/global-delivery-status\r\nContent-Description: Delivery report\r\n"
+                        + "Content-Transfer-Encoding: 8bit\r\n\r\n")
+                .contains("Content-Type: message/global\r\nContent-Description: Undelivered message\r\n"
+                        + "Content-Transfer-Encoding: 8bit\r\n\r\n");
+    }
+
+    @Test
+    void theStatusFieldTakesTheOutcomesCodeOnlyWhenItsClassFitsTheAction() {
+        assertThat(DsnAction.FAILED.statusFor(new EnhancedStatus(5, 1, 1))).isEqualTo("5.1.1");
+        assertThat(DsnAction.FAILED.statusFor(EnhancedStatus.DELIVERY_TIME_EXPIRED)).isEqualTo("4.4.7");
+        assertThat(DsnAction.FAILED.statusFor(EnhancedStatus.SUCCESS)).isEqualTo("5.0.0");
+        assertThat(DsnAction.DELAYED.statusFor(new EnhancedStatus(4, 2, 2))).isEqualTo("4.2.2");
+        assertThat(DsnAction.DELAYED.statusFor(new EnhancedStatus(5, 1, 1))).isEqualTo("4.0.0");
+        assertThat(DsnAction.RELAYED.statusFor(new EnhancedStatus(2, 6, 0))).isEqualTo("2.6.0");
+        assertThat(DsnAction.DELIVERED.statusFor(new EnhancedStatus(4, 0, 0))).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aReplyWhoseStatusSaysNothingKnownIsWordedByWhoGaveIt() throws Exception {
+        ParsedDsn remote = compose(DsnFixture.message()
+                .deferred("bob@example.com", "451 4.9.9 something odd").build(), DsnKind.DELAY, List.of(0));
+        assertThat(remote.words()).contains("The recipient's mail server (mx.example.com) answered with a temporary error.");
+
+        ParsedDsn rejected = failure(DsnFixture.message().failed("bob@example.com", "554 5.9.9 go away").build());
+        assertThat(rejected.words()).contains("The recipient's mail server (mx.example.com) rejected the message.");
+
+        Outcome.Deferred old = new Outcome.Deferred(TestOutcomes.reply("451 4.9.9 an old record"), Source.local(),
+                TlsFacts.none(), Cause.UNCLASSIFIED);
+        ParsedDsn delay = compose(DsnFixture.message().deferred("bob@example.com", old).build(), DsnKind.DELAY, List.of(0));
+        assertThat(delay.words()).contains("Delivery has not succeeded yet. " + Explanation.LOCAL);
+        ParsedDsn failed = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(554,
+                new EnhancedStatus(5, 9, 9), "an old record", Cause.UNCLASSIFIED)).build());
+        assertThat(failed.words()).contains("The message could not be delivered. " + Explanation.LOCAL);
+    }
+
+    @Test
+    void originalRecipientsKeepTheirTypeAndGoBackToXtextWhereNeeded() throws Exception {
+        ParsedDsn dsn = compose(DsnFixture.message()
+                .recipient(new RecipientAddress("a@example.com", Set.of(), Optional.of("a@example.com")),
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT, TestOutcomes.failed("550 5.1.1 no")))
+                .recipient(new RecipientAddress("b@example.com", Set.of(), Optional.of(";b@example.com")),
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT, TestOutcomes.failed("550 5.1.1 no")))
+                .recipient(new RecipientAddress("c@example.com", Set.of(), Optional.of("utf-8;jörg@example.de")),
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT, TestOutcomes.failed("550 5.1.1 no")))
+                .build(), DsnKind.FAILURE, List.of(0, 1, 2));
+
+        assertThat(dsn.rawText(1))
+                .contains("Original-Recipient: rfc822; a@example.com\r\n")
+                .contains("Original-Recipient: ; b@example.com\r\n")
+                .as("without SMTPUTF8 a UTF-8 address goes back to xtext")
+                .contains("Original-Recipient: utf-8; j+C3+B6rg@example.de\r\n");
+
+        DsnMessage international = DsnMessage.of(DsnFixture.message().smtpUtf8()
+                .recipient(new RecipientAddress("c@example.com", Set.of(), Optional.of("utf-8;jörg@example.de")),
+                        new RecipientStatus.Failed(DsnFixture.FAILED_AT, TestOutcomes.failed("550 5.1.1 no")))
+                .build(), DsnKind.FAILURE, List.of(0), SETTINGS, NOW);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        composer.compose(international, new ByteArrayInputStream(DsnFixture.original()), out);
+        assertThat(ParsedDsn.of(out.toByteArray()).rawText(1)).contains("Original-Recipient: utf-8; jörg@example.de\r\n");
+    }
 }
