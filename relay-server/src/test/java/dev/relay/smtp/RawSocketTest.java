@@ -430,7 +430,7 @@ class RawSocketTest {
             busy.beginData("a@example.org", "b@example.com");
             busy.write("x\r\n.\r\n");
             // the server may not have read the end of data yet
-            await("the commit reaching the queue").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+            await("the commit reaching the queue").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
                     .until(() -> fixture.queue.heldCommits() > 0);
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -79,7 +79,7 @@ class DurableCountersTest {
             counters.record(Sessions.ok("example.com"));
             Path file = dir.resolve(CounterStore.FILE_NAME);
             // what a SIGKILL now would leave: the file as the periodic save wrote it
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 List<DayCounts> onDisk = CounterStore.open(dir, clock).load();
                 assertThat(onDisk).singleElement().satisfies(day -> assertThat(day.domains()).singleElement()
                         .satisfies(d -> assertThat(d.successes()).isEqualTo(2)));
