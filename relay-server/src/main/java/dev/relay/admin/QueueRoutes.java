@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * admin server's workers, never on the spool's writer thread.
  */
 public final class QueueRoutes {
+    private static final org.slf4j.Logger attempts = org.slf4j.LoggerFactory.getLogger("dev.relay.delivery.attempts");
+
 
     static final String PREFIX = "/api/queue";
     private static final String RETRY_ALL = "retry-all";
@@ -88,7 +90,11 @@ public final class QueueRoutes {
     AdminResponse delete(AdminRequest request) {
         List<String> path = segments(request.path());
         return guarded(() -> path.size() != 1 ? noSuchPath(request)
-                : withMessage(path.get(0), act(queue::delete), id -> ok(new QueueReplies.Deleted(id.value()))));
+                : withMessage(path.get(0), act(queue::delete), id -> {
+                    // the message's last line in the attempt log, as delivery writes one when it ends
+                    attempts.info("{}: removed (deleted by an operator)", id.value());
+                    return ok(new QueueReplies.Deleted(id.value()));
+                }));
     }
 
     private QueueReplies.RetriedAll retryAll() {

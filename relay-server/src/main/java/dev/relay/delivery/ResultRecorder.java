@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ResultRecorder {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+    /** The attempt log's logger: one final line per message, so it can be followed by its queue id to the end. */
+    private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
 
     /** Told once the recording and its hand-overs are over. */
     interface Done {
@@ -117,6 +119,9 @@ final class ResultRecorder {
     }
 
     private void reportFinishedQuietly(QueuedMessage before, QueuedMessage after, Map<Integer, Outcome> results) {
+        if (after.isComplete()) {
+            attempts.info("{}: removed ({})", after.id().value(), RemovalSummary.of(after));
+        }
         try {
             reportFinished(before, after, results);
         } catch (RuntimeException e) {

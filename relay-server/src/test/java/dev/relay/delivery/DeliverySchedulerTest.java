@@ -126,8 +126,21 @@ class DeliverySchedulerTest {
         world.dns.nullMx("null.test");
         QueueId id = world.submit("alice@null.test", "bob@a.test");
         world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        ch.qos.logback.classic.Logger attemptLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("dev.relay.delivery.attempts");
+        attemptLog.addAppender(log);
+        try {
+            world.runOnce();
+        } finally {
+            attemptLog.detachAppender(log);
+        }
 
-        world.runOnce();
+        // the message's last line, by its queue id, says what became of each recipient
+        assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .contains(id.value() + ": removed (1 delivered, 1 bounced)");
 
         assertThat(bounces).hasSize(1);
         Bounce bounce = bounces.getFirst();
