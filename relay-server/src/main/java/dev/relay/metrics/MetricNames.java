@@ -99,6 +99,9 @@ public final class MetricNames {
     public static final Metric MTASTS_REFRESH_FAILURES = new Metric("relay_mtasts_refresh_failures_total",
             "relay.mtasts.refresh.failures", List.of(),
             "Background refreshes of cached MTA-STS policies that failed (the cached policy stays in force)");
+    public static final Metric MTASTS_STALE_POLICIES = new Metric("relay_mtasts_stale_policies_total",
+            "relay.mtasts.stale.policies", List.of(),
+            "Fetches that found a different MTA-STS policy under the id already cached (changed without a new TXT id)");
     public static final Metric MTASTS_POLICY_UNKNOWN = new Metric("relay_mtasts_policy_unknown_total",
             "relay.mtasts.policy.unknown", List.of(ACTION),
             "Attempts for a domain whose MTA-STS policy could not be found out (TXT lookup failing, nothing cached):"
@@ -143,7 +146,7 @@ public final class MetricNames {
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
-            MTASTS_POLICY_UNKNOWN,
+            MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES,
             TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS, DNSSEC_ANSWERS);
 
     private MetricNames() {}

@@ -17,6 +17,7 @@ final class MtaStsMeters implements MtaStsEvents {
     private final Map<String, Counter> testingFailures = new ConcurrentHashMap<>();
     private final Counter refreshFailures;
     private final Counter unknownDeferred;
+    private final Counter stalePolicies;
     private final Counter unknownDelivered;
     private volatile Supplier<Map<String, Long>> cached = Map::of;
 
@@ -27,6 +28,8 @@ final class MtaStsMeters implements MtaStsEvents {
         MetricNames.ENFORCEMENT_REASONS.forEach(this::testingCounter);
         refreshFailures = Counter.builder(MetricNames.MTASTS_REFRESH_FAILURES.meterName())
                 .description(MetricNames.MTASTS_REFRESH_FAILURES.help()).register(registry);
+        stalePolicies = Counter.builder(MetricNames.MTASTS_STALE_POLICIES.meterName())
+                .description(MetricNames.MTASTS_STALE_POLICIES.help()).register(registry);
         unknownDeferred = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION, "deferred");
         unknownDelivered = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION,
                 "delivered_without_policy");
@@ -61,6 +64,11 @@ final class MtaStsMeters implements MtaStsEvents {
     @Override
     public void refreshFailed(String domain, String reason) {
         refreshFailures.increment();
+    }
+
+    @Override
+    public void stalePolicy(String domain, String id) {
+        stalePolicies.increment();
     }
 
     @Override

@@ -30,4 +30,11 @@ public interface MtaStsEvents {
      * (RFC 8461 section 10.2: nothing to alert about).
      */
     default void refreshFailed(String domain, String reason) {}
+
+    /**
+     * A fetch found a different policy under the id already cached: the domain changed its policy
+     * (its MX hosts, mode or max_age) without a new TXT id, so senders that do not refetch keep
+     * the old one until it expires. The new one is adopted (a refresh is a fetch).
+     */
+    default void stalePolicy(String domain, String id) {}
 }

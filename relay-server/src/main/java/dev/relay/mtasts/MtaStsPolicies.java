@@ -331,6 +331,13 @@ public final class MtaStsPolicies implements AutoCloseable {
         log.info("mta-sts policy fetch: domain={} id={} result=ok mode={} max_age={}{}", p.domain(), p.id(),
                 policy.mode().label(), policy.maxAge().toSeconds(), warnings.isEmpty() ? "" : " warnings=" + warnings);
         failures.invalidate(new FetchKey(p.domain(), p.id()));
+        CachedPolicy previous = policies.getIfPresent(p.domain());
+        if (previous != null && previous.id().equals(p.id()) && !previous.policy().equals(policy)) {
+            log.warn("mta-sts policy of {} changed under the same id {} (was {}; now {}): senders that do not refetch"
+                    + " keep the old policy until it expires; the relay uses the new one", p.domain(), p.id(),
+                    describe(previous.policy()), describe(policy));
+            report(() -> events.stalePolicy(p.domain(), p.id()));
+        }
         lastFetches.put(p.domain(), new PolicyStatus.LastFetch("ok", summary, p.fetchedAt()));
         report(() -> events.policyFetched("ok"));
         if (p.isExpired(clock.instant())) {
@@ -341,6 +348,11 @@ public final class MtaStsPolicies implements AutoCloseable {
         policies.put(p.domain(), p);
         return CompletableFuture.runAsync(() -> persist(p), executor)
                 .handle((v, error) -> new FetchOutcome.Got(p));
+    }
+
+    private static String describe(Policy policy) {
+        return "mode " + policy.mode().label() + ", max_age " + policy.maxAge().toSeconds() + ", mx "
+                + (policy.mx().isEmpty() ? "(none)" : policy.mxText());
     }
 
     private void persist(CachedPolicy p) {

@@ -335,6 +335,22 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         assertThat(refreshed.fetchedAt()).isEqualTo(world.clock.instant());
         assertThat(host.requestCount()).isEqualTo(2);
         assertThat(active(lookup("example.test")).policy().matchesMx("mx9.example.test")).isTrue();
+        // the domain changed its policy without a new id: said once, and the new one is used
+        assertThat(world.events.stale).containsExactly("example.test 1");
+    }
+
+    @Test
+    void aRefreshThatFindsTheSamePolicyIsNotStale() {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
+        lookup("example.test");
+        // the same policy, written differently: not a change
+        host.policy(ENFORCE.replace("\n", "\r\n"));
+        world.clock.advance(Duration.ofMinutes(1));
+
+        active(result(policies.refresh("example.test")));
+
+        assertThat(host.requestCount()).isEqualTo(2);
+        assertThat(world.events.stale).isEmpty();
     }
 
     @Test

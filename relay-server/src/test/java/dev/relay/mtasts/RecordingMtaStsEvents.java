@@ -13,6 +13,12 @@ final class RecordingMtaStsEvents implements MtaStsEvents {
     final List<String> fetched = new CopyOnWriteArrayList<>();
     final List<Used> used = new CopyOnWriteArrayList<>();
     final List<RefreshFailure> refreshFailures = new CopyOnWriteArrayList<>();
+    final List<String> stale = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void stalePolicy(String domain, String id) {
+        stale.add(domain + " " + id);
+    }
 
     @Override
     public void policyFetched(String result) {
