@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queue API under {@code /api/queue}, for the {@code queue} commands and scripts:
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * admin server's workers, never on the spool's writer thread.
  */
 public final class QueueRoutes {
-    private static final org.slf4j.Logger attempts = org.slf4j.LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    private static final Logger attempts = LoggerFactory.getLogger("dev.relay.delivery.attempts");
 
 
     static final String PREFIX = "/api/queue";

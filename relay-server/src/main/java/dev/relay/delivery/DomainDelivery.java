@@ -10,7 +10,6 @@ import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
-import dev.relay.outcome.TlsFacts;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.smtp.client.BodySource;
@@ -226,9 +225,8 @@ final class DomainDelivery {
         List<RecipientAddress> rcpts = open.stream().map(i -> message.envelope().recipients().get(i)).toList();
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
-        return context.pool().deliver(destination, outbound).thenComposeAsync(attempt -> {
-            TransactionOutcome outcome = attempt;
-            List<Outcome> classified = Verdicts.of(attempt).stream().map(r -> r.underPolicy(policy.applied())).toList();
+        return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
+            List<Outcome> classified = Verdicts.of(outcome, policy.applied());
             checkPolicy(destination, outcome);
             listener.attempted(outcome.session(), classified, open);
             for (int k = 0; k < open.size(); k++) {
@@ -257,8 +255,7 @@ final class DomainDelivery {
         String host = destination.mxHost();
         if (outcome instanceof TransactionOutcome.Failed failed) {
             String detail = failed.failure().describe(destination);
-            Cause cause = failed.failure().tlsProblem().map(Verdicts::causeOf)
-                    .orElseGet(() -> Verdicts.connectionFailed(failed.failure(), destination, TlsFacts.none()).cause());
+            Cause cause = Verdicts.causeOf(failed.failure());
             hostFailures.add(new HostProblem(host, cause, detail));
             failed.failure().tlsProblem().ifPresent(problem -> policyFailed(host, Verdicts.causeOf(problem), detail,
                     published.enforced()));

@@ -16,6 +16,7 @@ import dev.relay.smtp.client.SmtpReply;
 import dev.relay.smtp.client.TransactionOutcome;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsProblem;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,9 +36,26 @@ public final class Verdicts {
 
     /** The outcome of recipient {@code k} of a transaction, as the client found it. */
     public static Outcome of(TransactionOutcome transaction, int k) {
-        SessionInfo session = transaction.session();
-        Destination destination = session.destination();
-        TlsFacts tls = tlsOf(session);
+        return of(transaction, k, tlsOf(transaction.session()));
+    }
+
+    /** Every recipient's outcome of a transaction, in its order. */
+    public static List<Outcome> of(TransactionOutcome transaction) {
+        return of(transaction, AppliedPolicy.NONE);
+    }
+
+    /** Every recipient's outcome of a transaction under the policy that governed it, in its order. */
+    public static List<Outcome> of(TransactionOutcome transaction, AppliedPolicy policy) {
+        TlsFacts tls = tlsOf(transaction.session()).withPolicy(policy);
+        List<Outcome> outcomes = new ArrayList<>(transaction.results().size());
+        for (int k = 0; k < transaction.results().size(); k++) {
+            outcomes.add(of(transaction, k, tls));
+        }
+        return outcomes;
+    }
+
+    private static Outcome of(TransactionOutcome transaction, int k, TlsFacts tls) {
+        Destination destination = transaction.session().destination();
         return switch (transaction.results().get(k)) {
             case RecipientVerdict.Replied r -> fromServer(r.reply(), destination, tls);
             case RecipientVerdict.TooBig t -> tooBig(t.size(), t.limit(), destination, tls);
@@ -55,15 +73,6 @@ public final class Verdicts {
                         + ": the server gave no verdict for a recipient");
             };
         };
-    }
-
-    /** Every recipient's outcome of a transaction, in its order. */
-    public static List<Outcome> of(TransactionOutcome transaction) {
-        List<Outcome> outcomes = new java.util.ArrayList<>(transaction.results().size());
-        for (int k = 0; k < transaction.results().size(); k++) {
-            outcomes.add(of(transaction, k));
-        }
-        return outcomes;
     }
 
     // ------------------------------------------------------------ a server's verdict
@@ -126,25 +135,40 @@ public final class Verdicts {
      * failure is the relay's finding about a connection that never gave a verdict.
      */
     public static Outcome.Deferred connectionFailed(ConnectionFailure failure, Destination destination, TlsFacts tls) {
-        String text = failure.describe(destination);
+        String text = oneLine(failure.describe(destination));
+        Cause cause = causeOf(failure);
         return switch (failure) {
-            case ConnectionFailure.ConnectFailed f ->
-                    deferred(451, EnhancedStatus.NO_ANSWER, text, Cause.CONNECT_FAILED, tls);
             // a refused session is retried: its status keeps what it was about, in class 4
             case ConnectionFailure.Rejected r -> new Outcome.Deferred(
-                    Reply.of(451, replyOf(r.reply()).status().withClass(4), oneLine(text)), remote(destination), tls,
-                    Cause.SESSION_REFUSED);
-            case ConnectionFailure.StartTlsUnavailable s ->
-                    deferred(451, EnhancedStatus.SECURITY_NOT_SUPPORTED, text, Cause.STARTTLS_NOT_SUPPORTED, tls);
-            case ConnectionFailure.TlsFailed t ->
-                    deferred(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE, text, causeOf(t.problem()), tls);
-            case ConnectionFailure.TimedOut t -> deferred(451, EnhancedStatus.BAD_CONNECTION, text, Cause.TIMED_OUT, tls);
-            case ConnectionFailure.ConnectionLost l ->
-                    deferred(451, EnhancedStatus.BAD_CONNECTION, text, Cause.CONNECTION_LOST, tls);
-            case ConnectionFailure.ProtocolError p ->
-                    deferred(451, EnhancedStatus.PROTOCOL_ERROR, text, Cause.PROTOCOL_ERROR, tls);
-            case ConnectionFailure.LocalError l ->
-                    deferred(451, EnhancedStatus.SYSTEM_ERROR, text, Cause.LOCAL_ERROR, tls);
+                    Reply.of(451, replyOf(r.reply()).status().withClass(4), text), remote(destination), tls, cause);
+            default -> new Outcome.Deferred(Reply.of(451, statusOf(failure), text), Source.local(), tls, cause);
+        };
+    }
+
+    /** Why a connection gave no verdict, as a cause. */
+    static Cause causeOf(ConnectionFailure failure) {
+        return switch (failure) {
+            case ConnectionFailure.ConnectFailed f -> Cause.CONNECT_FAILED;
+            case ConnectionFailure.Rejected r -> Cause.SESSION_REFUSED;
+            case ConnectionFailure.StartTlsUnavailable s -> Cause.STARTTLS_NOT_SUPPORTED;
+            case ConnectionFailure.TlsFailed t -> causeOf(t.problem());
+            case ConnectionFailure.TimedOut t -> Cause.TIMED_OUT;
+            case ConnectionFailure.ConnectionLost l -> Cause.CONNECTION_LOST;
+            case ConnectionFailure.ProtocolError p -> Cause.PROTOCOL_ERROR;
+            case ConnectionFailure.LocalError l -> Cause.LOCAL_ERROR;
+        };
+    }
+
+    private static EnhancedStatus statusOf(ConnectionFailure failure) {
+        return switch (failure) {
+            case ConnectionFailure.ConnectFailed f -> EnhancedStatus.NO_ANSWER;
+            case ConnectionFailure.Rejected r -> replyOf(r.reply()).status().withClass(4);
+            case ConnectionFailure.StartTlsUnavailable s -> EnhancedStatus.SECURITY_NOT_SUPPORTED;
+            case ConnectionFailure.TlsFailed t -> EnhancedStatus.CRYPTOGRAPHIC_FAILURE;
+            case ConnectionFailure.TimedOut t -> EnhancedStatus.BAD_CONNECTION;
+            case ConnectionFailure.ConnectionLost l -> EnhancedStatus.BAD_CONNECTION;
+            case ConnectionFailure.ProtocolError p -> EnhancedStatus.PROTOCOL_ERROR;
+            case ConnectionFailure.LocalError l -> EnhancedStatus.SYSTEM_ERROR;
         };
     }
 

@@ -1,8 +1,9 @@
 package dev.relay.mtasts;
 
-import java.util.LinkedHashMap;
+import dev.relay.text.TxtRecordFields;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,10 +29,7 @@ public final class StsRecordParser {
 
     private static final String VERSION = "v=STSv1";
     private static final String ID_NAME = "id";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
-    private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1,32}");
-    private static final Pattern SEPARATOR = Pattern.compile("[ \\t]*;[ \\t]*");
 
     private StsRecordParser() {}
 
@@ -48,55 +46,16 @@ public final class StsRecordParser {
     }
 
     private static boolean isStsV1(String record) {
-        if (!record.startsWith(VERSION)) {
-            return false;
-        }
-        if (record.length() == VERSION.length()) {
-            return true;
-        }
-        char next = record.charAt(VERSION.length());
-        return next == ';' || next == ' ' || next == '\t';
+        return TxtRecordFields.isVersion(record, VERSION);
     }
 
     private static StsDiscovery parseOne(String record) {
-        String rest = Texts.stripTrailingWsp(record.substring(VERSION.length()));
-        if (rest.isEmpty()) {
-            return new StsDiscovery.Invalid("the v=STSv1 record has no id field");
-        }
-        if (!SEPARATOR.matcher(rest).lookingAt()) {
-            return new StsDiscovery.Invalid("fields of the v=STSv1 record must be separated by \";\"");
-        }
-        String[] fields = SEPARATOR.split(rest, -1);
-        Map<String, String> seen = new LinkedHashMap<>();
-        // fields[0] is the nothing before the first separator; a last empty one is a trailing ";"
-        for (int i = 1; i < fields.length; i++) {
-            String field = fields[i];
-            if (field.isEmpty()) {
-                if (i == fields.length - 1) {
-                    break;
-                }
-                return new StsDiscovery.Invalid("the v=STSv1 record has an empty field (\";;\")");
+        Map<String, String> seen;
+        switch (TxtRecordFields.read(record, VERSION, StsRecordParser::valueProblem, Texts::quote)) {
+            case TxtRecordFields.Result.Problem problem -> {
+                return new StsDiscovery.Invalid(problem.reason());
             }
-            int equals = field.indexOf('=');
-            if (equals < 0) {
-                return new StsDiscovery.Invalid("field " + Texts.quote(field) + " is not name=value");
-            }
-            String name = field.substring(0, equals);
-            String value = field.substring(equals + 1);
-            if (!NAME.matcher(name).matches()) {
-                return new StsDiscovery.Invalid("field name " + Texts.quote(name) + " is not valid");
-            }
-            if (seen.containsKey(name)) {
-                continue; // the first counts
-            }
-            if (name.equals(ID_NAME) && !ID.matcher(value).matches()) {
-                return new StsDiscovery.Invalid("id " + Texts.quote(value) + " is not 1 to 32 letters or digits");
-            }
-            if (!EXTENSION_VALUE.matcher(value).matches()) {
-                return new StsDiscovery.Invalid("field " + name + " has an invalid value "
-                        + Texts.quote(value) + " (printable ASCII without \"=\", \";\" or space)");
-            }
-            seen.put(name, value);
+            case TxtRecordFields.Result.Fields fields -> seen = fields.values();
         }
         String id = seen.get(ID_NAME);
         if (id == null) {
@@ -106,5 +65,12 @@ public final class StsRecordParser {
                             .orElse(""));
         }
         return new StsDiscovery.Found(new StsRecord(id));
+    }
+
+    private static Optional<String> valueProblem(String name, String value) {
+        if (name.equals(ID_NAME) && !ID.matcher(value).matches()) {
+            return Optional.of("id " + Texts.quote(value) + " is not 1 to 32 letters or digits");
+        }
+        return TxtRecordFields.extensionValueProblem(name, value, Texts::quote);
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.mtasts;
 
+import dev.relay.text.TxtRecordFields;
+
 /** Small text helpers shared by the policy and TXT record parsers (WSP is space and tab, as in RFC 5234). */
 final class Texts {
 
@@ -16,11 +18,7 @@ final class Texts {
     }
 
     static String stripTrailingWsp(String s) {
-        int end = s.length();
-        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        return s.substring(0, end);
+        return TxtRecordFields.stripTrailingWsp(s);
     }
 
     static String stripLeadingWsp(String s) {

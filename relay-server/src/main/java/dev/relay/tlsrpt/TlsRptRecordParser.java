@@ -1,14 +1,15 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.text.TxtRecordFields;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,9 +40,6 @@ public final class TlsRptRecordParser {
 
     private static final String VERSION = "v=TLSRPTv1";
     private static final String RUA = "rua";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
-    private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
-    private static final Pattern SEPARATOR = Pattern.compile("[ \\t]*;[ \\t]*");
     private static final Pattern URI_SEPARATOR = Pattern.compile("[ \\t]*,[ \\t]*");
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
     private static final int QUOTE_LIMIT = 60;
@@ -66,52 +64,16 @@ public final class TlsRptRecordParser {
     }
 
     private static boolean isTlsRptV1(String record) {
-        if (!record.startsWith(VERSION)) {
-            return false;
-        }
-        if (record.length() == VERSION.length()) {
-            return true;
-        }
-        char next = record.charAt(VERSION.length());
-        return next == ';' || next == ' ' || next == '\t';
+        return TxtRecordFields.isVersion(record, VERSION);
     }
 
     private static TlsRptDiscovery parseOne(String record) {
-        String rest = stripTrailingWsp(record.substring(VERSION.length()));
-        if (rest.isEmpty()) {
-            return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has no rua field");
-        }
-        if (!SEPARATOR.matcher(rest).lookingAt()) {
-            return new TlsRptDiscovery.Invalid("fields of the v=TLSRPTv1 record must be separated by \";\"");
-        }
-        String[] fields = SEPARATOR.split(rest, -1);
-        Map<String, String> seen = new LinkedHashMap<>();
-        // fields[0] is the nothing before the first separator; a last empty one is a trailing ";"
-        for (int i = 1; i < fields.length; i++) {
-            String field = fields[i];
-            if (field.isEmpty()) {
-                if (i == fields.length - 1) {
-                    break;
-                }
-                return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has an empty field (\";;\")");
+        Map<String, String> seen;
+        switch (TxtRecordFields.read(record, VERSION, TlsRptRecordParser::valueProblem, TlsRptRecordParser::quote)) {
+            case TxtRecordFields.Result.Problem problem -> {
+                return new TlsRptDiscovery.Invalid(problem.reason());
             }
-            int equals = field.indexOf('=');
-            if (equals < 0) {
-                return new TlsRptDiscovery.Invalid("field " + quote(field) + " is not name=value");
-            }
-            String name = field.substring(0, equals);
-            String value = field.substring(equals + 1);
-            if (!NAME.matcher(name).matches()) {
-                return new TlsRptDiscovery.Invalid("field name " + quote(name) + " is not valid");
-            }
-            if (seen.containsKey(name)) {
-                continue; // the first counts
-            }
-            if (!name.equals(RUA) && !EXTENSION_VALUE.matcher(value).matches()) {
-                return new TlsRptDiscovery.Invalid("field " + name + " has an invalid value " + quote(value)
-                        + " (printable ASCII without \"=\", \";\" or space)");
-            }
-            seen.put(name, value);
+            case TxtRecordFields.Result.Fields fields -> seen = fields.values();
         }
         String rua = seen.get(RUA);
         if (rua == null) {
@@ -120,6 +82,11 @@ public final class TlsRptRecordParser {
                             ? " (names are case-sensitive: it must be written \"rua\")" : ""));
         }
         return destinations(rua);
+    }
+
+    /** {@code rua} is a URI list, checked by {@link #destinations}; every other field is an extension. */
+    private static Optional<String> valueProblem(String name, String value) {
+        return name.equals(RUA) ? Optional.empty() : TxtRecordFields.extensionValueProblem(name, value, TlsRptRecordParser::quote);
     }
 
     private static TlsRptDiscovery destinations(String rua) {
@@ -191,13 +158,6 @@ public final class TlsRptRecordParser {
                 && address.chars().noneMatch(c -> c <= ' ' || c == 0x7f);
     }
 
-    private static String stripTrailingWsp(String s) {
-        int end = s.length();
-        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        return s.substring(0, end);
-    }
 
     private static String quote(String s) {
         return "\"" + (s.length() > QUOTE_LIMIT ? s.substring(0, QUOTE_LIMIT) + "..." : s) + "\"";

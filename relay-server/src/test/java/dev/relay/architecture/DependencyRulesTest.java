@@ -69,7 +69,8 @@ class DependencyRulesTest {
                 .or().haveSimpleName("SessionPolicy").or().haveSimpleName("PolicyType")
                 .or().haveSimpleName("TlsReport").or().haveSimpleName("TlsReports")
                 .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",
-                        "java.nio.charset..", "dev.relay.tlsrpt", "dev.relay.outcome", "com.fasterxml.jackson.annotation..")
+                        "java.nio.charset..", "dev.relay.tlsrpt", "dev.relay.outcome", "dev.relay.text",
+                        "com.fasterxml.jackson.annotation..")
                         // URI parsing and percent-decoding are pure functions that live in java.net
                         .or(equivalentTo(java.net.URI.class)).or(equivalentTo(java.net.URISyntaxException.class))
                         .or(equivalentTo(java.net.URLDecoder.class)))
