@@ -3,8 +3,6 @@ package dev.relay.smtp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,44 +85,8 @@ class ContentScanTest {
         return new Unstuffed(out.toByteArray(), -1);
     }
 
-    /** What a framer emits, as text: body bytes joined, "end", command lines. */
-    private static final class Recorder extends ChannelInboundHandlerAdapter {
-        final List<String> seen = new ArrayList<>();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        SmtpFramer framer;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            framer = ctx.pipeline().get(SmtpFramer.class);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            switch ((SmtpInput) msg) {
-                case SmtpInput.CommandLine line -> {
-                    seen.add("line:" + line.text());
-                    if (line.text().equals("DATA")) {
-                        framer.expectData();
-                    }
-                }
-                case SmtpInput.BadLine bad -> seen.add("bad:" + bad.problem());
-                case SmtpInput.BodyChunk chunk -> {
-                    // the chunk's array is only lent: copy now
-                    body.write(chunk.array(), chunk.offset(), chunk.length());
-                    if (seen.isEmpty() || !seen.get(seen.size() - 1).equals("body")) {
-                        seen.add("body");
-                    }
-                }
-                case SmtpInput.BodyEnd end -> {
-                    seen.add("end:" + new String(body.toByteArray(), StandardCharsets.ISO_8859_1));
-                    body.reset();
-                }
-            }
-        }
-    }
-
     private static List<String> frame(byte[] input, Random random) {
-        Recorder recorder = new Recorder();
+        FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
         int at = 0;
         while (at < input.length) {
@@ -133,9 +95,7 @@ class ContentScanTest {
             at += piece;
         }
         assertThat(channel.finish()).isFalse();
-        List<String> seen = new ArrayList<>(recorder.seen);
-        seen.removeIf(s -> s.equals("body"));
-        return seen;
+        return recorder.seen;
     }
 
     private static byte[] randomBytes(Random random, int length, byte[] alphabet) {
@@ -166,7 +126,10 @@ class ContentScanTest {
 
             List<String> wanted = new ArrayList<>();
             wanted.add("line:DATA");
-            wanted.add("end:" + new String(expected.body(), StandardCharsets.ISO_8859_1));
+            if (expected.body().length > 0) {
+                wanted.add("body:" + new String(expected.body(), StandardCharsets.ISO_8859_1));
+            }
+            wanted.add("end");
             // what follows the terminator is command input again: a fresh framer shows how it reads
             wanted.addAll(frame(Arrays.copyOfRange(content, expected.end(), content.length), random));
 
@@ -181,7 +144,7 @@ class ContentScanTest {
         String line = "x".repeat(5000);
         byte[] input = ("DATA\r\n" + line + "\r\n.." + line + "\r\n.\r\n").getBytes(StandardCharsets.US_ASCII);
         assertThat(frame(input, new Random(1)))
-                .containsExactly("line:DATA", "end:" + line + "\r\n." + line + "\r\n");
+                .containsExactly("line:DATA", "body:" + line + "\r\n." + line + "\r\n", "end");
     }
 
     // ---- bare CR / LF check

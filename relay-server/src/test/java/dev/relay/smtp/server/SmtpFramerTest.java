@@ -7,60 +7,17 @@ import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The framer alone, driven by a tiny stand-in session that switches modes on DATA and BDAT. */
+/** The framer alone, driven by a tiny stand-in session ({@link FramerRecorder}) that switches modes on DATA and BDAT. */
 class SmtpFramerTest {
 
-    /** Records what the framer emits, as text; enters data mode on "DATA", chunk mode on "BDAT n". */
-    private static class Recorder extends ChannelInboundHandlerAdapter {
-        final List<String> seen = new ArrayList<>();
-        SmtpFramer framer;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            framer = ctx.pipeline().get(SmtpFramer.class);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            switch ((SmtpInput) msg) {
-                case SmtpInput.CommandLine line -> {
-                    seen.add("line:" + line.text());
-                    if (line.text().equals("DATA")) {
-                        framer.expectData();
-                    } else if (line.text().startsWith("BDAT ")) {
-                        framer.expectChunk(Long.parseLong(line.text().substring(5)));
-                    }
-                }
-                case SmtpInput.BadLine bad -> seen.add("bad:" + bad.problem());
-                case SmtpInput.BodyChunk chunk -> {
-                    String text = new String(chunk.bytes(), StandardCharsets.ISO_8859_1);
-                    int last = seen.size() - 1;
-                    if (last >= 0 && seen.get(last).startsWith("body:")) {
-                        seen.set(last, seen.get(last) + text);
-                    } else {
-                        seen.add("body:" + text);
-                    }
-                }
-                case SmtpInput.BodyEnd end -> seen.add("end");
-            }
-        }
-    }
-
     private static List<String> frame(int maxLine, String... parts) {
-        Recorder recorder = new Recorder();
-        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(maxLine), recorder);
-        for (String part : parts) {
-            channel.writeInbound(Unpooled.copiedBuffer(part, StandardCharsets.ISO_8859_1));
-        }
-        assertThat(channel.finish()).isFalse();
-        return recorder.seen;
+        return FramerRecorder.frame(new SmtpFramer(maxLine), List.of(parts)).seen;
     }
 
     private static List<String> frame(String... parts) {
@@ -203,7 +160,7 @@ class SmtpFramerTest {
         }
     }
 
-    private static EmbeddedChannel channelWith(KeepingAllocator allocator, Recorder recorder) {
+    private static EmbeddedChannel channelWith(KeepingAllocator allocator, FramerRecorder recorder) {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(allocator);
         channel.pipeline().addLast(new SmtpFramer(), recorder);
@@ -213,7 +170,7 @@ class SmtpFramerTest {
     @Test
     void worksOnItsOwnHeapBufferWhenTheAllocatorGivesNone() {
         KeepingAllocator allocator = new KeepingAllocator(true);
-        Recorder recorder = new Recorder();
+        FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = channelWith(allocator, recorder);
 
         channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
@@ -226,7 +183,7 @@ class SmtpFramerTest {
     @Test
     void aLineBreakAtTheVeryStartOfTheBuffersArrayIsFound() {
         // an unpooled buffer's array starts at offset 0: a CR there is at index 0, not "none"
-        Recorder recorder = new Recorder();
+        FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = channelWith(new KeepingAllocator(false), recorder);
 
         channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab", StandardCharsets.US_ASCII));
@@ -239,7 +196,7 @@ class SmtpFramerTest {
     @Test
     void givesItsBufferBackWhenRemovedAndKeepsItSmall() {
         KeepingAllocator allocator = new KeepingAllocator(false);
-        Recorder recorder = new Recorder();
+        FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = channelWith(allocator, recorder);
         ByteBuf buffer = allocator.handedOut.getFirst();
 
@@ -257,7 +214,7 @@ class SmtpFramerTest {
 
     @Test
     void heldFramerDecodesNothingUntilReleased() {
-        Recorder recorder = new Recorder();
+        FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
         SmtpFramer framer = channel.pipeline().get(SmtpFramer.class);
         assertThat(framer.isHeld()).isFalse();
@@ -275,7 +232,7 @@ class SmtpFramerTest {
 
     @Test
     void discardBufferedDropsPipelinedBytes() {
-        Recorder recorder = new Recorder() {
+        FramerRecorder recorder = new FramerRecorder() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 super.channelRead(ctx, msg);
