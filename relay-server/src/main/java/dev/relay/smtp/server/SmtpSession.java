@@ -1,5 +1,6 @@
 package dev.relay.smtp.server;
 
+import dev.relay.concurrent.FutureFailures;
 import dev.relay.queue.Admission;
 import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
@@ -722,10 +723,10 @@ final class SmtpSession {
 
     private void committed(Envelope envelope, MessageReceiver receiver, long size, QueueId id, Throwable error) {
         // no room: nothing of the message was written, and the client should try later (452)
-        boolean full = error != null && unwrap(error) instanceof SpoolFullException;
+        boolean full = error != null && FutureFailures.cause(error) instanceof SpoolFullException;
         if (error != null) {
             receiver.discard();
-            log.warn("queueing a message from {} failed: {}", clientText, unwrap(error).getMessage());
+            log.warn("queueing a message from {} failed: {}", clientText, FutureFailures.cause(error).getMessage());
             services.events().messageRejected(full ? RejectReason.QUEUE_FULL : RejectReason.QUEUE_ERROR);
         } else {
             if (log.isInfoEnabled()) {
@@ -748,11 +749,6 @@ final class SmtpSession {
         phase = Phase.COMMAND;
         send(error == null ? Replies.queued(id) : full ? Replies.QUEUE_FULL : Replies.QUEUE_ERROR);
         resume(SmtpFramer.Hold.COMMITTING);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
     }
 
     /** Ends a wait for a result: flush its reply, then go on with pipelined input. */
