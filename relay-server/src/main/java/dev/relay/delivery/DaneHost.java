@@ -1,6 +1,7 @@
 package dev.relay.delivery;
 
 import dev.relay.dane.TlsaRecords;
+import dev.relay.tls.CertificateCheck;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +36,11 @@ public sealed interface DaneHost {
             Objects.requireNonNull(records, "records");
             Objects.requireNonNull(tlsaName, "tlsaName");
             referenceNames = List.copyOf(referenceNames);
+        }
+
+        /** These records as the SMTP client's judge of the host's certificate. */
+        public CertificateCheck check() {
+            return new DaneCheck(records, referenceNames);
         }
     }
 

@@ -57,10 +57,10 @@ public sealed interface HostPlan {
      * @param mtaSts what the domain's MTA-STS policy makes of the host
      * @param mtaStsPolicy the domain's MTA-STS policy as outcomes record it
      */
-    static HostPlan of(DaneHost dane, HostVerdict mtaSts, AppliedPolicy mtaStsPolicy) {
+    public static HostPlan of(DaneHost dane, HostVerdict mtaSts, AppliedPolicy mtaStsPolicy) {
         return switch (dane) {
             case DaneHost.Verify verify -> new Connect(TlsRequirement.REQUIRED_VERIFIED,
-                    Optional.of(new DaneCheck(verify.records(), verify.referenceNames())), AppliedPolicy.DANE, true);
+                    Optional.of(verify.check()), AppliedPolicy.DANE, true);
             case DaneHost.Unverifiable unverifiable -> new Skip(AppliedPolicy.DANE, Cause.DNSSEC_INVALID,
                     unverifiable.reason());
             case DaneHost.EncryptOnly encrypt -> mtaStsPolicy == AppliedPolicy.MTA_STS_ENFORCE
