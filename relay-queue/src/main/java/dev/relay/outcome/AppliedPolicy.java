@@ -26,6 +26,20 @@ public enum AppliedPolicy {
         return mtaStsMode;
     }
 
+    /**
+     * Whether this policy authenticates the MX host and its certificate, as RFC 8689 section
+     * 4.2.1 asks of a REQUIRETLS message's route: an MTA-STS policy in enforce mode (the host
+     * matched the policy, the certificate chained to a trusted root and named the host). A
+     * testing policy does not: it lets mail through when the checks fail. DANE (a DNSSEC-secure
+     * MX with usable TLSA records) belongs here when it becomes a policy of its own.
+     */
+    public boolean authenticated() {
+        return switch (this) {
+            case MTA_STS_ENFORCE -> true;
+            case MTA_STS_TESTING, NONE -> false;
+        };
+    }
+
     public static Optional<AppliedPolicy> fromLabel(String label) {
         for (AppliedPolicy policy : values()) {
             if (policy.label.equals(label)) {

@@ -70,6 +70,8 @@ final class DomainDelivery {
     private final Listener listener;
     private final Executor executor;
     private final BodySource body;
+    /** RFC 8689: what the message's REQUIRETLS or TLS-Required: No makes of this walk. */
+    private final RequireTlsRule requireTls;
     /** Envelope index to its latest result; recipients without one are still open. */
     private final Map<Integer, Outcome> results = new LinkedHashMap<>();
     private DomainPolicy policy = DomainPolicy.none();
@@ -86,9 +88,10 @@ final class DomainDelivery {
      *
      * @param policyUnknownWait how long a message waits for its domain's policy to become known
      *     (the TXT lookup failing, nothing cached) before it goes as without one
+     * @param requireTls what RFC 8689's rule needs
      */
     record DeliveryContext(DnsResolver dns, ConnectionPool pool, DomainPolicies policies, int port,
-            Duration policyUnknownWait, Clock clock) {}
+            Duration policyUnknownWait, Clock clock, RequireTlsRule.Settings requireTls) {}
 
     DomainDelivery(QueuedMessage message, String domain, List<Integer> recipients, DeliveryContext context,
             BodySource body, Listener listener, Executor executor) {
@@ -99,6 +102,7 @@ final class DomainDelivery {
         this.listener = listener;
         this.executor = executor;
         this.body = body;
+        this.requireTls = new RequireTlsRule(message, domain, context.requireTls());
     }
 
     /** Never completes exceptionally; the map has a result for every recipient given. */
@@ -110,8 +114,8 @@ final class DomainDelivery {
         }
         return context.policies().policyFor(domain).toCompletableFuture()
                 .thenComposeAsync(found -> {
-                    policy = found;
-                    if (found instanceof DomainPolicy.Unavailable undetermined) {
+                    policy = requireTls.policyFor(found);
+                    if (policy instanceof DomainPolicy.Unavailable undetermined) {
                         Duration waited = Duration.between(message.envelope().arrival(), context.clock().instant());
                         if (waited.compareTo(context.policyUnknownWait()) < 0) {
                             listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
@@ -182,6 +186,9 @@ final class DomainDelivery {
                 tls = allowed.tls();
             }
         }
+        if (requireTls.skips(host.name(), policy.applied())) {
+            return nextHost(hosts);
+        }
         CompletableFuture<List<InetAddress>> addresses = host.literal()
                 .map(CompletableFuture::completedFuture)
                 .orElseGet(() -> context.dns().lookupAddresses(host.name()).toCompletableFuture()
@@ -229,6 +236,9 @@ final class DomainDelivery {
             List<Outcome> classified = Verdicts.of(outcome, policy.applied());
             checkPolicy(destination, outcome);
             listener.attempted(outcome.session(), classified, open);
+            if (requireTls.passesOver(host, classified)) {
+                return CompletableFuture.completedFuture(false); // on to the next MX host
+            }
             for (int k = 0; k < open.size(); k++) {
                 Outcome result = classified.get(k);
                 if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
@@ -286,8 +296,11 @@ final class DomainDelivery {
     private Map<Integer, Outcome> finish() {
         List<Integer> open = open();
         if (!open.isEmpty()) {
+            Optional<Outcome> refused = requireTls.refusal(lastFailure == null && !policyKeptBack, policy.applied());
             Outcome last;
-            if (policyKeptBack) {
+            if (refused.isPresent()) {
+                last = refused.get();
+            } else if (policyKeptBack) {
                 last = Verdicts.policyNotMet(domain, hostFailures);
             } else if (lastFailure == null) {
                 last = Verdicts.mxHostUnresolvable(domain).underPolicy(policy.applied());
@@ -295,7 +308,7 @@ final class DomainDelivery {
                 last = lastFailure.underPolicy(policy.applied());
             }
             open.forEach(i -> results.put(i, last));
-            if (policyKeptBack || !lastFailureLogged) {
+            if (refused.isPresent() || policyKeptBack || !lastFailureLogged) {
                 listener.decided(last, open); // no transaction logged this result
             }
         }
