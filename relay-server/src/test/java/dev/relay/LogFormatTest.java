@@ -34,7 +34,7 @@ class LogFormatTest {
         assertThat(lines).hasSize(2);
         JsonNode info = JSON.readTree(lines.get(0));
         assertThat(info.get("level").asText()).isEqualTo("INFO");
-        assertThat(info.get("loggerName").asText()).isEqualTo("dev.relay.smtp.SmtpSession");
+        assertThat(info.get("loggerName").asText()).isEqualTo("dev.relay.smtp.server.SmtpSession");
         assertThat(info.get("formattedMessage").asText()).isEqualTo("accepted id=1M8P size=28 client=127.0.0.1");
         assertThat(info.get("timestamp").asLong()).isPositive();
         assertThat(info.has("threadName")).isTrue();
@@ -123,7 +123,7 @@ class LogFormatTest {
             assertThat(new StatusUtil(context).getHighestLevel(0))
                     .as("configuration problems: %s", context.getStatusManager().getCopyOfStatusList())
                     .isLessThan(Status.WARN);
-            Logger log = context.getLogger("dev.relay.smtp.SmtpSession");
+            Logger log = context.getLogger("dev.relay.smtp.server.SmtpSession");
             for (int i = 0; i < rounds; i++) {
                 log.info("accepted id={} size={} client={}", "1M8P", 28, "127.0.0.1");
                 log.error("spool write failed", new java.io.IOException("disk on fire"));

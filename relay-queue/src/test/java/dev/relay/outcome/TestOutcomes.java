@@ -51,7 +51,21 @@ public final class TestOutcomes {
 
     /** The relay's own temporary verdict with this cause. */
     public static Outcome.Deferred deferred(String line, Cause cause) {
-        return new Outcome.Deferred(reply(line), Source.local(), TlsFacts.none(), cause);
+        return localDeferral(reply(line), cause);
+    }
+
+    /** A verdict of the relay's own, permanent. */
+    public static Outcome.Failed localFailure(int code, EnhancedStatus status, String text, Cause cause) {
+        return new Outcome.Failed(Reply.of(code, status, text), Source.local(), TlsFacts.none(), cause);
+    }
+
+    /** A verdict of the relay's own, temporary. */
+    public static Outcome.Deferred localDeferral(int code, EnhancedStatus status, String text, Cause cause) {
+        return localDeferral(Reply.of(code, status, text), cause);
+    }
+
+    private static Outcome.Deferred localDeferral(Reply reply, Cause cause) {
+        return new Outcome.Deferred(reply, Source.local(), TlsFacts.none(), cause);
     }
 
     private static Source source(Optional<String> host) {

@@ -2,8 +2,8 @@ package dev.relay.config;
 
 import dev.relay.dns.DnsSettings;
 import dev.relay.settings.HostPort;
-import dev.relay.smtp.Limits;
-import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.server.Limits;
+import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.tlsrpt.TlsRptSettings;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;

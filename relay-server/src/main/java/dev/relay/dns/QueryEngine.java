@@ -1,5 +1,6 @@
 package dev.relay.dns;
 
+import dev.relay.concurrent.FutureFailures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
@@ -7,9 +8,7 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -140,10 +139,7 @@ final class QueryEngine {
      * @param index the server asked last; -1 when the failure is not a server's
      */
     private Answer.Failed failure(Question question, Throwable error, int index) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = FutureFailures.cause(error);
         String server = index >= 0 ? serverName(servers.get(index)) : "the DNS server";
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException || isDeadline(cause)) {
             return new Answer.Failed(ResultKind.TIMEOUT, server + " did not answer in time for " + question);

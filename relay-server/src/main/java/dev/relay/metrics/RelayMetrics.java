@@ -6,7 +6,7 @@ import dev.relay.dns.DnsEvents;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
-import dev.relay.smtp.SmtpEvents;
+import dev.relay.smtp.server.SmtpEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

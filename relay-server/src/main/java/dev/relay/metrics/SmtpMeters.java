@@ -1,7 +1,7 @@
 package dev.relay.metrics;
 
-import dev.relay.smtp.RejectReason;
-import dev.relay.smtp.SmtpEvents;
+import dev.relay.smtp.server.RejectReason;
+import dev.relay.smtp.server.SmtpEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -113,6 +113,25 @@ class DependencyRulesTest {
     }
 
     @Test
+    void theSmtpServerKnowsNothingOfDelivery() {
+        noClasses().that().resideInAPackage("dev.relay.smtp.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.relay.delivery..", "dev.relay.smtp.client..",
+                        "dev.relay.outcome..", "dev.relay.mtasts..", "dev.relay.dane..", "dev.relay.dns..",
+                        "dev.relay.tlsrpt..", "dev.relay.dsn..", "dev.relay.admin..", "dev.relay.metrics..")
+                .because("the listener's job ends when the queue has the message; metrics reach it through SmtpEvents")
+                .check(relay);
+    }
+
+    @Test
+    void theSmtpServerProtocolKnowsNoNetty() {
+        noClasses().that().resideInAPackage("dev.relay.smtp.server")
+                .and().haveSimpleNameStartingWith("SmtpSession").or().haveSimpleName("SessionIo")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .because("the state machine is driven by unit tests without a channel; SessionHandler is its Netty side")
+                .check(relay);
+    }
+
+    @Test
     void nothingDependsOnTheCommandLine() {
         noClasses().that().resideOutsideOfPackages("dev.relay.cli..", "dev.relay")
                 .should().dependOnClassesThat().resideInAPackage("dev.relay.cli..")

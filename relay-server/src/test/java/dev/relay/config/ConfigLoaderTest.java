@@ -1,6 +1,6 @@
 package dev.relay.config;
 
-import dev.relay.smtp.Limits;
+import dev.relay.smtp.server.Limits;
 
 import dev.relay.tls.TlsFiles;
 
@@ -11,8 +11,8 @@ import dev.relay.settings.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.smtp.ListenerConfig;
-import dev.relay.smtp.Mode;
+import dev.relay.smtp.server.ListenerConfig;
+import dev.relay.smtp.server.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

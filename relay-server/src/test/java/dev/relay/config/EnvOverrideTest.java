@@ -6,8 +6,8 @@ import dev.relay.settings.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.smtp.ListenerConfig;
-import dev.relay.smtp.Mode;
+import dev.relay.smtp.server.ListenerConfig;
+import dev.relay.smtp.server.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

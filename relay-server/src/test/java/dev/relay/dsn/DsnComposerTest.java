@@ -80,7 +80,7 @@ class DsnComposerTest {
 
     @Test
     void aSizeLimitTheRelayCheckedItselfNamesNoRemoteMta() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(552,
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", TestOutcomes.localFailure(552,
                 EnhancedStatus.MESSAGE_TOO_BIG, "message size 5000 exceeds size limit 1000 of server"
                         + " mx.example.com[192.0.2.10]:25", Cause.MESSAGE_TOO_BIG)).build());
 
@@ -99,7 +99,7 @@ class DsnComposerTest {
 
     @Test
     void anSmtpUtf8CheckTheRelayMadeItselfNamesNoRemoteMta() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(553,
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", TestOutcomes.localFailure(553,
                 EnhancedStatus.NON_ASCII_ADDRESSES, "SMTPUTF8 is required, but was not offered by host"
                         + " mx.example.com[192.0.2.10]:25", Cause.SMTPUTF8_UNSUPPORTED)).build());
 
@@ -112,7 +112,7 @@ class DsnComposerTest {
 
     @Test
     void aLocalVerdictIsNotBlamedOnTheServer() throws Exception {
-        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(553,
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", TestOutcomes.localFailure(553,
                 EnhancedStatus.BAD_RECIPIENT_SYNTAX, "the recipient address cannot be sent over SMTP as stored",
                 Cause.ADDRESS_NOT_SENDABLE)).build());
 
@@ -143,7 +143,7 @@ class DsnComposerTest {
     @Test
     void anExpiredDeferralAfterConnectionFailuresNamesNoRemoteMta() throws Exception {
         ParsedDsn dsn = failure(DsnFixture.message()
-                .failed("bob@example.com", DsnFixture.localDeferral(451, EnhancedStatus.NO_ANSWER,
+                .failed("bob@example.com", TestOutcomes.localDeferral(451, EnhancedStatus.NO_ANSWER,
                         "connect to mx.example.com[192.0.2.10]:25: Connection refused", Cause.CONNECT_FAILED).expire())
                 .build());
 
@@ -208,9 +208,9 @@ class DsnComposerTest {
     @Test
     void rewordingAReplyChangesNoClassification() throws Exception {
         // the facts, not the words, decide: the same cause with other text gives the same status and explanation
-        Outcome.Failed worded = DsnFixture.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
+        Outcome.Failed worded = TestOutcomes.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
                 "message size 5000 exceeds size limit 1000", Cause.MESSAGE_TOO_BIG);
-        Outcome.Failed reworded = DsnFixture.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
+        Outcome.Failed reworded = TestOutcomes.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,
                 "zu groß: das MTA-STS policy of other.example mentions certificate-expired", Cause.MESSAGE_TOO_BIG);
         ParsedDsn first = failure(DsnFixture.message().failed("bob@example.com", worded).build());
         ParsedDsn second = failure(DsnFixture.message().failed("bob@example.com", reworded).build());
@@ -364,7 +364,7 @@ class DsnComposerTest {
     @Test
     void aDelayWarning() throws Exception {
         ParsedDsn dsn = compose(DsnFixture.message()
-                .deferred("bob@example.com", DsnFixture.localDeferral(451, EnhancedStatus.DIRECTORY_FAILURE,
+                .deferred("bob@example.com", TestOutcomes.localDeferral(451, EnhancedStatus.DIRECTORY_FAILURE,
                         "DNS lookup for <example.com> failed: SERVFAIL", Cause.DNS_LOOKUP_FAILED)).build(),
                 DsnKind.DELAY, List.of(0));
 
@@ -599,7 +599,7 @@ class DsnComposerTest {
                 TlsFacts.none(), Cause.UNCLASSIFIED);
         ParsedDsn delay = compose(DsnFixture.message().deferred("bob@example.com", old).build(), DsnKind.DELAY, List.of(0));
         assertThat(delay.words()).contains("Delivery has not succeeded yet. " + Explanation.LOCAL);
-        ParsedDsn failed = failure(DsnFixture.message().failed("bob@example.com", DsnFixture.localFailure(554,
+        ParsedDsn failed = failure(DsnFixture.message().failed("bob@example.com", TestOutcomes.localFailure(554,
                 new EnhancedStatus(5, 9, 9), "an old record", Cause.UNCLASSIFIED)).build());
         assertThat(failed.words()).contains("The message could not be delivered. " + Explanation.LOCAL);
     }

@@ -1,9 +1,7 @@
 package dev.relay.dsn;
 
 import dev.relay.outcome.Cause;
-import dev.relay.outcome.EnhancedStatus;
 import dev.relay.outcome.Outcome;
-import dev.relay.outcome.Reply;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TestOutcomes;
 import dev.relay.outcome.TlsFacts;
@@ -125,16 +123,6 @@ final class DsnFixture {
     /** A temporary reply of {@link #MX}. */
     static Outcome.Deferred remoteDeferral(String reply) {
         return new Outcome.Deferred(TestOutcomes.reply(reply), remote(), TlsFacts.none(), Cause.REMOTE_REPLY);
-    }
-
-    /** A verdict of the relay's own, permanent. */
-    static Outcome.Failed localFailure(int code, EnhancedStatus status, String text, Cause cause) {
-        return new Outcome.Failed(Reply.of(code, status, text), Source.local(), TlsFacts.none(), cause);
-    }
-
-    /** A verdict of the relay's own, temporary. */
-    static Outcome.Deferred localDeferral(int code, EnhancedStatus status, String text, Cause cause) {
-        return new Outcome.Deferred(Reply.of(code, status, text), Source.local(), TlsFacts.none(), cause);
     }
 
     private static Source remote() {

@@ -9,7 +9,7 @@ import dev.relay.delivery.DeliveryEvents;
 import dev.relay.dns.LookupType;
 import dev.relay.dns.ResultKind;
 import dev.relay.metrics.testkit.Scrape;
-import dev.relay.smtp.RejectReason;
+import dev.relay.smtp.server.RejectReason;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
@@ -158,7 +158,7 @@ class ScrapeTest {
 
     @Test
     void whatHappensShowsInTheNextScrape() throws Exception {
-        metrics.smtpEvents(dev.relay.smtp.SmtpEvents.NONE).sessionStarted(LISTENER);
+        metrics.smtpEvents(dev.relay.smtp.server.SmtpEvents.NONE).sessionStarted(LISTENER);
         metrics.mtaStsEvents().policyFetched("ok");
         assertThat(scrape().value("relay_smtp_sessions_total", "listener", LISTENER)).contains(1.0);
         assertThat(scrape().value("relay_mtasts_policy_fetches_total", "result", "ok")).contains(1.0);

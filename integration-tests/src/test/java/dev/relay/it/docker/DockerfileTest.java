@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.relay.admin.AdminServer;
 import dev.relay.config.RelayConfig;
-import dev.relay.smtp.ListenerConfig;
+import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.it.RelayProcess;
 import dev.relay.it.docker.Dockerfile.Copy;
 import dev.relay.it.docker.Dockerfile.Instruction;

@@ -1,5 +1,6 @@
 package dev.relay.smtp.client;
 
+import dev.relay.concurrent.FutureFailures;
 import java.util.Objects;
 
 /**
@@ -22,14 +23,7 @@ public final class ConnectionFailureException extends RuntimeException {
 
     /** The failure inside a future's exception, or a protocol error describing an unexpected one. */
     static ConnectionFailure unwrap(Throwable error, Stage stage) {
-        Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException) {
-            if (cause.getCause() == null) {
-                break;
-            }
-            cause = cause.getCause();
-        }
+        Throwable cause = FutureFailures.cause(error);
         if (cause instanceof ConnectionFailureException failed) {
             return failed.failure();
         }

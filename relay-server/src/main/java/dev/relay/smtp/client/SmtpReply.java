@@ -50,15 +50,6 @@ public record SmtpReply(int code, Optional<String> enhancedStatus, List<String> 
         return code >= 500;
     }
 
-    /** The enhanced status, or the bare class ({@code 2.0.0}, {@code 4.0.0}, {@code 5.0.0}) when the server sent none. */
-    public String dsnCode() {
-        return enhancedStatus.orElseGet(() -> switch (code / 100) {
-            case 2 -> "2.0.0";
-            case 5 -> "5.0.0";
-            default -> "4.0.0";
-        });
-    }
-
     /**
      * The reply on one line, e.g. {@code 550 5.1.1 <x@y>: no such user}; the lines of a
      * multi-line reply joined by spaces, the repeated enhanced status dropped from the later ones.

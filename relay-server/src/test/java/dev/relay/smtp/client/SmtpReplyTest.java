@@ -16,7 +16,6 @@ class SmtpReplyTest {
 
         assertThat(reply.enhancedStatus()).contains("5.1.1");
         assertThat(reply.text()).isEqualTo("550 5.1.1 The email account does not exist. Please check the address. https://mx.test/help");
-        assertThat(reply.dsnCode()).isEqualTo("5.1.1");
         assertThat(reply.isPermanentFailure()).isTrue();
     }
 
@@ -25,13 +24,13 @@ class SmtpReplyTest {
         SmtpReply reply = SmtpReply.of(250, List.of("5.1.1 looks like a status"));
 
         assertThat(reply.enhancedStatus()).isEmpty();
-        assertThat(reply.dsnCode()).isEqualTo("2.0.0");
+        assertThat(reply.text()).isEqualTo("250 5.1.1 looks like a status");
     }
 
     @Test
-    void classDefaultsWithoutStatus() {
-        assertThat(SmtpReply.of(421, List.of("closing")).dsnCode()).isEqualTo("4.0.0");
-        assertThat(SmtpReply.of(554, List.of("")).dsnCode()).isEqualTo("5.0.0");
+    void noStatusWithoutOne() {
+        assertThat(SmtpReply.of(421, List.of("closing")).enhancedStatus()).isEmpty();
+        assertThat(SmtpReply.of(554, List.of("")).enhancedStatus()).isEmpty();
         assertThat(SmtpReply.of(554, List.of("")).text()).isEqualTo("554");
     }
 

@@ -1,0 +1,22 @@
+package dev.relay.concurrent;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** What went wrong inside a future: the failure, not the wrappers futures put around it. */
+public final class FutureFailures {
+    private FutureFailures() {}
+
+    /**
+     * {@code error} without its {@link CompletionException} and {@link ExecutionException}
+     * wrappers (a future joined, or a stage depending on another, wraps the failure once more
+     * each time); a wrapper without a cause is returned as it is.
+     */
+    public static Throwable cause(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

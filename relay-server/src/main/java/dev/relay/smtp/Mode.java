@@ -1,8 +1,0 @@
-package dev.relay.smtp;
-
-/** Whether a listener offers a feature (STARTTLS, AUTH), and whether it demands it before MAIL. */
-public enum Mode {
-    OFF,
-    OPTIONAL,
-    REQUIRED
-}

@@ -1,0 +1,244 @@
+package dev.relay.smtp.server;
+
+import dev.relay.outcome.Outcome;
+import dev.relay.queue.Admission;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueueSnapshot;
+import dev.relay.queue.QueuedMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory {@link MessageQueue} for listener tests: drafts buffer their bytes, commit records
+ * (id, envelope, body). Tests can refuse admission, fail commits, or hold commits until they
+ * release them. Only the part of the interface the listener uses is implemented. To run every
+ * listener test against the real spool, SmtpFixture is the place to swap it for a decorator.
+ */
+final class CapturingQueue implements MessageQueue {
+
+    /** A committed message. */
+    record Accepted(QueueId id, Envelope envelope, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** FULL: the spool had no room, nothing of the message was written ({@code SpoolFullException}). */
+    enum CommitMode { SUCCEED, FAIL, FULL, HOLD }
+
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final AtomicInteger openDrafts = new AtomicInteger();
+    private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> heldCommits = new ConcurrentLinkedQueue<>();
+    private volatile Admission admission = Admission.OPEN;
+    private volatile CommitMode commitMode = CommitMode.SUCCEED;
+    private volatile boolean failNewDrafts;
+
+    void refuseAdmission(String reason) {
+        admission = new Admission.Refused(reason);
+    }
+
+    void openAdmission() {
+        admission = Admission.OPEN;
+    }
+
+    void commitMode(CommitMode mode) {
+        commitMode = mode;
+    }
+
+    void failNewDrafts(boolean fail) {
+        failNewDrafts = fail;
+    }
+
+    /** Completes the held commits successfully, in order; returns how many there were. */
+    int releaseHeldCommits() {
+        int count = 0;
+        Runnable commit;
+        while ((commit = heldCommits.poll()) != null) {
+            commit.run();
+            count++;
+        }
+        return count;
+    }
+
+    int heldCommits() {
+        return heldCommits.size();
+    }
+
+    List<Accepted> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    Accepted only() {
+        if (accepted.size() != 1) {
+            throw new AssertionError("expected one queued message, found " + accepted.size());
+        }
+        return accepted.get(0);
+    }
+
+    /** Drafts neither committed nor closed: must be 0 once sessions are over. */
+    int openDrafts() {
+        return openDrafts.get();
+    }
+
+    @Override
+    public Admission admission() {
+        return admission;
+    }
+
+    @Override
+    public MessageDraft newDraft() throws IOException {
+        if (failNewDrafts) {
+            throw new IOException("disk on fire");
+        }
+        openDrafts.incrementAndGet();
+        return new Draft(new QueueId(String.format("T%07d", sequence.incrementAndGet())));
+    }
+
+    private final class Draft implements MessageDraft {
+        private final QueueId id;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private boolean closed;
+        private boolean committed;
+
+        Draft(QueueId id) {
+            this.id = id;
+        }
+
+        @Override
+        public QueueId id() {
+            return id;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+            if (closed || committed) {
+                throw new IOException("draft " + id + " is closed");
+            }
+            body.write(bytes, offset, length);
+        }
+
+        @Override
+        public synchronized long size() {
+            return body.size();
+        }
+
+        @Override
+        public synchronized CompletableFuture<QueueId> commit(Envelope envelope) {
+            if (closed || committed) {
+                return CompletableFuture.failedFuture(new IOException("draft " + id + " is closed"));
+            }
+            committed = true;
+            openDrafts.decrementAndGet();
+            CompletableFuture<QueueId> result = new CompletableFuture<>();
+            Runnable durable = () -> {
+                accepted.add(new Accepted(id, envelope, body.toByteArray()));
+                result.complete(id);
+            };
+            switch (commitMode) {
+                case SUCCEED -> durable.run();
+                case FAIL -> result.completeExceptionally(new IOException("fsync failed"));
+                case FULL -> result.completeExceptionally(
+                        new dev.relay.queue.SpoolFullException("the spool's disk has no room for a new segment"));
+                case HOLD -> heldCommits.add(durable);
+            }
+            return result;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed && !committed) {
+                closed = true;
+                openDrafts.decrementAndGet();
+            }
+        }
+    }
+
+    // ---- not used by the listener ----
+
+    @Override
+    public Optional<QueuedMessage> find(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public InputStream openBody(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public List<QueuedMessage> takeDue(Instant now, int limit) {
+        throw unused();
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        throw unused();
+    }
+
+    @Override
+    public CompletableFuture<QueuedMessage> recordResults(QueueId id, Map<Integer, ? extends Outcome> results) {
+        throw unused();
+    }
+
+    @Override
+    public void giveBack(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public boolean hold(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public boolean release(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public boolean retryNow(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public boolean delete(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> markDelayWarned(QueueId id) {
+        throw unused();
+    }
+
+    @Override
+    public List<QueuedMessage> list() {
+        return new ArrayList<>();
+    }
+
+    @Override
+    public QueueSnapshot snapshot() {
+        throw unused();
+    }
+
+    @Override
+    public void close() {}
+
+    private static UnsupportedOperationException unused() {
+        return new UnsupportedOperationException("not used by the SMTP listener");
+    }
+}
