@@ -1,4 +1,4 @@
-package dev.relay.smtp;
+package dev.relay.smtp.server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

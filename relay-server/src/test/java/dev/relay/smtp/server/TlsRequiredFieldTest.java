@@ -1,4 +1,4 @@
-package dev.relay.smtp;
+package dev.relay.smtp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
