@@ -12,16 +12,31 @@ import java.util.OptionalLong;
  * @param smtpUtf8 whether SMTPUTF8 was given
  * @param ret RET=, for DSNs
  * @param envelopeId ENVID=, kept in its xtext-decoded form
+ * @param tlsReport true for the relay's own TLS report mail (RFC 8460 section 5.3): delivered
+ *     despite TLS policy failures, and its sessions are not counted in the next report. Not a
+ *     MAIL FROM parameter; it is kept in the spool with the others and never sent.
  */
 public record MailParameters(
         OptionalLong declaredSize,
         BodyType body,
         boolean smtpUtf8,
         Optional<DsnReturn> ret,
-        Optional<String> envelopeId) {
+        Optional<String> envelopeId,
+        boolean tlsReport) {
 
     public static final MailParameters NONE =
             new MailParameters(OptionalLong.empty(), BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty());
+
+    /** Parameters of mail that is not a TLS report: everything a client can give. */
+    public MailParameters(OptionalLong declaredSize, BodyType body, boolean smtpUtf8, Optional<DsnReturn> ret,
+            Optional<String> envelopeId) {
+        this(declaredSize, body, smtpUtf8, ret, envelopeId, false);
+    }
+
+    /** The same parameters on a TLS report (see {@link #tlsReport()}). */
+    public MailParameters asTlsReport() {
+        return new MailParameters(declaredSize, body, smtpUtf8, ret, envelopeId, true);
+    }
 
     public MailParameters {
         Objects.requireNonNull(declaredSize, "declaredSize");

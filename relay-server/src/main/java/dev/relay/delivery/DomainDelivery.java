@@ -59,6 +59,9 @@ final class DomainDelivery {
 
         /** An MX host failed the domain's policy: skipped (enforce) or used anyway (testing). */
         default void policyFailed(PolicyFailure failure) {}
+
+        /** The policy the walk goes by, told once before the first MX host (TLS reports name it). */
+        default void policyApplied(DomainPolicy policy) {}
     }
 
     private record Host(String name, Optional<List<InetAddress>> literal) {}
@@ -125,6 +128,7 @@ final class DomainDelivery {
                                         + " (mta-sts.policy-unknown-wait), so it goes as without a policy", false));
                         policy = new DomainPolicy.NoPolicy("policy unknown after waiting");
                     }
+                    listener.policyApplied(policy);
                     return context.dns().lookupMx(domain).toCompletableFuture().thenComposeAsync(this::route, executor);
                 }, executor)
                 .exceptionally(this::unexpected);

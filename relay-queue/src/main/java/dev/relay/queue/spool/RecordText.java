@@ -26,7 +26,7 @@ import java.util.Set;
  * id: 0PQ3C1AB7Z9K2M4N0000        arrival: 2026-05-01T10:00:00.123Z
  * sender: alice@example.com       client: 192.0.2.7      helo: mail.example.com
  * auth: alice                     size: 4096             bodytype: 8BITMIME
- * smtputf8: yes                   ret: HDRS              envid: abc
+ * smtputf8: yes                   ret: HDRS              envid: abc      tlsrpt: yes
  * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
  * stored: inline 4096   (or: stored: file 52428800)
  *
@@ -67,6 +67,9 @@ final class RecordText {
         }
         parameters.ret().ifPresent(ret -> text.field("ret", ret.name()));
         parameters.envelopeId().ifPresent(envid -> text.field("envid", envid));
+        if (parameters.tlsReport()) {
+            text.field("tlsrpt", "yes");
+        }
         for (RecipientAddress recipient : envelope.recipients()) {
             text.field("rcpt", recipient.address());
             if (!recipient.notifyOn().isEmpty()) {
@@ -94,6 +97,7 @@ final class RecordText {
         boolean smtpUtf8 = false;
         Optional<DsnReturn> ret = Optional.empty();
         Optional<String> envid = Optional.empty();
+        boolean tlsReport = false;
         List<RecipientAddress> recipients = new ArrayList<>();
         String rcpt = null;
         Set<DsnNotify> notify = Set.of();
@@ -114,6 +118,7 @@ final class RecordText {
                 case "smtputf8" -> smtpUtf8 = value.equals("yes");
                 case "ret" -> ret = Optional.of(enumValue(DsnReturn.class, value));
                 case "envid" -> envid = Optional.of(value);
+                case "tlsrpt" -> tlsReport = value.equals("yes");
                 case "rcpt" -> {
                     if (rcpt != null) {
                         recipients.add(new RecipientAddress(rcpt, notify, orcpt));
@@ -142,7 +147,7 @@ final class RecordText {
             throw new CorruptRecordException("envelope record misses a required field");
         }
         Envelope envelope = new Envelope(sender, recipients,
-                new MailParameters(size, bodyType, smtpUtf8, ret, envid), arrival, client, helo, auth);
+                new MailParameters(size, bodyType, smtpUtf8, ret, envid, tlsReport), arrival, client, helo, auth);
         return new DecodedEnvelope(id, envelope, body);
     }
 
