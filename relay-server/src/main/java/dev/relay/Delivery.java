@@ -21,6 +21,7 @@ import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
+import dev.relay.tlsrpt.SessionSink;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -55,6 +56,7 @@ final class Delivery {
     private final Optional<SmtpClient> client;
     private final Optional<ExecutorService> dsnWorker;
     private final Optional<MtaSts> mtaSts;
+    private final Optional<DnsResolver> dns;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** The MTA-STS service and the event loop its policy fetches run on. */
@@ -66,8 +68,9 @@ final class Delivery {
     }
 
     private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
-            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts) {
+            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts, Optional<DnsResolver> dns) {
         this.scheduler = scheduler;
+        this.dns = dns;
         this.pool = pool;
         this.client = client;
         this.dsnWorker = dsnWorker;
@@ -79,8 +82,13 @@ final class Delivery {
         return mtaSts.map(MtaSts::policies);
     }
 
+    /** The resolver delivery uses (TLS reporting looks records up through it); empty when there is none. */
+    Optional<DnsResolver> dns() {
+        return dns;
+    }
+
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -88,7 +96,8 @@ final class Delivery {
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
-            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
@@ -123,6 +132,7 @@ final class Delivery {
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
                 .events(deliveryEvents)
+                .tlsSessions(tlsSessions)
                 .port(settings.port())
                 .policyUnknownWait(config.mtaSts().policyUnknownWait())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
@@ -134,7 +144,7 @@ final class Delivery {
                 dns.servers().stream().map(DnsResolver::describe).collect(Collectors.joining(", ")),
                 settings.port(), settings.maxConnectionsPerDomain());
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
-                mtaSts);
+                mtaSts, Optional.of(dns));
     }
 
     private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,
