@@ -27,6 +27,7 @@ final class TestRelayConfig {
     private Optional<Path> spoolDirectory = Optional.empty();
     private String minFreeSpace = "1MB";
     private Optional<TlsFiles> serverTls = Optional.empty();
+    private boolean tlsRpt;
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -86,6 +87,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code tls-rpt.enabled: true}, reports from tlsrpt@relay.test as relay.test, all sent by 04:00 UTC. */
+    TestRelayConfig tlsRpt() {
+        this.tlsRpt = true;
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -117,10 +124,13 @@ final class TestRelayConfig {
                 %s
                 shutdown-grace: %s
                 %s
+                %s
                 """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns,
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
-                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));
+                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse(""),
+                tlsRpt ? "tls-rpt: {enabled: true, organization-name: Relay Test Org, contact-info: tlsrpt@relay.test, "
+                        + "report-sender: tlsrpt@relay.test, submitter: relay.test, send-by-hour: 4}" : ""));
         return new ConfigLoader(Map.of()).load(file).config();
     }
 }

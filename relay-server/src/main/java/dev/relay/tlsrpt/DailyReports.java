@@ -1,5 +1,6 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.text.Durations;
 import dev.relay.tlsrpt.TlsRptLookup.Found;
 import java.time.Clock;
 import java.time.Duration;
@@ -276,8 +277,8 @@ public final class DailyReports implements AutoCloseable {
             return;
         }
         destination.nextTry = next;
-        log.info("tls-rpt: report {} to {} failed ({}); trying again in {} minutes", job.report.reportId(),
-                destination.uri.text(), reason, Duration.between(now, next).toMinutes());
+        log.info("tls-rpt: report {} to {} failed ({}); trying again in {}", job.report.reportId(),
+                destination.uri.text(), reason, Durations.format(Duration.between(now, next)));
         history.add(new SentReport(job.key.day(), job.key.domain(), job.report.reportId(), destination.uri.text(),
                 "retrying", reason, now));
     }
