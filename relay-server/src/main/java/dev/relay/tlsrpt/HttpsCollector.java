@@ -1,5 +1,6 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.text.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,13 +26,22 @@ public final class HttpsCollector implements AutoCloseable {
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final HttpClient client;
+    private final Duration connectTimeout;
+    private final Duration responseTimeout;
 
     /** @param tls the trusted roots (the system's and {@code delivery.tls.extra-trust}) */
     public HttpsCollector(SSLContext tls, Executor executor) {
+        this(tls, executor, CONNECT_TIMEOUT, RESPONSE_TIMEOUT);
+    }
+
+    /** With other time limits (tests). */
+    public HttpsCollector(SSLContext tls, Executor executor, Duration connectTimeout, Duration responseTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.responseTimeout = responseTimeout;
         this.client = HttpClient.newBuilder()
                 .sslContext(tls)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .executor(executor)
                 .build();
     }
@@ -47,7 +57,7 @@ public final class HttpsCollector implements AutoCloseable {
     /** Never completes exceptionally. */
     public CompletableFuture<Result> post(URI uri, byte[] gzip) {
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(RESPONSE_TIMEOUT)
+                .timeout(responseTimeout)
                 .header("Content-Type", TlsReportJson.MEDIA_TYPE_GZIP)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzip))
                 .build();
@@ -67,12 +77,14 @@ public final class HttpsCollector implements AutoCloseable {
         });
     }
 
-    private static String describe(Throwable error) {
+    private String describe(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         return switch (cause) {
-            case HttpConnectTimeoutException t -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " seconds";
-            case HttpTimeoutException t -> "no answer within " + RESPONSE_TIMEOUT.toSeconds() + " seconds";
+            // the request's limit also ends a TLS handshake that hangs: reported as a connect timeout
+            case HttpConnectTimeoutException t -> "timed out connecting (TCP within " + Durations.format(connectTimeout)
+                    + ", all within " + Durations.format(responseTimeout) + ")";
+            case HttpTimeoutException t -> "timed out: no answer within " + Durations.format(responseTimeout);
             case SSLException t -> "TLS failed: " + message(t);
             case IOException t -> "connection failed: " + message(t);
             default -> "failed: " + message(cause);
