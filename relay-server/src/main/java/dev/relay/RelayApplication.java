@@ -220,7 +220,8 @@ public final class RelayApplication {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
                         () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock).withTlsReports(
+                                () -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all()).orElse(List.of())),
                         new MtaStsRoutes(delivery.mtaStsPolicies()),
                         new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));
             } catch (IOException | RuntimeException e) {

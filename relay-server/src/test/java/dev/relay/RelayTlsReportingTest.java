@@ -21,6 +21,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,7 +179,8 @@ class RelayTlsReportingTest {
                         "good.test " + collector.uri("/good") + " sent", "good.test mailto:" + REPORT_BOX + " queued",
                         "bad.test " + collector.uri("/bad") + " sent", "expiring.test " + collector.uri("/expiring") + " sent",
                         "testing.test mailto:" + REPORT_BOX + " queued", "plain.test  no-record", "broken.test  invalid-record");
-                assertThat(after.path("waitingReports").asInt()).isZero();
+                assertThat(after.path("waiting_reports").isInt()).isTrue();
+                assertThat(after.path("waiting_reports").asInt()).isZero();
                 for (JsonNode domain : after.path("domains")) {
                     assertThat(domain.path("domain").asText()).as("the loop guard: report mail is not counted")
                             .isNotEqualTo("reports.test");
@@ -186,6 +191,11 @@ class RelayTlsReportingTest {
                         .isEqualTo(2);
                 assertThat(collector.requests()).as("no report to plain.test (no record) or broken.test (invalid)")
                         .hasSize(4);
+                HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://" + admin + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode status = JSON.readTree(page.body());
+                assertThat(status.path("tls_reports").size()).as("the status page lists the day's reports").isEqualTo(7);
+                assertThat(status.path("tls_reports").get(0).path("day").asText()).isEqualTo(day.toString());
             } finally {
                 relay.stop();
             }

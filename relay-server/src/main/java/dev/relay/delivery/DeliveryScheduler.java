@@ -108,7 +108,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         AttemptRecorder attempts = new AttemptRecorder(message, clock, events);
         return tlsSessions.equals(SessionSink.NONE) || message.envelope().parameters().tlsReport()
                 ? attempts
-                : TlsSessionTally.alongside(attempts, domain, tlsSessions);
+                : TlsRptTally.alongside(attempts, domain, tlsSessions);
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {

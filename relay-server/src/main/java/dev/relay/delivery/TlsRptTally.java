@@ -30,7 +30,7 @@ import java.util.Optional;
  *       and nobody knows whether the domain has a policy at all.</li>
  * </ul>
  */
-final class TlsSessionTally implements DomainDelivery.Listener {
+final class TlsRptTally implements DomainDelivery.Listener {
 
     private final String domain;
     private final SessionSink sink;
@@ -38,14 +38,14 @@ final class TlsSessionTally implements DomainDelivery.Listener {
     /** Testing-mode failures of the host about to be (or being) tried, by host name. */
     private final Map<String, PolicyFailure> testingFailures = new HashMap<>(2);
 
-    private TlsSessionTally(String domain, SessionSink sink) {
+    private TlsRptTally(String domain, SessionSink sink) {
         this.domain = domain;
         this.sink = sink;
     }
 
     /** {@code first} as it was, then the tally of the sessions to {@code domain}. */
     static DomainDelivery.Listener alongside(DomainDelivery.Listener first, String domain, SessionSink sink) {
-        TlsSessionTally tally = new TlsSessionTally(domain, sink);
+        TlsRptTally tally = new TlsRptTally(domain, sink);
         return new DomainDelivery.Listener() {
             @Override
             public void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes) {
