@@ -103,10 +103,13 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.recorder = new ResultRecorder(b.queue, b.bounces, delayWarnings, b.events, worker);
     }
 
-    /** The attempt log and metrics, and the TLS report tally unless the message is itself a report (its loop guard). */
+    /**
+     * The attempt log and metrics, and the TLS report tally unless the message is itself a report
+     * (its loop guard) or goes to an address literal (no domain to report to).
+     */
     private DomainDelivery.Listener listenerFor(QueuedMessage message, String domain) {
         AttemptRecorder attempts = new AttemptRecorder(message, clock, events);
-        return tlsSessions.equals(SessionSink.NONE) || message.envelope().parameters().tlsReport()
+        return tlsSessions.equals(SessionSink.NONE) || message.envelope().parameters().tlsReport() || domain.startsWith("[")
                 ? attempts
                 : TlsRptTally.alongside(attempts, domain, tlsSessions);
     }
