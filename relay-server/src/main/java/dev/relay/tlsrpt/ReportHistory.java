@@ -2,6 +2,7 @@ package dev.relay.tlsrpt;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ public final class ReportHistory {
     static final Duration KEPT = Duration.ofDays(7);
     static final int MAX_ENTRIES = 5_000;
 
-    private record Key(String reportId, String destination) {}
+    /** A report without an id (none could be built: no record) is still one per day and domain. */
+    private record Key(LocalDate day, String domain, String reportId, String destination) {}
 
     private final Clock clock;
     private final LinkedHashMap<Key, SentReport> entries = new LinkedHashMap<>();
@@ -28,7 +30,7 @@ public final class ReportHistory {
 
     /** Records a result, replacing the earlier one of the same report and destination. */
     public synchronized void add(SentReport report) {
-        Key key = new Key(report.reportId(), report.destination());
+        Key key = new Key(report.day(), report.domain(), report.reportId(), report.destination());
         entries.remove(key);
         entries.put(key, report);
         var oldest = clock.instant().minus(KEPT);
