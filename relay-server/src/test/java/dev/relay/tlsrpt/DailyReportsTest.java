@@ -114,6 +114,25 @@ class DailyReportsTest {
         }
     }
 
+    @Test
+    void reportsLeaveAtRandomMomentsAfterMidnightAndAllBySendByHour() {
+        try (TestCollector collector = TestCollector.start(CA)) {
+            for (int i = 1; i <= 4; i++) {
+                counters.record(TlsSession.success("d" + i + ".example", SessionPolicy.none()));
+            }
+            start(collector.uri("/r"), Duration.ofSeconds(5));
+            clock.set(Instant.parse("2026-12-06T23:59:59Z"));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> collector.requests().isEmpty());
+            clock.set(Instant.parse("2026-12-07T00:00:01Z"));
+            await("none due at the first second after midnight").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> collector.requests().isEmpty());
+            clock.set(Instant.parse("2026-12-07T04:00:00Z"));
+            await("all five by send-by-hour").atMost(Duration.ofSeconds(30)).until(() -> collector.requests().size() == 5);
+            assertThat(finished).containsOnly("https true").hasSize(5);
+            assertThat(counters.completedDays()).as("sent: the counts are dropped").isEmpty();
+        }
+    }
+
     private void start(String uri, Duration responseTimeout) {
         counters.record(TlsSession.success("example.com", SessionPolicy.none()));
         TlsRptRecord record = ((TlsRptDiscovery.Found) TlsRptRecordParser.parse(List.of("v=TLSRPTv1; rua=" + uri))).record();
