@@ -105,7 +105,7 @@ final class TlsReporting implements AutoCloseable {
         httpExecutor = Optional.of(http);
         DailyReports daily = new DailyReports(counters.counters(), settings, TlsRptLookup.dns(dns.get()),
                 new HttpsCollector(HttpsTrust.withExtraRoots(extra), http), mailer(queue, config.hostname()), clock,
-                new SecureRandom(), events, new ReportHistory(clock));
+                new SecureRandom(), events, ReportHistory.open(config.spool().directory().resolve("tlsrpt"), clock));
         daily.start(tick);
         reports = Optional.of(daily);
         log.info("tls-rpt on: sessions counted in {}, reports sent after UTC midnight, by {}:00 UTC, as {}",
