@@ -248,6 +248,34 @@ class RelayTlsReportingTest {
         }
     }
 
+    @Test
+    void withReportingOffNothingIsCountedAndSendSaysWhy() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                TestMx mx = TestMx.builder().starttls(CA.issue("mx.good.test")).start()) {
+            dns.mx("good.test", 10, "mx.good.test").a("mx.good.test", "127.0.0.1");
+            RelayConfig config = TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort())
+                    .extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).load();
+            RelayApplication relay = RelayApplication.start(config);
+            try {
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@good.test",
+                        "Subject: one\r\n\r\nHello.\r\n");
+                mx.awaitMessages(1, Duration.ofSeconds(30));
+                String admin = "127.0.0.1:" + relay.adminAddress().getPort();
+                assertThat(cli("tls-rpt", "show", "--admin", admin)).startsWith("TLS reporting is off (tls-rpt.enabled: false)");
+                StringWriter err = new StringWriter();
+                int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(new StringWriter(), true),
+                        new PrintWriter(err, true), "tls-rpt", "send", "--now", "--admin", admin);
+                assertThat(code).isEqualTo(1);
+                assertThat(err.toString()).contains("TLS reporting is off on this relay");
+                assertThat(relay.metrics().registry().get("relay.tlsrpt.sessions").tags("policy", "no-policy-found",
+                        "result", "success").counter().count()).isZero();
+                assertThat(dir.resolve("spool").resolve("tlsrpt")).doesNotExist();
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
     private static void sts(TestDnsServer dns, TestPolicyServer web, String domain, String mode, String mxPattern) {
         dns.a("mta-sts." + domain, "127.0.0.1").txt("_mta-sts." + domain, "v=STSv1; id=1");
         web.domain(domain).policy("version: STSv1\nmode: " + mode + "\nmx: " + mxPattern + "\nmax_age: 604800\n");
