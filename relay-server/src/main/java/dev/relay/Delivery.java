@@ -22,6 +22,7 @@ import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
+import dev.relay.tlsrpt.SessionSink;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -56,6 +57,7 @@ final class Delivery {
     private final Optional<SmtpClient> client;
     private final Optional<ExecutorService> dsnWorker;
     private final Optional<MtaSts> mtaSts;
+    private final Optional<DnsResolver> dns;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** The MTA-STS service and the event loop its policy fetches run on. */
@@ -67,8 +69,9 @@ final class Delivery {
     }
 
     private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
-            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts) {
+            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts, Optional<DnsResolver> dns) {
         this.scheduler = scheduler;
+        this.dns = dns;
         this.pool = pool;
         this.client = client;
         this.dsnWorker = dsnWorker;
@@ -80,8 +83,13 @@ final class Delivery {
         return mtaSts.map(MtaSts::policies);
     }
 
+    /** The resolver delivery uses (TLS reporting looks records up through it); empty when there is none. */
+    Optional<DnsResolver> dns() {
+        return dns;
+    }
+
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -89,7 +97,8 @@ final class Delivery {
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
-            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
@@ -124,6 +133,7 @@ final class Delivery {
                 .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
                 .bounces(bounces)
                 .events(deliveryEvents)
+                .tlsSessions(tlsSessions)
                 .port(settings.port())
                 .policyUnknownWait(config.mtaSts().policyUnknownWait())
                 .honourTlsRequiredNo(settings.honourTlsRequiredNo())
@@ -139,7 +149,7 @@ final class Delivery {
             log.warn("DANE is OFF (delivery.dns.dnssec: off): TLSA records are not looked up, MTA-STS alone protects");
         }
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
-                mtaSts);
+                mtaSts, Optional.of(dns));
     }
 
     private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,

@@ -8,6 +8,7 @@ import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
 import dev.relay.admin.RecentEnforcementFailures;
 import dev.relay.admin.StatusRoutes;
+import dev.relay.admin.TlsRptRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
 import dev.relay.config.RelayConfig;
@@ -31,11 +32,14 @@ import dev.relay.smtp.server.SmtpServer;
 import dev.relay.smtp.server.SmtpSettings;
 import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;
+import dev.relay.tlsrpt.DailyReports;
+import dev.relay.tlsrpt.SessionSink;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -68,13 +72,15 @@ public final class RelayApplication {
     private final AdminServer admin;
     private final AtomicBoolean ready;
     private final RelayMetrics metrics;
+    private final Optional<TlsReporting> tlsRpt;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private boolean stopping;
 
     private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
             List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses, AdminServer admin, AtomicBoolean ready,
-            RelayMetrics metrics) {
+            RelayMetrics metrics, Optional<TlsReporting> tlsRpt) {
+        this.tlsRpt = tlsRpt;
         this.config = config;
         this.queue = queue;
         this.smtpResources = smtpResources;
@@ -101,6 +107,7 @@ public final class RelayApplication {
         private SmtpEvents smtpEvents = SmtpEvents.NONE;
         private Clock clock = Clock.systemUTC();
         private Optional<MtaStsView> mtaStsView = Optional.empty();
+        private Duration tlsRptTick = DailyReports.DEFAULT_TICK;
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -127,6 +134,12 @@ public final class RelayApplication {
          */
         public Builder mtaStsView(MtaStsView view) {
             this.mtaStsView = Optional.of(view);
+            return this;
+        }
+
+        /** How often the TLS report sender looks for due work (tests with a moved clock look often). */
+        public Builder tlsRptTick(Duration tick) {
+            this.tlsRptTick = Objects.requireNonNull(tick, "tick");
             return this;
         }
 
@@ -168,21 +181,34 @@ public final class RelayApplication {
             } catch (IOException e) {
                 log.warn("cannot read the free space of the spool's file system: {}", e.getMessage());
             }
+            Optional<TlsReporting> tlsRpt;
+            try {
+                tlsRpt = TlsReporting.open(config, clock, metrics.tlsRptEvents());
+            } catch (RuntimeException e) {
+                closeQuietly(queue);
+                metrics.close();
+                throw e;
+            }
             try {
                 addresses = bindListeners(queue, authenticator, serverTls, resources, metrics, servers);
             } catch (RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
+                tlsRpt.ifPresent(TlsReporting::close);
                 closeQuietly(queue);
                 metrics.close();
                 throw e;
             }
             try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
-                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
+                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
+                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE));
+                Delivery started = delivery;
+                tlsRpt.ifPresent(reporting -> reporting.startSending(started.dns(), queue, config, tlsRptTick));
             } catch (RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
+                tlsRpt.ifPresent(TlsReporting::close);
                 closeQuietly(queue);
                 metrics.close();
                 throw e;
@@ -194,12 +220,15 @@ public final class RelayApplication {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
                         () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
-                        new MtaStsRoutes(delivery.mtaStsPolicies()));
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock).withTlsReports(
+                                () -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all()).orElse(List.of())),
+                        new MtaStsRoutes(delivery.mtaStsPolicies()),
+                        new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
                 delivery.close(java.time.Duration.ZERO);
+                tlsRpt.ifPresent(TlsReporting::close);
                 closeQuietly(queue);
                 metrics.close();
                 if (e instanceof IOException io) {
@@ -213,7 +242,8 @@ public final class RelayApplication {
             ready.set(true);
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
-            return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics);
+            return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics,
+                    tlsRpt);
         }
 
         /**
@@ -243,7 +273,7 @@ public final class RelayApplication {
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
         private AdminServer startAdmin(AtomicBoolean ready, MessageQueue queue, RelayMetrics metrics, QueueRoutes queueRoutes,
-                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes) throws IOException {
+                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes, TlsRptRoutes tlsRptRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .notReadyWhen(() -> notReady(ready, queue));
@@ -251,6 +281,7 @@ public final class RelayApplication {
             queueRoutes.addTo(admin);
             statusRoutes.addTo(admin);
             mtaStsRoutes.addTo(admin);
+            tlsRptRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {
@@ -345,6 +376,7 @@ public final class RelayApplication {
             servers.forEach(SmtpServer::close);
             smtpResources.close();
             delivery.close(java.time.Duration.ZERO); // idempotent: gives back whatever an interrupt left running
+            tlsRpt.ifPresent(TlsReporting::close); // before the spool: report mail is committed through it
             closeQuietly(queue);
             admin.close();
             metrics.close();

@@ -1,5 +1,6 @@
 package dev.relay.admin;
 
+import dev.relay.tlsrpt.SentReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param deliveriesLastHour outcomes over the last hour
  * @param policies cached MTA-STS policies
  * @param enforcementFailures the latest MTA-STS enforcement failures, newest first
+ * @param tlsReports TLS reports of the last days and what became of them, newest first (empty
+ *     when TLS reporting is off)
  */
 public record StatusReport(
         Instant now,
@@ -24,7 +27,8 @@ public record StatusReport(
         List<MessageView> oldest,
         RecentDeliveries.Counts deliveriesLastHour,
         List<MtaStsView.PolicyRow> policies,
-        List<MtaStsView.EnforcementFailureRow> enforcementFailures) {
+        List<MtaStsView.EnforcementFailureRow> enforcementFailures,
+        List<SentReport> tlsReports) {
 
     public StatusReport {
         Objects.requireNonNull(now, "now");
@@ -34,6 +38,7 @@ public record StatusReport(
         Objects.requireNonNull(deliveriesLastHour, "deliveriesLastHour");
         policies = List.copyOf(policies);
         enforcementFailures = List.copyOf(enforcementFailures);
+        tlsReports = List.copyOf(tlsReports);
     }
 
     /** Queue depth; the same numbers as the {@code relay_queue_*} gauges. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Outbound SMTP relay that enforces MTA-STS.",
         subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class, TlsCommand.class,
-                QueueCommand.class, CommandLine.HelpCommand.class})
+                QueueCommand.class, TlsRptCommand.class, CommandLine.HelpCommand.class})
 public final class RelayCommand implements Runnable {
 
     @CommandLine.Spec

@@ -11,6 +11,7 @@ import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.BodySource;
 import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.tlsrpt.SessionSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,9 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ResultRecorder recorder;
     private final DeliveryEvents events;
     private final DomainDelivery.DeliveryContext context;
+    /** For the relay's own TLS reports, which go despite TLS policy failures (RFC 8460 section 5.3). */
+    private final DomainDelivery.DeliveryContext reportContext;
+    private final SessionSink tlsSessions;
     private final DomainLimiter limiter;
     private final int batchSize;
     private final int maxInFlight;
@@ -83,6 +87,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
                 b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
+        this.reportContext = new DomainDelivery.DeliveryContext(b.dns, b.pool, DomainPolicies.NONE, b.port,
+                b.policyUnknownWait, b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
+        this.tlsSessions = b.tlsSessions;
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -94,6 +101,17 @@ public final class DeliveryScheduler implements AutoCloseable {
         Optional<DelayWarnings> delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after,
                 b.delayNotifier, b.queue, b.clock, worker));
         this.recorder = new ResultRecorder(b.queue, b.bounces, delayWarnings, b.events, worker);
+    }
+
+    /**
+     * The attempt log and metrics, and the TLS report tally unless the message is itself a report
+     * (its loop guard) or goes to an address literal (no domain to report to).
+     */
+    private DomainDelivery.Listener listenerFor(QueuedMessage message, String domain) {
+        AttemptRecorder attempts = new AttemptRecorder(message, clock, events);
+        return tlsSessions.equals(SessionSink.NONE) || message.envelope().parameters().tlsReport() || domain.startsWith("[")
+                ? attempts
+                : TlsRptTally.alongside(attempts, domain, tlsSessions);
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
@@ -296,8 +314,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         Map<Integer, Outcome> results = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
-                .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
-                        new AttemptRecorder(message, clock, events), worker).run()
+                .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes,
+                        message.envelope().parameters().tlsReport() ? reportContext : context, body,
+                        listenerFor(message, domain), worker).run()
                         .thenApply(found -> RequireTlsRule.count(message.envelope(), found, events)), worker)
                 .handle((found, error) -> {
                     limiter.release(domain);
@@ -378,6 +397,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private DelayNotifier delayNotifier = DelayNotifier.NONE;
         private DeliveryEvents events = DeliveryEvents.NONE;
         private DomainPolicies policies = DomainPolicies.NONE;
+        private SessionSink tlsSessions = SessionSink.NONE;
 
         private int port = 25;
         private boolean honourTlsRequiredNo = true;
@@ -445,6 +465,12 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         public Builder policies(DomainPolicies policies) {
             this.policies = Objects.requireNonNull(policies, "policies");
+            return this;
+        }
+
+        /** Where TLS sessions are counted for TLS reports ({@code tls-rpt.enabled}); default nowhere. */
+        public Builder tlsSessions(SessionSink sink) {
+            this.tlsSessions = Objects.requireNonNull(sink, "sink");
             return this;
         }
 

@@ -69,6 +69,9 @@ final class DomainDelivery {
          * skipped, or its connection given up).
          */
         default void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {}
+
+        /** The policy the walk goes by, told once before the first MX host (TLS reports name it). */
+        default void policyApplied(DomainPolicy policy) {}
     }
 
     /**
@@ -147,6 +150,7 @@ final class DomainDelivery {
                                         + " (mta-sts.policy-unknown-wait), so it goes as without a policy", false));
                         policy = new DomainPolicy.NoPolicy("policy unknown after waiting");
                     }
+                    listener.policyApplied(policy);
                     return context.dns().lookupMxValidated(domain).toCompletableFuture()
                             .thenComposeAsync(this::route, executor);
                 }, executor)

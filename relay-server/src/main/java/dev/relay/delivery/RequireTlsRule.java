@@ -105,9 +105,13 @@ final class RequireTlsRule {
         return new DomainPolicy.NoPolicy("TLS-Required: No: the sender waived the TLS policies for this message");
     }
 
-    /** Whether the sender's {@code TLS-Required: No} was honoured: no DANE or MTA-STS policy applies. */
+    /**
+     * Whether no DANE or MTA-STS policy applies to this message: the sender's {@code TLS-Required:
+     * No} was honoured, or it is the relay's own TLS report, which RFC 8460 section 5.3 wants
+     * delivered despite the very failures it reports.
+     */
     boolean waivesPolicies() {
-        return waived;
+        return waived || message.envelope().parameters().tlsReport();
     }
 
     /**

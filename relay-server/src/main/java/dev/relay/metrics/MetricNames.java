@@ -49,6 +49,8 @@ public final class MetricNames {
     public static final String MODE = "mode";
     public static final String ACTION = "action";
     public static final String STATUS = "status";
+    public static final String TRANSPORT = "transport";
+    public static final String POLICY = "policy";
 
     public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
             "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
@@ -129,6 +131,13 @@ public final class MetricNames {
             "Attempts at a destination domain of messages with the header TLS-Required: No (RFC 8689 section 4):"
                     + " honoured (the domain's TLS policy ignored), refused (delivery.honour-tls-required-no: false)"
                     + " or overridden (the message also has REQUIRETLS)");
+
+    public static final Metric TLSRPT_SESSIONS = new Metric("relay_tlsrpt_sessions_total",
+            "relay.tlsrpt.sessions", List.of(POLICY, RESULT),
+            "TLS sessions counted for TLS reports (RFC 8460), by policy type and success or failure");
+    public static final Metric TLSRPT_REPORTS = new Metric("relay_tlsrpt_reports_total",
+            "relay.tlsrpt.reports", List.of(TRANSPORT, RESULT),
+            "TLS reports that reached their end at a destination: sent (POSTed, or queued as mail) or failed (given up)");
 
     // label values registered at start
 

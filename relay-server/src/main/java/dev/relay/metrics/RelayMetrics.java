@@ -7,6 +7,7 @@ import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.server.SmtpEvents;
+import dev.relay.tlsrpt.TlsRptEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -56,6 +57,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final QueueMeters queueMeters;
     private final JvmGcMetrics gc;
     private final CertificateGauge certificate;
+    private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
 
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
@@ -69,6 +71,7 @@ public final class RelayMetrics implements AutoCloseable {
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
+        this.tlsRpt = new TlsRptMeters(registry);
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -124,6 +127,11 @@ public final class RelayMetrics implements AutoCloseable {
 
     public DeliveryEvents deliveryEvents() {
         return delivery;
+    }
+
+    /** What TLS reporting counts: sessions by policy and result, reports by transport and result. */
+    public TlsRptEvents tlsRptEvents() {
+        return tlsRpt;
     }
 
     /** What the MTA-STS service reports: fetches by result, failed refreshes. */

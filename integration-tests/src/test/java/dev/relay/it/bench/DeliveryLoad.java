@@ -17,6 +17,9 @@ import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
+import dev.relay.tlsrpt.CounterLimits;
+import dev.relay.tlsrpt.DurableCounters;
+import dev.relay.tlsrpt.SessionSink;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -106,7 +109,13 @@ public final class DeliveryLoad {
             // unsigned zones and no root in the test server: no DNSSEC (validating from the root would find every answer bogus)
             DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).dnssec(DnssecMode.OFF).build();
             byte[] body = body(size);
-            Phase phase = new Phase(queue, resolver, pool, sinkPort, connections, body, done, sink);
+            // -Dload.tlsrpt=true: TLS reporting on, its counters (and their 5-second saves) as the relay has them
+            DurableCounters counters = Boolean.getBoolean("load.tlsrpt")
+                    ? DurableCounters.open(work.resolve("spool").resolve("tlsrpt"), Clock.systemUTC(), CounterLimits.DEFAULT,
+                            DurableCounters.DEFAULT_SAVE_EVERY)
+                    : null;
+            Phase phase = new Phase(queue, resolver, pool, sinkPort, connections, body, done, sink,
+                    counters == null ? SessionSink.NONE : counters::record);
 
             phase.run(Math.max(warmup, 1));
             String loadBefore = loadAverage();
@@ -115,8 +124,14 @@ public final class DeliveryLoad {
             double seconds = measured.nanos() / 1e9;
             long relayCpu = measured.processCpu();
             long sinkCpu = measured.sinkCpu();
-            System.out.printf("mode=%s messages=%d size=%dB messages-per-connection=%d connections=%d warmup=%d tls=%s%n",
-                    mode, messages, size, messagesPerConnection, connections, warmup, tls.provider());
+            System.out.printf("mode=%s messages=%d size=%dB messages-per-connection=%d connections=%d warmup=%d tls=%s tls-rpt=%s%n",
+                    mode, messages, size, messagesPerConnection, connections, warmup, tls.provider(),
+                    counters == null ? "off" : "on (" + counters.counters().snapshot().stream()
+                            .flatMap(d -> d.domains().stream()).mapToLong(d -> d.successes() + d.failures()).sum()
+                            + " sessions counted)");
+            if (counters != null) {
+                counters.close();
+            }
             System.out.printf("throughput=%.0f msg/s elapsed=%.2f s%n", messages / seconds, seconds);
             System.out.printf("cpu: relay %.1f us/msg (%.2f cores), sink %.1f us/msg (%.2f cores)%n",
                     relayCpu / 1e3 / messages, relayCpu / 1e9 / seconds, sinkCpu / 1e3 / messages, sinkCpu / 1e9 / seconds);
@@ -152,7 +167,7 @@ public final class DeliveryLoad {
 
     /** Fills the spool, then delivers it with a fresh scheduler. */
     private record Phase(SpoolQueue queue, DnsResolver dns, ConnectionPool pool, int port, int connections,
-            byte[] body, AtomicReference<CountDownLatch> done, Process sink) {
+            byte[] body, AtomicReference<CountDownLatch> done, Process sink, SessionSink tlsSessions) {
 
         Measurement run(int messages) throws Exception {
             fill(messages);
@@ -161,6 +176,7 @@ public final class DeliveryLoad {
             DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
                     .port(port)
                     .maxConnectionsPerDomain(connections)
+                    .tlsSessions(tlsSessions)
                     .build();
             Thread progress = Boolean.getBoolean("load.progress") ? progress(all) : null;
             long sinkBefore = cpuNanos(sink);

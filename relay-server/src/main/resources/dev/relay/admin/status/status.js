@@ -107,6 +107,14 @@
       [(f) => f.mx],
       [(f) => f.reason],
     ]);
+    fillTable('tls-reports', report.tls_reports || [], [
+      [(r) => r.day],
+      [(r) => r.domain],
+      [(r) => r.destination || '–'],
+      [(r) => r.result, (r) => 'tlsrpt-' + r.result],
+      [(r) => r.detail],
+      [(r) => time(r.at)],
+    ]);
     byId('problem').hidden = true;
     byId('login').hidden = true;
     byId('status').hidden = false;
