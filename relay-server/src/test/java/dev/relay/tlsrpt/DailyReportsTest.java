@@ -128,6 +128,7 @@ class DailyReportsTest {
                     .until(() -> collector.requests().isEmpty());
             clock.set(Instant.parse("2026-12-07T04:00:00Z"));
             await("all five by send-by-hour").atMost(Duration.ofSeconds(30)).until(() -> collector.requests().size() == 5);
+            await("all five told finished").atMost(Duration.ofSeconds(30)).until(() -> finished.size() >= 5);
             assertThat(finished).containsOnly("https true").hasSize(5);
             assertThat(counters.completedDays()).as("sent: the counts are dropped").isEmpty();
         }
