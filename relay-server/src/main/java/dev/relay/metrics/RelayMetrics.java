@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -160,6 +161,22 @@ public final class RelayMetrics implements AutoCloseable {
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
     public void readiness(BooleanSupplier ready) {
         this.ready = ready;
+    }
+
+    /**
+     * Where {@code relay_tls_policy_overrides_active{kind}} comes from: overrides in force by
+     * kind ({@code require}, {@code suspend}). Called at each scrape, once per kind.
+     */
+    public void tlsPolicyOverrides(Supplier<Map<String, Long>> byKind) {
+        Objects.requireNonNull(byKind, "byKind");
+        for (String kind : MetricNames.OVERRIDE_KINDS) {
+            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), byKind,
+                            counts -> counts.get().getOrDefault(kind, 0L))
+                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
+                    .tag(MetricNames.KIND, kind)
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
 
     /**
