@@ -59,6 +59,9 @@ public final class RelayMetrics implements AutoCloseable {
     private final CertificateGauge certificate;
     private volatile BooleanSupplier ready = () -> false;
 
+    /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
+    private volatile Supplier<Map<String, Long>> overrides = Map::of;
+
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
         this.registry = registry;
@@ -70,6 +73,13 @@ public final class RelayMetrics implements AutoCloseable {
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
+        for (String kind : MetricNames.OVERRIDE_KINDS) {
+            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), this,
+                            metrics -> metrics.overrides.get().getOrDefault(kind, 0L))
+                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
+                    .tag(MetricNames.KIND, kind)
+                    .register(registry);
+        }
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -168,15 +178,7 @@ public final class RelayMetrics implements AutoCloseable {
      * kind ({@code require}, {@code suspend}). Called at each scrape, once per kind.
      */
     public void tlsPolicyOverrides(Supplier<Map<String, Long>> byKind) {
-        Objects.requireNonNull(byKind, "byKind");
-        for (String kind : MetricNames.OVERRIDE_KINDS) {
-            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), byKind,
-                            counts -> counts.get().getOrDefault(kind, 0L))
-                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
-                    .tag(MetricNames.KIND, kind)
-                    .strongReference(true)
-                    .register(registry);
-        }
+        this.overrides = Objects.requireNonNull(byKind, "byKind");
     }
 
     /**
