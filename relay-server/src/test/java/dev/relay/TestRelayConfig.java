@@ -27,6 +27,7 @@ final class TestRelayConfig {
     private Optional<Path> spoolDirectory = Optional.empty();
     private String minFreeSpace = "1MB";
     private Optional<TlsFiles> serverTls = Optional.empty();
+    private String extraYaml = "";
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -86,6 +87,12 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** Top-level YAML appended as is (sections the builder has no method for: tls-policy, logging). */
+    TestRelayConfig extraYaml(String yaml) {
+        this.extraYaml = yaml;
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -117,10 +124,12 @@ final class TestRelayConfig {
                 %s
                 shutdown-grace: %s
                 %s
+                %s
                 """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns,
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
-                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));
+                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse(""),
+                extraYaml));
         return new ConfigLoader(Map.of()).load(file).config();
     }
 }
