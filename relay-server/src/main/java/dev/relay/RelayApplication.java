@@ -224,11 +224,13 @@ public final class RelayApplication {
             AdminServer admin;
             try {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
-                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures,
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::stalePolicies).orElse(List.of())));
+                TlsPolicyRoutes tlsPolicyRoutes = new TlsPolicyRoutes(overrides, clock);
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock, tlsPolicyRoutes::list),
                         new MtaStsRoutes(delivery.mtaStsPolicies()), new ReloadRoutes(reloader::reload),
-                        new TlsPolicyRoutes(overrides, clock));
+                        tlsPolicyRoutes);
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();

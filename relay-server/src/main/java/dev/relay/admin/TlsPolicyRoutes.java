@@ -53,8 +53,13 @@ public final class TlsPolicyRoutes {
         if (!request.path().equals(PREFIX)) {
             return error(404, "no such path: " + request.path());
         }
+        return json(200, new Overrides(list()));
+    }
+
+    /** The overrides in force now, as the API and the status page show them. */
+    public List<Listed> list() {
         Instant now = clock.instant();
-        return json(200, new Overrides(overrides.active().stream().map(o -> listed(o, now)).toList()));
+        return overrides.active().stream().map(o -> listed(o, now)).toList();
     }
 
     AdminResponse post(AdminRequest request) throws JsonProcessingException {

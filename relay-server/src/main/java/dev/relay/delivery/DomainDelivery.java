@@ -132,13 +132,26 @@ final class DomainDelivery {
 
     private CompletableFuture<Map<Integer, Outcome>> route(MxResult mx) {
         return switch (mx) {
-            case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
-                    .map(h -> new Host(h.name(), Optional.empty())).toList());
+            case MxResult.Hosts hosts -> recheckPolicy(hosts.hosts().stream().map(h -> h.name()).toList())
+                    .thenComposeAsync(rechecked -> walk(hosts.hosts().stream()
+                            .map(h -> new Host(h.name(), Optional.empty())).toList()), executor);
             case MxResult.NoMx none -> implicitMx();
             case MxResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
             case MxResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
             case MxResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
         };
+    }
+
+    /**
+     * None of the MX hosts matches the cached policy: the domain may have moved (stale policy),
+     * so its policy source may look again before the walk; see {@link DomainPolicies#recheck}.
+     */
+    private CompletableFuture<Void> recheckPolicy(List<String> hosts) {
+        if (policy instanceof DomainPolicy.Active active && active.fromCache() && active.override().isEmpty()
+                && hosts.stream().noneMatch(active.policy()::matchesMx)) {
+            return context.policies().recheck(domain, hosts).toCompletableFuture().thenAccept(found -> policy = found);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** RFC 5321 5.1: no MX, so the domain itself is the one host, if it has an address. */

@@ -48,6 +48,13 @@ public final class OverriddenPolicies implements DomainPolicies {
         };
     }
 
+    /** An overridden domain keeps its override; the others may look again. */
+    @Override
+    public CompletionStage<DomainPolicy> recheck(String domain, java.util.List<String> mxHosts) {
+        return overrides.apply(domain, clock.instant()).isPresent() ? policyFor(domain)
+                : published.recheck(domain, mxHosts);
+    }
+
     /** An enforce override: an MTA-STS-like policy of the override's own, in force until it ends. */
     static DomainPolicy required(String domain, PolicyOverride override, Instant now) {
         Policy policy = new Policy(PolicyMode.ENFORCE, override.mx(), java.time.Duration.ZERO);
