@@ -3,6 +3,7 @@ package dev.relay.cli;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.MtaStsRoutes;
 import dev.relay.config.RelayConfig;
+import dev.relay.mtasts.PolicyStore;
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.smtp.client.ClientTimeouts;
@@ -70,8 +71,10 @@ final class MtaStsCommand {
                     .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
                 PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
                         .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
+                String normalized = domain.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
                 MtaStsCheck check = new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait,
-                        spec.commandLine().getOut());
+                        spec.commandLine().getOut(), PolicyStore.peek(relay.mtaSts().cacheDirectory(), normalized),
+                        relay.mtaSts().cacheDirectory().toString());
                 return check.run(domain) ? 0 : 1;
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
