@@ -18,7 +18,6 @@ import dev.relay.smtp.RelayNetworks;
 import dev.relay.smtp.SmtpServer;
 import dev.relay.smtp.SmtpSettings;
 import dev.relay.tls.ServerTlsContext;
-import dev.relay.tls.TlsFiles;
 import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.handler.ssl.SslContext;
 import java.lang.reflect.RecordComponent;
@@ -124,13 +123,13 @@ final class Reloader {
         relayLogger().setLevel(next.logLevel().map(Level::toLevel).orElse(startLevel.orElse(null)));
         running = next;
 
-        String reread = (fresh.usersFile().isPresent() ? "users file " : "")
-                + (fresh.tls().isPresent() ? (fresh.usersFile().isPresent() ? "and " : "") + "certificate "
-                        + fresh.tls().map(TlsFiles::certificate).orElseThrow() + " (valid until " + expiry.orElseThrow()
-                        + ") " : "");
+        List<String> reread = new ArrayList<>();
+        fresh.usersFile().ifPresent(users -> reread.add("users file " + users));
+        fresh.tls().ifPresent(files -> reread.add("certificate " + files.certificate() + " (valid until "
+                + expiry.orElseThrow() + ")"));
         log.info("reload (asked by {}): applied {}: {}{}", who, loaded.source(),
                 changed.isEmpty() ? "no key changed" : "changed " + String.join(", ", changed),
-                reread.isEmpty() ? "" : "; " + reread.strip() + " read again");
+                reread.isEmpty() ? "" : "; " + String.join(" and ", reread) + " read again");
         if (!restart.isEmpty()) {
             log.warn("reload: {} changed but {} only at a restart; the running {} in force until then",
                     String.join(", ", restart), restart.size() == 1 ? "applies" : "apply",
