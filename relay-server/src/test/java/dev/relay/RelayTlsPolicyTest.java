@@ -56,7 +56,8 @@ class RelayTlsPolicyTest {
                 SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "a@origin.test", "b@partner.test",
                         "Subject: t\r\n\r\nHello.\r\n");
                 RecipientStatus.Deferred deferred = awaitDeferred(relay);
-                assertThat(deferred.reason()).startsWith("451 4.7.5 MTA-STS policy of <partner.test> (mode enforce)");
+                assertThat(deferred.reason()).startsWith("451 4.7.5 TLS policy for <partner.test> (local override, mode"
+                        + " enforce) could not be met by any MX host: ").contains("mx.partner.test");
                 assertThat(mx.messages()).as("the unauthenticated host got nothing").isEmpty();
                 MeterRegistry registry = relay.metrics().registry();
                 assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")

@@ -301,7 +301,8 @@ final class DomainDelivery {
         if (!open.isEmpty()) {
             Outcome last;
             if (policyKeptBack) {
-                last = Verdicts.policyNotMet(domain, hostFailures);
+                last = Verdicts.policyNotMet(domain, hostFailures,
+                        policy instanceof DomainPolicy.Active active && active.override().isPresent());
             } else if (lastFailure == null) {
                 last = Verdicts.mxHostUnresolvable(domain).underPolicy(policy.applied());
             } else {
