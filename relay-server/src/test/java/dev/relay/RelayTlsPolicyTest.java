@@ -105,6 +105,9 @@ class RelayTlsPolicyTest {
                         .as("the failure is still seen and counted").isEqualTo(1));
                 assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")
                         .counter().count()).isZero();
+                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                        .contains("domain=dest.test").contains("certificate-not-trusted")
+                        .contains("MTA-STS enforcement suspended by local override (suspension: their certificate expired)"));
                 Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
                 assertThat(scrape.value("relay_tls_policy_overrides_active", "kind", "suspend")).contains(1.0);
             } finally {

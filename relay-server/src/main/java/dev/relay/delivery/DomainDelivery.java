@@ -286,7 +286,10 @@ final class DomainDelivery {
         }
     }
 
-    private void policyFailed(String host, Cause cause, String detail, boolean enforced) {
+    private void policyFailed(String host, Cause cause, String checked, boolean enforced) {
+        // under a local override the line says so: a failure let through by a suspension is still reported as one
+        String detail = policy instanceof DomainPolicy.Active active && active.override().isPresent()
+                ? checked + "; " + active.override().get().describe() : checked;
         if (enforced) {
             policyKeptBack = true;
             if (cause == Cause.MX_MISMATCH) {
