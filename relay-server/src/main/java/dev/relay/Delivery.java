@@ -14,6 +14,7 @@ import dev.relay.dsn.DsnSettings;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.OverriddenPolicies;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStore;
@@ -23,6 +24,7 @@ import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tlsrpt.SessionSink;
+import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -89,7 +91,8 @@ final class Delivery {
     }
 
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions,
+            TlsPolicyOverrides overrides) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -103,8 +106,7 @@ final class Delivery {
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
         SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS).build();
-        ConnectionPool pool = new ConnectionPool(client, new ConnectionPool.Settings(
-                settings.maxConnectionsPerDomain(), MESSAGES_PER_CONNECTION, IDLE_TIMEOUT));
+        ConnectionPool pool = new ConnectionPool(client, poolSettings(settings.maxConnectionsPerDomain()));
         ExecutorService dsnWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dsn").daemon().factory());
         BounceQueuer bounceQueuer = new BounceQueuer(queue, DsnSettings.of(config.hostname(), config.queue().maxLifetime()),
                 clock, dsnWorker);
@@ -130,7 +132,9 @@ final class Delivery {
         }
         DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
-                .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
+                .policies(new OverriddenPolicies(
+                        mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE),
+                        overrides::find, clock))
                 .bounces(bounces)
                 .events(deliveryEvents)
                 .tlsSessions(tlsSessions)
@@ -171,6 +175,21 @@ final class Delivery {
     private static Map<String, Long> cachedByMode(MtaStsPolicies policies) {
         return policies.snapshot().stream().flatMap(status -> status.mode().stream())
                 .collect(Collectors.groupingBy(PolicyMode::label, Collectors.counting()));
+    }
+
+    /**
+     * A reload: the remote port, the per-domain connection cap and the policy-unknown wait apply
+     * to deliveries started from now on. The resolver, client TLS and the MTA-STS service stay
+     * as started (their keys need a restart).
+     */
+    void reconfigure(RelayConfig config) {
+        int perDomain = config.delivery().maxConnectionsPerDomain();
+        pool.ifPresent(p -> p.reconfigure(poolSettings(perDomain)));
+        scheduler.ifPresent(s -> s.reconfigure(config.delivery().port(), config.mtaSts().policyUnknownWait(), perDomain));
+    }
+
+    private static ConnectionPool.Settings poolSettings(int maxConnectionsPerDomain) {
+        return new ConnectionPool.Settings(maxConnectionsPerDomain, MESSAGES_PER_CONNECTION, IDLE_TIMEOUT);
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */

@@ -7,10 +7,14 @@ import dev.relay.admin.MtaStsView;
 import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
 import dev.relay.admin.RecentEnforcementFailures;
+import dev.relay.admin.ReloadOutcome;
+import dev.relay.admin.ReloadRoutes;
+import dev.relay.admin.TlsPolicyRoutes;
 import dev.relay.admin.StatusRoutes;
 import dev.relay.admin.TlsRptRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
+import dev.relay.config.LoadedConfig;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
@@ -34,6 +38,7 @@ import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;
 import dev.relay.tlsrpt.DailyReports;
 import dev.relay.tlsrpt.SessionSink;
+import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +69,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayApplication {
     private static final Logger log = LoggerFactory.getLogger(RelayApplication.class);
 
-    private final RelayConfig config;
     private final MessageQueue queue;
+    private final Reloader reloader;
     private final SmtpResources smtpResources;
     private final Delivery delivery;
     private final List<SmtpServer> servers;
@@ -77,11 +83,11 @@ public final class RelayApplication {
     private final Object stopLock = new Object();
     private boolean stopping;
 
-    private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
+    private RelayApplication(Reloader reloader, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
             List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses, AdminServer admin, AtomicBoolean ready,
             RelayMetrics metrics, Optional<TlsReporting> tlsRpt) {
+        this.reloader = reloader;
         this.tlsRpt = tlsRpt;
-        this.config = config;
         this.queue = queue;
         this.smtpResources = smtpResources;
         this.delivery = delivery;
@@ -108,6 +114,7 @@ public final class RelayApplication {
         private Clock clock = Clock.systemUTC();
         private Optional<MtaStsView> mtaStsView = Optional.empty();
         private Duration tlsRptTick = DailyReports.DEFAULT_TICK;
+        private Optional<Supplier<LoadedConfig>> reloadFrom = Optional.empty();
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -144,6 +151,15 @@ public final class RelayApplication {
         }
 
         /**
+         * Where a reload ({@code SIGHUP}, {@code relay.jar reload}) reads the configuration from:
+         * the file {@code run} was started with. Without it a reload re-applies the start's.
+         */
+        public Builder reloadFrom(Supplier<LoadedConfig> source) {
+            this.reloadFrom = Optional.of(source);
+            return this;
+        }
+
+        /**
          * Opens the spool and binds every listener.
          *
          * @throws StartupException for what the operator can fix (port in use, spool locked or
@@ -161,19 +177,31 @@ public final class RelayApplication {
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
                     RecentEnforcementFailures.DEFAULT_CAPACITY);
-            MessageQueue queue;
+            SpoolQueue queue;
             Delivery delivery;
+            TlsPolicyOverrides overrides;
             try {
                 queue = openQueue(events);
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;
             }
+            try {
+                overrides = TlsPolicyOverrides.open(config.spool().directory(), config.tlsPolicyOverrides(), clock);
+            } catch (UncheckedIOException e) {
+                closeQuietly(queue);
+                metrics.close();
+                throw new StartupException("tls-policy: the suspensions kept in the spool directory cannot be read: "
+                        + e.getMessage() + " (move the file aside to start without them)", e);
+            }
+            metrics.tlsPolicyOverrides(overrides::countsByKind);
             metrics.watchQueue(queue);
             // The listeners are bound before delivery starts, so a taken port stops the start
             // before anything else is logged as running. Mail accepted in between waits in the
             // queue for the scheduler's first look.
             SmtpResources resources = SmtpResources.create();
+            ConnectionLimiter limiter = new ConnectionLimiter(
+                    config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
             List<SmtpServer> servers = new ArrayList<>();
             List<InetSocketAddress> addresses;
             try {
@@ -190,7 +218,7 @@ public final class RelayApplication {
                 throw e;
             }
             try {
-                addresses = bindListeners(queue, authenticator, serverTls, resources, metrics, servers);
+                addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
             } catch (RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
@@ -202,7 +230,7 @@ public final class RelayApplication {
             try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
-                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE));
+                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
                 Delivery started = delivery;
                 tlsRpt.ifPresent(reporting -> reporting.startSending(started.dns(), queue, config, tlsRptTick));
             } catch (RuntimeException e) {
@@ -213,16 +241,23 @@ public final class RelayApplication {
                 metrics.close();
                 throw e;
             }
+            Reloader reloader = new Reloader(config, reloadFrom.orElse(
+                    () -> new LoadedConfig(config, List.of(), "the configuration the relay started with")),
+                    servers, limiter, queue, delivery, overrides, metrics);
             AtomicBoolean ready = new AtomicBoolean();
             metrics.readiness(ready::get);
             AdminServer admin;
             try {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
-                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures,
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::stalePolicies).orElse(List.of())));
+                TlsPolicyRoutes tlsPolicyRoutes = new TlsPolicyRoutes(overrides, clock);
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock).withTlsReports(
-                                () -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all()).orElse(List.of())),
-                        new MtaStsRoutes(delivery.mtaStsPolicies()),
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock, tlsPolicyRoutes::list)
+                                .withTlsReports(() -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all())
+                                        .orElse(List.of())),
+                        new MtaStsRoutes(delivery.mtaStsPolicies()), new ReloadRoutes(reloader::reload),
+                        tlsPolicyRoutes,
                         new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
@@ -242,7 +277,7 @@ public final class RelayApplication {
             ready.set(true);
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
-            return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics,
+            return new RelayApplication(reloader, queue, resources, delivery, servers, addresses, admin, ready, metrics,
                     tlsRpt);
         }
 
@@ -252,9 +287,8 @@ public final class RelayApplication {
          * naming its key, {@code listeners[i].address}.
          */
         private List<InetSocketAddress> bindListeners(MessageQueue queue, Authenticator authenticator,
-                Optional<SslContext> serverTls, SmtpResources resources, RelayMetrics metrics, List<SmtpServer> servers) {
-            ConnectionLimiter limiter = new ConnectionLimiter(
-                    config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
+                Optional<SslContext> serverTls, ConnectionLimiter limiter, SmtpResources resources, RelayMetrics metrics,
+                List<SmtpServer> servers) {
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
@@ -273,7 +307,8 @@ public final class RelayApplication {
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
         private AdminServer startAdmin(AtomicBoolean ready, MessageQueue queue, RelayMetrics metrics, QueueRoutes queueRoutes,
-                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes, TlsRptRoutes tlsRptRoutes) throws IOException {
+                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes, ReloadRoutes reloadRoutes,
+                TlsPolicyRoutes tlsPolicyRoutes, TlsRptRoutes tlsRptRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .notReadyWhen(() -> notReady(ready, queue));
@@ -282,6 +317,8 @@ public final class RelayApplication {
             statusRoutes.addTo(admin);
             mtaStsRoutes.addTo(admin);
             tlsRptRoutes.addTo(admin);
+            reloadRoutes.addTo(admin);
+            tlsPolicyRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {
@@ -307,7 +344,7 @@ public final class RelayApplication {
             }
         }
 
-        private MessageQueue openQueue(QueueEvents events) {
+        private SpoolQueue openQueue(QueueEvents events) {
             RelayConfig.QueueConfig q = config.queue();
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
@@ -318,6 +355,14 @@ public final class RelayApplication {
                         + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Re-reads the configuration and applies what can change live (see {@link Reloader});
+     * {@code who} asked, for the log. A refused configuration changes nothing.
+     */
+    public ReloadOutcome reload(String who) {
+        return reloader.reload(who);
     }
 
     /** The bound SMTP addresses, in listener order (real ports when configured as 0). */
@@ -361,10 +406,10 @@ public final class RelayApplication {
         ready.set(false);
         try {
             log.info("stopping: no new connections; transactions in progress have {}",
-                    Durations.format(config.shutdownGrace()));
+                    Durations.format(reloader.running().shutdownGrace()));
             servers.forEach(SmtpServer::stopAccepting);
             delivery.stopTaking();
-            long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            long deadline = System.nanoTime() + reloader.running().shutdownGrace().toNanos();
             for (SmtpServer server : servers) {
                 long left = Math.max(0, deadline - System.nanoTime());
                 server.awaitTransactions(java.time.Duration.ofNanos(left));

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param enforcementFailures the latest MTA-STS enforcement failures, newest first
  * @param tlsReports TLS reports of the last days and what became of them, newest first (empty
  *     when TLS reporting is off)
+ * @param stalePolicies domains whose cached policy was found out of step with the live one
+ * @param tlsPolicyOverrides the local TLS policy overrides in force, with their remaining time
  */
 public record StatusReport(
         Instant now,
@@ -28,7 +30,9 @@ public record StatusReport(
         RecentDeliveries.Counts deliveriesLastHour,
         List<MtaStsView.PolicyRow> policies,
         List<MtaStsView.EnforcementFailureRow> enforcementFailures,
-        List<SentReport> tlsReports) {
+        List<SentReport> tlsReports,
+        List<MtaStsView.StalePolicyRow> stalePolicies,
+        List<TlsPolicyRoutes.Listed> tlsPolicyOverrides) {
 
     public StatusReport {
         Objects.requireNonNull(now, "now");
@@ -39,6 +43,8 @@ public record StatusReport(
         policies = List.copyOf(policies);
         enforcementFailures = List.copyOf(enforcementFailures);
         tlsReports = List.copyOf(tlsReports);
+        stalePolicies = List.copyOf(stalePolicies);
+        tlsPolicyOverrides = List.copyOf(tlsPolicyOverrides);
     }
 
     /** Queue depth; the same numbers as the {@code relay_queue_*} gauges. */

@@ -40,8 +40,16 @@ public final class StatusRoutes {
     private final String hostname;
     private final Clock clock;
     private Supplier<List<SentReport>> tlsReports = List::of;
+    private final Supplier<List<TlsPolicyRoutes.Listed>> overrides;
 
     public StatusRoutes(MessageQueue queue, RecentDeliveries deliveries, MtaStsView mtaSts, String hostname, Clock clock) {
+        this(queue, deliveries, mtaSts, hostname, clock, List::of);
+    }
+
+    /** @param overrides the TLS policy overrides in force ({@link TlsPolicyRoutes#list}) */
+    public StatusRoutes(MessageQueue queue, RecentDeliveries deliveries, MtaStsView mtaSts, String hostname, Clock clock,
+            Supplier<List<TlsPolicyRoutes.Listed>> overrides) {
+        this.overrides = Objects.requireNonNull(overrides, "overrides");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.mtaSts = Objects.requireNonNull(mtaSts, "mtaSts");
@@ -75,7 +83,8 @@ public final class StatusRoutes {
                 snapshot.oldestArrival().map(arrival -> Math.max(0, Duration.between(arrival, now).toSeconds())));
         return new StatusReport(now, hostname, depth,
                 queue.oldest(OLDEST_SHOWN).stream().map(message -> MessageView.of(message, now)).toList(),
-                deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed());
+                deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed(),
+                mtaSts.stalePolicies(), overrides.get());
     }
 
     /** The page's own files; every other path under {@code /} is unknown. */

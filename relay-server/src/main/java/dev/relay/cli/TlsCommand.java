@@ -37,7 +37,7 @@ final class TlsCommand {
                 throw new UserError("tls check: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
             }
             var out = spec.commandLine().getOut();
-            return MtaStsCommand.runCheck(config, timeoutSeconds, out, check -> new TlsCheck(check, out).run(domain))
+            return MtaStsCommand.runCheck(config, timeoutSeconds, out, domain, check -> new TlsCheck(check, out).run(domain))
                     ? 0 : 1;
         }
     }

@@ -60,9 +60,10 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Clock clock;
     private final ResultRecorder recorder;
     private final DeliveryEvents events;
-    private final DomainDelivery.DeliveryContext context;
+    /** Replaced whole by {@link #reconfigure}; a domain delivery keeps the one it started with. */
+    private volatile DomainDelivery.DeliveryContext context;
     /** For the relay's own TLS reports, which go despite TLS policy failures (RFC 8460 section 5.3). */
-    private final DomainDelivery.DeliveryContext reportContext;
+    private volatile DomainDelivery.DeliveryContext reportContext;
     private final SessionSink tlsSessions;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -201,6 +202,21 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Messages being delivered now. */
     public int inFlight() {
         return inFlight.size();
+    }
+
+    /**
+     * A reload: deliveries started from now on go to this port, wait this long for an unknown
+     * policy, and run at most this many at a time per domain. Deliveries in progress go on as
+     * they started.
+     */
+    public void reconfigure(int port, Duration policyUnknownWait, int maxConnectionsPerDomain) {
+        DomainDelivery.DeliveryContext now = context;
+        context = new DomainDelivery.DeliveryContext(now.dns(), now.pool(), now.policies(), port, policyUnknownWait,
+                now.clock(), now.requireTls());
+        DomainDelivery.DeliveryContext report = reportContext;
+        reportContext = new DomainDelivery.DeliveryContext(report.dns(), report.pool(), report.policies(), port,
+                policyUnknownWait, report.clock(), report.requireTls());
+        limiter.setPermits(maxConnectionsPerDomain);
     }
 
     /** Stops taking messages: the first step of a graceful stop. */

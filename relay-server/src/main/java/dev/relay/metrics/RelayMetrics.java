@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -60,6 +61,9 @@ public final class RelayMetrics implements AutoCloseable {
     private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
 
+    /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
+    private volatile Supplier<Map<String, Long>> overrides = Map::of;
+
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
         this.registry = registry;
@@ -72,6 +76,13 @@ public final class RelayMetrics implements AutoCloseable {
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
         this.tlsRpt = new TlsRptMeters(registry);
+        for (String kind : MetricNames.OVERRIDE_KINDS) {
+            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), this,
+                            metrics -> metrics.overrides.get().getOrDefault(kind, 0L))
+                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
+                    .tag(MetricNames.KIND, kind)
+                    .register(registry);
+        }
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -168,6 +179,14 @@ public final class RelayMetrics implements AutoCloseable {
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
     public void readiness(BooleanSupplier ready) {
         this.ready = ready;
+    }
+
+    /**
+     * Where {@code relay_tls_policy_overrides_active{kind}} comes from: overrides in force by
+     * kind ({@code require}, {@code suspend}). Called at each scrape, once per kind.
+     */
+    public void tlsPolicyOverrides(Supplier<Map<String, Long>> byKind) {
+        this.overrides = Objects.requireNonNull(byKind, "byKind");
     }
 
     /**

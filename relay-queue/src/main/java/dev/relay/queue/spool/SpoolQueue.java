@@ -8,6 +8,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
@@ -49,10 +50,11 @@ public final class SpoolQueue implements MessageQueue {
     private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final SpoolStore store;
-    private final QueueSettings settings;
+    /** Replaced whole by {@link #reconfigure}: a reader sees the old settings or the new, never a mix. */
+    private volatile QueueSettings settings;
     private final Clock clock;
     private final QueueEvents events;
-    private final RetryDecision retries;
+    private volatile RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
     private volatile boolean closed;
@@ -85,6 +87,19 @@ public final class SpoolQueue implements MessageQueue {
                 Objects.requireNonNull(events, "events"));
         queue.load(store.recovered());
         return queue;
+    }
+
+    /**
+     * Applies a new retry schedule (and lifetime) and message cap to what happens from now on: a
+     * recipient deferred after this call gets its next try by the new schedule; tries already
+     * scheduled keep their time. The free-space floor stays as opened (the store was opened with
+     * it), so a change of it needs a restart.
+     */
+    public void reconfigure(RetrySchedule retrySchedule, long maxMessages) {
+        QueueSettings now = settings;
+        QueueSettings next = new QueueSettings(retrySchedule, now.minFreeSpace(), maxMessages);
+        this.retries = new RetryDecision(next.retrySchedule());
+        this.settings = next;
     }
 
     private void load(List<StoredMessage> stored) {
