@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       unless {@code delivery.honour-tls-required-no} is off, or the message also carries
  *       REQUIRETLS, which wins (section 4.1).
  *   <li>{@link #skips}: a REQUIRETLS message goes only to an MX host whose policy authenticates
- *       it ({@link AppliedPolicy#authenticated()}: today an MTA-STS policy in enforce mode, which
- *       also makes the client insist on a verified certificate for the host's name). Other hosts
+ *       it ({@link AppliedPolicy#authenticated()}: DANE with usable TLSA records, or an MTA-STS
+ *       policy in enforce mode; both make the client insist on a verified certificate). Other hosts
  *       are skipped, as RFC 8689 section 4.2.1 asks, and the walk tries the next.
  *   <li>{@link #passesOver}: a host that, over that TLS, does not announce REQUIRETLS got no
  *       transaction (the client checks before MAIL): the walk moves on to the next MX host.
@@ -61,6 +61,8 @@ final class RequireTlsRule {
     private final Settings settings;
     /** Hosts a REQUIRETLS message could not go to, and why, in the order met. */
     private final List<HostProblem> refused = new ArrayList<>();
+    /** Whether {@link #policyFor} honoured {@code TLS-Required: No}: DANE is waived too (section 4.2.2). */
+    private boolean waived;
 
     RequireTlsRule(QueuedMessage message, String domain, Settings settings) {
         this.message = message;
@@ -92,6 +94,7 @@ final class RequireTlsRule {
             return found;
         }
         settings.events().tlsRequiredNo(DeliveryEvents.TlsRequiredNo.HONOURED);
+        waived = true;
         String waived = switch (found) {
             case DomainPolicy.Active active -> "its MTA-STS policy (mode " + active.mode() + ") is ignored";
             case DomainPolicy.Unavailable unknown -> "its MTA-STS policy could not be determined ("
@@ -102,9 +105,14 @@ final class RequireTlsRule {
         return new DomainPolicy.NoPolicy("TLS-Required: No: the sender waived the TLS policies for this message");
     }
 
+    /** Whether the sender's {@code TLS-Required: No} was honoured: no DANE or MTA-STS policy applies. */
+    boolean waivesPolicies() {
+        return waived;
+    }
+
     /**
      * Whether a REQUIRETLS message must skip this host: its policy does not authenticate it.
-     * {@code hostPolicy} is the policy that governs the host (the domain's, today).
+     * {@code hostPolicy} is the policy that governs the host (DANE's or the domain's MTA-STS).
      */
     boolean skips(String host, AppliedPolicy hostPolicy) {
         if (!requireTls() || hostPolicy.authenticated()) {
