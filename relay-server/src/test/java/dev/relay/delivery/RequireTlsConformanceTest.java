@@ -280,7 +280,8 @@ class RequireTlsConformanceTest {
 
         assertThat(mx.connectionCount()).isZero();
         assertThat(queue.find(id)).isEmpty();
-        assertThat(dsnText(queued(dsns.getFirst()).id())).contains("Status: 5.7.30");
+        assertThat(dsnText(queued(dsns.getFirst()).id())).contains("Status: 5.7.30")
+                .contains("mx.dest.test: the MX host is not authenticated (its TLSA records are all unusable");
         assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
     }
 
