@@ -293,7 +293,7 @@ public final class RelayApplication {
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
                 SmtpServer server = new SmtpServer(new SmtpSettings(config.hostname(), listener, config.limits(),
-                        RelayNetworks.parse(config.relayNetworks())), queue, authenticator,
+                        RelayNetworks.parse(config.relayNetworks()), config.delivery().requireTls()), queue, authenticator,
                         serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
                 servers.add(server);
                 try {
