@@ -6,6 +6,7 @@ import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.QueueSnapshot;
@@ -320,7 +321,13 @@ public final class SpoolQueue implements MessageQueue {
     @Override
     public synchronized List<QueuedMessage> oldest(int limit) {
         ensureOpen();
-        return index.oldest(limit);
+        return index.page(Optional.empty(), limit);
+    }
+
+    @Override
+    public synchronized List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
+        ensureOpen();
+        return index.page(after, limit);
     }
 
     @Override
