@@ -42,6 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * is this JVM's process CPU minus the CPU of the load driver's and the test servers' threads.
  * Not a test: run it by hand (see BENCHMARKS.md) on a quiet machine.
  *
+ * <p>With {@code -Dload.relay.jar=relay-server/target/relay.jar} the relay runs from its jar in
+ * a JVM of its own instead ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch} and
+ * {@code load.relay.java-opts}, e.g. an AOT cache): its CPU is then that process's, without the
+ * breakdown by thread, and a phase ends when the admin API shows an empty queue.
+ *
  * <p>Arguments: {@code sessions messages domains [warmup-messages]}. System properties:
  * {@code load.pipelining} (default false), {@code load.size} (default 4096),
  * {@code load.keep} (keep the spool).
@@ -85,6 +90,8 @@ public final class EndToEndLoad {
             }
         };
         RelayApplication relay = null;
+        Process relayProcess = null;
+        String jar = System.getProperty("load.relay.jar", "");
         try (TestDnsServer dns = TestDnsServer.start();
                 TestPolicyServer web = TestPolicyServer.start(ca);
                 LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
@@ -95,10 +102,8 @@ public final class EndToEndLoad {
                 dns.mx(domain, 10, MX).txt("_mta-sts." + domain, "v=STSv1; id=1").a("mta-sts." + domain, "127.0.0.1");
                 web.domain(domain).policy("version: STSv1\nmode: enforce\nmx: " + MX + "\nmax_age: 604800\n");
             }
-            int port;
-            try (var probe = new java.net.ServerSocket(0)) {
-                port = probe.getLocalPort();
-            }
+            int port = freePort();
+            int adminPort = freePort();
             Path configFile = work.resolve("relay.yaml");
             Files.writeString(configFile, """
                     hostname: relay.bench.test
@@ -122,18 +127,26 @@ public final class EndToEndLoad {
                       cache-directory: %s
                       https-port: %d
                     admin:
-                      address: 127.0.0.1:0
+                      address: 127.0.0.1:%d
                     """.formatted(port, work.resolve("spool"), sinkPort, dns.hostPort(),
-                    ca.writeTrustPem(work.resolve("ca.pem")), work.resolve("mta-sts"), web.port()));
-            RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
+                    ca.writeTrustPem(work.resolve("ca.pem")), work.resolve("mta-sts"), web.port(), adminPort));
             long launched = System.nanoTime();
-            relay = RelayApplication.builder(config).queueEvents(counting).start();
+            Drain drain;
+            if (jar.isEmpty()) {
+                RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
+                relay = RelayApplication.builder(config).queueEvents(counting).start();
+                drain = new InProcess(accepted, completed);
+            } else {
+                relayProcess = startRelay(jar, configFile, work.resolve("relay.log"));
+                awaitGreeting(port, relayProcess);
+                drain = new OwnProcess(relayProcess, adminPort);
+            }
             System.out.printf("relay started in %.0f ms%n", (System.nanoTime() - launched) / 1e6);
 
             byte[] payload = SmtpTestClient.dataPayload(body(size));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             LoadDriver.Mode mode = new LoadDriver.Mode(pipelining, domains);
-            Phase phase = new Phase(driver, address, sessions, payload, mode, accepted, completed, sink);
+            Phase phase = new Phase(driver, address, sessions, payload, mode, drain, sink);
 
             Result warm = phase.run(Math.max(warmup, domainCount));
             String loadBefore = loadAverage();
@@ -148,6 +161,12 @@ public final class EndToEndLoad {
         } finally {
             if (relay != null) {
                 relay.stop();
+            }
+            if (relayProcess != null) {
+                relayProcess.destroy();
+                if (!relayProcess.waitFor(60, TimeUnit.SECONDS)) {
+                    relayProcess.destroyForcibly();
+                }
             }
             stopSink(sink);
             if (!Boolean.getBoolean("load.keep")) {
@@ -187,18 +206,35 @@ public final class EndToEndLoad {
         }
     }
 
-    private record Phase(LoadDriver driver, InetSocketAddress address, int sessions, byte[] payload,
-            LoadDriver.Mode mode, AtomicLong accepted, AtomicLong completed, Process sink) {
+    /** Where the relay runs: how its CPU is read and how the end of a phase is seen. */
+    private sealed interface Drain permits InProcess, OwnProcess {
+        /** Marks the start of a phase. */
+        void start();
 
-        Result run(int messages) throws Exception {
-            long acceptedBefore = accepted.get();
-            long completedBefore = completed.get();
-            long sinkBefore = cpuNanos(sink);
-            Map<String, Long> threadsBefore = cpuByThreadGroup();
-            long processBefore = processCpuNanos();
-            System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
-            long start = System.nanoTime();
-            LoadDriver.Measurement sent = driver.run(address, sessions, Duration.ofMinutes(10), messages, payload, mode);
+        /** Waits until every message accepted since {@link #start()} has been delivered; how many. */
+        long await(long sent) throws Exception;
+    }
+
+    /** The relay in this JVM: its queue events count what is accepted and what leaves. */
+    private static final class InProcess implements Drain {
+        private final AtomicLong accepted;
+        private final AtomicLong completed;
+        private long acceptedBefore;
+        private long completedBefore;
+
+        InProcess(AtomicLong accepted, AtomicLong completed) {
+            this.accepted = accepted;
+            this.completed = completed;
+        }
+
+        @Override
+        public void start() {
+            acceptedBefore = accepted.get();
+            completedBefore = completed.get();
+        }
+
+        @Override
+        public long await(long sent) throws Exception {
             long injected = accepted.get() - acceptedBefore;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (completed.get() - completedBefore < injected) {
@@ -208,7 +244,54 @@ public final class EndToEndLoad {
                 }
                 Thread.sleep(1); // polls the delivered count: 1 ms is the resolution of the phase's end
             }
+            return injected;
+        }
+    }
+
+    /**
+     * The relay jar in a JVM of its own (as in production, and as an AOT cache needs): the end
+     * of a phase is an empty queue, asked of its admin API every 20 ms (one page of one message).
+     */
+    private record OwnProcess(Process relay, int adminPort) implements Drain {
+        @Override
+        public void start() {}
+
+        @Override
+        public long await(long sent) throws Exception {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest page = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + adminPort + "/api/queue?limit=1")).build();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!http.send(page, java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+                    .contains("\"messages\":[]")) {
+                if (System.nanoTime() > deadline || !relay.isAlive()) {
+                    throw new IllegalStateException("the queue did not empty; see the relay log");
+                }
+                Thread.sleep(20); // polls the queue: 20 ms is the resolution of the phase's end
+            }
+            return sent;
+        }
+    }
+
+    private record Phase(LoadDriver driver, InetSocketAddress address, int sessions, byte[] payload,
+            LoadDriver.Mode mode, Drain drain, Process sink) {
+
+        Result run(int messages) throws Exception {
+            boolean own = drain instanceof OwnProcess;
+            drain.start();
+            long sinkBefore = cpuNanos(sink);
+            Map<String, Long> threadsBefore = own ? Map.of() : cpuByThreadGroup();
+            long processBefore = own ? cpuNanos(((OwnProcess) drain).relay()) : processCpuNanos();
+            System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
+            long start = System.nanoTime();
+            LoadDriver.Measurement sent = driver.run(address, sessions, Duration.ofMinutes(10), messages, payload, mode);
+            long injected = drain.await(sent.count());
             long elapsed = System.nanoTime() - start;
+            if (own) {
+                long process = cpuNanos(((OwnProcess) drain).relay()) - processBefore;
+                return new Result(injected, elapsed, process, sent.driverCpuNanos(), cpuNanos(sink) - sinkBefore,
+                        new java.util.TreeMap<>(), sent.errors());
+            }
             long process = processCpuNanos() - processBefore;
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
@@ -221,6 +304,39 @@ public final class EndToEndLoad {
             long sinkCpu = cpuNanos(sink) - sinkBefore;
             return new Result(injected, elapsed, process - outside, sent.driverCpuNanos(), sinkCpu, threads,
                     sent.errors());
+        }
+    }
+
+    private static Process startRelay(String jar, Path config, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dlogback.configurationFile=config/logback.xml"));
+        String extra = System.getProperty("load.relay.java-opts", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar, "run", "--config", config.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitGreeting(int port, Process relay) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline && relay.isAlive()) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine();
+                if (line != null && line.startsWith("220")) {
+                    return;
+                }
+            } catch (IOException e) {
+                Thread.sleep(5); // not listening yet: polls every 5 ms
+            }
+        }
+        throw new IllegalStateException("the relay did not start; see its log");
+    }
+
+    private static int freePort() throws IOException {
+        try (var probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
         }
     }
 

@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * Delivery points at a DNS port where nothing answers, so the relay's scheduler works on the
  * queue meanwhile as after any restart, but nothing leaves it. Not a test: run by hand.
  *
+ * <p>System properties: {@code load.relay.jar} (run that jar rather than the test classpath),
+ * {@code load.relay.java-opts} (more options for the relay's JVM, e.g. {@code -XX:AOTCache=...}).
+ *
  * <p>Arguments: {@code messages [heap] [size]} (defaults 1 000 000, 256m, 4096). The spool is
  * kept in {@code /tmp/startup-load-N} between runs (filling a million takes about a minute):
  * {@code -Dload.refill=true} makes it again; delete it by hand when done.
@@ -88,8 +91,12 @@ public final class StartupLoad {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.relay.cli.RelayCommand", "run",
-                "--config", config.toString()));
+        // the built jar (-Dload.relay.jar=relay-server/target/relay.jar) as in production, which
+        // an AOT cache needs (it takes jars only); else the test classpath
+        String jar = System.getProperty("load.relay.jar", "");
+        command.addAll(jar.isEmpty() ? List.of("-cp", System.getProperty("java.class.path"), "dev.relay.cli.RelayCommand")
+                : List.of("-jar", jar));
+        command.addAll(List.of("run", "--config", config.toString()));
         Path log = work.resolve("relay.log");
         String loadBefore = loadAverage();
         long launched = System.nanoTime();
