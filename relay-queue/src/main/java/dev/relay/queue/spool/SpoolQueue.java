@@ -56,6 +56,8 @@ public final class SpoolQueue implements MessageQueue {
     private final RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
+    /** Guarded by this queue's monitor, as the index. */
+    private final SharedValues shared = new SharedValues();
     private volatile boolean closed;
 
     private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
@@ -95,7 +97,8 @@ public final class SpoolQueue implements MessageQueue {
                 if (message.state().isComplete()) {
                     complete.add(message.id());
                 } else {
-                    index.add(new QueueIndex.Entry(message.id(), message.envelope(), message.size(), message.state()));
+                    index.add(new QueueIndex.Entry(message.id(), shared.share(message.envelope()), message.size(),
+                            message.state()));
                 }
             }
         }
@@ -417,8 +420,9 @@ public final class SpoolQueue implements MessageQueue {
             MessageState state = MessageState.initial(envelope.recipients().size());
             long size = body.size();
             return body.commit(envelope, state).thenApply(ignored -> {
-                QueueIndex.Entry entry = new QueueIndex.Entry(id, envelope, size, state);
+                QueueIndex.Entry entry;
                 synchronized (SpoolQueue.this) {
+                    entry = new QueueIndex.Entry(id, shared.share(envelope), size, state);
                     index.add(entry);
                 }
                 events.accepted(entry.view());
