@@ -189,6 +189,9 @@ public final class EndToEndLoad {
         System.out.printf("%s cpu: relay %.1f us/msg (%.2f cores), sink %.1f us/msg, load generator %.1f us/msg%n", name,
                 r.relayCpu() / 1e3 / r.messages(), r.relayCpu() / (double) r.nanos(), r.sinkCpu() / 1e3 / r.messages(),
                 r.driverCpu() / 1e3 / r.messages());
+        if (r.threadCpu().isEmpty()) {
+            return; // the relay ran in its own process: no breakdown by thread
+        }
         System.out.printf("%s relay threads (us/msg):%s not in a Java thread (GC, JIT, ...) %.1f%n", name, threads,
                 (r.relayCpu() - named) / 1e3 / r.messages());
     }
