@@ -6,6 +6,7 @@ import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
@@ -57,6 +58,8 @@ public final class SpoolQueue implements MessageQueue {
     private volatile RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
+    /** Guarded by this queue's monitor, as the index. */
+    private final SharedValues shared = new SharedValues();
     private volatile boolean closed;
 
     private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
@@ -109,7 +112,8 @@ public final class SpoolQueue implements MessageQueue {
                 if (message.state().isComplete()) {
                     complete.add(message.id());
                 } else {
-                    index.add(new QueueIndex.Entry(message.id(), message.envelope(), message.size(), message.state()));
+                    index.add(new QueueIndex.Entry(message.id(), shared.share(message.envelope()), message.size(),
+                            message.state()));
                 }
             }
         }
@@ -335,7 +339,13 @@ public final class SpoolQueue implements MessageQueue {
     @Override
     public synchronized List<QueuedMessage> oldest(int limit) {
         ensureOpen();
-        return index.oldest(limit);
+        return index.page(Optional.empty(), limit);
+    }
+
+    @Override
+    public synchronized List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
+        ensureOpen();
+        return index.page(after, limit);
     }
 
     @Override
@@ -425,8 +435,9 @@ public final class SpoolQueue implements MessageQueue {
             MessageState state = MessageState.initial(envelope.recipients().size());
             long size = body.size();
             return body.commit(envelope, state).thenApply(ignored -> {
-                QueueIndex.Entry entry = new QueueIndex.Entry(id, envelope, size, state);
+                QueueIndex.Entry entry;
                 synchronized (SpoolQueue.this) {
+                    entry = new QueueIndex.Entry(id, shared.share(envelope), size, state);
                     index.add(entry);
                 }
                 events.accepted(entry.view());
