@@ -154,7 +154,7 @@ final class EnvelopeArguments {
             return Refused.syntax(Replies.NON_ASCII_ADDRESS);
         }
         String sender = path.get().mailbox().map(Mailbox::address).orElse("");
-        return new Sender(sender, new MailParameters(size, body, smtpUtf8, ret, envelopeId, requireTlsGiven));
+        return new Sender(sender, new MailParameters(size, body, smtpUtf8, ret, envelopeId).withRequireTls(requireTlsGiven));
     }
 
     /** @param smtpUtf8 whether the transaction's MAIL carried SMTPUTF8 */
