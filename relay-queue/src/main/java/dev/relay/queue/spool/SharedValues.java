@@ -28,7 +28,7 @@ final class SharedValues {
                 : envelope.parameters();
         return new Envelope(string(envelope.sender()), envelope.recipients(), parameters, envelope.arrival(),
                 string(envelope.clientAddress()), string(envelope.heloName()),
-                envelope.authenticatedUser().map(this::string));
+                envelope.authenticatedUser().map(this::string), envelope.tlsRequiredNo());
     }
 
     String string(String value) {

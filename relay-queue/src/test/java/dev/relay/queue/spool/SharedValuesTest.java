@@ -52,6 +52,21 @@ class SharedValuesTest {
     }
 
     @Test
+    void theMessagesOwnTlsDemandsSurviveSharing() {
+        SharedValues shared = new SharedValues();
+        Envelope plain = envelope("app@origin.test", "192.0.2.1", "app.origin.test",
+                MailParameters.NONE.withRequireTls(true));
+        Envelope flagged = new Envelope(plain.sender(), plain.recipients(), plain.parameters(), plain.arrival(),
+                plain.clientAddress(), plain.heloName(), plain.authenticatedUser(), true);
+
+        Envelope shared1 = shared.share(flagged);
+
+        assertThat(shared1).isEqualTo(flagged);
+        assertThat(shared1.tlsRequiredNo()).isTrue();
+        assertThat(shared1.requireTls()).isTrue();
+    }
+
+    @Test
     void theTableStartsAfreshAtItsLimitAndStillSharesWhatComesNext() {
         SharedValues shared = new SharedValues();
         for (int i = 0; i < SharedValues.LIMIT; i++) {
