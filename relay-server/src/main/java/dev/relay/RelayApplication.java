@@ -170,14 +170,6 @@ public final class RelayApplication {
             }
             try {
                 addresses = bindListeners(queue, authenticator, serverTls, resources, metrics, servers);
-            } catch (RuntimeException e) {
-                servers.forEach(SmtpServer::close);
-                resources.close();
-                closeQuietly(queue);
-                metrics.close();
-                throw e;
-            }
-            try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
             } catch (RuntimeException e) {

@@ -71,6 +71,15 @@ class SmtpSessionProtocolTest {
         io.take();
     }
 
+    /** A session whose message waits for a commit that the test releases. */
+    private SmtpSession awaitingCommit(SmtpFixture fixture) {
+        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
+        SmtpSession session = connect(fixture);
+        sendMessage(session);
+        io.take();
+        return session;
+    }
+
     private static String plainCredentials() {
         return Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8));
     }
@@ -131,10 +140,7 @@ class SmtpSessionProtocolTest {
     @Test
     void aClientGoneBeforeTheCommitCompletesGetsNoReply() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        SmtpSession session = connect(fixture);
-        sendMessage(session);
-        io.take();
+        SmtpSession session = awaitingCommit(fixture);
         session.disconnected();
 
         assertThat(fixture.queue.releaseHeldCommits()).isOne();
@@ -258,10 +264,7 @@ class SmtpSessionProtocolTest {
     @Test
     void forceCloseLetsAPendingCommitAnswerFirst() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        SmtpSession session = connect(fixture);
-        sendMessage(session);
-        io.take();
+        SmtpSession session = awaitingCommit(fixture);
 
         session.forceClose();
         assertThat(io.take()).isEmpty();
