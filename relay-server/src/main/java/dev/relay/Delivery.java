@@ -7,6 +7,7 @@ import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnssecMode;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnSettings;
@@ -84,7 +85,7 @@ final class Delivery {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
-            dns = DnsResolver.builder().servers(settings.dns().servers()).events(metrics.dnsEvents()).build();
+            dns = DnsResolver.builder().settings(settings.dns()).events(metrics.dnsEvents()).build();
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
@@ -130,9 +131,12 @@ final class Delivery {
         DeliveryScheduler scheduler = builder.build();
         events.attach(scheduler);
         scheduler.start();
-        log.info("delivery started: DNS {}, port {}, at most {} connections per domain",
+        log.info("delivery started: DNS {} (DNSSEC {}), port {}, at most {} connections per domain",
                 dns.servers().stream().map(DnsResolver::describe).collect(Collectors.joining(", ")),
-                settings.port(), settings.maxConnectionsPerDomain());
+                dns.dnssec().label(), settings.port(), settings.maxConnectionsPerDomain());
+        if (dns.dnssec() == DnssecMode.OFF) {
+            log.warn("DANE is OFF (delivery.dns.dnssec: off): TLSA records are not looked up, MTA-STS alone protects");
+        }
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
                 mtaSts);
     }

@@ -27,6 +27,9 @@ final class TestRelayConfig {
     private Optional<Path> spoolDirectory = Optional.empty();
     private String minFreeSpace = "1MB";
     private Optional<TlsFiles> serverTls = Optional.empty();
+    /** {@code delivery.dns.dnssec} and its trust anchors: off, since the test DNS server holds no root. */
+    private String dnssec = "off";
+    private Optional<Path> trustAnchors = Optional.empty();
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -86,6 +89,13 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code delivery.dns.dnssec: validate} from these anchors ({@code delivery.dns.trust-anchors}): DANE on. */
+    TestRelayConfig validateDnssec(Path anchors) {
+        this.dnssec = "validate";
+        this.trustAnchors = Optional.of(anchors);
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -108,6 +118,8 @@ final class TestRelayConfig {
                   max-connections-per-domain: 2
                   dns:
                     servers: [%s]
+                    dnssec: %s
+                %s
                 %s
                 mta-sts:
                   cache-directory: %s
@@ -117,7 +129,8 @@ final class TestRelayConfig {
                 %s
                 shutdown-grace: %s
                 %s
-                """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns,
+                """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns, dnssec,
+                trustAnchors.map(anchors -> "    trust-anchors: " + anchors).orElse(""),
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
                 serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));

@@ -2,11 +2,13 @@ package dev.relay.admin;
 
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.HostProblem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Deliveries in the last hour by outcome, for the status page: sixty per-minute buckets in a
@@ -99,6 +101,11 @@ public final class RecentDeliveries {
             @Override
             public void policyFailed(PolicyFailure failure) {
                 downstream.policyFailed(failure);
+            }
+
+            @Override
+            public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+                downstream.daneChecked(domain, mxHost, failure);
             }
         };
     }

@@ -3,15 +3,17 @@ package dev.relay.admin;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The latest MTA-STS enforcement failures, for the status page: delivery hands each one over as
+ * The latest MTA-STS enforcement failures and DANE failures, for the status page: delivery hands each one over as
  * it happens (as {@link DeliveryEvents#policyFailed}, quick and never throwing), the page
  * reads them newest first. Only the last {@code capacity} are kept.
  */
@@ -38,13 +40,23 @@ public final class RecentEnforcementFailures implements DeliveryEvents {
                 ? "policy unknown" + (failure.enforced() ? " (deferred)" : " (delivered without a policy)")
                 : failure.resultType() + (failure.enforced() ? "" : " (testing: delivered anyway)"))
                 + (failure.detail().isEmpty() ? "" : ": " + failure.detail());
-        var row = new MtaStsView.EnforcementFailureRow(clock.instant(), failure.domain(), mx, reason);
+        add(new MtaStsView.EnforcementFailureRow(clock.instant(), failure.domain(), mx, reason));
+    }
+
+    private void add(MtaStsView.EnforcementFailureRow row) {
         synchronized (rows) {
             rows.addFirst(row);
             if (rows.size() > capacity) {
                 rows.removeLast();
             }
         }
+    }
+
+    /** A host DANE governs that failed it: listed like an MTA-STS enforcement failure, marked DANE. */
+    @Override
+    public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+        failure.ifPresent(problem -> add(new MtaStsView.EnforcementFailureRow(clock.instant(), domain, mxHost,
+                "DANE " + problem.cause().label() + ": " + problem.detail())));
     }
 
     /** Newest first. */

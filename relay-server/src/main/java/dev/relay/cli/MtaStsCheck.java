@@ -17,6 +17,7 @@ import dev.relay.smtp.client.ConnectionFailureException;
 import dev.relay.smtp.client.Destination;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.smtp.client.SmtpConnection;
+import dev.relay.tls.CertificateCheck;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
 import dev.relay.tls.TlsRequirement;
@@ -25,8 +26,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +54,10 @@ final class MtaStsCheck {
     private final PrintWriter out;
     /** Why the TXT lookup failed, when it did: then whether a policy exists is unknown. */
     private Optional<String> txtFailure = Optional.empty();
+    /** The policy in force after {@link #run}, when there is one. */
+    private Optional<Policy> inForce = Optional.empty();
+    /** After {@link #run}: each probed MX host, and whether it passed as the policy demands. */
+    private final Map<String, Boolean> hostPasses = new LinkedHashMap<>();
 
     MtaStsCheck(DnsResolver dns, PolicyFetcher fetcher, SmtpClient smtp, int smtpPort, Duration wait, PrintWriter out) {
         this.dns = dns;
@@ -63,22 +70,47 @@ final class MtaStsCheck {
 
     /** Prints the report; true when a sender could deliver to the domain under its policy. */
     boolean run(String rawDomain) {
+        return run(rawDomain, "Result: ");
+    }
+
+    /** As {@link #run(String)}, the verdict line starting with {@code resultLabel}. */
+    boolean run(String rawDomain, String resultLabel) {
         String domain = rawDomain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         out.println("MTA-STS check for " + domain);
         out.println();
         Optional<String> id = txt(domain);
         out.println();
         Optional<Policy> fetched = policy(domain, id.isPresent());
-        Optional<Policy> inForce = id.isPresent() ? fetched : Optional.empty();
+        inForce = id.isPresent() ? fetched : Optional.empty();
         out.println();
         boolean reachable = mx(domain, inForce);
         out.println();
         // one verdict, stated once: a TXT lookup that failed decides it, whatever the fetch said
         boolean deliverable = txtFailure.isEmpty() && reachable;
-        out.println("Result: " + txtFailure.map(reason -> unknownPolicy(domain, reason))
+        out.println(resultLabel + txtFailure.map(reason -> unknownPolicy(domain, reason))
                 .orElseGet(() -> conclusion(domain, inForce, reachable)));
         out.flush();
         return deliverable;
+    }
+
+    /** The resolver the check asks (the configuration's, with its DNSSEC settings). */
+    DnsResolver dns() {
+        return dns;
+    }
+
+    /** The policy in force, as {@link #run} found it (empty: none, or not determined). */
+    Optional<Policy> inForce() {
+        return inForce;
+    }
+
+    /** Whether {@link #run} could not find out if the domain has a policy (the TXT lookup failed). */
+    boolean policyUnknown() {
+        return txtFailure.isPresent();
+    }
+
+    /** Whether {@link #run} found this MX host usable as the policy demands; empty when it did not probe it. */
+    Optional<Boolean> hostPasses(String host) {
+        return Optional.ofNullable(hostPasses.get(host));
     }
 
     private Optional<String> txt(String domain) {
@@ -173,15 +205,17 @@ final class MtaStsCheck {
             out.println("  " + host.preference() + " " + host.name() + match);
             if (enforce && !matches) {
                 out.println("     -> skipped: a sender never delivers to a host the enforce policy does not list");
+                hostPasses.put(host.name(), false);
                 continue;
             }
-            Probe probe = probe(host.name());
+            Probe probe = probe(host.name(), Optional.empty());
             probe.lines().forEach(line -> out.println("     " + line));
             boolean passes = enforce ? probe.verified() : probe.reachable();
             if (policy.isPresent() && !enforce && !(matches && probe.verified())) {
                 out.println("     -> would fail an enforce policy; delivered anyway in mode " + policy.get().mode().label());
             }
             out.println("     -> " + (passes ? "usable" : "not usable") + (enforce ? " under the enforce policy" : ""));
+            hostPasses.put(host.name(), passes);
             if (passes) {
                 usable++;
             }
@@ -189,9 +223,17 @@ final class MtaStsCheck {
         return usable > 0;
     }
 
-    private record Probe(List<String> lines, boolean reachable, boolean verified) {}
+    /**
+     * A STARTTLS probe of one host: what it printed, whether it answered, whether STARTTLS
+     * succeeded, and whether the certificate passed.
+     */
+    record Probe(List<String> lines, boolean reachable, boolean tls, boolean verified) {}
 
-    private Probe probe(String host) {
+    /**
+     * Connects to the host's first address on the SMTP port with opportunistic TLS and judges the
+     * certificate by {@code check} when given (DANE's TLSA records), else by the Web PKI for the host.
+     */
+    Probe probe(String host, Optional<CertificateCheck> check) {
         List<String> lines = new ArrayList<>();
         List<InetAddress> addresses = switch (await(dns.lookupAddresses(host))) {
             case AddressResult.Addresses found -> found.addresses();
@@ -204,17 +246,17 @@ final class MtaStsCheck {
         };
         if (addresses.isEmpty()) {
             lines.add("no address: cannot be reached");
-            return new Probe(lines, false, false);
+            return new Probe(lines, false, false, false);
         }
         Destination destination = new Destination(host, new InetSocketAddress(addresses.getFirst(), smtpPort),
-                TlsRequirement.OPPORTUNISTIC);
+                TlsRequirement.OPPORTUNISTIC, check);
         try {
             SmtpConnection connection = smtp.connect(destination).get(wait.toMillis() * 2, TimeUnit.MILLISECONDS);
             try {
                 Optional<TlsDetails> tls = connection.tls();
                 if (tls.isEmpty()) {
                     lines.add(destination.relayName() + ": connected, STARTTLS not offered (or refused)");
-                    return new Probe(lines, true, false);
+                    return new Probe(lines, true, false, false);
                 }
                 TlsDetails details = tls.get();
                 lines.add(destination.relayName() + ": STARTTLS ok, " + details.summary());
@@ -222,10 +264,12 @@ final class MtaStsCheck {
                 lines.add("             issuer  " + details.peerIssuer().orElse("(none)"));
                 lines.add("             expires " + details.peerNotAfter().map(Object::toString).orElse("(unknown)"));
                 lines.add("verdict: " + switch (details.verdict()) {
-                    case CertificateVerdict.Verified v -> "valid for " + host;
-                    case CertificateVerdict.NotVerified n -> "NOT valid (" + n.problem().resultType() + "): " + n.detail();
+                    case CertificateVerdict.Verified v -> check.isPresent() ? "matches its TLSA records (DANE)"
+                            : "valid for " + host;
+                    case CertificateVerdict.NotVerified n -> (check.isPresent() ? "does NOT match its TLSA records ("
+                            : "NOT valid (") + n.problem().resultType() + "): " + n.detail();
                 });
-                return new Probe(lines, true, details.verified());
+                return new Probe(lines, true, true, details.verified());
             } finally {
                 connection.quit();
             }
@@ -240,7 +284,7 @@ final class MtaStsCheck {
             Thread.currentThread().interrupt();
             lines.add("interrupted");
         }
-        return new Probe(lines, false, false);
+        return new Probe(lines, false, false, false);
     }
 
     private static String conclusion(String domain, Optional<Policy> policy, boolean deliverable) {
@@ -264,7 +308,7 @@ final class MtaStsCheck {
                 + " delivers as without a policy";
     }
 
-    private <T> T await(CompletionStage<T> stage) {
+    <T> T await(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(wait.toMillis() * 4, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 final class MtaStsCommand {
 
     /** A host name of two or more LDH labels (A-labels for IDNs), an optional final dot. */
-    private static final Pattern DOMAIN = Pattern.compile(
+    static final Pattern DOMAIN = Pattern.compile(
             "(?=.{1,253}\\.?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?");
 
     @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -53,29 +53,37 @@ final class MtaStsCommand {
             if (!DOMAIN.matcher(domain).matches()) {
                 throw new UserError("mta-sts check: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
             }
-            if (timeoutSeconds < 1) {
-                throw new UserError("--timeout: must be at least 1 second");
-            }
-            RelayConfig relay = config.load().config();
-            Duration wait = Duration.ofSeconds(timeoutSeconds);
-            DnsResolver dns;
-            try {
-                dns = DnsResolver.create(relay.delivery().dns());
-            } catch (RuntimeException e) {
-                throw new UserError("delivery.dns: no usable DNS resolver: " + e.getMessage());
-            }
-            ClientTlsContext tls = ClientTlsContext.fromConfig(relay.delivery().tls(), Clock.systemUTC());
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            try (SmtpClient smtp = SmtpClient.builder(tls).heloName(relay.hostname())
-                    .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
-                PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
-                        .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
-                MtaStsCheck check = new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait,
-                        spec.commandLine().getOut());
-                return check.run(domain) ? 0 : 1;
-            } finally {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            }
+            return runCheck(config, timeoutSeconds, spec.commandLine().getOut(), check -> check.run(domain)) ? 0 : 1;
+        }
+    }
+
+    /**
+     * Builds an {@link MtaStsCheck} from the configuration (DNS servers and DNSSEC settings, extra
+     * trust, ports, a step timeout) and runs {@code use} with it; for {@code mta-sts check} and
+     * {@code tls check}.
+     */
+    static boolean runCheck(ConfigOption config, int timeoutSeconds, java.io.PrintWriter out,
+            java.util.function.Function<MtaStsCheck, Boolean> use) {
+        if (timeoutSeconds < 1) {
+            throw new UserError("--timeout: must be at least 1 second");
+        }
+        RelayConfig relay = config.load().config();
+        Duration wait = Duration.ofSeconds(timeoutSeconds);
+        DnsResolver dns;
+        try {
+            dns = DnsResolver.create(relay.delivery().dns());
+        } catch (RuntimeException e) {
+            throw new UserError("delivery.dns: no usable DNS resolver: " + e.getMessage());
+        }
+        ClientTlsContext tls = ClientTlsContext.fromConfig(relay.delivery().tls(), Clock.systemUTC());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (SmtpClient smtp = SmtpClient.builder(tls).heloName(relay.hostname())
+                .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
+            PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
+                    .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
+            return use.apply(new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait, out));
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Outbound SMTP relay that enforces MTA-STS.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class,
+        subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class, TlsCommand.class,
                 QueueCommand.class, CommandLine.HelpCommand.class})
 public final class RelayCommand implements Runnable {
 

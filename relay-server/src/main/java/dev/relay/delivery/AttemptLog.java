@@ -12,14 +12,16 @@ import java.time.Duration;
  * tools (pflogsumm and the like) read it, with the TLS facts appended:
  *
  * <pre>
- * 4F9A1C2B3D: to=&lt;bob@example.com&gt;, relay=mx.example.com[192.0.2.7]:25, conn_use=2, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=enforce
- * 4F9A1C2B3D: to=&lt;eve@example.org&gt;, relay=none, delay=30, dsn=4.4.1, status=deferred (451 4.4.1 connect to mx.example.org[192.0.2.9]:25: connection timed out), tls=none, mta-sts=none, cause=connect-failed
+ * 4F9A1C2B3D: to=&lt;bob@example.com&gt;, relay=mx.example.com[192.0.2.7]:25, conn_use=2, delay=0.42, dsn=2.0.0, status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=enforce, dane=none
+ * 4F9A1C2B3D: to=&lt;eve@example.org&gt;, relay=none, delay=30, dsn=4.4.1, status=deferred (451 4.4.1 connect to mx.example.org[192.0.2.9]:25: connection timed out), tls=none, mta-sts=none, dane=none, cause=connect-failed
  * </pre>
  *
  * {@code relay=none} when no TCP connection was made; {@code conn_use} only from the second
  * message on a connection; {@code verified=no:<RFC 8460 result type>} when the certificate
- * did not verify (whatever the requirement was); {@code mta-sts} the policy mode that governed
- * the attempt; {@code cause} the typed cause of a failure (as stored, as the metrics and the
+ * did not verify (whatever the requirement was; under DANE, verified by the TLSA records);
+ * {@code mta-sts} the MTA-STS mode that governed the attempt ({@code none} for a host DANE
+ * governs); {@code dane} the DANE mode that governed it ({@code verify}: usable TLSA records,
+ * {@code encrypt}: only unusable ones, TLS without authentication; {@code none}); {@code cause} the typed cause of a failure (as stored, as the metrics and the
  * DSN read it).
  */
 public final class AttemptLog {
@@ -62,7 +64,8 @@ public final class AttemptLog {
     }
 
     private static StringBuilder facts(StringBuilder line, Outcome result) {
-        line.append(", mta-sts=").append(result.tls().policy().mtaStsMode());
+        line.append(", mta-sts=").append(result.tls().policy().mtaStsMode())
+                .append(", dane=").append(result.tls().policy().daneMode());
         switch (result) {
             case Outcome.Delivered d -> { }
             case Outcome.Deferred d -> line.append(", cause=").append(d.cause().label());

@@ -2,12 +2,14 @@ package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.client.SessionInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,13 @@ final class AttemptRecorder implements DomainDelivery.Listener {
                     message.id().value(), failure.domain(), host, failure.resultType(), failure.detail());
         }
         events.policyFailed(failure);
+    }
+
+    @Override
+    public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+        failure.ifPresent(problem -> policyLog.warn("{}: domain={}, mx={}, dane=required, result={}, action=skipped ({})",
+                message.id().value(), domain, mxHost, problem.cause().label(), problem.detail()));
+        events.daneChecked(domain, mxHost, failure);
     }
 
     @Override

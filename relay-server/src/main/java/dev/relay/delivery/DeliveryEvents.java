@@ -1,8 +1,10 @@
 package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.HostProblem;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What delivery tells the outside (metrics) as it happens. Called on the scheduler's worker
@@ -27,6 +29,15 @@ public interface DeliveryEvents {
      * under testing ({@link PolicyFailure#enforced()} tells which).
      */
     default void policyFailed(PolicyFailure failure) {}
+
+    /**
+     * An MX host governed by DANE was checked: once per connection to it, and once per skip.
+     *
+     * @param failure empty when the host met its DANE policy; else the problem, whose cause is the
+     *     RFC 8460 result type ({@code tlsa-invalid}, {@code dnssec-invalid},
+     *     {@code starttls-not-supported}, {@code certificate-host-mismatch}, ...)
+     */
+    default void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {}
 
     /** A recipient reached its final outcome, {@code sinceAccepted} after the message arrived. */
     default void finished(Outcome outcome, Duration sinceAccepted) {}
@@ -59,6 +70,12 @@ public interface DeliveryEvents {
             public void finished(Outcome outcome, Duration sinceAccepted) {
                 first.finished(outcome, sinceAccepted);
                 second.finished(outcome, sinceAccepted);
+            }
+
+            @Override
+            public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+                first.daneChecked(domain, mxHost, failure);
+                second.daneChecked(domain, mxHost, failure);
             }
 
             @Override

@@ -2,11 +2,13 @@ package dev.relay.delivery;
 
 import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnssecStatus;
 import dev.relay.dns.MxResult;
+import dev.relay.dns.Validated;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.DomainPolicy;
-import dev.relay.mtasts.HostVerdict;
 import dev.relay.mtasts.PolicyFailure;
+import dev.relay.outcome.AppliedPolicy;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.outcome.Outcome;
@@ -20,7 +22,7 @@ import dev.relay.smtp.client.SessionInfo;
 import dev.relay.smtp.client.TransactionOutcome;
 import dev.relay.text.Durations;
 import dev.relay.tls.CertificateVerdict;
-import dev.relay.tls.TlsRequirement;
+import dev.relay.tls.TlsProblem;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -33,11 +35,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * One attempt at the recipients of one message in one domain: resolve the MX hosts, then walk
  * them in preference order, and each host's addresses in order, until a server gives its
- * verdict. A connection-level failure moves on to the next address (recipients the server
+ * verdict. Each host is tried as the policy that governs it demands ({@link HostPlan}: DANE for a
+ * host with secure TLSA records from a DNSSEC-secure MX lookup, else the domain's MTA-STS policy). A connection-level failure moves on to the next address (recipients the server
  * already refused for good at RCPT keep that answer); when every address is spent, the
  * recipients still open keep the last reason, which is temporary.
  *
@@ -59,9 +63,19 @@ final class DomainDelivery {
 
         /** An MX host failed the domain's policy: skipped (enforce) or used anyway (testing). */
         default void policyFailed(PolicyFailure failure) {}
+
+        /**
+         * An MX host governed by DANE met it (empty) or failed it (the problem: the host was
+         * skipped, or its connection given up).
+         */
+        default void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {}
     }
 
-    private record Host(String name, Optional<List<InetAddress>> literal) {}
+    /**
+     * @param literal the addresses, when the host is an address literal
+     * @param secureMx whether the MX lookup that named the host was DNSSEC-secure (RFC 7672 2.2.1)
+     */
+    private record Host(String name, Optional<List<InetAddress>> literal, boolean secureMx) {}
 
     private final QueuedMessage message;
     private final String domain;
@@ -77,6 +91,9 @@ final class DomainDelivery {
     private final List<HostProblem> hostFailures = new ArrayList<>();
     /** Whether a host was skipped or failed because of the enforced policy (not just unreachable). */
     private boolean policyKeptBack;
+    /** The first DANE failure's cause, once a host governed by DANE was skipped or failed its TLS. */
+    private Optional<Cause> daneKeptBack = Optional.empty();
+    private final DaneLookup dane;
     private Outcome lastFailure;
     /** Whether the last failure came from a transaction, whose log lines are already written. */
     private boolean lastFailureLogged;
@@ -99,6 +116,7 @@ final class DomainDelivery {
         this.listener = listener;
         this.executor = executor;
         this.body = body;
+        this.dane = new DaneLookup(context.dns());
     }
 
     /** Never completes exceptionally; the map has a result for every recipient given. */
@@ -106,7 +124,7 @@ final class DomainDelivery {
         Optional<InetAddress> literal = DnsResolver.addressLiteral(domain);
         if (literal.isPresent()) {
             String name = literal.get().getHostAddress();
-            return walk(List.of(new Host(name, Optional.of(List.of(literal.get())))));
+            return walk(List.of(new Host(name, Optional.of(List.of(literal.get())), false)));
         }
         return context.policies().policyFor(domain).toCompletableFuture()
                 .thenComposeAsync(found -> {
@@ -125,26 +143,35 @@ final class DomainDelivery {
                                         + " (mta-sts.policy-unknown-wait), so it goes as without a policy", false));
                         policy = new DomainPolicy.NoPolicy("policy unknown after waiting");
                     }
-                    return context.dns().lookupMx(domain).toCompletableFuture().thenComposeAsync(this::route, executor);
+                    return context.dns().lookupMxValidated(domain).toCompletableFuture()
+                            .thenComposeAsync(this::route, executor);
                 }, executor)
                 .exceptionally(this::unexpected);
     }
 
-    private CompletableFuture<Map<Integer, Outcome>> route(MxResult mx) {
-        return switch (mx) {
+    private CompletableFuture<Map<Integer, Outcome>> route(Validated<MxResult> mx) {
+        boolean secure = mx.isSecure();
+        return switch (mx.result()) {
             case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
-                    .map(h -> new Host(h.name(), Optional.empty())).toList());
-            case MxResult.NoMx none -> implicitMx();
+                    .map(h -> new Host(h.name(), Optional.empty(), secure)).toList());
+            case MxResult.NoMx none -> implicitMx(secure);
             case MxResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
             case MxResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
-            case MxResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
+            case MxResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain,
+                    mx.status() == DnssecStatus.BOGUS ? "the MX records fail DNSSEC validation (" + failure.reason() + ")"
+                            : failure.reason()));
         };
     }
 
-    /** RFC 5321 5.1: no MX, so the domain itself is the one host, if it has an address. */
-    private CompletableFuture<Map<Integer, Outcome>> implicitMx() {
+    /**
+     * RFC 5321 5.1: no MX, so the domain itself is the one host, if it has an address. When the
+     * absence of MX records is DNSSEC-secure, the domain is the TLSA base (RFC 7672 2.2.1).
+     */
+    private CompletableFuture<Map<Integer, Outcome>> implicitMx(boolean secure) {
         return context.dns().lookupAddresses(domain).toCompletableFuture().thenComposeAsync(found -> switch (found) {
-            case AddressResult.Addresses addresses -> walk(List.of(new Host(domain, Optional.of(addresses.addresses()))));
+            case AddressResult.Addresses addresses -> walk(List.of(secure
+                    ? new Host(domain, Optional.empty(), true)
+                    : new Host(domain, Optional.of(addresses.addresses()), false)));
             case AddressResult.NoAddresses none -> decide(Verdicts.noAddress(domain));
             case AddressResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
             case AddressResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
@@ -167,28 +194,47 @@ final class DomainDelivery {
             return CompletableFuture.completedFuture(null);
         }
         Host host = hosts.next();
-        TlsRequirement tls;
-        switch (policy.forHost(host.name())) {
-            case HostVerdict.Refused refused -> {
-                // RFC 8461 5: a host the enforced policy rules out is treated as unreachable
-                policyFailed(host.name(), Cause.MX_MISMATCH, refused.reason(), true);
-                return nextHost(hosts);
-            }
-            case HostVerdict.Allowed allowed -> {
-                if (!allowed.policyMatched()) {
-                    policyFailed(host.name(), Cause.MX_MISMATCH,
-                            host.name() + " does not match the MTA-STS policy of " + domain, false);
-                }
-                tls = allowed.tls();
-            }
+        if (host.literal().isPresent()) {
+            return follow(host.name(), plan(new DaneHost.NotApplicable("an address literal"), host.name()),
+                    () -> CompletableFuture.completedFuture(host.literal().get()), hosts);
         }
-        CompletableFuture<List<InetAddress>> addresses = host.literal()
-                .map(CompletableFuture::completedFuture)
-                .orElseGet(() -> context.dns().lookupAddresses(host.name()).toCompletableFuture()
-                        .thenApply(found -> addressesOf(host.name(), found)));
-        return addresses.thenComposeAsync(list -> nextAddress(host.name(), tls, list.iterator()), executor)
-                .thenComposeAsync(concluded -> concluded ? CompletableFuture.completedFuture(null) : nextHost(hosts),
-                        executor);
+        if (!host.secureMx()) {
+            // as without DANE: a host the MTA-STS policy rules out is skipped before any lookup
+            return follow(host.name(), plan(new DaneHost.NotApplicable("the MX lookup is not DNSSEC-secure"), host.name()),
+                    () -> context.dns().lookupAddresses(host.name()).toCompletableFuture()
+                            .thenApply(found -> addressesOf(host.name(), found)), hosts);
+        }
+        return dane.host(host.name(), true).thenComposeAsync(found -> follow(host.name(),
+                plan(found.dane(), host.name()),
+                () -> CompletableFuture.completedFuture(addressesOf(host.name(), found.addresses())), hosts), executor);
+    }
+
+    private HostPlan plan(DaneHost daneHost, String host) {
+        return HostPlan.of(daneHost, policy.forHost(host), policy.applied());
+    }
+
+    /** Skips the host or tries its addresses, as its plan says; then the next host, unless a server concluded. */
+    private CompletableFuture<Void> follow(String host, HostPlan plan,
+            Supplier<CompletableFuture<List<InetAddress>>> addresses, Iterator<Host> hosts) {
+        return switch (plan) {
+            case HostPlan.Skip skip -> {
+                if (skip.policy().isDane()) {
+                    daneFailed(host, skip.cause(), host + ": " + skip.reason());
+                } else {
+                    policyFailed(host, skip.cause(), skip.reason(), true);
+                }
+                yield nextHost(hosts);
+            }
+            case HostPlan.Connect connect -> {
+                if (!connect.policyMatched()) {
+                    policyFailed(host, Cause.MX_MISMATCH, host + " does not match the MTA-STS policy of " + domain, false);
+                }
+                yield addresses.get()
+                        .thenComposeAsync(list -> nextAddress(host, connect, list.iterator()), executor)
+                        .thenComposeAsync(concluded -> concluded ? CompletableFuture.completedFuture(null) : nextHost(hosts),
+                                executor);
+            }
+        };
     }
 
     private List<InetAddress> addressesOf(String host, AddressResult found) {
@@ -216,18 +262,19 @@ final class DomainDelivery {
     }
 
     /** True once a server concluded the transaction (the walk ends there). */
-    private CompletableFuture<Boolean> nextAddress(String host, TlsRequirement tls, Iterator<InetAddress> addresses) {
+    private CompletableFuture<Boolean> nextAddress(String host, HostPlan.Connect plan, Iterator<InetAddress> addresses) {
         List<Integer> open = open();
         if (!addresses.hasNext() || open.isEmpty()) {
             return CompletableFuture.completedFuture(open.isEmpty());
         }
-        Destination destination = new Destination(host, new InetSocketAddress(addresses.next(), context.port()), tls);
+        Destination destination = new Destination(host, new InetSocketAddress(addresses.next(), context.port()),
+                plan.tls(), plan.check());
         List<RecipientAddress> rcpts = open.stream().map(i -> message.envelope().recipients().get(i)).toList();
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
         return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
-            List<Outcome> classified = Verdicts.of(outcome, policy.applied());
-            checkPolicy(destination, outcome);
+            List<Outcome> classified = Verdicts.of(outcome, plan.policy());
+            checkPolicy(destination, outcome, plan.policy());
             listener.attempted(outcome.session(), classified, open);
             for (int k = 0; k < open.size(); k++) {
                 Outcome result = classified.get(k);
@@ -240,7 +287,7 @@ final class DomainDelivery {
             }
             return outcome instanceof TransactionOutcome.Concluded
                     ? CompletableFuture.completedFuture(true)
-                    : nextAddress(host, tls, addresses);
+                    : nextAddress(host, plan, addresses);
         }, executor);
     }
 
@@ -248,11 +295,15 @@ final class DomainDelivery {
      * Records what the policy makes of this attempt: under enforce, a TLS failure that kept the
      * mail back; under testing, a session the policy would have refused although the mail went.
      */
-    private void checkPolicy(Destination destination, TransactionOutcome outcome) {
+    private void checkPolicy(Destination destination, TransactionOutcome outcome, AppliedPolicy governing) {
+        String host = destination.mxHost();
+        if (governing.isDane()) {
+            checkDane(destination, outcome);
+            return;
+        }
         if (!(policy instanceof DomainPolicy.Active published)) {
             return;
         }
-        String host = destination.mxHost();
         if (outcome instanceof TransactionOutcome.Failed failed) {
             String detail = failed.failure().describe(destination);
             Cause cause = Verdicts.causeOf(failed.failure());
@@ -273,6 +324,33 @@ final class DomainDelivery {
         }
     }
 
+    /** A host DANE governs: a TLS failure keeps the mail back from it (never tried with less); success is counted. */
+    private void checkDane(Destination destination, TransactionOutcome outcome) {
+        String host = destination.mxHost();
+        if (outcome instanceof TransactionOutcome.Failed failed) {
+            String detail = failed.failure().describe(destination);
+            Optional<TlsProblem> problem = failed.failure().tlsProblem();
+            if (problem.isPresent()) {
+                daneFailed(host, Verdicts.causeOf(problem.get()), detail);
+            } else {
+                hostFailures.add(new HostProblem(host, Verdicts.causeOf(failed.failure()), detail));
+            }
+            return;
+        }
+        if (outcome.session().connectionUse() <= 1) {
+            listener.daneChecked(domain, host, Optional.empty()); // once per connection, as TLS sessions are counted
+        }
+    }
+
+    private void daneFailed(String host, Cause cause, String detail) {
+        HostProblem problem = new HostProblem(host, cause, detail);
+        if (daneKeptBack.isEmpty()) {
+            daneKeptBack = Optional.of(cause);
+        }
+        hostFailures.add(problem);
+        listener.daneChecked(domain, host, Optional.of(problem));
+    }
+
     private void policyFailed(String host, Cause cause, String detail, boolean enforced) {
         if (enforced) {
             policyKeptBack = true;
@@ -287,7 +365,9 @@ final class DomainDelivery {
         List<Integer> open = open();
         if (!open.isEmpty()) {
             Outcome last;
-            if (policyKeptBack) {
+            if (daneKeptBack.isPresent()) {
+                last = Verdicts.daneNotMet(domain, hostFailures, daneKeptBack.get());
+            } else if (policyKeptBack) {
                 last = Verdicts.policyNotMet(domain, hostFailures);
             } else if (lastFailure == null) {
                 last = Verdicts.mxHostUnresolvable(domain).underPolicy(policy.applied());
@@ -295,7 +375,7 @@ final class DomainDelivery {
                 last = lastFailure.underPolicy(policy.applied());
             }
             open.forEach(i -> results.put(i, last));
-            if (policyKeptBack || !lastFailureLogged) {
+            if (policyKeptBack || daneKeptBack.isPresent() || !lastFailureLogged) {
                 listener.decided(last, open); // no transaction logged this result
             }
         }

@@ -180,6 +180,7 @@ public final class Verdicts {
             case CERTIFICATE_EXPIRED -> Cause.CERTIFICATE_EXPIRED;
             case CERTIFICATE_NOT_TRUSTED -> Cause.CERTIFICATE_NOT_TRUSTED;
             case VALIDATION_FAILURE -> Cause.VALIDATION_FAILURE;
+            case TLSA_INVALID -> Cause.TLSA_INVALID;
         };
     }
 
@@ -241,6 +242,24 @@ public final class Verdicts {
         }
         return new Outcome.Deferred(Reply.of(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE, oneLine(text.toString())),
                 Source.local(), TlsFacts.without(AppliedPolicy.MTA_STS_ENFORCE), Cause.STS_POLICY_NOT_MET, hosts);
+    }
+
+    // ------------------------------------------------------------ DANE (RFC 7672: always temporary)
+
+    /**
+     * No MX host could be used as its TLS policies demand, and at least one was governed by DANE
+     * (its TLSA records did not match, or could not be validated): each host's problem is listed.
+     *
+     * @param cause the first DANE host's cause (e.g. {@code tlsa-invalid}, {@code dnssec-invalid})
+     */
+    static Outcome.Deferred daneNotMet(String domain, List<HostProblem> hosts, Cause cause) {
+        StringBuilder text = new StringBuilder("no MX host of <").append(domain)
+                .append("> could be used as its DANE (TLSA) records require: ");
+        for (int i = 0; i < hosts.size(); i++) {
+            text.append(i == 0 ? "" : "; ").append(hosts.get(i).detail());
+        }
+        return new Outcome.Deferred(Reply.of(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE, oneLine(text.toString())),
+                Source.local(), TlsFacts.without(AppliedPolicy.DANE), cause, hosts);
     }
 
     // ------------------------------------------------------------ the relay itself

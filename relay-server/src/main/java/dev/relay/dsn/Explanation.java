@@ -101,6 +101,9 @@ final class Explanation {
         if (cause.isEmpty()) {
             return server + " accepted the message.";
         }
+        if (outcome.tls().policy().isDane() && !hosts(outcome).isEmpty()) {
+            return dane(recipient, kind);
+        }
         return switch (cause.get()) {
             case STS_POLICY_NOT_MET, MX_MISMATCH -> mtaSts(recipient, kind);
             case STS_POLICY_UNAVAILABLE -> "Whether the recipient's domain requires encrypted delivery (an MTA-STS"
@@ -163,6 +166,16 @@ final class Explanation {
                 + "no MX host could meet it" + hostDetail(recipient.outcome()) + ". The relay does not send such mail"
                 + " unprotected instead; the administrators of " + domain
                 + " can fix their mail servers or their policy.";
+    }
+
+    private static String dane(RecipientReport recipient, DsnKind kind) {
+        String domain = domainOf(recipient.finalRecipient());
+        return "The mail servers of the recipient's domain " + domain + " publish DANE records (TLSA records"
+                + " signed with DNSSEC, RFC 7672) that require an encrypted (TLS) connection to a server whose"
+                + " certificate matches them, and " + (kind == DsnKind.DELAY ? "so far " : "")
+                + "no MX host could meet them" + hostDetail(recipient.outcome()) + ". The relay does not send such"
+                + " mail unprotected instead; the administrators of " + domain
+                + " can fix their certificates, their TLSA records or their DNSSEC signatures.";
     }
 
     /** ": mx1.example.com: the server's certificate has expired; mx2...: ...", or nothing. */

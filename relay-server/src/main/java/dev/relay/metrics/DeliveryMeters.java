@@ -3,17 +3,19 @@ package dev.relay.metrics;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Delivery's events as meters: attempts, final outcomes with their delay, outbound TLS sessions,
- * and the MTA-STS policy failures delivery meets.
+ * the MTA-STS policy failures delivery meets, and the DANE checks of MX hosts.
  */
 final class DeliveryMeters implements DeliveryEvents {
     /** Delay buckets: from a prompt delivery to the default five-day queue lifetime. */
@@ -31,6 +33,8 @@ final class DeliveryMeters implements DeliveryEvents {
     private final Map<String, Counter[]> tlsSessions = new ConcurrentHashMap<>();
 
     private final MtaStsMeters mtaSts;
+    /** By result: {@code success} or a cause label. */
+    private final Map<String, Counter> daneVerifications = new ConcurrentHashMap<>();
 
     DeliveryMeters(MeterRegistry registry, MtaStsMeters mtaSts) {
         this.registry = registry;
@@ -44,6 +48,7 @@ final class DeliveryMeters implements DeliveryEvents {
                 .serviceLevelObjectives(DELAY_BUCKETS)
                 .register(registry);
         MetricNames.TLS_VERSIONS.forEach(this::tlsCounters);
+        MetricNames.DANE_RESULTS.forEach(this::daneCounter);
     }
 
     private Map<Result, Map<Tls, Counter>> attemptCounters(String mode) {
@@ -91,6 +96,16 @@ final class DeliveryMeters implements DeliveryEvents {
     public void finished(Outcome outcome, Duration sinceAccepted) {
         deliveries.get(outcome).increment();
         delay.record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+    }
+
+    @Override
+    public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+        daneCounter(failure.map(p -> p.cause().label()).orElse("success")).increment();
+    }
+
+    private Counter daneCounter(String result) {
+        return daneVerifications.computeIfAbsent(result,
+                r -> Meters.counter(registry, MetricNames.DANE_VERIFICATIONS, MetricNames.RESULT, r));
     }
 
     @Override

@@ -111,6 +111,10 @@ public final class MetricNames {
     public static final Metric TLS_CERTIFICATE_EXPIRY = new Metric("relay_tls_certificate_expiry_seconds",
             "relay.tls.certificate.expiry", List.of(),
             "When the relay's own TLS certificate (tls.certificate) expires, as Unix time; 0 without one");
+    public static final Metric DANE_VERIFICATIONS = new Metric("relay_dane_verifications_total",
+            "relay.dane.verifications", List.of(RESULT),
+            "MX hosts governed by DANE checked: once per connection, or per skip; success, or the RFC 8460 result type"
+                    + " of the failure (tlsa-invalid, dnssec-invalid, starttls-not-supported, ...)");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
             "relay.dns.lookups", List.of(TYPE, RESULT), "DNS questions asked, from the cache or the network");
     public static final Metric DNSSEC_ANSWERS = new Metric("relay_dnssec_answers_total",
@@ -118,6 +122,14 @@ public final class MetricNames {
             "DNSSEC-aware lookups (MX and TLSA for DANE) by the status of their answer, from the cache or the network");
 
     // label values registered at start
+
+    /**
+     * {@code relay_dane_verifications_total{result}}: {@code success}, then the result types a
+     * host governed by DANE can fail with.
+     */
+    public static final List<String> DANE_RESULTS = Stream.concat(Stream.of("success"), Stream.of(
+            Cause.TLSA_INVALID, Cause.DNSSEC_INVALID, Cause.STARTTLS_NOT_SUPPORTED, Cause.CERTIFICATE_HOST_MISMATCH,
+            Cause.CERTIFICATE_EXPIRED, Cause.VALIDATION_FAILURE).map(Cause::label)).toList();
 
     /** {@code relay_queue_messages{state}}. */
     public static final List<String> QUEUE_STATES = List.of("active", "deferred", "held");
@@ -147,7 +159,7 @@ public final class MetricNames {
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
             MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES,
-            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DNS_LOOKUPS, DNSSEC_ANSWERS);
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS);
 
     private MetricNames() {}
 

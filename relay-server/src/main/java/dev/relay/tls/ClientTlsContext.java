@@ -36,11 +36,13 @@ public final class ClientTlsContext {
     private final SslContext context;
     private final SslProvider provider;
     private final CertificateVerifier verifier;
+    private final Clock clock;
 
-    private ClientTlsContext(SslContext context, SslProvider provider, CertificateVerifier verifier) {
+    private ClientTlsContext(SslContext context, SslProvider provider, CertificateVerifier verifier, Clock clock) {
         this.context = context;
         this.provider = provider;
         this.verifier = verifier;
+        this.clock = clock;
     }
 
     /**
@@ -87,8 +89,18 @@ public final class ClientTlsContext {
 
     /** What the finished handshake negotiated and the relay's verdict on the certificate for {@code host}. */
     public TlsDetails inspect(SSLSession session, String host) {
+        return inspect(session, host, Optional.empty());
+    }
+
+    /**
+     * What the finished handshake negotiated and the verdict on the certificate: by {@code check}
+     * when the caller names one (e.g. DANE), else by the Web PKI for {@code host}.
+     */
+    public TlsDetails inspect(SSLSession session, String host, Optional<CertificateCheck> check) {
         List<X509Certificate> chain = peerChain(session);
-        CertificateVerdict verdict = verifier.verify(chain, sniName(host));
+        CertificateVerdict verdict = check.isPresent()
+                ? check.get().verify(chain, clock.instant())
+                : verifier.verify(chain, sniName(host));
         Optional<X509Certificate> leaf = chain.stream().findFirst();
         return new TlsDetails(
                 session.getProtocol(),
@@ -185,7 +197,7 @@ public final class ClientTlsContext {
                         .sessionCacheSize(sessionCacheSize)
                         .sessionTimeout(sessionTimeout.toSeconds())
                         .build();
-                return new ClientTlsContext(context, provider, verifier);
+                return new ClientTlsContext(context, provider, verifier, clock);
             } catch (SSLException e) {
                 throw new IllegalStateException("cannot build the outbound TLS context with " + provider, e);
             }

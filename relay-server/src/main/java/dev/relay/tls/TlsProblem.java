@@ -13,6 +13,8 @@ public enum TlsProblem {
     CERTIFICATE_EXPIRED("certificate-expired"),
     /** The chain does not lead to a trusted root. */
     CERTIFICATE_NOT_TRUSTED("certificate-not-trusted"),
+    /** DANE: no usable TLSA record of the host matches the certificate chain it presented. */
+    TLSA_INVALID("tlsa-invalid"),
     /** Anything else: a failed handshake, an unusable certificate, a certificate not valid yet. */
     VALIDATION_FAILURE("validation-failure");
 

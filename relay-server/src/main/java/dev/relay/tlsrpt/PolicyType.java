@@ -20,9 +20,13 @@ public enum PolicyType {
         return label;
     }
 
-    /** MTA-STS in either mode is {@code sts} (a testing policy is reported like an enforced one). */
+    /**
+     * MTA-STS in either mode is {@code sts} (a testing policy is reported like an enforced one);
+     * DANE, with usable TLSA records or only unusable ones, is {@code tlsa}.
+     */
     public static PolicyType of(AppliedPolicy policy) {
         return switch (policy) {
+            case DANE, DANE_ENCRYPT -> TLSA;
             case MTA_STS_ENFORCE, MTA_STS_TESTING -> STS;
             case NONE -> NO_POLICY_FOUND;
         };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
+import dev.relay.outcome.HostProblem;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStatus;
 import dev.relay.queue.MutableClock;
@@ -63,5 +64,17 @@ class MtaStsStatusTest {
                         "policy unknown (deferred): DNS SERVFAIL"),
                 new MtaStsView.EnforcementFailureRow(START.plusSeconds(1), "b.test", "mx.rogue.test",
                         "mx-mismatch (testing: delivered anyway)"));
+    }
+
+    @Test
+    void daneFailuresAreListedBesideThemAndSuccessesAreNot() {
+        MtaStsStatus status = new MtaStsStatus(List::of, failures);
+        failures.daneChecked("signed.test", "mx.signed.test", Optional.empty());
+        clock.advance(Duration.ofSeconds(1));
+        failures.daneChecked("signed.test", "mx2.signed.test", Optional.of(new HostProblem("mx2.signed.test",
+                Cause.TLSA_INVALID, "no usable TLSA record matches")));
+
+        assertThat(status.recentFailures()).containsExactly(new MtaStsView.EnforcementFailureRow(START.plusSeconds(1),
+                "signed.test", "mx2.signed.test", "DANE tlsa-invalid: no usable TLSA record matches"));
     }
 }

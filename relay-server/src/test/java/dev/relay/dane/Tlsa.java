@@ -11,11 +11,11 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  * TLSA records for test certificates, computed apart from the code under test: the public key
  * comes from BouncyCastle's reading of the certificate, the digests from their JCA names.
  */
-final class Tlsa {
+public final class Tlsa {
     private Tlsa() {}
 
     /** The record of this usage, selector and matching type for the certificate. */
-    static TlsaRecord of(int usage, int selector, int matching, X509Certificate certificate) {
+    public static TlsaRecord of(int usage, int selector, int matching, X509Certificate certificate) {
         try {
             byte[] selected = selector == 0 ? certificate.getEncoded()
                     : new JcaX509CertificateHolder(certificate).getSubjectPublicKeyInfo().getEncoded();
@@ -33,7 +33,7 @@ final class Tlsa {
         }
     }
 
-    static TlsaRecords.Usable usable(TlsaRecord... records) {
+    public static TlsaRecords.Usable usable(TlsaRecord... records) {
         return (TlsaRecords.Usable) TlsaRecords.classify(java.util.List.of(records));
     }
 }

@@ -42,7 +42,7 @@ class AttemptLogTest {
 
         assertThat(AttemptLog.line(ID, "bob@example.com", session, sent, Duration.ofMillis(420))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=mx.example.com[127.0.0.1]:25, conn_use=2, delay=0.42, dsn=2.0.0, "
-                        + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=none");
+                        + "status=sent (250 2.0.0 ok: queued as 12345), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=yes, mta-sts=none, dane=none");
     }
 
     @Test
@@ -54,7 +54,7 @@ class AttemptLogTest {
 
         assertThat(AttemptLog.line(ID, "eve@example.com", session, bounced, Duration.ofSeconds(75))).isEqualTo(
                 "4F9A1C2B3D: to=<eve@example.com>, relay=mx.example.com[127.0.0.1]:25, delay=75, dsn=5.1.1, "
-                        + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch, mta-sts=none, cause=remote-reply");
+                        + "status=bounced (550 5.1.1 no such user), tls=TLSv1.3/TLS_AES_128_GCM_SHA256, verified=no:certificate-host-mismatch, mta-sts=none, dane=none, cause=remote-reply");
     }
 
     @Test
@@ -65,7 +65,7 @@ class AttemptLogTest {
         assertThat(AttemptLog.line(ID, "bob@example.com", session, Verdicts.connectionFailed(refused, MX, TlsFacts.none()),
                 Duration.ofMillis(3))).isEqualTo(
                 "4F9A1C2B3D: to=<bob@example.com>, relay=none, delay=0, dsn=4.4.1, "
-                        + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none, mta-sts=none, cause=connect-failed");
+                        + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none, mta-sts=none, dane=none, cause=connect-failed");
     }
 
     @Test

@@ -206,6 +206,28 @@ class DsnComposerTest {
     }
 
     @Test
+    void anExpiredDaneDeferralExplainsTheTlsaRecordsAndNamesEachHost() throws Exception {
+        String detail = "TLS with mx1.example.com[192.0.2.10]:25 failed (tlsa-invalid): DANE: none of the 1 usable"
+                + " TLSA records matches the server's certificate chain";
+        Outcome.Deferred notMet = new Outcome.Deferred(Reply.of(451, EnhancedStatus.CRYPTOGRAPHIC_FAILURE,
+                "no MX host of <example.com> could be used as its DANE (TLSA) records require: " + detail),
+                Source.local(), TlsFacts.without(AppliedPolicy.DANE), Cause.TLSA_INVALID,
+                List.of(new HostProblem("mx1.example.com", Cause.TLSA_INVALID, detail),
+                        new HostProblem("mx2.example.com", Cause.DNSSEC_INVALID, "mx2.example.com: the TLSA records at"
+                                + " _25._tcp.mx2.example.com fail DNSSEC validation")));
+        ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", notMet.expire()).build());
+
+        assertThat(dsn.rawText(1)).contains("Status: 4.4.7", "Diagnostic-Code: X-Relay; 451 4.7.5 no MX host of");
+        assertThat(dsn.words())
+                .contains("The mail servers of the recipient's domain example.com publish DANE records (TLSA records"
+                        + " signed with DNSSEC, RFC 7672) that require an encrypted (TLS) connection to a server whose"
+                        + " certificate matches them, and no MX host could meet them: mx1.example.com: the server's"
+                        + " certificate does not match the domain's DANE (TLSA) records; mx2.example.com: the DNSSEC"
+                        + " signatures of the domain's records could not be validated.")
+                .doesNotContain("MTA-STS");
+    }
+
+    @Test
     void rewordingAReplyChangesNoClassification() throws Exception {
         // the facts, not the words, decide: the same cause with other text gives the same status and explanation
         Outcome.Failed worded = TestOutcomes.localFailure(552, EnhancedStatus.MESSAGE_TOO_BIG,

@@ -279,7 +279,7 @@ public final class SmtpConnection {
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
                 decoder.tlsEstablished();
-                done.complete(tlsContext.inspect(ssl.engine().getSession(), destination.mxHost()));
+                done.complete(tlsContext.inspect(ssl.engine().getSession(), destination.mxHost(), destination.check()));
             } else {
                 ConnectionFailure failure = f.cause() instanceof SslHandshakeTimeoutException
                         ? new ConnectionFailure.TimedOut(Stage.TLS_HANDSHAKE)

@@ -1,0 +1,534 @@
+package dev.relay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.relay.dane.Tlsa;
+import dev.relay.dane.TlsaRecord;
+import dev.relay.delivery.testkit.ReceivedMessage;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnssecMode;
+import dev.relay.dns.TrustAnchors;
+import dev.relay.dns.testkit.SignedZone;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFailure;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyStore;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.outcome.HostProblem;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.SmtpClient;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * RFC 7672 end to end through the real delivery path: zones signed in the test and served by
+ * the loopback DNS server, validated from a test trust anchor (the DS of {@code dest.test} and of
+ * {@code hosting.test}, in a trust-anchor file as {@code delivery.dns.trust-anchors} names it),
+ * the MTA-STS service beside it, the scheduler, the pool and the SMTP client delivering to a
+ * loopback MX. TLSA records are computed from the test certificates apart from the code under
+ * test ({@link Tlsa}). Each scenario asserts where the mail went, or that it waits and why, and
+ * which policy governed (the attempt log's {@code mta-sts=} and {@code dane=}).
+ */
+class DaneConformanceTest {
+
+    private static final String DOMAIN = "dest.test";
+    private static final String MX_HOST = "mx.dest.test";
+    private static final String TLSA_NAME = "_25._tcp.mx.dest.test.";
+    private static final Duration RETRY = Duration.ofMinutes(5);
+    private static final TestCertificates.Authority WEB_CA = ClientFixture.CA;
+    /** A CA nobody trusts for the Web PKI: only a DANE-TA record can make it an anchor. */
+    private static final TestCertificates.Authority DANE_CA = TestCertificates.newAuthority("DANE test anchor");
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final List<PolicyFailure> policyFailures = new CopyOnWriteArrayList<>();
+    /** host/result of every DANE check, as the metrics count them. */
+    private final List<String> daneChecks = new CopyOnWriteArrayList<>();
+    /** result/tls/mta_sts_mode of every attempt. */
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private final ListAppender<ILoggingEvent> attemptLog = new ListAppender<>();
+    private final Logger attemptLogger = (Logger) LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    private final List<String> anchors = new ArrayList<>();
+    private DeliveryWorld world;
+    private ClientTlsContext tls;
+    private TestDnsServer dns;
+    private TestPolicyServer web;
+    private TestMx mx;
+    private MessageQueue queue;
+    private EventLoopGroup fetchGroup;
+    private MtaStsPolicies policies;
+
+    @BeforeEach
+    void setUp() {
+        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(WEB_CA.certificate())).clock(clock).build();
+        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
+                .ioThreads(1).build();
+        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), client, 5);
+        dns = world.dns;
+        queue = world.queue();
+        web = TestPolicyServer.start(WEB_CA);
+        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        attemptLog.start();
+        attemptLogger.addAppender(attemptLog);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        attemptLogger.detachAppender(attemptLog);
+        world.stopScheduler();
+        if (policies != null) {
+            policies.close();
+        }
+        world.close();
+        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        web.close();
+    }
+
+    // ---- DANE-EE -------------------------------------------------------------------------
+
+    static Stream<Arguments> selectorsAndMatchingTypes() {
+        return Stream.of(0, 1).flatMap(selector -> Stream.of(0, 1, 2).map(matching -> Arguments.of(selector, matching)));
+    }
+
+    @ParameterizedTest(name = "3 {0} {1}")
+    @MethodSource("selectorsAndMatchingTypes")
+    void daneEeMatchingTheServersCertificateDeliversWithoutANameOrWebPkiCheck(int selector, int matching)
+            throws Exception {
+        // self-signed, for another name, expired: DANE-EE checks none of it (RFC 7672 3.1.1)
+        TestCertificates.Issued certificate = TestCertificates.selfSigned("somewhere.else.test").expired().issue();
+        signedDomain(tlsa(Tlsa.of(3, selector, matching, certificate.certificate())));
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
+        assertThat(received.tls()).isTrue();
+        assertThat(received.sni()).contains(MX_HOST);
+        assertThat(queue.find(id)).as("delivered").isEmpty();
+        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(attempts).containsExactly("delivered/verified/none");
+        assertThat(attemptLine()).contains("verified=yes, mta-sts=none, dane=verify");
+    }
+
+    @ParameterizedTest(name = "3 {0} {1}")
+    @MethodSource("selectorsAndMatchingTypes")
+    void daneEeMatchingAnotherCertificateDefersWithoutSending(int selector, int matching) throws Exception {
+        TestCertificates.Issued presented = TestCertificates.selfSigned(MX_HOST).issue();
+        TestCertificates.Issued published = TestCertificates.selfSigned(MX_HOST).issue(); // another key
+        signedDomain(tlsa(Tlsa.of(3, selector, matching, published.certificate())));
+        mx = world.mx(TestMx.builder().starttls(presented));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertDaneDefers(id, "tlsa-invalid");
+        assertThat(mx.connectionCount()).as("the handshake happened; the transaction did not").isEqualTo(1);
+    }
+
+    // ---- DANE-TA -------------------------------------------------------------------------
+
+    @Test
+    void daneTaAnchoringTheChainWithTheMxNameDelivers() throws Exception {
+        signedDomain(tlsa(Tlsa.of(2, 0, 1, DANE_CA.certificate())));
+        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(attemptLine()).contains("verified=yes, mta-sts=none, dane=verify");
+    }
+
+    @Test
+    void daneTaAnchoringAChainForAnotherNameDefers() throws Exception {
+        signedDomain(tlsa(Tlsa.of(2, 1, 1, DANE_CA.certificate())));
+        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue("mx.elsewhere.test")));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertDaneDefers(id, "certificate-host-mismatch");
+    }
+
+    // ---- only unusable records: TLS mandatory, not authenticated --------------------------
+
+    @Test
+    void onlyUnusableRecordsDeliverOverTlsWithoutAuthentication() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        // PKIX-EE(1) is unusable for SMTP (RFC 7672 3.1.3), even when it would match
+        signedDomain(tlsa(Tlsa.of(1, 1, 1, certificate.certificate())));
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/none");
+        assertThat(attemptLine()).contains("verified=no:certificate-not-trusted, mta-sts=none, dane=encrypt");
+    }
+
+    @Test
+    void onlyUnusableRecordsAndNoStarttlsDefers() throws Exception {
+        signedDomain(tlsa(new TlsaRecord(0, 0, 1, new byte[32])));
+        mx = world.mx(TestMx.builder()); // no STARTTLS offered
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.messages()).isEmpty();
+        assertThat(mx.commands("MAIL")).isEmpty();
+        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+                .contains("STARTTLS");
+        assertThat(daneChecks).containsExactly(MX_HOST + "/starttls-not-supported");
+    }
+
+    // ---- DNSSEC failures: never a downgrade -----------------------------------------------
+
+    @Test
+    void aForgedTlsaSignatureDefersWithoutConnecting() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        // after signing: the record no longer matches its RRSIG
+        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).as("a host whose TLSA records are bogus is not even tried").isZero();
+        assertDnssecInvalid(id);
+    }
+
+    @Test
+    void anExpiredTlsaSignatureDefersWithoutConnecting() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        KeyPair key = SignedZone.newKey();
+        String[] records = domainRecords(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        SignedZone zone = SignedZone.builder(DOMAIN).key(key).add(records).build();
+        SignedZone expired = SignedZone.builder(DOMAIN).key(key).add(records)
+                .validity(clock.instant().minus(Duration.ofDays(30)), clock.instant().minus(Duration.ofDays(1))).build();
+        // the zone as signed, but the TLSA RRset's signature is one that expired yesterday
+        dns.add(Stream.concat(zone.records().stream().filter(r -> !coversTlsa(r)),
+                expired.records().stream().filter(DaneConformanceTest::coversTlsa)).toArray(Record[]::new));
+        anchors.add(zone.dsAnchor());
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertDnssecInvalid(id);
+    }
+
+    @Test
+    void aFailingTlsaLookupInASignedZoneDefers() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        dns.servfail(TLSA_NAME, "TLSA");
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertDnssecInvalid(id);
+    }
+
+    // ---- where DANE does not apply -------------------------------------------------------
+
+    @Test
+    void anUnsignedZoneIsGovernedByMtaSts() throws Exception {
+        // no anchor covers dest.test: its records, TLSA included, are insecure, so the TLSA record
+        // that matches nothing is ignored and the enforce policy decides
+        dns.mx(DOMAIN, 10, MX_HOST).a(MX_HOST, "127.0.0.1").a("mta-sts." + DOMAIN, "127.0.0.1")
+                .add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
+        publish("enforce", MX_HOST);
+        mx = world.mx(TestMx.builder().starttls(WEB_CA.issue(MX_HOST)));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(daneChecks).as("DANE never applied").isEmpty();
+        assertThat(attempts).containsExactly("delivered/verified/enforce");
+        assertThat(attemptLine()).contains("mta-sts=enforce, dane=none");
+    }
+
+    @Test
+    void anInsecureMxLookupIgnoresTheHostsSecureTlsaRecords() throws Exception {
+        // dest.test is unsigned; its MX lives in the signed hosting.test, whose TLSA record matches nothing
+        dns.mx(DOMAIN, 10, "mx.hosting.test");
+        SignedZone hosting = SignedZone.builder("hosting.test")
+                .add("mx.hosting.test. A 127.0.0.1", "_25._tcp.mx.hosting.test. TLSA 3 1 1 " + "00".repeat(32))
+                .build();
+        dns.add(hosting.recordArray());
+        anchors.add(hosting.dsAnchor());
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.hosting.test").issue()));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(daneChecks).isEmpty();
+        assertThat(attempts).containsExactly("delivered/tls/none");
+        assertThat(attemptLine()).contains("mta-sts=none, dane=none");
+    }
+
+    // ---- DANE and MTA-STS together: DANE decides each host it covers ---------------------
+
+    @Test
+    void daneSucceedingWhereMtaStsWouldFailDelivers() throws Exception {
+        // the enforce policy lists another MX and the certificate is self-signed: MTA-STS would
+        // refuse the host twice over; its TLSA record vouches for it, and DANE governs it
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        publish("enforce", "mx.other.test");
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(policyFailures).as("MTA-STS was not consulted for the host").isEmpty();
+        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(attemptLine()).contains("mta-sts=none, dane=verify");
+    }
+
+    @Test
+    void daneFailingWhereMtaStsWouldSucceedDefers() throws Exception {
+        // the certificate is valid in the Web PKI and listed by the enforce policy: MTA-STS would
+        // deliver, but it never rescues a failing DANE check (RFC 8461 section 2)
+        TestCertificates.Issued certificate = WEB_CA.issue(MX_HOST);
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, TestCertificates.selfSigned(MX_HOST).issue().certificate())));
+        publish("enforce", MX_HOST);
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertDaneDefers(id, "tlsa-invalid");
+        assertThat(policyFailures).isEmpty();
+    }
+
+    @Test
+    void aCnamedMxHostUsesTheExpandedNamesTlsaRecordsAndAcceptsItsName() throws Exception {
+        // mail.dest.test is an alias of mx.dest.test: the TLSA base is the expanded name (RFC 7672
+        // 2.2.2), SNI stays the MX name, and a DANE-TA leaf may carry either name
+        SignedZone zone = SignedZone.builder(DOMAIN)
+                .add(DOMAIN + ". MX 10 mail.dest.test.", "mail.dest.test. CNAME mx.dest.test.",
+                        MX_HOST + ". A 127.0.0.1", tlsa(Tlsa.of(2, 0, 2, DANE_CA.certificate())))
+                .build();
+        dns.add(zone.recordArray());
+        anchors.add(zone.dsAnchor());
+        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(daneChecks).containsExactly("mail.dest.test/success");
+    }
+
+    @Test
+    void aFailingDaneHostIsSkippedAndTheNextMxTakesTheMail() throws Exception {
+        // one server plays both MX hosts: mx1 presents a certificate its TLSA record does not
+        // match, mx2 one that matches
+        TestCertificates.Issued good = TestCertificates.selfSigned("mx2.dest.test").issue();
+        TestCertificates.Issued bad = TestCertificates.selfSigned("mx1.dest.test").issue();
+        SignedZone zone = SignedZone.builder(DOMAIN)
+                .add(DOMAIN + ". MX 10 mx1.dest.test.", DOMAIN + ". MX 20 mx2.dest.test.",
+                        "mx1.dest.test. A 127.0.0.1", "mx2.dest.test. A 127.0.0.1",
+                        "_25._tcp.mx1.dest.test. TLSA 3 1 1 " + hex(Tlsa.of(3, 1, 1, good.certificate())),
+                        "_25._tcp.mx2.dest.test. TLSA 3 1 1 " + hex(Tlsa.of(3, 1, 1, good.certificate())))
+                .build();
+        dns.add(zone.recordArray());
+        anchors.add(zone.dsAnchor());
+        mx = world.mx(TestMx.builder().starttls(good).certificateFor("mx1.dest.test", bad));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.dest.test");
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(daneChecks).containsExactly("mx1.dest.test/tlsa-invalid", "mx2.dest.test/success");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private void assertDaneDefers(QueueId id, String resultType) {
+        assertThat(mx.messages()).as("nothing delivered against DANE").isEmpty();
+        assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
+        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+                .contains(MX_HOST).contains(resultType);
+        assertThat(daneChecks).containsExactly(MX_HOST + "/" + resultType);
+        assertStillQueuedForRetry(id);
+    }
+
+    private void assertDnssecInvalid(QueueId id) {
+        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+                .contains("_25._tcp.mx.dest.test");
+        assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
+        assertThat(attemptLine()).contains("mta-sts=none, dane=verify, cause=dnssec-invalid");
+        assertStillQueuedForRetry(id);
+    }
+
+    /** Temporary: still queued for a retry, not bounced, until the queue lifetime ends. */
+    private void assertStillQueuedForRetry(QueueId id) {
+        QueuedMessage message = queue.find(id).orElseThrow();
+        assertThat(((RecipientStatus.Deferred) message.statuses().getFirst()).nextAttempt())
+                .isEqualTo(clock.instant().plus(RETRY));
+    }
+
+    private static boolean coversTlsa(Record r) {
+        return r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.TLSA;
+    }
+
+    /** dest.test signed, MX mx.dest.test at 127.0.0.1, with these extra records, anchored. */
+    private void signedDomain(String... extra) {
+        SignedZone zone = SignedZone.builder(DOMAIN).add(domainRecords(extra)).build();
+        dns.add(zone.recordArray());
+        anchors.add(zone.dsAnchor());
+    }
+
+    private static String[] domainRecords(String... extra) {
+        List<String> lines = new ArrayList<>(List.of(DOMAIN + ". MX 10 " + MX_HOST + ".", MX_HOST + ". A 127.0.0.1",
+                "mta-sts." + DOMAIN + ". A 127.0.0.1"));
+        lines.addAll(List.of(extra));
+        return lines.toArray(String[]::new);
+    }
+
+    private static String tlsa(TlsaRecord record) {
+        return TLSA_NAME + " TLSA " + record.usage() + " " + record.selector() + " " + record.matchingType() + " "
+                + hex(record);
+    }
+
+    private static String hex(TlsaRecord record) {
+        return HexFormat.of().formatHex(record.data());
+    }
+
+    /** An MTA-STS policy for dest.test; its TXT record is served unsigned beside the signed zone. */
+    private void publish(String mode, String... mxPatterns) {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
+        for (String pattern : mxPatterns) {
+            text.append("mx: ").append(pattern).append("\r\n");
+        }
+        web.domain(DOMAIN).policy(text.append("max_age: 86400\r\n").toString());
+    }
+
+    private void startRelay() throws IOException {
+        if (anchors.isEmpty()) {
+            // a validating resolver needs an anchor; one for an unrelated zone leaves dest.test insecure
+            anchors.add(SignedZone.builder("unrelated.test").build().dsAnchor());
+        }
+        Path file = Files.writeString(dir.resolve("trust-anchors"), String.join("", anchors));
+        DnsResolver resolver = dns.resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock)
+                .dnssec(DnssecMode.VALIDATE).trustAnchors(TrustAnchors.fromFile(file)).build();
+        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
+                .totalTimeout(ClientFixture.WAIT).build();
+        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(dir.resolve("policies"))).clock(clock).build();
+        world.startScheduler(resolver, builder -> builder
+                .policies(DomainPolicies.mtaSts(policies))
+                .events(new DeliveryEvents() {
+                    @Override
+                    public void policyFailed(PolicyFailure failure) {
+                        policyFailures.add(failure);
+                    }
+
+                    @Override
+                    public void attempted(Result result, Tls tls, String mtaStsMode) {
+                        attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
+                    }
+
+                    @Override
+                    public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+                        daneChecks.add(mxHost + "/" + failure.map(p -> p.cause().label()).orElse("success"));
+                    }
+                })
+                .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly)));
+    }
+
+    private void runOnce() throws Exception {
+        world.runOnce();
+    }
+
+    private String attemptLine() {
+        return attemptLog.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains("to=<"))
+                .reduce((first, second) -> second).orElseThrow();
+    }
+
+    private String deferredReason(QueueId id) {
+        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
+        assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
+        return ((RecipientStatus.Deferred) status).reason();
+    }
+
+    private QueueId submit() throws Exception {
+        return world.submit("bob@" + DOMAIN);
+    }
+}
