@@ -126,6 +126,7 @@ final class Delivery {
                 .events(deliveryEvents)
                 .port(settings.port())
                 .policyUnknownWait(config.mtaSts().policyUnknownWait())
+                .honourTlsRequiredNo(settings.honourTlsRequiredNo())
                 .maxConnectionsPerDomain(settings.maxConnectionsPerDomain());
         config.queue().delayWarningAfter().ifPresent(after -> builder.delayWarnings(after, delays));
         DeliveryScheduler scheduler = builder.build();

@@ -47,6 +47,16 @@ public enum Cause {
     SMTPUTF8_UNSUPPORTED("smtputf8-unsupported", Kind.MESSAGE),
     BINARYMIME_UNSUPPORTED("binarymime-unsupported", Kind.MESSAGE),
     ADDRESS_NOT_SENDABLE("address-not-sendable", Kind.MESSAGE),
+    /**
+     * The message carries REQUIRETLS (RFC 8689) and the next hop, reached over authenticated TLS,
+     * does not announce REQUIRETLS. The sender's demand, not the recipient domain's policy.
+     */
+    REQUIRETLS_UNSUPPORTED("requiretls-unsupported", Kind.MESSAGE),
+    /**
+     * The message carries REQUIRETLS and no MX host could be reached the way RFC 8689 section 4.2.1
+     * asks: MX authenticated (MTA-STS enforce, or DNSSEC), TLS verified, REQUIRETLS announced.
+     */
+    REQUIRETLS_NOT_MET("requiretls-not-met", Kind.MESSAGE),
 
     LOCAL_ERROR("local-error", Kind.LOCAL),
     /** Read from a spool written before causes were stored: only the reply is known. */

@@ -46,6 +46,8 @@ public record EnhancedStatus(int statusClass, int subject, int detail) {
     public static final EnhancedStatus SECURITY_NOT_SUPPORTED = new EnhancedStatus(4, 7, 4);
     /** 4.7.5: cryptographic failure: TLS or its authentication failed. */
     public static final EnhancedStatus CRYPTOGRAPHIC_FAILURE = new EnhancedStatus(4, 7, 5);
+    /** 5.7.30 (RFC 8689): the message demands REQUIRETLS, and no route meets it. */
+    public static final EnhancedStatus REQUIRETLS_NEEDED = new EnhancedStatus(5, 7, 30);
 
     public EnhancedStatus {
         if (statusClass != 2 && statusClass != 4 && statusClass != 5) {

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param clientAddress the peer IP address, as text
  * @param heloName what the client said in EHLO/HELO
  * @param authenticatedUser the AUTH identity, when the client authenticated
+ * @param tlsRequiredNo whether the header section carries {@code TLS-Required: No} (RFC 8689
+ *     section 4.2.2): the sender asks that the recipient domains' TLS policies be ignored for
+ *     this message. Found when the message was received, so delivery never reads the body for it
  */
 public record Envelope(
         String sender,
@@ -23,7 +26,14 @@ public record Envelope(
         Instant arrival,
         String clientAddress,
         String heloName,
-        Optional<String> authenticatedUser) {
+        Optional<String> authenticatedUser,
+        boolean tlsRequiredNo) {
+
+    /** An envelope whose message does not carry {@code TLS-Required: No}. */
+    public Envelope(String sender, List<RecipientAddress> recipients, MailParameters parameters, Instant arrival,
+            String clientAddress, String heloName, Optional<String> authenticatedUser) {
+        this(sender, recipients, parameters, arrival, clientAddress, heloName, authenticatedUser, false);
+    }
 
     public Envelope {
         Objects.requireNonNull(sender, "sender");
@@ -40,5 +50,10 @@ public record Envelope(
 
     public boolean hasNullSender() {
         return sender.isEmpty();
+    }
+
+    /** Whether the message carries REQUIRETLS (RFC 8689): see {@link MailParameters#requireTls()}. */
+    public boolean requireTls() {
+        return parameters.requireTls();
     }
 }

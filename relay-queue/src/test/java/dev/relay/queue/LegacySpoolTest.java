@@ -49,6 +49,11 @@ class LegacySpoolTest {
             QueuedMessage expiring = message(all, "slow@example.org");
 
             assertThat(pending.statuses()).containsExactly(new RecipientStatus.Pending());
+            // written before RFC 8689 was stored: no envelope says REQUIRETLS or TLS-Required: No
+            assertThat(all).allSatisfy(m -> {
+                assertThat(m.envelope().requireTls()).isFalse();
+                assertThat(m.envelope().tlsRequiredNo()).isFalse();
+            });
             assertThat(body(queue, pending)).contains("hello pending@example.org");
 
             List<RecipientStatus> statuses = mixed.statuses();

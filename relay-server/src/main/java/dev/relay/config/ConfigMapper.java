@@ -196,7 +196,9 @@ final class ConfigMapper {
                 m.getOr("port", n -> n.port(false), Defaults.DELIVERY_PORT),
                 m.getOr("max-connections-per-domain", n -> n.intValue(1, Integer.MAX_VALUE), Defaults.MAX_CONNECTIONS_PER_DOMAIN),
                 new DnsSettings(servers, dnssec, trustAnchors),
-                new OutboundTls(extraTrust));
+                new OutboundTls(extraTrust),
+                m.getOr("requiretls", ConfigNode::bool, Defaults.REQUIRETLS),
+                m.getOr("honour-tls-required-no", ConfigNode::bool, Defaults.HONOUR_TLS_REQUIRED_NO));
     }
 
     /** A resolver: an IP address with an optional port (53). Never a name: we would need DNS to find DNS. */

@@ -82,7 +82,9 @@ public final class ConfigPrinter {
                 "dns", section("servers", delivery.dns().servers().stream().map(HostPort::toString).toList(),
                         "dnssec", delivery.dns().dnssec().label(),
                         "trust-anchors", text(delivery.dns().trustAnchors())),
-                "tls", section("extra-trust", text(delivery.tls().extraTrust()))));
+                "tls", section("extra-trust", text(delivery.tls().extraTrust())),
+                "requiretls", delivery.requireTls(),
+                "honour-tls-required-no", delivery.honourTlsRequiredNo()));
         var sts = config.mtaSts();
         root.put("mta-sts", section(
                 "enabled", sts.enabled(),

@@ -52,6 +52,10 @@ final class Defaults {
 
     static final int DELIVERY_PORT = 25;
     static final int MAX_CONNECTIONS_PER_DOMAIN = 20;
+    /** RFC 8689: offer REQUIRETLS to clients inside TLS. */
+    static final boolean REQUIRETLS = true;
+    /** RFC 8689 section 4.2.2: the sender may waive the TLS policies for one message. */
+    static final boolean HONOUR_TLS_REQUIRED_NO = true;
 
     static final boolean MTA_STS_ENABLED = true;
     static final Path MTA_STS_CACHE_DIRECTORY = Path.of("./data/mta-sts");

@@ -65,6 +65,8 @@ final class KeySchema {
             scalar("delivery.dns.dnssec"),
             scalar("delivery.dns.trust-anchors"),
             scalar("delivery.tls.extra-trust"),
+            scalar("delivery.requiretls"),
+            scalar("delivery.honour-tls-required-no"),
             scalar("mta-sts.enabled"),
             scalar("mta-sts.cache-directory"),
             scalar("mta-sts.https-port"),

@@ -67,7 +67,14 @@ public record RelayConfig(
         }
     }
 
-    public record DeliveryConfig(int port, int maxConnectionsPerDomain, DnsSettings dns, OutboundTls tls) {
+    /**
+     * @param requireTls {@code delivery.requiretls}: listeners announce REQUIRETLS (RFC 8689) inside
+     *     TLS and take {@code MAIL FROM:<...> REQUIRETLS}; queued REQUIRETLS mail is honoured either way
+     * @param honourTlsRequiredNo {@code delivery.honour-tls-required-no}: a message's
+     *     {@code TLS-Required: No} makes it go as without the domain's TLS policy
+     */
+    public record DeliveryConfig(int port, int maxConnectionsPerDomain, DnsSettings dns, OutboundTls tls,
+            boolean requireTls, boolean honourTlsRequiredNo) {
         public DeliveryConfig {
             Objects.requireNonNull(dns, "dns");
             Objects.requireNonNull(tls, "tls");

@@ -51,6 +51,15 @@ public interface DeliveryEvents {
      */
     default void tlsSession(String protocol, boolean verified) {}
 
+    /**
+     * A message carrying REQUIRETLS (RFC 8689) was accepted, or one attempt of it at one domain
+     * ended: see {@link RequireTls}.
+     */
+    default void requireTls(RequireTls outcome) {}
+
+    /** A message with {@code TLS-Required: No} (RFC 8689 section 4.2.2) was about to go to one domain. */
+    default void tlsRequiredNo(TlsRequiredNo outcome) {}
+
     /** Tells {@code first}, then {@code second}, of every event. */
     static DeliveryEvents both(DeliveryEvents first, DeliveryEvents second) {
         return new DeliveryEvents() {
@@ -82,6 +91,18 @@ public interface DeliveryEvents {
             public void tlsSession(String protocol, boolean verified) {
                 first.tlsSession(protocol, verified);
                 second.tlsSession(protocol, verified);
+            }
+
+            @Override
+            public void requireTls(RequireTls outcome) {
+                first.requireTls(outcome);
+                second.requireTls(outcome);
+            }
+
+            @Override
+            public void tlsRequiredNo(TlsRequiredNo outcome) {
+                first.tlsRequiredNo(outcome);
+                second.tlsRequiredNo(outcome);
             }
         };
     }
@@ -120,6 +141,38 @@ public interface DeliveryEvents {
         BOUNCED,
         /** Still failing temporarily when the queue lifetime ended: a DSN goes to the sender. */
         EXPIRED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The {@code outcome} of {@code relay_requiretls_messages_total}. */
+    enum RequireTls {
+        /** The listener accepted a message with {@code MAIL FROM:<...> REQUIRETLS}. */
+        ACCEPTED,
+        /** An attempt at a domain delivered, over authenticated TLS, with REQUIRETLS passed on. */
+        DELIVERED,
+        /** An attempt ended temporarily: retried later. */
+        DEFERRED,
+        /** REQUIRETLS could not be met at any MX host: 5.7.30, bounced. */
+        REFUSED,
+        /** A permanent failure for another reason (the server refused the recipient, say). */
+        FAILED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The {@code outcome} of {@code relay_tls_required_no_total}. */
+    enum TlsRequiredNo {
+        /** The domain's TLS policies were ignored for the message: opportunistic TLS. */
+        HONOURED,
+        /** {@code delivery.honour-tls-required-no: false}: the domain's policy applied. */
+        REFUSED,
+        /** The message also carries REQUIRETLS, which wins (RFC 8689 section 4.1). */
+        OVERRIDDEN;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

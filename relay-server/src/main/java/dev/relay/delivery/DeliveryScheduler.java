@@ -82,7 +82,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
-                b.clock);
+                b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -297,7 +297,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
                 .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
-                        new AttemptRecorder(message, clock, events), worker).run(), worker)
+                        new AttemptRecorder(message, clock, events), worker).run()
+                        .thenApply(found -> RequireTlsRule.count(message.envelope(), found, events)), worker)
                 .handle((found, error) -> {
                     limiter.release(domain);
                     if (error != null) {
@@ -379,6 +380,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private DomainPolicies policies = DomainPolicies.NONE;
 
         private int port = 25;
+        private boolean honourTlsRequiredNo = true;
         private Duration policyUnknownWait = Duration.ofHours(1);
         private int maxConnectionsPerDomain = 20;
         private int batchSize = 100;
@@ -429,6 +431,15 @@ public final class DeliveryScheduler implements AutoCloseable {
                 throw new IllegalArgumentException("policy-unknown wait must not be negative: " + wait);
             }
             this.policyUnknownWait = wait;
+            return this;
+        }
+
+        /**
+         * {@code delivery.honour-tls-required-no}: whether a message's {@code TLS-Required: No}
+         * (RFC 8689 section 4.2.2) makes it go as without the domain's TLS policy; default true.
+         */
+        public Builder honourTlsRequiredNo(boolean honour) {
+            this.honourTlsRequiredNo = honour;
             return this;
         }
 

@@ -84,6 +84,8 @@ final class DomainDelivery {
     private final Listener listener;
     private final Executor executor;
     private final BodySource body;
+    /** RFC 8689: what the message's REQUIRETLS or TLS-Required: No makes of this walk. */
+    private final RequireTlsRule requireTls;
     /** Envelope index to its latest result; recipients without one are still open. */
     private final Map<Integer, Outcome> results = new LinkedHashMap<>();
     private DomainPolicy policy = DomainPolicy.none();
@@ -103,9 +105,10 @@ final class DomainDelivery {
      *
      * @param policyUnknownWait how long a message waits for its domain's policy to become known
      *     (the TXT lookup failing, nothing cached) before it goes as without one
+     * @param requireTls what RFC 8689's rule needs
      */
     record DeliveryContext(DnsResolver dns, ConnectionPool pool, DomainPolicies policies, int port,
-            Duration policyUnknownWait, Clock clock) {}
+            Duration policyUnknownWait, Clock clock, RequireTlsRule.Settings requireTls) {}
 
     DomainDelivery(QueuedMessage message, String domain, List<Integer> recipients, DeliveryContext context,
             BodySource body, Listener listener, Executor executor) {
@@ -117,6 +120,7 @@ final class DomainDelivery {
         this.executor = executor;
         this.body = body;
         this.dane = new DaneLookup(context.dns());
+        this.requireTls = new RequireTlsRule(message, domain, context.requireTls());
     }
 
     /** Never completes exceptionally; the map has a result for every recipient given. */
@@ -128,8 +132,8 @@ final class DomainDelivery {
         }
         return context.policies().policyFor(domain).toCompletableFuture()
                 .thenComposeAsync(found -> {
-                    policy = found;
-                    if (found instanceof DomainPolicy.Unavailable undetermined) {
+                    policy = requireTls.policyFor(found);
+                    if (policy instanceof DomainPolicy.Unavailable undetermined) {
                         Duration waited = Duration.between(message.envelope().arrival(), context.clock().instant());
                         if (waited.compareTo(context.policyUnknownWait()) < 0) {
                             listener.policyFailed(new PolicyFailure(domain, "", Cause.STS_POLICY_UNAVAILABLE,
@@ -198,9 +202,10 @@ final class DomainDelivery {
             return follow(host.name(), plan(new DaneHost.NotApplicable("an address literal"), host.name()),
                     () -> CompletableFuture.completedFuture(host.literal().get()), hosts);
         }
-        if (!host.secureMx()) {
+        if (!host.secureMx() || requireTls.waivesPolicies()) {
             // as without DANE: a host the MTA-STS policy rules out is skipped before any lookup
-            return follow(host.name(), plan(new DaneHost.NotApplicable("the MX lookup is not DNSSEC-secure"), host.name()),
+            String why = host.secureMx() ? "TLS-Required: No" : "the MX lookup is not DNSSEC-secure";
+            return follow(host.name(), plan(new DaneHost.NotApplicable(why), host.name()),
                     () -> context.dns().lookupAddresses(host.name()).toCompletableFuture()
                             .thenApply(found -> addressesOf(host.name(), found)), hosts);
         }
@@ -226,6 +231,9 @@ final class DomainDelivery {
                 yield nextHost(hosts);
             }
             case HostPlan.Connect connect -> {
+                if (requireTls.skips(host, connect.policy())) {
+                    yield nextHost(hosts);
+                }
                 if (!connect.policyMatched()) {
                     policyFailed(host, Cause.MX_MISMATCH, host + " does not match the MTA-STS policy of " + domain, false);
                 }
@@ -276,6 +284,9 @@ final class DomainDelivery {
             List<Outcome> classified = Verdicts.of(outcome, plan.policy());
             checkPolicy(destination, outcome, plan.policy());
             listener.attempted(outcome.session(), classified, open);
+            if (requireTls.passesOver(host, classified)) {
+                return CompletableFuture.completedFuture(false); // on to the next MX host
+            }
             for (int k = 0; k < open.size(); k++) {
                 Outcome result = classified.get(k);
                 if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
@@ -364,8 +375,12 @@ final class DomainDelivery {
     private Map<Integer, Outcome> finish() {
         List<Integer> open = open();
         if (!open.isEmpty()) {
+            Optional<Outcome> refused = requireTls.refusal(lastFailure == null && !policyKeptBack && daneKeptBack.isEmpty(),
+                    policy.applied());
             Outcome last;
-            if (daneKeptBack.isPresent()) {
+            if (refused.isPresent()) {
+                last = refused.get();
+            } else if (daneKeptBack.isPresent()) {
                 last = Verdicts.daneNotMet(domain, hostFailures, daneKeptBack.get());
             } else if (policyKeptBack) {
                 last = Verdicts.policyNotMet(domain, hostFailures);
@@ -375,7 +390,7 @@ final class DomainDelivery {
                 last = lastFailure.underPolicy(policy.applied());
             }
             open.forEach(i -> results.put(i, last));
-            if (policyKeptBack || daneKeptBack.isPresent() || !lastFailureLogged) {
+            if (refused.isPresent() || policyKeptBack || daneKeptBack.isPresent() || !lastFailureLogged) {
                 listener.decided(last, open); // no transaction logged this result
             }
         }

@@ -27,7 +27,7 @@ import java.util.Optional;
  * {@link EnhancedStatus}. Scope as Postfix's smtp_trouble has it: a server's reply concerns
  * the recipient (or the message); everything else concerns the attempt and is temporary,
  * except what DNS proves for good (no such domain, null MX, no route) and what the relay
- * finds the next hop cannot take (size, SMTPUTF8, BINARYMIME).
+ * finds the next hop cannot take (size, SMTPUTF8, BINARYMIME, REQUIRETLS).
  */
 public final class Verdicts {
     private Verdicts() {}
@@ -62,6 +62,7 @@ public final class Verdicts {
             case RecipientVerdict.ExtensionMissing m -> switch (m.extension()) {
                 case SMTPUTF8 -> smtpUtf8NotOffered(destination, tls);
                 case BINARYMIME -> binaryMimeNotOffered(destination, tls);
+                case REQUIRETLS -> requireTlsNotOffered(destination, tls);
             };
             case RecipientVerdict.AddressNotSendable a -> a.sender() ? senderNotSendable(tls) : recipientNotSendable(tls);
             case RecipientVerdict.BodyUnreadable b -> bodyUnreadable(b.why(), tls);
@@ -104,6 +105,30 @@ public final class Verdicts {
     static Outcome.Failed binaryMimeNotOffered(Destination destination, TlsFacts tls) {
         return failed(554, EnhancedStatus.CONVERSION_REQUIRED, "BINARYMIME content needs CHUNKING and BINARYMIME, "
                 + "which host " + destination.relayName() + " does not offer", Cause.BINARYMIME_UNSUPPORTED, tls);
+    }
+
+    /** RFC 8689 4.2.1: the next hop must announce REQUIRETLS over TLS; the walk may try the next MX. */
+    static Outcome.Failed requireTlsNotOffered(Destination destination, TlsFacts tls) {
+        return failed(550, EnhancedStatus.REQUIRETLS_NEEDED, "REQUIRETLS is required, but was not offered by host "
+                + destination.relayName(), Cause.REQUIRETLS_UNSUPPORTED, tls);
+    }
+
+    /**
+     * RFC 8689 section 5: a REQUIRETLS message that no MX host could take over an authenticated
+     * route fails for good (5.7.30); each host's reason is listed. The cause says REQUIRETLS was
+     * missing at the next hop when that was every host's reason.
+     */
+    static Outcome.Failed requireTlsNotMet(String domain, List<HostProblem> hosts, AppliedPolicy policy) {
+        boolean allUnsupported = !hosts.isEmpty()
+                && hosts.stream().allMatch(h -> h.cause() == Cause.REQUIRETLS_UNSUPPORTED);
+        StringBuilder text = new StringBuilder("REQUIRETLS: no MX host of <").append(domain)
+                .append("> could take the message over authenticated TLS with REQUIRETLS");
+        for (int i = 0; i < hosts.size(); i++) {
+            text.append(i == 0 ? ": " : "; ").append(hosts.get(i).detail());
+        }
+        return new Outcome.Failed(Reply.of(550, EnhancedStatus.REQUIRETLS_NEEDED, oneLine(text.toString())),
+                Source.local(), TlsFacts.without(policy),
+                allUnsupported ? Cause.REQUIRETLS_UNSUPPORTED : Cause.REQUIRETLS_NOT_MET, hosts, false);
     }
 
     static Outcome.Failed senderNotSendable(TlsFacts tls) {

@@ -146,8 +146,10 @@ public final class BounceQueuer {
                     "",
                     // RFC 3461 section 6.2: a DSN itself asks for no DSN
                     List.of(new RecipientAddress(message.envelope().sender(), Set.of(DsnNotify.NEVER), Optional.empty())),
+                    // RFC 8689 section 5: a report on a REQUIRETLS message carries its headers, so it
+                    // goes under REQUIRETLS too
                     new MailParameters(OptionalLong.empty(), composed.bodyType(), dsn.international(), Optional.empty(),
-                            Optional.empty()),
+                            Optional.empty(), message.envelope().requireTls()),
                     now,
                     "127.0.0.1",
                     settings.hostname(),

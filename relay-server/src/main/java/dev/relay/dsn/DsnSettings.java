@@ -39,10 +39,13 @@ public record DsnSettings(String hostname, Duration maxLifetime, long fullReturn
     /**
      * What a DSN of this kind returns of an original with these parameters and size. Only a
      * failure returns the whole message (RFC 3461 section 4.3: RET is about failed DSNs); a
-     * BINARYMIME original comes back as headers, since binary cannot ride in a line-based report.
+     * BINARYMIME original comes back as headers, since binary cannot ride in a line-based report;
+     * so does a REQUIRETLS original, whatever RET asked (RFC 8689 section 5: as if RET=HDRS, so
+     * the body of a message the sender wanted kept off unauthenticated paths never travels in a
+     * bounce).
      */
     public ReturnForm returnFor(DsnKind kind, MailParameters parameters, long size) {
-        if (kind != DsnKind.FAILURE || parameters.body() == BodyType.BINARY_MIME) {
+        if (kind != DsnKind.FAILURE || parameters.body() == BodyType.BINARY_MIME || parameters.requireTls()) {
             return ReturnForm.HEADERS;
         }
         long limit = parameters.ret().map(ret -> ret == DsnReturn.FULL ? fullReturnLimit : -1L)

@@ -129,6 +129,14 @@ final class Explanation {
             case BINARYMIME_UNSUPPORTED -> "The message is in binary form (BINARYMIME), which the recipient's mail"
                     + " server does not accept.";
             case ADDRESS_NOT_SENDABLE -> "An address of the message cannot be written in the mail protocol.";
+            case REQUIRETLS_UNSUPPORTED -> "The message was sent with REQUIRETLS (RFC 8689): it may only travel"
+                    + " over authenticated, encrypted connections, to mail servers that promise to keep it that way."
+                    + " The recipient's mail server does not make that promise (it does not offer REQUIRETLS), so the"
+                    + " relay did not hand the message over.";
+            case REQUIRETLS_NOT_MET -> "The message was sent with REQUIRETLS (RFC 8689): it may only travel over"
+                    + " authenticated, encrypted connections. The recipient's domain gives no way to authenticate its"
+                    + " mail servers (no MTA-STS policy in enforce mode, no DNSSEC-signed MX records), or none of"
+                    + " them met the requirement, so the relay did not hand the message over.";
             case LOCAL_ERROR -> "The relay ran into a problem of its own while delivering.";
             case REMOTE_REPLY, UNCLASSIFIED -> byStatus(outcome, server, kind);
         };

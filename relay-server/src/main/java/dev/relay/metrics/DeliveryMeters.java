@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Delivery's events as meters: attempts, final outcomes with their delay, outbound TLS sessions,
- * the MTA-STS policy failures delivery meets, and the DANE checks of MX hosts.
+ * the MTA-STS policy failures delivery meets, the DANE checks of MX hosts, and RFC 8689's
+ * REQUIRETLS and TLS-Required: No.
  */
 final class DeliveryMeters implements DeliveryEvents {
     /** Delay buckets: from a prompt delivery to the default five-day queue lifetime. */
@@ -31,6 +32,8 @@ final class DeliveryMeters implements DeliveryEvents {
     private final Timer delay;
     /** By protocol, then [verified ? 1 : 0]. */
     private final Map<String, Counter[]> tlsSessions = new ConcurrentHashMap<>();
+    private final Map<RequireTls, Counter> requireTls = new EnumMap<>(RequireTls.class);
+    private final Map<TlsRequiredNo, Counter> tlsRequiredNo = new EnumMap<>(TlsRequiredNo.class);
 
     private final MtaStsMeters mtaSts;
     /** By result: {@code success} or a cause label. */
@@ -49,6 +52,14 @@ final class DeliveryMeters implements DeliveryEvents {
                 .register(registry);
         MetricNames.TLS_VERSIONS.forEach(this::tlsCounters);
         MetricNames.DANE_RESULTS.forEach(this::daneCounter);
+        for (RequireTls outcome : RequireTls.values()) {
+            requireTls.put(outcome, Meters.counter(registry, MetricNames.REQUIRETLS_MESSAGES, MetricNames.OUTCOME,
+                    outcome.label()));
+        }
+        for (TlsRequiredNo outcome : TlsRequiredNo.values()) {
+            tlsRequiredNo.put(outcome, Meters.counter(registry, MetricNames.TLS_REQUIRED_NO, MetricNames.OUTCOME,
+                    outcome.label()));
+        }
     }
 
     private Map<Result, Map<Tls, Counter>> attemptCounters(String mode) {
@@ -111,5 +122,15 @@ final class DeliveryMeters implements DeliveryEvents {
     @Override
     public void tlsSession(String protocol, boolean verified) {
         tlsCounters(protocol)[verified ? 1 : 0].increment();
+    }
+
+    @Override
+    public void requireTls(RequireTls outcome) {
+        requireTls.get(outcome).increment();
+    }
+
+    @Override
+    public void tlsRequiredNo(TlsRequiredNo outcome) {
+        tlsRequiredNo.get(outcome).increment();
     }
 }

@@ -120,6 +120,15 @@ public final class MetricNames {
     public static final Metric DNSSEC_ANSWERS = new Metric("relay_dnssec_answers_total",
             "relay.dnssec.answers", List.of(STATUS),
             "DNSSEC-aware lookups (MX and TLSA for DANE) by the status of their answer, from the cache or the network");
+    public static final Metric REQUIRETLS_MESSAGES = new Metric("relay_requiretls_messages_total",
+            "relay.requiretls.messages", List.of(OUTCOME),
+            "Messages with REQUIRETLS (RFC 8689): accepted by a listener, then each attempt at a destination domain"
+                    + " by how it ended (delivered, deferred, refused with 5.7.30, failed otherwise)");
+    public static final Metric TLS_REQUIRED_NO = new Metric("relay_tls_required_no_total",
+            "relay.tls.required.no", List.of(OUTCOME),
+            "Attempts at a destination domain of messages with the header TLS-Required: No (RFC 8689 section 4):"
+                    + " honoured (the domain's TLS policy ignored), refused (delivery.honour-tls-required-no: false)"
+                    + " or overridden (the message also has REQUIRETLS)");
 
     // label values registered at start
 
@@ -159,7 +168,8 @@ public final class MetricNames {
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
             MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES,
-            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS);
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS, REQUIRETLS_MESSAGES,
+            TLS_REQUIRED_NO);
 
     private MetricNames() {}
 

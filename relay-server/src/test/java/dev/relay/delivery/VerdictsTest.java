@@ -7,6 +7,7 @@ import dev.relay.smtp.client.Stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.outcome.AppliedPolicy;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.EnhancedStatus;
 import dev.relay.outcome.HostProblem;
@@ -113,6 +114,28 @@ class VerdictsTest {
         assertThat(notMet.source()).isEqualTo(Source.local());
     }
 
+    @Test
+    void requireTlsUnmetIsPermanentListsEachHostAndSaysWhetherOnlyTheExtensionWasMissing() {
+        HostProblem unauthenticated = new HostProblem("mx1.a.test", Cause.REQUIRETLS_NOT_MET,
+                "mx1.a.test: the MX host is not authenticated");
+        HostProblem lacking = new HostProblem("mx2.a.test", Cause.REQUIRETLS_UNSUPPORTED,
+                "mx2.a.test: REQUIRETLS is required, but was not offered");
+
+        Outcome.Failed mixed = Verdicts.requireTlsNotMet("a.test", List.of(unauthenticated, lacking),
+                AppliedPolicy.MTA_STS_ENFORCE);
+        Outcome.Failed onlyLacking = Verdicts.requireTlsNotMet("a.test", List.of(lacking), AppliedPolicy.MTA_STS_ENFORCE);
+
+        assertThat(mixed.reply().isPermanent()).isTrue();
+        assertThat(mixed.status()).isEqualTo(EnhancedStatus.REQUIRETLS_NEEDED);
+        assertThat(mixed.reply().line()).startsWith("550 5.7.30 REQUIRETLS: no MX host of <a.test>")
+                .contains("mx1.a.test: the MX host is not authenticated; mx2.a.test: REQUIRETLS is required");
+        assertThat(mixed.cause()).isEqualTo(Cause.REQUIRETLS_NOT_MET);
+        assertThat(mixed.hosts()).containsExactly(unauthenticated, lacking);
+        assertThat(mixed.expired()).isFalse();
+        assertThat(mixed.tls().policy()).isEqualTo(AppliedPolicy.MTA_STS_ENFORCE);
+        assertThat(onlyLacking.cause()).isEqualTo(Cause.REQUIRETLS_UNSUPPORTED);
+    }
+
     static Stream<Arguments> clientFindings() {
         return Stream.of(
                 Arguments.of(new RecipientVerdict.TooBig(5000, 1000), Cause.MESSAGE_TOO_BIG, "552 5.3.4"),
@@ -120,6 +143,8 @@ class VerdictsTest {
                         Cause.SMTPUTF8_UNSUPPORTED, "553 5.6.7"),
                 Arguments.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.BINARYMIME),
                         Cause.BINARYMIME_UNSUPPORTED, "554 5.6.3"),
+                Arguments.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.REQUIRETLS),
+                        Cause.REQUIRETLS_UNSUPPORTED, "550 5.7.30"),
                 Arguments.of(new RecipientVerdict.AddressNotSendable(true), Cause.ADDRESS_NOT_SENDABLE, "553 5.1.7"),
                 Arguments.of(new RecipientVerdict.AddressNotSendable(false), Cause.ADDRESS_NOT_SENDABLE, "553 5.1.3"),
                 Arguments.of(new RecipientVerdict.BodyUnreadable("segment gone"), Cause.LOCAL_ERROR, "451 4.3.0"),

@@ -27,6 +27,7 @@ import java.util.Set;
  * sender: alice@example.com       client: 192.0.2.7      helo: mail.example.com
  * auth: alice                     size: 4096             bodytype: 8BITMIME
  * smtputf8: yes                   ret: HDRS              envid: abc
+ * requiretls: yes                 tls-required: no       (RFC 8689; absent in older spools: no)
  * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
  * stored: inline 4096   (or: stored: file 52428800)
  *
@@ -67,6 +68,12 @@ final class RecordText {
         }
         parameters.ret().ifPresent(ret -> text.field("ret", ret.name()));
         parameters.envelopeId().ifPresent(envid -> text.field("envid", envid));
+        if (parameters.requireTls()) {
+            text.field("requiretls", "yes");
+        }
+        if (envelope.tlsRequiredNo()) {
+            text.field("tls-required", "no");
+        }
         for (RecipientAddress recipient : envelope.recipients()) {
             text.field("rcpt", recipient.address());
             if (!recipient.notifyOn().isEmpty()) {
@@ -94,6 +101,8 @@ final class RecordText {
         boolean smtpUtf8 = false;
         Optional<DsnReturn> ret = Optional.empty();
         Optional<String> envid = Optional.empty();
+        boolean requireTls = false;
+        boolean tlsRequiredNo = false;
         List<RecipientAddress> recipients = new ArrayList<>();
         String rcpt = null;
         Set<DsnNotify> notify = Set.of();
@@ -114,6 +123,8 @@ final class RecordText {
                 case "smtputf8" -> smtpUtf8 = value.equals("yes");
                 case "ret" -> ret = Optional.of(enumValue(DsnReturn.class, value));
                 case "envid" -> envid = Optional.of(value);
+                case "requiretls" -> requireTls = value.equals("yes");
+                case "tls-required" -> tlsRequiredNo = value.equals("no");
                 case "rcpt" -> {
                     if (rcpt != null) {
                         recipients.add(new RecipientAddress(rcpt, notify, orcpt));
@@ -142,7 +153,8 @@ final class RecordText {
             throw new CorruptRecordException("envelope record misses a required field");
         }
         Envelope envelope = new Envelope(sender, recipients,
-                new MailParameters(size, bodyType, smtpUtf8, ret, envid), arrival, client, helo, auth);
+                new MailParameters(size, bodyType, smtpUtf8, ret, envid, requireTls), arrival, client, helo, auth,
+                tlsRequiredNo);
         return new DecodedEnvelope(id, envelope, body);
     }
 

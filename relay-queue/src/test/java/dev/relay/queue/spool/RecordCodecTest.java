@@ -11,7 +11,10 @@ import dev.relay.outcome.Outcome;
 import dev.relay.outcome.Reply;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TlsFacts;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
 import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +157,31 @@ class RecordCodecTest {
         byte[] text = ("id: 0PQ3C1AB7Z9K2M4N0000\nattempts: 0\n" + lines).getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> RecordText.parseState(text, 0, text.length)).isInstanceOf(CorruptRecordException.class);
+    }
+
+    @Test
+    void theRfc8689FlagsRoundTripAndAreLeftOutWhenNotSet() throws Exception {
+        QueueId id = QueueId.parse("1M8P5S4EGW8WN2YW0000").orElseThrow();
+        Envelope plain = new Envelope("a@example.com", List.of(RecipientAddress.of("b@example.org")),
+                MailParameters.NONE, Instant.parse("2026-05-01T10:00:00Z"), "192.0.2.7", "client.example.com",
+                Optional.empty());
+        Envelope flagged = new Envelope(plain.sender(), plain.recipients(), plain.parameters().withRequireTls(true),
+                plain.arrival(), plain.clientAddress(), plain.heloName(), plain.authenticatedUser(), true);
+
+        byte[] plainText = RecordText.envelope(id, plain, new RecordText.Body(false, 10));
+        byte[] flaggedText = RecordText.envelope(id, flagged, new RecordText.Body(false, 10));
+
+        assertThat(new String(plainText, StandardCharsets.UTF_8)).doesNotContain("requiretls").doesNotContain("tls-required");
+        assertThat(new String(flaggedText, StandardCharsets.UTF_8)).contains("requiretls: yes\n")
+                .contains("tls-required: no\n");
+        Envelope plainBack = RecordText.parseEnvelope(plainText, 0, plainText.length).envelope();
+        Envelope flaggedBack = RecordText.parseEnvelope(flaggedText, 0, flaggedText.length).envelope();
+        assertThat(plainBack).isEqualTo(plain);
+        assertThat(plainBack.requireTls()).isFalse();
+        assertThat(plainBack.tlsRequiredNo()).isFalse();
+        assertThat(flaggedBack).isEqualTo(flagged);
+        assertThat(flaggedBack.requireTls()).isTrue();
+        assertThat(flaggedBack.tlsRequiredNo()).isTrue();
     }
 
     @Test

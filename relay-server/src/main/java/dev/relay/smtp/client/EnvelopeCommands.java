@@ -10,8 +10,9 @@ import java.util.StringJoiner;
 
 /**
  * The MAIL FROM and RCPT TO lines for a message, with the parameters the remote's EHLO
- * allows: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), and the DSN
- * parameters RET, ENVID, NOTIFY, ORCPT (RFC 3461) only when it announced DSN.
+ * allows: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), REQUIRETLS (RFC
+ * 8689; the transaction checked that the server announced it), and the DSN parameters RET,
+ * ENVID, NOTIFY, ORCPT (RFC 3461) only when it announced DSN.
  */
 final class EnvelopeCommands {
 
@@ -31,6 +32,9 @@ final class EnvelopeCommands {
         }
         if (needsSmtpUtf8(message) && extensions.has("SMTPUTF8")) {
             line.append(" SMTPUTF8");
+        }
+        if (p.requireTls() && extensions.has("REQUIRETLS")) {
+            line.append(" REQUIRETLS");
         }
         if (extensions.has("DSN")) {
             p.ret().ifPresent(ret -> line.append(" RET=").append(ret.name()));

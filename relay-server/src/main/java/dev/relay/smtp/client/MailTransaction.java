@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * One MAIL/RCPT/DATA transaction on an open {@link SmtpConnection}, as a chain of steps on the
  * event loop. Per recipient: 2xx delivered, 4xx temporary, 5xx permanent; a reply to MAIL,
  * DATA or the end of data applies to every recipient still open. Checks that need no
- * round trip (SIZE, SMTPUTF8, BINARYMIME) come first, and the body is opened before anything
+ * round trip (SIZE, SMTPUTF8, BINARYMIME, REQUIRETLS) come first, and the body is opened before anything
  * is sent, so a local problem never leaves a transaction half done on the wire.
  */
 final class MailTransaction {
@@ -93,6 +93,12 @@ final class MailTransaction {
         if (message.parameters().body() == BodyType.BINARY_MIME
                 && !(extensions.has("CHUNKING") && extensions.has("BINARYMIME"))) {
             return Optional.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.BINARYMIME));
+        }
+        if (message.parameters().requireTls() && !message.sender().isEmpty()
+                && !(extensions.has("REQUIRETLS") && connection.session().tls().isPresent())) {
+            // RFC 8689 4.2.1: REQUIRETLS announced after STARTTLS, or the message does not go; but a
+            // bounce (null sender) is not discarded for lack of it (section 5)
+            return Optional.of(new RecipientVerdict.ExtensionMissing(RecipientVerdict.NeededExtension.REQUIRETLS));
         }
         return Optional.empty();
     }

@@ -51,6 +51,8 @@ public sealed interface RecipientVerdict {
         /** RFC 6531: internationalised addresses or headers. */
         SMTPUTF8,
         /** RFC 3030: binary content, which needs CHUNKING and BINARYMIME. */
-        BINARYMIME
+        BINARYMIME,
+        /** RFC 8689: the message carries REQUIRETLS, so the next hop must take it on. */
+        REQUIRETLS
     }
 }

@@ -44,6 +44,7 @@ final class MessageReceiver {
     private final Optional<MissingFieldDefaults> defaults;
     private final int maxReceivedFields;
     private final ReceivedCounter hops = new ReceivedCounter();
+    private final TlsRequiredField tlsRequired = new TlsRequiredField();
     private byte[] received;
     /** The buffered header section while it is incomplete; null when not buffering. */
     private byte[] header;
@@ -131,6 +132,9 @@ final class MessageReceiver {
                 return;
             }
         }
+        if (!tlsRequired.done()) {
+            tlsRequired.feed(bytes, offset, length);
+        }
         lastByte = bytes[offset + length - 1] & 0xff;
         route(bytes, offset, length);
     }
@@ -143,8 +147,17 @@ final class MessageReceiver {
         }
     }
 
+    /**
+     * Whether the header section says {@code TLS-Required: No} (RFC 8689 section 4.2.2), so the
+     * envelope can carry it; final after {@link #finish()}.
+     */
+    boolean tlsRequiredNo() {
+        return tlsRequired.found();
+    }
+
     /** Ends the content; on {@link Complete} the draft holds the whole message. */
     Outcome finish() {
+        tlsRequired.finish();
         if (failure == null && checkLineBreaks && previousWasCr) {
             fail(Replies.BARE_LINE_BREAK_IN_DATA, RejectReason.BARE_LINE_BREAK);
         }

@@ -696,7 +696,7 @@ final class SmtpSession {
         }
         long size = receiver.size();
         Envelope envelope = new Envelope(finished.sender, finished.recipients, finished.parameters,
-                services.clock().instant(), clientText, heloName, authUser);
+                services.clock().instant(), clientText, heloName, authUser, receiver.tlsRequiredNo());
         transaction = null;
         finished.handOver();
         phase = Phase.AWAITING_RESULT;

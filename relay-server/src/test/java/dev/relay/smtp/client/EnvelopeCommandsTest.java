@@ -35,6 +35,19 @@ class EnvelopeCommandsTest {
     }
 
     @Test
+    void requireTlsTravelsOnOnlyToAServerThatAnnouncedIt() {
+        MailParameters requireTls = MailParameters.NONE.withRequireTls(true);
+        Extensions withRequireTls = new Extensions(Map.of("REQUIRETLS", ""));
+
+        assertThat(EnvelopeCommands.mailFrom(message(requireTls), withRequireTls))
+                .isEqualTo("MAIL FROM:<a@relay.test> REQUIRETLS");
+        // the transaction refuses such a server before MAIL; a bounce (null sender) may still go there
+        assertThat(EnvelopeCommands.mailFrom(message(requireTls), Extensions.NONE)).isEqualTo("MAIL FROM:<a@relay.test>");
+        assertThat(EnvelopeCommands.mailFrom(message(MailParameters.NONE), withRequireTls))
+                .isEqualTo("MAIL FROM:<a@relay.test>");
+    }
+
+    @Test
     void rcptToWithDsnParameters() {
         RecipientAddress all = new RecipientAddress("b@mx.test", Set.of(DsnNotify.DELAY, DsnNotify.FAILURE, DsnNotify.SUCCESS),
                 Optional.of("rfc822;b+tag@mx.test"));

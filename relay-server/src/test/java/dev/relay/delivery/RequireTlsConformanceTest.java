@@ -1,0 +1,363 @@
+package dev.relay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.delivery.testkit.ReceivedMessage;
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.DnsResolver;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.dsn.BounceQueuer;
+import dev.relay.dsn.DsnKind;
+import dev.relay.dsn.DsnOutcome;
+import dev.relay.dsn.DsnSettings;
+import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.PolicyFetcher;
+import dev.relay.mtasts.PolicyStore;
+import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.outcome.Cause;
+import dev.relay.outcome.EnhancedStatus;
+import dev.relay.queue.DsnReturn;
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.MessageQueue;
+import dev.relay.queue.MutableClock;
+import dev.relay.queue.QueueId;
+import dev.relay.queue.QueuedMessage;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.RecipientStatus;
+import dev.relay.smtp.client.ClientFixture;
+import dev.relay.smtp.client.ClientTimeouts;
+import dev.relay.smtp.client.SmtpClient;
+import dev.relay.testkit.Await;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RFC 8689 end to end through the real delivery path, as {@link MtaStsConformanceTest} runs
+ * MTA-STS: a loopback DNS server, the MTA-STS service with a loopback policy server, the
+ * scheduler, the connection pool and the SMTP client, delivering to a loopback MX, with the
+ * real {@link BounceQueuer} writing the bounces into the same queue. REQUIRETLS mail goes only
+ * over an authenticated route to a next hop that announces REQUIRETLS, else fails with 5.7.30;
+ * {@code TLS-Required: No} mail goes as without the domain's policy, unless the operator says no.
+ */
+class RequireTlsConformanceTest {
+
+    private static final String DOMAIN = "dest.test";
+    private static final String SENDER = "alice@origin.test";
+    private static final Duration RETRY = Duration.ofMinutes(5);
+    private static final Duration LIFETIME = Duration.ofDays(5);
+    private static final TestCertificates.Authority CA = ClientFixture.CA;
+    private static final String BODY = "Subject: secret\r\nFrom: <alice@origin.test>\r\n\r\nThe body stays private.\r\n";
+
+    @TempDir
+    Path cacheDir;
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final List<DeliveryEvents.RequireTls> requireTlsEvents = new CopyOnWriteArrayList<>();
+    private final List<DeliveryEvents.TlsRequiredNo> tlsRequiredNoEvents = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<DsnOutcome>> dsns = new CopyOnWriteArrayList<>();
+    private DeliveryWorld world;
+    private ClientTlsContext tls;
+    private TestDnsServer dns;
+    private TestPolicyServer web;
+    private TestMx mx;
+    private MessageQueue queue;
+    private EventLoopGroup fetchGroup;
+    private ExecutorService dsnWorker;
+    private MtaStsPolicies policies;
+
+    @BeforeEach
+    void setUp() {
+        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
+        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
+                .ioThreads(1).build();
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        dns = world.dns;
+        queue = world.queue();
+        web = TestPolicyServer.start(CA);
+        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        dsnWorker = Executors.newSingleThreadExecutor();
+        dns.a("mta-sts." + DOMAIN, "127.0.0.1");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        world.stopScheduler();
+        if (policies != null) {
+            policies.close();
+        }
+        world.close();
+        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        web.close();
+        dsnWorker.shutdown();
+    }
+
+    // ---- REQUIRETLS ------------------------------------------------------------------------
+
+    @Test
+    void requireTlsGoesOverAnAuthenticatedRouteToANextHopThatAnnouncesItAndPassesItOn() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "REQUIRETLS"));
+        startRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
+        assertThat(received.tls()).isTrue();
+        assertThat(received.sni()).contains("mx.dest.test");
+        assertThat(received.mailParameters()).as("REQUIRETLS travels on").contains("REQUIRETLS");
+        assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
+        assertThat(dsns).isEmpty();
+    }
+
+    @Test
+    void aMessageWithoutRequireTlsDoesNotPassTheParameter() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
+        startRelay(true);
+
+        submit(MailParameters.NONE, false);
+        world.runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().mailParameters()).doesNotContain("REQUIRETLS");
+        assertThat(requireTlsEvents).isEmpty();
+    }
+
+    @Test
+    void aNextHopThatDoesNotAnnounceRequireTlsGetsNothingAndTheSenderABounceSentWithRequireTls() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "DSN"));
+        startRelay(true);
+
+        // RET=FULL asks for the whole message back; RFC 8689 section 5 says headers only
+        QueueId id = submit(requireTls(new MailParameters(OptionalLong.empty(), dev.relay.queue.BodyType.SEVEN_BIT,
+                false, Optional.of(DsnReturn.FULL), Optional.empty())), false);
+        world.runOnce();
+
+        assertThat(mx.tlsSessions()).as("the route was authenticated: TLS happened").isNotEmpty();
+        assertThat(mx.commands("MAIL")).as("no transaction without REQUIRETLS at the next hop").isEmpty();
+        assertThat(mx.messages()).isEmpty();
+        assertThat(queue.find(id)).as("a permanent failure: bounced, not retried").isEmpty();
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+
+        DsnOutcome.Queued bounce = queued(dsns.getFirst());
+        assertThat(bounce.kind()).isEqualTo(DsnKind.FAILURE);
+        QueuedMessage dsn = queue.find(bounce.id()).orElseThrow();
+        assertThat(dsn.envelope().sender()).as("from <>").isEmpty();
+        assertThat(dsn.envelope().requireTls()).as("the bounce goes with REQUIRETLS too").isTrue();
+        String text = dsnText(bounce.id());
+        assertThat(text)
+                .contains("Status: 5.7.30")
+                .contains("REQUIRETLS is required, but was not offered by host mx.dest.test")
+                .contains("text/rfc822-headers")
+                .contains("Subject: secret")
+                .doesNotContain("The body stays private.");
+    }
+
+    @Test
+    void anMxWithoutAnAuthenticatingPolicyIsNeverContactedAndTheMessageFailsWith5730() throws Exception {
+        // no MTA-STS policy, no DNSSEC: nothing authenticates the MX, however good its certificate
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
+        startRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        assertThat(mx.connectionCount()).as("an unauthenticated MX is skipped").isZero();
+        DsnOutcome.Queued bounce = queued(dsns.getFirst());
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(dsnText(bounce.id()))
+                .contains("Status: 5.7.30")
+                .contains("mx.dest.test: the MX host is not authenticated");
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+    }
+
+    @Test
+    void aTestingPolicyDoesNotAuthenticateTheMx() throws Exception {
+        publish("testing", "mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
+        startRelay(true);
+        List<Cause> causes = new CopyOnWriteArrayList<>();
+        // no bounce handler: the failure stays readable in the queue until the next pass
+        world.startScheduler(world.resolver(), builder -> builder.policies(DomainPolicies.mtaSts(policies))
+                .bounces((after, failed, original) -> {
+                    original.ifPresent(BounceHandler::closeQuietly);
+                    failed.forEach(i -> causes.add(((RecipientStatus.Failed) after.statuses().get(i)).outcome().cause()));
+                }));
+
+        submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertThat(causes).containsExactly(Cause.REQUIRETLS_NOT_MET);
+    }
+
+    @Test
+    void aFailingCertificateUnderEnforceDefersARequireTlsMessageAsAnyOther() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(CA.leaf("mx.dest.test").expired().issue()).extensions("REQUIRETLS"));
+        startRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
+        assertThat(status).as("temporary: a fixed certificate delivers on a retry")
+                .isInstanceOfSatisfying(RecipientStatus.Deferred.class,
+                        d -> assertThat(d.outcome().reply().status()).isEqualTo(EnhancedStatus.CRYPTOGRAPHIC_FAILURE));
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DEFERRED);
+        assertThat(dsns).isEmpty();
+    }
+
+    // ---- TLS-Required: No ------------------------------------------------------------------
+
+    @Test
+    void tlsRequiredNoLetsAMessageGoDespiteAnEnforcedPolicyTheMxFails() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
+        startRelay(true);
+
+        QueueId id = submit(MailParameters.NONE, true);
+        world.runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
+        assertThat(received.tls()).as("opportunistic TLS is still tried").isTrue();
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
+    }
+
+    @Test
+    void tlsRequiredNoIsRefusedWhenTheOperatorSaysSo() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
+        startRelay(false);
+
+        QueueId id = submit(MailParameters.NONE, true);
+        world.runOnce();
+
+        assertThat(mx.messages()).isEmpty();
+        assertThat(queue.find(id).orElseThrow().statuses().getFirst())
+                .isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> assertThat(d.reason())
+                        .startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met"));
+        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.REFUSED);
+    }
+
+    @Test
+    void requireTlsWinsOverTlsRequiredNo() throws Exception {
+        publishEnforce("mx.dest.test");
+        mxAt("mx.dest.test");
+        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue())
+                .extensions("REQUIRETLS"));
+        startRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), true);
+        world.runOnce();
+
+        assertThat(mx.messages()).isEmpty();
+        assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Deferred.class);
+        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.OVERRIDDEN);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static MailParameters requireTls(MailParameters parameters) {
+        return parameters.withRequireTls(true);
+    }
+
+    private void publishEnforce(String... mx) {
+        publish("enforce", mx);
+    }
+
+    private void publish(String mode, String... mxPatterns) {
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
+        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
+        for (String pattern : mxPatterns) {
+            text.append("mx: ").append(pattern).append("\r\n");
+        }
+        web.domain(DOMAIN).policy(text.append("max_age: 86400\r\n").toString());
+    }
+
+    private void mxAt(String host) {
+        dns.mx(DOMAIN, 10, host).a(host, "127.0.0.1");
+    }
+
+    private void startRelay(boolean honourTlsRequiredNo) {
+        DnsResolver resolver = world.resolver();
+        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
+                .totalTimeout(ClientFixture.WAIT).build();
+        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock).build();
+        BounceQueuer bouncer = new BounceQueuer(queue, DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
+        world.startScheduler(resolver, builder -> builder
+                .policies(DomainPolicies.mtaSts(policies))
+                .honourTlsRequiredNo(honourTlsRequiredNo)
+                .events(new DeliveryEvents() {
+                    @Override
+                    public void requireTls(RequireTls outcome) {
+                        requireTlsEvents.add(outcome);
+                    }
+
+                    @Override
+                    public void tlsRequiredNo(TlsRequiredNo outcome) {
+                        tlsRequiredNoEvents.add(outcome);
+                    }
+                })
+                .bounces((after, failed, original) -> dsns.add(original
+                        .map(body -> bouncer.queue(after, DsnKind.FAILURE, failed, body))
+                        .orElseGet(() -> bouncer.queue(after, DsnKind.FAILURE, failed)))));
+    }
+
+    private QueueId submit(MailParameters parameters, boolean tlsRequiredNo) throws Exception {
+        String content = tlsRequiredNo ? "TLS-Required: No\r\n" + BODY : BODY;
+        try (MessageDraft draft = queue.newDraft()) {
+            draft.write(content.getBytes(StandardCharsets.UTF_8));
+            Envelope envelope = new Envelope(SENDER, List.of(RecipientAddress.of("bob@" + DOMAIN)), parameters,
+                    clock.instant(), "127.0.0.1", "client.test", Optional.empty(), tlsRequiredNo);
+            return draft.commit(envelope).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
+        DsnOutcome done = Await.result(outcome);
+        assertThat(done).isInstanceOf(DsnOutcome.Queued.class);
+        return (DsnOutcome.Queued) done;
+    }
+
+    private String dsnText(QueueId id) throws Exception {
+        try (InputStream in = queue.openBody(id)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        }
+    }
+}
