@@ -27,8 +27,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -102,10 +100,8 @@ class DaneConformanceTest {
 
     @BeforeEach
     void setUp() {
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(WEB_CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), client, 5);
+        tls = DeliveryWorld.trustOnly(WEB_CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(WEB_CA);

@@ -20,8 +20,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -72,11 +70,8 @@ class MtaStsConformanceTest {
 
     @BeforeEach
     void setUp() {
-        // certificate checks follow the test's clock, as the expiry scenarios need
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        tls = DeliveryWorld.trustOnly(CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(CA);

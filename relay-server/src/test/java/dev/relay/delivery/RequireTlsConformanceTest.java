@@ -28,8 +28,6 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.testkit.Await;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
@@ -91,10 +89,8 @@ class RequireTlsConformanceTest {
 
     @BeforeEach
     void setUp() {
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        tls = DeliveryWorld.trustOnly(CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(CA);
