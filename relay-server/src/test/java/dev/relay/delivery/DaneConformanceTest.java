@@ -470,11 +470,7 @@ class DaneConformanceTest {
     /** An MTA-STS policy for dest.test; its TXT record is served unsigned beside the signed zone. */
     private void publish(String mode, String... mxPatterns) {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
-        for (String pattern : mxPatterns) {
-            text.append("mx: ").append(pattern).append("\r\n");
-        }
-        web.domain(DOMAIN).policy(text.append("max_age: 86400\r\n").toString());
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, 86400, mxPatterns));
     }
 
     private void startRelay() throws IOException {

@@ -241,7 +241,7 @@ class MtaStsConformanceTest {
         web.domain(DOMAIN).respond(TestPolicyServer.Response.redirect(
                 "https://mta-sts.dest.test/elsewhere/mta-sts.txt"));
         web.domain(DOMAIN).respond("/elsewhere/mta-sts.txt", TestPolicyServer.Response.policy(
-                policyText("enforce", 86400, "mx.nowhere.test")));
+                TestPolicyServer.policyText("enforce", 86400, "mx.nowhere.test")));
         assertDeliveredOpportunistically();
         assertThat(web.requests()).extracting(TestPolicyServer.Request::path)
                 .containsExactly(TestPolicyServer.POLICY_PATH);
@@ -259,7 +259,7 @@ class MtaStsConformanceTest {
     @Test
     void aPolicyServedAsHtmlCountsAsNoPolicy() throws Exception {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).respond(TestPolicyServer.Response.policy(policyText("enforce", 86400, "mx.nowhere.test"))
+        web.domain(DOMAIN).respond(TestPolicyServer.Response.policy(TestPolicyServer.policyText("enforce", 86400, "mx.nowhere.test"))
                 .withHeader("Content-Type", "text/html; charset=utf-8"));
         assertDeliveredOpportunistically();
         assertThat(fetchResults).containsExactly("wrong_media_type");
@@ -298,7 +298,7 @@ class MtaStsConformanceTest {
         // the domain moves its mail to a new host and says so under a new id
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=2");
-        web.domain(DOMAIN).policy(policyText("enforce", 86400, "mx.new.test"));
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText("enforce", 86400, "mx.new.test"));
         mxAt(10, "mx.new.test");
         clock.advance(Duration.ofMinutes(10));
         QueueId second = submit();
@@ -449,15 +449,7 @@ class MtaStsConformanceTest {
 
     private void publish(String mode, long maxAge, String... mxPatterns) {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).policy(policyText(mode, maxAge, mxPatterns));
-    }
-
-    private static String policyText(String mode, long maxAge, String... mxPatterns) {
-        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
-        for (String pattern : mxPatterns) {
-            text.append("mx: ").append(pattern).append("\r\n");
-        }
-        return text.append("max_age: ").append(maxAge).append("\r\n").toString();
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, maxAge, mxPatterns));
     }
 
     private void mxAt(int preference, String host) {
