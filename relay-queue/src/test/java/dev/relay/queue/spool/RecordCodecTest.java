@@ -130,7 +130,7 @@ class RecordCodecTest {
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 4.4.1 no cause line\n",
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z not a reply\ncause: local-error\n",
         "v: 2\nattempts: 1\nstatus: failed 2026-03-01T10:00:00Z 451 4.4.1 temporary yet final\ncause: local-error\n",
-        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\ntls: dane\n",
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\ntls: carrier-pigeon\n",
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\nremote-mta: mx\n",
         "v: 9\nattempts: 0\nstatus: pending\n",
         "attempts: 0\nv: 2\nstatus: pending\n"})
