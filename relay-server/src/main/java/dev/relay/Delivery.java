@@ -14,6 +14,7 @@ import dev.relay.dsn.DsnSettings;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.mtasts.OverriddenPolicies;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStore;
@@ -22,6 +23,8 @@ import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
+import dev.relay.tlsrpt.SessionSink;
+import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -56,6 +59,7 @@ final class Delivery {
     private final Optional<SmtpClient> client;
     private final Optional<ExecutorService> dsnWorker;
     private final Optional<MtaSts> mtaSts;
+    private final Optional<DnsResolver> dns;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** The MTA-STS service and the event loop its policy fetches run on. */
@@ -67,8 +71,9 @@ final class Delivery {
     }
 
     private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
-            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts) {
+            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts, Optional<DnsResolver> dns) {
         this.scheduler = scheduler;
+        this.dns = dns;
         this.pool = pool;
         this.client = client;
         this.dsnWorker = dsnWorker;
@@ -80,8 +85,14 @@ final class Delivery {
         return mtaSts.map(MtaSts::policies);
     }
 
+    /** The resolver delivery uses (TLS reporting looks records up through it); empty when there is none. */
+    Optional<DnsResolver> dns() {
+        return dns;
+    }
+
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
-            RelayMetrics metrics, DeliveryEvents deliveryEvents) {
+            RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions,
+            TlsPolicyOverrides overrides) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -89,13 +100,13 @@ final class Delivery {
         } catch (RuntimeException e) {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
-            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
         SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS).build();
-        ConnectionPool pool = new ConnectionPool(client, new ConnectionPool.Settings(
-                settings.maxConnectionsPerDomain(), MESSAGES_PER_CONNECTION, IDLE_TIMEOUT));
+        ConnectionPool pool = new ConnectionPool(client, poolSettings(settings.maxConnectionsPerDomain()));
         ExecutorService dsnWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dsn").daemon().factory());
         BounceQueuer bounceQueuer = new BounceQueuer(queue, DsnSettings.of(config.hostname(), config.queue().maxLifetime()),
                 clock, dsnWorker);
@@ -121,9 +132,12 @@ final class Delivery {
         }
         DeliveryScheduler.Builder builder = DeliveryScheduler.builder(queue, dns, pool)
                 .clock(clock)
-                .policies(mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE))
+                .policies(new OverriddenPolicies(
+                        mtaSts.map(m -> DomainPolicies.mtaSts(m.policies())).orElse(DomainPolicies.NONE),
+                        overrides::find, clock))
                 .bounces(bounces)
                 .events(deliveryEvents)
+                .tlsSessions(tlsSessions)
                 .port(settings.port())
                 .policyUnknownWait(config.mtaSts().policyUnknownWait())
                 .honourTlsRequiredNo(settings.honourTlsRequiredNo())
@@ -139,7 +153,7 @@ final class Delivery {
             log.warn("DANE is OFF (delivery.dns.dnssec: off): TLSA records are not looked up, MTA-STS alone protects");
         }
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
-                mtaSts);
+                mtaSts, Optional.of(dns));
     }
 
     private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,
@@ -161,6 +175,21 @@ final class Delivery {
     private static Map<String, Long> cachedByMode(MtaStsPolicies policies) {
         return policies.snapshot().stream().flatMap(status -> status.mode().stream())
                 .collect(Collectors.groupingBy(PolicyMode::label, Collectors.counting()));
+    }
+
+    /**
+     * A reload: the remote port, the per-domain connection cap and the policy-unknown wait apply
+     * to deliveries started from now on. The resolver, client TLS and the MTA-STS service stay
+     * as started (their keys need a restart).
+     */
+    void reconfigure(RelayConfig config) {
+        int perDomain = config.delivery().maxConnectionsPerDomain();
+        pool.ifPresent(p -> p.reconfigure(poolSettings(perDomain)));
+        scheduler.ifPresent(s -> s.reconfigure(config.delivery().port(), config.mtaSts().policyUnknownWait(), perDomain));
+    }
+
+    private static ConnectionPool.Settings poolSettings(int maxConnectionsPerDomain) {
+        return new ConnectionPool.Settings(maxConnectionsPerDomain, MESSAGES_PER_CONNECTION, IDLE_TIMEOUT);
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */

@@ -7,9 +7,14 @@ import dev.relay.admin.MtaStsView;
 import dev.relay.admin.QueueRoutes;
 import dev.relay.admin.RecentDeliveries;
 import dev.relay.admin.RecentEnforcementFailures;
+import dev.relay.admin.ReloadOutcome;
+import dev.relay.admin.ReloadRoutes;
+import dev.relay.admin.TlsPolicyRoutes;
 import dev.relay.admin.StatusRoutes;
+import dev.relay.admin.TlsRptRoutes;
 import dev.relay.auth.Authenticator;
 import dev.relay.auth.UsersFile;
+import dev.relay.config.LoadedConfig;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.DeliveryEvents;
 import dev.relay.delivery.DeliveryScheduler;
@@ -31,17 +36,22 @@ import dev.relay.smtp.server.SmtpServer;
 import dev.relay.smtp.server.SmtpSettings;
 import dev.relay.text.Durations;
 import dev.relay.tls.ServerTlsContext;
+import dev.relay.tlsrpt.DailyReports;
+import dev.relay.tlsrpt.SessionSink;
+import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +69,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayApplication {
     private static final Logger log = LoggerFactory.getLogger(RelayApplication.class);
 
-    private final RelayConfig config;
     private final MessageQueue queue;
+    private final Reloader reloader;
     private final SmtpResources smtpResources;
     private final Delivery delivery;
     private final List<SmtpServer> servers;
@@ -68,14 +78,16 @@ public final class RelayApplication {
     private final AdminServer admin;
     private final AtomicBoolean ready;
     private final RelayMetrics metrics;
+    private final Optional<TlsReporting> tlsRpt;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private boolean stopping;
 
-    private RelayApplication(RelayConfig config, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
+    private RelayApplication(Reloader reloader, MessageQueue queue, SmtpResources smtpResources, Delivery delivery,
             List<SmtpServer> servers, List<InetSocketAddress> smtpAddresses, AdminServer admin, AtomicBoolean ready,
-            RelayMetrics metrics) {
-        this.config = config;
+            RelayMetrics metrics, Optional<TlsReporting> tlsRpt) {
+        this.reloader = reloader;
+        this.tlsRpt = tlsRpt;
         this.queue = queue;
         this.smtpResources = smtpResources;
         this.delivery = delivery;
@@ -101,6 +113,8 @@ public final class RelayApplication {
         private SmtpEvents smtpEvents = SmtpEvents.NONE;
         private Clock clock = Clock.systemUTC();
         private Optional<MtaStsView> mtaStsView = Optional.empty();
+        private Duration tlsRptTick = DailyReports.DEFAULT_TICK;
+        private Optional<Supplier<LoadedConfig>> reloadFrom = Optional.empty();
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -130,6 +144,21 @@ public final class RelayApplication {
             return this;
         }
 
+        /** How often the TLS report sender looks for due work (tests with a moved clock look often). */
+        public Builder tlsRptTick(Duration tick) {
+            this.tlsRptTick = Objects.requireNonNull(tick, "tick");
+            return this;
+        }
+
+        /**
+         * Where a reload ({@code SIGHUP}, {@code relay.jar reload}) reads the configuration from:
+         * the file {@code run} was started with. Without it a reload re-applies the start's.
+         */
+        public Builder reloadFrom(Supplier<LoadedConfig> source) {
+            this.reloadFrom = Optional.of(source);
+            return this;
+        }
+
         /**
          * Opens the spool and binds every listener.
          *
@@ -148,19 +177,31 @@ public final class RelayApplication {
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
                     RecentEnforcementFailures.DEFAULT_CAPACITY);
-            MessageQueue queue;
+            SpoolQueue queue;
             Delivery delivery;
+            TlsPolicyOverrides overrides;
             try {
                 queue = openQueue(events);
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;
             }
+            try {
+                overrides = TlsPolicyOverrides.open(config.spool().directory(), config.tlsPolicyOverrides(), clock);
+            } catch (UncheckedIOException e) {
+                closeQuietly(queue);
+                metrics.close();
+                throw new StartupException("tls-policy: the suspensions kept in the spool directory cannot be read: "
+                        + e.getMessage() + " (move the file aside to start without them)", e);
+            }
+            metrics.tlsPolicyOverrides(overrides::countsByKind);
             metrics.watchQueue(queue);
             // The listeners are bound before delivery starts, so a taken port stops the start
             // before anything else is logged as running. Mail accepted in between waits in the
             // queue for the scheduler's first look.
             SmtpResources resources = SmtpResources.create();
+            ConnectionLimiter limiter = new ConnectionLimiter(
+                    config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
             List<SmtpServer> servers = new ArrayList<>();
             List<InetSocketAddress> addresses;
             try {
@@ -168,30 +209,52 @@ public final class RelayApplication {
             } catch (IOException e) {
                 log.warn("cannot read the free space of the spool's file system: {}", e.getMessage());
             }
+            Optional<TlsReporting> tlsRpt;
             try {
-                addresses = bindListeners(queue, authenticator, serverTls, resources, metrics, servers);
-                delivery = Delivery.start(config, queue, events, clock, metrics,
-                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures));
+                tlsRpt = TlsReporting.open(config, clock, metrics.tlsRptEvents());
             } catch (RuntimeException e) {
-                servers.forEach(SmtpServer::close);
-                resources.close();
                 closeQuietly(queue);
                 metrics.close();
                 throw e;
             }
+            try {
+                addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
+                delivery = Delivery.start(config, queue, events, clock, metrics,
+                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
+                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
+                Delivery started = delivery;
+                tlsRpt.ifPresent(reporting -> reporting.startSending(started.dns(), queue, config, tlsRptTick));
+            } catch (RuntimeException e) {
+                servers.forEach(SmtpServer::close);
+                resources.close();
+                tlsRpt.ifPresent(TlsReporting::close);
+                closeQuietly(queue);
+                metrics.close();
+                throw e;
+            }
+            Reloader reloader = new Reloader(config, reloadFrom.orElse(
+                    () -> new LoadedConfig(config, List.of(), "the configuration the relay started with")),
+                    servers, limiter, queue, delivery, overrides, metrics);
             AtomicBoolean ready = new AtomicBoolean();
             metrics.readiness(ready::get);
             AdminServer admin;
             try {
                 MtaStsView mtaSts = mtaStsView.orElseGet(() -> new MtaStsStatus(
-                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures));
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::snapshot).orElse(List.of()), recentFailures,
+                        () -> delivery.mtaStsPolicies().map(MtaStsPolicies::stalePolicies).orElse(List.of())));
+                TlsPolicyRoutes tlsPolicyRoutes = new TlsPolicyRoutes(overrides, clock);
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
-                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock),
-                        new MtaStsRoutes(delivery.mtaStsPolicies()));
+                        new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock, tlsPolicyRoutes::list)
+                                .withTlsReports(() -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all())
+                                        .orElse(List.of())),
+                        new MtaStsRoutes(delivery.mtaStsPolicies()), new ReloadRoutes(reloader::reload),
+                        tlsPolicyRoutes,
+                        new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));
             } catch (IOException | RuntimeException e) {
                 servers.forEach(SmtpServer::close);
                 resources.close();
                 delivery.close(java.time.Duration.ZERO);
+                tlsRpt.ifPresent(TlsReporting::close);
                 closeQuietly(queue);
                 metrics.close();
                 if (e instanceof IOException io) {
@@ -205,7 +268,8 @@ public final class RelayApplication {
             ready.set(true);
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
-            return new RelayApplication(config, queue, resources, delivery, servers, addresses, admin, ready, metrics);
+            return new RelayApplication(reloader, queue, resources, delivery, servers, addresses, admin, ready, metrics,
+                    tlsRpt);
         }
 
         /**
@@ -214,14 +278,13 @@ public final class RelayApplication {
          * naming its key, {@code listeners[i].address}.
          */
         private List<InetSocketAddress> bindListeners(MessageQueue queue, Authenticator authenticator,
-                Optional<SslContext> serverTls, SmtpResources resources, RelayMetrics metrics, List<SmtpServer> servers) {
-            ConnectionLimiter limiter = new ConnectionLimiter(
-                    config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
+                Optional<SslContext> serverTls, ConnectionLimiter limiter, SmtpResources resources, RelayMetrics metrics,
+                List<SmtpServer> servers) {
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig listener = config.listeners().get(i);
                 SmtpServer server = new SmtpServer(new SmtpSettings(config.hostname(), listener, config.limits(),
-                        RelayNetworks.parse(config.relayNetworks())), queue, authenticator,
+                        RelayNetworks.parse(config.relayNetworks()), config.delivery().requireTls()), queue, authenticator,
                         serverTls, limiter, resources, metrics.smtpEvents(smtpEvents), clock);
                 servers.add(server);
                 try {
@@ -235,7 +298,8 @@ public final class RelayApplication {
 
         /** The admin server; routes are added here. Ready stays false until start has finished. */
         private AdminServer startAdmin(AtomicBoolean ready, MessageQueue queue, RelayMetrics metrics, QueueRoutes queueRoutes,
-                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes) throws IOException {
+                StatusRoutes statusRoutes, MtaStsRoutes mtaStsRoutes, ReloadRoutes reloadRoutes,
+                TlsPolicyRoutes tlsPolicyRoutes, TlsRptRoutes tlsRptRoutes) throws IOException {
             AdminServer.Builder admin = AdminServer.builder(config.admin().address())
                     .token(config.admin().token())
                     .notReadyWhen(() -> notReady(ready, queue));
@@ -243,6 +307,9 @@ public final class RelayApplication {
             queueRoutes.addTo(admin);
             statusRoutes.addTo(admin);
             mtaStsRoutes.addTo(admin);
+            tlsRptRoutes.addTo(admin);
+            reloadRoutes.addTo(admin);
+            tlsPolicyRoutes.addTo(admin);
             try {
                 return admin.start();
             } catch (IOException e) {
@@ -268,7 +335,7 @@ public final class RelayApplication {
             }
         }
 
-        private MessageQueue openQueue(QueueEvents events) {
+        private SpoolQueue openQueue(QueueEvents events) {
             RelayConfig.QueueConfig q = config.queue();
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
@@ -279,6 +346,14 @@ public final class RelayApplication {
                         + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Re-reads the configuration and applies what can change live (see {@link Reloader});
+     * {@code who} asked, for the log. A refused configuration changes nothing.
+     */
+    public ReloadOutcome reload(String who) {
+        return reloader.reload(who);
     }
 
     /** The bound SMTP addresses, in listener order (real ports when configured as 0). */
@@ -322,10 +397,10 @@ public final class RelayApplication {
         ready.set(false);
         try {
             log.info("stopping: no new connections; transactions in progress have {}",
-                    Durations.format(config.shutdownGrace()));
+                    Durations.format(reloader.running().shutdownGrace()));
             servers.forEach(SmtpServer::stopAccepting);
             delivery.stopTaking();
-            long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            long deadline = System.nanoTime() + reloader.running().shutdownGrace().toNanos();
             for (SmtpServer server : servers) {
                 long left = Math.max(0, deadline - System.nanoTime());
                 server.awaitTransactions(java.time.Duration.ofNanos(left));
@@ -337,6 +412,7 @@ public final class RelayApplication {
             servers.forEach(SmtpServer::close);
             smtpResources.close();
             delivery.close(java.time.Duration.ZERO); // idempotent: gives back whatever an interrupt left running
+            tlsRpt.ifPresent(TlsReporting::close); // before the spool: report mail is committed through it
             closeQuietly(queue);
             admin.close();
             metrics.close();

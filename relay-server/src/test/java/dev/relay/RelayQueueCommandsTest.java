@@ -142,6 +142,30 @@ class RelayQueueCommandsTest {
     }
 
     @Test
+    void listComesInPagesAndTheLastLineGivesTheNextCommand() throws Exception {
+        startRelay();
+        String first = deferredMessage("alice@origin.test");
+        String second = deferredMessage("bob@origin.test");
+
+        Result page = queue("list", "--limit", "1");
+        assertOk(page);
+        List<String> lines = page.out().lines().toList();
+        assertThat(lines.get(1)).startsWith(first);
+        assertThat(page.out()).doesNotContain(second);
+        String last = lines.getLast();
+        assertThat(last).startsWith("-- more messages follow: queue list --limit 1 --after ");
+        String cursor = last.substring(last.lastIndexOf(' ') + 1);
+
+        Result next = queue("list", "--limit", "1", "--after", cursor);
+        assertOk(next);
+        assertThat(next.out().lines().toList().get(1)).startsWith(second);
+        assertThat(next.out()).doesNotContain(first).doesNotContain("more messages follow");
+
+        assertOneLineError(queue("list", "--limit", "0"), 2, "--limit");
+        assertOneLineError(queue("list", "--limit", "1", "--after", "nonsense"), 2, "cursor");
+    }
+
+    @Test
     void listJsonIsTheApiAnswer() throws Exception {
         startRelay();
         String id = deferredMessage("alice@origin.test");

@@ -30,6 +30,8 @@ final class TestRelayConfig {
     /** {@code delivery.dns.dnssec} and its trust anchors: off, since the test DNS server holds no root. */
     private String dnssec = "off";
     private Optional<Path> trustAnchors = Optional.empty();
+    private boolean tlsRpt;
+    private String extraYaml = "";
 
     private TestRelayConfig(Path dir) {
         this.dir = dir;
@@ -96,6 +98,18 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code tls-rpt.enabled: true}, reports from tlsrpt@relay.test as relay.test, all sent by 04:00 UTC. */
+    TestRelayConfig tlsRpt() {
+        this.tlsRpt = true;
+        return this;
+    }
+
+    /** Top-level YAML appended as is (sections the builder has no method for: tls-policy, logging). */
+    TestRelayConfig extraYaml(String yaml) {
+        this.extraYaml = yaml;
+        return this;
+    }
+
     TestRelayConfig shutdownGrace(String grace) {
         this.shutdownGrace = grace;
         return this;
@@ -129,11 +143,16 @@ final class TestRelayConfig {
                 %s
                 shutdown-grace: %s
                 %s
+                %s
+                %s
                 """.formatted(spoolDirectory.orElse(dir.resolve("spool")), minFreeSpace, deliveryPort, dns, dnssec,
                 trustAnchors.map(anchors -> "    trust-anchors: " + anchors).orElse(""),
                 extraTrust.map(pem -> "  tls: {extra-trust: " + pem + "}").orElse(""), dir.resolve("mta-sts"), mtaStsHttpsPort, adminAddress,
                 token.map(t -> "  token: " + t).orElse(""), shutdownGrace,
-                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse("")));
+                serverTls.map(f -> "tls: {certificate: " + f.certificate() + ", key: " + f.key() + "}").orElse(""),
+                tlsRpt ? "tls-rpt: {enabled: true, organization-name: Relay Test Org, contact-info: tlsrpt@relay.test, "
+                        + "report-sender: tlsrpt@relay.test, submitter: relay.test, send-by-hour: 4}" : "",
+                extraYaml));
         return new ConfigLoader(Map.of()).load(file).config();
     }
 }

@@ -81,6 +81,23 @@ class LauncherTest {
     }
 
     @Test
+    void anAotCacheMadeAfterTheJarIsUsedAndAnOlderOneIsNot() throws Exception {
+        Path aot = checkout.resolve("relay-server/target/relay.aot");
+        write(aot, "cache", NEW.plusSeconds(60));
+
+        Result fresh = launch(Map.of(), "run");
+        assertThat(fresh.exitCode()).as(fresh.stderr()).isZero();
+        assertThat(fresh.calls()).containsExactly(
+                jvm("temurin-25-jdk-amd64") + "/bin/java -XX:AOTCache=" + aot + " -jar " + jar + " run");
+
+        Files.setLastModifiedTime(aot, FileTime.from(OLD));
+        Files.writeString(calls, "");
+        Result stale = launch(Map.of(), "run");
+        assertThat(stale.calls()).as("a cache older than the jar was made for another jar")
+                .containsExactly(jvm("temurin-25-jdk-amd64") + "/bin/java -jar " + jar + " run");
+    }
+
+    @Test
     void missingJarIsBuiltWithThatJdkThenRun() throws Exception {
         Files.delete(jar);
 

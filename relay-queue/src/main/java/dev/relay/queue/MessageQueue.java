@@ -77,8 +77,18 @@ public interface MessageQueue extends AutoCloseable {
      * copying a large queue every few seconds.
      */
     default List<QueuedMessage> oldest(int limit) {
-        List<QueuedMessage> all = list();
-        return List.copyOf(all.subList(0, Math.min(Math.max(0, limit), all.size())));
+        return page(Optional.empty(), limit);
+    }
+
+    /**
+     * One page of the listing: up to {@code limit} messages, oldest first, that come after
+     * {@code after} (from the start when empty). The next page starts after the cursor of this
+     * page's last message ({@link QueueCursor#of}). A large queue is listed page by page without
+     * copying it whole.
+     */
+    default List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
+        List<QueuedMessage> rest = list().stream().filter(m -> after.map(c -> c.precedes(m)).orElse(true)).toList();
+        return List.copyOf(rest.subList(0, Math.min(Math.max(0, limit), rest.size())));
     }
 
     QueueSnapshot snapshot();

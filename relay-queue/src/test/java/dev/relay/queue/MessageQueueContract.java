@@ -640,6 +640,37 @@ public abstract class MessageQueueContract {
         assertThat(queue.oldest(1)).extracting(QueuedMessage::id).containsExactly(committed.get(1));
     }
 
+    @Test
+    void pagesWalkTheWholeListingInOrderAndSurviveRemovalOfTheCursorsMessage() throws Exception {
+        List<QueueId> committed = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            committed.add(commit("r" + i + "@example.org"));
+            if (i != 3) { // two messages arrive at the same instant: the id breaks the tie
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        List<QueueId> walked = new ArrayList<>();
+        Optional<QueueCursor> after = Optional.empty();
+        while (true) {
+            List<QueuedMessage> page = queue.page(after, 3);
+            page.forEach(m -> walked.add(m.id()));
+            if (page.size() < 3) {
+                break;
+            }
+            after = Optional.of(QueueCursor.of(page.getLast()));
+        }
+        assertThat(walked).containsExactlyElementsOf(queue.list().stream().map(QueuedMessage::id).toList());
+        assertThat(walked).containsExactlyInAnyOrderElementsOf(committed);
+
+        List<QueuedMessage> first = queue.page(Optional.empty(), 2);
+        QueueCursor cursor = QueueCursor.of(first.getLast());
+        queue.delete(first.getLast().id());
+        assertThat(queue.page(Optional.of(cursor), 2)).extracting(QueuedMessage::id)
+                .containsExactlyElementsOf(walked.subList(2, 4));
+        assertThat(QueueCursor.parse(cursor.toString())).contains(cursor);
+        assertThat(queue.page(Optional.of(cursor), 0)).isEmpty();
+    }
+
     // ---- admission
 
     @Test

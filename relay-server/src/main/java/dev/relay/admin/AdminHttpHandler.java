@@ -56,7 +56,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
-        waiting.add(exchange(http));
+        waiting.add(exchange(http, ctx.channel().remoteAddress()));
         // no more reading while answering; requests already decoded from the last read wait here
         ctx.channel().config().setAutoRead(false);
         if (!busy) {
@@ -64,7 +64,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    private Exchange exchange(FullHttpRequest http) {
+    private Exchange exchange(FullHttpRequest http, java.net.SocketAddress remote) {
         boolean keepAlive = HttpUtil.isKeepAlive(http);
         boolean head = HttpMethod.HEAD.equals(http.method());
         if (!http.decoderResult().isSuccess()) {
@@ -72,7 +72,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         QueryStringDecoder uri = new QueryStringDecoder(http.uri());
         AdminRequest request = new AdminRequest(head ? "GET" : http.method().name(), uri.path(), uri.parameters(),
-                bearerToken(http), ByteBufUtil.getBytes(http.content()), headers(http));
+                bearerToken(http), ByteBufUtil.getBytes(http.content()), headers(http),
+                remote instanceof java.net.InetSocketAddress inet ? Optional.of(inet.getAddress().getHostAddress())
+                        : Optional.empty());
         return switch (routes.match(request.method(), request.path())) {
             case RouteTable.Match.NotFound none -> answered(AdminResponse.notFound("no such path"), keepAlive, head);
             case RouteTable.Match.WrongMethod wrong ->

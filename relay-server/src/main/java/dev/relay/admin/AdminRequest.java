@@ -17,18 +17,27 @@ import java.util.Optional;
  * @param body the request body (empty for GET); capped by the server
  * @param headers request headers by lower-case name (first value only), for content
  *     negotiation such as {@code accept}; never holds {@code authorization}
+ * @param client the address the request came from ({@code 127.0.0.1}), for log lines that say
+ *     who changed something; empty in tests without a socket
  */
 @SuppressWarnings("ArrayRecordComponent") // the request body as received; never compared
 public record AdminRequest(String method, String path, Map<String, List<String>> query,
-        Optional<String> bearerToken, byte[] body, Map<String, String> headers) {
+        Optional<String> bearerToken, byte[] body, Map<String, String> headers, Optional<String> client) {
 
     public AdminRequest {
+        Objects.requireNonNull(client, "client");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         query = Map.copyOf(query);
         Objects.requireNonNull(bearerToken, "bearerToken");
         body = body.clone();
         headers = Map.copyOf(headers);
+    }
+
+    /** A request from no known address (tests without a socket). */
+    public AdminRequest(String method, String path, Map<String, List<String>> query, Optional<String> bearerToken,
+            byte[] body, Map<String, String> headers) {
+        this(method, path, query, bearerToken, body, headers, Optional.empty());
     }
 
     /** A request without headers (routes that do not negotiate, and tests). */

@@ -2,6 +2,7 @@ package dev.relay.admin;
 
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStatus;
+import dev.relay.mtasts.StalePolicy;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -14,10 +15,23 @@ public final class MtaStsStatus implements MtaStsView {
 
     private final Supplier<List<PolicyStatus>> snapshot;
     private final RecentEnforcementFailures failures;
+    private final Supplier<List<StalePolicy>> stale;
 
     public MtaStsStatus(Supplier<List<PolicyStatus>> snapshot, RecentEnforcementFailures failures) {
+        this(snapshot, failures, List::of);
+    }
+
+    /** @param stale the service's stale findings ({@code MtaStsPolicies.stalePolicies}) */
+    public MtaStsStatus(Supplier<List<PolicyStatus>> snapshot, RecentEnforcementFailures failures,
+            Supplier<List<StalePolicy>> stale) {
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.failures = Objects.requireNonNull(failures, "failures");
+        this.stale = Objects.requireNonNull(stale, "stale");
+    }
+
+    @Override
+    public List<StalePolicyRow> stalePolicies() {
+        return stale.get().stream().map(s -> new StalePolicyRow(s.at(), s.domain(), s.id(), s.what())).toList();
     }
 
     @Override

@@ -23,6 +23,26 @@ public interface MtaStsView {
         return List.of();
     }
 
+    /** The latest stale finding of each domain (cached policy out of step with the live one), newest first. */
+    default List<StalePolicyRow> stalePolicies() {
+        return List.of();
+    }
+
+    /**
+     * @param at when the relay found it
+     * @param domain the policy domain
+     * @param id the TXT id of the policy adopted
+     * @param what what differed, and that the live policy was adopted
+     */
+    record StalePolicyRow(Instant at, String domain, String id, String what) {
+        public StalePolicyRow {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
     /**
      * One domain the relay knows about: a cached policy, or only a fetch that failed.
      *

@@ -3,17 +3,28 @@ package dev.relay.admin;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The JSON bodies of the queue API besides {@link MessageView}; the command line reads the same types. */
 public final class QueueReplies {
 
     private QueueReplies() {}
 
-    /** {@code GET /api/queue}: every queued message, oldest first, as seen at {@code now}. */
-    public record Listing(Instant now, List<MessageView> messages) {
+    /**
+     * {@code GET /api/queue}: queued messages, oldest first, as seen at {@code now}: all of them,
+     * or one page ({@code ?limit=N&after=CURSOR}). {@code next} is the cursor the following page
+     * starts after, present when more messages follow this page.
+     */
+    public record Listing(Instant now, List<MessageView> messages, Optional<String> next) {
         public Listing {
             Objects.requireNonNull(now, "now");
             messages = List.copyOf(messages);
+            Objects.requireNonNull(next, "next");
+        }
+
+        /** A whole listing: nothing follows. */
+        public Listing(Instant now, List<MessageView> messages) {
+            this(now, messages, Optional.empty());
         }
     }
 

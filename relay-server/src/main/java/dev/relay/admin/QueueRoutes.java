@@ -2,6 +2,7 @@ package dev.relay.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.relay.queue.MessageQueue;
+import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET    /api/queue                 every message, oldest first ({@link QueueReplies.Listing})
+ * GET    /api/queue?limit=N[&amp;after=C] one page of that: N messages after cursor C (the previous page's next)
  * GET    /api/queue/{id}            one message ({@link MessageView})
  * POST   /api/queue/{id}/retry      deferred recipients due now; wakes delivery
  * POST   /api/queue/retry-all       the same for every message not on hold ({@link QueueReplies.RetriedAll})
@@ -39,6 +41,8 @@ public final class QueueRoutes {
 
     static final String PREFIX = "/api/queue";
     private static final String RETRY_ALL = "retry-all";
+    /** The largest page the API hands out (a page is built in one pass over the queue). */
+    static final int MAX_PAGE = 10_000;
 
     private final MessageQueue queue;
     private final Clock clock;
@@ -65,7 +69,7 @@ public final class QueueRoutes {
     AdminResponse get(AdminRequest request) {
         List<String> path = segments(request.path());
         return guarded(() -> switch (path.size()) {
-            case 0 -> ok(new QueueReplies.Listing(clock.instant(), views(queue.list())));
+            case 0 -> listing(request);
             case 1 -> withMessage(path.get(0), id -> Optional.empty(), this::view);
             default -> noSuchPath(request);
         });
@@ -99,16 +103,60 @@ public final class QueueRoutes {
                 }));
     }
 
+    /** The whole queue, or the page the query asks for; a 400 for a limit or cursor that cannot be one. */
+    private AdminResponse listing(AdminRequest request) {
+        Optional<String> limitText = request.queryParam("limit");
+        Optional<String> afterText = request.queryParam("after");
+        if (limitText.isEmpty()) {
+            if (afterText.isPresent()) {
+                return error(400, "after needs a limit: /api/queue?limit=N&after=CURSOR");
+            }
+            return ok(new QueueReplies.Listing(clock.instant(), views(queue.list())));
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.get());
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            return error(400, "limit must be a number from 1 to " + MAX_PAGE + ", not " + limitText.get());
+        }
+        Optional<QueueCursor> after = Optional.empty();
+        if (afterText.isPresent()) {
+            after = QueueCursor.parse(afterText.get());
+            if (after.isEmpty()) {
+                return error(400, "not a queue listing cursor: " + afterText.get()
+                        + " (use the next value of the previous page)");
+            }
+        }
+        // one more than asked: whether another page follows
+        List<QueuedMessage> page = queue.page(after, limit + 1);
+        Optional<String> next = Optional.empty();
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            next = Optional.of(QueueCursor.of(page.getLast()).toString());
+        }
+        return ok(new QueueReplies.Listing(clock.instant(), views(page), next));
+    }
+
+    /** Page by page: a retry of a large queue never copies it whole. */
     private QueueReplies.RetriedAll retryAll() {
         int retried = 0;
         int held = 0;
-        for (QueuedMessage message : queue.list()) {
-            if (message.held()) {
-                held++;
-            } else if (queue.retryNow(message.id())) {
-                retried++;
+        Optional<QueueCursor> after = Optional.empty();
+        List<QueuedMessage> page;
+        do {
+            page = queue.page(after, MAX_PAGE);
+            for (QueuedMessage message : page) {
+                if (message.held()) {
+                    held++;
+                } else if (queue.retryNow(message.id())) {
+                    retried++;
+                }
             }
-        }
+            after = page.isEmpty() ? after : Optional.of(QueueCursor.of(page.getLast()));
+        } while (page.size() == MAX_PAGE);
         wakeDelivery.run();
         return new QueueReplies.RetriedAll(retried, held);
     }

@@ -1,5 +1,6 @@
 package dev.relay.admin;
 
+import dev.relay.tlsrpt.SentReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,10 @@ import java.util.Optional;
  * @param deliveriesLastHour outcomes over the last hour
  * @param policies cached MTA-STS policies
  * @param enforcementFailures the latest MTA-STS enforcement failures, newest first
+ * @param tlsReports TLS reports of the last days and what became of them, newest first (empty
+ *     when TLS reporting is off)
+ * @param stalePolicies domains whose cached policy was found out of step with the live one
+ * @param tlsPolicyOverrides the local TLS policy overrides in force, with their remaining time
  */
 public record StatusReport(
         Instant now,
@@ -24,7 +29,10 @@ public record StatusReport(
         List<MessageView> oldest,
         RecentDeliveries.Counts deliveriesLastHour,
         List<MtaStsView.PolicyRow> policies,
-        List<MtaStsView.EnforcementFailureRow> enforcementFailures) {
+        List<MtaStsView.EnforcementFailureRow> enforcementFailures,
+        List<SentReport> tlsReports,
+        List<MtaStsView.StalePolicyRow> stalePolicies,
+        List<TlsPolicyRoutes.Listed> tlsPolicyOverrides) {
 
     public StatusReport {
         Objects.requireNonNull(now, "now");
@@ -34,6 +42,9 @@ public record StatusReport(
         Objects.requireNonNull(deliveriesLastHour, "deliveriesLastHour");
         policies = List.copyOf(policies);
         enforcementFailures = List.copyOf(enforcementFailures);
+        tlsReports = List.copyOf(tlsReports);
+        stalePolicies = List.copyOf(stalePolicies);
+        tlsPolicyOverrides = List.copyOf(tlsPolicyOverrides);
     }
 
     /** Queue depth; the same numbers as the {@code relay_queue_*} gauges. */

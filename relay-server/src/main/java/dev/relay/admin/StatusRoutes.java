@@ -2,14 +2,17 @@ package dev.relay.admin;
 
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueSnapshot;
+import dev.relay.tlsrpt.SentReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The status page for people: {@code /} (HTML), {@code /status.js} and {@code /status.css}
@@ -36,13 +39,28 @@ public final class StatusRoutes {
     private final MtaStsView mtaSts;
     private final String hostname;
     private final Clock clock;
+    private Supplier<List<SentReport>> tlsReports = List::of;
+    private final Supplier<List<TlsPolicyRoutes.Listed>> overrides;
 
     public StatusRoutes(MessageQueue queue, RecentDeliveries deliveries, MtaStsView mtaSts, String hostname, Clock clock) {
+        this(queue, deliveries, mtaSts, hostname, clock, List::of);
+    }
+
+    /** @param overrides the TLS policy overrides in force ({@link TlsPolicyRoutes#list}) */
+    public StatusRoutes(MessageQueue queue, RecentDeliveries deliveries, MtaStsView mtaSts, String hostname, Clock clock,
+            Supplier<List<TlsPolicyRoutes.Listed>> overrides) {
+        this.overrides = Objects.requireNonNull(overrides, "overrides");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
         this.mtaSts = Objects.requireNonNull(mtaSts, "mtaSts");
         this.hostname = Objects.requireNonNull(hostname, "hostname");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The TLS reports of the last days, for the page (when TLS reporting is on). */
+    public StatusRoutes withTlsReports(Supplier<List<SentReport>> reports) {
+        this.tlsReports = Objects.requireNonNull(reports, "reports");
+        return this;
     }
 
     public AdminServer.Builder addTo(AdminServer.Builder server) {
@@ -65,7 +83,8 @@ public final class StatusRoutes {
                 snapshot.oldestArrival().map(arrival -> Math.max(0, Duration.between(arrival, now).toSeconds())));
         return new StatusReport(now, hostname, depth,
                 queue.oldest(OLDEST_SHOWN).stream().map(message -> MessageView.of(message, now)).toList(),
-                deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures());
+                deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed(),
+                mtaSts.stalePolicies(), overrides.get());
     }
 
     /** The page's own files; every other path under {@code /} is unknown. */

@@ -60,6 +60,9 @@ final class AdminClient {
                 .header("Accept", "application/json")
                 .method(method, HttpRequest.BodyPublishers.noBody());
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        // who is at the keyboard, for the relay's log lines about changes (suspensions, reloads)
+        Optional.ofNullable(System.getProperty("user.name")).filter(name -> !name.isBlank())
+                .ifPresent(name -> request.header("X-Relay-Operator", name));
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -23,6 +23,6 @@ final class CheckTarget {
         if (!MtaStsCommand.DOMAIN.matcher(domain).matches()) {
             throw new UserError(command + ": '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
         }
-        return MtaStsCommand.runCheck(config, timeoutSeconds, out, check -> use.apply(check, domain));
+        return MtaStsCommand.runCheck(config, timeoutSeconds, out, domain, check -> use.apply(check, domain));
     }
 }

@@ -9,6 +9,7 @@ import dev.relay.mtasts.FetchResult;
 import dev.relay.mtasts.Policy;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyMode;
+import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.PolicyParse;
 import dev.relay.mtasts.PolicyParser;
 import dev.relay.mtasts.StsDiscovery;
@@ -52,6 +53,11 @@ final class MtaStsCheck {
     private final int smtpPort;
     private final Duration wait;
     private final PrintWriter out;
+    /** What the relay's own cache holds for the domain ({@code mta-sts.cache-directory}), if anything. */
+    private final Optional<PolicyStore.Stored> cached;
+    private final String cacheDirectory;
+    /** The MX host names the MX section found. */
+    private final List<String> mxNames = new ArrayList<>();
     /** Why the TXT lookup failed, when it did: then whether a policy exists is unknown. */
     private Optional<String> txtFailure = Optional.empty();
     /** The policy in force after {@link #run}, when there is one. */
@@ -59,7 +65,10 @@ final class MtaStsCheck {
     /** After {@link #run}: each probed MX host, and whether it passed as the policy demands. */
     private final Map<String, Boolean> hostPasses = new LinkedHashMap<>();
 
-    MtaStsCheck(DnsResolver dns, PolicyFetcher fetcher, SmtpClient smtp, int smtpPort, Duration wait, PrintWriter out) {
+    MtaStsCheck(DnsResolver dns, PolicyFetcher fetcher, SmtpClient smtp, int smtpPort, Duration wait, PrintWriter out,
+            Optional<PolicyStore.Stored> cached, String cacheDirectory) {
+        this.cached = cached;
+        this.cacheDirectory = cacheDirectory;
         this.dns = dns;
         this.fetcher = fetcher;
         this.smtp = smtp;
@@ -84,6 +93,8 @@ final class MtaStsCheck {
         inForce = id.isPresent() ? fetched : Optional.empty();
         out.println();
         boolean reachable = mx(domain, inForce);
+        out.println();
+        cache(domain, id, fetched);
         out.println();
         // one verdict, stated once: a TXT lookup that failed decides it, whatever the fetch said
         boolean deliverable = txtFailure.isEmpty() && reachable;
@@ -175,6 +186,40 @@ final class MtaStsCheck {
         }
     }
 
+    /**
+     * The relay's cached policy against the live one: the same, older (a new id), or stale (a
+     * different policy under the same id, or MX hosts that only the live one matches).
+     */
+    private void cache(String domain, Optional<String> liveId, Optional<Policy> live) {
+        out.println("The relay's cache (" + cacheDirectory + ")");
+        if (cached.isEmpty()) {
+            out.println("  nothing cached for " + domain);
+            return;
+        }
+        PolicyStore.Stored c = cached.get();
+        out.println("  id " + c.id() + ", fetched " + c.fetchedAt() + ", expires " + c.expiresAt() + ": mode "
+                + c.policy().mode().label() + ", max_age " + c.policy().maxAge().toSeconds() + " s, mx "
+                + (c.policy().mx().isEmpty() ? "(none)" : c.policy().mxText()));
+        if (liveId.isEmpty() || live.isEmpty()) {
+            out.println("  -> kept: without a live policy to compare, the relay goes on enforcing it until it expires");
+            return;
+        }
+        boolean cachedMatches = mxNames.stream().anyMatch(c.policy()::matchesMx);
+        boolean liveMatches = mxNames.stream().anyMatch(live.get()::matchesMx);
+        if (!mxNames.isEmpty() && !cachedMatches && liveMatches) {
+            out.println("  -> STALE: none of the MX hosts matches the cached policy, the live one does; the relay"
+                    + " fetches the policy again at the next delivery and adopts the live one");
+        } else if (!c.id().equals(liveId.get())) {
+            out.println("  -> older than the live policy (id " + c.id() + ", live id " + liveId.get()
+                    + "): the relay fetches the new one at the next delivery");
+        } else if (!c.policy().equals(live.get())) {
+            out.println("  -> STALE: the domain changed its policy without a new id; senders that do not refetch keep"
+                    + " the cached one until " + c.expiresAt() + "; the relay adopts the live one at its next refresh");
+        } else {
+            out.println("  -> the same as the live policy");
+        }
+    }
+
     private boolean mx(String domain, Optional<Policy> policy) {
         out.println("MX hosts of " + domain);
         List<MxHost> hosts = new ArrayList<>();
@@ -197,6 +242,7 @@ final class MtaStsCheck {
                 return false;
             }
         }
+        hosts.forEach(host -> mxNames.add(host.name()));
         boolean enforce = policy.map(p -> p.mode() == PolicyMode.ENFORCE).orElse(false);
         int usable = 0;
         for (MxHost host : hosts) {

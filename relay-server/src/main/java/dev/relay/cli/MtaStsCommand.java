@@ -3,6 +3,7 @@ package dev.relay.cli;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.MtaStsRoutes;
 import dev.relay.config.RelayConfig;
+import dev.relay.mtasts.PolicyStore;
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.smtp.client.ClientTimeouts;
@@ -52,9 +53,10 @@ final class MtaStsCommand {
     /**
      * Builds an {@link MtaStsCheck} from the configuration (DNS servers and DNSSEC settings, extra
      * trust, ports, a step timeout) and runs {@code use} with it; for {@code mta-sts check} and
-     * {@code tls check}.
+     * {@code tls check}. The check also compares the relay's own cached policy of {@code domain}
+     * (read from the cache directory, never changed) with the live one.
      */
-    static boolean runCheck(ConfigOption config, int timeoutSeconds, java.io.PrintWriter out,
+    static boolean runCheck(ConfigOption config, int timeoutSeconds, java.io.PrintWriter out, String domain,
             java.util.function.Function<MtaStsCheck, Boolean> use) {
         if (timeoutSeconds < 1) {
             throw new UserError("--timeout: must be at least 1 second");
@@ -73,7 +75,10 @@ final class MtaStsCommand {
                 .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
             PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
                     .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
-            return use.apply(new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait, out));
+            String normalized = domain.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
+            return use.apply(new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait, out,
+                    PolicyStore.peek(relay.mtaSts().cacheDirectory(), normalized),
+                    relay.mtaSts().cacheDirectory().toString()));
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -55,19 +55,40 @@ final class QueueCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason.")
+            description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason; "
+                    + "a page of --limit messages at a time.")
     static final class ListMessages extends QueueAction {
         @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
         boolean json;
 
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+                description = "At most N messages (1 to 10000, default ${DEFAULT-VALUE}); the last line says how to see the next ones.")
+        int limit;
+
+        @Option(names = "--after", paramLabel = "CURSOR",
+                description = "Start after this place in the listing: the cursor the previous page's last line gives.")
+        String after;
+
         @Override
         int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
-            String body = expectOk(admin.get("/api/queue"), "the queue");
+            if (limit < 1 || limit > 10_000) {
+                throw new UserError("--limit must be from 1 to 10000, not " + limit);
+            }
+            if (after != null && dev.relay.queue.QueueCursor.parse(after).isEmpty()) {
+                throw new UserError("--after: not a listing cursor: " + QueueText.safe(after)
+                        + " (copy it from the last line of the previous page)");
+            }
+            String query = "?limit=" + limit + (after == null ? ""
+                    : "&after=" + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+            String body = expectOk(admin.get("/api/queue" + query), "the queue");
             if (json) {
                 out.println(pretty(body));
-            } else {
-                out.print(QueueText.table(read(body, QueueReplies.Listing.class)));
+                return 0;
             }
+            QueueReplies.Listing listing = read(body, QueueReplies.Listing.class);
+            out.print(QueueText.table(listing));
+            listing.next().ifPresent(next -> out.println("-- more messages follow: queue list --limit " + limit
+                    + " --after " + next));
             return 0;
         }
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Outbound SMTP relay that enforces MTA-STS.",
         subcommands = {RunCommand.class, ConfigCommand.class, UsersCommand.class, MtaStsCommand.class, TlsCommand.class,
-                QueueCommand.class, CommandLine.HelpCommand.class})
+                QueueCommand.class, TlsRptCommand.class, ReloadCommand.class, TlsPolicyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RelayCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,6 +40,6 @@ public final class RelayCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: run, config check, queue, users hash, mta-sts check");
+                "a command is required: run, config check, queue, reload, tls-policy, users hash, mta-sts check");
     }
 }

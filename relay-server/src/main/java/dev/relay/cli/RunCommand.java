@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
         LoadedConfig loaded = config.load();
         log.info("configuration from {}", loaded.source());
         loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
-        RelayApplication application = RelayApplication.start(loaded.config());
+        RelayApplication application = RelayApplication.builder(loaded.config()).reloadFrom(config::load).start();
         // SIGTERM and SIGINT stop the relay gracefully and the process exits 0 (a JVM killed by a
         // signal would exit 143, which Docker and systemd report as a failure). The shutdown hook
         // covers any other way the JVM goes down.
@@ -31,6 +31,13 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalArgumentException unsupported) {
                 log.debug("cannot handle SIG{} here; the shutdown hook will stop the relay", signal);
             }
+        }
+        // SIGHUP reloads, as postfix reload does; without it the JVM would exit 129
+        try {
+            StopSignals.onSignal("HUP", () -> Thread.ofPlatform().name("relay-reload")
+                    .start(() -> application.reload("SIGHUP")));
+        } catch (IllegalArgumentException unsupported) {
+            log.info("cannot handle SIGHUP here; reload with relay.jar reload");
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop));
         application.awaitStopped();

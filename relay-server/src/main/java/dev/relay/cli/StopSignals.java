@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Runs an action when the process gets a signal (TERM, INT), through the JDK's
+ * Runs an action when the process gets a signal (TERM and INT stop, HUP reloads), through the JDK's
  * {@code sun.misc.Signal}. It is looked up at run time rather than named in the source: javac
  * warns about every compile-time use of that class, no {@code @SuppressWarnings} silences the
  * warning, and main code compiles with {@code -Werror}.

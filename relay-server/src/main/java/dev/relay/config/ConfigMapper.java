@@ -19,7 +19,17 @@ import dev.relay.smtp.server.Mode;
 import dev.relay.tls.OutboundTls;
 import dev.relay.tls.TlsFiles;
 import dev.relay.tlsrpt.TlsRptSettings;
+import dev.relay.mtasts.MxPattern;
+import dev.relay.mtasts.PolicyMode;
+import dev.relay.mtasts.PolicyOverride;
 import java.nio.file.InvalidPathException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,6 +48,8 @@ final class ConfigMapper {
 
     private static final List<String> MODES = List.of("off", "optional", "required");
     private static final List<String> DNSSEC_MODES = Arrays.stream(DnssecMode.values()).map(DnssecMode::label).toList();
+    private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+    private static final List<String> OVERRIDE_MODES = Arrays.stream(PolicyMode.values()).map(PolicyMode::label).toList();
     private static final String TOKEN_CHARS = "[\\x21-\\x7e]+";
 
     private final Map<String, String> envOrigins;
@@ -63,6 +75,8 @@ final class ConfigMapper {
                 delivery(root.get("delivery")),
                 mtaSts(root.get("mta-sts")),
                 tlsRpt(root.get("tls-rpt"), hostname),
+                overrides(root.get("tls-policy").mapping("tls-policy").get("overrides")),
+                logLevel(root.get("logging")),
                 admin(root.get("admin")),
                 root.getOr("shutdown-grace", n -> n.duration(true), Defaults.SHUTDOWN_GRACE));
     }
@@ -253,6 +267,71 @@ final class ConfigMapper {
                 sender,
                 submitter,
                 m.getOr("send-by-hour", n -> n.intValue(1, 23), Defaults.TLS_RPT_SEND_BY_HOUR));
+    }
+
+    /** {@code logging.level}, as Logback names levels. */
+    private static Optional<String> logLevel(ConfigNode node) {
+        ConfigNode level = node.mapping("logging").get("level");
+        return level.isGiven() ? Optional.of(level.choice(LOG_LEVELS).toUpperCase(Locale.ROOT)) : Optional.empty();
+    }
+
+    /** {@code tls-policy.overrides}: one domain at most once, MX patterns exactly for enforce. */
+    private static List<PolicyOverride> overrides(ConfigNode node) {
+        List<PolicyOverride> overrides = new ArrayList<>();
+        Set<String> domains = new HashSet<>();
+        for (ConfigNode item : node.isGiven() ? node.items() : List.<ConfigNode>of()) {
+            Mapping m = item.mapping(KeySchema.OVERRIDE_FIELDS);
+            ConfigNode domainNode = m.require("domain");
+            String domain = domainNode.nonBlankText().toLowerCase(Locale.ROOT);
+            if (domain.endsWith(".")) {
+                domain = domain.substring(0, domain.length() - 1);
+            }
+            if (!HostNames.isValid(domain)) {
+                throw domainNode.error("expected a domain like example.org, got " + domainNode.describe());
+            }
+            if (!domains.add(domain)) {
+                throw domainNode.error("the domain " + domain + " has an override already; one per domain");
+            }
+            ConfigNode modeNode = m.require("mode");
+            PolicyMode mode = PolicyMode.fromLabel(modeNode.choice(OVERRIDE_MODES)).orElseThrow();
+            ConfigNode mxNode = m.get("mx");
+            List<MxPattern> mx = mxNode.listOf(ConfigMapper::mxPattern, List.of());
+            if (mode == PolicyMode.ENFORCE && mx.isEmpty()) {
+                throw mxNode.error("mode enforce needs the MX host patterns mail may go to, like [mx1.example.org, "
+                        + "\"*.mail.example.org\"]");
+            }
+            if (mode != PolicyMode.ENFORCE && mxNode.isGiven()) {
+                throw mxNode.error("only mode enforce takes MX patterns (" + mode.label()
+                        + " applies to the domain's own policy)");
+            }
+            ConfigNode untilNode = m.get("until");
+            Optional<Instant> until = untilNode.isGiven() ? Optional.of(instant(untilNode)) : Optional.empty();
+            ConfigNode reasonNode = m.require("reason");
+            overrides.add(new PolicyOverride(domain, mode, mx, until, reasonNode.nonBlankText(),
+                    new PolicyOverride.FromConfig(overrides.size())));
+        }
+        return overrides;
+    }
+
+    private static MxPattern mxPattern(ConfigNode node) {
+        String text = node.nonBlankText();
+        return MxPattern.parse(text).orElseThrow(() -> node.error(
+                "expected an MX host name or a pattern like *.mail.example.org, got " + node.describe()));
+    }
+
+    /** A UTC time ({@code 2026-12-31T18:00:00Z}) or a date ({@code 2026-12-31}: its start, UTC). */
+    private static Instant instant(ConfigNode node) {
+        String text = node.nonBlankText();
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notADate) {
+                throw node.error("expected a date like 2026-12-31 or a UTC time like 2026-12-31T18:00:00Z, got "
+                        + node.describe());
+            }
+        }
     }
 
     private static AdminConfig admin(ConfigNode node) {

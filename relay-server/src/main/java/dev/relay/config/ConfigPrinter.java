@@ -3,6 +3,8 @@ package dev.relay.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.relay.mtasts.MxPattern;
+import dev.relay.mtasts.PolicyOverride;
 import dev.relay.settings.HostPort;
 import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.smtp.server.Mode;
@@ -99,6 +101,20 @@ public final class ConfigPrinter {
                 "report-sender", rpt.reportSender(),
                 "submitter", rpt.submitter(),
                 "send-by-hour", rpt.sendByHour()));
+        List<Map<String, Object>> overrides = new ArrayList<>();
+        for (PolicyOverride o : config.tlsPolicyOverrides()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", o.domain());
+            m.put("mode", o.mode().label());
+            if (!o.mx().isEmpty()) {
+                m.put("mx", o.mx().stream().map(MxPattern::pattern).toList());
+            }
+            o.until().ifPresent(until -> m.put("until", until.toString()));
+            m.put("reason", o.reason());
+            overrides.add(m);
+        }
+        root.put("tls-policy", section("overrides", overrides));
+        root.put("logging", section("level", config.logLevel().map(l -> l.toLowerCase(Locale.ROOT)).orElse(null)));
         root.put("admin", section(
                 "address", config.admin().address().toString(),
                 "token", config.admin().token().map(t -> MASK).orElse(null)));

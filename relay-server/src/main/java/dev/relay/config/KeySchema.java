@@ -30,6 +30,7 @@ final class KeySchema {
     static final String ENV_PREFIX = "RELAY_";
     static final String LISTENERS = "listeners";
     static final String LISTENER_FIELDS = "listeners[]";
+    static final String OVERRIDE_FIELDS = "tls-policy.overrides[]";
 
     static final List<Key> KEYS = List.of(
             scalar("hostname"),
@@ -77,6 +78,12 @@ final class KeySchema {
             scalar("tls-rpt.report-sender"),
             scalar("tls-rpt.submitter"),
             scalar("tls-rpt.send-by-hour"),
+            scalar("tls-policy.overrides[].domain"),
+            scalar("tls-policy.overrides[].mode"),
+            list("tls-policy.overrides[].mx"),
+            scalar("tls-policy.overrides[].until"),
+            scalar("tls-policy.overrides[].reason"),
+            scalar("logging.level"),
             scalar("admin.address"),
             scalar("admin.token"),
             scalar("shutdown-grace"));
@@ -100,11 +107,15 @@ final class KeySchema {
         return names;
     }
 
-    /** Keys outside the listeners list, which map one-to-one to environment names. */
+    /**
+     * Keys outside the lists of mappings, which map one-to-one to environment names. The fields
+     * of {@code tls-policy.overrides} have no environment names: an override is several keys
+     * that only make sense together, written in the file.
+     */
     static List<Key> plainKeys() {
         List<Key> plain = new ArrayList<>();
         for (Key key : KEYS) {
-            if (!key.path().startsWith(LISTENER_FIELDS)) {
+            if (!key.path().contains("[]")) {
                 plain.add(key);
             }
         }
@@ -128,6 +139,9 @@ final class KeySchema {
     static List<String> envNamesForHints() {
         List<String> names = new ArrayList<>();
         for (Key key : KEYS) {
+            if (key.path().startsWith(OVERRIDE_FIELDS)) {
+                continue;
+            }
             names.add(key.path().startsWith(LISTENER_FIELDS + ".")
                     ? ENV_PREFIX + "LISTENERS_0_" + key.path().substring(LISTENER_FIELDS.length() + 1)
                             .replace('-', '_').toUpperCase(Locale.ROOT)

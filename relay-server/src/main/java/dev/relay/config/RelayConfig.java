@@ -1,6 +1,7 @@
 package dev.relay.config;
 
 import dev.relay.dns.DnsSettings;
+import dev.relay.mtasts.PolicyOverride;
 import dev.relay.settings.HostPort;
 import dev.relay.smtp.server.Limits;
 import dev.relay.smtp.server.ListenerConfig;
@@ -16,6 +17,10 @@ import java.util.Optional;
 /**
  * The whole effective configuration, validated once at load and immutable after. Key names
  * in YAML are the kebab-case forms of these component names (see DESIGN.md).
+ *
+ * @param tlsPolicyOverrides {@code tls-policy.overrides}, in file order
+ * @param logLevel {@code logging.level} as a Logback level name ({@code DEBUG}); empty when the
+ *     file leaves the level to {@code RELAY_LOG_LEVEL} and {@code logback.xml}
  */
 public record RelayConfig(
         String hostname,
@@ -29,6 +34,8 @@ public record RelayConfig(
         DeliveryConfig delivery,
         MtaStsConfig mtaSts,
         TlsRptSettings tlsRpt,
+        List<PolicyOverride> tlsPolicyOverrides,
+        Optional<String> logLevel,
         AdminConfig admin,
         Duration shutdownGrace) {
 
@@ -44,6 +51,8 @@ public record RelayConfig(
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(mtaSts, "mtaSts");
         Objects.requireNonNull(tlsRpt, "tlsRpt");
+        tlsPolicyOverrides = List.copyOf(tlsPolicyOverrides);
+        Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     }

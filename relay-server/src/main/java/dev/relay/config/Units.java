@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 final class Units {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([A-Za-z]*)");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Map<String, Long> SIZE_UNITS = Map.ofEntries(
             Map.entry("", 1L), Map.entry("b", 1L),
             Map.entry("k", 1L << 10), Map.entry("kb", 1L << 10), Map.entry("kib", 1L << 10),
@@ -53,33 +52,7 @@ final class Units {
 
     /** @throws IllegalArgumentException with a message for the user */
     static Duration parseDuration(String text) {
-        String s = text.strip();
-        Matcher m = DURATION_PART.matcher(s);
-        Duration total = Duration.ZERO;
-        int at = 0;
-        try {
-            while (at < s.length()) {
-                if (!m.find(at) || m.start() != at) {
-                    throw new IllegalArgumentException(DURATION_HINT);
-                }
-                long n = Long.parseLong(m.group(1));
-                Duration part = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-                total = total.plus(part);
-                at = m.end();
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("too large");
-        }
-        if (at == 0) {
-            throw new IllegalArgumentException(DURATION_HINT);
-        }
-        return total;
+        return dev.relay.text.Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(DURATION_HINT));
     }
 
     /** The shortest exact form: 52428800 is {@code 50MB}, 1000 stays {@code 1000}. */

@@ -60,6 +60,11 @@ public final class DaneLookup {
         if (!(found.result() instanceof AddressResult.Addresses)) {
             return done(found, new DaneHost.NotApplicable("the host has no address"));
         }
+        if (found.status() == DnssecStatus.ERROR) {
+            // addresses of one family, but the other's lookup failed: whether DANE applies is unknown
+            return done(found, new DaneHost.Unverifiable("a lookup of the address records of " + host
+                    + " failed, so their DNSSEC status is unknown"));
+        }
         if (!found.isSecure()) {
             return done(found, new DaneHost.NotApplicable("the address records of " + host + " are not DNSSEC-secure"));
         }

@@ -11,6 +11,7 @@ import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.BodySource;
 import dev.relay.smtp.client.ConnectionPool;
+import dev.relay.tlsrpt.SessionSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,11 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Clock clock;
     private final ResultRecorder recorder;
     private final DeliveryEvents events;
-    private final DomainDelivery.DeliveryContext context;
+    /** Replaced whole by {@link #reconfigure}; a domain delivery keeps the one it started with. */
+    private volatile DomainDelivery.DeliveryContext context;
+    /** For the relay's own TLS reports, which go despite TLS policy failures (RFC 8460 section 5.3). */
+    private volatile DomainDelivery.DeliveryContext reportContext;
+    private final SessionSink tlsSessions;
     private final DomainLimiter limiter;
     private final int batchSize;
     private final int maxInFlight;
@@ -83,6 +88,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
                 b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
+        this.reportContext = new DomainDelivery.DeliveryContext(b.dns, b.pool, DomainPolicies.NONE, b.port,
+                b.policyUnknownWait, b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
+        this.tlsSessions = b.tlsSessions;
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
@@ -94,6 +102,17 @@ public final class DeliveryScheduler implements AutoCloseable {
         Optional<DelayWarnings> delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after,
                 b.delayNotifier, b.queue, b.clock, worker));
         this.recorder = new ResultRecorder(b.queue, b.bounces, delayWarnings, b.events, worker);
+    }
+
+    /**
+     * The attempt log and metrics, and the TLS report tally unless the message is itself a report
+     * (its loop guard) or goes to an address literal (no domain to report to).
+     */
+    private DomainDelivery.Listener listenerFor(QueuedMessage message, String domain) {
+        AttemptRecorder attempts = new AttemptRecorder(message, clock, events);
+        return tlsSessions.equals(SessionSink.NONE) || message.envelope().parameters().tlsReport() || domain.startsWith("[")
+                ? attempts
+                : TlsRptTally.alongside(attempts, domain, tlsSessions);
     }
 
     public static Builder builder(MessageQueue queue, DnsResolver dns, ConnectionPool pool) {
@@ -183,6 +202,21 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Messages being delivered now. */
     public int inFlight() {
         return inFlight.size();
+    }
+
+    /**
+     * A reload: deliveries started from now on go to this port, wait this long for an unknown
+     * policy, and run at most this many at a time per domain. Deliveries in progress go on as
+     * they started.
+     */
+    public void reconfigure(int port, Duration policyUnknownWait, int maxConnectionsPerDomain) {
+        DomainDelivery.DeliveryContext now = context;
+        context = new DomainDelivery.DeliveryContext(now.dns(), now.pool(), now.policies(), port, policyUnknownWait,
+                now.clock(), now.requireTls());
+        DomainDelivery.DeliveryContext report = reportContext;
+        reportContext = new DomainDelivery.DeliveryContext(report.dns(), report.pool(), report.policies(), port,
+                policyUnknownWait, report.clock(), report.requireTls());
+        limiter.setPermits(maxConnectionsPerDomain);
     }
 
     /** Stops taking messages: the first step of a graceful stop. */
@@ -296,8 +330,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         Map<Integer, Outcome> results = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
-                .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes, context, body,
-                        new AttemptRecorder(message, clock, events), worker).run()
+                .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes,
+                        message.envelope().parameters().tlsReport() ? reportContext : context, body,
+                        listenerFor(message, domain), worker).run()
                         .thenApply(found -> RequireTlsRule.count(message.envelope(), found, events)), worker)
                 .handle((found, error) -> {
                     limiter.release(domain);
@@ -378,6 +413,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         private DelayNotifier delayNotifier = DelayNotifier.NONE;
         private DeliveryEvents events = DeliveryEvents.NONE;
         private DomainPolicies policies = DomainPolicies.NONE;
+        private SessionSink tlsSessions = SessionSink.NONE;
 
         private int port = 25;
         private boolean honourTlsRequiredNo = true;
@@ -445,6 +481,12 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         public Builder policies(DomainPolicies policies) {
             this.policies = Objects.requireNonNull(policies, "policies");
+            return this;
+        }
+
+        /** Where TLS sessions are counted for TLS reports ({@code tls-rpt.enabled}); default nowhere. */
+        public Builder tlsSessions(SessionSink sink) {
+            this.tlsSessions = Objects.requireNonNull(sink, "sink");
             return this;
         }
 

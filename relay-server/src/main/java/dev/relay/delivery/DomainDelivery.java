@@ -69,6 +69,9 @@ final class DomainDelivery {
          * skipped, or its connection given up).
          */
         default void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {}
+
+        /** The policy the walk goes by, told once before the first MX host (TLS reports name it). */
+        default void policyApplied(DomainPolicy policy) {}
     }
 
     /**
@@ -147,6 +150,7 @@ final class DomainDelivery {
                                         + " (mta-sts.policy-unknown-wait), so it goes as without a policy", false));
                         policy = new DomainPolicy.NoPolicy("policy unknown after waiting");
                     }
+                    listener.policyApplied(policy);
                     return context.dns().lookupMxValidated(domain).toCompletableFuture()
                             .thenComposeAsync(this::route, executor);
                 }, executor)
@@ -156,8 +160,9 @@ final class DomainDelivery {
     private CompletableFuture<Map<Integer, Outcome>> route(Validated<MxResult> mx) {
         boolean secure = mx.isSecure();
         return switch (mx.result()) {
-            case MxResult.Hosts hosts -> walk(hosts.hosts().stream()
-                    .map(h -> new Host(h.name(), Optional.empty(), secure)).toList());
+            case MxResult.Hosts hosts -> recheckPolicy(hosts.hosts().stream().map(h -> h.name()).toList())
+                    .thenComposeAsync(rechecked -> walk(hosts.hosts().stream()
+                            .map(h -> new Host(h.name(), Optional.empty(), secure)).toList()), executor);
             case MxResult.NoMx none -> implicitMx(secure);
             case MxResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
             case MxResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
@@ -165,6 +170,18 @@ final class DomainDelivery {
                     mx.status() == DnssecStatus.BOGUS ? "the MX records fail DNSSEC validation (" + failure.reason() + ")"
                             : failure.reason()));
         };
+    }
+
+    /**
+     * None of the MX hosts matches the cached policy: the domain may have moved (stale policy),
+     * so its policy source may look again before the walk; see {@link DomainPolicies#recheck}.
+     */
+    private CompletableFuture<Void> recheckPolicy(List<String> hosts) {
+        if (policy instanceof DomainPolicy.Active active && active.fromCache() && active.override().isEmpty()
+                && hosts.stream().noneMatch(active.policy()::matchesMx)) {
+            return context.policies().recheck(domain, hosts).toCompletableFuture().thenAccept(found -> policy = found);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -362,7 +379,10 @@ final class DomainDelivery {
         listener.daneChecked(domain, host, Optional.of(problem));
     }
 
-    private void policyFailed(String host, Cause cause, String detail, boolean enforced) {
+    private void policyFailed(String host, Cause cause, String checked, boolean enforced) {
+        // under a local override the line says so: a failure let through by a suspension is still reported as one
+        String detail = policy instanceof DomainPolicy.Active active && active.override().isPresent()
+                ? checked + "; " + active.override().get().describe() : checked;
         if (enforced) {
             policyKeptBack = true;
             if (cause == Cause.MX_MISMATCH) {
@@ -383,7 +403,8 @@ final class DomainDelivery {
             } else if (daneKeptBack.isPresent()) {
                 last = Verdicts.daneNotMet(domain, hostFailures, daneKeptBack.get());
             } else if (policyKeptBack) {
-                last = Verdicts.policyNotMet(domain, hostFailures);
+                last = Verdicts.policyNotMet(domain, hostFailures,
+                        policy instanceof DomainPolicy.Active active && active.override().isPresent());
             } else if (lastFailure == null) {
                 last = Verdicts.mxHostUnresolvable(domain).underPolicy(policy.applied());
             } else {

@@ -17,7 +17,7 @@ final class DomainLimiter {
         final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     }
 
-    private final int permits;
+    private int permits;
     private final Map<String, Slot> slots = new HashMap<>();
 
     DomainLimiter(int permits) {
@@ -25,6 +25,27 @@ final class DomainLimiter {
             throw new IllegalArgumentException("permits must be at least 1: " + permits);
         }
         this.permits = permits;
+    }
+
+    /**
+     * A new cap (a reload). A raise lets waiters start at once; a cut lets the deliveries
+     * running finish, and new ones wait until the domain is under the new cap.
+     */
+    void setPermits(int permits) {
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits must be at least 1: " + permits);
+        }
+        java.util.List<CompletableFuture<Void>> start = new java.util.ArrayList<>();
+        synchronized (this) {
+            this.permits = permits;
+            for (Slot slot : slots.values()) {
+                while (slot.running < permits && !slot.waiting.isEmpty()) {
+                    slot.running++;
+                    start.add(slot.waiting.pollFirst());
+                }
+            }
+        }
+        start.forEach(turn -> turn.complete(null));
     }
 
     /** Completes when the caller may start; it must {@link #release} exactly once afterwards. */
@@ -50,7 +71,7 @@ final class DomainLimiter {
             if (slot == null) {
                 throw new IllegalStateException("release without acquire: " + domain);
             }
-            next = slot.waiting.pollFirst();
+            next = slot.running <= permits ? slot.waiting.pollFirst() : null;
             if (next == null) {
                 slot.running--;
                 if (slot.running == 0) {

@@ -95,19 +95,23 @@ final class RequireTlsRule {
         }
         settings.events().tlsRequiredNo(DeliveryEvents.TlsRequiredNo.HONOURED);
         waived = true;
-        String waived = switch (found) {
+        String what = switch (found) {
             case DomainPolicy.Active active -> "its MTA-STS policy (mode " + active.mode() + ") is ignored";
             case DomainPolicy.Unavailable unknown -> "its MTA-STS policy could not be determined ("
                     + unknown.reason() + ") and is not waited for";
             case DomainPolicy.NoPolicy none -> "it has no TLS policy to ignore";
         };
-        log.info("{}: domain={}, TLS-Required: No honoured: {}; delivering with opportunistic TLS", id, domain, waived);
+        log.info("{}: domain={}, TLS-Required: No honoured: {}; delivering with opportunistic TLS", id, domain, what);
         return new DomainPolicy.NoPolicy("TLS-Required: No: the sender waived the TLS policies for this message");
     }
 
-    /** Whether the sender's {@code TLS-Required: No} was honoured: no DANE or MTA-STS policy applies. */
+    /**
+     * Whether no DANE or MTA-STS policy applies to this message: the sender's {@code TLS-Required:
+     * No} was honoured, or it is the relay's own TLS report, which RFC 8460 section 5.3 wants
+     * delivered despite the very failures it reports.
+     */
     boolean waivesPolicies() {
-        return waived;
+        return waived || message.envelope().parameters().tlsReport();
     }
 
     /**
@@ -118,9 +122,12 @@ final class RequireTlsRule {
         if (!requireTls() || hostPolicy.authenticated()) {
             return false;
         }
-        String why = host + ": the MX host is not authenticated (" + (hostPolicy == AppliedPolicy.NONE
-                ? "no MTA-STS policy in enforce mode, no DNSSEC-signed MX"
-                : "the MTA-STS policy is in " + hostPolicy.mtaStsMode() + " mode") + ")";
+        String why = host + ": the MX host is not authenticated (" + switch (hostPolicy) {
+            case NONE -> "no MTA-STS policy in enforce mode, no DNSSEC-signed MX with usable TLSA records";
+            case MTA_STS_TESTING -> "the MTA-STS policy is in testing mode";
+            case DANE_ENCRYPT -> "its TLSA records are all unusable: TLS without authentication";
+            case DANE, MTA_STS_ENFORCE -> "the policy " + hostPolicy.label(); // authenticated: not here
+        } + ")";
         refused.add(new HostProblem(host, Cause.REQUIRETLS_NOT_MET, why));
         log.info("{}: domain={}, mx={}, requiretls=unmet, action=skipped ({})", message.id().value(), domain, host, why);
         return true;

@@ -260,8 +260,17 @@ public final class Verdicts {
 
     /** No MX host offered the security the enforced policy demands; each host's problem is listed. */
     static Outcome.Deferred policyNotMet(String domain, List<HostProblem> hosts) {
-        StringBuilder text = new StringBuilder("MTA-STS policy of <").append(domain)
-                .append("> (mode enforce) could not be met by any MX host: ");
+        return policyNotMet(domain, hosts, false);
+    }
+
+    /**
+     * @param localOverride whether the enforced policy is the relay's own ({@code tls-policy.overrides}
+     *     in mode enforce) rather than one the domain publishes: the reply says which
+     */
+    static Outcome.Deferred policyNotMet(String domain, List<HostProblem> hosts, boolean localOverride) {
+        StringBuilder text = new StringBuilder(localOverride ? "TLS policy for <" : "MTA-STS policy of <").append(domain)
+                .append(localOverride ? "> (local override, mode enforce)" : "> (mode enforce)")
+                .append(" could not be met by any MX host: ");
         for (int i = 0; i < hosts.size(); i++) {
             text.append(i == 0 ? "" : "; ").append(hosts.get(i).detail());
         }

@@ -226,7 +226,10 @@ public final class DnsResolver {
             DnssecStatus status;
             if (status(a) == DnssecStatus.BOGUS || status(aaaa) == DnssecStatus.BOGUS) {
                 status = DnssecStatus.BOGUS;
-            } else if (result instanceof AddressResult.TemporaryFailure) {
+            } else if (result instanceof AddressResult.TemporaryFailure || a instanceof Answer.Failed
+                    || aaaa instanceof Answer.Failed) {
+                // one family failing leaves its DNSSEC status unknown: not "insecure", which would
+                // let whoever blocks AAAA queries switch DANE off
                 status = DnssecStatus.ERROR;
             } else if (a.secure() && aaaa.secure()) {
                 status = DnssecStatus.SECURE;

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param result the addresses, as {@link DnsResolver#lookupAddresses} gives them
  * @param status {@link DnssecStatus#SECURE} only when both the A and the AAAA answers (records
  *     or proved absence) are secure; {@link DnssecStatus#BOGUS} when either is bogus;
- *     {@link DnssecStatus#ERROR} when no address was found because a question failed
+ *     {@link DnssecStatus#ERROR} when either question failed (the result may still hold the other
+ *     family's addresses)
  * @param expandedName the name the address records are owned by, after CNAMEs (lower case, no
  *     trailing dot); the host name itself when it is no alias or nothing was found
  */

@@ -149,7 +149,7 @@ public final class BounceQueuer {
                     // RFC 8689 section 5: a report on a REQUIRETLS message carries its headers, so it
                     // goes under REQUIRETLS too
                     new MailParameters(OptionalLong.empty(), composed.bodyType(), dsn.international(), Optional.empty(),
-                            Optional.empty(), message.envelope().requireTls()),
+                            Optional.empty()).withRequireTls(message.envelope().requireTls()),
                     now,
                     "127.0.0.1",
                     settings.hostname(),

@@ -49,6 +49,9 @@ public final class MetricNames {
     public static final String MODE = "mode";
     public static final String ACTION = "action";
     public static final String STATUS = "status";
+    public static final String TRANSPORT = "transport";
+    public static final String POLICY = "policy";
+    public static final String KIND = "kind";
 
     public static final Metric READY = new Metric("relay_ready", "relay.ready", List.of(),
             "1 while the relay is ready (spool open, listeners bound, not stopping), as /health/ready answers; else 0");
@@ -106,6 +109,10 @@ public final class MetricNames {
             "relay.mtasts.policy.unknown", List.of(ACTION),
             "Attempts for a domain whose MTA-STS policy could not be found out (TXT lookup failing, nothing cached):"
                     + " deferred, or delivered without a policy once mta-sts.policy-unknown-wait was over");
+    public static final Metric TLS_POLICY_OVERRIDES_ACTIVE = new Metric("relay_tls_policy_overrides_active",
+            "relay.tls.policy.overrides.active", List.of(KIND),
+            "Local TLS policy overrides in force: require (tls-policy.overrides in mode enforce) and suspend"
+                    + " (run-time suspensions, and overrides in mode testing or none)");
     public static final Metric TLS_OUTBOUND = new Metric("relay_tls_outbound_total",
             "relay.tls.outbound", List.of(VERSION, VERIFIED), "Outbound TLS sessions established");
     public static final Metric TLS_CERTIFICATE_EXPIRY = new Metric("relay_tls_certificate_expiry_seconds",
@@ -130,6 +137,13 @@ public final class MetricNames {
                     + " honoured (the domain's TLS policy ignored), refused (delivery.honour-tls-required-no: false)"
                     + " or overridden (the message also has REQUIRETLS)");
 
+    public static final Metric TLSRPT_SESSIONS = new Metric("relay_tlsrpt_sessions_total",
+            "relay.tlsrpt.sessions", List.of(POLICY, RESULT),
+            "TLS sessions counted for TLS reports (RFC 8460), by policy type and success or failure");
+    public static final Metric TLSRPT_REPORTS = new Metric("relay_tlsrpt_reports_total",
+            "relay.tlsrpt.reports", List.of(TRANSPORT, RESULT),
+            "TLS reports that reached their end at a destination: sent (POSTed, or queued as mail) or failed (given up)");
+
     // label values registered at start
 
     /**
@@ -140,6 +154,8 @@ public final class MetricNames {
             Cause.TLSA_INVALID, Cause.DNSSEC_INVALID, Cause.STARTTLS_NOT_SUPPORTED, Cause.CERTIFICATE_HOST_MISMATCH,
             Cause.CERTIFICATE_EXPIRED, Cause.VALIDATION_FAILURE).map(Cause::label)).toList();
 
+    /** {@code relay_tls_policy_overrides_active{kind}}. */
+    public static final List<String> OVERRIDE_KINDS = List.of("require", "suspend");
     /** {@code relay_queue_messages{state}}. */
     public static final List<String> QUEUE_STATES = List.of("active", "deferred", "held");
     /** {@code relay_spool_write_failures_total{reason}}: {@code no_space}, {@code io_error}. */
@@ -167,7 +183,7 @@ public final class MetricNames {
             MESSAGES_REJECTED, MESSAGE_SIZE, QUEUE_MESSAGES, QUEUE_OLDEST, QUEUE_CORRUPT_FILES, SPOOL_SYNCS,
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
-            MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES,
+            MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES, TLS_POLICY_OVERRIDES_ACTIVE,
             TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS, REQUIRETLS_MESSAGES,
             TLS_REQUIRED_NO);
 

@@ -7,6 +7,7 @@ import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.server.SmtpEvents;
+import dev.relay.tlsrpt.TlsRptEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -56,7 +58,11 @@ public final class RelayMetrics implements AutoCloseable {
     private final QueueMeters queueMeters;
     private final JvmGcMetrics gc;
     private final CertificateGauge certificate;
+    private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
+
+    /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
+    private volatile Supplier<Map<String, Long>> overrides = Map::of;
 
     private RelayMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus, List<String> listeners,
             Clock clock) {
@@ -69,6 +75,14 @@ public final class RelayMetrics implements AutoCloseable {
         this.smtp = new SmtpMeters(registry, listeners);
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
+        this.tlsRpt = new TlsRptMeters(registry);
+        for (String kind : MetricNames.OVERRIDE_KINDS) {
+            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), this,
+                            metrics -> metrics.overrides.get().getOrDefault(kind, 0L))
+                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
+                    .tag(MetricNames.KIND, kind)
+                    .register(registry);
+        }
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -126,6 +140,11 @@ public final class RelayMetrics implements AutoCloseable {
         return delivery;
     }
 
+    /** What TLS reporting counts: sessions by policy and result, reports by transport and result. */
+    public TlsRptEvents tlsRptEvents() {
+        return tlsRpt;
+    }
+
     /** What the MTA-STS service reports: fetches by result, failed refreshes. */
     public MtaStsEvents mtaStsEvents() {
         return mtaSts;
@@ -160,6 +179,14 @@ public final class RelayMetrics implements AutoCloseable {
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
     public void readiness(BooleanSupplier ready) {
         this.ready = ready;
+    }
+
+    /**
+     * Where {@code relay_tls_policy_overrides_active{kind}} comes from: overrides in force by
+     * kind ({@code require}, {@code suspend}). Called at each scrape, once per kind.
+     */
+    public void tlsPolicyOverrides(Supplier<Map<String, Long>> byKind) {
+        this.overrides = Objects.requireNonNull(byKind, "byKind");
     }
 
     /**

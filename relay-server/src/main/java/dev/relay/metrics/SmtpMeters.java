@@ -1,5 +1,6 @@
 package dev.relay.metrics;
 
+import dev.relay.delivery.DeliveryEvents;
 import dev.relay.smtp.server.RejectReason;
 import dev.relay.smtp.server.SmtpEvents;
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +26,8 @@ final class SmtpMeters implements SmtpEvents {
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final DistributionSummary size;
+    /** {@code relay_requiretls_messages_total{outcome="accepted"}}, shared with the delivery meters. */
+    private final Counter requireTlsAccepted;
 
     /** The meters of one listener. */
     private record Listener(AtomicInteger active, Counter sessions, Counter accepted) {}
@@ -41,6 +44,8 @@ final class SmtpMeters implements SmtpEvents {
                 .baseUnit("bytes")
                 .serviceLevelObjectives(SIZE_BUCKETS)
                 .register(registry);
+        this.requireTlsAccepted = Meters.counter(registry, MetricNames.REQUIRETLS_MESSAGES, MetricNames.OUTCOME,
+                DeliveryEvents.RequireTls.ACCEPTED.label());
     }
 
     private Listener listener(String name) {
@@ -80,5 +85,10 @@ final class SmtpMeters implements SmtpEvents {
     @Override
     public void messageRejected(RejectReason reason) {
         rejected.get(reason).increment();
+    }
+
+    @Override
+    public void requireTlsAccepted(String listener) {
+        requireTlsAccepted.increment();
     }
 }

@@ -39,15 +39,25 @@ public sealed interface DomainPolicy {
      * @param expiresAt {@code fetchedAt + max_age}: the cache keeps it until then
      * @param fromCache true when no fetch happened for this lookup (same id, or the TXT record
      *     gone or failing, or the fetch failing, while an unexpired policy was cached)
+     * @param override the local override that made or changed this policy: an {@code enforce}
+     *     override (the policy is the override's own, whatever the domain publishes) or a
+     *     suspension (the published policy, applied as {@code testing}); empty for the policy
+     *     exactly as the domain publishes it. TLS reporting reads the truth from here.
      */
-    record Active(String domain, Policy policy, String id, Instant fetchedAt, Instant expiresAt, boolean fromCache)
-            implements DomainPolicy {
+    record Active(String domain, Policy policy, String id, Instant fetchedAt, Instant expiresAt, boolean fromCache,
+            Optional<PolicyOverride> override) implements DomainPolicy {
         public Active {
             Objects.requireNonNull(domain, "domain");
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(fetchedAt, "fetchedAt");
             Objects.requireNonNull(expiresAt, "expiresAt");
+            Objects.requireNonNull(override, "override");
+        }
+
+        /** The policy as the domain publishes it, without a local override. */
+        public Active(String domain, Policy policy, String id, Instant fetchedAt, Instant expiresAt, boolean fromCache) {
+            this(domain, policy, id, fetchedAt, expiresAt, fromCache, Optional.empty());
         }
 
         public boolean enforced() {

@@ -72,6 +72,8 @@ public final class MtaStsPolicies implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MtaStsPolicies.class);
 
     private static final Duration DAY = Duration.ofDays(1);
+    /** How often delivery may have one domain's policy fetched again because no MX host matched it. */
+    public static final Duration RECHECK_INTERVAL = Duration.ofMinutes(5);
 
     /** Why a lookup runs: a delivery asked, or the cache is being renewed. */
     private enum Purpose {
@@ -103,6 +105,10 @@ public final class MtaStsPolicies implements AutoCloseable {
     private final Cache<FetchKey, PolicyStatus.LastFetch> failures;
     private final Cache<String, PolicyStatus.LastFetch> lastFetches;
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    /** The latest stale finding per domain (see {@link StalePolicy}), for the status page. */
+    private final Map<String, StalePolicy> stale = new ConcurrentHashMap<>();
+    /** When delivery last had a domain's policy fetched again because no MX host matched it. */
+    private final Map<String, Instant> rechecked = new ConcurrentHashMap<>();
     private final Map<FetchKey, CompletableFuture<FetchOutcome>> inFlight = new ConcurrentHashMap<>();
     private volatile Optional<ScheduledFuture<?>> refreshTask = Optional.empty();
 
@@ -172,6 +178,52 @@ public final class MtaStsPolicies implements AutoCloseable {
         dns.invalidate(PolicyDomains.policyHost(d));
         failures.asMap().keySet().removeIf(key -> key.domain().equals(d));
         return lookup(d, Purpose.REFRESH);
+    }
+
+    /**
+     * Delivery found that none of the domain's MX hosts matches its cached policy: the domain may
+     * have moved its mail and its policy without a new TXT id, and senders would enforce the old
+     * policy until max_age runs out. A refresh is a fetch, which RFC 8461 allows at any time, so
+     * the policy is fetched again now (at most once per {@link #RECHECK_INTERVAL} per domain).
+     * When the live policy matches one of the hosts it is adopted, and that is logged at WARN
+     * and counted as a stale policy; when the fetch fails, the cached policy stays in force.
+     *
+     * @param mxHosts the MX host names DNS gave now
+     * @return the policy in force afterwards
+     */
+    public CompletionStage<DomainPolicy> recheck(String domain, List<String> mxHosts) {
+        String d = PolicyDomains.normalize(Objects.requireNonNull(domain, "domain"));
+        Optional<CachedPolicy> before = cached(d);
+        Instant now = clock.instant();
+        if (before.isEmpty() || mxHosts.stream().anyMatch(before.get().policy()::matchesMx)) {
+            return policyFor(domain);
+        }
+        Instant last = rechecked.get(d);
+        if (last != null && now.isBefore(last.plus(RECHECK_INTERVAL))) {
+            return policyFor(domain);
+        }
+        rechecked.put(d, now);
+        CachedPolicy old = before.get();
+        return refresh(d).thenApply(found -> {
+            if (found instanceof DomainPolicy.Active live && !live.fromCache()
+                    && mxHosts.stream().anyMatch(live.policy()::matchesMx)) {
+                String what = "none of the MX hosts (" + String.join(", ", mxHosts) + ") matched the cached policy (id "
+                        + old.id() + ", " + describe(old.policy()) + "); the live policy (id " + live.id() + ", "
+                        + describe(live.policy()) + ") matches and was adopted";
+                log.warn("mta-sts policy of {}: {}", d, what);
+                stale.put(d, new StalePolicy(d, clock.instant(), live.id(), what));
+                if (!live.id().equals(old.id())) {
+                    // a change under the same id was counted where it was installed
+                    report(() -> events.stalePolicy(d, live.id()));
+                }
+            }
+            return found;
+        });
+    }
+
+    /** The latest stale finding of each domain, newest first. */
+    public List<StalePolicy> stalePolicies() {
+        return stale.values().stream().sorted(java.util.Comparator.comparing(StalePolicy::at).reversed()).toList();
     }
 
     /** Every domain with a cached policy or a fetch this process made, sorted by name. */
@@ -336,6 +388,8 @@ public final class MtaStsPolicies implements AutoCloseable {
             log.warn("mta-sts policy of {} changed under the same id {} (was {}; now {}): senders that do not refetch"
                     + " keep the old policy until it expires; the relay uses the new one", p.domain(), p.id(),
                     describe(previous.policy()), describe(policy));
+            stale.put(p.domain(), new StalePolicy(p.domain(), p.fetchedAt(), p.id(), "changed under the same id (was "
+                    + describe(previous.policy()) + "; now " + describe(policy) + "); the new policy was adopted"));
             report(() -> events.stalePolicy(p.domain(), p.id()));
         }
         lastFetches.put(p.domain(), new PolicyStatus.LastFetch("ok", summary, p.fetchedAt()));

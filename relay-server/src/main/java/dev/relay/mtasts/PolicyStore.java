@@ -79,6 +79,38 @@ public final class PolicyStore {
         return directory;
     }
 
+    /**
+     * A domain's stored policy as a diagnostic sees it.
+     *
+     * @param id the TXT id it was fetched under
+     * @param fetchedAt when; it expires max_age later
+     */
+    public record Stored(String id, Instant fetchedAt, Policy policy) {
+        public Instant expiresAt() {
+            return fetchedAt.plus(policy.maxAge());
+        }
+    }
+
+    /**
+     * Reads a domain's policy from a cache directory without changing anything there (nothing
+     * created, nothing set aside), for {@code mta-sts check} beside a running relay.
+     *
+     * @return empty when the directory or the file is missing or unreadable
+     */
+    public static Optional<Stored> peek(Path directory, String domain) {
+        if (!Files.isDirectory(directory)) {
+            return Optional.empty();
+        }
+        PolicyStore store = new PolicyStore(directory);
+        Path file = store.fileFor(domain);
+        try {
+            CachedPolicy cached = store.decode(file, Files.readAllBytes(file));
+            return Optional.of(new Stored(cached.id(), cached.fetchedAt(), cached.policy()));
+        } catch (IOException | CorruptFile | UncheckedIOException unreadable) {
+            return Optional.empty();
+        }
+    }
+
     /** Every stored policy still valid at {@code now}; expired ones are deleted, bad ones set aside. */
     synchronized List<CachedPolicy> load(Instant now) {
         List<CachedPolicy> loaded = new ArrayList<>();

@@ -47,8 +47,21 @@ public record TlsReport(
         /** A whole UTC day, ending at its last second as the RFC's example does ({@code 23:59:59Z}). */
         public static DateRange of(LocalDate day) {
             Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-            Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1);
+            return between(start, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1));
+        }
+
+        /** From {@code start} to {@code end}, both to the second (a report of today so far). */
+        public static DateRange between(Instant start, Instant end) {
             return new DateRange(RFC_3339.format(start.atOffset(ZoneOffset.UTC)), RFC_3339.format(end.atOffset(ZoneOffset.UTC)));
+        }
+
+        /** The start as an instant (for the mail attachment's name). */
+        public Instant start() {
+            return Instant.parse(startDatetime);
+        }
+
+        public Instant end() {
+            return Instant.parse(endDatetime);
         }
     }
 

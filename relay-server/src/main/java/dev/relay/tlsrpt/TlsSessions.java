@@ -78,7 +78,7 @@ public final class TlsSessions {
     }
 
     /** The RFC 8460 failure a cause is reported as, if any. */
-    static Optional<Failure> reported(Cause cause) {
+    public static Optional<Failure> reported(Cause cause) {
         if (cause.tlsReportResultType().isPresent()) {
             return Optional.of(Failure.of(cause));
         }

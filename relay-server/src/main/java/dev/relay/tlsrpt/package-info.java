@@ -1,6 +1,5 @@
 /**
- * TLS reporting (RFC 8460): what a domain learns about our TLS sessions to it. In progress: the
- * parts below exist and are tested; delivery does not feed them yet and no report is sent.
+ * TLS reporting (RFC 8460): what a domain learns about our TLS sessions to it.
  *
  * <p>The pure core, no I/O:
  * <ul>
@@ -14,7 +13,8 @@
  *       reads them out of a delivery {@code Outcome}.</li>
  *   <li>{@link dev.relay.tlsrpt.TlsReport} and {@link dev.relay.tlsrpt.TlsReports}: the report of
  *       section 4 from a domain's {@link dev.relay.tlsrpt.DomainCounts};
- *       {@link dev.relay.tlsrpt.TlsReportJson} writes it as JSON and gzip.</li>
+ *       {@link dev.relay.tlsrpt.TlsReportJson} writes it as JSON and gzip,
+ *       {@link dev.relay.tlsrpt.ReportMail} as the mail of section 5.3.</li>
  * </ul>
  *
  * <p>State: {@link dev.relay.tlsrpt.SessionCounters} (per UTC day, domain and policy; bounded by
@@ -23,17 +23,11 @@
  * (atomic snapshot every 5 seconds: a SIGKILL loses at most that). Settings:
  * {@link dev.relay.tlsrpt.TlsRptSettings} ({@code tls-rpt.*}).
  *
- * <p>Wiring, as the application root will do it:
- * <pre>{@code
- * DurableCounters counters = DurableCounters.open(spoolDirectory.resolve("tlsrpt"), clock,
- *         CounterLimits.DEFAULT, DurableCounters.DEFAULT_SAVE_EVERY);
- * // delivery, per attempt:
- * TlsSessions.fromOutcome(domain, SessionPolicy.sts(policyText, mxPatterns), outcome).forEach(counters::record);
- * // after UTC midnight, per completed day and domain:
- * byte[] body = TlsReportJson.gzip(TlsReports.build(domainCounts, settings));
- * counters.counters().remove(day, domain);   // once sent
- * ...
- * counters.close();
- * }</pre>
+ * <p>Around them: delivery hands its sessions to a {@link dev.relay.tlsrpt.SessionSink}
+ * ({@code delivery.TlsRptTally} makes them); {@link dev.relay.tlsrpt.DailyReports} sends each
+ * day's reports after UTC midnight (discovery through {@link dev.relay.tlsrpt.TlsRptLookup},
+ * POST through {@link dev.relay.tlsrpt.HttpsCollector}, mail through a
+ * {@link dev.relay.tlsrpt.ReportMailer} into the relay's queue), keeping what became of them in a
+ * {@link dev.relay.tlsrpt.ReportHistory}. The application root ({@code TlsReporting}) wires them.
  */
 package dev.relay.tlsrpt;

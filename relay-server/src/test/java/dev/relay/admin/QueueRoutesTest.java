@@ -88,6 +88,46 @@ class QueueRoutesTest {
     }
 
     @Test
+    void aListingComesInPagesThatFollowEachOtherByCursor() throws Exception {
+        List<String> committed = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            committed.add(commit("alice@origin.test", "r" + i + "@dest.test").value());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        List<String> walked = new java.util.ArrayList<>();
+        String path = "/api/queue?limit=2";
+        int pages = 0;
+        while (true) {
+            HttpResponse<String> response = http.get(path);
+            assertThat(response.statusCode()).isEqualTo(200);
+            QueueReplies.Listing page = AdminJson.mapper().readValue(response.body(), QueueReplies.Listing.class);
+            assertThat(page.messages()).hasSizeBetween(1, 2);
+            page.messages().forEach(m -> walked.add(m.id()));
+            pages++;
+            if (page.next().isEmpty()) {
+                break;
+            }
+            path = "/api/queue?limit=2&after=" + page.next().get();
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(walked).containsExactlyElementsOf(committed);
+
+        HttpResponse<String> exact = http.get("/api/queue?limit=5");
+        assertThat(json(exact).has("next")).as("a page that holds the rest has no next").isFalse();
+        assertThat(json(exact).get("messages")).hasSize(5);
+    }
+
+    @Test
+    void aBadLimitOrCursorIsRefused() throws Exception {
+        commit("alice@origin.test", "r@dest.test");
+        for (String query : List.of("limit=0", "limit=10001", "limit=many", "limit=5&after=nonsense", "after=1-0-ABCDEF12")) {
+            HttpResponse<String> response = http.get("/api/queue?" + query);
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(json(response).get("error").asText()).as(query).isNotBlank();
+        }
+    }
+
+    @Test
     void listShowsEveryMessageOldestFirstWithRecipientStates() throws Exception {
         QueueId first = commit("alice@origin.test", "ok@dest.test", "slow@dest.test");
         clock.advance(Duration.ofSeconds(30));

@@ -151,6 +151,42 @@ class MtaStsCheckCommandTest {
         assertThat(result.err().strip()).contains("'not a domain' is not a domain name").doesNotContain("Exception");
     }
 
+    @Test
+    void aCachedPolicyOutOfStepWithTheLiveOneIsShownAsStale() throws Exception {
+        publishEnforce("mx-new.dest.test");
+        dns.mx("dest.test", 10, "mx-new.dest.test").a("mx-new.dest.test", "127.0.0.1");
+        mx = TestMx.builder().starttls(CA.issue("mx-new.dest.test")).start();
+        cache("20261130", "mx-old.dest.test");
+
+        Result result = check("dest.test");
+
+        assertThat(result.out()).contains("The relay's cache (" + dir.resolve("mta-sts") + ")")
+                .contains("  id 20261130, fetched 2026-12-01T00:00:00Z, expires 2026-12-02T00:00:00Z: mode enforce,"
+                        + " max_age 86400 s, mx mx-old.dest.test")
+                .contains("  -> STALE: none of the MX hosts matches the cached policy, the live one does; the relay"
+                        + " fetches the policy again at the next delivery and adopts the live one");
+
+        cache("20261130", "mx-new.dest.test", "*.dest.test");
+        assertThat(check("dest.test").out()).contains("  -> STALE: the domain changed its policy without a new id;");
+        cache("20261130", "mx-new.dest.test");
+        assertThat(check("dest.test").out()).contains("  -> the same as the live policy");
+        cache("20251130", "mx-new.dest.test");
+        assertThat(check("dest.test").out()).contains("  -> older than the live policy (id 20251130, live id 20261130)");
+    }
+
+    /** A policy in the relay's cache directory, as the relay stores it. */
+    private void cache(String id, String... mxHosts) throws Exception {
+        StringBuilder policy = new StringBuilder("version: STSv1\r\nmode: enforce\r\n");
+        for (String host : mxHosts) {
+            policy.append("mx: ").append(host).append("\r\n");
+        }
+        policy.append("max_age: 86400\r\n");
+        Files.createDirectories(dir.resolve("mta-sts"));
+        Files.writeString(dir.resolve("mta-sts").resolve("dest.test.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(java.util.Map.of("format", 1, "domain", "dest.test", "id", id,
+                        "policy", policy.toString(), "fetchedAt", "2026-12-01T00:00:00Z")));
+    }
+
     private void publishEnforce(String... mx) {
         dns.txt("_mta-sts.dest.test", "v=STSv1; id=20261130");
         web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mx));
@@ -169,7 +205,8 @@ class MtaStsCheckCommandTest {
                     extra-trust: %s
                 mta-sts:
                   https-port: %d
-                """.formatted(mx == null ? 25 : mx.port(), dns.hostPort(), trust, web.port()));
+                  cache-directory: %s
+                """.formatted(mx == null ? 25 : mx.port(), dns.hostPort(), trust, web.port(), dir.resolve("mta-sts")));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),

@@ -48,6 +48,11 @@ class ConfigPrinterTest {
                 queue: {retry-schedule: [1h30m], delay-warning-after: off}
                 delivery: {dns: {servers: ["[::1]:53", 127.0.0.1:5353]}}
                 tls-rpt: {enabled: true, organization-name: Example Org, report-sender: tls-reports@example.net, send-by-hour: 6}
+                tls-policy:
+                  overrides:
+                    - {domain: Partner.Example, mode: enforce, mx: [mx.partner.example, "*.mail.partner.example"], reason: contract}
+                    - {domain: broken.example, mode: testing, until: 2027-01-31, reason: their certificate expired}
+                logging: {level: debug}
                 admin: {token: abc123}
                 """.replace("DIR", dir.toString());
         RelayConfig config = loader.loadYaml(original, "t").config();
@@ -57,9 +62,13 @@ class ConfigPrinterTest {
 
         assertThat(printed).doesNotContain("abc123").contains("token: '" + ConfigPrinter.MASK + "'");
         assertThat(again.admin().token()).contains(ConfigPrinter.MASK);
+        assertThat(again.tlsPolicyOverrides()).hasSize(2);
+        assertThat(again.tlsPolicyOverrides().getFirst().domain()).isEqualTo("partner.example");
+        assertThat(again.tlsPolicyOverrides().get(1).until()).contains(java.time.Instant.parse("2027-01-31T00:00:00Z"));
+        assertThat(again.logLevel()).contains("DEBUG");
         assertThat(again).isEqualTo(new RelayConfig(config.hostname(), config.listeners(), config.relayNetworks(),
                 config.usersFile(), config.tls(), config.limits(), config.spool(), config.queue(), config.delivery(),
-                config.mtaSts(), config.tlsRpt(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
+                config.mtaSts(), config.tlsRpt(), config.tlsPolicyOverrides(), config.logLevel(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
                 config.shutdownGrace()));
     }
 }

@@ -142,14 +142,18 @@ class EnvOverrideTest {
     @Test
     void everyKeyInTheTableIsReadByTheMapper() {
         // a key in the schema that the mapper never reads would be accepted and then ignored
-        String effective = ConfigPrinter.effectiveYaml(load("", Map.of()));
+        String effective = ConfigPrinter.effectiveYaml(load("""
+                tls-policy:
+                  overrides: [{domain: partner.example, mode: enforce, mx: [mx.partner.example], until: 2030-01-01, reason: r}]
+                logging: {level: info}
+                """, Map.of()));
         for (var key : KeySchema.KEYS) {
             String leaf = key.path().substring(key.path().lastIndexOf('.') + 1);
             assertThat(effective).as(key.path()).contains(leaf + ":");
         }
         assertThat(List.copyOf(KeySchema.childrenOf(""))).containsExactly(
                 "hostname", "listeners", "relay-networks", "users-file", "tls", "limits", "spool", "queue",
-                "delivery", "mta-sts", "tls-rpt", "admin", "shutdown-grace");
+                "delivery", "mta-sts", "tls-rpt", "tls-policy", "logging", "admin", "shutdown-grace");
     }
 
     @Test

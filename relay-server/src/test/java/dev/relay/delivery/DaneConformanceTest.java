@@ -285,6 +285,24 @@ class DaneConformanceTest {
         assertDnssecInvalid(id);
     }
 
+    @Test
+    void aFailingAaaaLookupDoesNotSwitchDaneOff() throws Exception {
+        // the A records are secure but the AAAA question fails: the addresses' DNSSEC status is
+        // unknown, so the host is neither used with DANE unverified nor as if DANE did not apply
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, TestCertificates.selfSigned(MX_HOST).issue().certificate())));
+        dns.servfail(MX_HOST, "AAAA");
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        QueueId id = submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertThat(deferredReason(id)).contains("DNSSEC status is unknown");
+        assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
+    }
+
     // ---- where DANE does not apply -------------------------------------------------------
 
     @Test

@@ -2,9 +2,14 @@ package dev.relay.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.dane.Tlsa;
+import dev.relay.dane.TlsaRecord;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnssecMode;
+import dev.relay.dns.TrustAnchors;
+import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.dsn.BounceQueuer;
 import dev.relay.dsn.DsnKind;
@@ -36,10 +41,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -86,6 +94,7 @@ class RequireTlsConformanceTest {
     private EventLoopGroup fetchGroup;
     private ExecutorService dsnWorker;
     private MtaStsPolicies policies;
+    private String anchor = "";
 
     @BeforeEach
     void setUp() {
@@ -236,6 +245,58 @@ class RequireTlsConformanceTest {
         assertThat(dsns).isEmpty();
     }
 
+    // ---- under DANE ------------------------------------------------------------------------
+
+    @Test
+    void aDaneAuthenticatedHostTakesRequireTlsMailWithoutAnyMtaStsPolicy() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned("mx.dest.test").issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        mx = world.mx(TestMx.builder().starttls(certificate).extensions("REQUIRETLS"));
+        startValidatingRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
+        assertThat(received.mailParameters()).contains("REQUIRETLS");
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
+    }
+
+    @Test
+    void onlyUnusableTlsaRecordsAuthenticateNothing() throws Exception {
+        // PKIX-EE (usage 1) is unusable for SMTP: TLS becomes mandatory, but nothing is authenticated
+        TestCertificates.Issued certificate = CA.issue("mx.dest.test");
+        signedDomain(tlsa(Tlsa.of(1, 1, 1, certificate.certificate())));
+        mx = world.mx(TestMx.builder().starttls(certificate).extensions("REQUIRETLS"));
+        startValidatingRelay(true);
+
+        QueueId id = submit(requireTls(MailParameters.NONE), false);
+        world.runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(dsnText(queued(dsns.getFirst()).id())).contains("Status: 5.7.30")
+                .contains("mx.dest.test: the MX host is not authenticated (its TLSA records are all unusable");
+        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+    }
+
+    @Test
+    void tlsRequiredNoWaivesDaneToo() throws Exception {
+        TestCertificates.Issued presented = TestCertificates.selfSigned("mx.dest.test").issue();
+        TestCertificates.Issued published = TestCertificates.selfSigned("mx.dest.test").issue(); // another key
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, published.certificate())));
+        mx = world.mx(TestMx.builder().starttls(presented));
+        startValidatingRelay(true);
+
+        QueueId id = submit(MailParameters.NONE, true);
+        world.runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
+        assertThat(queue.find(id)).isEmpty();
+        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
+    }
+
     // ---- TLS-Required: No ------------------------------------------------------------------
 
     @Test
@@ -306,11 +367,36 @@ class RequireTlsConformanceTest {
         dns.mx(DOMAIN, 10, host).a(host, "127.0.0.1");
     }
 
+    /** dest.test signed (MX mx.dest.test at 127.0.0.1, plus these records), its DS the trust anchor. */
+    private void signedDomain(String... extra) {
+        List<String> lines = new ArrayList<>(List.of(DOMAIN + ". MX 10 mx.dest.test.", "mx.dest.test. A 127.0.0.1"));
+        lines.addAll(List.of(extra));
+        SignedZone zone = SignedZone.builder(DOMAIN).add(lines.toArray(String[]::new)).build();
+        dns.add(zone.recordArray());
+        anchor = zone.dsAnchor();
+    }
+
+    private static String tlsa(TlsaRecord record) {
+        return "_25._tcp.mx.dest.test. TLSA " + record.usage() + " " + record.selector() + " " + record.matchingType()
+                + " " + HexFormat.of().formatHex(record.data());
+    }
+
+    /** As {@link #startRelay}, with a resolver that validates DNSSEC from the signed domain's anchor. */
+    private void startValidatingRelay(boolean honourTlsRequiredNo) throws Exception {
+        Path file = Files.writeString(cacheDir.resolve("trust-anchors"), anchor);
+        startRelay(honourTlsRequiredNo, dns.resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock)
+                .dnssec(DnssecMode.VALIDATE).trustAnchors(TrustAnchors.fromFile(file)).build());
+    }
+
     private void startRelay(boolean honourTlsRequiredNo) {
-        DnsResolver resolver = world.resolver();
+        startRelay(honourTlsRequiredNo, world.resolver());
+    }
+
+    private void startRelay(boolean honourTlsRequiredNo, DnsResolver resolver) {
         PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
                 .totalTimeout(ClientFixture.WAIT).build();
-        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock).build();
+        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir.resolve("policies"))).clock(clock)
+                .build();
         BounceQueuer bouncer = new BounceQueuer(queue, DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))

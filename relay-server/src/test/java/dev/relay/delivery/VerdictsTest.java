@@ -136,6 +136,23 @@ class VerdictsTest {
         assertThat(onlyLacking.cause()).isEqualTo(Cause.REQUIRETLS_UNSUPPORTED);
     }
 
+    @Test
+    void anUnmetDanePolicyListsEachHostUnderDaneAndIsTemporary() {
+        List<HostProblem> hosts = List.of(
+                new HostProblem("mx1.a.test", Cause.TLSA_INVALID, "TLS with mx1.a.test failed (tlsa-invalid): no match"),
+                new HostProblem("mx2.a.test", Cause.DNSSEC_INVALID, "mx2.a.test: the TLSA records are bogus"));
+
+        Outcome.Deferred notMet = Verdicts.daneNotMet("a.test", hosts, Cause.TLSA_INVALID);
+
+        assertThat(notMet.cause()).isEqualTo(Cause.TLSA_INVALID);
+        assertThat(notMet.hosts()).isEqualTo(hosts);
+        assertThat(notMet.tls().policy()).isEqualTo(dev.relay.outcome.AppliedPolicy.DANE);
+        assertThat(notMet.reply().line()).isEqualTo("451 4.7.5 no MX host of <a.test> could be used as its DANE (TLSA)"
+                + " records require: TLS with mx1.a.test failed (tlsa-invalid): no match; mx2.a.test: the TLSA records"
+                + " are bogus");
+        assertThat(notMet.source()).isEqualTo(Source.local());
+    }
+
     static Stream<Arguments> clientFindings() {
         return Stream.of(
                 Arguments.of(new RecipientVerdict.TooBig(5000, 1000), Cause.MESSAGE_TOO_BIG, "552 5.3.4"),

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The JSON Schema of RFC 8460 reports in test resources, with format assertions on (dates, IPs, URIs). */
-final class ReportSchema {
+public final class ReportSchema {
 
     private static final Schema SCHEMA = load();
 
@@ -26,7 +26,7 @@ final class ReportSchema {
     }
 
     /** The schema's complaints, one line each; empty when the report is valid. */
-    static List<String> errors(JsonNode report) {
+    public static List<String> errors(JsonNode report) {
         return SCHEMA.validate(report, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)))
                 .stream().map(Error::toString).toList();
     }

@@ -95,19 +95,24 @@ public final class AcceptLoad {
             // at least 8 connections while warming up: one alone would leave much of the hot path to
             // the JIT compilers during the measured run
             LoadDriver.Measurement warm = driver.run(address, Math.max(clients, WARMUP_CLIENTS),
-                    Duration.ofSeconds(warmup), payload);
+                    Duration.ofSeconds(warmup), payload, new LoadDriver.Mode(
+                            !"false".equals(System.getProperty("load.pipelining")), java.util.List.of("example.test")));
             String loadBefore = loadAverage();
             long commitsBefore = commits.get();
             long syncsBefore = syncs.get();
             long processCpuBefore = processCpuNanos();
-            LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload);
+            // -Dload.pipelining=false: each command waits for its reply, as most client libraries do
+            LoadDriver.Mode mode = new LoadDriver.Mode(!"false".equals(System.getProperty("load.pipelining")),
+                    java.util.List.of("example.test"));
+            LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload, mode);
             long relayCpu = processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
             long c = commits.get() - commitsBefore;
             long s = syncs.get() - syncsBefore;
             double elapsedSeconds = measured.elapsedNanos() / 1e9;
             int n = Math.max(1, measured.count());
-            System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d load-threads=%d%n", clients, size,
-                    seconds, warm.count(), Integer.getInteger("load.threads", 1));
+            System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d load-threads=%d pipelining=%s%n", clients,
+                    size, seconds, warm.count(), Integer.getInteger("load.threads", 1),
+                    !"false".equals(System.getProperty("load.pipelining")));
             System.out.printf("messages=%d throughput=%.0f msg/s p50=%.2f ms p99=%.2f ms max=%.2f ms errors=%d%n",
                     measured.count(), measured.count() / elapsedSeconds,
                     measured.percentileNanos(50) / 1e6, measured.percentileNanos(99) / 1e6,

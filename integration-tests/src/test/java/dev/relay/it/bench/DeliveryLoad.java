@@ -1,8 +1,11 @@
 package dev.relay.it.bench;
 
+import dev.relay.dane.Tlsa;
 import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnssecMode;
+import dev.relay.dns.TrustAnchors;
+import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
@@ -17,6 +20,9 @@ import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
+import dev.relay.tlsrpt.CounterLimits;
+import dev.relay.tlsrpt.DurableCounters;
+import dev.relay.tlsrpt.SessionSink;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +64,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * message: the per-connection limit set to 1). System properties: {@code load.size} (message
  * size, default 4096), {@code load.connections} (per domain, default 20 as
  * {@code delivery.max-connections-per-domain}), {@code load.sink.threads} (default one per core),
- * {@code load.progress} (a line every 250 ms), {@code load.keep} (keep the spool).
+ * {@code load.progress} (a line every 250 ms), {@code load.keep} (keep the spool), {@code load.dane}
+ * ({@code off}, {@code warm}, {@code cold}: a DNSSEC-signed domain delivered to under DANE, see
+ * {@link #resolver}).
  */
 public final class DeliveryLoad {
 
@@ -65,6 +74,34 @@ public final class DeliveryLoad {
     private static final String MX = "mx.bench.test";
 
     private DeliveryLoad() {}
+
+    /**
+     * The resolver for {@code load.dane}: {@code off} (the default) an unsigned zone and no DNSSEC
+     * (validating from the root would find every answer bogus: the test server has no root);
+     * {@code warm} the zone signed, a DANE-EE TLSA record for the sink's key, validated from the
+     * zone's DS as trust anchor, answers cached within their TTLs as in production; {@code cold} the
+     * same without the answer cache, so every message's MX, A, AAAA and TLSA lookups are asked and
+     * validated again (dnsjava's validator keeps its own cache of validated DNSKEYs all the same).
+     */
+    private static DnsResolver resolver(TestDnsServer dns, String dane, TestCertificates.Issued certificate, Path work)
+            throws IOException {
+        DnsResolver.Builder builder = DnsResolver.builder().servers(List.of(dns.endpoint()));
+        if (dane.equals("off")) {
+            dns.mx(DOMAIN, 10, MX).a(MX, "127.0.0.1");
+            return builder.dnssec(DnssecMode.OFF).build();
+        }
+        if (!dane.equals("warm") && !dane.equals("cold")) {
+            throw new IllegalArgumentException("load.dane is off, warm or cold, not " + dane);
+        }
+        String tlsa = HexFormat.of().formatHex(Tlsa.of(3, 1, 1, certificate.certificate()).data());
+        SignedZone zone = SignedZone.builder(DOMAIN)
+                .add(DOMAIN + ". MX 10 " + MX + ".", MX + ". A 127.0.0.1", "_25._tcp." + MX + ". TLSA 3 1 1 " + tlsa)
+                .build();
+        dns.add(zone.recordArray());
+        Path anchors = Files.writeString(work.resolve("anchors.zone"), zone.dsAnchor());
+        return builder.dnssec(DnssecMode.VALIDATE).trustAnchors(TrustAnchors.fromFile(anchors))
+                .cacheSize(dane.equals("cold") ? 0 : 10_000).build();
+    }
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "reuse";
@@ -79,6 +116,7 @@ public final class DeliveryLoad {
         int connections = Integer.getInteger("load.connections", 20);
         // one sink thread per core: with one, replies to all connections queue behind each other
         int sinkThreads = Integer.getInteger("load.sink.threads", Runtime.getRuntime().availableProcessors());
+        String dane = System.getProperty("load.dane", "off");
 
         Path work = Files.createTempDirectory("delivery-load");
         TestCertificates.Authority ca = TestCertificates.newAuthority("Delivery Load CA");
@@ -102,11 +140,15 @@ public final class DeliveryLoad {
                 ConnectionPool pool = new ConnectionPool(client,
                         new ConnectionPool.Settings(connections, messagesPerConnection, Duration.ofSeconds(5)))) {
             int sinkPort = readPort(sink);
-            dns.mx(DOMAIN, 10, MX).a(MX, "127.0.0.1");
-            // unsigned zones and no root in the test server: no DNSSEC (validating from the root would find every answer bogus)
-            DnsResolver resolver = DnsResolver.builder().servers(List.of(dns.endpoint())).dnssec(DnssecMode.OFF).build();
+            DnsResolver resolver = resolver(dns, dane, certificate, work);
             byte[] body = body(size);
-            Phase phase = new Phase(queue, resolver, pool, sinkPort, connections, body, done, sink);
+            // -Dload.tlsrpt=true: TLS reporting on, its counters (and their 5-second saves) as the relay has them
+            DurableCounters counters = Boolean.getBoolean("load.tlsrpt")
+                    ? DurableCounters.open(work.resolve("spool").resolve("tlsrpt"), Clock.systemUTC(), CounterLimits.DEFAULT,
+                            DurableCounters.DEFAULT_SAVE_EVERY)
+                    : null;
+            Phase phase = new Phase(queue, resolver, pool, sinkPort, connections, body, done, sink,
+                    counters == null ? SessionSink.NONE : counters::record);
 
             phase.run(Math.max(warmup, 1));
             String loadBefore = loadAverage();
@@ -115,8 +157,14 @@ public final class DeliveryLoad {
             double seconds = measured.nanos() / 1e9;
             long relayCpu = measured.processCpu();
             long sinkCpu = measured.sinkCpu();
-            System.out.printf("mode=%s messages=%d size=%dB messages-per-connection=%d connections=%d warmup=%d tls=%s%n",
-                    mode, messages, size, messagesPerConnection, connections, warmup, tls.provider());
+            System.out.printf("mode=%s messages=%d size=%dB messages-per-connection=%d connections=%d warmup=%d tls=%s dane=%s tls-rpt=%s%n",
+                    mode, messages, size, messagesPerConnection, connections, warmup, tls.provider(), dane,
+                    counters == null ? "off" : "on (" + counters.counters().snapshot().stream()
+                            .flatMap(d -> d.domains().stream()).mapToLong(d -> d.successes() + d.failures()).sum()
+                            + " sessions counted)");
+            if (counters != null) {
+                counters.close();
+            }
             System.out.printf("throughput=%.0f msg/s elapsed=%.2f s%n", messages / seconds, seconds);
             System.out.printf("cpu: relay %.1f us/msg (%.2f cores), sink %.1f us/msg (%.2f cores)%n",
                     relayCpu / 1e3 / messages, relayCpu / 1e9 / seconds, sinkCpu / 1e3 / messages, sinkCpu / 1e9 / seconds);
@@ -152,7 +200,7 @@ public final class DeliveryLoad {
 
     /** Fills the spool, then delivers it with a fresh scheduler. */
     private record Phase(SpoolQueue queue, DnsResolver dns, ConnectionPool pool, int port, int connections,
-            byte[] body, AtomicReference<CountDownLatch> done, Process sink) {
+            byte[] body, AtomicReference<CountDownLatch> done, Process sink, SessionSink tlsSessions) {
 
         Measurement run(int messages) throws Exception {
             fill(messages);
@@ -161,6 +209,7 @@ public final class DeliveryLoad {
             DeliveryScheduler scheduler = DeliveryScheduler.builder(queue, dns, pool)
                     .port(port)
                     .maxConnectionsPerDomain(connections)
+                    .tlsSessions(tlsSessions)
                     .build();
             Thread progress = Boolean.getBoolean("load.progress") ? progress(all) : null;
             long sinkBefore = cpuNanos(sink);

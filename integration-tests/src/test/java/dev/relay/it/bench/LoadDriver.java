@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * DATA pipelined in one write, three replies (250, 250, 354), the payload, and the 250 whose
  * delay from the end of the payload is the latency measured. When the run's time is up each
  * connection finishes the message in flight and sends QUIT.
+ *
+ * <p>Without pipelining ({@link Mode#pipelining()} false) each command waits for its reply, as
+ * JavaMail, Python's smtplib and most application libraries do: MAIL, 250, RCPT, 250, DATA,
+ * 354, payload, 250. Recipients go to {@code rcptN@DOMAIN}, the domains taken in turn from
+ * {@link Mode#domains()}, so that many destination domains get the same share of messages.
  */
 final class LoadDriver implements AutoCloseable {
 
@@ -55,6 +60,23 @@ final class LoadDriver implements AutoCloseable {
             }
             int index = (int) Math.ceil(p / 100.0 * latenciesNanos.length) - 1;
             return latenciesNanos[Math.max(0, Math.min(latenciesNanos.length - 1, index))];
+        }
+    }
+
+    /**
+     * How the clients talk.
+     *
+     * @param pipelining MAIL, RCPT and DATA in one write (true) or each waiting for its reply
+     * @param domains the recipient domains, taken in turn (one each message)
+     */
+    record Mode(boolean pipelining, List<String> domains) {
+        static final Mode PIPELINING = new Mode(true, List.of("example.test"));
+
+        Mode {
+            domains = List.copyOf(domains);
+            if (domains.isEmpty()) {
+                throw new IllegalArgumentException("no recipient domain");
+            }
         }
     }
 
@@ -80,6 +102,23 @@ final class LoadDriver implements AutoCloseable {
     /** Drives {@code clients} connections for {@code duration}, then waits for them to finish. */
     Measurement run(InetSocketAddress address, int clients, Duration duration, byte[] payload)
             throws InterruptedException {
+        return run(address, clients, duration, payload, Mode.PIPELINING);
+    }
+
+    /** Drives {@code clients} connections talking as {@code mode} says for {@code duration}. */
+    Measurement run(InetSocketAddress address, int clients, Duration duration, byte[] payload, Mode mode)
+            throws InterruptedException {
+        return run(address, clients, duration, Long.MAX_VALUE, payload, mode);
+    }
+
+    /**
+     * Drives {@code clients} connections until {@code duration} has passed or {@code messages}
+     * messages have been sent in all (whichever comes first), then waits for them to finish.
+     */
+    Measurement run(InetSocketAddress address, int clients, Duration duration, long messages, byte[] payload,
+            Mode mode) throws InterruptedException {
+        byte[][] envelopes = envelopes(mode);
+        AtomicLong budget = new AtomicLong(messages);
         ByteBuf sharedPayload = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(payload.length).writeBytes(payload)).asReadOnly();
         AtomicLong errors = new AtomicLong();
@@ -93,7 +132,8 @@ final class LoadDriver implements AutoCloseable {
         long cpuBefore = driverCpuNanos();
         long started = System.nanoTime();
         for (int i = 0; i < clients; i++) {
-            Connection connection = new Connection(i, sharedPayload, errors, done);
+            Connection connection = new Connection(i, clients, mode.pipelining(), envelopes, sharedPayload, budget,
+                    errors, done);
             connections.add(connection);
             ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -108,11 +148,12 @@ final class LoadDriver implements AutoCloseable {
                 }
             });
         }
-        Thread.sleep(duration.toMillis()); // the load runs for this long: the sleep is the measurement window
+        // the load runs for this long (or until the budget is spent): the wait is the measurement window
+        boolean allDone = done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         for (Connection connection : connections) {
             connection.stop();
         }
-        if (!done.await(60, TimeUnit.SECONDS)) {
+        if (!allDone && !done.await(60, TimeUnit.SECONDS)) {
             errors.addAndGet(done.getCount());
         }
         long elapsed = System.nanoTime() - started;
@@ -129,6 +170,20 @@ final class LoadDriver implements AutoCloseable {
         }
         Arrays.sort(all);
         return new Measurement(all, errors.get(), cpu, elapsed);
+    }
+
+    /**
+     * For each domain the commands of one message: with pipelining MAIL, RCPT and DATA as one
+     * write; without, the RCPT line alone (MAIL and DATA are the same for every message).
+     */
+    private static byte[][] envelopes(Mode mode) {
+        byte[][] envelopes = new byte[mode.domains().size()][];
+        for (int i = 0; i < envelopes.length; i++) {
+            String rcpt = "RCPT TO:<rcpt" + i + "@" + mode.domains().get(i) + ">\r\n";
+            envelopes[i] = (mode.pipelining() ? "MAIL FROM:<load@bench.test>\r\n" + rcpt + "DATA\r\n" : rcpt)
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+        return envelopes;
     }
 
     /** CPU time of the driver's threads so far. */
@@ -150,10 +205,16 @@ final class LoadDriver implements AutoCloseable {
 
     /** One SMTP client connection. All methods but {@link #stop()} run on its event loop. */
     private static final class Connection extends ChannelInboundHandlerAdapter {
-        private enum State { GREETING, EHLO, ENVELOPE, MESSAGE, QUIT, DONE }
+        private enum State { GREETING, EHLO, ENVELOPE, MAIL, RCPT, DATA, MESSAGE, QUIT, DONE }
+
+        private static final byte[] MAIL_FROM = "MAIL FROM:<load@bench.test>\r\n".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] DATA_COMMAND = "DATA\r\n".getBytes(StandardCharsets.US_ASCII);
 
         private final ByteBuf payload;
-        private final byte[] envelope;
+        private final boolean pipelining;
+        private final byte[][] envelopes;
+        private final int stride;
+        private final AtomicLong budget;
         private final AtomicLong errors;
         private final CountDownLatch done;
         private final ReplyReader replies = new ReplyReader();
@@ -161,15 +222,21 @@ final class LoadDriver implements AutoCloseable {
         private ChannelHandlerContext ctx;
         private State state = State.GREETING;
         private int envelopeReplies;
+        /** Which envelope the next message uses; steps by the number of connections. */
+        private int next;
         private boolean envelopeOk;
         private long sentAt;
         long[] latencies = new long[1024];
         int count;
 
-        Connection(int index, ByteBuf payload, AtomicLong errors, CountDownLatch done) {
+        Connection(int index, int connections, boolean pipelining, byte[][] envelopes, ByteBuf payload,
+                AtomicLong budget, AtomicLong errors, CountDownLatch done) {
             this.payload = payload;
-            this.envelope = ("MAIL FROM:<load@bench.test>\r\nRCPT TO:<rcpt" + index
-                    + "@example.test>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII);
+            this.pipelining = pipelining;
+            this.envelopes = envelopes;
+            this.next = index % envelopes.length;
+            this.stride = connections;
+            this.budget = budget;
             this.errors = errors;
             this.done = done;
         }
@@ -257,6 +324,32 @@ final class LoadDriver implements AutoCloseable {
                     ctx.writeAndFlush(payload.duplicate());
                     sentAt = System.nanoTime();
                 }
+                case MAIL -> {
+                    if (code != 250) {
+                        refused();
+                        return;
+                    }
+                    state = State.RCPT;
+                    write(envelopes[next]);
+                    next = (next + stride) % envelopes.length;
+                }
+                case RCPT -> {
+                    if (code != 250) {
+                        refused();
+                        return;
+                    }
+                    state = State.DATA;
+                    write(DATA_COMMAND);
+                }
+                case DATA -> {
+                    if (code != 354) {
+                        refused();
+                        return;
+                    }
+                    state = State.MESSAGE;
+                    ctx.writeAndFlush(payload.duplicate());
+                    sentAt = System.nanoTime();
+                }
                 case MESSAGE -> {
                     long elapsed = System.nanoTime() - sentAt;
                     if (sentAt >= 0) {
@@ -277,15 +370,29 @@ final class LoadDriver implements AutoCloseable {
         }
 
         private void nextMessage() {
-            if (stopping) {
+            if (stopping || budget.getAndDecrement() <= 0) {
                 state = State.QUIT;
                 write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (!pipelining) {
+                state = State.MAIL;
+                write(MAIL_FROM);
                 return;
             }
             state = State.ENVELOPE;
             envelopeReplies = 0;
             envelopeOk = true;
-            write(envelope);
+            write(envelopes[next]);
+            next = (next + stride) % envelopes.length;
+        }
+
+        /** A refused command without pipelining: count it, reset the transaction, go on. */
+        private void refused() {
+            errors.incrementAndGet();
+            write("RSET\r\n".getBytes(StandardCharsets.US_ASCII));
+            state = State.MESSAGE;
+            sentAt = -1;
         }
 
         private void record(long elapsed) {

@@ -66,6 +66,7 @@ class SystemdUnitTest {
 
         assertThat(unit.get("ExecStart")).contains("-jar /opt/relay/relay.jar run --config /etc/relay/relay.yaml");
         assertThat(unit.get("KillSignal")).isEqualTo("SIGTERM");
+        assertThat(unit.get("ExecReload")).as("SIGHUP reloads the configuration").isEqualTo("/bin/kill -HUP $MAINPID");
         Duration stopTimeout = Duration.ofSeconds(Long.parseLong(unit.get("TimeoutStopSec").replace("s", "")));
         assertThat(stopTimeout).isGreaterThan(defaults.shutdownGrace());
         assertThat(unit.get("RestartPreventExitStatus")).as("2 is the relay's exit code for a configuration error").isEqualTo("2");

@@ -83,10 +83,27 @@ final class Preallocator implements AutoCloseable {
     }
 
     private void start(long number, boolean forResults) {
+        start(number, forResults, size);
+    }
+
+    private void start(long number, boolean forResults, long limit) {
         discard();
         nextNumber = number;
         nextForResults = forResults;
-        next = executor.submit(() -> create(number, forResults));
+        next = executor.submit(() -> create(number, forResults, limit));
+    }
+
+    /**
+     * The first segment of a start, for new mail: one step (1 MB) rather than a full segment,
+     * so that the listeners need not wait for a whole segment to be zero-filled (64 MB, seconds
+     * on a busy disk) before they bind. The full-size segments follow, prepared in the
+     * background as usual; a start costs one small segment more.
+     *
+     * @throws SpoolFullException when there is no room for it
+     */
+    Prepared awaitFirst(long number) throws IOException {
+        start(number, false, step);
+        return waitFor(number);
     }
 
     /**
@@ -153,15 +170,15 @@ final class Preallocator implements AutoCloseable {
         return io.usableSpace(layout.segments) - reserve >= step;
     }
 
-    private Prepared create(long number, boolean forResults) throws IOException {
+    private Prepared create(long number, boolean forResults, long limit) throws IOException {
         Path file = layout.preallocated(number);
         Files.deleteIfExists(file);
         long free = io.usableSpace(layout.segments);
         long room = free - reserve;
         long length;
         boolean forMail = true;
-        if (room >= size) {
-            length = size;
+        if (room >= limit) {
+            length = limit;
         } else if (room >= step) {
             length = room / step * step;
         } else if (forResults && free - step >= reserve / 2) {
@@ -198,7 +215,7 @@ final class Preallocator implements AutoCloseable {
             LOG.warn("preparing spool segment {} failed: {}; removed the partial file", number, e.getMessage());
             throw e;
         }
-        if (length < size) {
+        if (length < limit) {
             LOG.info("spool segment {} prepared at {} instead of {}: {} free, {} kept free (spool.min-free-space){}",
                     number, Units.size(length), Units.size(size), Units.size(free), Units.size(reserve),
                     forMail ? "" : "; it records delivery results only, new mail waits for room");

@@ -1,6 +1,7 @@
 package dev.relay.queue.spool;
 
 import dev.relay.queue.Envelope;
+import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
@@ -160,13 +161,20 @@ final class QueueIndex {
         return views;
     }
 
-    /** The {@code limit} first by arrival, in one pass: a bounded heap whose head is the newest kept. */
-    List<QueuedMessage> oldest(int limit) {
+    /**
+     * The {@code limit} first by arrival after {@code after}, in one pass: a bounded heap whose
+     * head is the newest kept, so a page of a million-message queue costs one walk, not a sort.
+     */
+    List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
         if (limit <= 0) {
             return List.of();
         }
+        QueueCursor from = after.orElse(null);
         PriorityQueue<Entry> kept = new PriorityQueue<>(Math.min(limit, entries.size()) + 1, BY_ARRIVAL.reversed());
         for (Entry entry : entries.values()) {
+            if (from != null && !comesAfter(entry, from)) {
+                continue;
+            }
             if (kept.size() < limit) {
                 kept.add(entry);
             } else if (BY_ARRIVAL.compare(entry, kept.peek()) < 0) {
@@ -181,6 +189,11 @@ final class QueueIndex {
             views.add(entry.view());
         }
         return views;
+    }
+
+    private static boolean comesAfter(Entry entry, QueueCursor cursor) {
+        int byArrival = entry.envelope.arrival().compareTo(cursor.arrival());
+        return byArrival != 0 ? byArrival > 0 : entry.id.compareTo(cursor.id()) > 0;
     }
 
     QueueSnapshot snapshot(Instant now) {

@@ -26,7 +26,7 @@ import java.util.Set;
  * id: 0PQ3C1AB7Z9K2M4N0000        arrival: 2026-05-01T10:00:00.123Z
  * sender: alice@example.com       client: 192.0.2.7      helo: mail.example.com
  * auth: alice                     size: 4096             bodytype: 8BITMIME
- * smtputf8: yes                   ret: HDRS              envid: abc
+ * smtputf8: yes                   ret: HDRS              envid: abc      tlsrpt: yes
  * requiretls: yes                 tls-required: no       (RFC 8689; absent in older spools: no)
  * rcpt: bob@example.org           notify: SUCCESS,FAILURE    orcpt: rfc822;bob@example.org
  * stored: inline 4096   (or: stored: file 52428800)
@@ -74,6 +74,9 @@ final class RecordText {
         if (envelope.tlsRequiredNo()) {
             text.field("tls-required", "no");
         }
+        if (parameters.tlsReport()) {
+            text.field("tlsrpt", "yes");
+        }
         for (RecipientAddress recipient : envelope.recipients()) {
             text.field("rcpt", recipient.address());
             if (!recipient.notifyOn().isEmpty()) {
@@ -103,6 +106,7 @@ final class RecordText {
         Optional<String> envid = Optional.empty();
         boolean requireTls = false;
         boolean tlsRequiredNo = false;
+        boolean tlsReport = false;
         List<RecipientAddress> recipients = new ArrayList<>();
         String rcpt = null;
         Set<DsnNotify> notify = Set.of();
@@ -125,6 +129,7 @@ final class RecordText {
                 case "envid" -> envid = Optional.of(value);
                 case "requiretls" -> requireTls = value.equals("yes");
                 case "tls-required" -> tlsRequiredNo = value.equals("no");
+                case "tlsrpt" -> tlsReport = value.equals("yes");
                 case "rcpt" -> {
                     if (rcpt != null) {
                         recipients.add(new RecipientAddress(rcpt, notify, orcpt));
@@ -153,8 +158,8 @@ final class RecordText {
             throw new CorruptRecordException("envelope record misses a required field");
         }
         Envelope envelope = new Envelope(sender, recipients,
-                new MailParameters(size, bodyType, smtpUtf8, ret, envid, requireTls), arrival, client, helo, auth,
-                tlsRequiredNo);
+                new MailParameters(size, bodyType, smtpUtf8, ret, envid, requireTls, tlsReport), arrival, client, helo,
+                auth, tlsRequiredNo);
         return new DecodedEnvelope(id, envelope, body);
     }
 

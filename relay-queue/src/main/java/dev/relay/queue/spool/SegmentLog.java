@@ -75,7 +75,7 @@ final class SegmentLog implements AutoCloseable {
         SegmentLog log = new SegmentLog(layout, fullSize, preallocator, listener, readers, io);
         log.number = number - 1;
         try {
-            log.activate(number, preallocator.await(number, true));
+            log.activate(number, preallocator.awaitFirst(number));
         } catch (SpoolFullException e) {
             // the writer reports it, with the state it puts the spool in
             log.startProblem = Optional.of(e.getMessage());

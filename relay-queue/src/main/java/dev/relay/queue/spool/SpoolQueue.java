@@ -6,8 +6,10 @@ import dev.relay.queue.Envelope;
 import dev.relay.queue.MessageDraft;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.QueueSnapshot;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
@@ -49,12 +51,15 @@ public final class SpoolQueue implements MessageQueue {
     private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final SpoolStore store;
-    private final QueueSettings settings;
+    /** Replaced whole by {@link #reconfigure}: a reader sees the old settings or the new, never a mix. */
+    private volatile QueueSettings settings;
     private final Clock clock;
     private final QueueEvents events;
-    private final RetryDecision retries;
+    private volatile RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
+    /** Guarded by this queue's monitor, as the index. */
+    private final SharedValues shared = new SharedValues();
     private volatile boolean closed;
 
     private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
@@ -87,6 +92,19 @@ public final class SpoolQueue implements MessageQueue {
         return queue;
     }
 
+    /**
+     * Applies a new retry schedule (and lifetime) and message cap to what happens from now on: a
+     * recipient deferred after this call gets its next try by the new schedule; tries already
+     * scheduled keep their time. The free-space floor stays as opened (the store was opened with
+     * it), so a change of it needs a restart.
+     */
+    public void reconfigure(RetrySchedule retrySchedule, long maxMessages) {
+        QueueSettings now = settings;
+        QueueSettings next = new QueueSettings(retrySchedule, now.minFreeSpace(), maxMessages);
+        this.retries = new RetryDecision(next.retrySchedule());
+        this.settings = next;
+    }
+
     private void load(List<StoredMessage> stored) {
         List<QueueId> complete = new ArrayList<>();
         synchronized (this) {
@@ -94,7 +112,8 @@ public final class SpoolQueue implements MessageQueue {
                 if (message.state().isComplete()) {
                     complete.add(message.id());
                 } else {
-                    index.add(new QueueIndex.Entry(message.id(), message.envelope(), message.size(), message.state()));
+                    index.add(new QueueIndex.Entry(message.id(), shared.share(message.envelope()), message.size(),
+                            message.state()));
                 }
             }
         }
@@ -320,7 +339,13 @@ public final class SpoolQueue implements MessageQueue {
     @Override
     public synchronized List<QueuedMessage> oldest(int limit) {
         ensureOpen();
-        return index.oldest(limit);
+        return index.page(Optional.empty(), limit);
+    }
+
+    @Override
+    public synchronized List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
+        ensureOpen();
+        return index.page(after, limit);
     }
 
     @Override
@@ -410,8 +435,9 @@ public final class SpoolQueue implements MessageQueue {
             MessageState state = MessageState.initial(envelope.recipients().size());
             long size = body.size();
             return body.commit(envelope, state).thenApply(ignored -> {
-                QueueIndex.Entry entry = new QueueIndex.Entry(id, envelope, size, state);
+                QueueIndex.Entry entry;
                 synchronized (SpoolQueue.this) {
+                    entry = new QueueIndex.Entry(id, shared.share(envelope), size, state);
                     index.add(entry);
                 }
                 events.accepted(entry.view());

@@ -125,7 +125,8 @@ class FullDiskTest {
             FaultyIo io = new FaultyIo();
             // the check says there is room, the disk has not: as when another process fills it meanwhile
             io.reportedFree.set(1L << 30);
-            disk.fillTo(5 * MB);
+            // room for the start's first segment (one 1 MB step), not for the 3 MB one after it
+            disk.fillTo(7 * MB / 2);
             SpoolTuning threeMb = new SpoolTuning(3 * MB, 64 << 10, 0);
             try (SpoolFixture spool = new SpoolFixture(disk.root().resolve("spool"), threeMb, 0, io)) {
                 await().atMost(Duration.ofSeconds(20))

@@ -65,6 +65,22 @@ class PreallocatorTest {
         assertThatThrownBy(() -> prepare(RESERVE / 2 + MB - 1, false)).isInstanceOf(SpoolFullException.class);
     }
 
+    @Test
+    void aStartsFirstSegmentIsOneStepSoTheListenersNeedNotWaitForAWholeSegment() throws IOException {
+        SpoolLayout layout = new SpoolLayout(temp.resolve("spool-first"));
+        layout.createDirectories();
+        FaultyIo io = new FaultyIo();
+        io.reportedFree.set(RESERVE + 64 * MB);
+        try (Preallocator preallocator = new Preallocator(layout, 4 * MB, RESERVE, io, QueueEvents.NONE)) {
+            Preallocator.Prepared first = preallocator.awaitFirst(1);
+            assertThat(first.size()).isEqualTo(MB);
+            assertThat(first.forMail()).isTrue();
+            assertThat(Files.size(first.file())).isEqualTo(MB);
+            preallocator.claimed();
+            assertThat(preallocator.await(2, true).size()).as("the segments after it are full size").isEqualTo(4 * MB);
+        }
+    }
+
     /** Prepared files left anywhere under the test's directory. */
     private java.util.List<Path> tmpFiles() throws IOException {
         try (Stream<Path> files = Files.walk(temp)) {

@@ -11,6 +11,7 @@ import dev.relay.outcome.Outcome;
 import dev.relay.outcome.Reply;
 import dev.relay.outcome.Source;
 import dev.relay.outcome.TlsFacts;
+import dev.relay.queue.BodyType;
 import dev.relay.queue.Envelope;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.QueueId;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -130,7 +133,7 @@ class RecordCodecTest {
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 4.4.1 no cause line\n",
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z not a reply\ncause: local-error\n",
         "v: 2\nattempts: 1\nstatus: failed 2026-03-01T10:00:00Z 451 4.4.1 temporary yet final\ncause: local-error\n",
-        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\ntls: carrier-pigeon\n",
+        "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\ntls: no-such-policy\n",
         "v: 2\nattempts: 1\nstatus: deferred 2026-03-01T10:00:00Z 451 x\ncause: local-error\nremote-mta: mx\n",
         "v: 9\nattempts: 0\nstatus: pending\n",
         "attempts: 0\nv: 2\nstatus: pending\n"})
@@ -199,5 +202,22 @@ class RecordCodecTest {
         assertThat(ByteBuffer.wrap(rewritten.bytes(), rewritten.bodyFrom(), rewritten.bodyLength()))
                 .isEqualTo(ByteBuffer.wrap(body));
         assertThatThrownBy(() -> MessagePayload.parse(new byte[] {0, 0, 0, 9})).isInstanceOf(CorruptRecordException.class);
+    }
+
+    @Test
+    void theTlsReportMarkRoundTripsAndIsLeftOutOnOtherMail() throws Exception {
+        QueueId id = new QueueId("0PQ3C1AB7Z9K2M4N0000");
+        MailParameters plain = new MailParameters(OptionalLong.empty(), BodyType.SEVEN_BIT, false, Optional.empty(),
+                Optional.empty());
+        for (MailParameters parameters : List.of(plain, plain.asTlsReport())) {
+            Envelope envelope = new Envelope("tlsrpt@relay.example", List.of(new RecipientAddress("r@example.org",
+                    Set.of(), Optional.empty())), parameters, Instant.parse("2026-05-01T10:00:00Z"), "127.0.0.1",
+                    "relay.example", Optional.empty());
+            byte[] text = RecordText.envelope(id, envelope, new RecordText.Body(false, 10));
+
+            assertThat(RecordText.parseEnvelope(text, 0, text.length).envelope().parameters().tlsReport())
+                    .isEqualTo(parameters.tlsReport());
+            assertThat(new String(text, StandardCharsets.UTF_8).contains("tlsrpt: yes")).isEqualTo(parameters.tlsReport());
+        }
     }
 }

@@ -57,13 +57,19 @@ public final class ConnectionPool implements AutoCloseable {
     private record Lease(SmtpConnection connection, ConnectionFailure failure, boolean reused) {}
 
     private final SmtpClient client;
-    private final Settings settings;
+    /** Replaced by {@link #reconfigure}; connections already open keep running under the old caps until they end. */
+    private volatile Settings settings;
     private final Map<Destination, Slot> slots = new HashMap<>();
     private boolean closed;
 
     public ConnectionPool(SmtpClient client, Settings settings) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** New caps for what is opened from now on (a reload). */
+    public void reconfigure(Settings settings) {
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
     }
 
     /**

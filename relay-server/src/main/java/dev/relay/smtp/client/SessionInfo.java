@@ -12,14 +12,23 @@ import java.util.Optional;
  * @param tls the TLS session, when STARTTLS succeeded
  * @param extensions what the server announced (after STARTTLS: what it announced over TLS)
  * @param connectionUse 1 for the first transaction on the connection, 2 for the next, ...
+ * @param localAddress the relay's own IP address on the connection, when it was established
+ *     (TLS reports name it as {@code sending-mta-ip})
  */
-public record SessionInfo(
-        Destination destination, boolean connected, Optional<TlsDetails> tls, Extensions extensions, int connectionUse) {
+public record SessionInfo(Destination destination, boolean connected, Optional<TlsDetails> tls, Extensions extensions,
+        int connectionUse, Optional<String> localAddress) {
 
     public SessionInfo {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(extensions, "extensions");
+        Objects.requireNonNull(localAddress, "localAddress");
+    }
+
+    /** A session whose local address is not known. */
+    public SessionInfo(Destination destination, boolean connected, Optional<TlsDetails> tls, Extensions extensions,
+            int connectionUse) {
+        this(destination, connected, tls, extensions, connectionUse, Optional.empty());
     }
 
     static SessionInfo notConnected(Destination destination) {

@@ -113,7 +113,9 @@ public final class SmtpConnection {
 
     /** The connection as it stands, for logs: destination, TLS, extensions, transactions so far. */
     public SessionInfo session() {
-        return new SessionInfo(destination, true, tls, extensions, transactions.get());
+        Optional<String> local = channel.localAddress() instanceof java.net.InetSocketAddress address
+                && address.getAddress() != null ? Optional.of(address.getAddress().getHostAddress()) : Optional.empty();
+        return new SessionInfo(destination, true, tls, extensions, transactions.get(), local);
     }
 
     Channel channel() {

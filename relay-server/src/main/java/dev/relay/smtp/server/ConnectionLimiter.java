@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shared by every listener, so the caps hold across ports. Thread-safe.
  */
 public final class ConnectionLimiter {
-    private final int maxTotal;
-    private final int maxPerClient;
+    private volatile int maxTotal;
+    private volatile int maxPerClient;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
 
@@ -21,6 +21,18 @@ public final class ConnectionLimiter {
      * @param maxPerClient connections from one IP address; 0 for no cap
      */
     public ConnectionLimiter(int maxTotal, int maxPerClient) {
+        if (maxTotal < 0 || maxPerClient < 0) {
+            throw new IllegalArgumentException("connection limits must not be negative");
+        }
+        this.maxTotal = maxTotal;
+        this.maxPerClient = maxPerClient;
+    }
+
+    /**
+     * New caps for connections from now on (a reload). Connections already open stay open even
+     * when there are more of them than the new cap; they count toward it until they close.
+     */
+    public void setLimits(int maxTotal, int maxPerClient) {
         if (maxTotal < 0 || maxPerClient < 0) {
             throw new IllegalArgumentException("connection limits must not be negative");
         }

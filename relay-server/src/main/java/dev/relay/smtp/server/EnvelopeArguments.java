@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Parses the arguments of MAIL FROM and RCPT TO: the path and the ESMTP parameters
  * (SIZE RFC 1870, BODY RFC 6152/3030, SMTPUTF8 RFC 6531, RET/ENVID/NOTIFY/ORCPT RFC 3461,
- * AUTH RFC 4954). Pure functions: no session state.
+ * AUTH RFC 4954, REQUIRETLS RFC 8689). Pure functions: no session state.
  */
 final class EnvelopeArguments {
     private static final int MAX_ENVID = 100;
@@ -42,11 +42,27 @@ final class EnvelopeArguments {
 
     record Recipient(Mailbox mailbox, RecipientAddress address) implements RcptResult {}
 
+    /** Whether the session takes the REQUIRETLS parameter (RFC 8689). */
+    enum RequireTlsOffer {
+        /** Announced (inside TLS): taken. */
+        OFFERED,
+        /** Not announced yet: the session is not in TLS. A named refusal says why. */
+        NEEDS_TLS,
+        /** Not offered on this relay ({@code delivery.requiretls: false}): an unknown parameter. */
+        OFF
+    }
+
+    /** As {@link #parseMail(String, long, boolean, RequireTlsOffer)} where REQUIRETLS is not offered. */
+    static MailResult parseMail(String argument, long maxSize, boolean binaryMime) {
+        return parseMail(argument, maxSize, binaryMime, RequireTlsOffer.OFF);
+    }
+
     /**
      * @param maxSize the listener's size limit in bytes; 0 for none
      * @param binaryMime whether BODY=BINARYMIME may be accepted (CHUNKING is offered)
+     * @param requireTls whether the REQUIRETLS parameter may be accepted
      */
-    static MailResult parseMail(String argument, long maxSize, boolean binaryMime) {
+    static MailResult parseMail(String argument, long maxSize, boolean binaryMime, RequireTlsOffer requireTls) {
         OptionalInt at = pathStart(argument, "FROM:");
         if (at.isEmpty()) {
             return Refused.syntax(Replies.SYNTAX_MAIL);
@@ -64,6 +80,7 @@ final class EnvelopeArguments {
         boolean smtpUtf8 = false;
         Optional<DsnReturn> ret = Optional.empty();
         Optional<String> envelopeId = Optional.empty();
+        boolean requireTlsGiven = false;
         for (Map.Entry<String, Optional<String>> parameter : parameters.get().entrySet()) {
             Optional<String> value = parameter.getValue();
             switch (parameter.getKey()) {
@@ -104,6 +121,22 @@ final class EnvelopeArguments {
                     }
                     envelopeId = decoded;
                 }
+                case "REQUIRETLS" -> {
+                    switch (requireTls) {
+                        case OFF -> {
+                            return Refused.syntax(Replies.UNKNOWN_PARAMETER);
+                        }
+                        case NEEDS_TLS -> {
+                            return new Refused(Replies.REQUIRETLS_NEEDS_TLS, Optional.of(RejectReason.TLS_REQUIRED));
+                        }
+                        case OFFERED -> {
+                            if (value.isPresent()) {
+                                return Refused.syntax(Replies.BAD_PARAMETER);
+                            }
+                            requireTlsGiven = true;
+                        }
+                    }
+                }
                 case "AUTH" -> {
                     // RFC 4954 5: accepted; we do not trust a submitter's claim about the original sender
                     if (value.isEmpty() || (!value.get().equals("<>") && Xtext.decode(value.get()).isEmpty())) {
@@ -119,7 +152,7 @@ final class EnvelopeArguments {
             return Refused.syntax(Replies.NON_ASCII_ADDRESS);
         }
         String sender = path.get().mailbox().map(Mailbox::address).orElse("");
-        return new Sender(sender, new MailParameters(size, body, smtpUtf8, ret, envelopeId));
+        return new Sender(sender, new MailParameters(size, body, smtpUtf8, ret, envelopeId).withRequireTls(requireTlsGiven));
     }
 
     /** @param smtpUtf8 whether the transaction's MAIL carried SMTPUTF8 */

@@ -8,11 +8,18 @@ final class ListenerPolicy {
     private final ListenerConfig listener;
     private final RelayNetworks relayNetworks;
     private final boolean tlsAvailable;
+    private final boolean requireTls;
 
     ListenerPolicy(ListenerConfig listener, RelayNetworks relayNetworks, boolean tlsAvailable) {
+        this(listener, relayNetworks, tlsAvailable, true);
+    }
+
+    /** @param requireTls {@code delivery.requiretls}: whether REQUIRETLS is offered inside TLS */
+    ListenerPolicy(ListenerConfig listener, RelayNetworks relayNetworks, boolean tlsAvailable, boolean requireTls) {
         this.listener = listener;
         this.relayNetworks = relayNetworks;
         this.tlsAvailable = tlsAvailable;
+        this.requireTls = requireTls;
     }
 
     /**
@@ -58,6 +65,18 @@ final class ListenerPolicy {
 
     boolean requiresAuth() {
         return listener.auth() == Mode.REQUIRED;
+    }
+
+    /**
+     * RFC 8689: REQUIRETLS is announced, and its MAIL parameter taken, only inside TLS, where
+     * the client's own hop was protected; a relay that says REQUIRETLS over plain text would
+     * promise a protection the message already lacked.
+     */
+    EnvelopeArguments.RequireTlsOffer requireTls(boolean tlsActive) {
+        if (!requireTls) {
+            return EnvelopeArguments.RequireTlsOffer.OFF;
+        }
+        return tlsActive ? EnvelopeArguments.RequireTlsOffer.OFFERED : EnvelopeArguments.RequireTlsOffer.NEEDS_TLS;
     }
 
     /** The policy refusal for MAIL in the current state, if any. */

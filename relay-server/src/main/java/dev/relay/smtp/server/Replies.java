@@ -98,6 +98,9 @@ final class Replies {
 
     // 5xx: policy and limits
     static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    /** RFC 8689: MAIL FROM:<...> REQUIRETLS on a session without TLS. */
+    static final Reply REQUIRETLS_NEEDS_TLS = Reply.of(530, "5.7.0",
+            "REQUIRETLS needs a TLS session: issue STARTTLS first");
     static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
     static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
     static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Message size exceeds fixed limit");

@@ -42,7 +42,8 @@ record SessionServices(
     }
 
     ListenerPolicy policy() {
-        return new ListenerPolicy(settings.listener(), settings.relayNetworks(), sslContext.isPresent());
+        return new ListenerPolicy(settings.listener(), settings.relayNetworks(), sslContext.isPresent(),
+                settings.requireTls());
     }
 
     String listenerName() {

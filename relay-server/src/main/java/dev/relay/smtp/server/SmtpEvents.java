@@ -22,6 +22,9 @@ public interface SmtpEvents {
     /** A message, or one recipient of it, was refused. */
     default void messageRejected(RejectReason reason) {}
 
+    /** The message just accepted carries REQUIRETLS (RFC 8689). */
+    default void requireTlsAccepted(String listener) {}
+
     /** Events that go to {@code first}, then to {@code second}: for several listeners on one server. */
     static SmtpEvents both(SmtpEvents first, SmtpEvents second) {
         return new SmtpEvents() {
@@ -53,6 +56,12 @@ public interface SmtpEvents {
             public void messageRejected(RejectReason reason) {
                 first.messageRejected(reason);
                 second.messageRejected(reason);
+            }
+
+            @Override
+            public void requireTlsAccepted(String listener) {
+                first.requireTlsAccepted(listener);
+                second.requireTlsAccepted(listener);
             }
         };
     }

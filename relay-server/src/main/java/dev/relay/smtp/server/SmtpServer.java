@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,11 @@ public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
     private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private final SessionServices services;
+    /**
+     * What a new connection's session gets. A reload replaces it whole; each session keeps the
+     * one it started with, so a session in progress is never switched mid-transaction.
+     */
+    private final AtomicReference<SessionServices> services;
     private final SmtpResources resources;
     private final ChannelGroup connections = new DefaultChannelGroup("smtp-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
@@ -77,13 +82,34 @@ public final class SmtpServer implements AutoCloseable {
 
     private SmtpServer(SessionServices services, SmtpResources resources) {
         services.policy().validate();
-        this.services = services;
+        this.services = new AtomicReference<>(services);
         this.resources = resources;
     }
 
     /** The listener's name as configured, e.g. {@code 0.0.0.0:587}. */
     public String name() {
-        return services.listenerName();
+        return services.get().listenerName();
+    }
+
+    /**
+     * A reload: connections accepted from now on get these settings (relay networks, limits),
+     * this authenticator (users file) and this certificate; sessions already open keep what they
+     * started with. The listener's own address and modes cannot change here.
+     *
+     * @return what makes the change: checked now, applied when run, so several listeners can be
+     *     checked before any of them changes
+     * @throws IllegalArgumentException when the settings cannot work on this listener (TLS
+     *     required without a certificate, another listener address); nothing changes then
+     */
+    public Runnable reconfiguration(SmtpSettings settings, Authenticator authenticator, Optional<SslContext> serverTls) {
+        SessionServices now = services.get();
+        if (!settings.listener().equals(now.settings().listener())) {
+            throw new IllegalArgumentException("listener " + name() + " cannot change without a restart");
+        }
+        SessionServices next = new SessionServices(settings, now.queue(), authenticator, now.blockingExecutor(),
+                serverTls, now.limiter(), now.events(), now.clock(), now.draining());
+        next.policy().validate();
+        return () -> services.set(next);
     }
 
     /**
@@ -98,7 +124,7 @@ public final class SmtpServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("listener " + name() + " already started");
         }
-        ListenerConfig listener = services.settings().listener();
+        ListenerConfig listener = services.get().settings().listener();
         InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
         if (address.isUnresolved()) {
             throw new IOException("cannot listen on " + name() + ": unknown host " + listener.address().host());
@@ -110,7 +136,7 @@ public final class SmtpServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new SmtpChannelInitializer(services, track));
+                .childHandler(new SmtpChannelInitializer(services::get, track));
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
@@ -192,7 +218,7 @@ public final class SmtpServer implements AutoCloseable {
     /** Stops accepting and tells every open session {@code action}; returns the sessions told. */
     private List<Channel> stopAndTell(Consumer<SessionHandler> action) {
         // set before the snapshot: a connection registered after it refuses itself
-        services.draining().set(true);
+        services.get().draining().set(true);
         stopAccepting();
         List<Channel> open = List.copyOf(connections);
         for (Channel channel : open) {

@@ -266,6 +266,9 @@ final class SmtpSession {
         if (policy.offersStartTls(tls.isPresent())) {
             keywords.add("STARTTLS");
         }
+        if (policy.requireTls(tls.isPresent()) == EnvelopeArguments.RequireTlsOffer.OFFERED) {
+            keywords.add("REQUIRETLS"); // RFC 8689: inside TLS only
+        }
         if (policy.offersAuth(tls.isPresent())) {
             keywords.add("AUTH " + AuthExchange.MECHANISMS);
         }
@@ -295,7 +298,7 @@ final class SmtpSession {
             return;
         }
         long maxSize = services.settings().limits().maxMessageSize();
-        switch (EnvelopeArguments.parseMail(command.argument(), maxSize, true)) {
+        switch (EnvelopeArguments.parseMail(command.argument(), maxSize, true, policy.requireTls(tls.isPresent()))) {
             case EnvelopeArguments.Refused refused -> {
                 refused.reason().ifPresent(reason -> rejected(reason, "MAIL " + command.argument()));
                 send(refused.reply());
@@ -729,6 +732,9 @@ final class SmtpSession {
                         + " listener=" + services.listenerName());
             }
             services.events().messageAccepted(services.listenerName(), size);
+            if (envelope.requireTls()) {
+                services.events().requireTlsAccepted(services.listenerName());
+            }
         }
         if (phase == Phase.CLOSED) {
             if (error == null) {

@@ -9,8 +9,16 @@ import java.util.Objects;
  * @param listener address and TLS/AUTH modes of this listener
  * @param limits sizes, counts and timeouts; a zero count or duration means "no limit"
  * @param relayNetworks clients that may relay without AUTH
+ * @param requireTls {@code delivery.requiretls}: REQUIRETLS (RFC 8689) is announced inside TLS and
+ *     its MAIL parameter taken there
  */
-public record SmtpSettings(String hostname, ListenerConfig listener, Limits limits, RelayNetworks relayNetworks) {
+public record SmtpSettings(String hostname, ListenerConfig listener, Limits limits, RelayNetworks relayNetworks,
+        boolean requireTls) {
+
+    /** Settings that offer REQUIRETLS inside TLS, as the relay does by default. */
+    public SmtpSettings(String hostname, ListenerConfig listener, Limits limits, RelayNetworks relayNetworks) {
+        this(hostname, listener, limits, relayNetworks, true);
+    }
 
     public SmtpSettings {
         Objects.requireNonNull(hostname, "hostname");

@@ -107,6 +107,28 @@
       [(f) => f.mx],
       [(f) => f.reason],
     ]);
+    fillTable('tls-reports', report.tls_reports || [], [
+      [(r) => r.day],
+      [(r) => r.domain],
+      [(r) => r.destination || '–'],
+      [(r) => r.result, (r) => 'tlsrpt-' + r.result],
+      [(r) => r.detail],
+      [(r) => time(r.at)],
+    ]);
+    fillTable('stale', report.stale_policies, [
+      [(s) => time(s.at)],
+      [(s) => s.domain],
+      [(s) => s.id],
+      [(s) => s.what],
+    ]);
+    fillTable('overrides', report.tls_policy_overrides, [
+      [(o) => o.domain],
+      [(o) => o.kind + ' (mode ' + o.mode + (o.mx.length ? ', mx ' + o.mx.join(', ') : '') + ')'],
+      [(o) => o.source],
+      [(o) => o.remaining ? o.remaining + ' (until ' + time(o.until) + ')' : 'no end'],
+      [(o) => o.set_by || ''],
+      [(o) => o.reason],
+    ]);
     byId('problem').hidden = true;
     byId('login').hidden = true;
     byId('status').hidden = false;

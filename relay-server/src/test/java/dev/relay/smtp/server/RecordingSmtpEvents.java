@@ -32,6 +32,11 @@ final class RecordingSmtpEvents implements SmtpEvents {
         events.add("rejected " + reason.label());
     }
 
+    @Override
+    public void requireTlsAccepted(String listener) {
+        events.add("requiretls " + listener);
+    }
+
     List<String> all() {
         return List.copyOf(events);
     }

@@ -38,6 +38,7 @@ final class SmtpFixture {
     int maxErrors = 50;
     int maxReceivedHeaders = 50;
     boolean addressLiteralRecipients;
+    boolean requireTls = true;
     List<String> relayNetworks = List.of("127.0.0.0/8", "192.0.2.0/24");
     CapturingQueue queue = new CapturingQueue();
     Authenticator authenticator = (user, password) ->
@@ -141,6 +142,12 @@ final class SmtpFixture {
         return this;
     }
 
+    /** {@code delivery.requiretls}; on by default. */
+    SmtpFixture requireTls(boolean offered) {
+        requireTls = offered;
+        return this;
+    }
+
     SmtpFixture port(int number) {
         port = number;
         return this;
@@ -169,7 +176,7 @@ final class SmtpFixture {
         Limits limits = new Limits(maxMessageSize, maxRecipients, maxConnections, maxConnectionsPerClient,
                 exemptRelayNetworks, commandTimeout, dataTimeout, perRecordDeadline, minDataRate, maxErrors,
                 maxReceivedHeaders, addressLiteralRecipients);
-        return new SmtpSettings(hostname, listener(), limits, RelayNetworks.parse(relayNetworks));
+        return new SmtpSettings(hostname, listener(), limits, RelayNetworks.parse(relayNetworks), requireTls);
     }
 
     ConnectionLimiter limiter() {

@@ -1,0 +1,246 @@
+package dev.relay.it.bench;
+
+import dev.relay.queue.Envelope;
+import dev.relay.queue.MailParameters;
+import dev.relay.queue.MessageDraft;
+import dev.relay.queue.QueueEvents;
+import dev.relay.queue.QueueSettings;
+import dev.relay.queue.RecipientAddress;
+import dev.relay.queue.spool.SpoolQueue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Start-up with a large queue (issue 14): fills a spool with N queued 4 KB messages (through
+ * the spool's own writer, {@link SpoolQueue}, in this JVM), then launches the relay on it in a
+ * JVM of its own with a small heap and measures, from the launch:
+ * <ul>
+ * <li>the first {@code 220} greeting on the SMTP listener (polled every 5 ms);</li>
+ * <li>when {@code /health/ready} first answers 200 (the queue is open, delivery started);</li>
+ * <li>the heap in use after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}),
+ *     once ready, per queued message.</li>
+ * </ul>
+ * Delivery points at a DNS port where nothing answers, so the relay's scheduler works on the
+ * queue meanwhile as after any restart, but nothing leaves it. Not a test: run by hand.
+ *
+ * <p>System properties: {@code load.relay.jar} (run that jar rather than the test classpath),
+ * {@code load.relay.java-opts} (more options for the relay's JVM, e.g. {@code -XX:AOTCache=...}).
+ *
+ * <p>Arguments: {@code messages [heap] [size]} (defaults 1 000 000, 256m, 4096). The spool is
+ * kept in {@code /tmp/startup-load-N} between runs (filling a million takes about a minute):
+ * {@code -Dload.refill=true} makes it again; delete it by hand when done.
+ */
+public final class StartupLoad {
+
+    private StartupLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        String heap = args.length > 1 ? args[1] : "256m";
+        int size = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+        Path work = Path.of(System.getProperty("java.io.tmpdir"), "startup-load-" + messages);
+        Path spool = work.resolve("spool");
+        Path filled = work.resolve("filled");
+        if (Boolean.getBoolean("load.refill") || !Files.exists(filled)) {
+            deleteTree(work);
+            Files.createDirectories(work);
+            fill(spool, messages, size);
+            Files.writeString(filled, Integer.toString(messages));
+        }
+        int smtpPort = freePort();
+        int adminPort = freePort();
+        Path config = work.resolve("relay.yaml");
+        Files.writeString(config, """
+                hostname: relay.bench.test
+                listeners:
+                  - address: 127.0.0.1:%d
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  dns:
+                    servers: [127.0.0.1:9]
+                mta-sts:
+                  cache-directory: %s
+                admin:
+                  address: 127.0.0.1:%d
+                """.formatted(smtpPort, spool, work.resolve("mta-sts"), adminPort));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Dlogback.configurationFile=config/logback.xml"));
+        String extra = System.getProperty("load.relay.java-opts", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        // the built jar (-Dload.relay.jar=relay-server/target/relay.jar) as in production, which
+        // an AOT cache needs (it takes jars only); else the test classpath
+        String jar = System.getProperty("load.relay.jar", "");
+        command.addAll(jar.isEmpty() ? List.of("-cp", System.getProperty("java.class.path"), "dev.relay.cli.RelayCommand")
+                : List.of("-jar", jar));
+        command.addAll(List.of("run", "--config", config.toString()));
+        Path log = work.resolve("relay.log");
+        String loadBefore = loadAverage();
+        long launched = System.nanoTime();
+        Process relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long greeting = -1;
+            long ready = -1;
+            long deadline = launched + TimeUnit.MINUTES.toNanos(5);
+            while ((greeting < 0 || ready < 0) && System.nanoTime() < deadline && relay.isAlive()) {
+                if (greeting < 0 && greets(smtpPort)) {
+                    greeting = System.nanoTime() - launched;
+                }
+                if (ready < 0 && ready(adminPort)) {
+                    ready = System.nanoTime() - launched;
+                }
+                Thread.sleep(5); // polls: 5 ms is the resolution of the times measured
+            }
+            if (!relay.isAlive()) {
+                System.out.println("the relay stopped: see " + log);
+                System.out.println(tail(log));
+                return;
+            }
+            System.out.printf("messages=%d size=%dB heap=-Xmx%s%n", messages, size, heap);
+            System.out.printf("first 220 after %.0f ms; ready after %.0f ms%n", greeting / 1e6, ready / 1e6);
+            long used = heapAfterGc(relay.pid());
+            System.out.printf("heap used after full GC: %.1f MB (%.0f bytes per queued message)%n", used / 1048576.0,
+                    used / (double) messages);
+            System.out.printf("load average: before %s, after %s%n", loadBefore, loadAverage());
+        } finally {
+            relay.destroy();
+            if (!relay.waitFor(30, TimeUnit.SECONDS)) {
+                relay.destroyForcibly();
+            }
+        }
+    }
+
+    private static void fill(Path spool, int messages, int size) throws Exception {
+        byte[] body = body(size);
+        long started = System.nanoTime();
+        try (SpoolQueue queue = SpoolQueue.open(spool, new QueueSettings(QueueSettings.DEFAULT.retrySchedule(), 0, 0),
+                Clock.systemUTC(), QueueEvents.NONE)) {
+            Semaphore inFlight = new Semaphore(512);
+            for (int n = 0; n < messages; n++) {
+                inFlight.acquire();
+                try (MessageDraft draft = queue.newDraft()) {
+                    draft.write(body);
+                    Envelope envelope = new Envelope("sender" + (n % 100) + "@origin.bench.test",
+                            List.of(RecipientAddress.of("rcpt" + n + "@d" + (n % 1000) + ".bench.test")),
+                            MailParameters.NONE, Instant.now(), "127.0.0.1", "client.bench.test", Optional.empty());
+                    CompletableFuture<?> commit = draft.commit(envelope);
+                    commit.whenComplete((id, failure) -> inFlight.release());
+                }
+            }
+            inFlight.acquire(512);
+        }
+        System.out.printf("filled %d messages in %.1f s%n", messages, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Whether the listener answers with a 220 now. */
+    private static boolean greets(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(30_000);
+            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return line != null && line.startsWith("220");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean ready(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return status != null && status.contains(" 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Heap in use after a full GC of process {@code pid}, from {@code jcmd}. */
+    private static long heapAfterGc(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        run(jcmd.toString(), Long.toString(pid), "GC.run");
+        String info = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure in: " + info);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (InputStream in = process.getInputStream()) {
+            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (var probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static byte[] body(int size) {
+        StringBuilder body = new StringBuilder(size + 100);
+        body.append("From: sender@origin.bench.test\r\nTo: rcpt@bench.test\r\nSubject: queued\r\n\r\n");
+        int line = 0;
+        while (body.length() < size) {
+            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
+        }
+        return body.substring(0, size - 2).concat("\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
