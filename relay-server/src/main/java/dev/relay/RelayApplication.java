@@ -219,15 +219,6 @@ public final class RelayApplication {
             }
             try {
                 addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
-            } catch (RuntimeException e) {
-                servers.forEach(SmtpServer::close);
-                resources.close();
-                tlsRpt.ifPresent(TlsReporting::close);
-                closeQuietly(queue);
-                metrics.close();
-                throw e;
-            }
-            try {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
                         tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);

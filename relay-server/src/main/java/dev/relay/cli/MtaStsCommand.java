@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -39,22 +38,15 @@ final class MtaStsCommand {
         @Mixin
         ConfigOption config;
 
-        @Parameters(index = "0", paramLabel = "DOMAIN", description = "the recipient domain, e.g. example.com")
-        String domain;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
-                description = "time limit per network step (default 15)")
-        int timeoutSeconds;
+        @Mixin
+        CheckTarget target;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (!DOMAIN.matcher(domain).matches()) {
-                throw new UserError("mta-sts check: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
-            }
-            return runCheck(config, timeoutSeconds, spec.commandLine().getOut(), domain, check -> check.run(domain)) ? 0 : 1;
+            return target.run("mta-sts check", config, spec.commandLine().getOut(), MtaStsCheck::run) ? 0 : 1;
         }
     }
 

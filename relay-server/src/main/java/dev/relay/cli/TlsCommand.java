@@ -3,8 +3,6 @@ package dev.relay.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "tls", description = "Outbound TLS diagnostics (DANE and MTA-STS).", mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, subcommands = {TlsCommand.Check.class})
@@ -21,24 +19,16 @@ final class TlsCommand {
         @Mixin
         ConfigOption config;
 
-        @Parameters(index = "0", paramLabel = "DOMAIN", description = "the recipient domain, e.g. example.com")
-        String domain;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
-                description = "time limit per network step (default 15)")
-        int timeoutSeconds;
+        @Mixin
+        CheckTarget target;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (!MtaStsCommand.DOMAIN.matcher(domain).matches()) {
-                throw new UserError("tls check: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
-            }
             var out = spec.commandLine().getOut();
-            return MtaStsCommand.runCheck(config, timeoutSeconds, out, domain, check -> new TlsCheck(check, out).run(domain))
-                    ? 0 : 1;
+            return target.run("tls check", config, out, (check, domain) -> new TlsCheck(check, out).run(domain)) ? 0 : 1;
         }
     }
 }

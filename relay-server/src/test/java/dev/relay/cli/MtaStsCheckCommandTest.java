@@ -189,11 +189,7 @@ class MtaStsCheckCommandTest {
 
     private void publishEnforce(String... mx) {
         dns.txt("_mta-sts.dest.test", "v=STSv1; id=20261130");
-        StringBuilder policy = new StringBuilder("version: STSv1\r\nmode: enforce\r\n");
-        for (String host : mx) {
-            policy.append("mx: ").append(host).append("\r\n");
-        }
-        web.domain("dest.test").policy(policy.append("max_age: 86400\r\n").toString());
+        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mx));
     }
 
     private Result check(String domain) throws Exception {

@@ -130,11 +130,7 @@ class TlsCheckCommandTest {
 
     private void publishEnforce(String... mxHosts) {
         dns.txt("_mta-sts.dest.test", "v=STSv1; id=1");
-        StringBuilder policy = new StringBuilder("version: STSv1\r\nmode: enforce\r\n");
-        for (String host : mxHosts) {
-            policy.append("mx: ").append(host).append("\r\n");
-        }
-        web.domain("dest.test").policy(policy.append("max_age: 86400\r\n").toString());
+        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mxHosts));
     }
 
     private Result check(String domain) throws Exception {

@@ -27,8 +27,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -102,10 +100,8 @@ class DaneConformanceTest {
 
     @BeforeEach
     void setUp() {
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(WEB_CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), client, 5);
+        tls = DeliveryWorld.trustOnly(WEB_CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(WEB_CA);
@@ -492,11 +488,7 @@ class DaneConformanceTest {
     /** An MTA-STS policy for dest.test; its TXT record is served unsigned beside the signed zone. */
     private void publish(String mode, String... mxPatterns) {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
-        for (String pattern : mxPatterns) {
-            text.append("mx: ").append(pattern).append("\r\n");
-        }
-        web.domain(DOMAIN).policy(text.append("max_age: 86400\r\n").toString());
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, 86400, mxPatterns));
     }
 
     private void startRelay() throws IOException {

@@ -14,8 +14,11 @@ import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RetrySchedule;
 import dev.relay.queue.spool.MemorySpoolStore;
 import dev.relay.smtp.client.ClientFixture;
+import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
 import dev.relay.smtp.client.SmtpClient;
+import dev.relay.tls.ClientTlsContext;
+import dev.relay.tls.testkit.TestCertificates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +61,21 @@ final class DeliveryWorld implements AutoCloseable {
     /** A world on this clock with this client (e.g. one whose certificate checks follow the clock); it closes the client. */
     static DeliveryWorld start(MutableClock clock, Duration retry, Duration lifetime, SmtpClient client, int connections) {
         return new DeliveryWorld(clock, retry, lifetime, client, connections);
+    }
+
+    /**
+     * A world whose client trusts only {@code tls} (e.g. {@link #trustOnly}), with room for 5
+     * connections; it closes the client.
+     */
+    static DeliveryWorld start(MutableClock clock, Duration retry, Duration lifetime, ClientTlsContext tls) {
+        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
+                .ioThreads(1).build();
+        return new DeliveryWorld(clock, retry, lifetime, client, 5);
+    }
+
+    /** Trust in {@code ca} alone, its certificate checks following {@code clock}, as the expiry scenarios need. */
+    static ClientTlsContext trustOnly(TestCertificates.Authority ca, MutableClock clock) {
+        return ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(ca.certificate())).clock(clock).build();
     }
 
     /** A clock at the current second, for tests that need no fixed date. */

@@ -20,8 +20,6 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
@@ -72,11 +70,8 @@ class MtaStsConformanceTest {
 
     @BeforeEach
     void setUp() {
-        // certificate checks follow the test's clock, as the expiry scenarios need
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        tls = DeliveryWorld.trustOnly(CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(CA);
@@ -246,7 +241,7 @@ class MtaStsConformanceTest {
         web.domain(DOMAIN).respond(TestPolicyServer.Response.redirect(
                 "https://mta-sts.dest.test/elsewhere/mta-sts.txt"));
         web.domain(DOMAIN).respond("/elsewhere/mta-sts.txt", TestPolicyServer.Response.policy(
-                policyText("enforce", 86400, "mx.nowhere.test")));
+                TestPolicyServer.policyText("enforce", 86400, "mx.nowhere.test")));
         assertDeliveredOpportunistically();
         assertThat(web.requests()).extracting(TestPolicyServer.Request::path)
                 .containsExactly(TestPolicyServer.POLICY_PATH);
@@ -264,7 +259,7 @@ class MtaStsConformanceTest {
     @Test
     void aPolicyServedAsHtmlCountsAsNoPolicy() throws Exception {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).respond(TestPolicyServer.Response.policy(policyText("enforce", 86400, "mx.nowhere.test"))
+        web.domain(DOMAIN).respond(TestPolicyServer.Response.policy(TestPolicyServer.policyText("enforce", 86400, "mx.nowhere.test"))
                 .withHeader("Content-Type", "text/html; charset=utf-8"));
         assertDeliveredOpportunistically();
         assertThat(fetchResults).containsExactly("wrong_media_type");
@@ -303,7 +298,7 @@ class MtaStsConformanceTest {
         // the domain moves its mail to a new host and says so under a new id
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=2");
-        web.domain(DOMAIN).policy(policyText("enforce", 86400, "mx.new.test"));
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText("enforce", 86400, "mx.new.test"));
         mxAt(10, "mx.new.test");
         clock.advance(Duration.ofMinutes(10));
         QueueId second = submit();
@@ -454,15 +449,7 @@ class MtaStsConformanceTest {
 
     private void publish(String mode, long maxAge, String... mxPatterns) {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).policy(policyText(mode, maxAge, mxPatterns));
-    }
-
-    private static String policyText(String mode, long maxAge, String... mxPatterns) {
-        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
-        for (String pattern : mxPatterns) {
-            text.append("mx: ").append(pattern).append("\r\n");
-        }
-        return text.append("max_age: ").append(maxAge).append("\r\n").toString();
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, maxAge, mxPatterns));
     }
 
     private void mxAt(int preference, String host) {

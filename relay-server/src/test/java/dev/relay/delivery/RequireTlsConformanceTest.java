@@ -33,8 +33,6 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.smtp.client.ClientTimeouts;
-import dev.relay.smtp.client.SmtpClient;
 import dev.relay.testkit.Await;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
@@ -100,10 +98,8 @@ class RequireTlsConformanceTest {
 
     @BeforeEach
     void setUp() {
-        tls = ClientTlsContext.builder().systemRoots(false).extraTrust(List.of(CA.certificate())).clock(clock).build();
-        SmtpClient client = SmtpClient.builder(tls).heloName("relay.test").timeouts(ClientTimeouts.uniform(ClientFixture.WAIT))
-                .ioThreads(1).build();
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, client, 5);
+        tls = DeliveryWorld.trustOnly(CA, clock);
+        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
         dns = world.dns;
         queue = world.queue();
         web = TestPolicyServer.start(CA);
@@ -364,11 +360,7 @@ class RequireTlsConformanceTest {
 
     private void publish(String mode, String... mxPatterns) {
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
-        for (String pattern : mxPatterns) {
-            text.append("mx: ").append(pattern).append("\r\n");
-        }
-        web.domain(DOMAIN).policy(text.append("max_age: 86400\r\n").toString());
+        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, 86400, mxPatterns));
     }
 
     private void mxAt(String host) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -62,14 +63,11 @@ final class EnvelopeArguments {
      * @param requireTls whether the REQUIRETLS parameter may be accepted
      */
     static MailResult parseMail(String argument, long maxSize, boolean binaryMime, RequireTlsOffer requireTls) {
-        if (!argument.regionMatches(true, 0, "FROM:", 0, 5)) {
+        OptionalInt at = pathStart(argument, "FROM:");
+        if (at.isEmpty()) {
             return Refused.syntax(Replies.SYNTAX_MAIL);
         }
-        int at = skipBlanks(argument, 5);
-        if (at >= argument.length() || argument.charAt(at) != '<') {
-            return Refused.syntax(Replies.SYNTAX_MAIL);
-        }
-        Optional<PathParser.Parsed> path = PathParser.parse(argument, at);
+        Optional<PathParser.Parsed> path = PathParser.parse(argument, at.getAsInt());
         if (path.isEmpty() || path.get().mailbox().map(Mailbox::isBarePostmaster).orElse(false)) {
             return Refused.syntax(Replies.BAD_SENDER);
         }
@@ -159,14 +157,11 @@ final class EnvelopeArguments {
 
     /** @param smtpUtf8 whether the transaction's MAIL carried SMTPUTF8 */
     static RcptResult parseRcpt(String argument, boolean smtpUtf8) {
-        if (!argument.regionMatches(true, 0, "TO:", 0, 3)) {
+        OptionalInt at = pathStart(argument, "TO:");
+        if (at.isEmpty()) {
             return Refused.syntax(Replies.SYNTAX_RCPT);
         }
-        int at = skipBlanks(argument, 3);
-        if (at >= argument.length() || argument.charAt(at) != '<') {
-            return Refused.syntax(Replies.SYNTAX_RCPT);
-        }
-        Optional<PathParser.Parsed> path = PathParser.parse(argument, at);
+        Optional<PathParser.Parsed> path = PathParser.parse(argument, at.getAsInt());
         if (path.isEmpty() || path.get().mailbox().isEmpty()) {
             return Refused.syntax(Replies.BAD_RECIPIENT);
         }
@@ -299,6 +294,18 @@ final class EnvelopeArguments {
         return Xtext.decode(typeAndAddress[1])
                 .filter(decoded -> !decoded.isEmpty() && decoded.length() <= MAX_ORCPT)
                 .map(decoded -> typeAndAddress[0] + ";" + decoded);
+    }
+
+    /**
+     * Where the path begins: after {@code keyword} ("FROM:" or "TO:", any case) and the blanks
+     * some clients put after it, at a "<". Empty when the argument does not start that way.
+     */
+    private static OptionalInt pathStart(String argument, String keyword) {
+        if (!argument.regionMatches(true, 0, keyword, 0, keyword.length())) {
+            return OptionalInt.empty();
+        }
+        int at = skipBlanks(argument, keyword.length());
+        return at < argument.length() && argument.charAt(at) == '<' ? OptionalInt.of(at) : OptionalInt.empty();
     }
 
     private static int skipBlanks(String text, int from) {

@@ -178,13 +178,7 @@ public final class SmtpServer implements AutoCloseable {
      *     had to be cut
      */
     public boolean awaitTransactions(Duration grace) throws InterruptedException {
-        // set before the snapshot: a connection registered after it refuses itself
-        services.get().draining().set(true);
-        stopAccepting();
-        List<Channel> open = List.copyOf(connections);
-        for (Channel channel : open) {
-            onSession(channel, SessionHandler::drain);
-        }
+        List<Channel> open = stopAndTell(SessionHandler::drain);
         long deadline = System.nanoTime() + grace.toNanos();
         for (Channel channel : open) {
             long left = deadline - System.nanoTime();
@@ -209,12 +203,7 @@ public final class SmtpServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        services.get().draining().set(true);
-        stopAccepting();
-        List<Channel> open = List.copyOf(connections);
-        for (Channel channel : open) {
-            onSession(channel, SessionHandler::forceClose);
-        }
+        List<Channel> open = stopAndTell(SessionHandler::forceClose);
         long deadline = System.nanoTime() + FORCED_CLOSE_WAIT.toNanos();
         for (Channel channel : open) {
             long left = deadline - System.nanoTime();
@@ -224,6 +213,18 @@ public final class SmtpServer implements AutoCloseable {
             channel.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left));
         }
         connections.close().awaitUninterruptibly(FORCED_CLOSE_WAIT.toMillis());
+    }
+
+    /** Stops accepting and tells every open session {@code action}; returns the sessions told. */
+    private List<Channel> stopAndTell(Consumer<SessionHandler> action) {
+        // set before the snapshot: a connection registered after it refuses itself
+        services.get().draining().set(true);
+        stopAccepting();
+        List<Channel> open = List.copyOf(connections);
+        for (Channel channel : open) {
+            onSession(channel, action);
+        }
+        return open;
     }
 
     private static void onSession(Channel channel, Consumer<SessionHandler> action) {

@@ -224,8 +224,8 @@ final class SmtpSession {
             return;
         }
         switch (command.verb()) {
-            case EHLO -> ehlo(command);
-            case HELO -> helo(command);
+            case EHLO -> hello(command, true);
+            case HELO -> hello(command, false);
             case MAIL -> mail(command);
             case RCPT -> rcpt(command);
             case DATA -> data(command);
@@ -243,26 +243,16 @@ final class SmtpSession {
 
     // ---- commands ----
 
-    private void ehlo(Command command) {
+    /** EHLO ({@code ehlo}) or HELO: a new start, with or without the extensions. */
+    private void hello(Command command, boolean ehlo) {
         if (!HeloNames.acceptable(command.argument())) {
-            send(Replies.SYNTAX_EHLO);
+            send(ehlo ? Replies.SYNTAX_EHLO : Replies.SYNTAX_HELO);
             return;
         }
         discardTransaction();
         heloName = command.argument();
-        extended = true;
-        send(Replies.ehlo(hostname, extensions()));
-    }
-
-    private void helo(Command command) {
-        if (!HeloNames.acceptable(command.argument())) {
-            send(Replies.SYNTAX_HELO);
-            return;
-        }
-        discardTransaction();
-        heloName = command.argument();
-        extended = false;
-        send(Replies.helo(hostname));
+        extended = ehlo;
+        send(ehlo ? Replies.ehlo(hostname, extensions()) : Replies.helo(hostname));
     }
 
     private List<String> extensions() {

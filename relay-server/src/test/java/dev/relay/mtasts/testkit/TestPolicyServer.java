@@ -174,6 +174,15 @@ public final class TestPolicyServer implements AutoCloseable {
         server.start();
     }
 
+    /** A policy file (RFC 8461 3.2) with this mode, max_age and mx lines, CRLF line ends. */
+    public static String policyText(String mode, long maxAge, String... mxPatterns) {
+        StringBuilder text = new StringBuilder("version: STSv1\r\nmode: " + mode + "\r\n");
+        for (String pattern : mxPatterns) {
+            text.append("mx: ").append(pattern).append("\r\n");
+        }
+        return text.append("max_age: ").append(maxAge).append("\r\n").toString();
+    }
+
     /** Starts serving on a free loopback port; host certificates come from {@code ca}. */
     public static TestPolicyServer start(TestCertificates.Authority ca) {
         try {

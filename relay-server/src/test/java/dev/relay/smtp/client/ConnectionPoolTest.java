@@ -21,28 +21,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Connection reuse, limits and idle closing. */
 class ConnectionPoolTest {
 
     private static final TestCertificates.Issued CERTIFICATE = ClientFixture.CA.issue("mx.test");
-    private static SmtpClient client;
-
-    @BeforeAll
-    static void startClient() {
-        client = ClientFixture.client();
-    }
-
-    @AfterAll
-    static void stopClient() {
-        client.close();
-    }
+    @AutoClose
+    private static final SmtpClient CLIENT = ClientFixture.client();
 
     private static ConnectionPool pool(int perDestination, int perConnection, Duration idle) {
-        return new ConnectionPool(client, new ConnectionPool.Settings(perDestination, perConnection, idle));
+        return new ConnectionPool(CLIENT, new ConnectionPool.Settings(perDestination, perConnection, idle));
     }
 
     private static TransactionOutcome deliver(ConnectionPool pool, TestMx mx, String recipient) {

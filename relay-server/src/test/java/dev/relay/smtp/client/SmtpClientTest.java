@@ -33,8 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The SMTP conversation in plain text against {@link TestMx} on loopback. */
@@ -44,20 +43,11 @@ class SmtpClientTest {
     private static final Optional<String> MX = Optional.of("mx.test");
     private static final Source MX_AT = Source.remote("mx.test", Optional.of("127.0.0.1"));
 
-    private static SmtpClient client;
-
-    @BeforeAll
-    static void startClient() {
-        client = ClientFixture.client();
-    }
-
-    @AfterAll
-    static void stopClient() {
-        client.close();
-    }
+    @AutoClose
+    private static final SmtpClient CLIENT = ClientFixture.client();
 
     private static TransactionOutcome deliver(TestMx mx, OutboundMessage message) {
-        return result(client.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
+        return result(CLIENT.deliver(destination("mx.test", mx.address(), TlsRequirement.OPPORTUNISTIC), message));
     }
 
     @Test
@@ -361,7 +351,7 @@ class SmtpClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
         }
-        TransactionOutcome outcome = result(client.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
+        TransactionOutcome outcome = result(CLIENT.deliver(destination("mx.test", closed, TlsRequirement.OPPORTUNISTIC),
                 message("a@relay.test", "hi\r\n", "b@mx.test")));
 
         TransactionOutcome.Failed failed = failed(outcome);

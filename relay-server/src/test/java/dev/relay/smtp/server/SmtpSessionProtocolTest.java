@@ -46,15 +46,42 @@ class SmtpSessionProtocolTest {
         session.input(new SmtpInput.CommandLine(text));
     }
 
-    /** EHLO, MAIL, RCPT, DATA and the content, up to and including the end of data. */
-    private void sendMessage(SmtpSession session) {
+    /** EHLO, MAIL and RCPT; what they asked for is taken. */
+    private void openTransaction(SmtpSession session) {
         line(session, "EHLO client.example");
         line(session, "MAIL FROM:<sender@example.org>");
         line(session, "RCPT TO:<rcpt@example.com>");
+        io.take();
+    }
+
+    /** A transaction, DATA and the content, up to and including the end of data. */
+    private void sendMessage(SmtpSession session) {
+        openTransaction(session);
         line(session, "DATA");
         session.input(new SmtpInput.BodyChunk(CONTENT.getBytes(StandardCharsets.US_ASCII)));
         io.take();
         session.input(new SmtpInput.BodyEnd());
+    }
+
+    /** STARTTLS, the handshake, EHLO again; what they asked for is taken. */
+    private void upgrade(SmtpSession session) {
+        line(session, "STARTTLS");
+        session.tlsEstablished("TLSv1.3 TLS_AES_128_GCM_SHA256");
+        line(session, "EHLO client.example");
+        io.take();
+    }
+
+    /** A session whose message waits for a commit that the test releases. */
+    private SmtpSession awaitingCommit(SmtpFixture fixture) {
+        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
+        SmtpSession session = connect(fixture);
+        sendMessage(session);
+        io.take();
+        return session;
+    }
+
+    private static String plainCredentials() {
+        return Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -113,10 +140,7 @@ class SmtpSessionProtocolTest {
     @Test
     void aClientGoneBeforeTheCommitCompletesGetsNoReply() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        SmtpSession session = connect(fixture);
-        sendMessage(session);
-        io.take();
+        SmtpSession session = awaitingCommit(fixture);
         session.disconnected();
 
         assertThat(fixture.queue.releaseHeldCommits()).isOne();
@@ -178,11 +202,8 @@ class SmtpSessionProtocolTest {
     @Test
     void thePasswordIsCheckedElsewhereAndTheReplyComesBackOnTheSessionThread() {
         SmtpSession session = connect(SmtpFixture.defaults().withTls());
-        line(session, "STARTTLS");
-        session.tlsEstablished("TLSv1.3 TLS_AES_128_GCM_SHA256");
-        line(session, "EHLO client.example");
-        io.take();
-        String plain = Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8));
+        upgrade(session);
+        String plain = plainCredentials();
         line(session, "AUTH PLAIN " + plain);
         assertThat(io.take()).containsExactly("await command", "hold AWAITING_RESULT");
 
@@ -203,11 +224,8 @@ class SmtpSessionProtocolTest {
             throw new java.util.concurrent.RejectedExecutionException("busy");
         }), io);
         session.connected(CLIENT, "192.0.2.10", LOCAL);
-        line(session, "STARTTLS");
-        session.tlsEstablished("TLSv1.3 TLS_AES_128_GCM_SHA256");
-        line(session, "EHLO client.example");
-        io.take();
-        line(session, "AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.UTF_8)));
+        upgrade(session);
+        line(session, "AUTH PLAIN " + plainCredentials());
         assertThat(io.take()).containsExactly("await command", "hold AWAITING_RESULT",
                 "write 454 Temporary authentication failure", "await command", "release AWAITING_RESULT");
     }
@@ -216,10 +234,7 @@ class SmtpSessionProtocolTest {
     void chunksAreCountedAndTheLastOneCommits() {
         SmtpFixture fixture = SmtpFixture.defaults();
         SmtpSession session = connect(fixture);
-        line(session, "EHLO client.example");
-        line(session, "MAIL FROM:<sender@example.org>");
-        line(session, "RCPT TO:<rcpt@example.com>");
-        io.take();
+        openTransaction(session);
         line(session, "BDAT 6");
         assertThat(io.take()).containsExactly("await command", "expect chunk 6", "await content");
         session.input(new SmtpInput.BodyChunk("Hi\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -249,10 +264,7 @@ class SmtpSessionProtocolTest {
     @Test
     void forceCloseLetsAPendingCommitAnswerFirst() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        SmtpSession session = connect(fixture);
-        sendMessage(session);
-        io.take();
+        SmtpSession session = awaitingCommit(fixture);
 
         session.forceClose();
         assertThat(io.take()).isEmpty();
@@ -304,9 +316,7 @@ class SmtpSessionProtocolTest {
     @Test
     void slowContentHasItsOwnReply() {
         SmtpSession session = connect(SmtpFixture.defaults());
-        line(session, "EHLO client.example");
-        line(session, "MAIL FROM:<sender@example.org>");
-        line(session, "RCPT TO:<rcpt@example.com>");
+        openTransaction(session);
         line(session, "DATA");
         io.take();
         session.deadlinePassed();
@@ -318,9 +328,7 @@ class SmtpSessionProtocolTest {
         SmtpFixture fixture = SmtpFixture.defaults().withTls().implicitTls();
         SmtpSession session = connect(fixture);
         session.tlsEstablished("TLSv1.3 TLS_AES_128_GCM_SHA256");
-        line(session, "EHLO client.example");
-        line(session, "MAIL FROM:<sender@example.org>");
-        line(session, "RCPT TO:<rcpt@example.com>");
+        openTransaction(session);
         line(session, "BDAT 100");
         session.input(new SmtpInput.BodyChunk("Subject: half".getBytes(StandardCharsets.US_ASCII)));
         io.take();

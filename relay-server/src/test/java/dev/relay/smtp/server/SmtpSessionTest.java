@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The session state machine through the real pipeline on an EmbeddedChannel. */
 class SmtpSessionTest {
@@ -386,33 +388,22 @@ class SmtpSessionTest {
         session.assertDrained();
     }
 
-    @Test
-    void failedCommitGets451AndNothingIsQueued() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "FAIL | 451 4.3.0 Local error in processing, message not queued | rejected queue_error",
+        // no room: nothing of the message was written, and the client should try later
+        "FULL | 452 4.3.1 Insufficient system storage, try again later | rejected queue_full"})
+    void aCommitThatFailsIsATemporaryErrorAndNothingIsQueued(CapturingQueue.CommitMode mode, String reply,
+            String rejection) {
         SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.FAIL);
+        fixture.queue.commitMode(mode);
         SessionHarness session = fixture.harness();
         session.ehlo();
         session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
-                "354 End data with <CR><LF>.<CR><LF>", "451 4.3.0 Local error in processing, message not queued",
-                "250 2.0.0 Ok");
+                "354 End data with <CR><LF>.<CR><LF>", reply, "250 2.0.0 Ok");
         assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.events.rejections()).containsExactly("rejected queue_error");
-        session.assertDrained();
-    }
-
-    @Test
-    void commitRefusedForLackOfRoomGets452AndCountsAsQueueFull() {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.FULL);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
-        session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
-        assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
-                "354 End data with <CR><LF>.<CR><LF>", "452 4.3.1 Insufficient system storage, try again later",
-                "250 2.0.0 Ok");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.events.rejections()).containsExactly("rejected queue_full");
+        assertThat(fixture.events.rejections()).containsExactly(rejection);
         session.assertDrained();
     }
 
