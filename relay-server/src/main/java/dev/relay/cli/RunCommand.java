@@ -20,7 +20,17 @@ final class RunCommand implements Callable<Integer> {
         LoadedConfig loaded = config.load();
         log.info("configuration from {}", loaded.source());
         loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
+        // SIGHUP reloads, as postfix reload does; without a handler the JVM would exit 129. It is
+        // installed before the start, since a HUP may come as soon as the relay reports ready; one
+        // that comes before start() has returned is carried out right after.
+        ReloadOnHangUp hangUp = new ReloadOnHangUp();
+        try {
+            StopSignals.onSignal("HUP", hangUp::signalled);
+        } catch (IllegalArgumentException unsupported) {
+            log.info("cannot handle SIGHUP here; reload with relay.jar reload");
+        }
         RelayApplication application = RelayApplication.builder(loaded.config()).reloadFrom(config::load).start();
+        hangUp.started(application);
         // SIGTERM and SIGINT stop the relay gracefully and the process exits 0 (a JVM killed by a
         // signal would exit 143, which Docker and systemd report as a failure). The shutdown hook
         // covers any other way the JVM goes down.
@@ -32,15 +42,34 @@ final class RunCommand implements Callable<Integer> {
                 log.debug("cannot handle SIG{} here; the shutdown hook will stop the relay", signal);
             }
         }
-        // SIGHUP reloads, as postfix reload does; without it the JVM would exit 129
-        try {
-            StopSignals.onSignal("HUP", () -> Thread.ofPlatform().name("relay-reload")
-                    .start(() -> application.reload("SIGHUP")));
-        } catch (IllegalArgumentException unsupported) {
-            log.info("cannot handle SIGHUP here; reload with relay.jar reload");
-        }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop));
         application.awaitStopped();
         return 0;
+    }
+
+    /** SIGHUP to reload: before the application has started, remembered and done once it has. */
+    private static final class ReloadOnHangUp {
+        private RelayApplication application;
+        private boolean pending;
+
+        synchronized void signalled() {
+            if (application == null) {
+                pending = true;
+            } else {
+                reload(application);
+            }
+        }
+
+        synchronized void started(RelayApplication started) {
+            application = started;
+            if (pending) {
+                pending = false;
+                reload(started);
+            }
+        }
+
+        private static void reload(RelayApplication running) {
+            Thread.ofPlatform().name("relay-reload").start(() -> running.reload("SIGHUP"));
+        }
     }
 }
