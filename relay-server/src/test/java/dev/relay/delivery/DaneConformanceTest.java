@@ -543,10 +543,10 @@ class DaneConformanceTest {
         assertThat(dane.at("/policy/policy-domain").asText()).isEqualTo(DOMAIN);
         assertThat(dane.at("/policy/mx-host/0").asText()).isEqualTo("mx1.dest.test");
         JsonNode failure = dane.at("/failure-details/0");
-        assertThat(failure.get("result-type").asText()).isEqualTo("tlsa-invalid");
-        assertThat(failure.get("receiving-mx-hostname").asText()).isEqualTo("mx1.dest.test");
-        assertThat(failure.get("receiving-ip").asText()).isEqualTo("127.0.0.1");
-        assertThat(failure.get("sending-mta-ip").asText()).as("the relay's side of the failed handshake")
+        assertThat(failure.path("result-type").asText()).isEqualTo("tlsa-invalid");
+        assertThat(failure.path("receiving-mx-hostname").asText()).isEqualTo("mx1.dest.test");
+        assertThat(failure.path("receiving-ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(failure.path("sending-mta-ip").asText()).as("the relay's side of the failed handshake")
                 .isEqualTo("127.0.0.1");
     }
 
