@@ -72,6 +72,12 @@ final class DomainDelivery {
 
         /** The policy the walk goes by, told once before the first MX host (TLS reports name it). */
         default void policyApplied(DomainPolicy policy) {}
+
+        /**
+         * What governs an MX host, told before it is tried or skipped: DANE governs host by host,
+         * and TLS reports name the host's TLSA records as the policy of its sessions.
+         */
+        default void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {}
     }
 
     /**
@@ -232,7 +238,9 @@ final class DomainDelivery {
     }
 
     private HostPlan plan(DaneHost daneHost, String host) {
-        return HostPlan.of(daneHost, policy.forHost(host), policy.applied());
+        HostPlan plan = HostPlan.of(daneHost, policy.forHost(host), policy.applied());
+        listener.hostPlanned(host, daneHost, plan);
+        return plan;
     }
 
     /** Skips the host or tries its addresses, as its plan says; then the next host, unless a server concluded. */

@@ -1,5 +1,7 @@
 package dev.relay.delivery;
 
+import dev.relay.dane.TlsaRecord;
+import dev.relay.dane.TlsaRecords;
 import dev.relay.mtasts.DomainPolicy;
 import dev.relay.mtasts.MxPattern;
 import dev.relay.mtasts.PolicyFailure;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Turns one domain delivery's events into the sessions TLS reporting counts (RFC 8460), beside
@@ -29,6 +32,11 @@ import java.util.Optional;
  *       the session a failure although the outcome says delivered.</li>
  *   <li>A policy that could not be determined (DNS failing) is not counted: no session happened
  *       and nobody knows whether the domain has a policy at all.</li>
+ *   <li>A host DANE governs ({@link HostPlan#policy()} is DANE) has its sessions counted under
+ *       its own {@code tlsa} policy, its TLSA records, not under the domain's MTA-STS policy: DANE
+ *       governs host by host, so one domain can have both in a day's report. A host DANE rules out
+ *       (its records fail DNSSEC validation) is a {@code dnssec-invalid} failure without a
+ *       connection.</li>
  * </ul>
  */
 final class TlsRptTally implements DomainDelivery.Listener {
@@ -36,6 +44,8 @@ final class TlsRptTally implements DomainDelivery.Listener {
     private final String domain;
     private final SessionSink sink;
     private SessionPolicy policy = SessionPolicy.none();
+    /** The {@code tlsa} policy of each host DANE governs, by host name; other hosts go by {@link #policy}. */
+    private final Map<String, SessionPolicy> danePolicies = new HashMap<>(2);
     /** Testing-mode failures of the host about to be (or being) tried, by host name. */
     private final Map<String, PolicyFailure> testingFailures = new HashMap<>(2);
 
@@ -72,6 +82,12 @@ final class TlsRptTally implements DomainDelivery.Listener {
             }
 
             @Override
+            public void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {
+                first.hostPlanned(mxHost, dane, plan);
+                tally.hostPlanned(mxHost, dane, plan);
+            }
+
+            @Override
             public void daneChecked(String mxDomain, String mxHost, Optional<HostProblem> failure) {
                 first.daneChecked(mxDomain, mxHost, failure);
             }
@@ -86,6 +102,33 @@ final class TlsRptTally implements DomainDelivery.Listener {
             case DomainPolicy.NoPolicy none -> SessionPolicy.none();
             case DomainPolicy.Unavailable unknown -> SessionPolicy.none();
         };
+    }
+
+    @Override
+    public void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {
+        if (!plan.policy().isDane()) {
+            danePolicies.remove(mxHost);
+            return;
+        }
+        SessionPolicy hostPolicy = SessionPolicy.tlsa(mxHost, recordsOf(dane));
+        danePolicies.put(mxHost, hostPolicy);
+        if (plan instanceof HostPlan.Skip skip) {
+            // never connected: a DANE failure at the host (its TLS failures are counted with their attempts)
+            failureOf(skip.cause()).ifPresent(f -> sink.record(
+                    TlsSession.failure(domain, hostPolicy, f.withReceivingMx(mxHost, Optional.empty()))));
+        }
+    }
+
+    /** The host's TLSA RRset as the report names it: every record, usable or not, in presentation form. */
+    private static List<String> recordsOf(DaneHost dane) {
+        Stream<TlsaRecord> records = switch (dane) {
+            case DaneHost.Verify verify -> Stream.concat(verify.records().records().stream(),
+                    verify.records().ignored().stream().map(TlsaRecords.Unusable::record));
+            case DaneHost.EncryptOnly encrypt -> encrypt.records().ignored().stream().map(TlsaRecords.Unusable::record);
+            case DaneHost.Unverifiable unverifiable -> Stream.empty(); // none that can be trusted
+            case DaneHost.NotApplicable none -> Stream.empty();
+        };
+        return records.map(TlsaRecord::toString).toList();
     }
 
     @Override
@@ -110,7 +153,8 @@ final class TlsRptTally implements DomainDelivery.Listener {
         String host = session.destination().mxHost();
         Optional<String> ip = Optional.ofNullable(session.destination().address().getAddress())
                 .map(java.net.InetAddress::getHostAddress);
-        PolicyFailure testing = testingFailures.get(host);
+        SessionPolicy hostPolicy = danePolicies.getOrDefault(host, policy);
+        PolicyFailure testing = danePolicies.containsKey(host) ? null : testingFailures.get(host);
         if (testing != null) {
             if (testing.cause() != Cause.MX_MISMATCH) {
                 testingFailures.remove(host); // a TLS check is per connection; a name mismatch holds for every address
@@ -119,10 +163,10 @@ final class TlsRptTally implements DomainDelivery.Listener {
                     withSender(f.withReceivingMx(host, ip), session))));
             return;
         }
-        for (TlsSession counted : TlsSessions.fromOutcome(domain, policy, results.getFirst())) {
+        for (TlsSession counted : TlsSessions.fromOutcome(domain, hostPolicy, results.getFirst())) {
             sink.record(switch (counted.result()) {
                 case TlsSession.Success s -> counted;
-                case TlsSession.Failure f -> TlsSession.failure(domain, policy, withSender(
+                case TlsSession.Failure f -> TlsSession.failure(domain, hostPolicy, withSender(
                         f.receivingIp().isPresent() ? f : f.withReceivingMx(host, ip), session));
             });
         }

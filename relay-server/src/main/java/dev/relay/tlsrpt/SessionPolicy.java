@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param type sts, tlsa or no-policy-found
  * @param policyStrings for sts the policy file's lines as fetched (RFC 8460: "the MTA-STS policy
  *     ... one line per string"), for tlsa the TLSA records; empty for no-policy-found
- * @param mxHosts for sts the policy's {@code mx} patterns; empty otherwise
+ * @param mxHosts for sts the policy's {@code mx} patterns, for tlsa the one MX host the records
+ *     are for; empty for no-policy-found
  */
 public record SessionPolicy(PolicyType type, List<String> policyStrings, List<String> mxHosts) {
 
@@ -38,5 +39,15 @@ public record SessionPolicy(PolicyType type, List<String> policyStrings, List<St
         List<String> lines = policyText.lines().map(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
                 .filter(line -> !line.isBlank()).toList();
         return new SessionPolicy(PolicyType.STS, lines, mxPatterns);
+    }
+
+    /**
+     * DANE for one MX host (RFC 8460 section 4.3: the TLSA RRset used): each record in its
+     * presentation form ({@code 3 1 1 0a1b...}, RFC 6698 section 2.3). DANE governs host by host,
+     * so each host's records are a policy of their own. No records when they could not be had
+     * (their DNSSEC validation failed).
+     */
+    public static SessionPolicy tlsa(String mxHost, List<String> tlsaRecords) {
+        return new SessionPolicy(PolicyType.TLSA, tlsaRecords, List.of(TlsSession.normalize(mxHost)));
     }
 }

@@ -1,8 +1,12 @@
 package dev.relay.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.relay.dane.Tlsa;
@@ -20,6 +24,7 @@ import dev.relay.mtasts.PolicyFailure;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.testkit.TestPolicyServer;
+import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
@@ -28,6 +33,16 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
 import dev.relay.tls.ClientTlsContext;
+import dev.relay.tlsrpt.CounterLimits;
+import dev.relay.tlsrpt.DomainCounts;
+import dev.relay.tlsrpt.PolicyType;
+import dev.relay.tlsrpt.ReportSchema;
+import dev.relay.tlsrpt.SessionCounters;
+import dev.relay.tlsrpt.SessionPolicy;
+import dev.relay.tlsrpt.TlsReportJson;
+import dev.relay.tlsrpt.TlsReports;
+import dev.relay.tlsrpt.TlsRptSettings;
+import dev.relay.tlsrpt.TlsSession;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -89,6 +104,8 @@ class DaneConformanceTest {
     private final ListAppender<ILoggingEvent> attemptLog = new ListAppender<>();
     private final Logger attemptLogger = (Logger) LoggerFactory.getLogger("dev.relay.delivery.attempts");
     private final List<String> anchors = new ArrayList<>();
+    /** The sessions TLS reporting counts (RFC 8460), as the relay's daily reports would. */
+    private final SessionCounters tlsSessions = new SessionCounters(clock, CounterLimits.DEFAULT);
     private DeliveryWorld world;
     private ClientTlsContext tls;
     private TestDnsServer dns;
@@ -432,6 +449,112 @@ class DaneConformanceTest {
         assertThat(daneChecks).containsExactly("mx1.dest.test/tlsa-invalid", "mx2.dest.test/success");
     }
 
+    // ---- TLS reporting (RFC 8460) of DANE sessions ----------------------------------------
+
+    @Test
+    void aDaneSuccessIsReportedUnderTheHostsTlsaRecords() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        TlsaRecord record = Tlsa.of(3, 1, 1, certificate.certificate());
+        signedDomain(tlsa(record));
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        submit();
+        runOnce();
+        mx.awaitMessages(1, ClientFixture.WAIT);
+
+        DomainCounts.PolicyCounts counted = onlyPolicy();
+        assertThat(counted.policy()).isEqualTo(new SessionPolicy(PolicyType.TLSA, List.of("3 1 1 " + hex(record)),
+                List.of(MX_HOST)));
+        assertThat(counted.successes()).isEqualTo(1);
+        assertThat(counted.failures()).isZero();
+    }
+
+    @Test
+    void aHostSkippedForBogusTlsaRecordsIsADnssecInvalidFailureWithoutAnAddress() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
+        mx = world.mx(TestMx.builder().starttls(certificate));
+        startRelay();
+
+        submit();
+        runOnce();
+
+        assertThat(mx.connectionCount()).isZero();
+        DomainCounts.PolicyCounts counted = onlyPolicy();
+        assertThat(counted.policy().type()).isEqualTo(PolicyType.TLSA);
+        assertThat(counted.policy().policyStrings()).as("no records that can be trusted").isEmpty();
+        assertThat(counted.policy().mxHosts()).containsExactly(MX_HOST);
+        assertThat(counted.successes()).isZero();
+        assertThat(counted.failures()).isEqualTo(1);
+        assertThat(counted.failureRows()).singleElement().satisfies(row -> {
+            TlsSession.Failure failure = row.failure();
+            assertThat(failure.cause()).isEqualTo(Cause.DNSSEC_INVALID);
+            assertThat(failure.receivingMxHostname()).contains(MX_HOST);
+            assertThat(failure.receivingIp()).as("never connected").isEmpty();
+        });
+    }
+
+    @Test
+    void aDomainWithDaneAndMtaStsHostsHasOnePolicyEntryForEach() throws Exception {
+        // mx1 has TLSA records its certificate does not match; mx2 has none, so the domain's
+        // enforced MTA-STS policy governs it and its Web PKI certificate takes the mail
+        TestCertificates.Issued published = TestCertificates.selfSigned("mx1.dest.test").issue();
+        TestCertificates.Issued presented = TestCertificates.selfSigned("mx1.dest.test").issue();
+        TlsaRecord record = Tlsa.of(3, 1, 1, published.certificate());
+        SignedZone zone = SignedZone.builder(DOMAIN)
+                .add(DOMAIN + ". MX 10 mx1.dest.test.", DOMAIN + ". MX 20 mx2.dest.test.",
+                        "mx1.dest.test. A 127.0.0.1", "mx2.dest.test. A 127.0.0.1", "mta-sts.dest.test. A 127.0.0.1",
+                        "_25._tcp.mx1.dest.test. TLSA 3 1 1 " + hex(record))
+                .build();
+        dns.add(zone.recordArray());
+        anchors.add(zone.dsAnchor());
+        publish("enforce", "*.dest.test");
+        mx = world.mx(TestMx.builder().starttls(WEB_CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", presented));
+        startRelay();
+
+        submit();
+        runOnce();
+
+        assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.dest.test");
+        DomainCounts counts = tlsSessions.domain(tlsSessions.today(), DOMAIN).orElseThrow();
+        assertThat(counts.policies()).extracting(p -> p.policy().type(), DomainCounts.PolicyCounts::successes,
+                DomainCounts.PolicyCounts::failures)
+                .containsExactlyInAnyOrder(tuple(PolicyType.TLSA, 0L, 1L),
+                        tuple(PolicyType.STS, 1L, 0L));
+
+        JsonNode report = JsonMapper.builder().build().readTree(TlsReportJson.json(TlsReports.build(counts,
+                new TlsRptSettings(true, "Relay Test", "mailto:postmaster@relay.test", "tls-reports@relay.test",
+                        "relay.test", 4))));
+        assertThat(ReportSchema.errors(report)).isEmpty();
+        JsonNode dane = null;
+        for (JsonNode entry : report.get("policies")) {
+            if (entry.at("/policy/policy-type").asText().equals("tlsa")) {
+                dane = entry;
+            }
+        }
+        assertThat(dane).as("a tlsa entry").isNotNull();
+        assertThat(dane.at("/policy/policy-string/0").asText()).isEqualTo("3 1 1 " + hex(record));
+        assertThat(dane.at("/policy/policy-domain").asText()).isEqualTo(DOMAIN);
+        assertThat(dane.at("/policy/mx-host/0").asText()).isEqualTo("mx1.dest.test");
+        JsonNode failure = dane.at("/failure-details/0");
+        assertThat(failure.path("result-type").asText()).isEqualTo("tlsa-invalid");
+        assertThat(failure.path("receiving-mx-hostname").asText()).isEqualTo("mx1.dest.test");
+        assertThat(failure.path("receiving-ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(failure.path("sending-mta-ip").asText()).as("the relay's side of the failed handshake")
+                .isEqualTo("127.0.0.1");
+    }
+
+    /** The one policy dest.test's sessions were counted under today. */
+    private DomainCounts.PolicyCounts onlyPolicy() {
+        return await().atMost(ClientFixture.WAIT)
+                .until(() -> tlsSessions.domain(tlsSessions.today(), DOMAIN), Optional::isPresent)
+                .orElseThrow().policies().stream().reduce((a, b) -> {
+                    throw new AssertionError("more than one policy: " + a.policy() + ", " + b.policy());
+                }).orElseThrow();
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     private void assertDaneDefers(QueueId id, String resultType) {
@@ -504,6 +627,7 @@ class DaneConformanceTest {
         policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(dir.resolve("policies"))).clock(clock).build();
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
+                .tlsSessions(tlsSessions::record)
                 .events(new DeliveryEvents() {
                     @Override
                     public void policyFailed(PolicyFailure failure) {

@@ -39,14 +39,17 @@ class DurableCountersTest {
             counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.5"));
             counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.5"));
             counters.record(TlsSession.success("plain.example", SessionPolicy.none()));
+            counters.record(TlsSession.success("example.com", Sessions.TLSA_MX1));
         }
         clock.advance(Duration.ofHours(3));
         try (DurableCounters counters = open(HOURLY)) {
             counters.record(Sessions.ok("example.com"));
             DomainCounts example = counters.counters().domain(DAY, "example.com").orElseThrow();
-            assertThat(example.successes()).isEqualTo(2);
+            assertThat(example.successes()).isEqualTo(3);
             assertThat(example.failures()).isEqualTo(2);
-            assertThat(example.policies()).singleElement().satisfies(policy -> {
+            assertThat(example.policies()).extracting(DomainCounts.PolicyCounts::policy)
+                    .containsExactly(Sessions.STS, Sessions.TLSA_MX1);
+            assertThat(example.policies()).first().satisfies(policy -> {
                 assertThat(policy.policy()).isEqualTo(Sessions.STS);
                 assertThat(policy.failureRows()).singleElement().satisfies(row -> {
                     assertThat(row.count()).isEqualTo(2);

@@ -57,6 +57,24 @@ class SessionCountersTest {
     }
 
     @Test
+    void daneHostsAreEntriesOfTheirOwnBesideTheDomainsStsPolicy() {
+        // RFC 8460 4.4: one entry per policy; DANE governs host by host, so each host's TLSA RRset is one
+        counters.record(Sessions.ok("example.com"));
+        counters.record(TlsSession.success("example.com", Sessions.TLSA_MX1));
+        counters.record(TlsSession.failure("example.com", Sessions.TLSA_MX2, TlsSession.Failure.of(Cause.TLSA_INVALID)
+                .withReceivingMx("mx2.example.com", Optional.of("203.0.113.7"))));
+        counters.record(TlsSession.success("example.com", Sessions.TLSA_MX1));
+
+        assertThat(counters.domain(DAY, "example.com").orElseThrow().policies())
+                .extracting(PolicyCounts::policy, PolicyCounts::successes, PolicyCounts::failures)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Sessions.STS, 1L, 0L),
+                        org.assertj.core.groups.Tuple.tuple(Sessions.TLSA_MX1, 2L, 0L),
+                        org.assertj.core.groups.Tuple.tuple(Sessions.TLSA_MX2, 0L, 1L));
+        assertThat(Sessions.TLSA_MX2.type()).isEqualTo(PolicyType.TLSA);
+        assertThat(Sessions.TLSA_MX2.mxHosts()).as("the host, normalised").containsExactly("mx2.example.com");
+    }
+
+    @Test
     void domainNamesAreCountedCaseInsensitivelyWithoutTheTrailingDot() {
         counters.record(Sessions.ok("Example.COM."));
         counters.record(Sessions.ok("example.com"));

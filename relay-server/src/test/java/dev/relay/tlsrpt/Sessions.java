@@ -12,6 +12,11 @@ final class Sessions {
     static final SessionPolicy STS_TESTING = SessionPolicy.sts(POLICY_TEXT.replace("enforce", "testing"),
             List.of("mx1.example.com", "*.backup.example.com"));
 
+    /** DANE for one MX host: its TLSA records in presentation form. */
+    static final SessionPolicy TLSA_MX1 = SessionPolicy.tlsa("mx1.example.com",
+            List.of("3 1 1 " + "ab".repeat(32), "2 0 1 " + "cd".repeat(32)));
+    static final SessionPolicy TLSA_MX2 = SessionPolicy.tlsa("MX2.example.com.", List.of("3 1 1 " + "ef".repeat(32)));
+
     private Sessions() {}
 
     static TlsSession ok(String domain) {

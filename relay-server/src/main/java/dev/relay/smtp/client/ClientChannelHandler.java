@@ -180,7 +180,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         } else if (at == Stage.TLS_HANDSHAKE) {
             // whatever breaks the handshake (an alert, bytes that are not TLS) is a TLS failure
             fail(new ConnectionFailure.TlsFailed(TlsProblem.VALIDATION_FAILURE,
-                    "TLS handshake failed: " + root.getMessage(), Optional.empty()));
+                    "TLS handshake failed: " + root.getMessage(), Optional.empty(), SmtpConnection.localAddress(ctx.channel())));
         } else if (root instanceof SSLException) {
             fail(new ConnectionFailure.ProtocolError(at, "TLS error: " + root.getMessage()));
         } else if (cause instanceof DecoderException) {

@@ -79,12 +79,21 @@ public sealed interface ConnectionFailure {
      * The handshake failed, or the certificate did not satisfy the requirement.
      *
      * @param tls what the session negotiated, when the handshake itself succeeded
+     * @param localAddress the relay's own IP address on the connection (TLS reports name it as
+     *     {@code sending-mta-ip}); the connection is gone by the time the failure is classified
      */
-    record TlsFailed(TlsProblem problem, String detail, Optional<TlsDetails> tls) implements ConnectionFailure {
+    record TlsFailed(TlsProblem problem, String detail, Optional<TlsDetails> tls, Optional<String> localAddress)
+            implements ConnectionFailure {
         public TlsFailed {
             Objects.requireNonNull(problem, "problem");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(localAddress, "localAddress");
+        }
+
+        /** A failure whose local address is not known. */
+        public TlsFailed(TlsProblem problem, String detail, Optional<TlsDetails> tls) {
+            this(problem, detail, tls, Optional.empty());
         }
 
         @Override

@@ -123,9 +123,10 @@ public final class SmtpClient implements AutoCloseable {
     /** The outcome for a message whose connection never opened. */
     static TransactionOutcome failedToConnect(Destination destination, ConnectionFailure failure, OutboundMessage message) {
         boolean connected = !(failure instanceof ConnectionFailure.ConnectFailed);
-        SessionInfo session = new SessionInfo(destination, connected,
-                failure instanceof ConnectionFailure.TlsFailed t ? t.tls() : java.util.Optional.empty(),
-                Extensions.NONE, 0);
+        // a TLS failure keeps what the handshake learnt and the relay's own address (TLS reports name both)
+        SessionInfo session = failure instanceof ConnectionFailure.TlsFailed t
+                ? new SessionInfo(destination, connected, t.tls(), Extensions.NONE, 0, t.localAddress())
+                : new SessionInfo(destination, connected, java.util.Optional.empty(), Extensions.NONE, 0);
         return MailTransaction.failedBeforeStart(session, failure, message);
     }
 

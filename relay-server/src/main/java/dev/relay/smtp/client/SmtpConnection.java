@@ -113,9 +113,13 @@ public final class SmtpConnection {
 
     /** The connection as it stands, for logs: destination, TLS, extensions, transactions so far. */
     public SessionInfo session() {
-        Optional<String> local = channel.localAddress() instanceof java.net.InetSocketAddress address
-                && address.getAddress() != null ? Optional.of(address.getAddress().getHostAddress()) : Optional.empty();
-        return new SessionInfo(destination, true, tls, extensions, transactions.get(), local);
+        return new SessionInfo(destination, true, tls, extensions, transactions.get(), localAddress(channel));
+    }
+
+    /** The relay's own IP address on the channel, once connected. */
+    static Optional<String> localAddress(Channel channel) {
+        return channel.localAddress() instanceof java.net.InetSocketAddress address && address.getAddress() != null
+                ? Optional.of(address.getAddress().getHostAddress()) : Optional.empty();
     }
 
     Channel channel() {
@@ -257,7 +261,7 @@ public final class SmtpConnection {
                 tls = Optional.of(details);
                 if (destination.tls().requiresVerifiedCertificate()
                         && details.verdict() instanceof CertificateVerdict.NotVerified(TlsProblem problem, String detail)) {
-                    return failed(new TlsFailed(problem, detail, Optional.of(details)));
+                    return failed(new TlsFailed(problem, detail, Optional.of(details), localAddress(channel)));
                 }
                 // RFC 3207: forget everything learnt before TLS; ask again
                 extensions = Extensions.NONE;
@@ -286,7 +290,7 @@ public final class SmtpConnection {
                 ConnectionFailure failure = f.cause() instanceof SslHandshakeTimeoutException
                         ? new ConnectionFailure.TimedOut(Stage.TLS_HANDSHAKE)
                         : new TlsFailed(TlsProblem.VALIDATION_FAILURE,
-                                "TLS handshake failed: " + f.cause().getMessage(), Optional.empty());
+                                "TLS handshake failed: " + f.cause().getMessage(), Optional.empty(), localAddress(channel));
                 handler.fail(failure);
                 done.completeExceptionally(new ConnectionFailureException(handler.failure().orElse(failure)));
             }
