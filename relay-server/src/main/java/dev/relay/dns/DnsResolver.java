@@ -291,7 +291,7 @@ public final class DnsResolver {
         }
         String zone = anchoredZone.toString();
         return secureEngine.get().resolve(new Question(anchoredZone, Type.DNSKEY))
-                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, error.toString()))
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, String.valueOf(error.getMessage())))
                 .thenApply(answer -> Optional.of(judge(zone, answer)));
     }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -60,6 +61,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final CertificateGauge certificate;
     private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
+    private final AtomicInteger dnssecWorking = new AtomicInteger();
 
     /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
     private volatile Supplier<Map<String, Long>> overrides = Map::of;
@@ -174,6 +176,17 @@ public final class RelayMetrics implements AutoCloseable {
     /** A testing-mode policy check failed; the mail went anyway. Same reasons as enforcement. */
     public void testingFailure(String reason) {
         mtaSts.testingFailure(reason);
+    }
+
+    /**
+     * What the DNSSEC self-check found, for {@code relay_dnssec_validation_working}: the gauge
+     * appears with the first verdict (none with DNSSEC off or while the servers are silent).
+     */
+    public void dnssecValidation(boolean working) {
+        dnssecWorking.set(working ? 1 : 0);
+        Gauge.builder(MetricNames.DNSSEC_VALIDATION_WORKING.meterName(), dnssecWorking, AtomicInteger::get)
+                .description(MetricNames.DNSSEC_VALIDATION_WORKING.help())
+                .register(registry);
     }
 
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */

@@ -85,6 +85,9 @@
     setText('deliveries-bounced', d.bounced);
     setText('deliveries-expired', d.expired);
     setText('deliveries-deferred', d.deferred);
+    const dnssec = report.dnssec;
+    setText('dnssec', 'delivery.dns.dnssec: ' + dnssec.mode + ', ' + dnssec.state + ': ' + dnssec.detail);
+    byId('dnssec').className = 'dnssec-' + dnssec.state + (dnssec.state === 'broken' ? ' problem' : '');
     fillTable('oldest', report.oldest, [
       [(m) => m.id],
       [(m) => age(m.age_seconds)],
