@@ -97,12 +97,13 @@ class RelayDnssecCheckTest {
     }
 
     @Test
-    void withDnssecOffNothingIsAskedAndThereIsNoGauge() throws Exception {
+    void withDnssecOffNothingIsAskedAndTheGaugeHasNoVerdict() throws Exception {
         relay = RelayApplication.start(TestRelayConfig.in(dir).dns(dns.hostPort()).load());
 
         AdminHttp http = new AdminHttp(relay.adminAddress());
         assertThat(status(http).get("dnssec").get("state").asText()).isEqualTo("off");
-        assertThat(Scrape.parse(http.get("/metrics").body()).value("relay_dnssec_validation_working")).isEmpty();
+        assertThat(Scrape.parse(http.get("/metrics").body()).value("relay_dnssec_validation_working")).get()
+                .satisfies(value -> assertThat(value).isNaN());
         assertThat(dns.queryCount(".", "DNSKEY")).isZero();
     }
 

@@ -127,7 +127,7 @@ public final class MetricNames {
     public static final Metric DNSSEC_VALIDATION_WORKING = new Metric("relay_dnssec_validation_working",
             "relay.dnssec.validation.working", List.of(),
             "1 when the start-up check found DNSSEC validation working through delivery.dns.servers, 0 when it found it"
-                    + " broken (all mail waits); absent with delivery.dns.dnssec: off and until the servers answered");
+                    + " broken (all mail waits); NaN with delivery.dns.dnssec: off and until the servers answered");
     public static final Metric DNSSEC_ANSWERS = new Metric("relay_dnssec_answers_total",
             "relay.dnssec.answers", List.of(STATUS),
             "DNSSEC-aware lookups (MX and TLSA for DANE) by the status of their answer, from the cache or the network");
@@ -190,7 +190,7 @@ public final class MetricNames {
             MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES, TLS_POLICY_OVERRIDES_ACTIVE,
             TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS, DNSSEC_VALIDATION_WORKING,
             REQUIRETLS_MESSAGES,
-            TLS_REQUIRED_NO);
+            TLS_REQUIRED_NO, TLSRPT_SESSIONS, TLSRPT_REPORTS);
 
     private MetricNames() {}
 

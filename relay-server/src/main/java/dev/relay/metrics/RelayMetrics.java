@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -61,7 +60,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final CertificateGauge certificate;
     private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
-    private final AtomicInteger dnssecWorking = new AtomicInteger();
+    // NaN (no verdict) until the DNSSEC check has one: an alert on 0 then stays quiet
+    private volatile double dnssecWorking = Double.NaN;
 
     /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
     private volatile Supplier<Map<String, Long>> overrides = Map::of;
@@ -85,6 +85,9 @@ public final class RelayMetrics implements AutoCloseable {
                     .tag(MetricNames.KIND, kind)
                     .register(registry);
         }
+        Gauge.builder(MetricNames.DNSSEC_VALIDATION_WORKING.meterName(), this, metrics -> metrics.dnssecWorking)
+                .description(MetricNames.DNSSEC_VALIDATION_WORKING.help())
+                .register(registry);
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -179,14 +182,11 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /**
-     * What the DNSSEC self-check found, for {@code relay_dnssec_validation_working}: the gauge
-     * appears with the first verdict (none with DNSSEC off or while the servers are silent).
+     * What the DNSSEC self-check found, for {@code relay_dnssec_validation_working} (NaN until
+     * then, and for good with DNSSEC off or while the servers are silent).
      */
     public void dnssecValidation(boolean working) {
-        dnssecWorking.set(working ? 1 : 0);
-        Gauge.builder(MetricNames.DNSSEC_VALIDATION_WORKING.meterName(), dnssecWorking, AtomicInteger::get)
-                .description(MetricNames.DNSSEC_VALIDATION_WORKING.help())
-                .register(registry);
+        dnssecWorking = working ? 1 : 0;
     }
 
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
