@@ -256,7 +256,8 @@ public final class RelayApplication {
                         new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock, tlsPolicyRoutes::list)
                                 .withTlsReports(() -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all())
                                         .orElse(List.of()))
-                                .withDnssec(delivery::dnssecState),
+                                .withDnssec(delivery::dnssecState)
+                                .withRequireTls(metrics::requireTlsSinceStart),
                         new MtaStsRoutes(delivery.mtaStsPolicies()), new ReloadRoutes(reloader::reload),
                         tlsPolicyRoutes,
                         new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));

@@ -2,7 +2,10 @@ package dev.relay.admin;
 
 import dev.relay.tlsrpt.SentReport;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +25,8 @@ import java.util.Optional;
  * @param stalePolicies domains whose cached policy was found out of step with the live one
  * @param tlsPolicyOverrides the local TLS policy overrides in force, with their remaining time
  * @param dnssec what the start-up DNSSEC check found
+ * @param requireTlsSinceStart messages with REQUIRETLS since start by outcome ({@code accepted},
+ *     then per attempt at a domain {@code delivered}, {@code deferred}, {@code refused}, {@code failed})
  */
 public record StatusReport(
         Instant now,
@@ -34,7 +39,8 @@ public record StatusReport(
         List<SentReport> tlsReports,
         List<MtaStsView.StalePolicyRow> stalePolicies,
         List<TlsPolicyRoutes.Listed> tlsPolicyOverrides,
-        Dnssec dnssec) {
+        Dnssec dnssec,
+        Map<String, Long> requireTlsSinceStart) {
 
     public StatusReport {
         Objects.requireNonNull(now, "now");
@@ -48,6 +54,8 @@ public record StatusReport(
         stalePolicies = List.copyOf(stalePolicies);
         tlsPolicyOverrides = List.copyOf(tlsPolicyOverrides);
         Objects.requireNonNull(dnssec, "dnssec");
+        // keeps the order given: the page lists them as they come
+        requireTlsSinceStart = Collections.unmodifiableMap(new LinkedHashMap<>(requireTlsSinceStart));
     }
 
     /**

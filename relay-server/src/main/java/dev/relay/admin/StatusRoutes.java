@@ -40,6 +40,7 @@ public final class StatusRoutes {
     private final String hostname;
     private final Clock clock;
     private Supplier<List<SentReport>> tlsReports = List::of;
+    private Supplier<Map<String, Long>> requireTls = Map::of;
     private Supplier<StatusReport.Dnssec> dnssec = () -> StatusReport.Dnssec.UNCHECKED;
     private final Supplier<List<TlsPolicyRoutes.Listed>> overrides;
 
@@ -70,6 +71,12 @@ public final class StatusRoutes {
         return this;
     }
 
+    /** REQUIRETLS messages since start by outcome ({@code relay_requiretls_messages_total}), for the page. */
+    public StatusRoutes withRequireTls(Supplier<Map<String, Long>> counts) {
+        this.requireTls = Objects.requireNonNull(counts, "counts");
+        return this;
+    }
+
     public AdminServer.Builder addTo(AdminServer.Builder server) {
         return server.route("GET", "/", true, StatusRoutes::asset)
                 .route("GET", STATUS_PATH, false, request -> {
@@ -91,7 +98,8 @@ public final class StatusRoutes {
         return new StatusReport(now, hostname, depth,
                 queue.oldest(OLDEST_SHOWN).stream().map(message -> MessageView.of(message, now)).toList(),
                 deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed(),
-                mtaSts.stalePolicies(), overrides.get(), dnssec.get());
+                mtaSts.stalePolicies(), overrides.get(), dnssec.get(),
+                requireTls.get());
     }
 
     /** The page's own files; every other path under {@code /} is unknown. */

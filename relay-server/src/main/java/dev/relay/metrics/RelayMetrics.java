@@ -8,6 +8,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.server.SmtpEvents;
 import dev.relay.tlsrpt.TlsRptEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -22,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -187,6 +189,21 @@ public final class RelayMetrics implements AutoCloseable {
      */
     public void dnssecValidation(boolean working) {
         dnssecWorking = working ? 1 : 0;
+    }
+
+    /**
+     * {@code relay_requiretls_messages_total} since start by outcome, in the enum's order
+     * ({@code accepted}, {@code delivered}, {@code deferred}, {@code refused}, {@code failed}),
+     * for the status page.
+     */
+    public Map<String, Long> requireTlsSinceStart() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (DeliveryEvents.RequireTls outcome : DeliveryEvents.RequireTls.values()) {
+            Counter counter = registry.find(MetricNames.REQUIRETLS_MESSAGES.meterName())
+                    .tag(MetricNames.OUTCOME, outcome.label()).counter();
+            counts.put(outcome.label(), counter == null ? 0L : (long) counter.count());
+        }
+        return counts;
     }
 
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */
