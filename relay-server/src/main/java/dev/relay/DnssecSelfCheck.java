@@ -42,7 +42,7 @@ final class DnssecSelfCheck {
         this.retry = retry;
         this.state = new AtomicReference<>(dns.dnssec() == DnssecMode.OFF
                 ? new StatusReport.Dnssec(dns.dnssec().label(), StatusReport.Dnssec.OFF,
-                        "delivery.dns.dnssec is off: DANE never applies")
+                        "DANE never applies (TLSA records are not looked up)")
                 : new StatusReport.Dnssec(dns.dnssec().label(), StatusReport.Dnssec.UNKNOWN, "not checked yet"));
     }
 

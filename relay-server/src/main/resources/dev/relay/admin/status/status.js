@@ -90,7 +90,8 @@
       setText('requiretls-' + outcome, requireTls[outcome] || 0);
     }
     const dnssec = report.dnssec;
-    setText('dnssec', 'delivery.dns.dnssec: ' + dnssec.mode + ', ' + dnssec.state + ': ' + dnssec.detail);
+    setText('dnssec', 'delivery.dns.dnssec: ' + dnssec.mode + '; '
+        + (dnssec.state === dnssec.mode ? '' : dnssec.state + ': ') + dnssec.detail);
     byId('dnssec').className = 'dnssec-' + dnssec.state + (dnssec.state === 'broken' ? ' problem' : '');
     fillTable('oldest', report.oldest, [
       [(m) => m.id],
