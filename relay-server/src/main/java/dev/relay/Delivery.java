@@ -1,5 +1,6 @@
 package dev.relay;
 
+import dev.relay.admin.StatusReport;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.BounceHandler;
 import dev.relay.delivery.DelayNotifier;
@@ -60,6 +61,7 @@ final class Delivery {
     private final Optional<ExecutorService> dsnWorker;
     private final Optional<MtaSts> mtaSts;
     private final Optional<DnsResolver> dns;
+    private final Optional<DnssecSelfCheck> dnssecCheck;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** The MTA-STS service and the event loop its policy fetches run on. */
@@ -71,8 +73,10 @@ final class Delivery {
     }
 
     private Delivery(Optional<DeliveryScheduler> scheduler, Optional<ConnectionPool> pool, Optional<SmtpClient> client,
-            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts, Optional<DnsResolver> dns) {
+            Optional<ExecutorService> dsnWorker, Optional<MtaSts> mtaSts, Optional<DnsResolver> dns,
+            Optional<DnssecSelfCheck> dnssecCheck) {
         this.scheduler = scheduler;
+        this.dnssecCheck = dnssecCheck;
         this.dns = dns;
         this.pool = pool;
         this.client = client;
@@ -90,6 +94,12 @@ final class Delivery {
         return dns;
     }
 
+    /** What the start-up DNSSEC check found, for the status page. */
+    StatusReport.Dnssec dnssecState() {
+        return dnssecCheck.map(DnssecSelfCheck::state).orElse(new StatusReport.Dnssec("-", StatusReport.Dnssec.UNKNOWN,
+                "not checked: delivery is off (no usable DNS resolver)"));
+    }
+
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
             RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions,
             TlsPolicyOverrides overrides) {
@@ -101,7 +111,7 @@ final class Delivery {
             log.error("delivery is OFF: no usable DNS resolver ({}); mail is accepted and queued, fix delivery.dns "
                     + "and restart", e.getMessage());
             return new Delivery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
@@ -152,8 +162,11 @@ final class Delivery {
         if (dns.dnssec() == DnssecMode.OFF) {
             log.warn("DANE is OFF (delivery.dns.dnssec: off): TLSA records are not looked up, MTA-STS alone protects");
         }
+        // after the listeners are bound and off this thread: a slow or silent resolver delays nothing
+        DnssecSelfCheck dnssecCheck = DnssecSelfCheck.start(dns, !settings.dns().servers().isEmpty(), metrics,
+                DnssecSelfCheck.RETRY);
         return new Delivery(Optional.of(scheduler), Optional.of(pool), Optional.of(client), Optional.of(dsnWorker),
-                mtaSts, Optional.of(dns));
+                mtaSts, Optional.of(dns), Optional.of(dnssecCheck));
     }
 
     private static MtaSts startMtaSts(RelayConfig.MtaStsConfig settings, DnsResolver dns, ClientTlsContext tls,
@@ -202,6 +215,7 @@ final class Delivery {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        dnssecCheck.ifPresent(DnssecSelfCheck::close);
         scheduler.ifPresent(s -> s.close(grace));
         pool.ifPresent(ConnectionPool::close);
         client.ifPresent(SmtpClient::close);

@@ -246,7 +246,9 @@ public final class RelayApplication {
                 admin = startAdmin(ready, queue, metrics, new QueueRoutes(queue, clock, events::wakeScheduler),
                         new StatusRoutes(queue, recentDeliveries, mtaSts, config.hostname(), clock, tlsPolicyRoutes::list)
                                 .withTlsReports(() -> tlsRpt.flatMap(TlsReporting::reports).map(r -> r.history().all())
-                                        .orElse(List.of())),
+                                        .orElse(List.of()))
+                                .withDnssec(delivery::dnssecState)
+                                .withRequireTls(metrics::requireTlsSinceStart),
                         new MtaStsRoutes(delivery.mtaStsPolicies()), new ReloadRoutes(reloader::reload),
                         tlsPolicyRoutes,
                         new TlsRptRoutes(tlsRpt.map(TlsReporting::counters), tlsRpt.flatMap(TlsReporting::reports)));

@@ -128,6 +128,9 @@ class StatusPageBrowserTest {
         assertThat(textOf(dom, "deliveries-bounced")).isEqualTo("1");
         assertThat(textOf(dom, "deliveries-expired")).isEqualTo("0");
         assertThat(Integer.parseInt(textOf(dom, "deliveries-deferred"))).isGreaterThanOrEqualTo(1);
+        assertThat(textOf(dom, "dnssec")).isEqualTo("delivery.dns.dnssec: off; DANE never applies (TLSA records are not looked up)");
+        assertThat(textOf(dom, "requiretls-accepted")).isEqualTo("0");
+        assertThat(textOf(dom, "requiretls-refused")).isEqualTo("0");
 
         List<List<String>> oldest = rows(dom, "oldest");
         assertThat(oldest).hasSize(1);

@@ -98,6 +98,13 @@ final class TestRelayConfig {
         return this;
     }
 
+    /** {@code delivery.dns.dnssec: validate} from the built-in root anchors, which no test DNS server can satisfy. */
+    TestRelayConfig validateDnssecFromTheRoot() {
+        this.dnssec = "validate";
+        this.trustAnchors = Optional.empty();
+        return this;
+    }
+
     /** {@code tls-rpt.enabled: true}, reports from tlsrpt@relay.test as relay.test, all sent by 04:00 UTC. */
     TestRelayConfig tlsRpt() {
         this.tlsRpt = true;

@@ -40,6 +40,8 @@ public final class StatusRoutes {
     private final String hostname;
     private final Clock clock;
     private Supplier<List<SentReport>> tlsReports = List::of;
+    private Supplier<Map<String, Long>> requireTls = Map::of;
+    private Supplier<StatusReport.Dnssec> dnssec = () -> StatusReport.Dnssec.UNCHECKED;
     private final Supplier<List<TlsPolicyRoutes.Listed>> overrides;
 
     public StatusRoutes(MessageQueue queue, RecentDeliveries deliveries, MtaStsView mtaSts, String hostname, Clock clock) {
@@ -60,6 +62,18 @@ public final class StatusRoutes {
     /** The TLS reports of the last days, for the page (when TLS reporting is on). */
     public StatusRoutes withTlsReports(Supplier<List<SentReport>> reports) {
         this.tlsReports = Objects.requireNonNull(reports, "reports");
+        return this;
+    }
+
+    /** What the start-up DNSSEC check found, for the page. */
+    public StatusRoutes withDnssec(Supplier<StatusReport.Dnssec> state) {
+        this.dnssec = Objects.requireNonNull(state, "state");
+        return this;
+    }
+
+    /** REQUIRETLS messages since start by outcome ({@code relay_requiretls_messages_total}), for the page. */
+    public StatusRoutes withRequireTls(Supplier<Map<String, Long>> counts) {
+        this.requireTls = Objects.requireNonNull(counts, "counts");
         return this;
     }
 
@@ -84,7 +98,8 @@ public final class StatusRoutes {
         return new StatusReport(now, hostname, depth,
                 queue.oldest(OLDEST_SHOWN).stream().map(message -> MessageView.of(message, now)).toList(),
                 deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed(),
-                mtaSts.stalePolicies(), overrides.get());
+                mtaSts.stalePolicies(), overrides.get(), dnssec.get(),
+                requireTls.get());
     }
 
     /** The page's own files; every other path under {@code /} is unknown. */

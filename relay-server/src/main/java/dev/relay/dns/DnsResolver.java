@@ -77,6 +77,7 @@ public final class DnsResolver {
     private final RandomGenerator random;
     private final DnsEvents events;
     private final AddressOrder addressOrder;
+    private final Name anchoredZone;
 
     private DnsResolver(Builder b) {
         this.servers = Resolvers.servers(b.servers);
@@ -95,6 +96,8 @@ public final class DnsResolver {
         this.random = b.random;
         this.events = b.events;
         this.addressOrder = b.addressOrder;
+        this.anchoredZone = b.trustAnchors.zones().stream().findFirst()
+                .flatMap(DomainNames::parse).orElse(Name.root);
     }
 
     /**
@@ -273,6 +276,44 @@ public final class DnsResolver {
             return CompletableFuture.completedFuture(new TlsaResult.Insecure());
         }
         return secureAnswer(new Question(name.get(), Type.TLSA), LookupType.TLSA).thenApply(DnsResolver::toTlsa);
+    }
+
+    /**
+     * Whether DNSSEC works through the configured servers: asks them, through the DNSSEC-aware
+     * path, for the DNSKEY set of the (first) trust anchor's zone ({@code .} by default), which
+     * must come back secure when the servers pass DNSSEC records on (validate) or validate
+     * themselves (trust-ad). Neither cached nor counted in the lookup metrics. Empty with
+     * DNSSEC off. Never completes exceptionally.
+     */
+    public CompletionStage<Optional<DnssecCheck>> checkDnssec() {
+        if (secureEngine.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        String zone = anchoredZone.toString();
+        return secureEngine.get().resolve(new Question(anchoredZone, Type.DNSKEY))
+                .exceptionally(error -> new Answer.Failed(ResultKind.ERROR, String.valueOf(error.getMessage())))
+                .thenApply(answer -> Optional.of(judge(zone, answer)));
+    }
+
+    private DnssecCheck judge(String zone, Answer answer) {
+        if (answer instanceof Answer.Failed failed) {
+            return failed.kind() == ResultKind.BOGUS
+                    ? new DnssecCheck.NotWorking(zone, "the DNSKEY records of " + zone + " could not be validated ("
+                            + failed.reason() + ")")
+                    : new DnssecCheck.NoAnswer(zone, failed.reason());
+        }
+        if (answer instanceof Answer.Found && answer.secure()) {
+            return new DnssecCheck.Working(zone);
+        }
+        if (dnssec == DnssecMode.TRUST_AD) {
+            return new DnssecCheck.NotWorking(zone, "the answer for the DNSKEY records of " + zone
+                    + " does not carry the AD bit");
+        }
+        return new DnssecCheck.NotWorking(zone, switch (answer) {
+            case Answer.NxDomain n -> "the servers say " + zone + " does not exist";
+            case Answer.NoData n -> "no DNSKEY records for " + zone + " came back";
+            default -> "the DNSKEY records of " + zone + " came back without what proves them";
+        });
     }
 
     /**

@@ -124,6 +124,10 @@ public final class MetricNames {
                     + " of the failure (tlsa-invalid, dnssec-invalid, starttls-not-supported, ...)");
     public static final Metric DNS_LOOKUPS = new Metric("relay_dns_lookups_total",
             "relay.dns.lookups", List.of(TYPE, RESULT), "DNS questions asked, from the cache or the network");
+    public static final Metric DNSSEC_VALIDATION_WORKING = new Metric("relay_dnssec_validation_working",
+            "relay.dnssec.validation.working", List.of(),
+            "1 when the start-up check found DNSSEC validation working through delivery.dns.servers, 0 when it found it"
+                    + " broken (all mail waits); NaN with delivery.dns.dnssec: off and until the servers answered");
     public static final Metric DNSSEC_ANSWERS = new Metric("relay_dnssec_answers_total",
             "relay.dnssec.answers", List.of(STATUS),
             "DNSSEC-aware lookups (MX and TLSA for DANE) by the status of their answer, from the cache or the network");
@@ -184,7 +188,8 @@ public final class MetricNames {
             SPOOL_WRITES, SPOOL_WRITE_FAILURES, SPOOL_WRITABLE, SPOOL_FREE, DELIVERY_ATTEMPTS, DELIVERIES, DELIVERY_DELAY, MTASTS_POLICY_FETCHES,
             MTASTS_POLICIES_CACHED, MTASTS_ENFORCEMENT_FAILURES, MTASTS_TESTING_FAILURES, MTASTS_REFRESH_FAILURES,
             MTASTS_POLICY_UNKNOWN, MTASTS_STALE_POLICIES, TLS_POLICY_OVERRIDES_ACTIVE,
-            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS, REQUIRETLS_MESSAGES,
+            TLS_OUTBOUND, TLS_CERTIFICATE_EXPIRY, DANE_VERIFICATIONS, DNS_LOOKUPS, DNSSEC_ANSWERS, DNSSEC_VALIDATION_WORKING,
+            REQUIRETLS_MESSAGES,
             TLS_REQUIRED_NO, TLSRPT_SESSIONS, TLSRPT_REPORTS);
 
     private MetricNames() {}

@@ -8,6 +8,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.smtp.server.SmtpEvents;
 import dev.relay.tlsrpt.TlsRptEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -22,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +62,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final CertificateGauge certificate;
     private final TlsRptMeters tlsRpt;
     private volatile BooleanSupplier ready = () -> false;
+    // NaN (no verdict) until the DNSSEC check has one: an alert on 0 then stays quiet
+    private volatile double dnssecWorking = Double.NaN;
 
     /** Overrides in force by kind; empty (zeros) until the relay hands its overrides over. */
     private volatile Supplier<Map<String, Long>> overrides = Map::of;
@@ -83,6 +87,9 @@ public final class RelayMetrics implements AutoCloseable {
                     .tag(MetricNames.KIND, kind)
                     .register(registry);
         }
+        Gauge.builder(MetricNames.DNSSEC_VALIDATION_WORKING.meterName(), this, metrics -> metrics.dnssecWorking)
+                .description(MetricNames.DNSSEC_VALIDATION_WORKING.help())
+                .register(registry);
         Gauge.builder(MetricNames.READY.meterName(), this, metrics -> metrics.ready.getAsBoolean() ? 1 : 0)
                 .description(MetricNames.READY.help())
                 .register(registry);
@@ -174,6 +181,29 @@ public final class RelayMetrics implements AutoCloseable {
     /** A testing-mode policy check failed; the mail went anyway. Same reasons as enforcement. */
     public void testingFailure(String reason) {
         mtaSts.testingFailure(reason);
+    }
+
+    /**
+     * What the DNSSEC self-check found, for {@code relay_dnssec_validation_working} (NaN until
+     * then, and for good with DNSSEC off or while the servers are silent).
+     */
+    public void dnssecValidation(boolean working) {
+        dnssecWorking = working ? 1 : 0;
+    }
+
+    /**
+     * {@code relay_requiretls_messages_total} since start by outcome, in the enum's order
+     * ({@code accepted}, {@code delivered}, {@code deferred}, {@code refused}, {@code failed}),
+     * for the status page.
+     */
+    public Map<String, Long> requireTlsSinceStart() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (DeliveryEvents.RequireTls outcome : DeliveryEvents.RequireTls.values()) {
+            Counter counter = registry.find(MetricNames.REQUIRETLS_MESSAGES.meterName())
+                    .tag(MetricNames.OUTCOME, outcome.label()).counter();
+            counts.put(outcome.label(), counter == null ? 0L : (long) counter.count());
+        }
+        return counts;
     }
 
     /** Where {@code relay_ready} comes from: what {@code /health/ready} answers. */

@@ -16,7 +16,9 @@ import dev.relay.settings.HostPort;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +63,28 @@ class StatusRoutesTest {
 
     private QueueId commit(String sender) throws Exception {
         return TestMessages.queue(queue, clock.instant(), sender, TestMessages.SMALL, List.of(RecipientAddress.of("bob@dest.test")));
+    }
+
+    @Test
+    void statusJsonHasTheDnssecCheckAndRequireTlsCounts() throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>(Map.of("accepted", 4L, "delivered", 3L, "refused", 1L));
+        try (AdminServer withBoth = new StatusRoutes(queue, deliveries, VIEW, "relay.test", clock)
+                .withDnssec(() -> new StatusReport.Dnssec("validate", StatusReport.Dnssec.BROKEN, "servers strip RRSIGs"))
+                .withRequireTls(() -> counts)
+                .addTo(AdminServer.builder(new HostPort("127.0.0.1", 0))).start()) {
+            counts.put("refused", 2L);
+
+            JsonNode status = AdminJson.mapper().readTree(new AdminHttp(withBoth.address()).get("/api/status").body());
+
+            assertThat(status.get("dnssec").get("state").asText()).isEqualTo("broken");
+            assertThat(status.get("dnssec").get("detail").asText()).isEqualTo("servers strip RRSIGs");
+            JsonNode requireTls = status.get("require_tls_since_start");
+            assertThat(requireTls.get("accepted").asLong()).isEqualTo(4);
+            assertThat(requireTls.get("refused").asLong()).as("read at each request").isEqualTo(2);
+        }
+        JsonNode plain = AdminJson.mapper().readTree(new AdminHttp(server.address()).get("/api/status").body());
+        assertThat(plain.get("dnssec").get("state").asText()).isEqualTo("unknown");
+        assertThat(plain.get("require_tls_since_start").size()).isZero();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** RFC 8689's meters: every outcome there from the start at zero, then counted by label. */
@@ -34,6 +35,9 @@ class RequireTlsMetricsTest {
             assertThat(count("relay.requiretls.messages", "deferred")).isZero();
             assertThat(count("relay.tls.required.no", "honoured")).isEqualTo(1);
             assertThat(count("relay.tls.required.no", "refused")).isZero();
+            // the status page's view of the same counters, in the outcomes' order
+            assertThat(metrics.requireTlsSinceStart()).containsExactly(Map.entry("accepted", 0L),
+                    Map.entry("delivered", 2L), Map.entry("deferred", 0L), Map.entry("refused", 1L), Map.entry("failed", 0L));
         }
     }
 

@@ -85,6 +85,8 @@ class GrafanaDashboardTest {
                 "relay_delivery_delay_seconds_bucket", Set.of("le"));
         wanted = new java.util.HashMap<>(wanted);
         wanted.put("relay_dane_verifications_total", Set.of("result"));
+        wanted.put("relay_requiretls_messages_total", Set.of("outcome"));
+        wanted.put("relay_tls_required_no_total", Set.of("outcome"));
         List<Query> queries = queries();
         wanted.forEach((metric, labels) -> assertThat(queries).as("a query of %s by %s", metric, labels)
                 .anySatisfy(q -> {

@@ -85,6 +85,14 @@
     setText('deliveries-bounced', d.bounced);
     setText('deliveries-expired', d.expired);
     setText('deliveries-deferred', d.deferred);
+    const requireTls = report.require_tls_since_start || {};
+    for (const outcome of ['accepted', 'delivered', 'deferred', 'refused', 'failed']) {
+      setText('requiretls-' + outcome, requireTls[outcome] || 0);
+    }
+    const dnssec = report.dnssec;
+    setText('dnssec', 'delivery.dns.dnssec: ' + dnssec.mode + '; '
+        + (dnssec.state === dnssec.mode ? '' : dnssec.state + ': ') + dnssec.detail);
+    byId('dnssec').className = 'dnssec-' + dnssec.state + (dnssec.state === 'broken' ? ' problem' : '');
     fillTable('oldest', report.oldest, [
       [(m) => m.id],
       [(m) => age(m.age_seconds)],
