@@ -23,10 +23,7 @@ import dev.relay.tls.testkit.TestCertificates;
 import dev.relay.tlsrpt.CounterLimits;
 import dev.relay.tlsrpt.DurableCounters;
 import dev.relay.tlsrpt.SessionSink;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -139,7 +136,7 @@ public final class DeliveryLoad {
                 SmtpClient client = SmtpClient.builder(tls).heloName("relay.bench.test").build();
                 ConnectionPool pool = new ConnectionPool(client,
                         new ConnectionPool.Settings(connections, messagesPerConnection, Duration.ofSeconds(5)))) {
-            int sinkPort = readPort(sink);
+            int sinkPort = BenchProcesses.readPort(sink);
             DnsResolver resolver = resolver(dns, dane, certificate, work);
             byte[] body = body(size);
             // -Dload.tlsrpt=true: TLS reporting on, its counters (and their 5-second saves) as the relay has them
@@ -182,7 +179,7 @@ public final class DeliveryLoad {
             System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
-            stopSink(sink);
+            BenchProcesses.stopSink(sink);
             if (!Boolean.getBoolean("load.keep")) {
                 deleteTree(work);
             }
@@ -212,19 +209,19 @@ public final class DeliveryLoad {
                     .tlsSessions(tlsSessions)
                     .build();
             Thread progress = Boolean.getBoolean("load.progress") ? progress(all) : null;
-            long sinkBefore = cpuNanos(sink);
+            long sinkBefore = BenchProcesses.cpuNanos(sink);
             Map<String, Long> threadsBefore = cpuByThreadGroup();
-            long processBefore = processCpuNanos();
+            long processBefore = BenchProcesses.processCpuNanos();
             // markers for -XX:+PrintCompilation, JFR and the like
             System.out.println("delivering " + messages + " messages at epoch-ms " + System.currentTimeMillis());
             long start = System.nanoTime();
             scheduler.start();
             boolean finished = all.await(10, TimeUnit.MINUTES);
             long elapsed = System.nanoTime() - start;
-            long process = processCpuNanos() - processBefore;
+            long process = BenchProcesses.processCpuNanos() - processBefore;
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
-            long sinkCpu = cpuNanos(sink) - sinkBefore;
+            long sinkCpu = BenchProcesses.cpuNanos(sink) - sinkBefore;
             System.out.println("delivered at epoch-ms " + System.currentTimeMillis());
             scheduler.close(Duration.ofSeconds(5));
             if (progress != null) {
@@ -279,42 +276,6 @@ public final class DeliveryLoad {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsSink.class.getName(), chain.toString(),
                 key.toString(), Integer.toString(threads)));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    private static int readPort(Process sink) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("port=")) {
-                return Integer.parseInt(line.substring("port=".length()));
-            }
-            // logging's start-up chatter
-        }
-        throw new IllegalStateException("the sink did not start");
-    }
-
-    private static void stopSink(Process sink) throws Exception {
-        try (OutputStream in = sink.getOutputStream()) {
-            in.flush(); // closing its stdin tells it to print its counts and exit
-        }
-        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null) {
-            System.out.println(line);
-        }
-        if (!sink.waitFor(10, TimeUnit.SECONDS)) {
-            sink.destroyForcibly();
-        }
-    }
-
-    /** CPU time of another process, from /proc (utime + stime, in clock ticks of 10 ms). */
-    private static long cpuNanos(Process process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** CPU time so far of this JVM's threads, by the relay's thread names (event loops numbered alike). */

@@ -12,7 +12,6 @@ import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -95,7 +94,7 @@ public final class EndToEndLoad {
         try (TestDnsServer dns = TestDnsServer.start();
                 TestPolicyServer web = TestPolicyServer.start(ca);
                 LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
-            int sinkPort = readPort(sink);
+            int sinkPort = BenchProcesses.readPort(sink);
             dns.defaultTtl(86_400); // nothing expires during a run: DNS is not what is measured
             dns.a(MX, "127.0.0.1");
             for (String domain : domains) {
@@ -176,7 +175,7 @@ public final class EndToEndLoad {
                     relayProcess.destroyForcibly();
                 }
             }
-            stopSink(sink);
+            BenchProcesses.stopSink(sink);
             if (!Boolean.getBoolean("load.keep")) {
                 deleteTree(work);
             }
@@ -290,20 +289,20 @@ public final class EndToEndLoad {
         Result run(int messages) throws Exception {
             boolean own = drain instanceof OwnProcess;
             drain.start();
-            long sinkBefore = cpuNanos(sink);
+            long sinkBefore = BenchProcesses.cpuNanos(sink);
             Map<String, Long> threadsBefore = own ? Map.of() : cpuByThreadGroup();
-            long processBefore = own ? cpuNanos(((OwnProcess) drain).relay()) : processCpuNanos();
+            long processBefore = own ? BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) : BenchProcesses.processCpuNanos();
             System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
             long start = System.nanoTime();
             LoadDriver.Measurement sent = driver.run(address, sessions, Duration.ofMinutes(10), messages, payload, mode);
             long injected = drain.await(sent.count());
             long elapsed = System.nanoTime() - start;
             if (own) {
-                long process = cpuNanos(((OwnProcess) drain).relay()) - processBefore;
-                return new Result(injected, elapsed, process, sent.driverCpuNanos(), cpuNanos(sink) - sinkBefore,
+                long process = BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) - processBefore;
+                return new Result(injected, elapsed, process, sent.driverCpuNanos(), BenchProcesses.cpuNanos(sink) - sinkBefore,
                         new java.util.TreeMap<>(), sent.errors());
             }
-            long process = processCpuNanos() - processBefore;
+            long process = BenchProcesses.processCpuNanos() - processBefore;
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
             threads.values().removeIf(cpu -> cpu <= 0);
@@ -312,7 +311,7 @@ public final class EndToEndLoad {
                 outside += threads.getOrDefault(group, 0L);
                 threads.remove(group);
             }
-            long sinkCpu = cpuNanos(sink) - sinkBefore;
+            long sinkCpu = BenchProcesses.cpuNanos(sink) - sinkBefore;
             return new Result(injected, elapsed, process - outside, sent.driverCpuNanos(), sinkCpu, threads,
                     sent.errors());
         }
@@ -356,40 +355,6 @@ public final class EndToEndLoad {
                 "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
                 TlsSink.class.getName(), chain.toString(), key.toString(), Integer.toString(threads)));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    private static int readPort(Process sink) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("port=")) {
-                return Integer.parseInt(line.substring("port=".length()));
-            }
-        }
-        throw new IllegalStateException("the sink did not start");
-    }
-
-    private static void stopSink(Process sink) throws Exception {
-        try (OutputStream in = sink.getOutputStream()) {
-            in.flush(); // closing its stdin tells it to print its counts and exit
-        }
-        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null) {
-            System.out.println(line);
-        }
-        if (!sink.waitFor(10, TimeUnit.SECONDS)) {
-            sink.destroyForcibly();
-        }
-    }
-
-    private static long cpuNanos(Process process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /**

@@ -1,0 +1,54 @@
+package dev.relay.it.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** What the load programs share about the TLS sink's process and the CPU they measure. */
+final class BenchProcesses {
+
+    private BenchProcesses() {}
+
+    /** The sink's port, from its {@code port=} line (other lines before it are logging's start-up chatter). */
+    static int readPort(Process sink) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("port=")) {
+                return Integer.parseInt(line.substring("port=".length()));
+            }
+        }
+        throw new IllegalStateException("the sink did not start");
+    }
+
+    /** Closes the sink's stdin, which tells it to print its counts and exit; prints them. */
+    static void stopSink(Process sink) throws Exception {
+        try (OutputStream in = sink.getOutputStream()) {
+            in.flush();
+        }
+        BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = out.readLine()) != null) {
+            System.out.println(line);
+        }
+        if (!sink.waitFor(10, TimeUnit.SECONDS)) {
+            sink.destroyForcibly();
+        }
+    }
+
+    /** CPU time of another process, from /proc (utime + stime, in clock ticks of 10 ms). */
+    static long cpuNanos(Process process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** CPU time of this JVM so far. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}
