@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,7 @@ class BufferedConsoleAppenderTest {
     }
 
     private static Logger logger(LoggerContext context, long flushIntervalMillis) {
+        context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's service provider does for the real one
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%level %msg%n");
