@@ -7,7 +7,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +116,59 @@ class BufferedConsoleAppenderTest {
         List<String> lines = child(dir, "wait", true);
 
         assertThat(lines.stream().filter(line -> line.contains("accepted id=")).toList()).isEqualTo(childLines());
+    }
+
+    @Test
+    void theRelaysLastLineIsWrittenBeforeItExitsOnSigterm(@TempDir Path dir) throws Exception {
+        int smtpPort = freePort();
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, """
+                hostname: relay.test
+                listeners:
+                  - address: 127.0.0.1:%d
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                delivery:
+                  dns:
+                    servers: [127.0.0.1:%d]
+                mta-sts:
+                  cache-directory: %s
+                admin:
+                  address: 127.0.0.1:%d
+                """.formatted(smtpPort, dir.resolve("spool"), freePort(), dir.resolve("mta-sts"), freePort()));
+        URL shipped = BufferedConsoleAppenderTest.class.getResource("/logback.xml");
+        assertThat(shipped).as("config/logback.xml on the class path").isNotNull();
+        Path out = dir.resolve("stdout.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process relay = new ProcessBuilder(java, "-Dlogback.configurationFile=" + shipped, "-cp",
+                System.getProperty("java.class.path"), "dev.relay.cli.RelayCommand", "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
+                try (Socket smtp = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+                    return smtp.isConnected();
+                }
+            });
+            relay.destroy(); // SIGTERM: the relay's own stop, then the JVM exits
+            assertThat(relay.waitFor(60, TimeUnit.SECONDS)).as("relay exited").isTrue();
+            assertThat(relay.exitValue()).isZero();
+        } finally {
+            relay.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).as("relay stdout").isNotEmpty();
+        assertThat(lines.getLast()).endsWith("relay stopped");
+        assertThat(lines).anyMatch(line -> line.contains("stopping: no new connections"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static final int CHILD_LINES = 500; // about 25 KB: the last part stays in the buffer
