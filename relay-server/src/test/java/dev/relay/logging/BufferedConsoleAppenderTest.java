@@ -153,9 +153,12 @@ class BufferedConsoleAppenderTest {
                     return smtp.isConnected();
                 }
             });
-            relay.destroy(); // SIGTERM: the relay's own stop, then the JVM exits
+            // SIGTERM: the relay's own stop, then exit 0; or, when it arrives between the bind and
+            // the relay's signal handlers, the JVM's shutdown with the relay's stop in a shutdown
+            // hook beside the appender's (exit 143): either way every line must be written
+            relay.destroy();
             assertThat(relay.waitFor(60, TimeUnit.SECONDS)).as("relay exited").isTrue();
-            assertThat(relay.exitValue()).isZero();
+            assertThat(relay.exitValue()).isIn(0, 143);
         } finally {
             relay.destroyForcibly();
         }
