@@ -20,56 +20,84 @@ final class RunCommand implements Callable<Integer> {
         LoadedConfig loaded = config.load();
         log.info("configuration from {}", loaded.source());
         loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
-        // SIGHUP reloads, as postfix reload does; without a handler the JVM would exit 129. It is
-        // installed before the start, since a HUP may come as soon as the relay reports ready; one
-        // that comes before start() has returned is carried out right after.
-        ReloadOnHangUp hangUp = new ReloadOnHangUp();
+        // The handlers go in before the start: the relay reports ready inside start(), and a
+        // signal from then on must find them (without, SIGHUP would end the JVM with exit 129 and
+        // SIGTERM with 143, skipping the orderly stop). A signal that comes before start() has
+        // returned is carried out right after.
+        Signals signals = new Signals();
+        // SIGHUP reloads, as postfix reload does
         try {
-            StopSignals.onSignal("HUP", hangUp::signalled);
+            StopSignals.onSignal("HUP", signals::hangUp);
         } catch (IllegalArgumentException unsupported) {
             log.info("cannot handle SIGHUP here; reload with relay.jar reload");
         }
-        RelayApplication application = RelayApplication.builder(loaded.config()).reloadFrom(config::load).start();
-        hangUp.started(application);
         // SIGTERM and SIGINT stop the relay gracefully and the process exits 0 (a JVM killed by a
         // signal would exit 143, which Docker and systemd report as a failure). The shutdown hook
         // covers any other way the JVM goes down.
-        Runnable stop = () -> Thread.ofPlatform().name("relay-stop").start(application::stop);
         for (String signal : new String[] {"TERM", "INT"}) {
             try {
-                StopSignals.onSignal(signal, stop);
+                StopSignals.onSignal(signal, signals::stop);
             } catch (IllegalArgumentException unsupported) {
                 log.debug("cannot handle SIG{} here; the shutdown hook will stop the relay", signal);
             }
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("relay-shutdown").unstarted(application::stop));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("relay-shutdown").unstarted(signals::stopNow));
+        RelayApplication application = RelayApplication.builder(loaded.config()).reloadFrom(config::load).start();
+        signals.started(application);
         application.awaitStopped();
         return 0;
     }
 
-    /** SIGHUP to reload: before the application has started, remembered and done once it has. */
-    private static final class ReloadOnHangUp {
+    /** Reload and stop asked by signals: before the application has started, remembered and done once it has. */
+    private static final class Signals {
         private RelayApplication application;
-        private boolean pending;
+        private boolean reloadAsked;
+        private boolean stopAsked;
 
-        synchronized void signalled() {
+        synchronized void hangUp() {
             if (application == null) {
-                pending = true;
+                reloadAsked = true;
             } else {
                 reload(application);
             }
         }
 
+        synchronized void stop() {
+            if (application == null) {
+                stopAsked = true;
+            } else {
+                stopInBackground(application);
+            }
+        }
+
+        /** The shutdown hook: the JVM is going down, so the stop runs on this thread. */
+        void stopNow() {
+            RelayApplication running;
+            synchronized (this) {
+                running = application;
+            }
+            if (running != null) {
+                running.stop();
+            }
+        }
+
         synchronized void started(RelayApplication started) {
             application = started;
-            if (pending) {
-                pending = false;
+            if (stopAsked) {
+                stopInBackground(started);
+            } else if (reloadAsked) {
                 reload(started);
             }
+            stopAsked = false;
+            reloadAsked = false;
         }
 
         private static void reload(RelayApplication running) {
             Thread.ofPlatform().name("relay-reload").start(() -> running.reload("SIGHUP"));
+        }
+
+        private static void stopInBackground(RelayApplication running) {
+            Thread.ofPlatform().name("relay-stop").start(running::stop);
         }
     }
 }

@@ -152,8 +152,7 @@ class BufferedConsoleAppenderTest {
                 System.getProperty("java.class.path"), "dev.relay.cli.RelayCommand", "run", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            // ready: started, so the relay's SIGTERM handler is in place (it is installed when the
-            // start returns; a SIGTERM before it ends the JVM without the relay's orderly stop)
+            // ready: started, so the SIGTERM below stops a running relay, not one half-way through its start
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready")).build();
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
