@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,9 @@ class ReloadSignalTest {
                 Optional.empty());
         try (RelayProcess relay = RelayProcess.start(work, config, smtpPort, List.of(), Map.of())) {
             relay.awaitReady(adminPort);
+            // a test run under nohup passes on an ignored SIGHUP, which no process can take back
+            Assumptions.assumeFalse(log(relay).contains("SIGHUP is ignored in this process"),
+                    "SIGHUP is ignored in this test run (nohup): the relay says so and cannot reload on it");
             assertThat(rcptReply(relay)).isEqualTo(250);
 
             Files.writeString(work.resolve("relay.yaml"), config.replace("relay-networks: [127.0.0.0/8]",

@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             StopSignals.onSignal("HUP", signals::hangUp);
         } catch (IllegalArgumentException unsupported) {
-            log.info("cannot handle SIGHUP here; reload with relay.jar reload");
+            log.warn("{}: kill -HUP does not reload; use relay.jar reload", unsupported.getMessage());
         }
         // SIGTERM and SIGINT stop the relay gracefully and the process exits 0 (a JVM killed by a
         // signal would exit 143, which Docker and systemd report as a failure). The shutdown hook

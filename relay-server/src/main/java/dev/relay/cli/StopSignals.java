@@ -17,7 +17,8 @@ final class StopSignals {
     /**
      * Installs {@code action} as the handler of {@code SIG<name>}.
      *
-     * @throws IllegalArgumentException when this platform or JVM does not let Java handle that signal
+     * @throws IllegalArgumentException when this platform or JVM does not let Java handle that signal,
+     *     or the signal was ignored when the process started
      */
     static void onSignal(String name, Runnable action) {
         try {
@@ -33,7 +34,14 @@ final class StopSignals {
                     MethodHandles.dropArguments(run, 0, signalType));
             MethodHandle handle = lookup.findStatic(signalType, "handle",
                     MethodType.methodType(handlerType, signalType, handlerType));
-            handle.invoke(signal, handler);
+            Object previous = handle.invoke(signal, handler);
+            // a signal ignored when the process started (nohup ignores HUP, a background job INT)
+            // stays ignored: the JVM does not install the handler and answers SIG_IGN
+            Object ignored = lookup.findStaticGetter(handlerType, "SIG_IGN", handlerType).invoke();
+            if (java.util.Objects.equals(previous, ignored)) {
+                throw new IllegalArgumentException("SIG" + name + " is ignored in this process (started under nohup,"
+                        + " or in the background), and stays ignored");
+            }
         } catch (IllegalArgumentException | Error unchecked) {
             throw unchecked;
         } catch (Throwable lookupFailed) {
