@@ -62,8 +62,6 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final DeliveryEvents events;
     /** Replaced whole by {@link #reconfigure}; a domain delivery keeps the one it started with. */
     private volatile DomainDelivery.DeliveryContext context;
-    /** For the relay's own TLS reports, which go despite TLS policy failures (RFC 8460 section 5.3). */
-    private volatile DomainDelivery.DeliveryContext reportContext;
     private final SessionSink tlsSessions;
     private final DomainLimiter limiter;
     private final int batchSize;
@@ -88,8 +86,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.events = b.events;
         this.context = new DomainDelivery.DeliveryContext(b.dns, b.pool, b.policies, b.port, b.policyUnknownWait,
                 b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
-        this.reportContext = new DomainDelivery.DeliveryContext(b.dns, b.pool, DomainPolicies.NONE, b.port,
-                b.policyUnknownWait, b.clock, new RequireTlsRule.Settings(b.honourTlsRequiredNo, b.events));
         this.tlsSessions = b.tlsSessions;
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
@@ -213,9 +209,6 @@ public final class DeliveryScheduler implements AutoCloseable {
         DomainDelivery.DeliveryContext now = context;
         context = new DomainDelivery.DeliveryContext(now.dns(), now.pool(), now.policies(), port, policyUnknownWait,
                 now.clock(), now.requireTls());
-        DomainDelivery.DeliveryContext report = reportContext;
-        reportContext = new DomainDelivery.DeliveryContext(report.dns(), report.pool(), report.policies(), port,
-                policyUnknownWait, report.clock(), report.requireTls());
         limiter.setPermits(maxConnectionsPerDomain);
     }
 
@@ -331,7 +324,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         List<CompletableFuture<Void>> domains = new ArrayList<>();
         byDomain.forEach((domain, indexes) -> domains.add(limiter.acquire(domain)
                 .thenComposeAsync(turn -> new DomainDelivery(message, domain, indexes,
-                        message.envelope().parameters().tlsReport() ? reportContext : context, body,
+                        context, body,
                         listenerFor(message, domain), worker).run()
                         .thenApply(found -> RequireTlsRule.count(message.envelope(), found, events)), worker)
                 .handle((found, error) -> {

@@ -78,6 +78,47 @@ final class DomainDelivery {
          * and TLS reports name the host's TLSA records as the policy of its sessions.
          */
         default void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {}
+
+        /** Both listeners, {@code first} first, told every event: a new event is forwarded here, where it is declared. */
+        static Listener both(Listener first, Listener second) {
+            return new Listener() {
+                @Override
+                public void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes) {
+                    first.attempted(session, results, indexes);
+                    second.attempted(session, results, indexes);
+                }
+
+                @Override
+                public void decided(Outcome result, List<Integer> indexes) {
+                    first.decided(result, indexes);
+                    second.decided(result, indexes);
+                }
+
+                @Override
+                public void policyFailed(PolicyFailure failure) {
+                    first.policyFailed(failure);
+                    second.policyFailed(failure);
+                }
+
+                @Override
+                public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
+                    first.daneChecked(domain, mxHost, failure);
+                    second.daneChecked(domain, mxHost, failure);
+                }
+
+                @Override
+                public void policyApplied(DomainPolicy policy) {
+                    first.policyApplied(policy);
+                    second.policyApplied(policy);
+                }
+
+                @Override
+                public void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {
+                    first.hostPlanned(mxHost, dane, plan);
+                    second.hostPlanned(mxHost, dane, plan);
+                }
+            };
+        }
     }
 
     /**
@@ -139,7 +180,10 @@ final class DomainDelivery {
             String name = literal.get().getHostAddress();
             return walk(List.of(new Host(name, Optional.of(List.of(literal.get())), false)));
         }
-        return context.policies().policyFor(domain).toCompletableFuture()
+        CompletableFuture<DomainPolicy> published = requireTls.needsDomainPolicy()
+                ? context.policies().policyFor(domain).toCompletableFuture()
+                : CompletableFuture.completedFuture(new DomainPolicy.NoPolicy("not looked up"));
+        return published
                 .thenComposeAsync(found -> {
                     policy = requireTls.policyFor(found);
                     if (policy instanceof DomainPolicy.Unavailable undetermined) {

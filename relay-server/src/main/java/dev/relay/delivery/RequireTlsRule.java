@@ -74,9 +74,19 @@ final class RequireTlsRule {
         return message.envelope().requireTls();
     }
 
+    /** Whether the domain's published policy matters to this message: not for a TLS report, which goes without. */
+    boolean needsDomainPolicy() {
+        return !message.envelope().parameters().tlsReport();
+    }
+
     /** The policy this message is delivered under; logs and counts each {@code TLS-Required: No}. */
     DomainPolicy policyFor(DomainPolicy found) {
         Envelope envelope = message.envelope();
+        if (envelope.parameters().tlsReport()) {
+            // RFC 8460 section 5.3: the relay's own TLS report goes despite the failures it reports
+            waived = true;
+            return new DomainPolicy.NoPolicy("a TLS report (RFC 8460 section 5.3) goes without the TLS policies");
+        }
         if (!envelope.tlsRequiredNo()) {
             return found;
         }
@@ -106,12 +116,11 @@ final class RequireTlsRule {
     }
 
     /**
-     * Whether no DANE or MTA-STS policy applies to this message: the sender's {@code TLS-Required:
-     * No} was honoured, or it is the relay's own TLS report, which RFC 8460 section 5.3 wants
-     * delivered despite the very failures it reports.
+     * Whether {@link #policyFor} waived the policies, so DANE does not apply either: the sender's
+     * {@code TLS-Required: No} was honoured, or it is the relay's own TLS report.
      */
     boolean waivesPolicies() {
-        return waived || message.envelope().parameters().tlsReport();
+        return waived;
     }
 
     /**

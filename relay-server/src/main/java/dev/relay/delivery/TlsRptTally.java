@@ -56,42 +56,7 @@ final class TlsRptTally implements DomainDelivery.Listener {
 
     /** {@code first} as it was, then the tally of the sessions to {@code domain}. */
     static DomainDelivery.Listener alongside(DomainDelivery.Listener first, String domain, SessionSink sink) {
-        TlsRptTally tally = new TlsRptTally(domain, sink);
-        return new DomainDelivery.Listener() {
-            @Override
-            public void attempted(SessionInfo session, List<Outcome> results, List<Integer> indexes) {
-                first.attempted(session, results, indexes);
-                tally.attempted(session, results, indexes);
-            }
-
-            @Override
-            public void decided(Outcome result, List<Integer> indexes) {
-                first.decided(result, indexes);
-            }
-
-            @Override
-            public void policyFailed(PolicyFailure failure) {
-                first.policyFailed(failure);
-                tally.policyFailed(failure);
-            }
-
-            @Override
-            public void policyApplied(DomainPolicy applied) {
-                first.policyApplied(applied);
-                tally.policyApplied(applied);
-            }
-
-            @Override
-            public void hostPlanned(String mxHost, DaneHost dane, HostPlan plan) {
-                first.hostPlanned(mxHost, dane, plan);
-                tally.hostPlanned(mxHost, dane, plan);
-            }
-
-            @Override
-            public void daneChecked(String mxDomain, String mxHost, Optional<HostProblem> failure) {
-                first.daneChecked(mxDomain, mxHost, failure);
-            }
-        };
+        return DomainDelivery.Listener.both(first, new TlsRptTally(domain, sink));
     }
 
     @Override
