@@ -75,9 +75,8 @@ final class MtaStsCommand {
                 .timeouts(ClientTimeouts.uniform(wait)).ioThreads(1).build()) {
             PolicyFetcher fetcher = PolicyFetcher.builder(dns, tls, group).port(relay.mtaSts().httpsPort())
                     .connectTimeout(wait).totalTimeout(wait.multipliedBy(2)).build();
-            String normalized = domain.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
             return use.apply(new MtaStsCheck(dns, fetcher, smtp, relay.delivery().port(), wait, out,
-                    PolicyStore.peek(relay.mtaSts().cacheDirectory(), normalized),
+                    PolicyStore.peek(relay.mtaSts().cacheDirectory(), domain),
                     relay.mtaSts().cacheDirectory().toString()));
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

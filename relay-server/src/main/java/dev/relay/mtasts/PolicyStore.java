@@ -102,7 +102,7 @@ public final class PolicyStore {
             return Optional.empty();
         }
         PolicyStore store = new PolicyStore(directory);
-        Path file = store.fileFor(domain);
+        Path file = store.fileFor(PolicyDomains.normalize(domain));
         try {
             CachedPolicy cached = store.decode(file, Files.readAllBytes(file));
             return Optional.of(new Stored(cached.id(), cached.fetchedAt(), cached.policy()));
