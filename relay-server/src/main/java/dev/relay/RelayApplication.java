@@ -181,7 +181,7 @@ public final class RelayApplication {
             Delivery delivery;
             TlsPolicyOverrides overrides;
             try {
-                queue = openQueue(events);
+                queue = openQueue(events.queueEvents());
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;

@@ -437,10 +437,7 @@ public final class DeliveryScheduler implements AutoCloseable {
          * arrived is handed to {@code notifier}, once in its life. Default: no warnings.
          */
         public Builder delayWarnings(Duration after, DelayNotifier notifier) {
-            if (after.isNegative()) {
-                throw new IllegalArgumentException("delay warning threshold must not be negative: " + after);
-            }
-            this.delayWarningAfter = Optional.of(after);
+            this.delayWarningAfter = Optional.of(notNegative(after, "delay warning threshold"));
             this.delayNotifier = Objects.requireNonNull(notifier, "notifier");
             return this;
         }
@@ -456,10 +453,7 @@ public final class DeliveryScheduler implements AutoCloseable {
          * out, its mail waits this long (since arrival) and then goes as without one; default 1h.
          */
         public Builder policyUnknownWait(Duration wait) {
-            if (wait.isNegative()) {
-                throw new IllegalArgumentException("policy-unknown wait must not be negative: " + wait);
-            }
-            this.policyUnknownWait = wait;
+            this.policyUnknownWait = notNegative(wait, "policy-unknown wait");
             return this;
         }
 
@@ -494,33 +488,38 @@ public final class DeliveryScheduler implements AutoCloseable {
 
         /** {@code delivery.max-connections-per-domain}; default 20. */
         public Builder maxConnectionsPerDomain(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("max connections per domain must be at least 1: " + max);
-            }
-            this.maxConnectionsPerDomain = max;
+            this.maxConnectionsPerDomain = atLeastOne(max, "max connections per domain");
             return this;
         }
 
         /** Messages taken from the queue per call; default 100. */
         public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1: " + size);
-            }
-            this.batchSize = size;
+            this.batchSize = atLeastOne(size, "batch size");
             return this;
         }
 
         /** Messages in delivery at once; default 1000. */
         public Builder maxInFlight(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("max in flight must be at least 1: " + max);
-            }
-            this.maxInFlight = max;
+            this.maxInFlight = atLeastOne(max, "max in flight");
             return this;
         }
 
         public DeliveryScheduler build() {
             return new DeliveryScheduler(this);
+        }
+
+        private static int atLeastOne(int value, String what) {
+            if (value < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + value);
+            }
+            return value;
+        }
+
+        private static Duration notNegative(Duration value, String what) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative: " + value);
+            }
+            return value;
         }
     }
 }

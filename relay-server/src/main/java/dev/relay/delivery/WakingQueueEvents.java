@@ -2,8 +2,6 @@ package dev.relay.delivery;
 
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueuedMessage;
-import dev.relay.queue.RecipientStatus;
-import dev.relay.queue.WriteFailure;
 import java.util.Objects;
 
 /**
@@ -12,13 +10,27 @@ import java.util.Objects;
  * can exist, so the scheduler is attached afterwards; until then accepted messages wait for
  * the scheduler's first look at the queue anyway.
  */
-public final class WakingQueueEvents implements QueueEvents {
+public final class WakingQueueEvents {
 
-    private final QueueEvents downstream;
+    private final QueueEvents events;
     private volatile DeliveryScheduler scheduler;
 
     WakingQueueEvents(QueueEvents downstream) {
-        this.downstream = Objects.requireNonNull(downstream, "downstream");
+        QueueEvents waking = new QueueEvents() {
+            @Override
+            public void accepted(QueuedMessage message) {
+                wakeScheduler();
+            }
+        };
+        this.events = QueueEvents.both(Objects.requireNonNull(downstream, "downstream"), waking);
+    }
+
+    /**
+     * What the queue is opened with: every event goes to the downstream listener, then an
+     * accepted message wakes the scheduler.
+     */
+    public QueueEvents queueEvents() {
+        return events;
     }
 
     public void attach(DeliveryScheduler scheduler) {
@@ -34,46 +46,5 @@ public final class WakingQueueEvents implements QueueEvents {
         if (s != null) {
             s.wake();
         }
-    }
-
-    @Override
-    public void accepted(QueuedMessage message) {
-        downstream.accepted(message);
-        wakeScheduler();
-    }
-
-    @Override
-    public void recipientUpdated(QueuedMessage message, int recipientIndex, RecipientStatus status) {
-        downstream.recipientUpdated(message, recipientIndex, status);
-    }
-
-    @Override
-    public void completed(QueuedMessage message) {
-        downstream.completed(message);
-    }
-
-    @Override
-    public void deleted(QueuedMessage message) {
-        downstream.deleted(message);
-    }
-
-    @Override
-    public void corruptFileMoved(String fileName, String reason) {
-        downstream.corruptFileMoved(fileName, reason);
-    }
-
-    @Override
-    public void synced(int commits) {
-        downstream.synced(commits);
-    }
-
-    @Override
-    public void spoolWriteFailed(WriteFailure reason) {
-        downstream.spoolWriteFailed(reason);
-    }
-
-    @Override
-    public void spoolWritable(boolean writable) {
-        downstream.spoolWritable(writable);
     }
 }
