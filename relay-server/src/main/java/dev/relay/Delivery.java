@@ -53,7 +53,14 @@ final class Delivery {
 
     /** How long an idle outbound connection waits for the next message to the same MX. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MESSAGES_PER_CONNECTION = 100;
+    /**
+     * Transactions one outbound connection carries before QUIT. Each new connection costs a TCP
+     * and TLS handshake, two EHLOs and a certificate check, about as much CPU as several
+     * messages; 100 made that a noticeable share of a busy relay's CPU (BENCHMARKS.md, issue 14).
+     * Exim's client stops at 500 too, and its server refuses more than 1 000 by default
+     * (Postfix's client has no count limit, only a time limit of 300 s).
+     */
+    private static final int MESSAGES_PER_CONNECTION = 500;
 
     private final Optional<DeliveryScheduler> scheduler;
     private final Optional<ConnectionPool> pool;

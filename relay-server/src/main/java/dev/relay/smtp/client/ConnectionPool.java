@@ -29,7 +29,7 @@ public final class ConnectionPool implements AutoCloseable {
      * @param idleTimeout how long an idle connection waits for the next message
      */
     public record Settings(int maxConnectionsPerDestination, int maxMessagesPerConnection, Duration idleTimeout) {
-        public static final Settings DEFAULTS = new Settings(20, 100, Duration.ofSeconds(5));
+        public static final Settings DEFAULTS = new Settings(20, 500, Duration.ofSeconds(5));
 
         public Settings {
             if (maxConnectionsPerDestination < 1 || maxMessagesPerConnection < 1) {
