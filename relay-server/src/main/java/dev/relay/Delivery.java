@@ -53,14 +53,6 @@ final class Delivery {
 
     /** How long an idle outbound connection waits for the next message to the same MX. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * Transactions one outbound connection carries before QUIT. Each new connection costs a TCP
-     * and TLS handshake, two EHLOs and a certificate check, about as much CPU as several
-     * messages; 100 made that a noticeable share of a busy relay's CPU (BENCHMARKS.md, issue 14).
-     * Exim's client stops at 500 too, and its server refuses more than 1 000 by default
-     * (Postfix's client has no count limit, only a time limit of 300 s).
-     */
-    private static final int MESSAGES_PER_CONNECTION = 500;
 
     private final Optional<DeliveryScheduler> scheduler;
     private final Optional<ConnectionPool> pool;
@@ -209,7 +201,8 @@ final class Delivery {
     }
 
     private static ConnectionPool.Settings poolSettings(int maxConnectionsPerDomain) {
-        return new ConnectionPool.Settings(maxConnectionsPerDomain, MESSAGES_PER_CONNECTION, IDLE_TIMEOUT);
+        return new ConnectionPool.Settings(maxConnectionsPerDomain,
+                ConnectionPool.Settings.DEFAULTS.maxMessagesPerConnection(), IDLE_TIMEOUT);
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */
