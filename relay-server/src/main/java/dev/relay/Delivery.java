@@ -53,7 +53,6 @@ final class Delivery {
 
     /** How long an idle outbound connection waits for the next message to the same MX. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MESSAGES_PER_CONNECTION = 100;
 
     private final Optional<DeliveryScheduler> scheduler;
     private final Optional<ConnectionPool> pool;
@@ -202,7 +201,8 @@ final class Delivery {
     }
 
     private static ConnectionPool.Settings poolSettings(int maxConnectionsPerDomain) {
-        return new ConnectionPool.Settings(maxConnectionsPerDomain, MESSAGES_PER_CONNECTION, IDLE_TIMEOUT);
+        return new ConnectionPool.Settings(maxConnectionsPerDomain,
+                ConnectionPool.Settings.DEFAULTS.maxMessagesPerConnection(), IDLE_TIMEOUT);
     }
 
     /** Stops taking messages from the queue; deliveries in progress go on. */

@@ -40,7 +40,11 @@ final class AnswerCache {
         this.ticker = ticker;
         this.maxPositive = maxTtl.toSeconds();
         this.maxNegative = maxNegativeTtl.toSeconds();
+        // Caffeine's upkeep (replaying reads into the eviction order) runs on the caller's
+        // thread: every message reads several answers, and handing the upkeep to the common
+        // pool woke one of its threads every few messages
         this.cache = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .ticker(ticker)
                 .expireAfter(new Expiry<Question, Timed>() {

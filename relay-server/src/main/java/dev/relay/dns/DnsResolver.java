@@ -1,5 +1,7 @@
 package dev.relay.dns;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.relay.dane.TlsaRecord;
 import dev.relay.settings.HostPort;
@@ -74,6 +76,12 @@ public final class DnsResolver {
     // question nor the reverse
     private final Optional<QueryEngine> secureEngine;
     private final AnswerCache secureCache;
+    // A cached MX or TXT answer is read by every message to its domain: it is turned into hosts
+    // or texts once, not again per message. Weak keys compare by identity, so an entry lives as
+    // long as the cached answer it was made from and a new answer is converted afresh. (Upkeep
+    // on the caller's thread, as for the answer cache.)
+    private final Cache<Answer, MxResult> mxOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    private final Cache<Answer, TxtResult> txtOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     private final RandomGenerator random;
     private final DnsEvents events;
     private final AddressOrder addressOrder;
@@ -180,7 +188,8 @@ public final class DnsResolver {
         if (parsed.isEmpty() || DomainNames.addressLiteral(name).isPresent()) {
             return CompletableFuture.completedFuture(new TxtResult.NoSuchDomain());
         }
-        return answer(new Question(parsed.get(), Type.TXT), LookupType.TXT).thenApply(DnsResolver::toTxt);
+        return answer(new Question(parsed.get(), Type.TXT), LookupType.TXT)
+                .thenApply(answer -> answer instanceof Answer.Found ? txtOfAnswer.get(answer, DnsResolver::toTxt) : toTxt(answer));
     }
 
     /** How this resolver learns DNSSEC status ({@code delivery.dns.dnssec}). */
@@ -412,7 +421,7 @@ public final class DnsResolver {
 
     private MxResult toMx(Answer answer) {
         return switch (answer) {
-            case Answer.Found found -> mxHosts(found.records());
+            case Answer.Found found -> shuffled(mxOfAnswer.get(found, a -> mxHosts(found.records())));
             case Answer.NoData n -> new MxResult.NoMx();
             case Answer.NxDomain n -> new MxResult.NoSuchDomain();
             case Answer.Failed failed -> new MxResult.TemporaryFailure(failed.reason());
@@ -424,7 +433,7 @@ public final class DnsResolver {
      * checked). Root exchanges beside real ones cannot be connected to and are dropped. A host
      * listed twice keeps its lowest preference.
      */
-    private MxResult mxHosts(List<Record> records) {
+    private static MxResult mxHosts(List<Record> records) {
         Map<String, Integer> best = new LinkedHashMap<>();
         for (Record r : records) {
             MXRecord mx = (MXRecord) r;
@@ -439,8 +448,26 @@ public final class DnsResolver {
         List<MxHost> hosts = new ArrayList<>();
         best.forEach((name, preference) -> hosts.add(new MxHost(name, preference)));
         hosts.sort(Comparator.comparingInt(MxHost::preference).thenComparing(MxHost::name));
+        return new MxResult.Hosts(hosts);
+    }
+
+    /** The sorted hosts with each run of equal preference drawn afresh; as it is when there is none. */
+    private MxResult shuffled(MxResult sorted) {
+        if (!(sorted instanceof MxResult.Hosts found) || !hasEqualPreferences(found.hosts())) {
+            return sorted;
+        }
+        List<MxHost> hosts = new ArrayList<>(found.hosts());
         shuffleEqualPreferences(hosts);
         return new MxResult.Hosts(hosts);
+    }
+
+    private static boolean hasEqualPreferences(List<MxHost> sorted) {
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).preference() == sorted.get(i - 1).preference()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Fisher-Yates within each run of equal preference; the sort above makes it repeatable. */

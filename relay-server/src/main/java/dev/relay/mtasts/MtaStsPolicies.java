@@ -110,6 +110,12 @@ public final class MtaStsPolicies implements AutoCloseable {
     /** When delivery last had a domain's policy fetched again because no MX host matched it. */
     private final Map<String, Instant> rechecked = new ConcurrentHashMap<>();
     private final Map<FetchKey, CompletableFuture<FetchOutcome>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * What each TXT record set announces, by its text: every message looks the record up (from
+     * the DNS cache) and would otherwise parse the same text again. Parsing is a pure function
+     * of the text, so an entry never goes stale; the bound only caps the memory.
+     */
+    private final Cache<List<String>, StsDiscovery> discoveries = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
     private volatile Optional<ScheduledFuture<?>> refreshTask = Optional.empty();
 
     private MtaStsPolicies(Builder b) {
@@ -314,7 +320,7 @@ public final class MtaStsPolicies implements AutoCloseable {
             }
             case TxtResult.NoSuchDomain n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
             case TxtResult.NoRecords n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
-            case TxtResult.Records records -> switch (StsRecordParser.parse(records.records())) {
+            case TxtResult.Records records -> switch (discoveries.get(records.records(), StsRecordParser::parse)) {
                 case StsDiscovery.NoRecord n -> done(orNoPolicy(cached, purpose, "no v=STSv1 TXT record at " + name));
                 case StsDiscovery.Invalid invalid -> done(orNoPolicy(cached, purpose,
                         "the MTA-STS TXT record at " + name + " is invalid: " + invalid.reason()));

@@ -51,6 +51,25 @@ class CachingTest {
     }
 
     @Test
+    void aCachedAnswerIsConvertedOnceUntilANewAnswerReplacesIt() {
+        dns.defaultTtl(60).mx("example.test", 10, "a.example.test").mx("example.test", 20, "b.example.test")
+                .txt("_mta-sts.example.test", "v=STSv1; id=1");
+
+        MxResult firstMx = result(resolver.lookupMx("example.test"));
+        TxtResult firstTxt = result(resolver.lookupTxt("_mta-sts.example.test"));
+        // every message to the domain reads the cached answer: the same hosts, not a new list each time
+        assertThat(result(resolver.lookupMx("example.test"))).isSameAs(firstMx);
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isSameAs(firstTxt);
+
+        dns.clear("example.test", "MX").mx("example.test", 5, "c.example.test");
+        dns.clear("_mta-sts.example.test", "TXT").txt("_mta-sts.example.test", "v=STSv1; id=2");
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(result(resolver.lookupMx("example.test")))
+                .isEqualTo(new MxResult.Hosts(List.of(new MxHost("c.example.test", 5))));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=2")));
+    }
+
+    @Test
     void theChainIsCachedForItsShortestTtl() {
         dns.add("alias.test. 5 IN CNAME host.test.").add("host.test. 300 IN A 192.0.2.1");
 

@@ -29,7 +29,14 @@ public final class ConnectionPool implements AutoCloseable {
      * @param idleTimeout how long an idle connection waits for the next message
      */
     public record Settings(int maxConnectionsPerDestination, int maxMessagesPerConnection, Duration idleTimeout) {
-        public static final Settings DEFAULTS = new Settings(20, 100, Duration.ofSeconds(5));
+        /**
+         * 500 messages per connection: each new connection costs a TCP and TLS handshake, two
+         * EHLOs and a certificate check, about as much CPU as several messages, and at 100 that was
+         * a noticeable share of a busy relay's CPU (BENCHMARKS.md, issue 14). Exim's client
+         * stops at 500 too, and its server refuses more than 1 000 by default; Postfix's client
+         * has no count limit, only a time limit of 300 s.
+         */
+        public static final Settings DEFAULTS = new Settings(20, 500, Duration.ofSeconds(5));
 
         public Settings {
             if (maxConnectionsPerDestination < 1 || maxMessagesPerConnection < 1) {
