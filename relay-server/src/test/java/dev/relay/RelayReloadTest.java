@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.ReloadOutcome;
@@ -14,6 +12,7 @@ import dev.relay.cli.RelayCommand;
 import dev.relay.config.ConfigLoader;
 import dev.relay.metrics.testkit.Scrape;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.PrintWriter;
@@ -32,6 +31,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +51,14 @@ class RelayReloadTest {
     private Path file;
     private Path spool;
     private RelayApplication relay;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
     private final Logger relayLogger = (Logger) LoggerFactory.getLogger("dev.relay");
     private Level levelBefore;
 
     @BeforeEach
     void captureLogs() {
         levelBefore = relayLogger.getLevel();
-        logs.start();
-        root.addAppender(logs);
         file = dir.resolve("relay.yaml");
         spool = dir.resolve("spool");
     }
@@ -70,7 +68,6 @@ class RelayReloadTest {
         if (relay != null) {
             relay.stop();
         }
-        root.detachAppender(logs);
         relayLogger.setLevel(levelBefore);
     }
 
@@ -249,8 +246,7 @@ class RelayReloadTest {
     }
 
     private List<String> lines(Level level) {
-        return logs.list.stream().filter(e -> e.getLevel() == level && e.getLoggerName().equals(Reloader.class.getName()))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.messages(level, Reloader.class);
     }
 
     private static String commonName(X509Certificate certificate) {

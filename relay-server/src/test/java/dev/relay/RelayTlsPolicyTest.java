@@ -3,9 +3,6 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.relay.cli.RelayCommand;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
@@ -15,6 +12,7 @@ import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
@@ -24,8 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Local TLS policy overrides through the whole relay: a partner domain that publishes nothing
@@ -39,6 +37,9 @@ class RelayTlsPolicyTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
 
     @Test
     void anEnforceOverrideRequiresAuthenticatedTlsForADomainThatPublishesNothing() throws Exception {
@@ -75,10 +76,6 @@ class RelayTlsPolicyTest {
 
     @Test
     void aSuspensionLetsMailThroughABrokenPolicyCountsTheFailureAndOutlivesARestart() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
         try (TestDnsServer dns = TestDnsServer.start();
                 TestPolicyServer web = TestPolicyServer.start(CA);
                 TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
@@ -92,7 +89,7 @@ class RelayTlsPolicyTest {
                 String said = cli("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
                         "their certificate expired", "--admin", admin(relay));
                 assertThat(said).startsWith("dest.test: MTA-STS enforcement suspended until ").endsWith("(1d from now)");
-                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
                         .matches("tls-policy: MTA-STS enforcement for dest.test suspended for 1d \\(until .*\\) by admin API "
                                 + "client 127\\.0\\.0\\.1 \\(operator .*\\): their certificate expired"));
 
@@ -105,7 +102,7 @@ class RelayTlsPolicyTest {
                         .as("the failure is still seen and counted").isEqualTo(1));
                 assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")
                         .counter().count()).isZero();
-                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
                         .contains("domain=dest.test").contains("certificate-not-trusted")
                         .contains("MTA-STS enforcement suspended by local override (suspension: their certificate expired)"));
                 Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
@@ -133,8 +130,6 @@ class RelayTlsPolicyTest {
             } finally {
                 again.stop();
             }
-        } finally {
-            root.detachAppender(logs);
         }
     }
 

@@ -2,9 +2,7 @@ package dev.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.relay.testkit.CapturedLogs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,14 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The command line as a user meets it: exit codes, and one clear line for every user error. */
 class CommandLineTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
 
     private record Result(int exitCode, String out, String err) {}
 
@@ -89,10 +90,6 @@ class CommandLineTest {
 
     @Test
     void portInUseNamesTheListenersKeyAndStopsBeforeDeliveryStarts() throws IOException {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path file = config("""
@@ -113,11 +110,9 @@ class CommandLineTest {
             assertOneLineUserError(result, "listeners[1].address", "127.0.0.1:" + taken.getLocalPort(),
                     "the port is already in use");
             assertThat(result.err()).doesNotContain("bind(").doesNotContain("error(").doesNotContain("listeners[0]");
-            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(logs.messages())
                     .noneMatch(line -> line.startsWith("delivery started"))
                     .noneMatch(line -> line.contains(" started: SMTP on"));
-        } finally {
-            root.detachAppender(logs);
         }
     }
 

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.relay.dane.Tlsa;
 import dev.relay.dane.TlsaRecord;
 import dev.relay.delivery.testkit.ReceivedMessage;
@@ -32,6 +29,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.ClientTlsContext;
 import dev.relay.tlsrpt.CounterLimits;
 import dev.relay.tlsrpt.DomainCounts;
@@ -64,11 +62,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -101,8 +99,8 @@ class DaneConformanceTest {
     private final List<String> daneChecks = new CopyOnWriteArrayList<>();
     /** result/tls/mta_sts_mode of every attempt. */
     private final List<String> attempts = new CopyOnWriteArrayList<>();
-    private final ListAppender<ILoggingEvent> attemptLog = new ListAppender<>();
-    private final Logger attemptLogger = (Logger) LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    @RegisterExtension
+    final CapturedLogs attemptLog = CapturedLogs.of("dev.relay.delivery.attempts");
     private final List<String> anchors = new ArrayList<>();
     /** The sessions TLS reporting counts (RFC 8460), as the relay's daily reports would. */
     private final SessionCounters tlsSessions = new SessionCounters(clock, CounterLimits.DEFAULT);
@@ -123,13 +121,10 @@ class DaneConformanceTest {
         queue = world.queue();
         web = TestPolicyServer.start(WEB_CA);
         fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        attemptLog.start();
-        attemptLogger.addAppender(attemptLog);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        attemptLogger.detachAppender(attemptLog);
         world.stopScheduler();
         if (policies != null) {
             policies.close();
@@ -652,7 +647,7 @@ class DaneConformanceTest {
     }
 
     private String attemptLine() {
-        return attemptLog.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains("to=<"))
+        return attemptLog.messages().stream().filter(line -> line.contains("to=<"))
                 .reduce((first, second) -> second).orElseThrow();
     }
 
