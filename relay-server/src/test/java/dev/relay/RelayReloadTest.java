@@ -8,15 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.ReloadOutcome;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.cli.RelayCommand;
+import dev.relay.cli.CommandRun;
 import dev.relay.config.ConfigLoader;
 import dev.relay.metrics.testkit.Scrape;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,19 +227,15 @@ class RelayReloadTest {
                 .startsWith("reload (asked by admin API client 127.0.0.1): applied"));
 
         write("127.0.0.0/8", "");
-        StringWriter out = new StringWriter();
-        int exit = RelayCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "reload", "--admin",
-                "127.0.0.1:" + relay.adminAddress().getPort());
-        assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("reloaded " + file + ": changed logging.level\n");
+        CommandRun applied = CommandRun.of("reload", "--admin", "127.0.0.1:" + relay.adminAddress().getPort());
+        assertThat(applied.exitCode()).isZero();
+        assertThat(applied.out()).isEqualTo("reloaded " + file + ": changed logging.level\n");
         assertThat(((Logger) LoggerFactory.getLogger("dev.relay")).getLevel()).isNotEqualTo(Level.DEBUG);
 
         write("127.0.0.0/8", "limits: {max-recipients: many}");
-        StringWriter err = new StringWriter();
-        exit = RelayCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "reload", "--admin",
-                "127.0.0.1:" + relay.adminAddress().getPort());
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("reload refused, the running configuration stays in force: ")
+        CommandRun refused = CommandRun.of("reload", "--admin", "127.0.0.1:" + relay.adminAddress().getPort());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("reload refused, the running configuration stays in force: ")
                 .contains("limits.max-recipients");
     }
 

@@ -44,9 +44,7 @@ class RelayStalePolicyTest {
                     .mx("dest.test", 10, "mx-old.dest.test").a("mx-old.dest.test", "127.0.0.1")
                     .a("mx-new.dest.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx-old.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveryPort(mx.port())
-                    .dns(dns.hostPort()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port())
-                    .load());
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
             try {
                 submit(relay, "before the move");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx-old.dest.test");

@@ -8,14 +8,12 @@ import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,26 +28,18 @@ class TlsCheckCommandTest {
     @TempDir
     Path dir;
 
-    private TestDnsServer dns;
-    private TestPolicyServer web;
+    @RegisterExtension
+    final TestDnsServer dns = TestDnsServer.start();
+    @RegisterExtension
+    final TestPolicyServer web = TestPolicyServer.start(CA);
     private TestMx mx;
     private String anchor = "";
 
-    private record Result(int exitCode, String out, String err) {}
-
-    @BeforeEach
-    void setUp() {
-        dns = TestDnsServer.start();
-        web = TestPolicyServer.start(CA);
-    }
-
     @AfterEach
-    void tearDown() {
+    void closeMx() {
         if (mx != null) {
             mx.close();
         }
-        web.close();
-        dns.close();
     }
 
     @Test
@@ -65,7 +55,7 @@ class TlsCheckCommandTest {
         publishEnforce("mx2.dest.test");
         mx = TestMx.builder().starttls(CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", daneCertificate).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out())
@@ -94,7 +84,7 @@ class TlsCheckCommandTest {
         publishEnforce("mx.dest.test");
         mx = TestMx.builder().starttls(webCertificate).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
         assertThat(result.out())
@@ -112,7 +102,7 @@ class TlsCheckCommandTest {
                 .add("_25._tcp.mx.plain.test. 300 IN TLSA 3 1 1 " + "00".repeat(32));
         mx = TestMx.builder().starttls(CA.issue("mx.plain.test")).start();
 
-        Result result = check("plain.test");
+        CommandRun result = check("plain.test");
 
         assertThat(result.exitCode()).as(result.out()).isZero();
         assertThat(result.out())
@@ -133,7 +123,7 @@ class TlsCheckCommandTest {
         web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mxHosts));
     }
 
-    private Result check(String domain) throws Exception {
+    private CommandRun check(String domain) throws Exception {
         Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
         Path anchors = Files.writeString(dir.resolve("anchors.zone"), anchor);
         Path config = dir.resolve("relay.yaml");
@@ -150,10 +140,6 @@ class TlsCheckCommandTest {
                 mta-sts:
                   https-port: %d
                 """.formatted(mx.port(), dns.hostPort(), anchors, trust, web.port()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                "tls", "check", "--config", config.toString(), "--timeout", "5", domain);
-        return new Result(code, out.toString(), err.toString());
+        return CommandRun.of("tls", "check", "--config", config.toString(), "--timeout", "5", domain);
     }
 }
