@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code relay.jar mta-sts check} against a loopback DNS server, policy server and MX. */
@@ -22,22 +21,24 @@ class MtaStsCheckCommandTest {
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final TestDnsServer dns = TestDnsServer.start();
-    @RegisterExtension
-    final TestPolicyServer web = TestPolicyServer.start(CA);
+    private TestDnsServer dns;
+    private TestPolicyServer web;
     private TestMx mx;
 
     @BeforeEach
     void setUp() {
+        dns = TestDnsServer.start();
+        web = TestPolicyServer.start(CA);
         dns.a("mta-sts.dest.test", "127.0.0.1");
     }
 
     @AfterEach
-    void closeMx() {
+    void tearDown() {
         if (mx != null) {
             mx.close();
         }
+        web.close();
+        dns.close();
     }
 
     @Test

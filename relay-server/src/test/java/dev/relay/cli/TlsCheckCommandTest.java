@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,18 +28,24 @@ class TlsCheckCommandTest {
     @TempDir
     Path dir;
 
-    @RegisterExtension
-    final TestDnsServer dns = TestDnsServer.start();
-    @RegisterExtension
-    final TestPolicyServer web = TestPolicyServer.start(CA);
+    private TestDnsServer dns;
+    private TestPolicyServer web;
     private TestMx mx;
     private String anchor = "";
 
+    @BeforeEach
+    void setUp() {
+        dns = TestDnsServer.start();
+        web = TestPolicyServer.start(CA);
+    }
+
     @AfterEach
-    void closeMx() {
+    void tearDown() {
         if (mx != null) {
             mx.close();
         }
+        web.close();
+        dns.close();
     }
 
     @Test

@@ -29,8 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An HTTPS server for MTA-STS policies in tests: the JDK's {@code HttpsServer} on 127.0.0.1
@@ -61,11 +59,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * a new certificate applies to new TLS sessions (a client that resumes keeps the old one).
  * Responses for paths other than {@code /.well-known/mta-sts.txt} can be set with
  * {@link PolicyHost#respond(String, Response)}; unset paths get 404.
- *
- * <p>In a test class, {@code @RegisterExtension final TestPolicyServer web = TestPolicyServer.start(ca);}
- * (an instance field) gives each test its own server, closed after it.
  */
-public final class TestPolicyServer implements AutoCloseable, AfterEachCallback {
+public final class TestPolicyServer implements AutoCloseable {
 
     /** Where RFC 8461 puts the policy. */
     public static final String POLICY_PATH = "/.well-known/mta-sts.txt";
@@ -231,11 +226,6 @@ public final class TestPolicyServer implements AutoCloseable, AfterEachCallback 
 
     public int requestCount() {
         return requests.size();
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        close();
     }
 
     @Override
