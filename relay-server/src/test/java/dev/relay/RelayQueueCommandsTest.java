@@ -80,9 +80,11 @@ class RelayQueueCommandsTest {
         return CommandRun.of(all.toArray(String[]::new));
     }
 
-    private static void assertOk(CommandRun result) {
+    /** What a run that must succeed (exit code 0, nothing on stderr) printed. */
+    private static String output(CommandRun result) {
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         assertThat(result.err()).isEmpty();
+        return result.out();
     }
 
     private static void assertOneLineError(CommandRun result, int exitCode, String... fragments) {
@@ -120,9 +122,8 @@ class RelayQueueCommandsTest {
         assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
         String id = deferredMessage("alice@origin.test");
 
-        CommandRun result = queue("list");
-        assertOk(result);
-        List<String> lines = result.out().lines().toList();
+        String result = output(queue("list"));
+        List<String> lines = result.lines().toList();
         assertThat(lines.get(0)).startsWith("ID").contains("AGE", "SIZE", "STATE", "SENDER");
         assertThat(lines.get(1)).startsWith(id).contains("deferred", "alice@origin.test");
         assertThat(lines.get(2)).contains("slow@dest.test  deferred, next attempt ").contains("(in ");
@@ -136,19 +137,17 @@ class RelayQueueCommandsTest {
         String first = deferredMessage("alice@origin.test");
         String second = deferredMessage("bob@origin.test");
 
-        CommandRun page = queue("list", "--limit", "1");
-        assertOk(page);
-        List<String> lines = page.out().lines().toList();
+        String page = output(queue("list", "--limit", "1"));
+        List<String> lines = page.lines().toList();
         assertThat(lines.get(1)).startsWith(first);
-        assertThat(page.out()).doesNotContain(second);
+        assertThat(page).doesNotContain(second);
         String last = lines.getLast();
         assertThat(last).startsWith("-- more messages follow: queue list --limit 1 --after ");
         String cursor = last.substring(last.lastIndexOf(' ') + 1);
 
-        CommandRun next = queue("list", "--limit", "1", "--after", cursor);
-        assertOk(next);
-        assertThat(next.out().lines().toList().get(1)).startsWith(second);
-        assertThat(next.out()).doesNotContain(first).doesNotContain("more messages follow");
+        String next = output(queue("list", "--limit", "1", "--after", cursor));
+        assertThat(next.lines().toList().get(1)).startsWith(second);
+        assertThat(next).doesNotContain(first).doesNotContain("more messages follow");
 
         assertOneLineError(queue("list", "--limit", "0"), 2, "--limit");
         assertOneLineError(queue("list", "--limit", "1", "--after", "nonsense"), 2, "cursor");
@@ -159,9 +158,8 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        CommandRun result = queue("list", "--json");
-        assertOk(result);
-        JsonNode message = AdminJson.mapper().readTree(result.out()).get("messages").get(0);
+        String result = output(queue("list", "--json"));
+        JsonNode message = AdminJson.mapper().readTree(result).get("messages").get(0);
         assertThat(message.get("id").asText()).isEqualTo(id);
         assertThat(message.get("sender").asText()).isEqualTo("alice@origin.test");
         assertThat(message.get("state").asText()).isEqualTo("deferred");
@@ -179,15 +177,13 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        CommandRun result = queue("show", id);
-        assertOk(result);
-        assertThat(result.out()).contains("id:           " + id, "state:        deferred",
+        String result = output(queue("show", id));
+        assertThat(result).contains("id:           " + id, "state:        deferred",
                 "sender:       alice@origin.test", "attempts:     1", "  slow@dest.test  deferred",
                 "    last reason: " + GREYLISTED, "    next attempt: ");
 
-        CommandRun json = queue("show", id, "--json");
-        assertOk(json);
-        assertThat(AdminJson.mapper().readTree(json.out()).get("id").asText()).isEqualTo(id);
+        String json = output(queue("show", id, "--json"));
+        assertThat(AdminJson.mapper().readTree(json).get("id").asText()).isEqualTo(id);
     }
 
     @Test
@@ -196,9 +192,8 @@ class RelayQueueCommandsTest {
         String id = deferredMessage("alice@origin.test");
         assertThat(rcptsFor("slow@")).isEqualTo(1);
 
-        CommandRun result = queue("retry", id);
-        assertOk(result);
-        assertThat(result.out()).isEqualTo(id + ": retry requested, open recipients due now\n");
+        String result = output(queue("retry", id));
+        assertThat(result).isEqualTo(id + ": retry requested, open recipients due now\n");
         // the retry schedule's next step is a minute away: only the retry (and its wake-up) explains a second try now
         awaitAttemptsOnSlow(2);
     }
@@ -210,9 +205,8 @@ class RelayQueueCommandsTest {
         deferredMessage("carol@origin.test");
         assertThat(rcptsFor("slow@")).isEqualTo(2);
 
-        CommandRun result = queue("retry", "--all");
-        assertOk(result);
-        assertThat(result.out()).isEqualTo("retry requested for 2 messages\n");
+        String result = output(queue("retry", "--all"));
+        assertThat(result).isEqualTo("retry requested for 2 messages\n");
         awaitAttemptsOnSlow(4);
     }
 
@@ -227,19 +221,16 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        CommandRun held = queue("hold", id);
-        assertOk(held);
-        assertThat(held.out()).isEqualTo(id + ": on hold\n");
+        String held = output(queue("hold", id));
+        assertThat(held).isEqualTo(id + ": on hold\n");
         assertThat(relay.queue().find(new QueueId(id))).get().extracting(QueuedMessage::held).isEqualTo(true);
         assertThat(queue("list").out()).contains(" held ", "slow@dest.test  held");
         assertThat(queue("show", id).out()).contains("next attempt: none: on hold");
-        CommandRun retryHeld = queue("retry", id);
-        assertOk(retryHeld);
-        assertThat(retryHeld.out()).contains("on hold: due once released");
+        String retryHeld = output(queue("retry", id));
+        assertThat(retryHeld).contains("on hold: due once released");
 
-        CommandRun released = queue("release", id);
-        assertOk(released);
-        assertThat(released.out()).isEqualTo(id + ": released, open recipients due now\n");
+        String released = output(queue("release", id));
+        assertThat(released).isEqualTo(id + ": released, open recipients due now\n");
         awaitAttemptsOnSlow(2);
     }
 
@@ -248,9 +239,8 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        CommandRun result = queue("delete", id);
-        assertOk(result);
-        assertThat(result.out()).isEqualTo(id + ": deleted, no bounce sent\n");
+        String result = output(queue("delete", id));
+        assertThat(result).isEqualTo(id + ": deleted, no bounce sent\n");
         assertThat(relay.queue().find(new QueueId(id))).isEmpty();
         assertThat(relay.queue().list()).as("no DSN was queued for the sender").isEmpty();
         assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
@@ -285,9 +275,8 @@ class RelayQueueCommandsTest {
 
         assertOneLineError(queue("list", "--token", "wrong-token"), 2, "refused the request: wrong admin token");
         assertOneLineError(queue("list"), 2, "refused the request: it needs admin.token");
-        CommandRun right = queue("list", "--token", "right-token");
-        assertOk(right);
-        assertThat(right.out()).contains("alice@origin.test");
+        String right = output(queue("list", "--token", "right-token"));
+        assertThat(right).contains("alice@origin.test");
     }
 
     @Test
@@ -301,9 +290,8 @@ class RelayQueueCommandsTest {
                   token: config-token
                 """.formatted(admin()));
 
-        CommandRun result = CommandRun.of("queue", "show", id, "--config", config.toString());
-        assertOk(result);
-        assertThat(result.out()).contains("id:           " + id);
+        String result = output(CommandRun.of("queue", "show", id, "--config", config.toString()));
+        assertThat(result).contains("id:           " + id);
         assertOneLineError(CommandRun.of("queue", "list", "--config", config.toString(), "--token", "not-it"), 2, "wrong admin token");
     }
 }
