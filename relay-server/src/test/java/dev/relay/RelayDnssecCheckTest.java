@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.testkit.Scrape;
+import dev.relay.testkit.CapturedLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The start-up DNSSEC check as the running relay does it: with the built-in root anchor and a
@@ -39,22 +35,15 @@ class RelayDnssecCheckTest {
     @RegisterExtension
     final TestDnsServer dns = TestDnsServer.start();
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
     private RelayApplication relay;
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        root.addAppender(logs);
-    }
 
     @AfterEach
     void stop() {
         if (relay != null) {
             relay.stop();
         }
-        root.detachAppender(logs);
     }
 
     @Test
@@ -108,10 +97,7 @@ class RelayDnssecCheckTest {
     }
 
     private List<String> warnings() {
-        return logs.list.stream()
-                .filter(e -> e.getLevel() == Level.WARN && e.getLoggerName().equals(DnssecSelfCheck.class.getName()))
-                .map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return logs.messages(Level.WARN, DnssecSelfCheck.class);
     }
 
     private static JsonNode status(AdminHttp http) throws Exception {

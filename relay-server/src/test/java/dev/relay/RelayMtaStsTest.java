@@ -3,6 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.relay.cli.CommandRun;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -11,12 +12,9 @@ import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +40,7 @@ class RelayMtaStsTest {
                     .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
                     .a("mx.attacker.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayConfig config = config(dns, mx, web);
+            RelayConfig config = TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load();
 
             RelayApplication first = RelayApplication.start(config);
             try {
@@ -63,7 +61,7 @@ class RelayMtaStsTest {
             RelayApplication second = RelayApplication.start(config);
             try {
                 submit(second.smtpAddresses().getFirst(), "second");
-                RecipientStatus.Deferred deferred = awaitDeferred(second);
+                RecipientStatus.Deferred deferred = DeferredRecipients.awaitFirst(second);
                 assertThat(deferred.reason()).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce)")
                         .contains("mx.attacker.test does not match");
                 assertThat(mx.messages()).as("the attacker's host got nothing").hasSize(1);
@@ -86,7 +84,7 @@ class RelayMtaStsTest {
             dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
                     .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(config(dns, mx, web));
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
             try {
                 submit(relay.smtpAddresses().getFirst(), "testing");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
@@ -112,38 +110,28 @@ class RelayMtaStsTest {
             dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
                     .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(config(dns, mx, web));
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
             try {
                 String admin = "127.0.0.1:" + relay.adminAddress().getPort();
-                String first = cli("mta-sts", "refresh", "--admin", admin, "dest.test");
+                String first = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "dest.test");
                 assertThat(first).startsWith("dest.test: policy enforce, id 1, fetched ").contains("(fetched now)");
 
                 dns.remove("_mta-sts.dest.test").txt("_mta-sts.dest.test", "v=STSv1; id=2");
                 web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 86400\n");
-                String second = cli("mta-sts", "refresh", "--admin", admin, "dest.test");
+                String second = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "dest.test");
                 assertThat(second).startsWith("dest.test: policy testing, id 2, fetched ");
                 assertThat(web.requestCount()).isEqualTo(2);
 
-                String none = cli("mta-sts", "refresh", "--admin", admin, "nothing.test");
+                String none = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "nothing.test");
                 assertThat(none).startsWith("nothing.test: no policy in force (");
 
-                StringWriter err = new StringWriter();
-                int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(new StringWriter(), true),
-                        new PrintWriter(err, true), "mta-sts", "refresh", "--admin", admin, "not a domain");
-                assertThat(code).isEqualTo(2);
-                assertThat(err.toString()).contains("is not a domain name");
+                CommandRun notADomain = CommandRun.of("mta-sts", "refresh", "--admin", admin, "not a domain");
+                assertThat(notADomain.exitCode()).isEqualTo(2);
+                assertThat(notADomain.err()).contains("is not a domain name");
             } finally {
                 relay.stop();
             }
         }
-    }
-
-    private static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertThat(code).as("exit code; stderr: %s", err).isZero();
-        return out.toString().strip();
     }
 
     private static double count(MeterRegistry registry, String name, String... tags) {
@@ -154,19 +142,6 @@ class RelayMtaStsTest {
     private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
                 assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected));
-    }
-
-    private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) {
-        return await("a deferred recipient").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> relay.queue().list().stream().findFirst().map(m -> m.statuses().getFirst())
-                                .filter(RecipientStatus.Deferred.class::isInstance).map(RecipientStatus.Deferred.class::cast),
-                        Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private RelayConfig config(TestDnsServer dns, TestMx mx, TestPolicyServer web) throws Exception {
-        return TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort())
-                .extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port()).load();
     }
 
     private static void submit(InetSocketAddress relay, String subject) throws Exception {

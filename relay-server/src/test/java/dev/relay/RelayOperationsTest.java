@@ -2,11 +2,9 @@ package dev.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.metrics.testkit.Scrape;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,14 +12,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** What an operator reads from a running relay: the certificate expiry gauge, and log lines in config words. */
 class RelayOperationsTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
 
     @Test
     void certificateExpiryGaugeIsTheListenerCertificatesNotAfter() throws Exception {
@@ -53,17 +54,9 @@ class RelayOperationsTest {
 
     @Test
     void logLinesWriteDurationsAndCountsAsAdminsDo() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
-        try {
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).shutdownGrace("1m30s").load());
-            relay.stop();
-        } finally {
-            root.detachAppender(logs);
-        }
-        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).shutdownGrace("1m30s").load());
+        relay.stop();
+        List<String> lines = logs.messages();
         assertThat(lines).contains("stopping: no new connections; transactions in progress have 1m30s");
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("delivery started: DNS 127.0.0.1:9 (DNSSEC off), port 25,"));
         assertThat(lines).anySatisfy(line -> assertThat(line).matches("mta-sts: 0 cached policies loaded from .*"));

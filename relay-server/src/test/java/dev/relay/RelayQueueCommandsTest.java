@@ -5,15 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
-import dev.relay.cli.RelayCommand;
+import dev.relay.cli.CommandRun;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.testkit.SmtpTestClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -44,8 +42,6 @@ class RelayQueueCommandsTest {
     private TestMx mx;
     private RelayApplication relay;
 
-    private record Result(int exitCode, String out, String err) {}
-
     @BeforeEach
     void start() throws Exception {
         dns = TestDnsServer.start();
@@ -75,28 +71,23 @@ class RelayQueueCommandsTest {
         return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     /** {@code queue ARGS --admin HOST:PORT}. */
-    private Result queue(String... args) {
+    private CommandRun queue(String... args) {
         List<String> all = new ArrayList<>(List.of("queue"));
         all.addAll(List.of(args));
         all.add("--admin");
         all.add(admin());
-        return cli(all.toArray(String[]::new));
+        return CommandRun.of(all.toArray(String[]::new));
     }
 
-    private static void assertOk(Result result) {
+    /** What a run that must succeed (exit code 0, nothing on stderr) printed. */
+    private static String output(CommandRun result) {
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         assertThat(result.err()).isEmpty();
+        return result.out();
     }
 
-    private static void assertOneLineError(Result result, int exitCode, String... fragments) {
+    private static void assertOneLineError(CommandRun result, int exitCode, String... fragments) {
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isEqualTo(exitCode);
         String err = result.err().strip();
         assertThat(err.lines().count()).as("one line: %s", err).isEqualTo(1);
@@ -131,9 +122,8 @@ class RelayQueueCommandsTest {
         assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
         String id = deferredMessage("alice@origin.test");
 
-        Result result = queue("list");
-        assertOk(result);
-        List<String> lines = result.out().lines().toList();
+        String result = output(queue("list"));
+        List<String> lines = result.lines().toList();
         assertThat(lines.get(0)).startsWith("ID").contains("AGE", "SIZE", "STATE", "SENDER");
         assertThat(lines.get(1)).startsWith(id).contains("deferred", "alice@origin.test");
         assertThat(lines.get(2)).contains("slow@dest.test  deferred, next attempt ").contains("(in ");
@@ -147,19 +137,17 @@ class RelayQueueCommandsTest {
         String first = deferredMessage("alice@origin.test");
         String second = deferredMessage("bob@origin.test");
 
-        Result page = queue("list", "--limit", "1");
-        assertOk(page);
-        List<String> lines = page.out().lines().toList();
+        String page = output(queue("list", "--limit", "1"));
+        List<String> lines = page.lines().toList();
         assertThat(lines.get(1)).startsWith(first);
-        assertThat(page.out()).doesNotContain(second);
+        assertThat(page).doesNotContain(second);
         String last = lines.getLast();
         assertThat(last).startsWith("-- more messages follow: queue list --limit 1 --after ");
         String cursor = last.substring(last.lastIndexOf(' ') + 1);
 
-        Result next = queue("list", "--limit", "1", "--after", cursor);
-        assertOk(next);
-        assertThat(next.out().lines().toList().get(1)).startsWith(second);
-        assertThat(next.out()).doesNotContain(first).doesNotContain("more messages follow");
+        String next = output(queue("list", "--limit", "1", "--after", cursor));
+        assertThat(next.lines().toList().get(1)).startsWith(second);
+        assertThat(next).doesNotContain(first).doesNotContain("more messages follow");
 
         assertOneLineError(queue("list", "--limit", "0"), 2, "--limit");
         assertOneLineError(queue("list", "--limit", "1", "--after", "nonsense"), 2, "cursor");
@@ -170,9 +158,8 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        Result result = queue("list", "--json");
-        assertOk(result);
-        JsonNode message = AdminJson.mapper().readTree(result.out()).get("messages").get(0);
+        String result = output(queue("list", "--json"));
+        JsonNode message = AdminJson.mapper().readTree(result).get("messages").get(0);
         assertThat(message.get("id").asText()).isEqualTo(id);
         assertThat(message.get("sender").asText()).isEqualTo("alice@origin.test");
         assertThat(message.get("state").asText()).isEqualTo("deferred");
@@ -190,15 +177,13 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        Result result = queue("show", id);
-        assertOk(result);
-        assertThat(result.out()).contains("id:           " + id, "state:        deferred",
+        String result = output(queue("show", id));
+        assertThat(result).contains("id:           " + id, "state:        deferred",
                 "sender:       alice@origin.test", "attempts:     1", "  slow@dest.test  deferred",
                 "    last reason: " + GREYLISTED, "    next attempt: ");
 
-        Result json = queue("show", id, "--json");
-        assertOk(json);
-        assertThat(AdminJson.mapper().readTree(json.out()).get("id").asText()).isEqualTo(id);
+        String json = output(queue("show", id, "--json"));
+        assertThat(AdminJson.mapper().readTree(json).get("id").asText()).isEqualTo(id);
     }
 
     @Test
@@ -207,9 +192,8 @@ class RelayQueueCommandsTest {
         String id = deferredMessage("alice@origin.test");
         assertThat(rcptsFor("slow@")).isEqualTo(1);
 
-        Result result = queue("retry", id);
-        assertOk(result);
-        assertThat(result.out()).isEqualTo(id + ": retry requested, open recipients due now\n");
+        String result = output(queue("retry", id));
+        assertThat(result).isEqualTo(id + ": retry requested, open recipients due now\n");
         // the retry schedule's next step is a minute away: only the retry (and its wake-up) explains a second try now
         awaitAttemptsOnSlow(2);
     }
@@ -221,9 +205,8 @@ class RelayQueueCommandsTest {
         deferredMessage("carol@origin.test");
         assertThat(rcptsFor("slow@")).isEqualTo(2);
 
-        Result result = queue("retry", "--all");
-        assertOk(result);
-        assertThat(result.out()).isEqualTo("retry requested for 2 messages\n");
+        String result = output(queue("retry", "--all"));
+        assertThat(result).isEqualTo("retry requested for 2 messages\n");
         awaitAttemptsOnSlow(4);
     }
 
@@ -238,19 +221,16 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        Result held = queue("hold", id);
-        assertOk(held);
-        assertThat(held.out()).isEqualTo(id + ": on hold\n");
+        String held = output(queue("hold", id));
+        assertThat(held).isEqualTo(id + ": on hold\n");
         assertThat(relay.queue().find(new QueueId(id))).get().extracting(QueuedMessage::held).isEqualTo(true);
         assertThat(queue("list").out()).contains(" held ", "slow@dest.test  held");
         assertThat(queue("show", id).out()).contains("next attempt: none: on hold");
-        Result retryHeld = queue("retry", id);
-        assertOk(retryHeld);
-        assertThat(retryHeld.out()).contains("on hold: due once released");
+        String retryHeld = output(queue("retry", id));
+        assertThat(retryHeld).contains("on hold: due once released");
 
-        Result released = queue("release", id);
-        assertOk(released);
-        assertThat(released.out()).isEqualTo(id + ": released, open recipients due now\n");
+        String released = output(queue("release", id));
+        assertThat(released).isEqualTo(id + ": released, open recipients due now\n");
         awaitAttemptsOnSlow(2);
     }
 
@@ -259,9 +239,8 @@ class RelayQueueCommandsTest {
         startRelay();
         String id = deferredMessage("alice@origin.test");
 
-        Result result = queue("delete", id);
-        assertOk(result);
-        assertThat(result.out()).isEqualTo(id + ": deleted, no bounce sent\n");
+        String result = output(queue("delete", id));
+        assertThat(result).isEqualTo(id + ": deleted, no bounce sent\n");
         assertThat(relay.queue().find(new QueueId(id))).isEmpty();
         assertThat(relay.queue().list()).as("no DSN was queued for the sender").isEmpty();
         assertThat(queue("list").out()).isEqualTo("Mail queue is empty\n");
@@ -284,9 +263,9 @@ class RelayQueueCommandsTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        assertOneLineError(cli("queue", "list", "--admin", "127.0.0.1:" + closed), 2,
+        assertOneLineError(CommandRun.of("queue", "list", "--admin", "127.0.0.1:" + closed), 2,
                 "relay: cannot reach the relay's admin server at 127.0.0.1:" + closed + ": connection refused");
-        assertOneLineError(cli("queue", "list", "--admin", "nonsense"), 2, "--admin: expected HOST:PORT");
+        assertOneLineError(CommandRun.of("queue", "list", "--admin", "nonsense"), 2, "--admin: expected HOST:PORT");
     }
 
     @Test
@@ -296,9 +275,8 @@ class RelayQueueCommandsTest {
 
         assertOneLineError(queue("list", "--token", "wrong-token"), 2, "refused the request: wrong admin token");
         assertOneLineError(queue("list"), 2, "refused the request: it needs admin.token");
-        Result right = queue("list", "--token", "right-token");
-        assertOk(right);
-        assertThat(right.out()).contains("alice@origin.test");
+        String right = output(queue("list", "--token", "right-token"));
+        assertThat(right).contains("alice@origin.test");
     }
 
     @Test
@@ -312,9 +290,8 @@ class RelayQueueCommandsTest {
                   token: config-token
                 """.formatted(admin()));
 
-        Result result = cli("queue", "show", id, "--config", config.toString());
-        assertOk(result);
-        assertThat(result.out()).contains("id:           " + id);
-        assertOneLineError(cli("queue", "list", "--config", config.toString(), "--token", "not-it"), 2, "wrong admin token");
+        String result = output(CommandRun.of("queue", "show", id, "--config", config.toString()));
+        assertThat(result).contains("id:           " + id);
+        assertOneLineError(CommandRun.of("queue", "list", "--config", config.toString(), "--token", "not-it"), 2, "wrong admin token");
     }
 }

@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.ReloadOutcome;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.cli.RelayCommand;
+import dev.relay.cli.CommandRun;
 import dev.relay.config.ConfigLoader;
 import dev.relay.metrics.testkit.Scrape;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +29,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +49,14 @@ class RelayReloadTest {
     private Path file;
     private Path spool;
     private RelayApplication relay;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
     private final Logger relayLogger = (Logger) LoggerFactory.getLogger("dev.relay");
     private Level levelBefore;
 
     @BeforeEach
     void captureLogs() {
         levelBefore = relayLogger.getLevel();
-        logs.start();
-        root.addAppender(logs);
         file = dir.resolve("relay.yaml");
         spool = dir.resolve("spool");
     }
@@ -70,7 +66,6 @@ class RelayReloadTest {
         if (relay != null) {
             relay.stop();
         }
-        root.detachAppender(logs);
         relayLogger.setLevel(levelBefore);
     }
 
@@ -232,25 +227,20 @@ class RelayReloadTest {
                 .startsWith("reload (asked by admin API client 127.0.0.1): applied"));
 
         write("127.0.0.0/8", "");
-        StringWriter out = new StringWriter();
-        int exit = RelayCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "reload", "--admin",
-                "127.0.0.1:" + relay.adminAddress().getPort());
-        assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("reloaded " + file + ": changed logging.level\n");
+        CommandRun applied = CommandRun.of("reload", "--admin", "127.0.0.1:" + relay.adminAddress().getPort());
+        assertThat(applied.exitCode()).isZero();
+        assertThat(applied.out()).isEqualTo("reloaded " + file + ": changed logging.level\n");
         assertThat(((Logger) LoggerFactory.getLogger("dev.relay")).getLevel()).isNotEqualTo(Level.DEBUG);
 
         write("127.0.0.0/8", "limits: {max-recipients: many}");
-        StringWriter err = new StringWriter();
-        exit = RelayCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "reload", "--admin",
-                "127.0.0.1:" + relay.adminAddress().getPort());
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("reload refused, the running configuration stays in force: ")
+        CommandRun refused = CommandRun.of("reload", "--admin", "127.0.0.1:" + relay.adminAddress().getPort());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("reload refused, the running configuration stays in force: ")
                 .contains("limits.max-recipients");
     }
 
     private List<String> lines(Level level) {
-        return logs.list.stream().filter(e -> e.getLevel() == level && e.getLoggerName().equals(Reloader.class.getName()))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.messages(level, Reloader.class);
     }
 
     private static String commonName(X509Certificate certificate) {

@@ -3,9 +3,6 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.testkit.AdminHttp;
@@ -13,12 +10,13 @@ import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A domain that moves its mail to new MX hosts and changes its policy without a new TXT id: the
@@ -32,12 +30,11 @@ class RelayStalePolicyTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
+
     @Test
     void mxHostsOutsideTheCachedPolicyMakeTheRelayFetchItAgainAndAdoptTheLiveOne() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
         try (TestDnsServer dns = TestDnsServer.start();
                 TestPolicyServer web = TestPolicyServer.start(CA);
                 TestMx mx = TestMx.builder().starttls(CA.issue("mx-old.dest.test"))
@@ -47,9 +44,7 @@ class RelayStalePolicyTest {
                     .mx("dest.test", 10, "mx-old.dest.test").a("mx-old.dest.test", "127.0.0.1")
                     .a("mx-new.dest.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx-old.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveryPort(mx.port())
-                    .dns(dns.hostPort()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port())
-                    .load());
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
             try {
                 submit(relay, "before the move");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx-old.dest.test");
@@ -60,7 +55,7 @@ class RelayStalePolicyTest {
                 submit(relay, "after the move");
 
                 assertThat(mx.awaitMessages(2, Duration.ofSeconds(20)).get(1).sni()).contains("mx-new.dest.test");
-                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
                         .isEqualTo("mta-sts policy of dest.test: none of the MX hosts (mx-new.dest.test) matched the cached"
                                 + " policy (id 1, mode enforce, max_age 604800, mx mx-old.dest.test); the live policy (id 1,"
                                 + " mode enforce, max_age 604800, mx mx-new.dest.test) matches and was adopted"));
@@ -78,8 +73,6 @@ class RelayStalePolicyTest {
             } finally {
                 relay.stop();
             }
-        } finally {
-            root.detachAppender(logs);
         }
     }
 

@@ -36,9 +36,7 @@ class RelayStatusMtaStsTest {
             dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=20260301")
                     .mx("dest.test", 10, "mx.attacker.test").a("mx.attacker.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).dns(dns.hostPort())
-                    .deliveryPort(mx.port()).extraTrust(CA.writeTrustPem(dir.resolve("ca.pem")))
-                    .mtaStsHttpsPort(web.port()).load());
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
             try {
                 SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
                         "Subject: enforced\r\n\r\nhello\r\n");

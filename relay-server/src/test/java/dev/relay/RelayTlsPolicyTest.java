@@ -3,10 +3,7 @@ package dev.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.relay.cli.RelayCommand;
+import dev.relay.cli.CommandRun;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
@@ -15,17 +12,15 @@ import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Local TLS policy overrides through the whole relay: a partner domain that publishes nothing
@@ -39,6 +34,9 @@ class RelayTlsPolicyTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
 
     @Test
     void anEnforceOverrideRequiresAuthenticatedTlsForADomainThatPublishesNothing() throws Exception {
@@ -55,7 +53,7 @@ class RelayTlsPolicyTest {
             try {
                 SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "a@origin.test", "b@partner.test",
                         "Subject: t\r\n\r\nHello.\r\n");
-                RecipientStatus.Deferred deferred = awaitDeferred(relay);
+                RecipientStatus.Deferred deferred = DeferredRecipients.awaitFirst(relay);
                 assertThat(deferred.reason()).startsWith("451 4.7.5 TLS policy for <partner.test> (local override, mode"
                         + " enforce) could not be met by any MX host: ").contains("mx.partner.test");
                 assertThat(mx.messages()).as("the unauthenticated host got nothing").isEmpty();
@@ -65,7 +63,7 @@ class RelayTlsPolicyTest {
                 Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
                 assertThat(scrape.value("relay_tls_policy_overrides_active", "kind", "require")).contains(1.0);
                 assertThat(scrape.value("relay_tls_policy_overrides_active", "kind", "suspend")).contains(0.0);
-                assertThat(cli("tls-policy", "list", "--admin", admin(relay)))
+                assertThat(CommandRun.succeeding("tls-policy", "list", "--admin", admin(relay)))
                         .isEqualTo("partner.test  require (config, mode enforce, mx mx.partner.test)  reason: contract");
             } finally {
                 relay.stop();
@@ -75,24 +73,19 @@ class RelayTlsPolicyTest {
 
     @Test
     void aSuspensionLetsMailThroughABrokenPolicyCountsTheFailureAndOutlivesARestart() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
         try (TestDnsServer dns = TestDnsServer.start();
                 TestPolicyServer web = TestPolicyServer.start(CA);
                 TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
             dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
                     .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
             web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayConfig config = TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort())
-                    .extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port()).load();
+            RelayConfig config = TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load();
             RelayApplication relay = RelayApplication.start(config);
             try {
-                String said = cli("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
+                String said = CommandRun.succeeding("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
                         "their certificate expired", "--admin", admin(relay));
                 assertThat(said).startsWith("dest.test: MTA-STS enforcement suspended until ").endsWith("(1d from now)");
-                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
                         .matches("tls-policy: MTA-STS enforcement for dest.test suspended for 1d \\(until .*\\) by admin API "
                                 + "client 127\\.0\\.0\\.1 \\(operator .*\\): their certificate expired"));
 
@@ -105,7 +98,7 @@ class RelayTlsPolicyTest {
                         .as("the failure is still seen and counted").isEqualTo(1));
                 assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")
                         .counter().count()).isZero();
-                assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
                         .contains("domain=dest.test").contains("certificate-not-trusted")
                         .contains("MTA-STS enforcement suspended by local override (suspension: their certificate expired)"));
                 Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
@@ -118,43 +111,24 @@ class RelayTlsPolicyTest {
 
             RelayApplication again = RelayApplication.start(config);
             try {
-                String listed = cli("tls-policy", "list", "--admin", admin(again));
+                String listed = CommandRun.succeeding("tls-policy", "list", "--admin", admin(again));
                 assertThat(listed).startsWith("dest.test  suspend (suspension, mode testing)  until ")
                         .contains(" left)  by admin API client 127.0.0.1").endsWith("reason: their certificate expired");
-                assertThat(cli("tls-policy", "resume", "dest.test", "--admin", admin(again)))
+                assertThat(CommandRun.succeeding("tls-policy", "resume", "dest.test", "--admin", admin(again)))
                         .isEqualTo("dest.test: suspension lifted, MTA-STS enforced as published");
-                assertThat(cli("tls-policy", "list", "--admin", admin(again))).isEqualTo("no TLS policy overrides in force");
+                assertThat(CommandRun.succeeding("tls-policy", "list", "--admin", admin(again))).isEqualTo("no TLS policy overrides in force");
 
-                StringWriter err = new StringWriter();
-                int code = RelayCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "tls-policy",
-                        "suspend", "dest.test", "--for", "31d", "--reason", "x", "--admin", admin(again));
-                assertThat(code).isEqualTo(1);
-                assertThat(err.toString()).contains("at most 30d");
+                CommandRun tooLong = CommandRun.of("tls-policy", "suspend", "dest.test", "--for", "31d", "--reason", "x",
+                        "--admin", admin(again));
+                assertThat(tooLong.exitCode()).isEqualTo(1);
+                assertThat(tooLong.err()).contains("at most 30d");
             } finally {
                 again.stop();
             }
-        } finally {
-            root.detachAppender(logs);
         }
     }
 
     private static String admin(RelayApplication relay) {
         return "127.0.0.1:" + relay.adminAddress().getPort();
-    }
-
-    private static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertThat(code).as("exit code; stderr: %s", err).isZero();
-        return out.toString().strip();
-    }
-
-    private static RecipientStatus.Deferred awaitDeferred(RelayApplication relay) {
-        return await("a deferred recipient").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> relay.queue().list().stream().findFirst().map(m -> m.statuses().getFirst())
-                                .filter(RecipientStatus.Deferred.class::isInstance).map(RecipientStatus.Deferred.class::cast),
-                        Optional::isPresent)
-                .orElseThrow();
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relay.cli.CommandRun;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
@@ -19,8 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,8 +91,7 @@ class RelayTlsReportingTest {
             dns.mx("reports.test", 10, "mx.reports.test").a("mx.reports.test", "127.0.0.1");
             collector.answer("/bad", 500);
 
-            RelayConfig config = TestRelayConfig.in(dir).deliveryPort(mx.port()).dns(dns.hostPort())
-                    .extraTrust(CA.writeTrustPem(dir.resolve("ca.pem"))).mtaStsHttpsPort(web.port()).tlsRpt().load();
+            RelayConfig config = TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).tlsRpt().load();
             RelayApplication relay = RelayApplication.builder(config).clock(clock).tlsRptTick(Duration.ofMillis(50)).start();
             try {
                 String admin = "127.0.0.1:" + relay.adminAddress().getPort();
@@ -103,14 +101,14 @@ class RelayTlsReportingTest {
                 }
                 assertThat(mx.awaitMessages(4, Duration.ofSeconds(30))).hasSize(4);
                 JsonNode today = await("six domains counted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> JSON.readTree(cli("tls-rpt", "show", "--json", "--admin", admin)),
+                        .until(() -> JSON.readTree(CommandRun.succeeding("tls-rpt", "show", "--json", "--admin", admin)),
                                 shown -> shown.path("domains").size() == 6 && total(shown, "bad.test", "failures") == 2
                                         && total(shown, "expiring.test", "failures") == 1);
                 assertThat(today.path("today").asText()).isEqualTo(day.toString());
                 assertThat(total(today, "good.test", "successes")).isEqualTo(1);
                 assertThat(total(today, "testing.test", "failures")).as("testing mode: delivered, reported failed").isEqualTo(1);
                 assertThat(total(today, "plain.test", "successes")).isEqualTo(1);
-                String text = cli("tls-rpt", "show", "bad.test", "--admin", admin);
+                String text = CommandRun.succeeding("tls-rpt", "show", "bad.test", "--admin", admin);
                 assertThat(text).contains("bad.test: 0 successful, 2 failed", "1 x certificate-not-trusted at mx1.bad.test [127.0.0.1]",
                         "1 x validation-failure at mx.evil.test (mx-mismatch)").doesNotContain("good.test");
                 MeterRegistry registry = relay.metrics().registry();
@@ -173,7 +171,7 @@ class RelayTlsReportingTest {
                         .isEqualTo("mx.testing.test");
 
                 JsonNode after = await("the history of the day's reports").atMost(Duration.ofSeconds(30))
-                        .until(() -> JSON.readTree(cli("tls-rpt", "show", "--json", "--admin", admin)),
+                        .until(() -> JSON.readTree(CommandRun.succeeding("tls-rpt", "show", "--json", "--admin", admin)),
                                 shown -> shown.path("reports").size() == 7);
                 assertThat(results(after)).containsExactlyInAnyOrder(
                         "good.test " + collector.uri("/good") + " sent", "good.test mailto:" + REPORT_BOX + " queued",
@@ -219,10 +217,10 @@ class RelayTlsReportingTest {
                         "Subject: one\r\n\r\nHello.\r\n");
                 mx.awaitMessages(1, Duration.ofSeconds(30));
                 String admin = "127.0.0.1:" + first.adminAddress().getPort();
-                await().atMost(Duration.ofSeconds(30)).until(() -> cli("tls-rpt", "show", "--admin", admin)
+                await().atMost(Duration.ofSeconds(30)).until(() -> CommandRun.succeeding("tls-rpt", "show", "--admin", admin)
                         .contains("good.test: 1 successful, 0 failed"));
 
-                assertThat(cli("tls-rpt", "send", "--now", "--admin", admin)).contains("good.test (" + LocalDate.ofInstant(
+                assertThat(CommandRun.succeeding("tls-rpt", "send", "--now", "--admin", admin)).contains("good.test (" + LocalDate.ofInstant(
                         clock.instant(), ZoneOffset.UTC) + " so far)");
                 await().atMost(Duration.ofSeconds(30)).until(() -> collector.requests("/good").size() == 1);
                 JsonNode report = JSON.readTree(collector.requests("/good").getFirst().gunzipped());
@@ -231,14 +229,14 @@ class RelayTlsReportingTest {
                 assertThat(report.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(1);
                 assertThat(report.at("/date-range/end-datetime").asText())
                         .isEqualTo(DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
-                await().atMost(Duration.ofSeconds(30)).until(() -> cli("tls-rpt", "show", "--admin", admin).contains(sentLine));
+                await().atMost(Duration.ofSeconds(30)).until(() -> CommandRun.succeeding("tls-rpt", "show", "--admin", admin).contains(sentLine));
             } finally {
                 first.stop();
             }
             RelayApplication second = RelayApplication.builder(config).clock(clock).tlsRptTick(Duration.ofMillis(50)).start();
             try {
                 String admin = "127.0.0.1:" + second.adminAddress().getPort();
-                String shown = cli("tls-rpt", "show", "--admin", admin);
+                String shown = CommandRun.succeeding("tls-rpt", "show", "--admin", admin);
                 assertThat(shown).as("today's counts stay for the day's report, over a restart")
                         .contains("good.test: 1 successful, 0 failed");
                 assertThat(shown).as("the history of reports survives the restart").contains(sentLine);
@@ -261,12 +259,10 @@ class RelayTlsReportingTest {
                         "Subject: one\r\n\r\nHello.\r\n");
                 mx.awaitMessages(1, Duration.ofSeconds(30));
                 String admin = "127.0.0.1:" + relay.adminAddress().getPort();
-                assertThat(cli("tls-rpt", "show", "--admin", admin)).startsWith("TLS reporting is off (tls-rpt.enabled: false)");
-                StringWriter err = new StringWriter();
-                int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(new StringWriter(), true),
-                        new PrintWriter(err, true), "tls-rpt", "send", "--now", "--admin", admin);
-                assertThat(code).isEqualTo(1);
-                assertThat(err.toString()).contains("TLS reporting is off on this relay");
+                assertThat(CommandRun.succeeding("tls-rpt", "show", "--admin", admin)).startsWith("TLS reporting is off (tls-rpt.enabled: false)");
+                CommandRun send = CommandRun.of("tls-rpt", "send", "--now", "--admin", admin);
+                assertThat(send.exitCode()).isEqualTo(1);
+                assertThat(send.err()).contains("TLS reporting is off on this relay");
                 assertThat(relay.metrics().registry().get("relay.tlsrpt.sessions").tags("policy", "no-policy-found",
                         "result", "success").counter().count()).isZero();
                 assertThat(dir.resolve("spool").resolve("tlsrpt")).doesNotExist();
@@ -361,13 +357,5 @@ class RelayTlsReportingTest {
             assertWholeDay(report, day);
             return report;
         }
-    }
-
-    private static String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = dev.relay.cli.RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertThat(code).as("exit code; stderr: %s", err).isZero();
-        return out.toString().strip();
     }
 }

@@ -1,9 +1,13 @@
 package dev.relay;
 
+import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.TlsFiles;
 
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
+import dev.relay.tls.testkit.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +75,17 @@ final class TestRelayConfig {
     TestRelayConfig mtaStsHttpsPort(int port) {
         this.mtaStsHttpsPort = port;
         return this;
+    }
+
+    /**
+     * Delivery as the MTA-STS scenarios run it: to {@code mx}'s port, names from {@code dns},
+     * policies fetched from {@code web}, and {@code ca}, which issued the MX's and the policy
+     * host's certificates, trusted ({@code delivery.tls.extra-trust}).
+     */
+    TestRelayConfig deliveringThrough(TestDnsServer dns, TestMx mx, TestPolicyServer web, TestCertificates.Authority ca)
+            throws IOException {
+        return deliveryPort(mx.port()).dns(dns.hostPort()).extraTrust(ca.writeTrustPem(dir.resolve("ca.pem")))
+                .mtaStsHttpsPort(web.port());
     }
 
     /** {@code spool.directory}, when it must be elsewhere than the temp directory (a small disk). */

@@ -4,6 +4,7 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.spool.SpoolQueue;
+import dev.relay.testkit.ChildRelayYaml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,27 +25,9 @@ public final class RelayConfigs {
     /** The same, with the admin server on {@code adminPort} and, when given, its token. */
     public static String minimal(int smtpPort, Path spool, Path mtaStsCache, int adminPort, Optional<String> token)
             throws java.io.IOException {
-        return """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:%d
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:%d]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:%d
-                %s
-                shutdown-grace: 5s
-                """.formatted(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, adminPort,
-                token.map(t -> "  token: " + t).orElse(""));
+        return ChildRelayYaml.minimal(smtpPort, spool, RelayProcess.freePort(), mtaStsCache, adminPort)
+                + token.map(t -> "  token: " + t + "\n").orElse("")
+                + "shutdown-grace: 5s\n";
     }
 
     /** Opens a spool the way the relay does at start (recovery included), for inspection. */

@@ -8,6 +8,7 @@ import dev.relay.auth.PasswordHasher;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.testkit.SmtpTestClient;
+import dev.relay.testkit.ChildRelayYaml;
 import dev.relay.tls.TlsFiles;
 import dev.relay.tls.testkit.TestCertificates;
 import jakarta.mail.Message;
@@ -75,19 +76,10 @@ class RelayEndToEndTest {
                 tls:
                   certificate: %s
                   key: %s
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:%d]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:%d
-                shutdown-grace: 20s
-                """.formatted(relayPort, submissionPort, smtpsPort, users, files.certificate(), files.key(),
-                work.resolve("spool"), RelayProcess.freePort(), work.resolve("mta-sts"), RelayProcess.freePort());
+                """.formatted(relayPort, submissionPort, smtpsPort, users, files.certificate(), files.key())
+                + ChildRelayYaml.storageDnsAndAdmin(work.resolve("spool"), RelayProcess.freePort(), work.resolve("mta-sts"),
+                        RelayProcess.freePort())
+                + "shutdown-grace: 20s\n";
     }
 
     private Properties clientProperties(String protocol) {

@@ -2,20 +2,16 @@ package dev.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.relay.testkit.CapturedLogs;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The command line as a user meets it: exit codes, and one clear line for every user error. */
 class CommandLineTest {
@@ -23,16 +19,10 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {}
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.root();
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void assertOneLineUserError(Result result, String... fragments) {
+    private static void assertOneLineUserError(CommandRun result, String... fragments) {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         String err = result.err().strip();
         assertThat(err.lines().count()).as("one line: %s", err).isEqualTo(1);
@@ -55,7 +45,7 @@ class CommandLineTest {
                 admin:
                   token: s3cret-token
                 """.formatted(dir.resolve("spool")));
-        Result result = run("config", "check", "--config", file.toString());
+        CommandRun result = CommandRun.of("config", "check", "--config", file.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains(file + ": valid").contains("hostname: relay.example.net")
                 .contains("max-recipients: 1000").doesNotContain("s3cret-token");
@@ -64,19 +54,19 @@ class CommandLineTest {
     @Test
     void missingConfigFileIsOneLineAndExitTwo() {
         Path missing = dir.resolve("nope.yaml");
-        assertOneLineUserError(run("config", "check", "--config", missing.toString()), missing.toString());
+        assertOneLineUserError(CommandRun.of("config", "check", "--config", missing.toString()), missing.toString());
     }
 
     @Test
     void unknownKeyNamesTheKeyPath() throws IOException {
         Path file = config("limits:\n  max-recipient: 5\n");
-        assertOneLineUserError(run("config", "check", "--config", file.toString()), "limits.max-recipient");
+        assertOneLineUserError(CommandRun.of("config", "check", "--config", file.toString()), "limits.max-recipient");
     }
 
     @Test
     void badValueNamesTheKeyPath() throws IOException {
         Path file = config("listeners:\n  - address: 127.0.0.1:2525\n    starttls: maybe\n");
-        assertOneLineUserError(run("config", "check", "--config", file.toString()), "listeners[0].starttls");
+        assertOneLineUserError(CommandRun.of("config", "check", "--config", file.toString()), "listeners[0].starttls");
     }
 
     @Test
@@ -84,15 +74,11 @@ class CommandLineTest {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
         Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");
         Path file = config("tls:\n  certificate: %s\n  key: %s\n".formatted(cert, key));
-        assertOneLineUserError(run("config", "check", "--config", file.toString()), "tls.");
+        assertOneLineUserError(CommandRun.of("config", "check", "--config", file.toString()), "tls.");
     }
 
     @Test
     void portInUseNamesTheListenersKeyAndStopsBeforeDeliveryStarts() throws IOException {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path file = config("""
@@ -109,15 +95,13 @@ class CommandLineTest {
                       dns:
                         servers: [127.0.0.1:9]
                     """.formatted(freePortAfterClosing(free), taken.getLocalPort(), dir.resolve("spool")));
-            Result result = run("run", "--config", file.toString());
+            CommandRun result = CommandRun.of("run", "--config", file.toString());
             assertOneLineUserError(result, "listeners[1].address", "127.0.0.1:" + taken.getLocalPort(),
                     "the port is already in use");
             assertThat(result.err()).doesNotContain("bind(").doesNotContain("error(").doesNotContain("listeners[0]");
-            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(logs.messages())
                     .noneMatch(line -> line.startsWith("delivery started"))
                     .noneMatch(line -> line.contains(" started: SMTP on"));
-        } finally {
-            root.detachAppender(logs);
         }
     }
 
@@ -133,7 +117,7 @@ class CommandLineTest {
                     spool:
                       directory: %s
                     """.formatted(freePort, taken.getLocalPort(), dir.resolve("spool")));
-            Result result = run("config", "check", "--config", file.toString());
+            CommandRun result = CommandRun.of("config", "check", "--config", file.toString());
             assertThat(result.exitCode()).as(result.err()).isZero();
             assertThat(result.out()).contains("# warning: listeners[1].address: 127.0.0.1:" + taken.getLocalPort()
                     + " is in use now").doesNotContain("listeners[0].address: 127.0.0.1:" + freePort + " is in use");
@@ -150,7 +134,7 @@ class CommandLineTest {
     @Test
     void configCheckNamesTheSystemResolversWhenNoneAreConfigured() throws IOException {
         Path file = config("spool:\n  directory: %s\n".formatted(dir.resolve("spool")));
-        Result result = run("config", "check", "--config", file.toString());
+        CommandRun result = CommandRun.of("config", "check", "--config", file.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         // what the system names: dnsjava reads /etc/resolv.conf on Linux
         List<String> nameservers = Files.exists(Path.of("/etc/resolv.conf"))
@@ -169,7 +153,7 @@ class CommandLineTest {
 
         Path pinned = config("spool:\n  directory: %s\ndelivery:\n  dns:\n    servers: [127.0.0.1:5353]\n"
                 .formatted(dir.resolve("spool")));
-        Result configured = run("config", "check", "--config", pinned.toString());
+        CommandRun configured = CommandRun.of("config", "check", "--config", pinned.toString());
         assertThat(configured.out()).contains("- 127.0.0.1:5353").doesNotContain("system's resolvers");
     }
 
@@ -189,7 +173,7 @@ class CommandLineTest {
                     admin:
                       address: 127.0.0.1:%d
                     """.formatted(dir.resolve("spool"), taken.getLocalPort()));
-            assertOneLineUserError(run("run", "--config", file.toString()),
+            assertOneLineUserError(CommandRun.of("run", "--config", file.toString()),
                     "admin.address", "127.0.0.1:" + taken.getLocalPort());
         }
     }
@@ -202,20 +186,20 @@ class CommandLineTest {
                 admin:
                   address: 0.0.0.0:0
                 """.formatted(dir.resolve("spool")));
-        assertOneLineUserError(run("run", "--config", file.toString()), "admin.address", "admin.token");
-        assertOneLineUserError(run("config", "check", "--config", file.toString()), "admin.address", "admin.token");
+        assertOneLineUserError(CommandRun.of("run", "--config", file.toString()), "admin.address", "admin.token");
+        assertOneLineUserError(CommandRun.of("config", "check", "--config", file.toString()), "admin.address", "admin.token");
     }
 
     @Test
     void noCommandIsAUsageError() {
-        Result result = run();
+        CommandRun result = CommandRun.of();
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("run");
     }
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result result = run("config", "check", "--no-such-option");
+        CommandRun result = CommandRun.of("config", "check", "--no-such-option");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--no-such-option");
     }
@@ -225,7 +209,7 @@ class CommandLineTest {
         java.io.InputStream stdin = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream("correct horse\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            Result result = run("users", "hash", "alice", "--scheme", "pbkdf2-sha256");
+            CommandRun result = CommandRun.of("users", "hash", "alice", "--scheme", "pbkdf2-sha256");
             assertThat(result.exitCode()).as(result.err()).isZero();
             String line = result.out().strip();
             assertThat(line).startsWith("alice:$pbkdf2-sha256$").doesNotContain("correct horse");
@@ -240,6 +224,6 @@ class CommandLineTest {
 
     @Test
     void usersHashRejectsAnUnknownScheme() {
-        assertOneLineUserError(run("users", "hash", "alice", "--scheme", "md5"), "--scheme", "md5");
+        assertOneLineUserError(CommandRun.of("users", "hash", "alice", "--scheme", "md5"), "--scheme", "md5");
     }
 }

@@ -6,8 +6,6 @@ import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -26,8 +24,6 @@ class MtaStsCheckCommandTest {
     private TestDnsServer dns;
     private TestPolicyServer web;
     private TestMx mx;
-
-    private record Result(int exitCode, String out, String err) {}
 
     @BeforeEach
     void setUp() {
@@ -51,7 +47,7 @@ class MtaStsCheckCommandTest {
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
         mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out())
@@ -71,7 +67,7 @@ class MtaStsCheckCommandTest {
                 .mx("dest.test", 20, "backup.other.test").a("backup.other.test", "127.0.0.1");
         mx = TestMx.builder().starttls(CA.issue("mx.elsewhere.test")).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
         assertThat(result.out())
@@ -86,7 +82,7 @@ class MtaStsCheckCommandTest {
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
         mx = TestMx.builder().start();
 
-        Result noPolicy = check("dest.test");
+        CommandRun noPolicy = check("dest.test");
         assertThat(noPolicy.exitCode()).as(noPolicy.out()).isZero();
         assertThat(noPolicy.out()).contains("-> name does not exist: no policy announced")
                 .contains("fetched for information only")
@@ -94,7 +90,7 @@ class MtaStsCheckCommandTest {
                 .contains("Result: no MTA-STS policy in force for dest.test");
 
         publishEnforce("mx.dest.test");
-        Result enforced = check("dest.test");
+        CommandRun enforced = check("dest.test");
         assertThat(enforced.exitCode()).as(enforced.out()).isEqualTo(1);
         assertThat(enforced.out()).contains("connected, STARTTLS not offered", "-> not usable under the enforce policy");
     }
@@ -106,7 +102,7 @@ class MtaStsCheckCommandTest {
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
         mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.out()).contains("-> invalid:").contains("nmx");
         assertThat(result.exitCode()).as("no policy in force, the MX answers").isZero();
@@ -119,7 +115,7 @@ class MtaStsCheckCommandTest {
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
         mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.out()).contains("fetch failed (redirect)").contains("https://elsewhere.test/policy");
     }
@@ -131,7 +127,7 @@ class MtaStsCheckCommandTest {
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
         mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.out()).contains("-> lookup failed:")
                 .contains("with the TXT lookup failing a sender does not fetch it")
@@ -145,7 +141,7 @@ class MtaStsCheckCommandTest {
 
     @Test
     void aMalformedDomainIsAUsageError() throws Exception {
-        Result result = check("not a domain");
+        CommandRun result = check("not a domain");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err().strip()).contains("'not a domain' is not a domain name").doesNotContain("Exception");
@@ -158,7 +154,7 @@ class MtaStsCheckCommandTest {
         mx = TestMx.builder().starttls(CA.issue("mx-new.dest.test")).start();
         cache("20261130", "mx-old.dest.test");
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.out()).contains("The relay's cache (" + dir.resolve("mta-sts") + ")")
                 .contains("  id 20261130, fetched 2026-12-01T00:00:00Z, expires 2026-12-02T00:00:00Z: mode enforce,"
@@ -192,7 +188,7 @@ class MtaStsCheckCommandTest {
         web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mx));
     }
 
-    private Result check(String domain) throws Exception {
+    private CommandRun check(String domain) throws Exception {
         Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
         Path config = dir.resolve("relay.yaml");
         Files.writeString(config, """
@@ -207,10 +203,6 @@ class MtaStsCheckCommandTest {
                   https-port: %d
                   cache-directory: %s
                 """.formatted(mx == null ? 25 : mx.port(), dns.hostPort(), trust, web.port(), dir.resolve("mta-sts")));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                "mta-sts", "check", "--config", config.toString(), "--timeout", "5", domain);
-        return new Result(code, out.toString(), err.toString());
+        return CommandRun.of("mta-sts", "check", "--config", config.toString(), "--timeout", "5", domain);
     }
 }

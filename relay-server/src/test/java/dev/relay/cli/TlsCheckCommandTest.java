@@ -8,8 +8,6 @@ import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.tls.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -34,8 +32,6 @@ class TlsCheckCommandTest {
     private TestPolicyServer web;
     private TestMx mx;
     private String anchor = "";
-
-    private record Result(int exitCode, String out, String err) {}
 
     @BeforeEach
     void setUp() {
@@ -65,7 +61,7 @@ class TlsCheckCommandTest {
         publishEnforce("mx2.dest.test");
         mx = TestMx.builder().starttls(CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", daneCertificate).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out())
@@ -94,7 +90,7 @@ class TlsCheckCommandTest {
         publishEnforce("mx.dest.test");
         mx = TestMx.builder().starttls(webCertificate).start();
 
-        Result result = check("dest.test");
+        CommandRun result = check("dest.test");
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
         assertThat(result.out())
@@ -112,7 +108,7 @@ class TlsCheckCommandTest {
                 .add("_25._tcp.mx.plain.test. 300 IN TLSA 3 1 1 " + "00".repeat(32));
         mx = TestMx.builder().starttls(CA.issue("mx.plain.test")).start();
 
-        Result result = check("plain.test");
+        CommandRun result = check("plain.test");
 
         assertThat(result.exitCode()).as(result.out()).isZero();
         assertThat(result.out())
@@ -133,7 +129,7 @@ class TlsCheckCommandTest {
         web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mxHosts));
     }
 
-    private Result check(String domain) throws Exception {
+    private CommandRun check(String domain) throws Exception {
         Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
         Path anchors = Files.writeString(dir.resolve("anchors.zone"), anchor);
         Path config = dir.resolve("relay.yaml");
@@ -150,10 +146,6 @@ class TlsCheckCommandTest {
                 mta-sts:
                   https-port: %d
                 """.formatted(mx.port(), dns.hostPort(), anchors, trust, web.port()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                "tls", "check", "--config", config.toString(), "--timeout", "5", domain);
-        return new Result(code, out.toString(), err.toString());
+        return CommandRun.of("tls", "check", "--config", config.toString(), "--timeout", "5", domain);
     }
 }

@@ -3,8 +3,6 @@ package dev.relay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,11 +46,9 @@ class VersionTest {
             for (String option : List.of("-V", "--version")) {
                 List<String> args = new ArrayList<>(path);
                 args.add(option);
-                StringWriter out = new StringWriter();
-                StringWriter err = new StringWriter();
-                int code = RelayCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
-                assertThat(code).as("%s: %s", args, err).isZero();
-                assertThat(out.toString().strip()).as("%s", args).startsWith(expected).endsWith(")")
+                CommandRun run = CommandRun.of(args.toArray(String[]::new));
+                assertThat(run.exitCode()).as("%s: %s", args, run.err()).isZero();
+                assertThat(run.out().strip()).as("%s", args).startsWith(expected).endsWith(")")
                         .doesNotContain("${").doesNotContain("development build");
             }
         }

@@ -4,26 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.relay.dane.Tlsa;
 import dev.relay.dane.TlsaRecord;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
-import dev.relay.dns.DnssecMode;
-import dev.relay.dns.TrustAnchors;
 import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.mtasts.PolicyFailure;
-import dev.relay.mtasts.PolicyFetcher;
-import dev.relay.mtasts.PolicyStore;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.HostProblem;
 import dev.relay.queue.MessageQueue;
@@ -32,7 +25,7 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.tls.ClientTlsContext;
+import dev.relay.testkit.CapturedLogs;
 import dev.relay.tlsrpt.CounterLimits;
 import dev.relay.tlsrpt.DomainCounts;
 import dev.relay.tlsrpt.PolicyType;
@@ -44,9 +37,6 @@ import dev.relay.tlsrpt.TlsReports;
 import dev.relay.tlsrpt.TlsRptSettings;
 import dev.relay.tlsrpt.TlsSession;
 import dev.relay.tls.testkit.TestCertificates;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,16 +49,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -101,42 +90,28 @@ class DaneConformanceTest {
     private final List<String> daneChecks = new CopyOnWriteArrayList<>();
     /** result/tls/mta_sts_mode of every attempt. */
     private final List<String> attempts = new CopyOnWriteArrayList<>();
-    private final ListAppender<ILoggingEvent> attemptLog = new ListAppender<>();
-    private final Logger attemptLogger = (Logger) LoggerFactory.getLogger("dev.relay.delivery.attempts");
+    @RegisterExtension
+    final CapturedLogs attemptLog = CapturedLogs.of("dev.relay.delivery.attempts");
     private final List<String> anchors = new ArrayList<>();
     /** The sessions TLS reporting counts (RFC 8460), as the relay's daily reports would. */
     private final SessionCounters tlsSessions = new SessionCounters(clock, CounterLimits.DEFAULT);
+    private MtaStsWorld sts;
     private DeliveryWorld world;
-    private ClientTlsContext tls;
     private TestDnsServer dns;
-    private TestPolicyServer web;
     private TestMx mx;
     private MessageQueue queue;
-    private EventLoopGroup fetchGroup;
-    private MtaStsPolicies policies;
 
     @BeforeEach
     void setUp() {
-        tls = DeliveryWorld.trustOnly(WEB_CA, clock);
-        world = DeliveryWorld.start(clock, RETRY, Duration.ofDays(5), tls);
-        dns = world.dns;
+        sts = MtaStsWorld.start(clock, WEB_CA, RETRY, Duration.ofDays(5));
+        world = sts.delivery;
+        dns = sts.dns();
         queue = world.queue();
-        web = TestPolicyServer.start(WEB_CA);
-        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        attemptLog.start();
-        attemptLogger.addAppender(attemptLog);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        attemptLogger.detachAppender(attemptLog);
-        world.stopScheduler();
-        if (policies != null) {
-            policies.close();
-        }
-        world.close();
-        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        web.close();
+        sts.close();
     }
 
     // ---- DANE-EE -------------------------------------------------------------------------
@@ -242,7 +217,7 @@ class DaneConformanceTest {
 
         assertThat(mx.messages()).isEmpty();
         assertThat(mx.commands("MAIL")).isEmpty();
-        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+        assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains("STARTTLS");
         assertThat(daneChecks).containsExactly(MX_HOST + "/starttls-not-supported");
     }
@@ -316,7 +291,7 @@ class DaneConformanceTest {
         runOnce();
 
         assertThat(mx.connectionCount()).isZero();
-        assertThat(deferredReason(id)).contains("DNSSEC status is unknown");
+        assertThat(sts.deferredReason(id)).contains("DNSSEC status is unknown");
         assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
     }
 
@@ -560,14 +535,14 @@ class DaneConformanceTest {
     private void assertDaneDefers(QueueId id, String resultType) {
         assertThat(mx.messages()).as("nothing delivered against DANE").isEmpty();
         assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
-        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+        assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains(MX_HOST).contains(resultType);
         assertThat(daneChecks).containsExactly(MX_HOST + "/" + resultType);
         assertStillQueuedForRetry(id);
     }
 
     private void assertDnssecInvalid(QueueId id) {
-        assertThat(deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
+        assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains("_25._tcp.mx.dest.test");
         assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
         assertThat(attemptLine()).contains("mta-sts=none, dane=verify, cause=dnssec-invalid");
@@ -610,8 +585,7 @@ class DaneConformanceTest {
 
     /** An MTA-STS policy for dest.test; its TXT record is served unsigned beside the signed zone. */
     private void publish(String mode, String... mxPatterns) {
-        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, 86400, mxPatterns));
+        sts.publish(mode, 86400, mxPatterns);
     }
 
     private void startRelay() throws IOException {
@@ -620,11 +594,8 @@ class DaneConformanceTest {
             anchors.add(SignedZone.builder("unrelated.test").build().dsAnchor());
         }
         Path file = Files.writeString(dir.resolve("trust-anchors"), String.join("", anchors));
-        DnsResolver resolver = dns.resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock)
-                .dnssec(DnssecMode.VALIDATE).trustAnchors(TrustAnchors.fromFile(file)).build();
-        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
-                .totalTimeout(ClientFixture.WAIT).build();
-        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(dir.resolve("policies"))).clock(clock).build();
+        DnsResolver resolver = sts.validatingResolver(file);
+        MtaStsPolicies policies = sts.startPolicies(resolver, dir.resolve("policies"), MtaStsEvents.NONE);
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
                 .tlsSessions(tlsSessions::record)
@@ -652,14 +623,8 @@ class DaneConformanceTest {
     }
 
     private String attemptLine() {
-        return attemptLog.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains("to=<"))
+        return attemptLog.messages().stream().filter(line -> line.contains("to=<"))
                 .reduce((first, second) -> second).orElseThrow();
-    }
-
-    private String deferredReason(QueueId id) {
-        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
-        assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
-        return ((RecipientStatus.Deferred) status).reason();
     }
 
     private QueueId submit() throws Exception {

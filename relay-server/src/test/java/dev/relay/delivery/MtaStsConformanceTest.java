@@ -10,8 +10,6 @@ import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.mtasts.PolicyFailure;
-import dev.relay.mtasts.PolicyFetcher;
-import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.outcome.Cause;
 import dev.relay.queue.MessageQueue;
@@ -20,18 +18,13 @@ import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
-import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,40 +52,34 @@ class MtaStsConformanceTest {
     private final List<String> fetchResults = new CopyOnWriteArrayList<>();
     /** result/tls/mta_sts_mode of every attempt, as the metrics count them. */
     private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private MtaStsWorld sts;
     private DeliveryWorld world;
-    private ClientTlsContext tls;
     private TestDnsServer dns;
     private TestPolicyServer web;
     private TestMx mx;
     private MessageQueue queue;
-    private EventLoopGroup fetchGroup;
-    private MtaStsPolicies policies;
 
     @BeforeEach
     void setUp() {
-        tls = DeliveryWorld.trustOnly(CA, clock);
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
-        dns = world.dns;
+        sts = MtaStsWorld.start(clock, CA, RETRY, LIFETIME);
+        world = sts.delivery;
+        dns = sts.dns();
+        web = sts.web;
         queue = world.queue();
-        web = TestPolicyServer.start(CA);
-        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         dns.a("mta-sts." + DOMAIN, "127.0.0.1");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        stopRelay();
-        world.close();
-        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        web.close();
+        sts.close();
     }
 
     // ---- enforce -------------------------------------------------------------------------
 
     @Test
     void enforceWithAGoodMxDeliversOverVerifiedTls() throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
+        sts.publish("enforce", 86400, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")));
         startRelay();
 
@@ -110,8 +97,8 @@ class MtaStsConformanceTest {
 
     @Test
     void enforceWithAWildcardMxPatternDeliversToAHostOneLabelDeeper() throws Exception {
-        publish("enforce", 86400, "*.dest.test");
-        mxAt(10, "mail.dest.test");
+        sts.publish("enforce", 86400, "*.dest.test");
+        sts.mxAt(10, "mail.dest.test");
         mx = world.mx(TestMx.builder().starttls(CA.issue("mail.dest.test")));
         startRelay();
 
@@ -159,8 +146,8 @@ class MtaStsConformanceTest {
     /** The MX has a perfect certificate, but it is not one the policy names: never connect to it. */
     @Test
     void enforceWithAnMxThePolicyDoesNotListDefersWithoutConnecting() throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.attacker.test");
+        sts.publish("enforce", 86400, "mx.dest.test");
+        sts.mxAt(10, "mx.attacker.test");
         mx = world.mx(TestMx.builder().starttls(CA.issue("mx.attacker.test")));
         startRelay();
 
@@ -168,7 +155,7 @@ class MtaStsConformanceTest {
         runOnce();
 
         assertThat(mx.connectionCount()).as("an unlisted MX is never contacted").isZero();
-        String reason = deferredReason(id);
+        String reason = sts.deferredReason(id);
         assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
                 .contains("mx.attacker.test does not match");
         assertThat(policyFailures).singleElement().satisfies(f -> {
@@ -180,9 +167,9 @@ class MtaStsConformanceTest {
 
     @Test
     void enforceWithTwoMxWhereThePreferredFailsDeliversToTheSecondOnly() throws Exception {
-        publish("enforce", 86400, "mx1.dest.test", "mx2.dest.test");
-        mxAt(10, "mx1.dest.test");
-        mxAt(20, "mx2.dest.test");
+        sts.publish("enforce", 86400, "mx1.dest.test", "mx2.dest.test");
+        sts.mxAt(10, "mx1.dest.test");
+        sts.mxAt(20, "mx2.dest.test");
         // one server plays both hosts: mx1 presents a certificate for the wrong name
         mx = world.mx(TestMx.builder().starttls(CA.issue("mx2.dest.test"))
                 .certificateFor("mx1.dest.test", CA.issue("wrong.dest.test")));
@@ -205,8 +192,8 @@ class MtaStsConformanceTest {
 
     @Test
     void testingModeWithABadCertificateDeliversAndCountsTheFailure() throws Exception {
-        publish("testing", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
+        sts.publish("testing", 86400, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
@@ -225,7 +212,7 @@ class MtaStsConformanceTest {
 
     @Test
     void modeNoneDeliversAsWithoutPolicy() throws Exception {
-        publish("none", 86400);
+        sts.publish("none", 86400);
         assertDeliveredOpportunistically();
     }
 
@@ -267,7 +254,7 @@ class MtaStsConformanceTest {
 
     @Test
     void aPolicyHostWithAnInvalidCertificateCountsAsNoPolicy() throws Exception {
-        publish("enforce", 86400, "mx.nowhere.test");
+        sts.publish("enforce", 86400, "mx.nowhere.test");
         web.domain(DOMAIN).certificate(TestCertificates.selfSigned("mta-sts.dest.test").issue());
         assertDeliveredOpportunistically();
         assertThat(fetchResults).containsExactly("tls_error");
@@ -281,12 +268,12 @@ class MtaStsConformanceTest {
         deliverOnceUnderEnforce(86400, "mx.attacker.test", CA.issue("mx.attacker.test"));
 
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
-        mxAt(10, "mx.attacker.test");
+        sts.mxAt(10, "mx.attacker.test");
         clock.advance(Duration.ofHours(1));
         QueueId second = submit();
         runOnce();
 
-        assertThat(deferredReason(second)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
+        assertThat(sts.deferredReason(second)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
         assertThat(mx.messages()).as("nothing reached the attacker's host").hasSize(1);
         assertThat(web.requestCount()).as("no TXT record: no new fetch").isEqualTo(1);
     }
@@ -299,7 +286,7 @@ class MtaStsConformanceTest {
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=2");
         web.domain(DOMAIN).policy(TestPolicyServer.policyText("enforce", 86400, "mx.new.test"));
-        mxAt(10, "mx.new.test");
+        sts.mxAt(10, "mx.new.test");
         clock.advance(Duration.ofMinutes(10));
         QueueId second = submit();
         runOnce();
@@ -315,11 +302,11 @@ class MtaStsConformanceTest {
 
         // the domain drops MTA-STS and its MX; the policy binds only until max_age runs out
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
-        mxAt(10, "mx.other.test");
+        sts.mxAt(10, "mx.other.test");
         clock.advance(Duration.ofMinutes(30));
         QueueId withinMaxAge = submit();
         runOnce();
-        assertThat(deferredReason(withinMaxAge)).startsWith("451 4.7.5");
+        assertThat(sts.deferredReason(withinMaxAge)).startsWith("451 4.7.5");
 
         clock.advance(Duration.ofMinutes(31));
         runOnce(); // the deferred message is due again (retry 5 minutes) and the policy has expired
@@ -333,23 +320,23 @@ class MtaStsConformanceTest {
     void aRestartKeepsEnforcingTheCachedPolicyWhileThePolicyHostIsDown() throws Exception {
         deliverOnceUnderEnforce(86400, "mx.attacker.test", TestCertificates.selfSigned("mx.attacker.test").issue());
 
-        stopRelay();
+        sts.stop();
         web.close();
         dns.remove(DOMAIN);
-        mxAt(10, "mx.attacker.test");
+        sts.mxAt(10, "mx.attacker.test");
         clock.advance(Duration.ofHours(2));
         startRelay();
         QueueId afterRestart = submit();
         runOnce();
 
-        assertThat(deferredReason(afterRestart)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
+        assertThat(sts.deferredReason(afterRestart)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
         assertThat(mx.messages()).hasSize(1);
     }
 
     @Test
     void aTxtLookupThatFailsWithNothingCachedDefersInsteadOfDowngrading() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
-        mxAt(10, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
@@ -357,7 +344,7 @@ class MtaStsConformanceTest {
         runOnce();
 
         assertThat(mx.connectionCount()).isZero();
-        assertThat(deferredReason(id)).startsWith("451 4.4.3 MTA-STS policy of <dest.test> could not be determined");
+        assertThat(sts.deferredReason(id)).startsWith("451 4.4.3 MTA-STS policy of <dest.test> could not be determined");
         assertThat(policyFailures).singleElement()
                 .satisfies(f -> assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE));
     }
@@ -365,7 +352,7 @@ class MtaStsConformanceTest {
     @Test
     void aPolicyThatStaysUnknownPastTheWaitIsDeliveredAsWithoutOneAndSaysSo() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
-        mxAt(10, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
@@ -397,8 +384,8 @@ class MtaStsConformanceTest {
      */
     private void deliverOnceUnderEnforce(long maxAge, String otherMx, TestCertificates.Issued otherCertificate)
             throws Exception {
-        publish("enforce", maxAge, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
+        sts.publish("enforce", maxAge, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate));
         startRelay();
         submit();
@@ -407,8 +394,8 @@ class MtaStsConformanceTest {
     }
 
     private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
-        publish("enforce", 86400, "mx.dest.test");
-        mxAt(10, "mx.dest.test");
+        sts.publish("enforce", 86400, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(server);
         startRelay();
 
@@ -417,7 +404,7 @@ class MtaStsConformanceTest {
 
         assertThat(mx.messages()).as("nothing delivered against the policy").isEmpty();
         assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
-        String reason = deferredReason(id);
+        String reason = sts.deferredReason(id);
         assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
                 .contains("mx.dest.test").contains(resultType.equals("starttls-not-supported") ? "STARTTLS" : resultType);
         assertThat(policyFailures).singleElement().satisfies(f -> {
@@ -434,7 +421,7 @@ class MtaStsConformanceTest {
 
     /** A self-signed MX: only opportunistic TLS delivers there. */
     private void assertDeliveredOpportunistically() throws Exception {
-        mxAt(10, "mx.dest.test");
+        sts.mxAt(10, "mx.dest.test");
         mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay();
 
@@ -447,27 +434,14 @@ class MtaStsConformanceTest {
         assertThat(attempts).containsExactly("delivered/tls/none");
     }
 
-    private void publish(String mode, long maxAge, String... mxPatterns) {
-        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, maxAge, mxPatterns));
-    }
-
-    private void mxAt(int preference, String host) {
-        dns.mx(DOMAIN, preference, host).a(host, "127.0.0.1");
-    }
-
     private void startRelay() {
         DnsResolver resolver = world.resolver();
-        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
-                .totalTimeout(ClientFixture.WAIT).build();
-        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir)).clock(clock)
-                .events(new MtaStsEvents() {
-                    @Override
-                    public void policyFetched(String result) {
-                        fetchResults.add(result);
-                    }
-                })
-                .build();
+        MtaStsPolicies policies = sts.startPolicies(resolver, cacheDir, new MtaStsEvents() {
+            @Override
+            public void policyFetched(String result) {
+                fetchResults.add(result);
+            }
+        });
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
                 .events(new DeliveryEvents() {
@@ -484,22 +458,8 @@ class MtaStsConformanceTest {
                 .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly)));
     }
 
-    private void stopRelay() {
-        world.stopScheduler();
-        if (policies != null) {
-            policies.close();
-            policies = null;
-        }
-    }
-
     private void runOnce() throws Exception {
         world.runOnce();
-    }
-
-    private String deferredReason(QueueId id) {
-        RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
-        assertThat(status).isInstanceOf(RecipientStatus.Deferred.class);
-        return ((RecipientStatus.Deferred) status).reason();
     }
 
     private QueueId submit() throws Exception {

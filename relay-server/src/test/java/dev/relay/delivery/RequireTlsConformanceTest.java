@@ -7,8 +7,6 @@ import dev.relay.dane.TlsaRecord;
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.DnsResolver;
-import dev.relay.dns.DnssecMode;
-import dev.relay.dns.TrustAnchors;
 import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.dsn.BounceQueuer;
@@ -16,10 +14,8 @@ import dev.relay.dsn.DsnKind;
 import dev.relay.dsn.DsnOutcome;
 import dev.relay.dsn.DsnSettings;
 import dev.relay.mtasts.DomainPolicies;
+import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
-import dev.relay.mtasts.PolicyFetcher;
-import dev.relay.mtasts.PolicyStore;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.outcome.Cause;
 import dev.relay.outcome.EnhancedStatus;
 import dev.relay.queue.DsnReturn;
@@ -34,11 +30,7 @@ import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.client.ClientFixture;
 import dev.relay.testkit.Await;
-import dev.relay.tls.ClientTlsContext;
 import dev.relay.tls.testkit.TestCertificates;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,38 +77,27 @@ class RequireTlsConformanceTest {
     private final List<DeliveryEvents.RequireTls> requireTlsEvents = new CopyOnWriteArrayList<>();
     private final List<DeliveryEvents.TlsRequiredNo> tlsRequiredNoEvents = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<DsnOutcome>> dsns = new CopyOnWriteArrayList<>();
+    private MtaStsWorld sts;
     private DeliveryWorld world;
-    private ClientTlsContext tls;
     private TestDnsServer dns;
-    private TestPolicyServer web;
     private TestMx mx;
     private MessageQueue queue;
-    private EventLoopGroup fetchGroup;
     private ExecutorService dsnWorker;
-    private MtaStsPolicies policies;
     private String anchor = "";
 
     @BeforeEach
     void setUp() {
-        tls = DeliveryWorld.trustOnly(CA, clock);
-        world = DeliveryWorld.start(clock, RETRY, LIFETIME, tls);
-        dns = world.dns;
+        sts = MtaStsWorld.start(clock, CA, RETRY, LIFETIME);
+        world = sts.delivery;
+        dns = sts.dns();
         queue = world.queue();
-        web = TestPolicyServer.start(CA);
-        fetchGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         dsnWorker = Executors.newSingleThreadExecutor();
         dns.a("mta-sts." + DOMAIN, "127.0.0.1");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        world.stopScheduler();
-        if (policies != null) {
-            policies.close();
-        }
-        world.close();
-        fetchGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        web.close();
+        sts.close();
         dsnWorker.shutdown();
     }
 
@@ -214,7 +195,7 @@ class RequireTlsConformanceTest {
         startRelay(true);
         List<Cause> causes = new CopyOnWriteArrayList<>();
         // no bounce handler: the failure stays readable in the queue until the next pass
-        world.startScheduler(world.resolver(), builder -> builder.policies(DomainPolicies.mtaSts(policies))
+        world.startScheduler(world.resolver(), builder -> builder.policies(DomainPolicies.mtaSts(sts.policies()))
                 .bounces((after, failed, original) -> {
                     original.ifPresent(BounceHandler::closeQuietly);
                     failed.forEach(i -> causes.add(((RecipientStatus.Failed) after.statuses().get(i)).outcome().cause()));
@@ -359,12 +340,11 @@ class RequireTlsConformanceTest {
     }
 
     private void publish(String mode, String... mxPatterns) {
-        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=1");
-        web.domain(DOMAIN).policy(TestPolicyServer.policyText(mode, 86400, mxPatterns));
+        sts.publish(mode, 86400, mxPatterns);
     }
 
     private void mxAt(String host) {
-        dns.mx(DOMAIN, 10, host).a(host, "127.0.0.1");
+        sts.mxAt(10, host);
     }
 
     /** dest.test signed (MX mx.dest.test at 127.0.0.1, plus these records), its DS the trust anchor. */
@@ -384,8 +364,7 @@ class RequireTlsConformanceTest {
     /** As {@link #startRelay}, with a resolver that validates DNSSEC from the signed domain's anchor. */
     private void startValidatingRelay(boolean honourTlsRequiredNo) throws Exception {
         Path file = Files.writeString(cacheDir.resolve("trust-anchors"), anchor);
-        startRelay(honourTlsRequiredNo, dns.resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock)
-                .dnssec(DnssecMode.VALIDATE).trustAnchors(TrustAnchors.fromFile(file)).build());
+        startRelay(honourTlsRequiredNo, sts.validatingResolver(file));
     }
 
     private void startRelay(boolean honourTlsRequiredNo) {
@@ -393,10 +372,7 @@ class RequireTlsConformanceTest {
     }
 
     private void startRelay(boolean honourTlsRequiredNo, DnsResolver resolver) {
-        PolicyFetcher fetcher = PolicyFetcher.builder(resolver, tls, fetchGroup).port(web.port())
-                .totalTimeout(ClientFixture.WAIT).build();
-        policies = MtaStsPolicies.builder(resolver, fetcher, PolicyStore.open(cacheDir.resolve("policies"))).clock(clock)
-                .build();
+        MtaStsPolicies policies = sts.startPolicies(resolver, cacheDir.resolve("policies"), MtaStsEvents.NONE);
         BounceQueuer bouncer = new BounceQueuer(queue, DsnSettings.of("relay.test", LIFETIME), clock, dsnWorker);
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))

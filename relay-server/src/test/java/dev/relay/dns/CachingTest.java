@@ -22,19 +22,28 @@ class CachingTest {
         return dns.resolverBuilder().clock(clock);
     }
 
+    /**
+     * Looks up, looks up again {@code stillCached} later (answered from the cache: the server saw
+     * one query), then again {@code expired} after that (the entry is gone: a second query).
+     */
+    private void assertKeptUntil(Runnable lookup, String name, String type, Duration stillCached, Duration expired) {
+        lookup.run();
+        clock.advance(stillCached);
+        lookup.run();
+        assertThat(dns.queryCount(name, type)).as("queries while cached").isEqualTo(1);
+
+        clock.advance(expired);
+        lookup.run();
+        assertThat(dns.queryCount(name, type)).as("queries once expired").isEqualTo(2);
+    }
+
     @Test
     void anAnswerIsKeptForItsTtlAndAskedAgainAfter() {
         dns.defaultTtl(1).mx("example.test", 10, "mx.example.test");
 
         result(resolver.lookupMx("example.test"));
-        result(resolver.lookupMx("example.test"));
-        clock.advance(Duration.ofMillis(900));
-        result(resolver.lookupMx("example.test"));
-        assertThat(dns.queryCount("example.test", "MX")).isEqualTo(1);
-
-        clock.advance(Duration.ofMillis(200));
-        result(resolver.lookupMx("example.test"));
-        assertThat(dns.queryCount("example.test", "MX")).isEqualTo(2);
+        assertKeptUntil(() -> result(resolver.lookupMx("example.test")), "example.test", "MX",
+                Duration.ofMillis(900), Duration.ofMillis(200));
     }
 
     @Test
@@ -73,14 +82,8 @@ class CachingTest {
     void theChainIsCachedForItsShortestTtl() {
         dns.add("alias.test. 5 IN CNAME host.test.").add("host.test. 300 IN A 192.0.2.1");
 
-        result(resolver.lookupAddresses("alias.test"));
-        clock.advance(Duration.ofSeconds(4));
-        result(resolver.lookupAddresses("alias.test"));
-        assertThat(dns.queryCount("alias.test", "A")).isEqualTo(1);
-
-        clock.advance(Duration.ofSeconds(2));
-        result(resolver.lookupAddresses("alias.test"));
-        assertThat(dns.queryCount("alias.test", "A")).isEqualTo(2);
+        assertKeptUntil(() -> result(resolver.lookupAddresses("alias.test")), "alias.test", "A",
+                Duration.ofSeconds(4), Duration.ofSeconds(2));
     }
 
     @Test
@@ -102,14 +105,8 @@ class CachingTest {
     void noDataLivesForTheLesserOfSoaTtlAndMinimum() {
         dns.soa("zone.test", 300, 10).a("host.zone.test", "192.0.2.1");
 
-        assertThat(result(resolver.lookupTxt("host.zone.test"))).isEqualTo(new TxtResult.NoRecords());
-        clock.advance(Duration.ofSeconds(9));
-        result(resolver.lookupTxt("host.zone.test"));
-        assertThat(dns.queryCount("host.zone.test", "TXT")).isEqualTo(1);
-
-        clock.advance(Duration.ofSeconds(2));
-        result(resolver.lookupTxt("host.zone.test"));
-        assertThat(dns.queryCount("host.zone.test", "TXT")).isEqualTo(2);
+        assertKeptUntil(() -> assertThat(result(resolver.lookupTxt("host.zone.test"))).isEqualTo(new TxtResult.NoRecords()),
+                "host.zone.test", "TXT", Duration.ofSeconds(9), Duration.ofSeconds(2));
     }
 
     @Test
@@ -129,14 +126,8 @@ class CachingTest {
         dns.defaultTtl(604_800).a("long.test", "192.0.2.1");
         DnsResolver capped = builder().maxTtl(Duration.ofHours(1)).build();
 
-        result(capped.lookupAddresses("long.test"));
-        clock.advance(Duration.ofMinutes(59));
-        result(capped.lookupAddresses("long.test"));
-        assertThat(dns.queryCount("long.test", "A")).isEqualTo(1);
-
-        clock.advance(Duration.ofMinutes(2));
-        result(capped.lookupAddresses("long.test"));
-        assertThat(dns.queryCount("long.test", "A")).isEqualTo(2);
+        assertKeptUntil(() -> result(capped.lookupAddresses("long.test")), "long.test", "A",
+                Duration.ofMinutes(59), Duration.ofMinutes(2));
     }
 
     @Test

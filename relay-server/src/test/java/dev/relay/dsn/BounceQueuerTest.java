@@ -3,9 +3,6 @@ package dev.relay.dsn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.relay.outcome.Outcome;
 import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.BodyType;
@@ -20,6 +17,7 @@ import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecordingQueueEvents;
 import dev.relay.queue.spool.SpoolQueue;
+import dev.relay.testkit.CapturedLogs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** DSNs into a real disk spool: committed from {@code <>} to the sender, body as composed. */
 class BounceQueuerTest {
@@ -49,7 +47,8 @@ class BounceQueuerTest {
 
     private final MutableClock clock = new MutableClock(START);
     private final RecordingQueueEvents events = new RecordingQueueEvents();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(BounceQueuer.class);
     private ExecutorService executor;
     private SpoolQueue queue;
 
@@ -57,13 +56,10 @@ class BounceQueuerTest {
     void open() throws IOException {
         queue = SpoolQueue.open(spool, new QueueSettings(QueueSettings.DEFAULT.retrySchedule(), 0, 0), clock, events);
         executor = Executors.newSingleThreadExecutor();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(BounceQueuer.class)).addAppender(logs);
     }
 
     @AfterEach
     void close() throws Exception {
-        ((Logger) LoggerFactory.getLogger(BounceQueuer.class)).detachAppender(logs);
         executor.shutdown();
         assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         queue.close();
@@ -90,7 +86,7 @@ class BounceQueuerTest {
     }
 
     private List<String> logLines() {
-        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.messages();
     }
 
     @Test

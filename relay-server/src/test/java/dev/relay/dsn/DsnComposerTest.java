@@ -21,6 +21,7 @@ import dev.relay.queue.DsnReturn;
 import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientAddress;
 import dev.relay.queue.RecipientStatus;
+import dev.relay.testkit.RepeatedLines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -517,26 +518,7 @@ class DsnComposerTest {
         assertThat(plan.returned()).isEqualTo(ReturnForm.FULL);
         byte[] line = "0123456789012345678901234567890123456789012345678901234567890123456789\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
-        InputStream generated = new InputStream() {
-            private long position;
-
-            @Override
-            public int read() {
-                return position < size ? line[(int) (position++ % line.length)] : -1;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) {
-                if (position >= size) {
-                    return -1;
-                }
-                int n = (int) Math.min(length, size - position);
-                for (int i = 0; i < n; i++) {
-                    buffer[offset + i] = line[(int) (position++ % line.length)];
-                }
-                return n;
-            }
-        };
+        InputStream generated = new RepeatedLines(line, size);
         long[] written = {0};
         java.io.OutputStream counting = new java.io.OutputStream() {
             @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import dev.relay.testkit.ChildRelayYaml;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -126,24 +127,8 @@ class BufferedConsoleAppenderTest {
         int smtpPort = freePort();
         int adminPort = freePort();
         Path config = dir.resolve("relay.yaml");
-        Files.writeString(config, """
-                hostname: relay.test
-                listeners:
-                  - address: 127.0.0.1:%d
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:%d]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:%d
-                """.formatted(smtpPort, dir.resolve("spool"), freePort(), dir.resolve("mta-sts"), adminPort));
+        Files.writeString(config, ChildRelayYaml.minimal(smtpPort, dir.resolve("spool"), freePort(), dir.resolve("mta-sts"),
+                adminPort));
         URL shipped = BufferedConsoleAppenderTest.class.getResource("/logback.xml");
         assertThat(shipped).as("config/logback.xml on the class path").isNotNull();
         Path out = dir.resolve("stdout.txt");

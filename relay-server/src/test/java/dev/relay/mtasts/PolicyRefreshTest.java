@@ -21,12 +21,9 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aPolicyNearExpiryIsRefetchedWithTheSameId() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         host.policy(policy("enforce", 86400, "mx2.example.test"));
-        world.clock.advance(Duration.ofHours(18)); // a quarter of max_age left
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(18)); // a quarter of max_age left
 
         assertThat(host.requestCount()).isEqualTo(2);
         DomainPolicy.Active after = active(lookup("example.test"));
@@ -39,25 +36,18 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aPolicyNotYetDueIsLeftAlone() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
-        world.clock.advance(Duration.ofHours(17));
-
-        result(policies.refreshDue());
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
+        refreshAfter(Duration.ofHours(17));
 
         assertThat(host.requestCount()).isEqualTo(1);
     }
 
     @Test
     void aLongLivedPolicyIsRefetchedOnceItIsADayOld() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("enforce", 31557600, "mx1.example.test"));
-        active(lookup("example.test"));
-        world.clock.advance(Duration.ofHours(23));
-        result(policies.refreshDue());
+        TestPolicyServer.PolicyHost host = cached(policy("enforce", 31557600, "mx1.example.test"));
+        refreshAfter(Duration.ofHours(23));
         int beforeADay = host.requestCount();
-        world.clock.advance(Duration.ofHours(1));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(1));
 
         assertThat(beforeADay).isEqualTo(1);
         assertThat(host.requestCount()).isEqualTo(2);
@@ -65,12 +55,9 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aRefreshFindingANewIdFetchesThatId() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         world.txt("example.test", "2");
-        world.clock.advance(Duration.ofHours(20));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(20));
 
         assertThat(host.requestCount()).isEqualTo(2);
         assertThat(policies.snapshot().getFirst().id()).contains("2");
@@ -78,12 +65,9 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aFailedRefreshIsReportedAndKeepsThePolicy() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         host.respond(Response.status(500));
-        world.clock.advance(Duration.ofHours(20));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(20));
 
         assertThat(world.events.refreshFailures).singleElement().satisfies(failure -> {
             assertThat(failure.domain()).isEqualTo("example.test");
@@ -96,12 +80,9 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aRefreshWithTheTxtRecordGoneIsAFailureAndKeepsThePolicy() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         world.dns.clear("_mta-sts.example.test", "TXT");
-        world.clock.advance(Duration.ofHours(20));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(20));
 
         assertThat(host.requestCount()).isEqualTo(1);
         assertThat(world.events.refreshFailures).singleElement()
@@ -114,9 +95,7 @@ class PolicyRefreshTest extends PoliciesTestBase {
         TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("none", 86400));
         result(policies.policyFor("example.test"));
         host.respond(Response.status(500));
-        world.clock.advance(Duration.ofHours(20));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(20));
 
         assertThat(host.requestCount()).isEqualTo(2);
         assertThat(world.events.refreshFailures).isEmpty();
@@ -124,17 +103,12 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void aFailedRefreshIsNotRepeatedWithinTheBackoff() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", DAY_POLICY);
-        active(lookup("example.test"));
+        TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         host.respond(Response.status(500));
-        world.clock.advance(Duration.ofHours(20));
-        result(policies.refreshDue());
-        world.clock.advance(Duration.ofMinutes(4));
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(20));
+        refreshAfter(Duration.ofMinutes(4));
         int withinBackoff = host.requestCount();
-        world.clock.advance(Duration.ofMinutes(1));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofMinutes(1));
 
         assertThat(withinBackoff).isEqualTo(2);
         assertThat(host.requestCount()).isEqualTo(3);
@@ -142,11 +116,8 @@ class PolicyRefreshTest extends PoliciesTestBase {
 
     @Test
     void domainsNotLookedUpRecentlyAreNotRefreshed() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy("enforce", 31557600, "mx1.example.test"));
-        active(lookup("example.test"));
-        world.clock.advance(Duration.ofDays(8));
-
-        result(policies.refreshDue());
+        TestPolicyServer.PolicyHost host = cached(policy("enforce", 31557600, "mx1.example.test"));
+        refreshAfter(Duration.ofDays(8));
 
         assertThat(host.requestCount()).isEqualTo(1);
     }
@@ -157,9 +128,7 @@ class PolicyRefreshTest extends PoliciesTestBase {
         active(lookup("example.test"));
         PolicyStore store = PolicyStore.open(directory);
         assertThat(store.fileFor("example.test")).exists();
-        world.clock.advance(Duration.ofHours(2));
-
-        result(policies.refreshDue());
+        refreshAfter(Duration.ofHours(2));
 
         assertThat(store.fileFor("example.test")).doesNotExist();
     }
@@ -182,6 +151,19 @@ class PolicyRefreshTest extends PoliciesTestBase {
         assertThat(host.requestCount()).isGreaterThanOrEqualTo(2);
         assertThat(world.events.fetched).startsWith("ok", "ok");
         assertThat(world.events.refreshFailures).isEmpty();
+    }
+
+    /** example.test publishes {@code policy} (id 1) and has been looked up: the policy is cached and active. */
+    private TestPolicyServer.PolicyHost cached(String policy) {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", policy);
+        active(lookup("example.test"));
+        return host;
+    }
+
+    /** The test clock moves on by {@code time}, then one refresh pass runs to its end. */
+    private void refreshAfter(Duration time) {
+        world.clock.advance(time);
+        result(policies.refreshDue());
     }
 
     /** For the one test that lets the service's own thread run: polls instead of a fixed sleep. */

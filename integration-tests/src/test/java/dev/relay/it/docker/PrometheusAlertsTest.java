@@ -1,16 +1,16 @@
 package dev.relay.it.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.relay.it.HostTool;
 import dev.relay.metrics.MetricNames;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,14 +133,14 @@ class PrometheusAlertsTest {
 
     @Test
     void promtoolChecksTheRules() throws Exception {
-        Result result = promtool("check", "rules", ALERTS.getFileName().toString());
+        HostTool.Result result = promtool("check", "rules", ALERTS.getFileName().toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS: " + rules().size() + " rules found");
     }
 
     @Test
     void promtoolUnitTestsPass() throws Exception {
-        Result result = promtool("test", "rules", UNIT_TESTS.getFileName().toString());
+        HostTool.Result result = promtool("test", "rules", UNIT_TESTS.getFileName().toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");
     }
@@ -172,18 +170,9 @@ class PrometheusAlertsTest {
         assertThat(rules()).allSatisfy(rule -> assertThat(readme).contains("`" + rule.alert() + "`"));
     }
 
-    record Result(int exitCode, String output) {}
-
     /** Runs promtool in docker/prometheus; the test is skipped, saying why, when there is none. */
-    private static Result promtool(String... arguments) throws Exception {
-        Optional<Path> promtool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable).findFirst();
-        assumeTrue(promtool.isPresent(), "no promtool on the PATH (.ci/run installs Debian's prometheus package, which has it)");
-        List<String> command = new ArrayList<>(List.of(promtool.get().toString()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).directory(ALERTS.getParent().toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
+    private static HostTool.Result promtool(String... arguments) throws Exception {
+        return HostTool.run("promtool", ".ci/run installs Debian's prometheus package, which has it", ALERTS.getParent(),
+                Duration.ofSeconds(120), arguments);
     }
 }

@@ -1,25 +1,19 @@
 package dev.relay.it.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
+import dev.relay.it.HostTool;
 import dev.relay.it.docker.Repository;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,14 +87,14 @@ class SystemdUnitTest {
     @Test
     void systemdAcceptsItWithoutWarnings() throws Exception {
         Path copy = runnableCopy();
-        Result verify = systemdAnalyze("verify", copy.toString());
+        HostTool.Result verify = systemdAnalyze("verify", copy.toString());
         assertThat(verify.exitCode()).as(verify.output()).isZero();
         assertThat(verify.output()).as("no unknown keys or other complaints").isBlank();
     }
 
     @Test
     void systemdRatesItsExposureLow() throws Exception {
-        Result security = systemdAnalyze("security", "--offline=yes", runnableCopy().toString());
+        HostTool.Result security = systemdAnalyze("security", "--offline=yes", runnableCopy().toString());
         Matcher level = Pattern.compile("Overall exposure level for relay\\.service: (\\d+\\.\\d+)").matcher(security.output());
         assertThat(level.find()).as(security.output()).isTrue();
         assertThat(Double.parseDouble(level.group(1))).as("exposure, 0 (best) to 10").isLessThanOrEqualTo(2.5);
@@ -114,17 +108,9 @@ class SystemdUnitTest {
         return Files.writeString(dir.resolve("relay.service"), text);
     }
 
-    record Result(int exitCode, String output) {}
-
-    private static Result systemdAnalyze(String... arguments) throws Exception {
-        Optional<Path> tool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "systemd-analyze")).filter(Files::isExecutable).findFirst();
-        assumeTrue(tool.isPresent(), "no systemd-analyze on the PATH (Debian's systemd package has it)");
-        List<String> command = new ArrayList<>(List.of(tool.get().toString()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
+    /** Runs systemd-analyze in the working directory; the test is skipped, saying why, when there is none. */
+    private static HostTool.Result systemdAnalyze(String... arguments) throws Exception {
+        return HostTool.run("systemd-analyze", "Debian's systemd package has it", Path.of(System.getProperty("user.dir")),
+                Duration.ofSeconds(60), arguments);
     }
 }

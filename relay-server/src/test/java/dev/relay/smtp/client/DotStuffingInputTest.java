@@ -2,6 +2,7 @@ package dev.relay.smtp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,8 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DotStuffingInputTest {
@@ -46,25 +50,20 @@ class DotStuffingInputTest {
         assertThat(stuff(body, chunkSize)).isEqualTo("..first\r\nsecond\r\n...third\r\n..\r\nfourth .\r\n..\r\n.\r\n");
     }
 
-    @Test
-    void bodyEndingInCrlfGetsJustTheTerminator() throws Exception {
-        assertThat(stuff("a\r\nb\r\n", 4)).isEqualTo("a\r\nb\r\n.\r\n");
+    static Stream<Arguments> bodies() {
+        return Stream.of(
+                // name, body, chunk size, what goes on the wire
+                arguments("a body ending in CRLF gets just the terminator", "a\r\nb\r\n", 4, "a\r\nb\r\n.\r\n"),
+                arguments("a body without a final CRLF gets one", "a\r\nb", 4, "a\r\nb\r\n.\r\n"),
+                arguments("a body ending in a lone CR gets a CRLF after it", "a\r", 1, "a\r\r\n.\r\n"),
+                arguments("an empty body is just the terminator", "", 8, ".\r\n"),
+                arguments("a dot after a bare line feed is stuffed too", "a\n.\r\n", 16, "a\n..\r\n.\r\n"));
     }
 
-    @Test
-    void bodyWithoutFinalCrlfGetsOne() throws Exception {
-        assertThat(stuff("a\r\nb", 4)).isEqualTo("a\r\nb\r\n.\r\n");
-        assertThat(stuff("a\r", 1)).isEqualTo("a\r\r\n.\r\n");
-    }
-
-    @Test
-    void emptyBodyIsJustTheTerminator() throws Exception {
-        assertThat(stuff("", 8)).isEqualTo(".\r\n");
-    }
-
-    @Test
-    void dotAfterABareLineFeedIsStuffedToo() throws Exception {
-        assertThat(stuff("a\n.\r\n", 16)).isEqualTo("a\n..\r\n.\r\n");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void stuffsAndTerminatesTheBody(String name, String body, int chunkSize, String sent) throws Exception {
+        assertThat(stuff(body, chunkSize)).isEqualTo(sent);
     }
 
     @Test

@@ -16,9 +16,9 @@ import dev.relay.outcome.Source;
 import dev.relay.outcome.TestOutcomes;
 import dev.relay.queue.MailParameters;
 import dev.relay.queue.RecipientAddress;
+import dev.relay.testkit.RepeatedLines;
 import dev.relay.tls.TlsRequirement;
 import io.netty.handler.ssl.SslProvider;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,26 +44,7 @@ class MisbehavingServerTest {
     private static OutboundMessage endless(long size, String... recipients) {
         byte[] line = "0123456789 a line of a long body that is generated on the fly, never held\r\n".getBytes(StandardCharsets.US_ASCII);
         return new OutboundMessage("a@relay.test", List.of(recipients).stream().map(RecipientAddress::of).toList(),
-                MailParameters.NONE, size, () -> new InputStream() {
-                    private long position;
-
-                    @Override
-                    public int read() {
-                        return position < size ? line[(int) (position++ % line.length)] : -1;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        if (position >= size) {
-                            return -1;
-                        }
-                        int n = (int) Math.min(len, size - position);
-                        for (int i = 0; i < n; i++) {
-                            b[off + i] = line[(int) (position++ % line.length)];
-                        }
-                        return n;
-                    }
-                });
+                MailParameters.NONE, size, () -> new RepeatedLines(line, size));
     }
 
     @Test

@@ -25,6 +25,16 @@ class AngusClientTest {
         return props;
     }
 
+    /** Port 587 style: STARTTLS required, then AUTH with this one mechanism. */
+    private static Properties submissionProperties(String mechanism) {
+        Properties props = baseProperties("smtp");
+        props.put("mail.smtp.starttls.enable", "true");
+        props.put("mail.smtp.starttls.required", "true");
+        props.put("mail.smtp.auth", "true");
+        props.put("mail.smtp.auth.mechanisms", mechanism);
+        return props;
+    }
+
     private static MimeMessage message(Session session, String text) throws MessagingException {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress("sender@example.org"));
@@ -67,11 +77,7 @@ class AngusClientTest {
     @Test
     void startTlsAndAuthPlainOnASubmissionListener() throws Exception {
         SmtpFixture fixture = SmtpFixture.submission();
-        Properties props = baseProperties("smtp");
-        props.put("mail.smtp.starttls.enable", "true");
-        props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.auth", "true");
-        props.put("mail.smtp.auth.mechanisms", "PLAIN");
+        Properties props = submissionProperties("PLAIN");
         try (TestServer server = fixture.server()) {
             send(server, "smtp", props, "alice", "secret", "submitted");
         }
@@ -83,11 +89,7 @@ class AngusClientTest {
     @Test
     void authLoginAndWrongPassword() throws Exception {
         SmtpFixture fixture = SmtpFixture.submission();
-        Properties props = baseProperties("smtp");
-        props.put("mail.smtp.starttls.enable", "true");
-        props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.auth", "true");
-        props.put("mail.smtp.auth.mechanisms", "LOGIN");
+        Properties props = submissionProperties("LOGIN");
         try (TestServer server = fixture.server()) {
             send(server, "smtp", props, "alice", "secret", "via LOGIN");
             assertThatThrownBy(() -> send(server, "smtp", props, "alice", "wrong", "never"))

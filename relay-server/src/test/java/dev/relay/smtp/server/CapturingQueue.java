@@ -1,5 +1,7 @@
 package dev.relay.smtp.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.Admission;
 import dev.relay.queue.Envelope;
@@ -93,6 +95,12 @@ final class CapturingQueue implements MessageQueue {
     /** Drafts neither committed nor closed: must be 0 once sessions are over. */
     int openDrafts() {
         return openDrafts.get();
+    }
+
+    /** Nothing was queued and no draft is left open: a refused or aborted message leaves no trace. */
+    void assertNothingQueued() {
+        assertThat(accepted()).as("accepted messages").isEmpty();
+        assertThat(openDrafts()).as("open drafts").isZero();
     }
 
     @Override

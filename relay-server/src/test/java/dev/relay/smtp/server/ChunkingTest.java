@@ -78,8 +78,7 @@ class ChunkingTest {
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                 "554 5.6.0 Message contains bare CR or bare LF, not accepted", "503 5.5.1 Need MAIL command",
                 "250 2.0.0 Ok");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         session.assertDrained();
     }
 

@@ -55,8 +55,7 @@ class HostileClientTest {
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                     "501 5.5.4 Syntax: BDAT size [LAST]; closing connection");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
     }
 
     /** Both TLS implementations the relay runs on: OpenSSL where netty-tcnative loads, the JDK's elsewhere. */
@@ -102,8 +101,7 @@ class HostileClientTest {
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok",
                     "550 5.1.1 No local mailboxes on this relay", "554 5.5.1 No valid recipients");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
     }
 
     @Test
@@ -166,8 +164,7 @@ class HostileClientTest {
             assertThat(client.readReply().text()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
             assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         assertThat(fixture.events.rejections()).containsExactly("rejected nul_character");
     }
 

@@ -190,8 +190,7 @@ class RawSocketTest {
             assertThat(client.readUntilClosed()).containsExactly(
                     "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok", "221 2.0.0 Bye");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
     }
 
     // ---- bad lines ----
@@ -236,8 +235,7 @@ class RawSocketTest {
             assertThat(client.command(".").text()).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
             assertThat(client.command("NOOP").text()).startsWith("250");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
     }
 
     @Test
@@ -297,8 +295,7 @@ class RawSocketTest {
             slow.write("Subject: half a message\r\n");
             assertThat(slow.readUntilClosed()).containsExactly("421 4.4.2 Message content arrives too slowly, closing connection");
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
     }
 
     // ---- queue outcomes ----
@@ -416,8 +413,7 @@ class RawSocketTest {
             assertThat(busy.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
             assertThat(server.server.openConnections()).isZero();
         }
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         assertThat(fixture.events.all()).filteredOn(e -> e.startsWith("closed")).hasSize(1);
     }
 

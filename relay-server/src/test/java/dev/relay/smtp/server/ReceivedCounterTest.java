@@ -22,12 +22,7 @@ class ReceivedCounterTest {
 
     private static int count(byte[] content, int... cuts) {
         ReceivedCounter counter = new ReceivedCounter();
-        int from = 0;
-        for (int cut : cuts) {
-            counter.feed(content, from, cut - from);
-            from = cut;
-        }
-        counter.feed(content, from, content.length - from);
+        CutContent.feed(content, cuts, counter::feed);
         return counter.count();
     }
 

@@ -290,8 +290,7 @@ class SmtpSessionTest {
         assertThat(session.replies()).isEmpty();
         session.send(".\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("552 5.3.4 Message size exceeds fixed limit", "250 2.0.0 Ok");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         session.assertDrained();
     }
 
@@ -433,8 +432,7 @@ class SmtpSessionTest {
         fixture.queue.refuseAdmission("queue over its cap");
         session.send(".\r\n");
         assertThat(session.reply()).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         assertThat(fixture.events.rejections()).containsExactly("rejected queue_full", "rejected queue_full");
         session.assertDrained();
     }
@@ -570,8 +568,7 @@ class SmtpSessionTest {
         session.ehlo();
         session.send(TRANSACTION + "one\ntwo\r\n.\r\n");
         assertThat(session.replies()).last().isEqualTo("554 5.6.0 Message contains bare CR or bare LF, not accepted");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         assertThat(fixture.events.rejections()).containsExactly("rejected bare_line_break");
         assertThat(session.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         session.assertDrained();

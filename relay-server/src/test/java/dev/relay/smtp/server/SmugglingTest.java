@@ -47,8 +47,7 @@ class SmugglingTest {
         session.send(attack(fakeTerminator));
         assertThat(session.replies()).containsExactly(
                 "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok");
-        assertThat(fixture.queue.accepted()).isEmpty();
-        assertThat(fixture.queue.openDrafts()).isZero();
+        fixture.queue.assertNothingQueued();
         session.assertDrained();
     }
 

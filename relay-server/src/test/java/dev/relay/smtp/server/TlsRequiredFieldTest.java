@@ -13,12 +13,7 @@ class TlsRequiredFieldTest {
     private static boolean found(String content, int... cuts) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         TlsRequiredField field = new TlsRequiredField();
-        int from = 0;
-        for (int cut : cuts) {
-            field.feed(bytes, from, cut - from);
-            from = cut;
-        }
-        field.feed(bytes, from, bytes.length - from);
+        CutContent.feed(bytes, cuts, field::feed);
         field.finish();
         return field.found();
     }
