@@ -43,22 +43,8 @@ final class AnswerCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .ticker(ticker)
-                .expireAfter(new Expiry<Question, Timed>() {
-                    @Override
-                    public long expireAfterCreate(Question key, Timed timed, long currentTime) {
-                        return Math.max(0, timed.expiresAt() - currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Question key, Timed timed, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, timed, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Question key, Timed timed, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.<Question, Timed>writing(
+                        (question, timed) -> Duration.ofNanos(Math.max(0, timed.expiresAt() - ticker.read()))))
                 .build();
     }
 

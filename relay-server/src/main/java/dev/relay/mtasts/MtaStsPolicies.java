@@ -128,7 +128,7 @@ public final class MtaStsPolicies implements AutoCloseable {
             Instant now = clock.instant();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         };
-        this.policies = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(new UntilMaxAge(clock)).build();
+        this.policies = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(untilMaxAge(clock)).build();
         this.failures = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfterWrite(failureBackoff).build();
         this.lastFetches = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000).build();
         Instant now = clock.instant();
@@ -476,21 +476,11 @@ public final class MtaStsPolicies implements AutoCloseable {
     }
 
     /** Each policy lives until its own {@code fetchedAt + max_age}, read from the same clock. */
-    private record UntilMaxAge(Clock clock) implements Expiry<String, CachedPolicy> {
-        @Override
-        public long expireAfterCreate(String domain, CachedPolicy p, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), p.expiresAt()).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(String domain, CachedPolicy p, long currentTime, long currentDuration) {
-            return expireAfterCreate(domain, p, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String domain, CachedPolicy p, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+    private static Expiry<String, CachedPolicy> untilMaxAge(Clock clock) {
+        return Expiry.writing((domain, p) -> {
+            Duration left = Duration.between(clock.instant(), p.expiresAt());
+            return left.isNegative() ? Duration.ZERO : left;
+        });
     }
 
     /** Settings; the collaborators are required, the rest have production defaults. */
