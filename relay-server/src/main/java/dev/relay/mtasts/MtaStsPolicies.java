@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.relay.concurrent.SharedCalls;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.TxtResult;
 import dev.relay.text.Counts;
@@ -109,7 +110,7 @@ public final class MtaStsPolicies implements AutoCloseable {
     private final Map<String, StalePolicy> stale = new ConcurrentHashMap<>();
     /** When delivery last had a domain's policy fetched again because no MX host matched it. */
     private final Map<String, Instant> rechecked = new ConcurrentHashMap<>();
-    private final Map<FetchKey, CompletableFuture<FetchOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final SharedCalls<FetchKey, FetchOutcome> fetches = new SharedCalls<>();
     private volatile Optional<ScheduledFuture<?>> refreshTask = Optional.empty();
 
     private MtaStsPolicies(Builder b) {
@@ -344,21 +345,7 @@ public final class MtaStsPolicies implements AutoCloseable {
 
     /** Concurrent lookups of one domain and id share one fetch. */
     private CompletableFuture<FetchOutcome> fetchShared(String d, String id) {
-        FetchKey key = new FetchKey(d, id);
-        CompletableFuture<FetchOutcome> mine = new CompletableFuture<>();
-        CompletableFuture<FetchOutcome> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            return running;
-        }
-        fetchNow(key).whenComplete((outcome, error) -> {
-            inFlight.remove(key, mine);
-            if (error != null) {
-                mine.completeExceptionally(error);
-            } else {
-                mine.complete(outcome);
-            }
-        });
-        return mine;
+        return fetches.call(new FetchKey(d, id), this::fetchNow);
     }
 
     private CompletableFuture<FetchOutcome> fetchNow(FetchKey key) {
