@@ -3,12 +3,12 @@ package dev.relay.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.relay.mtasts.MxPattern;
 import dev.relay.mtasts.PolicyOverride;
+import dev.relay.text.DomainForm;
 import dev.relay.tlspolicy.TlsPolicyOverrides;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -67,8 +67,7 @@ public final class TlsPolicyRoutes {
         if (parts.length != 3 || !parts[0].isEmpty()) {
             return error(404, "no such path: " + request.path());
         }
-        String lower = parts[1].toLowerCase(Locale.ROOT);
-        String domain = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        String domain = DomainForm.canonical(parts[1]);
         if (!DOMAIN.matcher(domain).matches() || domain.contains("..")) {
             return error(400, "not a domain name: " + parts[1]);
         }

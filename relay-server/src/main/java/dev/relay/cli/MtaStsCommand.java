@@ -14,11 +14,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mta-sts", description = "MTA-STS diagnostics.", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -34,19 +32,10 @@ final class MtaStsCommand {
                     + "hosts with their policy match, and a STARTTLS probe of each MX with its certificate.",
                     "Uses the DNS servers, extra trust and ports of the configuration.",
                     "Exit 0 when a sender could deliver under the policy, 1 when not, 2 on usage errors."})
-    static final class Check implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-
-        @Mixin
-        CheckTarget target;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Check extends DomainCheckCommand {
         @Override
-        public Integer call() {
-            return target.run("mta-sts check", config, spec.commandLine().getOut(), MtaStsCheck::run) ? 0 : 1;
+        boolean check(MtaStsCheck check, String domain, java.io.PrintWriter out) {
+            return check.run(domain);
         }
     }
 
@@ -87,26 +76,21 @@ final class MtaStsCommand {
             description = {"Make the running relay look up DOMAIN's TXT record and fetch its policy now "
                     + "(through its admin server), and print what is in force afterwards.",
                     "Exit 0 when the relay answered, 1 when it refused (e.g. MTA-STS is off), 2 when it could not be asked."})
-    static final class Refresh implements Callable<Integer> {
-        @Mixin
-        AdminTarget target;
-
+    static final class Refresh extends AdminAction {
         @Parameters(index = "0", paramLabel = "DOMAIN", description = "the recipient domain, e.g. example.com")
         String domain;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
+        void checkArguments() {
             if (!DOMAIN.matcher(domain).matches()) {
                 throw new UserError("mta-sts refresh: '" + domain + "' is not a domain name (A-labels, e.g. example.com)");
             }
-            AdminTarget.Resolved resolved = target.resolve(System.getenv());
-            AdminClient admin = new AdminClient(resolved.address(), resolved.token());
+        }
+
+        @Override
+        int run(AdminClient admin, java.io.PrintWriter out) throws Exception {
             String body = QueueCommand.expectOk(admin.post("/api/mta-sts/" + domain + "/refresh"), domain);
             MtaStsRoutes.Refreshed found = AdminJson.mapper().readValue(body, MtaStsRoutes.Refreshed.class);
-            var out = spec.commandLine().getOut();
             out.println(QueueText.safe(switch (found.result()) {
                 case "active" -> found.domain() + ": policy " + found.mode().orElse("?") + ", id " + found.id().orElse("?")
                         + ", fetched " + found.fetchedAt().map(Object::toString).orElse("?") + ", in force until "
@@ -115,7 +99,6 @@ final class MtaStsCommand {
                 default -> found.domain() + ": could not be determined (" + found.detail().orElse("") + "); "
                         + "mail for it is deferred";
             }));
-            out.flush();
             return 0;
         }
     }

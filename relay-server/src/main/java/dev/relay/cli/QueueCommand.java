@@ -6,14 +6,10 @@ import dev.relay.admin.AdminJson;
 import dev.relay.admin.MessageView;
 import dev.relay.admin.QueueReplies;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code queue list|show|retry|delete|hold|release}: the running relay's queue through its admin
@@ -26,30 +22,8 @@ import picocli.CommandLine.Spec;
                 QueueCommand.Delete.class, QueueCommand.Hold.class, QueueCommand.Release.class})
 final class QueueCommand {
 
-    /** What every queue subcommand shares: where the relay is, and how to talk to it. */
-    abstract static class QueueAction implements Callable<Integer> {
-        @Mixin
-        AdminTarget target;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public final Integer call() throws Exception {
-            AdminTarget.Resolved resolved = target.resolve(System.getenv());
-            PrintWriter out = spec.commandLine().getOut();
-            try {
-                return run(new AdminClient(resolved.address(), resolved.token()), out);
-            } finally {
-                out.flush();
-            }
-        }
-
-        abstract int run(AdminClient admin, PrintWriter out) throws Exception;
-    }
-
     /** A subcommand about one message, named by its queue id. */
-    abstract static class OneMessage extends QueueAction {
+    abstract static class OneMessage extends AdminAction {
         @Parameters(paramLabel = "ID", description = "queue id, as in the 250 reply and the logs")
         String id;
     }
@@ -57,7 +31,7 @@ final class QueueCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason; "
                     + "a page of --limit messages at a time.")
-    static final class ListMessages extends QueueAction {
+    static final class ListMessages extends AdminAction {
         @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
         boolean json;
 
@@ -108,7 +82,7 @@ final class QueueCommand {
 
     @Command(name = "retry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Make a message's deferred recipients due now (or every message's, with --all).")
-    static final class Retry extends QueueAction {
+    static final class Retry extends AdminAction {
         @ArgGroup(multiplicity = "1")
         Which which;
 

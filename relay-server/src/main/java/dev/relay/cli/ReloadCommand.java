@@ -3,11 +3,7 @@ package dev.relay.cli;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.ReloadOutcome;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code reload}: the running relay re-reads its configuration file and applies what can change
@@ -16,19 +12,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Make the running relay re-read its configuration and apply what can change without a restart.")
-final class ReloadCommand implements Callable<Integer> {
-
-    @Mixin
-    AdminTarget target;
-
-    @Spec
-    CommandSpec spec;
+final class ReloadCommand extends AdminAction {
 
     @Override
-    public Integer call() throws Exception {
-        AdminTarget.Resolved resolved = target.resolve(System.getenv());
-        PrintWriter out = spec.commandLine().getOut();
-        AdminClient.Reply reply = new AdminClient(resolved.address(), resolved.token()).post("/api/reload");
+    int run(AdminClient admin, PrintWriter out) throws Exception {
+        AdminClient.Reply reply = admin.post("/api/reload");
         if (reply.status() != 200 && reply.status() != 422) {
             QueueCommand.expectOk(reply, "the reload");
         }
@@ -43,7 +31,6 @@ final class ReloadCommand implements Callable<Integer> {
             out.println("needs a restart to apply: " + QueueText.safe(String.join(", ", outcome.needRestart()))
                     + " (the running values stay until then)");
         }
-        out.flush();
         return 0;
     }
 }

@@ -1,8 +1,7 @@
 package dev.relay.cli;
 
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "tls", description = "Outbound TLS diagnostics (DANE and MTA-STS).", mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, subcommands = {TlsCommand.Check.class})
@@ -15,20 +14,10 @@ final class TlsCommand {
                     "Uses the DNS servers, DNSSEC settings, extra trust and ports of the configuration.",
                     "Exit 0 when the relay could deliver under the policies that govern the hosts, 1 when not, "
                             + "2 on usage errors."})
-    static final class Check implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-
-        @Mixin
-        CheckTarget target;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Check extends DomainCheckCommand {
         @Override
-        public Integer call() {
-            var out = spec.commandLine().getOut();
-            return target.run("tls check", config, out, (check, domain) -> new TlsCheck(check, out).run(domain)) ? 0 : 1;
+        boolean check(MtaStsCheck check, String domain, PrintWriter out) {
+            return new TlsCheck(check, out).run(domain);
         }
     }
 }

@@ -6,13 +6,9 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tls-policy suspend|resume|list}: the running relay's local TLS policy overrides through
@@ -23,31 +19,10 @@ import picocli.CommandLine.Spec;
         subcommands = {TlsPolicyCommand.Suspend.class, TlsPolicyCommand.Resume.class, TlsPolicyCommand.ListOverrides.class})
 final class TlsPolicyCommand {
 
-    abstract static class Action implements Callable<Integer> {
-        @Mixin
-        AdminTarget target;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public final Integer call() throws Exception {
-            AdminTarget.Resolved resolved = target.resolve(System.getenv());
-            PrintWriter out = spec.commandLine().getOut();
-            try {
-                return run(new AdminClient(resolved.address(), resolved.token()), out);
-            } finally {
-                out.flush();
-            }
-        }
-
-        abstract int run(AdminClient admin, PrintWriter out) throws Exception;
-    }
-
     @Command(name = "suspend", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Suspend MTA-STS enforcement for DOMAIN: its policy is applied as testing (failures still "
                     + "logged, counted and reported, mail goes) until the time is up (at most 30d).")
-    static final class Suspend extends Action {
+    static final class Suspend extends AdminAction {
         @Parameters(paramLabel = "DOMAIN", description = "recipient domain")
         String domain;
 
@@ -70,7 +45,7 @@ final class TlsPolicyCommand {
 
     @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Lift the suspension of DOMAIN: its published policy is enforced again.")
-    static final class Resume extends Action {
+    static final class Resume extends AdminAction {
         @Parameters(paramLabel = "DOMAIN", description = "recipient domain")
         String domain;
 
@@ -84,7 +59,7 @@ final class TlsPolicyCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "List the TLS policy overrides in force: suspensions and tls-policy.overrides.")
-    static final class ListOverrides extends Action {
+    static final class ListOverrides extends AdminAction {
         @Option(names = "--json", description = "Print the admin API's JSON.")
         boolean json;
 

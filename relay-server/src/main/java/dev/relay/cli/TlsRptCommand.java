@@ -7,9 +7,7 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,36 +20,25 @@ final class TlsRptCommand {
             description = {"Show today's TLS session counts per policy domain, the reports waiting, and the reports of "
                     + "the last days with what became of them (from the running relay's admin server).",
                     "Exit 0 when the relay answered, 2 when it could not be asked."})
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        AdminTarget target;
-
+    static final class Show extends AdminAction {
         @Parameters(index = "0", arity = "0..1", paramLabel = "DOMAIN", description = "only this policy domain")
         String domain;
 
         @Option(names = "--json", description = "print the admin API's JSON")
         boolean json;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            AdminTarget.Resolved resolved = target.resolve(System.getenv());
-            AdminClient admin = new AdminClient(resolved.address(), resolved.token());
+        int run(AdminClient admin, PrintWriter out) throws Exception {
             String path = "/api/tls-rpt" + (domain == null ? ""
                     : "?domain=" + URLEncoder.encode(domain.toLowerCase(Locale.ROOT), StandardCharsets.UTF_8));
             String body = QueueCommand.expectOk(admin.get(path), "tls-rpt");
-            PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(body);
-                out.flush();
                 return 0;
             }
             TlsRptRoutes.Shown shown = AdminJson.mapper().readValue(body, TlsRptRoutes.Shown.class);
             if (!shown.enabled()) {
                 out.println("TLS reporting is off (tls-rpt.enabled: false): nothing is counted or sent.");
-                out.flush();
                 return 0;
             }
             out.println("Today (" + shown.today() + ", UTC):" + (shown.domains().isEmpty() ? " no sessions counted" : ""));
@@ -75,7 +62,6 @@ final class TlsRptCommand {
                         + (r.destination().isEmpty() ? "" : "to " + r.destination() + " ") + r.result() + " ("
                         + r.detail() + ")" + " at " + r.at()));
             }
-            out.flush();
             return 0;
         }
     }
@@ -86,30 +72,20 @@ final class TlsRptCommand {
                     + "day's whole report still follows after midnight).",
                     "Exit 0 when the relay started them (see tls-rpt show for their results), 1 when it refused "
                             + "(TLS reporting off), 2 when it could not be asked."})
-    static final class Send implements Callable<Integer> {
-        @Mixin
-        AdminTarget target;
-
+    static final class Send extends AdminAction {
         @Option(names = "--now", required = true, description = "send now, without waiting for the random moment")
         boolean now;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            AdminTarget.Resolved resolved = target.resolve(System.getenv());
-            AdminClient admin = new AdminClient(resolved.address(), resolved.token());
+        int run(AdminClient admin, PrintWriter out) throws Exception {
             String body = QueueCommand.expectOk(admin.post("/api/tls-rpt/send"), "tls-rpt send");
             TlsRptRoutes.Started started = AdminJson.mapper().readValue(body, TlsRptRoutes.Started.class);
-            PrintWriter out = spec.commandLine().getOut();
             if (started.reports().isEmpty()) {
                 out.println("nothing to send: no counts from earlier days waiting and none today");
             } else {
                 out.println("sending " + started.reports().size() + " report(s); see tls-rpt show for how they went:");
                 started.reports().forEach(r -> out.println(QueueText.safe("  " + r)));
             }
-            out.flush();
             return 0;
         }
     }

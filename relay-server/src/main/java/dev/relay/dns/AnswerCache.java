@@ -4,11 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.relay.concurrent.SharedCalls;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.xbill.DNS.Name;
 
@@ -31,7 +30,7 @@ final class AnswerCache {
     private record Timed(Answer answer, long expiresAt) {}
 
     private final Cache<Question, Timed> cache;
-    private final Map<Question, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
+    private final SharedCalls<Question, Answer> calls = new SharedCalls<>();
     private final Ticker ticker;
     private final long maxPositive;
     private final long maxNegative;
@@ -47,22 +46,8 @@ final class AnswerCache {
                 .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .ticker(ticker)
-                .expireAfter(new Expiry<Question, Timed>() {
-                    @Override
-                    public long expireAfterCreate(Question key, Timed timed, long currentTime) {
-                        return Math.max(0, timed.expiresAt() - currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Question key, Timed timed, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, timed, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Question key, Timed timed, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.<Question, Timed>writing(
+                        (question, timed) -> Duration.ofNanos(Math.max(0, timed.expiresAt() - ticker.read()))))
                 .build();
     }
 
@@ -72,32 +57,13 @@ final class AnswerCache {
         if (hit != null) {
             return CompletableFuture.completedFuture(hit.answer());
         }
-        CompletableFuture<Answer> mine = new CompletableFuture<>();
-        CompletableFuture<Answer> shared = inFlight.putIfAbsent(question, mine);
-        if (shared != null) {
-            return shared;
-        }
-        CompletionStage<Answer> loading;
-        try {
-            loading = load.apply(question);
-        } catch (RuntimeException e) {
-            loading = CompletableFuture.failedFuture(e);
-        }
-        loading.whenComplete((answer, error) -> {
-            if (error == null) {
-                long life = lifetime(answer).toNanos();
-                if (life > 0) {
-                    cache.put(question, new Timed(answer, ticker.read() + life));
-                }
+        return calls.call(question, q -> load.apply(q).thenApply(answer -> {
+            long life = lifetime(answer).toNanos();
+            if (life > 0) {
+                cache.put(q, new Timed(answer, ticker.read() + life));
             }
-            inFlight.remove(question, mine);
-            if (error != null) {
-                mine.completeExceptionally(error);
-            } else {
-                mine.complete(answer);
-            }
-        });
-        return mine;
+            return answer;
+        }));
     }
 
     private Duration lifetime(Answer answer) {

@@ -168,22 +168,29 @@ final class Explanation {
 
     private static String mtaSts(RecipientReport recipient, DsnKind kind) {
         String domain = domainOf(recipient.finalRecipient());
-        return "The recipient's domain " + domain + " publishes an MTA-STS policy (RFC 8461) that requires its mail"
-                + " to go only to the mail servers the policy lists, over an encrypted (TLS) connection with a"
-                + " certificate valid for the server's name, and " + (kind == DsnKind.DELAY ? "so far " : "")
-                + "no MX host could meet it" + hostDetail(recipient.outcome()) + ". The relay does not send such mail"
-                + " unprotected instead; the administrators of " + domain
-                + " can fix their mail servers or their policy.";
+        return unmet(recipient, kind, domain, "The recipient's domain " + domain + " publishes an MTA-STS policy (RFC 8461)"
+                + " that requires its mail to go only to the mail servers the policy lists, over an encrypted (TLS)"
+                + " connection with a certificate valid for the server's name", "it", "their mail servers or their policy");
     }
 
     private static String dane(RecipientReport recipient, DsnKind kind) {
         String domain = domainOf(recipient.finalRecipient());
-        return "The mail servers of the recipient's domain " + domain + " publish DANE records (TLSA records"
-                + " signed with DNSSEC, RFC 7672) that require an encrypted (TLS) connection to a server whose"
-                + " certificate matches them, and " + (kind == DsnKind.DELAY ? "so far " : "")
-                + "no MX host could meet them" + hostDetail(recipient.outcome()) + ". The relay does not send such"
-                + " mail unprotected instead; the administrators of " + domain
-                + " can fix their certificates, their TLSA records or their DNSSEC signatures.";
+        return unmet(recipient, kind, domain, "The mail servers of the recipient's domain " + domain + " publish DANE"
+                + " records (TLSA records signed with DNSSEC, RFC 7672) that require an encrypted (TLS) connection to a"
+                + " server whose certificate matches them", "them",
+                "their certificates, their TLSA records or their DNSSEC signatures");
+    }
+
+    /**
+     * What a TLS policy demands ({@code demand}), that no MX host could meet it ({@code it}) with
+     * each host's problem, that the relay does not fall back to unprotected delivery, and what the
+     * domain's administrators can fix.
+     */
+    private static String unmet(RecipientReport recipient, DsnKind kind, String domain, String demand, String it,
+            String fixes) {
+        return demand + ", and " + (kind == DsnKind.DELAY ? "so far " : "") + "no MX host could meet " + it
+                + hostDetail(recipient.outcome()) + ". The relay does not send such mail unprotected instead; the"
+                + " administrators of " + domain + " can fix " + fixes + ".";
     }
 
     /** ": mx1.example.com: the server's certificate has expired; mx2...: ...", or nothing. */

@@ -2,7 +2,6 @@ package dev.relay.metrics;
 
 import dev.relay.mtasts.MtaStsEvents;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Objects;
@@ -33,13 +32,8 @@ final class MtaStsMeters implements MtaStsEvents {
         unknownDeferred = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION, "deferred");
         unknownDelivered = Meters.counter(registry, MetricNames.MTASTS_POLICY_UNKNOWN, MetricNames.ACTION,
                 "delivered_without_policy");
-        for (String mode : MetricNames.POLICY_MODES) {
-            Gauge.builder(MetricNames.MTASTS_POLICIES_CACHED.meterName(), this,
-                            meters -> meters.cached.get().getOrDefault(mode, 0L))
-                    .description(MetricNames.MTASTS_POLICIES_CACHED.help())
-                    .tag(MetricNames.MODE, mode)
-                    .register(registry);
-        }
+        Meters.gaugePerLabel(registry, MetricNames.MTASTS_POLICIES_CACHED, MetricNames.MODE, MetricNames.POLICY_MODES,
+                this, meters -> meters.cached.get());
     }
 
     private Counter fetchCounter(String result) {

@@ -80,13 +80,8 @@ public final class RelayMetrics implements AutoCloseable {
         this.queueMeters = new QueueMeters(registry);
         this.certificate = new CertificateGauge(registry);
         this.tlsRpt = new TlsRptMeters(registry);
-        for (String kind : MetricNames.OVERRIDE_KINDS) {
-            Gauge.builder(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.meterName(), this,
-                            metrics -> metrics.overrides.get().getOrDefault(kind, 0L))
-                    .description(MetricNames.TLS_POLICY_OVERRIDES_ACTIVE.help())
-                    .tag(MetricNames.KIND, kind)
-                    .register(registry);
-        }
+        Meters.gaugePerLabel(registry, MetricNames.TLS_POLICY_OVERRIDES_ACTIVE, MetricNames.KIND,
+                MetricNames.OVERRIDE_KINDS, this, metrics -> metrics.overrides.get());
         Gauge.builder(MetricNames.DNSSEC_VALIDATION_WORKING.meterName(), this, metrics -> metrics.dnssecWorking)
                 .description(MetricNames.DNSSEC_VALIDATION_WORKING.help())
                 .register(registry);

@@ -1,5 +1,6 @@
 package dev.relay.mtasts;
 
+import dev.relay.text.DomainForm;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
@@ -85,7 +86,6 @@ final class HostNames {
 
     /** How a host or domain name is shown in reasons: stripped, lower case, no trailing dot. */
     static String display(String name) {
-        String s = name.strip().toLowerCase(Locale.ROOT);
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return DomainForm.canonical(name.strip());
     }
 }

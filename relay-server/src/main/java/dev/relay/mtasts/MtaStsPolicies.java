@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.relay.concurrent.SharedCalls;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.TxtResult;
 import dev.relay.text.Counts;
@@ -109,7 +110,7 @@ public final class MtaStsPolicies implements AutoCloseable {
     private final Map<String, StalePolicy> stale = new ConcurrentHashMap<>();
     /** When delivery last had a domain's policy fetched again because no MX host matched it. */
     private final Map<String, Instant> rechecked = new ConcurrentHashMap<>();
-    private final Map<FetchKey, CompletableFuture<FetchOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final SharedCalls<FetchKey, FetchOutcome> fetches = new SharedCalls<>();
     /**
      * What each TXT record set announces, by its text: every message looks the record up (from
      * the DNS cache) and would otherwise parse the same text again. Parsing is a pure function
@@ -134,7 +135,7 @@ public final class MtaStsPolicies implements AutoCloseable {
             Instant now = clock.instant();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         };
-        this.policies = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(new UntilMaxAge(clock)).build();
+        this.policies = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(untilMaxAge(clock)).build();
         this.failures = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfterWrite(failureBackoff).build();
         this.lastFetches = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumSize(10_000).build();
         Instant now = clock.instant();
@@ -350,21 +351,7 @@ public final class MtaStsPolicies implements AutoCloseable {
 
     /** Concurrent lookups of one domain and id share one fetch. */
     private CompletableFuture<FetchOutcome> fetchShared(String d, String id) {
-        FetchKey key = new FetchKey(d, id);
-        CompletableFuture<FetchOutcome> mine = new CompletableFuture<>();
-        CompletableFuture<FetchOutcome> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            return running;
-        }
-        fetchNow(key).whenComplete((outcome, error) -> {
-            inFlight.remove(key, mine);
-            if (error != null) {
-                mine.completeExceptionally(error);
-            } else {
-                mine.complete(outcome);
-            }
-        });
-        return mine;
+        return fetches.call(new FetchKey(d, id), this::fetchNow);
     }
 
     private CompletableFuture<FetchOutcome> fetchNow(FetchKey key) {
@@ -482,21 +469,11 @@ public final class MtaStsPolicies implements AutoCloseable {
     }
 
     /** Each policy lives until its own {@code fetchedAt + max_age}, read from the same clock. */
-    private record UntilMaxAge(Clock clock) implements Expiry<String, CachedPolicy> {
-        @Override
-        public long expireAfterCreate(String domain, CachedPolicy p, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), p.expiresAt()).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(String domain, CachedPolicy p, long currentTime, long currentDuration) {
-            return expireAfterCreate(domain, p, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String domain, CachedPolicy p, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+    private static Expiry<String, CachedPolicy> untilMaxAge(Clock clock) {
+        return Expiry.writing((domain, p) -> {
+            Duration left = Duration.between(clock.instant(), p.expiresAt());
+            return left.isNegative() ? Duration.ZERO : left;
+        });
     }
 
     /** Settings; the collaborators are required, the rest have production defaults. */

@@ -1,6 +1,6 @@
 package dev.relay.mtasts;
 
-import java.util.Locale;
+import dev.relay.text.DomainForm;
 
 /** Policy domain names as this package keys them. */
 final class PolicyDomains {
@@ -9,8 +9,7 @@ final class PolicyDomains {
 
     /** Lower case, surrounding space and one trailing dot removed: {@code Example.COM.} is {@code example.com}. */
     static String normalize(String domain) {
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return DomainForm.canonical(domain.strip());
     }
 
     /** The host serving a domain's policy (RFC 8461 section 3.3). */

@@ -35,18 +35,8 @@ public final class StsRecordParser {
 
     /** What the domain's TXT records announce; each string is one whole record. */
     public static StsDiscovery parse(List<String> txtRecords) {
-        List<String> ours = txtRecords.stream().filter(StsRecordParser::isStsV1).toList();
-        if (ours.isEmpty()) {
-            return new StsDiscovery.NoRecord();
-        }
-        if (ours.size() > 1) {
-            return new StsDiscovery.Invalid(ours.size() + " TXT records begin with v=STSv1; exactly one is allowed");
-        }
-        return parseOne(ours.getFirst());
-    }
-
-    private static boolean isStsV1(String record) {
-        return TxtRecordFields.isVersion(record, VERSION);
+        return TxtRecordFields.readTheOne(txtRecords, VERSION, StsDiscovery.NoRecord::new, StsDiscovery.Invalid::new,
+                StsRecordParser::parseOne);
     }
 
     private static StsDiscovery parseOne(String record) {

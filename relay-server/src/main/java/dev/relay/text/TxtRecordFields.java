@@ -2,8 +2,11 @@ package dev.relay.text;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -37,6 +40,24 @@ public final class TxtRecordFields {
     @FunctionalInterface
     public interface ValueRule {
         Optional<String> problem(String name, String value);
+    }
+
+    /**
+     * Reads the one record of {@code version} among a name's TXT records: records of other
+     * versions are someone else's and discarded; none left is {@code none}, two or more are
+     * {@code invalid} (RFC 8461 section 3.1 and RFC 8460 section 3: the number of resulting
+     * records must be one), the one left is read by {@code one}.
+     */
+    public static <R> R readTheOne(List<String> records, String version, Supplier<R> none,
+            Function<String, R> invalid, Function<String, R> one) {
+        List<String> ours = records.stream().filter(record -> isVersion(record, version)).toList();
+        if (ours.isEmpty()) {
+            return none.get();
+        }
+        if (ours.size() > 1) {
+            return invalid.apply(ours.size() + " TXT records begin with " + version + "; exactly one is allowed");
+        }
+        return one.apply(ours.getFirst());
     }
 
     /** Whether {@code record} is of this version: it, then the end, a {@code ;} or white space. */

@@ -1,5 +1,6 @@
 package dev.relay.tls;
 
+import dev.relay.text.DomainForm;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
@@ -128,8 +128,7 @@ public final class ClientTlsContext {
     }
 
     private static String sniName(String host) {
-        String lower = host.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return DomainForm.canonical(host);
     }
 
     private static boolean isSniCapable(String name) {

@@ -1,11 +1,11 @@
 package dev.relay.tls;
 
+import dev.relay.text.DomainForm;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
@@ -126,8 +126,7 @@ public final class HostnameMatcher {
     }
 
     private static String normalize(String name) {
-        String lower = name.trim().toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return DomainForm.canonical(name.trim());
     }
 
     private static boolean looksLikeIpAddress(String host) {

@@ -7,9 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A JDK {@link SSLContext} for HTTPS clients that check certificates the standard way (chain to
@@ -24,7 +22,7 @@ public final class HttpsTrust {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            List<X509Certificate> roots = new ArrayList<>(systemRoots());
+            List<X509Certificate> roots = new ArrayList<>(SystemRoots.read());
             roots.addAll(extraRoots);
             for (int i = 0; i < roots.size(); i++) {
                 store.setCertificateEntry("root-" + i, roots.get(i));
@@ -37,16 +35,5 @@ public final class HttpsTrust {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build the HTTPS trust store", e);
         }
-    }
-
-    private static List<X509Certificate> systemRoots() throws GeneralSecurityException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init((KeyStore) null);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
-                return List.of(x509.getAcceptedIssuers());
-            }
-        }
-        return List.of();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,24 +43,18 @@ public final class SessionCounters {
     public synchronized void record(TlsSession session) {
         Day day = dayFor(today());
         changes++;
-        Domain domain = day.domains.get(session.policyDomain());
-        if (domain == null) {
-            if (day.domains.size() >= limits.maxDomainsPerDay()) {
-                day.dropped(session, "more than " + limits.maxDomainsPerDay() + " domains today");
-                return;
-            }
-            domain = new Domain();
-            day.domains.put(session.policyDomain(), domain);
+        Optional<Domain> counted = entry(day.domains, session.policyDomain(), limits.maxDomainsPerDay(), Domain::new);
+        if (counted.isEmpty()) {
+            day.dropped(session, "more than " + limits.maxDomainsPerDay() + " domains today");
+            return;
         }
-        Tally tally = domain.policies.get(session.policy());
-        if (tally == null) {
-            if (domain.policies.size() >= limits.maxPoliciesPerDomain()) {
-                day.dropped(session, "more than " + limits.maxPoliciesPerDomain() + " policies for the domain today");
-                return;
-            }
-            tally = new Tally();
-            domain.policies.put(session.policy(), tally);
+        Domain domain = counted.get();
+        Optional<Tally> policy = entry(domain.policies, session.policy(), limits.maxPoliciesPerDomain(), Tally::new);
+        if (policy.isEmpty()) {
+            day.dropped(session, "more than " + limits.maxPoliciesPerDomain() + " policies for the domain today");
+            return;
         }
+        Tally tally = policy.get();
         switch (session.result()) {
             case TlsSession.Success s -> tally.successes++;
             case TlsSession.Failure failure -> {
@@ -75,6 +70,16 @@ public final class SessionCounters {
                 }
             }
         }
+    }
+
+    /** The entry of {@code key}, made when the map has room for one more (the limits); empty when it has none. */
+    private static <K, V> Optional<V> entry(Map<K, V> map, K key, int limit, Supplier<V> make) {
+        V value = map.get(key);
+        if (value == null && map.size() < limit) {
+            value = make.get();
+            map.put(key, value);
+        }
+        return Optional.ofNullable(value);
     }
 
     /** Today's UTC date by the clock. */

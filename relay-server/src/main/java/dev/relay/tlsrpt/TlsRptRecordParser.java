@@ -48,23 +48,13 @@ public final class TlsRptRecordParser {
 
     /** What the domain's TXT records announce; each string is one whole record. */
     public static TlsRptDiscovery parse(List<String> txtRecords) {
-        List<String> ours = txtRecords.stream().filter(TlsRptRecordParser::isTlsRptV1).toList();
-        if (ours.isEmpty()) {
-            return new TlsRptDiscovery.NoRecord();
-        }
-        if (ours.size() > 1) {
-            return new TlsRptDiscovery.Invalid(ours.size() + " TXT records begin with v=TLSRPTv1; exactly one is allowed");
-        }
-        return parseOne(ours.getFirst());
+        return TxtRecordFields.readTheOne(txtRecords, VERSION, TlsRptDiscovery.NoRecord::new, TlsRptDiscovery.Invalid::new,
+                TlsRptRecordParser::parseOne);
     }
 
     /** The same, for records given as their character-strings (joined without a separator, RFC 8460 section 3). */
     public static TlsRptDiscovery parseStrings(List<List<String>> txtRecords) {
         return parse(txtRecords.stream().map(strings -> String.join("", strings)).toList());
-    }
-
-    private static boolean isTlsRptV1(String record) {
-        return TxtRecordFields.isVersion(record, VERSION);
     }
 
     private static TlsRptDiscovery parseOne(String record) {

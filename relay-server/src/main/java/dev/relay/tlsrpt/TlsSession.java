@@ -1,7 +1,7 @@
 package dev.relay.tlsrpt;
 
 import dev.relay.outcome.Cause;
-import java.util.Locale;
+import dev.relay.text.DomainForm;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,8 +35,7 @@ public record TlsSession(String policyDomain, SessionPolicy policy, Result resul
     }
 
     static String normalize(String domain) {
-        String lower = domain.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return DomainForm.canonical(domain);
     }
 
     public sealed interface Result permits Success, Failure {}
