@@ -121,6 +121,16 @@ public final class MemorySpoolStore implements SpoolStore {
     }
 
     @Override
+    public Envelope envelope(QueueId id) throws NoSuchFileException {
+        ensureOpen();
+        Stored stored = contents.messages.get(id);
+        if (stored == null) {
+            throw new NoSuchFileException("no message " + id + " in the spool");
+        }
+        return stored.envelope();
+    }
+
+    @Override
     public long usableSpace() {
         return contents.usableSpace;
     }
