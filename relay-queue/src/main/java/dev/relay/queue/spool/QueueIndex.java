@@ -19,7 +19,7 @@ import java.util.Optional;
  * a slot number of an {@link IdTable}, its fields are parallel arrays, the schedule is a binary
  * heap of slot numbers and the listing order a sorted array of them, so a page of the listing
  * costs its own length. The state is a reference, but the state of a message not yet attempted
- * is one shared instance per recipient count ({@link #initialState}). About 70 bytes a message.
+ * is one shared instance per recipient count ({@link MessageState#canonical}). About 70 bytes a message.
  * Not thread-safe: the queue guards it with its monitor.
  */
 final class QueueIndex {
@@ -27,14 +27,6 @@ final class QueueIndex {
     /** No open recipient: not in the schedule. */
     private static final long NEVER = Long.MAX_VALUE;
     private static final int NONE = -1;
-    private static final MessageState[] INITIAL = new MessageState[8];
-
-    static {
-        for (int i = 1; i < INITIAL.length; i++) {
-            INITIAL[i] = MessageState.initial(i);
-        }
-    }
-
     private final IdTable ids = new IdTable();
     private long[] arrival = new long[0];
     private long[] due = new long[0];
@@ -54,18 +46,6 @@ final class QueueIndex {
     private int orderDead;
 
     private long bytes;
-
-    /**
-     * A state equal to {@code state}, the shared instance when it is a fresh message's: most of a
-     * large queue has never been attempted, and each would hold its own list otherwise.
-     */
-    static MessageState initialState(MessageState state) {
-        int recipients = state.statuses().size();
-        if (recipients < INITIAL.length && state.equals(INITIAL[recipients])) {
-            return INITIAL[recipients];
-        }
-        return state;
-    }
 
     static long nanos(Instant instant) {
         try {
@@ -130,7 +110,7 @@ final class QueueIndex {
         ensureCapacity(ids.capacity());
         arrival[slot] = nanos(arrivedAt);
         size[slot] = bodySize;
-        states[slot] = initialState(state);
+        states[slot] = MessageState.canonical(state);
         leased[slot] = false;
         heapPos[slot] = NONE;
         orderPos[slot] = NONE;
@@ -176,7 +156,7 @@ final class QueueIndex {
 
     /** Changes a message's state and whether it is handed out; the schedule follows. */
     void change(int slot, MessageState state, boolean handedOut) {
-        states[slot] = initialState(state);
+        states[slot] = MessageState.canonical(state);
         leased[slot] = handedOut;
         reschedule(slot);
     }

@@ -148,7 +148,7 @@ public final class SegmentSpoolStore implements SpoolStore {
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
                     (long) (tuning.compactBelow() * tuning.segmentSize()));
             SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, reserve, index, writer, readers, lockFile,
-                    lock, new ArrayList<>(recovery.messages().values()), io);
+                    lock, index.takeRecovered(), io);
             store.writerThread.start();
             return store;
         } catch (IOException | RuntimeException e) {

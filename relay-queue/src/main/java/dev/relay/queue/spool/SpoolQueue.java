@@ -124,7 +124,7 @@ public final class SpoolQueue implements MessageQueue {
                 if (message.state().isComplete()) {
                     complete.add(message.id());
                 } else {
-                    index.addUnordered(message.id(), message.envelope().arrival(), message.size(), message.state());
+                    index.addUnordered(message.id(), message.arrival(), message.size(), message.state());
                 }
             }
             index.sortOrder();
