@@ -64,9 +64,9 @@ public final class SpoolQueue implements MessageQueue {
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
     /**
-     * The envelopes of recently committed and recently handed-out messages: the index holds
+     * The envelopes of messages committed or handed out and not yet attempted: the index holds
      * none, and a fresh message is usually delivered within milliseconds of its commit, so
-     * delivery seldom reads one back from the spool.
+     * delivery seldom reads one back from the spool. An attempt's result takes it out.
      */
     private final Cache<QueueId, Envelope> recent = Caffeine.newBuilder()
             .maximumSize(RECENT_ENVELOPES)
@@ -269,9 +269,10 @@ public final class SpoolQueue implements MessageQueue {
             MessageState state = current.withStatuses(statuses, attempts);
             index.change(slot, state, false);
             after = view(id, envelope, state, index.bodySize(slot));
+            // done with, or not wanted again before its next try, minutes away: the room is for fresh ones
+            recent.invalidate(id);
             if (state.isComplete()) {
                 index.remove(slot);
-                recent.invalidate(id);
                 write = store.remove(id, RemovalReason.COMPLETED);
             } else {
                 write = store.update(id, state);
