@@ -26,9 +26,31 @@ public record MessageState(List<RecipientStatus> statuses, int attempts, boolean
         }
     }
 
+    /** Fresh states of messages with 1 to 7 recipients, shared: see {@link #canonical}. */
+    private static final MessageState[] INITIAL = new MessageState[8];
+
+    static {
+        for (int i = 1; i < INITIAL.length; i++) {
+            INITIAL[i] = new MessageState(Collections.nCopies(i, PENDING), 0, false, false);
+        }
+    }
+
     /** The state of a message that was just accepted: every recipient pending. */
     public static MessageState initial(int recipients) {
-        return new MessageState(Collections.nCopies(recipients, PENDING), 0, false, false);
+        return recipients > 0 && recipients < INITIAL.length ? INITIAL[recipients]
+                : new MessageState(Collections.nCopies(recipients, PENDING), 0, false, false);
+    }
+
+    /**
+     * An equal state, the shared instance when it is a fresh message's: most of a large queue has
+     * never been attempted, and each would hold a state and a list of its own otherwise (issue 14).
+     */
+    public static MessageState canonical(MessageState state) {
+        int recipients = state.statuses().size();
+        if (recipients > 0 && recipients < INITIAL.length && state.equals(INITIAL[recipients])) {
+            return INITIAL[recipients];
+        }
+        return state;
     }
 
     public MessageState withHeld(boolean held) {

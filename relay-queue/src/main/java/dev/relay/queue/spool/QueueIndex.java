@@ -1,219 +1,443 @@
 package dev.relay.queue.spool;
 
-import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueCursor;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueueSnapshot;
-import dev.relay.queue.QueuedMessage;
 import dev.relay.queue.RecipientStatus;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.NavigableSet;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
- * The queue in memory: every queued message (envelope and state, never the body) and the
- * schedule of those that wait for delivery, ordered by when they fall due. A message is in
- * the schedule exactly when it is neither held nor handed out. Not thread-safe: the queue
- * guards it with its monitor.
+ * The queue in memory: every queued message's id, arrival, body size and state (never the
+ * envelope or the body: those are read from the spool when wanted), the schedule of those that
+ * wait for delivery ordered by when they fall due, and the listing order (arrival, then id).
+ * A message is in the schedule exactly when it is neither held nor handed out and has an open
+ * recipient.
+ *
+ * <p>No object per message (issue 14: a million queued messages in a small heap): a message is
+ * a slot number of an {@link IdTable}, its fields are parallel arrays, the schedule is a binary
+ * heap of slot numbers and the listing order a sorted array of them, so a page of the listing
+ * costs its own length. The state is a reference, but the state of a message not yet attempted
+ * is one shared instance per recipient count ({@link MessageState#canonical}). About 70 bytes a message.
+ * Not thread-safe: the queue guards it with its monitor.
  */
 final class QueueIndex {
 
-    /** One queued message. Mutable: the index changes it in place. */
-    static final class Entry {
-        final QueueId id;
-        final Envelope envelope;
-        final long size;
-        MessageState state;
-        boolean leased;
-        /** Earliest moment an open recipient may be tried; arrival for pending ones. */
-        Instant dueAt;
+    /** No open recipient: not in the schedule. */
+    private static final long NEVER = Long.MAX_VALUE;
+    private static final int NONE = -1;
+    private final IdTable ids = new IdTable();
+    private long[] arrival = new long[0];
+    private long[] due = new long[0];
+    private long[] size = new long[0];
+    private MessageState[] states = new MessageState[0];
+    private boolean[] leased = new boolean[0];
+    private int[] heapPos = new int[0];
+    private int[] orderPos = new int[0];
 
-        Entry(QueueId id, Envelope envelope, long size, MessageState state) {
-            this.id = id;
-            this.envelope = envelope;
-            this.size = size;
-            this.state = state;
-            this.dueAt = dueAt(envelope, state);
-        }
+    /** Slots by (due, id); heapPos[slot] is the slot's place here, or NONE. */
+    private int[] heap = new int[64];
+    private int heapSize;
 
-        QueuedMessage view() {
-            return new QueuedMessage(id, envelope, state.statuses(), size, state.attempts(), state.held(),
-                    state.delayWarned());
-        }
+    /** Slots by (arrival, id), with NONE where a removed one was until the next compaction. */
+    private int[] order = new int[64];
+    private int orderLength;
+    private int orderDead;
 
-        private boolean waits() {
-            return !leased && !state.held();
+    private long bytes;
+
+    static long nanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException e) {
+            // beyond 1677 - 2262: only a test's invented time; kept in order at the ends
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : NEVER - 1;
         }
     }
 
-    // written out rather than Comparator.comparing(..).thenComparing(..): every accepted
-    // message is inserted into the schedule, and the composed form costs four calls per step
-    private static final Comparator<Entry> BY_DUE = (a, b) -> {
-        int byDue = a.dueAt.compareTo(b.dueAt);
-        return byDue != 0 ? byDue : a.id.compareTo(b.id);
-    };
-    private static final Comparator<Entry> BY_ARRIVAL = (a, b) -> {
-        int byArrival = a.envelope.arrival().compareTo(b.envelope.arrival());
-        return byArrival != 0 ? byArrival : a.id.compareTo(b.id);
-    };
-
-    private final Map<QueueId, Entry> entries = new HashMap<>();
-    private final NavigableSet<Entry> schedule = new TreeSet<>(BY_DUE);
-    private long bytes;
-
-    static Instant dueAt(Envelope envelope, MessageState state) {
-        Instant due = null;
-        for (RecipientStatus status : state.statuses()) {
-            Instant next = switch (status) {
-                case RecipientStatus.Pending pending -> envelope.arrival();
-                case RecipientStatus.Deferred deferred -> deferred.nextAttempt();
-                case RecipientStatus.Delivered delivered -> null;
-                case RecipientStatus.Failed failed -> null;
-            };
-            if (next != null && (due == null || next.isBefore(due))) {
-                due = next;
-            }
-        }
-        return due;
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
     }
 
     int size() {
-        return entries.size();
+        return ids.size();
     }
 
-    Entry get(QueueId id) {
-        return entries.get(id);
+    /** The slot of a queued message, or -1. */
+    int slot(QueueId id) {
+        return ids.find(id);
     }
 
-    boolean contains(QueueId id) {
-        return entries.containsKey(id);
+    QueueId id(int slot) {
+        return ids.id(slot);
     }
 
-    void add(Entry entry) {
-        entries.put(entry.id, entry);
-        bytes += entry.size;
-        if (entry.waits() && entry.dueAt != null) {
-            schedule.add(entry);
+    MessageState state(int slot) {
+        return states[slot];
+    }
+
+    Instant arrival(int slot) {
+        return instant(arrival[slot]);
+    }
+
+    long bodySize(int slot) {
+        return size[slot];
+    }
+
+    boolean leased(int slot) {
+        return leased[slot];
+    }
+
+    /** Adds a message, kept in the listing order (cheap when it is the newest, as nearly always). */
+    int add(QueueId id, Instant arrivedAt, long bodySize, MessageState state) {
+        int slot = addUnordered(id, arrivedAt, bodySize, state);
+        int last = orderLength - 1;
+        while (last >= 0 && order[last] == NONE) {
+            last--;
         }
-    }
-
-    Entry remove(QueueId id) {
-        Entry entry = entries.remove(id);
-        if (entry != null) {
-            unschedule(entry);
-            bytes -= entry.size;
-        }
-        return entry;
-    }
-
-    /** Changes an entry; the schedule follows (an entry's sort key must not change inside it). */
-    void change(Entry entry, Consumer<Entry> change) {
-        unschedule(entry);
-        change.accept(entry);
-        entry.dueAt = dueAt(entry.envelope, entry.state);
-        if (entry.waits() && entry.dueAt != null) {
-            schedule.add(entry);
-        }
-    }
-
-    private void unschedule(Entry entry) {
-        // an entry without a due time (nothing open) is never in the schedule, and cannot be compared
-        if (entry.dueAt != null) {
-            schedule.remove(entry);
-        }
-    }
-
-    /** Leases up to {@code limit} entries due at {@code now}, earliest due first. */
-    List<QueuedMessage> take(Instant now, int limit) {
-        List<QueuedMessage> taken = new ArrayList<>();
-        for (Iterator<Entry> it = schedule.iterator(); it.hasNext() && taken.size() < limit; ) {
-            Entry entry = it.next();
-            if (entry.dueAt.isAfter(now)) {
-                break;
-            }
-            it.remove();
-            entry.leased = true;
-            taken.add(entry.view());
-        }
-        return taken;
-    }
-
-    Optional<Instant> nextDue() {
-        return schedule.isEmpty() ? Optional.empty() : Optional.of(schedule.first().dueAt);
-    }
-
-    List<QueuedMessage> listByArrival() {
-        List<Entry> sorted = new ArrayList<>(entries.values());
-        sorted.sort(BY_ARRIVAL);
-        List<QueuedMessage> views = new ArrayList<>(sorted.size());
-        for (Entry entry : sorted) {
-            views.add(entry.view());
-        }
-        return views;
+        int place = last < 0 || byArrival(order[last], slot) < 0 ? orderLength : insertionPoint(slot, orderLength);
+        insertAt(place, slot);
+        return slot;
     }
 
     /**
-     * The {@code limit} first by arrival after {@code after}, in one pass: a bounded heap whose
-     * head is the newest kept, so a page of a million-message queue costs one walk, not a sort.
+     * Adds a message without placing it in the listing order: for loading many at once, followed by
+     * {@link #sortOrder()}.
      */
-    List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        QueueCursor from = after.orElse(null);
-        PriorityQueue<Entry> kept = new PriorityQueue<>(Math.min(limit, entries.size()) + 1, BY_ARRIVAL.reversed());
-        for (Entry entry : entries.values()) {
-            if (from != null && !comesAfter(entry, from)) {
-                continue;
-            }
-            if (kept.size() < limit) {
-                kept.add(entry);
-            } else if (BY_ARRIVAL.compare(entry, kept.peek()) < 0) {
-                kept.poll();
-                kept.add(entry);
-            }
-        }
-        List<Entry> sorted = new ArrayList<>(kept);
-        sorted.sort(BY_ARRIVAL);
-        List<QueuedMessage> views = new ArrayList<>(sorted.size());
-        for (Entry entry : sorted) {
-            views.add(entry.view());
-        }
-        return views;
+    int addUnordered(QueueId id, Instant arrivedAt, long bodySize, MessageState state) {
+        int slot = ids.add(id);
+        ensureCapacity(ids.capacity());
+        arrival[slot] = nanos(arrivedAt);
+        size[slot] = bodySize;
+        states[slot] = MessageState.canonical(state);
+        leased[slot] = false;
+        heapPos[slot] = NONE;
+        orderPos[slot] = NONE;
+        bytes += bodySize;
+        reschedule(slot);
+        return slot;
     }
 
-    private static boolean comesAfter(Entry entry, QueueCursor cursor) {
-        int byArrival = entry.envelope.arrival().compareTo(cursor.arrival());
-        return byArrival != 0 ? byArrival > 0 : entry.id.compareTo(cursor.id()) > 0;
+    /** Puts every message added by {@link #addUnordered} in its place in the listing order. */
+    void sortOrder() {
+        int[] live = new int[ids.size()];
+        int n = 0;
+        for (int i = 0; i < orderLength; i++) {
+            if (order[i] != NONE) {
+                live[n++] = order[i];
+            }
+        }
+        for (int slot = 0; slot < orderPos.length && n < live.length; slot++) {
+            if (states[slot] != null && orderPos[slot] == NONE) {
+                live[n++] = slot;
+            }
+        }
+        mergeSort(live, new int[live.length], 0, n);
+        order = live.length < 64 ? Arrays.copyOf(live, 64) : live;
+        orderLength = n;
+        orderDead = 0;
+        for (int i = 0; i < n; i++) {
+            orderPos[order[i]] = i;
+        }
+    }
+
+    void remove(int slot) {
+        unschedule(slot);
+        order[orderPos[slot]] = NONE;
+        orderDead++;
+        bytes -= size[slot];
+        states[slot] = null;
+        ids.remove(slot);
+        if (orderDead > 1024 && orderDead > orderLength / 2) {
+            compactOrder();
+        }
+    }
+
+    /** Changes a message's state and whether it is handed out; the schedule follows. */
+    void change(int slot, MessageState state, boolean handedOut) {
+        states[slot] = MessageState.canonical(state);
+        leased[slot] = handedOut;
+        reschedule(slot);
+    }
+
+    /** Hands out up to {@code limit} messages due at {@code now}, earliest due first. */
+    int[] take(Instant now, int limit) {
+        long at = nanos(now);
+        int[] taken = new int[Math.min(limit, heapSize)];
+        int n = 0;
+        while (n < taken.length && heapSize > 0 && due[heap[0]] <= at) {
+            int slot = heap[0];
+            unschedule(slot);
+            leased[slot] = true;
+            taken[n++] = slot;
+        }
+        return n == taken.length ? taken : Arrays.copyOf(taken, n);
+    }
+
+    Optional<Instant> nextDue() {
+        return heapSize == 0 ? Optional.empty() : Optional.of(instant(due[heap[0]]));
+    }
+
+    /** Every message's slot in the listing order. */
+    int[] all() {
+        return page(Optional.empty(), Integer.MAX_VALUE);
+    }
+
+    /** Up to {@code limit} slots in the listing order after {@code after}: a binary search and a walk. */
+    int[] page(Optional<QueueCursor> after, int limit) {
+        if (limit <= 0) {
+            return new int[0];
+        }
+        int from = after.map(this::firstAfter).orElse(0);
+        int[] page = new int[Math.min(limit, ids.size())];
+        int n = 0;
+        for (int i = from; i < orderLength && n < page.length; i++) {
+            if (order[i] != NONE) {
+                page[n++] = order[i];
+            }
+        }
+        return n == page.length ? page : Arrays.copyOf(page, n);
+    }
+
+    /** The first place in the order array whose message comes after the cursor. */
+    private int firstAfter(QueueCursor cursor) {
+        long at = nanos(cursor.arrival());
+        int low = 0;
+        int high = orderLength;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int live = mid;
+            while (live < high && order[live] == NONE) {
+                live++;
+            }
+            if (live == high) {
+                high = mid;
+                continue;
+            }
+            int slot = order[live];
+            int byArrival = Long.compare(arrival[slot], at);
+            boolean before = byArrival != 0 ? byArrival < 0 : ids.compare(slot, cursor.id()) <= 0;
+            if (before) {
+                low = live + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     QueueSnapshot snapshot(Instant now) {
+        long at = nanos(now);
         long active = 0;
         long deferred = 0;
         long held = 0;
-        Instant oldest = null;
-        for (Entry entry : entries.values()) {
-            if (entry.state.held()) {
+        int oldest = NONE;
+        for (int i = 0; i < orderLength; i++) {
+            int slot = order[i];
+            if (slot == NONE) {
+                continue;
+            }
+            if (oldest == NONE) {
+                oldest = slot;
+            }
+            if (states[slot].held()) {
                 held++;
-            } else if (entry.leased || (entry.dueAt != null && !entry.dueAt.isAfter(now))) {
+            } else if (leased[slot] || due[slot] <= at) {
                 active++;
             } else {
                 deferred++;
             }
-            Instant arrival = entry.envelope.arrival();
-            if (oldest == null || arrival.isBefore(oldest)) {
-                oldest = arrival;
+        }
+        return new QueueSnapshot(active, deferred, held,
+                oldest == NONE ? Optional.empty() : Optional.of(instant(arrival[oldest])), bytes);
+    }
+
+    private long dueOf(int slot) {
+        long earliest = NEVER;
+        for (RecipientStatus status : states[slot].statuses()) {
+            long next = switch (status) {
+                case RecipientStatus.Pending pending -> arrival[slot];
+                case RecipientStatus.Deferred deferred -> nanos(deferred.nextAttempt());
+                case RecipientStatus.Delivered delivered -> NEVER;
+                case RecipientStatus.Failed failed -> NEVER;
+            };
+            earliest = Math.min(earliest, next);
+        }
+        return earliest;
+    }
+
+    private void reschedule(int slot) {
+        unschedule(slot);
+        due[slot] = dueOf(slot);
+        if (!leased[slot] && !states[slot].held() && due[slot] != NEVER) {
+            if (heapSize == heap.length) {
+                heap = Arrays.copyOf(heap, heap.length + (heap.length >> 1));
+            }
+            heap[heapSize] = slot;
+            heapPos[slot] = heapSize;
+            heapSize++;
+            siftUp(heapPos[slot]);
+        }
+    }
+
+    private void unschedule(int slot) {
+        int place = heapPos[slot];
+        if (place == NONE) {
+            return;
+        }
+        heapPos[slot] = NONE;
+        heapSize--;
+        if (place == heapSize) {
+            return;
+        }
+        int last = heap[heapSize];
+        heap[place] = last;
+        heapPos[last] = place;
+        siftDown(place);
+        siftUp(heapPos[last]);
+    }
+
+    private void siftUp(int place) {
+        int slot = heap[place];
+        while (place > 0) {
+            int parent = (place - 1) >>> 1;
+            if (byDue(heap[parent], slot) <= 0) {
+                break;
+            }
+            heap[place] = heap[parent];
+            heapPos[heap[place]] = place;
+            place = parent;
+        }
+        heap[place] = slot;
+        heapPos[slot] = place;
+    }
+
+    private void siftDown(int place) {
+        int slot = heap[place];
+        while (true) {
+            int child = 2 * place + 1;
+            if (child >= heapSize) {
+                break;
+            }
+            if (child + 1 < heapSize && byDue(heap[child + 1], heap[child]) < 0) {
+                child++;
+            }
+            if (byDue(slot, heap[child]) <= 0) {
+                break;
+            }
+            heap[place] = heap[child];
+            heapPos[heap[place]] = place;
+            place = child;
+        }
+        heap[place] = slot;
+        heapPos[slot] = place;
+    }
+
+    private int byDue(int slot, int other) {
+        int byDue = Long.compare(due[slot], due[other]);
+        return byDue != 0 ? byDue : ids.compare(slot, other);
+    }
+
+    private int byArrival(int slot, int other) {
+        int byArrival = Long.compare(arrival[slot], arrival[other]);
+        return byArrival != 0 ? byArrival : ids.compare(slot, other);
+    }
+
+    /** Where {@code slot} goes among order[0, end), all of which but dead places are compared. */
+    private int insertionPoint(int slot, int end) {
+        int low = 0;
+        int high = end;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int live = mid;
+            while (live < high && order[live] == NONE) {
+                live++;
+            }
+            if (live == high) {
+                high = mid;
+            } else if (byArrival(order[live], slot) < 0) {
+                low = live + 1;
+            } else {
+                high = mid;
             }
         }
-        return new QueueSnapshot(active, deferred, held, Optional.ofNullable(oldest), bytes);
+        return low;
+    }
+
+    private void insertAt(int place, int slot) {
+        if (orderLength == order.length) {
+            order = Arrays.copyOf(order, order.length + (order.length >> 1));
+        }
+        if (place < orderLength) {
+            System.arraycopy(order, place, order, place + 1, orderLength - place);
+            for (int i = place + 1; i <= orderLength; i++) {
+                if (order[i] != NONE) {
+                    orderPos[order[i]] = i;
+                }
+            }
+        }
+        order[place] = slot;
+        orderPos[slot] = place;
+        orderLength++;
+    }
+
+    private void compactOrder() {
+        int n = 0;
+        for (int i = 0; i < orderLength; i++) {
+            int slot = order[i];
+            if (slot != NONE) {
+                order[n] = slot;
+                orderPos[slot] = n;
+                n++;
+            }
+        }
+        Arrays.fill(order, n, orderLength, NONE);
+        orderLength = n;
+        orderDead = 0;
+    }
+
+    private void mergeSort(int[] slots, int[] scratch, int from, int to) {
+        if (to - from < 16) {
+            for (int i = from + 1; i < to; i++) {
+                int slot = slots[i];
+                int j = i;
+                while (j > from && byArrival(slots[j - 1], slot) > 0) {
+                    slots[j] = slots[j - 1];
+                    j--;
+                }
+                slots[j] = slot;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(slots, scratch, from, mid);
+        mergeSort(slots, scratch, mid, to);
+        if (byArrival(slots[mid - 1], slots[mid]) <= 0) {
+            return; // already in order, as a spool replayed in arrival order mostly is
+        }
+        System.arraycopy(slots, from, scratch, from, to - from);
+        int left = from;
+        int right = mid;
+        for (int i = from; i < to; i++) {
+            if (right >= to || (left < mid && byArrival(scratch[left], scratch[right]) <= 0)) {
+                slots[i] = scratch[left++];
+            } else {
+                slots[i] = scratch[right++];
+            }
+        }
+    }
+
+    private void ensureCapacity(int capacity) {
+        if (arrival.length >= capacity) {
+            return;
+        }
+        arrival = Arrays.copyOf(arrival, capacity);
+        due = Arrays.copyOf(due, capacity);
+        size = Arrays.copyOf(size, capacity);
+        states = Arrays.copyOf(states, capacity);
+        leased = Arrays.copyOf(leased, capacity);
+        heapPos = Arrays.copyOf(heapPos, capacity);
+        orderPos = Arrays.copyOf(orderPos, capacity);
     }
 }

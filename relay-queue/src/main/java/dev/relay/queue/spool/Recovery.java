@@ -43,13 +43,12 @@ final class Recovery {
     record Tombstone(QueueId id, byte[] payload) {}
 
     /** What recovery found; corrupt maps a damaged segment to the REMOVE records read from it. */
-    record Result(SpoolIndex index, Map<QueueId, StoredMessage> messages, long nextSegment,
+    record Result(SpoolIndex index, long nextSegment,
             Map<Long, List<Tombstone>> corrupt) {}
 
     private final SpoolLayout layout;
     private final QueueEvents events;
     private final SpoolIndex index = new SpoolIndex();
-    private final Map<QueueId, StoredMessage> messages = new LinkedHashMap<>();
     private final Map<Long, List<Tombstone>> corrupt = new LinkedHashMap<>();
 
     private Recovery(SpoolLayout layout, QueueEvents events) {
@@ -82,9 +81,9 @@ final class Recovery {
         }
         checkBodyFiles();
         if (!numbers.isEmpty()) {
-            LOG.info("spool recovered: {} messages in {} segments", messages.size(), numbers.size());
+            LOG.info("spool recovered: {} messages in {} segments", index.size(), numbers.size());
         }
-        return new Result(index, messages, highest + 1, corrupt);
+        return new Result(index, highest + 1, corrupt);
     }
 
     private void replay(long number, boolean last) throws IOException {
@@ -193,25 +192,23 @@ final class Recovery {
                     throw new CorruptRecordException("body length does not match envelope of " + id);
                 }
                 index.message(id, record.pos(), body.inFile(), body.size());
-                messages.put(id, new StoredMessage(id, envelope.envelope(), state.state(), body.size()));
+                index.recovered(id, envelope.envelope().arrival(), state.state());
             }
             case STATE -> {
                 RecordText.DecodedState state = RecordText.parseState(payload, 0, payload.length);
-                StoredMessage message = messages.get(state.id());
-                if (message != null) {
-                    if (state.state().statuses().size() != message.envelope().recipients().size()) {
+                MessageState known = index.recoveredState(state.id());
+                if (known != null) {
+                    // the MESSAGE record's state had one status per recipient
+                    if (state.state().statuses().size() != known.statuses().size()) {
                         throw new CorruptRecordException("state does not match envelope of " + state.id());
                     }
                     index.state(state.id(), record.pos());
-                    messages.put(state.id(), new StoredMessage(state.id(), message.envelope(), state.state(),
-                            message.size()));
+                    index.recoveredState(state.id(), state.state());
                 }
             }
             case REMOVE -> {
                 QueueId id = RecordText.parseRemoval(payload, 0, payload.length);
-                if (index.remove(id, record.pos()) != null) {
-                    messages.remove(id);
-                }
+                index.remove(id, record.pos());
                 tombstones.add(new Tombstone(id, payload));
             }
             case HEADER -> {
@@ -239,9 +236,8 @@ final class Recovery {
                 drop(id.get(), "its body file was damaged");
             }
         }
-        for (QueueId id : new ArrayList<>(messages.keySet())) {
-            SpoolIndex.Slot slot = index.slot(id);
-            if (slot.bodyInFile && !Files.exists(layout.largeBody(id))) {
+        for (QueueId id : index.idsWithBodyFiles()) {
+            if (!Files.exists(layout.largeBody(id))) {
                 drop(id, "its body file " + layout.largeBody(id) + " is missing");
             }
         }
@@ -250,7 +246,6 @@ final class Recovery {
     private void drop(QueueId id, String why) {
         LOG.warn("dropping message {} from the spool: {}", id, why);
         index.forget(id);
-        messages.remove(id);
     }
 
     private void moveToCorrupt(Path file, String reason) throws IOException {

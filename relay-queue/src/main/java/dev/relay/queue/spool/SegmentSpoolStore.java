@@ -1,5 +1,6 @@
 package dev.relay.queue.spool;
 
+import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueId;
 import java.io.ByteArrayInputStream;
@@ -147,7 +148,7 @@ public final class SegmentSpoolStore implements SpoolStore {
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
                     (long) (tuning.compactBelow() * tuning.segmentSize()));
             SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, reserve, index, writer, readers, lockFile,
-                    lock, new ArrayList<>(recovery.messages().values()), io);
+                    lock, index.takeRecovered(), io);
             store.writerThread.start();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -287,6 +288,35 @@ public final class SegmentSpoolStore implements SpoolStore {
                 MessagePayload payload = MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
                         RecordFormat.HEADER_SIZE, pos.length());
                 return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // compaction moved the message and its old segment went meanwhile: look again
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Envelope envelope(QueueId id) throws IOException {
+        ensureOpen();
+        for (int attempt = 1; ; attempt++) {
+            RecordPos pos;
+            FileChannel channel;
+            // as openBody: the position and its segment's channel are taken together
+            synchronized (index) {
+                SpoolIndex.Slot slot = index.slot(id);
+                if (slot == null) {
+                    throw new NoSuchFileException("no message " + id + " in the spool");
+                }
+                pos = slot.message;
+                channel = readers.channel(pos.segment());
+            }
+            try {
+                MessagePayload payload = MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
+                        RecordFormat.HEADER_SIZE, pos.length());
+                return RecordText.parseEnvelope(payload.bytes(), payload.envelopeFrom(), payload.envelopeLength())
+                        .envelope();
             } catch (java.nio.channels.ClosedChannelException e) {
                 // compaction moved the message and its old segment went meanwhile: look again
                 if (attempt == 3) {

@@ -1,11 +1,14 @@
 package dev.relay.queue.spool;
 
 import dev.relay.queue.QueueId;
+import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -27,17 +30,21 @@ final class SpoolIndex {
 
     private static final long[] NO_COPIES = {};
 
-    /** The records of one live message. */
+    /**
+     * The records of one live message, as they are when asked: a value made on demand, since
+     * the index keeps no object per message (issue 14: a million queued messages in a small
+     * heap), only parallel arrays indexed by an {@link IdTable} slot.
+     */
     static final class Slot {
-        RecordPos message;
-        RecordPos state;
-        /** Segments still holding older MESSAGE copies (after compaction), for tombstone pins. */
-        long[] olderCopies = NO_COPIES;
+        final RecordPos message;
+        /** The newest STATE record; null when the MESSAGE record's state is the latest. */
+        final RecordPos state;
         final boolean bodyInFile;
         final long bodySize;
 
-        Slot(RecordPos message, boolean bodyInFile, long bodySize) {
+        Slot(RecordPos message, RecordPos state, boolean bodyInFile, long bodySize) {
             this.message = message;
+            this.state = state;
             this.bodyInFile = bodyInFile;
             this.bodySize = bodySize;
         }
@@ -59,8 +66,29 @@ final class SpoolIndex {
         }
     }
 
-    private final Map<QueueId, Slot> slots = new HashMap<>();
+    private final IdTable ids = new IdTable();
+    /** Per slot: the newest MESSAGE record (segment and offset packed, see {@link #pack}) and its length. */
+    private long[] messageAt = new long[0];
+    private int[] messageLength = new int[0];
+    /** Per slot: the newest STATE record; length 0 when there is none. */
+    private long[] stateAt = new long[0];
+    private int[] stateLength = new int[0];
+    private long[] bodySize = new long[0];
+    private boolean[] bodyInFile = new boolean[0];
+    /** Segments still holding older MESSAGE copies (after compaction), for tombstone pins: rare, by slot. */
+    private final Map<Integer, long[]> olderCopies = new HashMap<>();
+    /** What recovery found of each message, until the queue has taken it ({@link #takeRecovered}). */
+    private long[] recoveredArrival;
+    private MessageState[] recoveredState;
     private final TreeMap<Long, SegmentStats> segments = new TreeMap<>();
+
+    private static long pack(RecordPos pos) {
+        return (pos.segment() << 32) | Math.toIntExact(pos.offset());
+    }
+
+    private static RecordPos unpack(long at, int length) {
+        return new RecordPos(at >>> 32, at & 0xFFFF_FFFFL, length);
+    }
 
     void addSegment(long number, boolean sealed) {
         segments.put(number, new SegmentStats(number, sealed));
@@ -78,60 +106,82 @@ final class SpoolIndex {
         return new ArrayList<>(segments.keySet());
     }
 
+    /** The records of a live message, or null. */
     Slot slot(QueueId id) {
-        return slots.get(id);
+        int slot = ids.find(id);
+        return slot < 0 ? null : slotAt(slot);
+    }
+
+    private Slot slotAt(int slot) {
+        return new Slot(unpack(messageAt[slot], messageLength[slot]),
+                stateLength[slot] == 0 ? null : unpack(stateAt[slot], stateLength[slot]), bodyInFile[slot],
+                bodySize[slot]);
     }
 
     int size() {
-        return slots.size();
+        return ids.size();
     }
 
     /** A MESSAGE record was written: a new message, or a newer copy of a live one. */
-    void message(QueueId id, RecordPos pos, boolean bodyInFile, long bodySize) {
-        Slot slot = slots.get(id);
-        if (slot == null) {
-            slots.put(id, new Slot(pos, bodyInFile, bodySize));
+    void message(QueueId id, RecordPos pos, boolean inFile, long size) {
+        int slot = ids.find(id);
+        if (slot < 0) {
+            slot = ids.add(id);
+            ensureCapacity(ids.capacity());
+            bodyInFile[slot] = inFile;
+            bodySize[slot] = size;
         } else {
-            unref(slot.message);
-            if (slot.state != null) {
-                unref(slot.state);
-                slot.state = null;
+            RecordPos old = unpack(messageAt[slot], messageLength[slot]);
+            unref(old);
+            if (stateLength[slot] != 0) {
+                unref(unpack(stateAt[slot], stateLength[slot]));
+                stateLength[slot] = 0;
             }
-            long[] copies = Arrays.copyOf(slot.olderCopies, slot.olderCopies.length + 1);
-            copies[copies.length - 1] = slot.message.segment();
-            slot.olderCopies = Arrays.stream(copies)
-                    .filter(n -> n != pos.segment() && segments.containsKey(n)).distinct().toArray();
-            slot.message = pos;
+            long[] before = olderCopies.getOrDefault(slot, NO_COPIES);
+            long[] copies = Arrays.copyOf(before, before.length + 1);
+            copies[copies.length - 1] = old.segment();
+            long[] kept = Arrays.stream(copies).filter(n -> n != pos.segment() && segments.containsKey(n)).distinct()
+                    .toArray();
+            if (kept.length == 0) {
+                olderCopies.remove(slot);
+            } else {
+                olderCopies.put(slot, kept);
+            }
         }
+        messageAt[slot] = pack(pos);
+        messageLength[slot] = pos.length();
         ref(pos);
     }
 
     /** A STATE record was written; false (and nothing changes) if the message is unknown. */
     boolean state(QueueId id, RecordPos pos) {
-        Slot slot = slots.get(id);
-        if (slot == null) {
+        int slot = ids.find(id);
+        if (slot < 0) {
             return false;
         }
-        if (slot.state != null) {
-            unref(slot.state);
+        if (stateLength[slot] != 0) {
+            unref(unpack(stateAt[slot], stateLength[slot]));
         }
-        slot.state = pos;
+        stateAt[slot] = pack(pos);
+        stateLength[slot] = pos.length();
         ref(pos);
         return true;
     }
 
     /** A REMOVE record was written at {@code pos}; returns the slot the message had, or null. */
     Slot remove(QueueId id, RecordPos pos) {
-        Slot slot = forget(id);
-        if (slot == null) {
+        int number = ids.find(id);
+        if (number < 0) {
             return null;
         }
+        long[] older = olderCopies.getOrDefault(number, NO_COPIES);
+        Slot slot = forget(id);
         long tombstone = pos.segment();
         long[] copies;
-        if (slot.olderCopies.length == 0) {
+        if (older.length == 0) {
             copies = new long[] {slot.message.segment()}; // nearly always: never relocated, no stream needed
         } else {
-            long[] all = Arrays.copyOf(slot.olderCopies, slot.olderCopies.length + 1);
+            long[] all = Arrays.copyOf(older, older.length + 1);
             all[all.length - 1] = slot.message.segment();
             copies = Arrays.stream(all).distinct().toArray();
         }
@@ -150,14 +200,108 @@ final class SpoolIndex {
 
     /** Drops a message without a tombstone (recovery found it unusable). */
     Slot forget(QueueId id) {
-        Slot slot = slots.remove(id);
-        if (slot != null) {
-            unref(slot.message);
-            if (slot.state != null) {
-                unref(slot.state);
+        int number = ids.find(id);
+        if (number < 0) {
+            return null;
+        }
+        Slot slot = slotAt(number);
+        unref(slot.message);
+        if (slot.state != null) {
+            unref(slot.state);
+        }
+        messageLength[number] = 0;
+        stateLength[number] = 0;
+        olderCopies.remove(number);
+        if (recoveredState != null && number < recoveredState.length) {
+            recoveredState[number] = null;
+        }
+        ids.remove(number);
+        return slot;
+    }
+
+    /** Recovery found this arrival and (latest) state for a message it indexed. */
+    void recovered(QueueId id, Instant arrival, MessageState state) {
+        int slot = ids.find(id);
+        if (recoveredState == null || recoveredState.length < ids.capacity()) {
+            recoveredArrival = recoveredArrival == null ? new long[ids.capacity()]
+                    : Arrays.copyOf(recoveredArrival, ids.capacity());
+            recoveredState = recoveredState == null ? new MessageState[ids.capacity()]
+                    : Arrays.copyOf(recoveredState, ids.capacity());
+        }
+        recoveredArrival[slot] = QueueIndex.nanos(arrival);
+        recoveredState[slot] = MessageState.canonical(state);
+    }
+
+    /** A newer state recovery found for a message it indexed. */
+    void recoveredState(QueueId id, MessageState state) {
+        recoveredState[ids.find(id)] = MessageState.canonical(state);
+    }
+
+    /** The latest state recovery found for a message, or null when it knows none. */
+    MessageState recoveredState(QueueId id) {
+        int slot = ids.find(id);
+        return slot < 0 || recoveredState == null || slot >= recoveredState.length ? null : recoveredState[slot];
+    }
+
+    /** Ids of the live messages whose body lies in a file of its own. */
+    List<QueueId> idsWithBodyFiles() {
+        List<QueueId> found = new ArrayList<>();
+        for (int slot = 0; slot < messageLength.length; slot++) {
+            if (messageLength[slot] != 0 && bodyInFile[slot]) {
+                found.add(ids.id(slot));
             }
         }
-        return slot;
+        return found;
+    }
+
+    /**
+     * What recovery found, as a list that makes each message when asked for it (a million of
+     * them at once would not fit a small heap); the index forgets it. Valid until the first
+     * message is added or removed.
+     */
+    List<StoredMessage> takeRecovered() {
+        long[] arrivals = recoveredArrival;
+        MessageState[] states = recoveredState;
+        recoveredArrival = null;
+        recoveredState = null;
+        if (states == null) {
+            return List.of();
+        }
+        int[] live = new int[ids.size()];
+        int n = 0;
+        for (int slot = 0; slot < messageLength.length && n < live.length; slot++) {
+            if (messageLength[slot] != 0 && slot < states.length && states[slot] != null) {
+                live[n++] = slot;
+            }
+        }
+        int count = n;
+        return new AbstractList<>() {
+            @Override
+            public StoredMessage get(int i) {
+                int slot = live[Objects.checkIndex(i, count)];
+                synchronized (SpoolIndex.this) {
+                    return new StoredMessage(ids.id(slot), Instant.ofEpochSecond(0, arrivals[slot]), states[slot],
+                            bodySize[slot]);
+                }
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+    }
+
+    private void ensureCapacity(int capacity) {
+        if (messageAt.length >= capacity) {
+            return;
+        }
+        messageAt = Arrays.copyOf(messageAt, capacity);
+        messageLength = Arrays.copyOf(messageLength, capacity);
+        stateAt = Arrays.copyOf(stateAt, capacity);
+        stateLength = Arrays.copyOf(stateLength, capacity);
+        bodySize = Arrays.copyOf(bodySize, capacity);
+        bodyInFile = Arrays.copyOf(bodyInFile, capacity);
     }
 
     /** Sealed segments that nothing needs any more. */
@@ -229,13 +373,14 @@ final class SpoolIndex {
 
     /** Live messages with their newest MESSAGE or STATE record in the segment. */
     List<QueueId> idsIn(long number) {
-        List<QueueId> ids = new ArrayList<>();
-        slots.forEach((id, slot) -> {
-            if (slot.message.segment() == number || (slot.state != null && slot.state.segment() == number)) {
-                ids.add(id);
+        List<QueueId> found = new ArrayList<>();
+        for (int slot = 0; slot < messageLength.length; slot++) {
+            if (messageLength[slot] != 0 && ((messageAt[slot] >>> 32) == number
+                    || (stateLength[slot] != 0 && (stateAt[slot] >>> 32) == number))) {
+                found.add(ids.id(slot));
             }
-        });
-        return ids;
+        }
+        return found;
     }
 
     private void ref(RecordPos pos) {

@@ -1,5 +1,7 @@
 package dev.relay.queue.spool;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.relay.outcome.Outcome;
 import dev.relay.queue.Admission;
 import dev.relay.queue.Envelope;
@@ -17,6 +19,7 @@ import dev.relay.queue.SpoolFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,6 +52,8 @@ public final class SpoolQueue implements MessageQueue {
 
     /** The longest a blocking call (hold, release, retry, delete) waits for its write. */
     private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
+    /** Envelopes kept in memory for delivery: a few seconds of traffic at several thousand a second. */
+    private static final int RECENT_ENVELOPES = 16_384;
 
     private final SpoolStore store;
     /** Replaced whole by {@link #reconfigure}: a reader sees the old settings or the new, never a mix. */
@@ -58,8 +63,15 @@ public final class SpoolQueue implements MessageQueue {
     private volatile RetryDecision retries;
     private final QueueIdGenerator ids;
     private final QueueIndex index = new QueueIndex();
-    /** Guarded by this queue's monitor, as the index. */
-    private final SharedValues shared = new SharedValues();
+    /**
+     * The envelopes of messages committed or handed out and not yet attempted: the index holds
+     * none, and a fresh message is usually delivered within milliseconds of its commit, so
+     * delivery seldom reads one back from the spool. An attempt's result takes it out.
+     */
+    private final Cache<QueueId, Envelope> recent = Caffeine.newBuilder()
+            .maximumSize(RECENT_ENVELOPES)
+            .executor(Runnable::run)
+            .build();
     private volatile boolean closed;
 
     private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
@@ -112,10 +124,10 @@ public final class SpoolQueue implements MessageQueue {
                 if (message.state().isComplete()) {
                     complete.add(message.id());
                 } else {
-                    index.add(new QueueIndex.Entry(message.id(), shared.share(message.envelope()), message.size(),
-                            message.state()));
+                    index.addUnordered(message.id(), message.arrival(), message.size(), message.state());
                 }
             }
+            index.sortOrder();
         }
         complete.forEach(id -> store.remove(id, RemovalReason.COMPLETED));
     }
@@ -154,16 +166,29 @@ public final class SpoolQueue implements MessageQueue {
         synchronized (this) {
             do {
                 id = ids.next();
-            } while (index.contains(id));
+            } while (index.slot(id) >= 0);
         }
         return new Draft(id, store.newDraft(id));
     }
 
     @Override
-    public synchronized Optional<QueuedMessage> find(QueueId id) {
+    public Optional<QueuedMessage> find(QueueId id) {
         ensureOpen();
-        QueueIndex.Entry entry = index.get(id);
-        return entry == null ? Optional.empty() : Optional.of(entry.view());
+        Row row;
+        synchronized (this) {
+            int slot = index.slot(id);
+            if (slot < 0) {
+                return Optional.empty();
+            }
+            row = row(slot);
+        }
+        try {
+            return Optional.of(view(row, false));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // removed meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -173,12 +198,28 @@ public final class SpoolQueue implements MessageQueue {
     }
 
     @Override
-    public synchronized List<QueuedMessage> takeDue(Instant now, int limit) {
+    public List<QueuedMessage> takeDue(Instant now, int limit) {
         ensureOpen();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
-        return index.take(now, limit);
+        List<Row> rows;
+        synchronized (this) {
+            rows = rows(index.take(now, limit));
+        }
+        // the envelopes are read outside the monitor: a handed-out message stays queued
+        List<QueuedMessage> taken = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                taken.add(view(rows.get(i), true));
+            } catch (NoSuchFileException e) {
+                // deleted by an admin meanwhile: nothing to deliver
+            } catch (IOException e) {
+                rows.subList(i, rows.size()).forEach(row -> giveBack(row.id()));
+                throw new UncheckedIOException(e);
+            }
+        }
+        return taken;
     }
 
     @Override
@@ -194,34 +235,44 @@ public final class SpoolQueue implements MessageQueue {
         List<Integer> changed = new ArrayList<>();
         QueuedMessage after;
         CompletableFuture<Void> write;
+        ensureOpen();
+        Envelope envelope;
+        try {
+            envelope = envelope(id, false);
+        } catch (NoSuchFileException e) {
+            return CompletableFuture.failedFuture(new NoSuchElementException("message " + id + " is not queued"));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         synchronized (this) {
             ensureOpen();
-            QueueIndex.Entry entry = index.get(id);
-            if (entry == null) {
+            int slot = index.slot(id);
+            if (slot < 0) {
                 return CompletableFuture.failedFuture(new NoSuchElementException("message " + id + " is not queued"));
             }
-            int recipients = entry.envelope.recipients().size();
+            MessageState current = index.state(slot);
+            Instant arrival = index.arrival(slot);
+            int recipients = current.statuses().size();
             for (int i : results.keySet()) {
                 if (i < 0 || i >= recipients) {
                     throw new IllegalArgumentException("message " + id + " has no recipient " + i);
                 }
             }
-            int attempts = entry.state.attempts() + 1;
-            List<RecipientStatus> statuses = new ArrayList<>(entry.state.statuses());
+            int attempts = current.attempts() + 1;
+            List<RecipientStatus> statuses = new ArrayList<>(current.statuses());
             results.forEach((i, result) -> {
                 if (!statuses.get(i).isFinal()) {
-                    statuses.set(i, retries.statusAfter(result, entry.envelope.arrival(), attempts, now));
+                    statuses.set(i, retries.statusAfter(result, arrival, attempts, now));
                     changed.add(i);
                 }
             });
-            MessageState state = entry.state.withStatuses(statuses, attempts);
-            index.change(entry, e -> {
-                e.leased = false;
-                e.state = state;
-            });
-            after = entry.view();
+            MessageState state = current.withStatuses(statuses, attempts);
+            index.change(slot, state, false);
+            after = view(id, envelope, state, index.bodySize(slot));
+            // done with, or not wanted again before its next try, minutes away: the room is for fresh ones
+            recent.invalidate(id);
             if (state.isComplete()) {
-                index.remove(id);
+                index.remove(slot);
                 write = store.remove(id, RemovalReason.COMPLETED);
             } else {
                 write = store.update(id, state);
@@ -242,9 +293,9 @@ public final class SpoolQueue implements MessageQueue {
     @Override
     public synchronized void giveBack(QueueId id) {
         ensureOpen();
-        QueueIndex.Entry entry = index.get(id);
-        if (entry != null && entry.leased) {
-            index.change(entry, e -> e.leased = false);
+        int slot = index.slot(id);
+        if (slot >= 0 && index.leased(slot)) {
+            index.change(slot, index.state(slot), false);
         }
     }
 
@@ -270,15 +321,16 @@ public final class SpoolQueue implements MessageQueue {
         CompletableFuture<Void> write;
         synchronized (this) {
             ensureOpen();
-            QueueIndex.Entry entry = index.get(id);
-            if (entry == null) {
+            int slot = index.slot(id);
+            if (slot < 0) {
                 return false;
             }
-            MessageState state = change.apply(entry.state);
-            if (state.equals(entry.state)) {
+            MessageState current = index.state(slot);
+            MessageState state = change.apply(current);
+            if (state.equals(current)) {
                 return true;
             }
-            index.change(entry, e -> e.state = state);
+            index.change(slot, state, index.leased(slot));
             write = store.update(id, state);
         }
         await(write);
@@ -299,13 +351,24 @@ public final class SpoolQueue implements MessageQueue {
     public boolean delete(QueueId id) {
         QueuedMessage removed;
         CompletableFuture<Void> write;
+        ensureOpen();
+        Envelope envelope;
+        try {
+            envelope = envelope(id, false);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         synchronized (this) {
             ensureOpen();
-            QueueIndex.Entry entry = index.remove(id);
-            if (entry == null) {
+            int slot = index.slot(id);
+            if (slot < 0) {
                 return false;
             }
-            removed = entry.view();
+            removed = view(id, envelope, index.state(slot), index.bodySize(slot));
+            index.remove(slot);
+            recent.invalidate(id);
             write = store.remove(id, RemovalReason.DELETED);
         }
         await(write);
@@ -318,34 +381,95 @@ public final class SpoolQueue implements MessageQueue {
         CompletableFuture<Void> write;
         synchronized (this) {
             ensureOpen();
-            QueueIndex.Entry entry = index.get(id);
-            if (entry == null || entry.state.delayWarned()) {
+            int slot = index.slot(id);
+            if (slot < 0 || index.state(slot).delayWarned()) {
                 return CompletableFuture.completedFuture(false);
             }
-            MessageState state = entry.state.withDelayWarned();
-            // the schedule does not depend on the mark, but the index changes entries only through change()
-            index.change(entry, e -> e.state = state);
+            index.change(slot, index.state(slot).withDelayWarned(), index.leased(slot));
+            MessageState state = index.state(slot);
             write = store.update(id, state);
         }
         return write.thenApply(ignored -> true);
     }
 
     @Override
-    public synchronized List<QueuedMessage> list() {
+    public List<QueuedMessage> list() {
         ensureOpen();
-        return index.listByArrival();
+        List<Row> rows;
+        synchronized (this) {
+            rows = rows(index.all());
+        }
+        return views(rows);
     }
 
     @Override
-    public synchronized List<QueuedMessage> oldest(int limit) {
-        ensureOpen();
-        return index.page(Optional.empty(), limit);
+    public List<QueuedMessage> oldest(int limit) {
+        return page(Optional.empty(), limit);
     }
 
+    /** A binary search and a walk of {@code limit} under the monitor; the envelopes are read after it. */
     @Override
-    public synchronized List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
+    public List<QueuedMessage> page(Optional<QueueCursor> after, int limit) {
         ensureOpen();
-        return index.page(after, limit);
+        List<Row> rows;
+        synchronized (this) {
+            rows = rows(index.page(after, limit));
+        }
+        return views(rows);
+    }
+
+    /** What the index says of one message, taken under the monitor; its envelope is read after. */
+    private record Row(QueueId id, MessageState state, long size) {}
+
+    private Row row(int slot) {
+        return new Row(index.id(slot), index.state(slot), index.bodySize(slot));
+    }
+
+    private List<Row> rows(int[] slots) {
+        List<Row> rows = new ArrayList<>(slots.length);
+        for (int slot : slots) {
+            rows.add(row(slot));
+        }
+        return rows;
+    }
+
+    /** Views for a listing: a message removed since its row was taken is left out. */
+    private List<QueuedMessage> views(List<Row> rows) {
+        List<QueuedMessage> views = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            try {
+                views.add(view(row, false));
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return views;
+    }
+
+    private QueuedMessage view(Row row, boolean keep) throws IOException {
+        return view(row.id(), envelope(row.id(), keep), row.state(), row.size());
+    }
+
+    private static QueuedMessage view(QueueId id, Envelope envelope, MessageState state, long size) {
+        return new QueuedMessage(id, envelope, state.statuses(), size, state.attempts(), state.held(),
+                state.delayWarned());
+    }
+
+    /**
+     * The envelope, from the recent ones or else from the spool; {@code keep} makes one read from
+     * the spool recent (delivery's, whose results follow), a listing's is not kept.
+     */
+    private Envelope envelope(QueueId id, boolean keep) throws IOException {
+        Envelope envelope = recent.getIfPresent(id);
+        if (envelope == null) {
+            envelope = store.envelope(id);
+            if (keep) {
+                recent.put(id, envelope);
+            }
+        }
+        return envelope;
     }
 
     @Override
@@ -435,12 +559,11 @@ public final class SpoolQueue implements MessageQueue {
             MessageState state = MessageState.initial(envelope.recipients().size());
             long size = body.size();
             return body.commit(envelope, state).thenApply(ignored -> {
-                QueueIndex.Entry entry;
+                recent.put(id, envelope);
                 synchronized (SpoolQueue.this) {
-                    entry = new QueueIndex.Entry(id, shared.share(envelope), size, state);
-                    index.add(entry);
+                    index.add(id, envelope.arrival(), size, state);
                 }
-                events.accepted(entry.view());
+                events.accepted(view(id, envelope, state, size));
                 return id;
             });
         }

@@ -1,5 +1,6 @@
 package dev.relay.queue.spool;
 
+import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,13 @@ public interface SpoolStore extends AutoCloseable {
 
     /** The body exactly as committed. */
     InputStream openBody(QueueId id) throws IOException;
+
+    /**
+     * The envelope as committed, read from where the message is stored: the queue keeps no
+     * envelope in memory (issue 14), only a few recent ones. A message the store does not hold
+     * fails with {@link java.nio.file.NoSuchFileException}.
+     */
+    Envelope envelope(QueueId id) throws IOException;
 
     /** Free bytes for new messages, for admission control. */
     long usableSpace() throws IOException;

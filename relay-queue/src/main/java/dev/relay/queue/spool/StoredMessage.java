@@ -1,21 +1,21 @@
 package dev.relay.queue.spool;
 
-import dev.relay.queue.Envelope;
 import dev.relay.queue.QueueId;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A message as the store found it when it opened.
+ * A message as the store found it when it opened: what the queue's index keeps of it. The
+ * envelope stays in the store ({@link SpoolStore#envelope}), read when it is wanted.
  *
+ * @param arrival when the message was accepted (its envelope's)
+ * @param state its latest state, one status per envelope recipient
  * @param size body size in bytes
  */
-public record StoredMessage(QueueId id, Envelope envelope, MessageState state, long size) {
+public record StoredMessage(QueueId id, Instant arrival, MessageState state, long size) {
     public StoredMessage {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(arrival, "arrival");
         Objects.requireNonNull(state, "state");
-        if (state.statuses().size() != envelope.recipients().size()) {
-            throw new IllegalArgumentException("one status per recipient");
-        }
     }
 }

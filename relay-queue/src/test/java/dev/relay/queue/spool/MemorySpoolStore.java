@@ -54,7 +54,7 @@ public final class MemorySpoolStore implements SpoolStore {
         List<Map.Entry<QueueId, Stored>> entries = new ArrayList<>(contents.messages.entrySet());
         entries.sort(Map.Entry.comparingByValue((a, b) -> Long.compare(a.order(), b.order())));
         return entries.stream()
-                .map(e -> new StoredMessage(e.getKey(), e.getValue().envelope(), e.getValue().state(),
+                .map(e -> new StoredMessage(e.getKey(), e.getValue().envelope().arrival(), e.getValue().state(),
                         e.getValue().body().length))
                 .toList();
     }
@@ -118,6 +118,16 @@ public final class MemorySpoolStore implements SpoolStore {
             throw new NoSuchFileException("no message " + id + " in the spool");
         }
         return new ByteArrayInputStream(stored.body());
+    }
+
+    @Override
+    public Envelope envelope(QueueId id) throws NoSuchFileException {
+        ensureOpen();
+        Stored stored = contents.messages.get(id);
+        if (stored == null) {
+            throw new NoSuchFileException("no message " + id + " in the spool");
+        }
+        return stored.envelope();
     }
 
     @Override
