@@ -40,18 +40,7 @@ public final class AcceptLoad {
             port = probe.getLocalPort();
         }
         Path configFile = work.resolve("relay.yaml");
-        Files.writeString(configFile, """
-                hostname: bench.test
-                listeners:
-                  - address: 127.0.0.1:%d
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                limits:
-                  max-connections-per-client: 1000
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
+        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + """
                 delivery:
                   dns:
                     servers: [127.0.0.1:9]
@@ -59,7 +48,7 @@ public final class AcceptLoad {
                   cache-directory: %s
                 admin:
                   address: 127.0.0.1:0
-                """.formatted(port, work.resolve("spool"), work.resolve("mta-sts")));
+                """.formatted(work.resolve("mta-sts")));
         RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
 
         AtomicLong commits = new AtomicLong();
@@ -90,14 +79,14 @@ public final class AcceptLoad {
             });
         }
         try (LoadDriver driver = new LoadDriver(Integer.getInteger("load.threads", 1))) {
-            byte[] payload = SmtpTestClient.dataPayload(body(size));
+            byte[] payload = SmtpTestClient.dataPayload(BenchFiles.lines(size, "From: load@bench.test\r\nTo: rcpt@example.test\r\nSubject: accept load\r\n"));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             // at least 8 connections while warming up: one alone would leave much of the hot path to
             // the JIT compilers during the measured run
             LoadDriver.Measurement warm = driver.run(address, Math.max(clients, WARMUP_CLIENTS),
                     Duration.ofSeconds(warmup), payload, new LoadDriver.Mode(
                             !"false".equals(System.getProperty("load.pipelining")), java.util.List.of("example.test")));
-            String loadBefore = loadAverage();
+            String loadBefore = BenchFiles.loadAverage();
             long commitsBefore = commits.get();
             long syncsBefore = syncs.get();
             long processCpuBefore = processCpuNanos();
@@ -121,21 +110,13 @@ public final class AcceptLoad {
             System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load generator %.1f us/msg (%.2f cores)%n",
                     relayCpu / 1e3 / n, relayCpu / 1e9 / elapsedSeconds,
                     measured.driverCpuNanos() / 1e3 / n, measured.driverCpuNanos() / 1e9 / elapsedSeconds);
-            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
+            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, BenchFiles.loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
             relay.stop();
             if (!Boolean.getBoolean("load.keep")) {
                 // a run leaves gigabytes of spool behind; -Dload.keep=true keeps them for a look
-                deleteTree(work);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+                BenchFiles.deleteTree(work);
             }
         }
     }
@@ -143,26 +124,5 @@ public final class AcceptLoad {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** The 1, 5 and 15 minute load averages, as uptime shows them. */
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                    .getSystemLoadAverage());
-        }
-    }
-
-    private static String body(int size) {
-        StringBuilder body = new StringBuilder(size + 100);
-        body.append("From: load@bench.test\r\nTo: rcpt@example.test\r\nSubject: accept load\r\n\r\n");
-        int line = 0;
-        while (body.length() < size) {
-            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
-        }
-        return body.toString();
     }
 }

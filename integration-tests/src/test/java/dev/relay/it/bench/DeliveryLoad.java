@@ -138,7 +138,7 @@ public final class DeliveryLoad {
                         new ConnectionPool.Settings(connections, messagesPerConnection, Duration.ofSeconds(5)))) {
             int sinkPort = BenchProcesses.readPort(sink);
             DnsResolver resolver = resolver(dns, dane, certificate, work);
-            byte[] body = body(size);
+            byte[] body = BenchFiles.exactly(size, "From: load@relay.bench.test\r\nTo: rcpt@bench.test\r\nSubject: delivery load\r\n");
             // -Dload.tlsrpt=true: TLS reporting on, its counters (and their 5-second saves) as the relay has them
             DurableCounters counters = Boolean.getBoolean("load.tlsrpt")
                     ? DurableCounters.open(work.resolve("spool").resolve("tlsrpt"), Clock.systemUTC(), CounterLimits.DEFAULT,
@@ -148,7 +148,7 @@ public final class DeliveryLoad {
                     counters == null ? SessionSink.NONE : counters::record);
 
             phase.run(Math.max(warmup, 1));
-            String loadBefore = loadAverage();
+            String loadBefore = BenchFiles.loadAverage();
             Measurement measured = phase.run(messages);
 
             double seconds = measured.nanos() / 1e9;
@@ -176,12 +176,12 @@ public final class DeliveryLoad {
             // System.nanoTime is CLOCK_MONOTONIC: `perf record -k CLOCK_MONOTONIC` lines up with this window
             System.out.printf("window: monotonic %.6f to %.6f s%n", measured.start() / 1e9,
                     (measured.start() + measured.nanos()) / 1e9);
-            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
+            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, BenchFiles.loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
             BenchProcesses.stopSink(sink);
             if (!Boolean.getBoolean("load.keep")) {
-                deleteTree(work);
+                BenchFiles.deleteTree(work);
             }
         }
     }
@@ -302,36 +302,5 @@ public final class DeliveryLoad {
             }
         }
         return groups;
-    }
-
-    /** The 1, 5 and 15 minute load averages, as uptime shows them. */
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static byte[] body(int size) {
-        StringBuilder body = new StringBuilder(size + 100);
-        body.append("From: load@relay.bench.test\r\nTo: rcpt@bench.test\r\nSubject: delivery load\r\n\r\n");
-        int line = 0;
-        while (body.length() < size) {
-            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
-        }
-        String text = body.substring(0, size - 2);
-        // a cut right after a CR would leave a bare CR
-        return (text.endsWith("\r") ? text.substring(0, text.length() - 1) + "x" : text).concat("\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

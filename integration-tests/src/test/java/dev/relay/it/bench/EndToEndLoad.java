@@ -104,18 +104,7 @@ public final class EndToEndLoad {
             int port = freePort();
             int adminPort = freePort();
             Path configFile = work.resolve("relay.yaml");
-            Files.writeString(configFile, """
-                    hostname: relay.bench.test
-                    listeners:
-                      - address: 127.0.0.1:%d
-                        starttls: off
-                        auth: off
-                    relay-networks: [127.0.0.0/8]
-                    limits:
-                      max-connections-per-client: 1000
-                    spool:
-                      directory: %s
-                      min-free-space: 1MB
+            Files.writeString(configFile, BenchFiles.relayYaml("relay.bench.test", port, work) + """
                     delivery:
                       port: %d
                       dns:
@@ -128,7 +117,7 @@ public final class EndToEndLoad {
                       https-port: %d
                     admin:
                       address: 127.0.0.1:%d
-                    """.formatted(port, work.resolve("spool"), sinkPort, dns.hostPort(),
+                    """.formatted(sinkPort, dns.hostPort(),
                     ca.writeTrustPem(work.resolve("ca.pem")), work.resolve("mta-sts"), web.port(), adminPort));
             long launched = System.nanoTime();
             Drain drain;
@@ -143,7 +132,7 @@ public final class EndToEndLoad {
             }
             System.out.printf("relay started in %.0f ms%n", (System.nanoTime() - launched) / 1e6);
 
-            byte[] payload = SmtpTestClient.dataPayload(body(size));
+            byte[] payload = SmtpTestClient.dataPayload(BenchFiles.lines(size, "From: load@bench.test\r\nTo: rcpt@bench.test\r\nSubject: end to end load\r\n"));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             LoadDriver.Mode mode = new LoadDriver.Mode(pipelining, domains);
             Phase phase = new Phase(driver, address, sessions, payload, mode, drain, sink);
@@ -157,14 +146,14 @@ public final class EndToEndLoad {
                         .run(slice.size());
             }
             Result warm = phase.run(Math.max(warmup, domainCount));
-            String loadBefore = loadAverage();
+            String loadBefore = BenchFiles.loadAverage();
             Result measured = phase.run(messages);
             System.out.printf("sessions=%d messages=%d domains=%d size=%dB pipelining=%s warmup=%d%n", sessions,
                     messages, domainCount, size, pipelining, warmup);
             print("warm-up", warm);
             print("measured", measured);
             System.out.printf("warm-up rate / measured rate: %.2f%n", warm.rate() / measured.rate());
-            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, loadAverage(),
+            System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, BenchFiles.loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
             if (relay != null) {
@@ -178,7 +167,7 @@ public final class EndToEndLoad {
             }
             BenchProcesses.stopSink(sink);
             if (!Boolean.getBoolean("load.keep")) {
-                deleteTree(work);
+                BenchFiles.deleteTree(work);
             }
         }
     }
@@ -387,32 +376,5 @@ public final class EndToEndLoad {
             groups.merge(name, cpu, Long::sum);
         }
         return groups;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static String body(int size) {
-        StringBuilder body = new StringBuilder(size + 100);
-        body.append("From: load@bench.test\r\nTo: rcpt@bench.test\r\nSubject: end to end load\r\n\r\n");
-        int line = 0;
-        while (body.length() < size) {
-            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
-        }
-        return body.toString();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

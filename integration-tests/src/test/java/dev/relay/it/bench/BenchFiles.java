@@ -1,0 +1,75 @@
+package dev.relay.it.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/** What the load programs share besides processes: the test message, the load average, clean-up. */
+final class BenchFiles {
+
+    private static final String LINE = " the quick brown fox jumps over the lazy dog 0123456789\r\n";
+
+    private BenchFiles() {}
+
+    /** A message of numbered text lines after {@code headers}: at least {@code size} characters, whole lines. */
+    static String lines(int size, String headers) {
+        StringBuilder body = new StringBuilder(size + 100);
+        body.append(headers).append("\r\n");
+        int line = 0;
+        while (body.length() < size) {
+            body.append("line ").append(line++).append(LINE);
+        }
+        return body.toString();
+    }
+
+    /** The same text cut to exactly {@code size} bytes, ending in CRLF and with no bare CR at the cut. */
+    static byte[] exactly(int size, String headers) {
+        String text = lines(size, headers).substring(0, size - 2);
+        return (text.endsWith("\r") ? text.substring(0, text.length() - 1) + "x" : text).concat("\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The 1, 5 and 15 minute load averages, as uptime shows them. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * The head of a benchmark relay's configuration: one loopback listener without STARTTLS or
+     * AUTH that relays for loopback clients, and its spool under {@code work}.
+     */
+    static String relayYaml(String hostname, int port, Path work) {
+        return """
+                hostname: %s
+                listeners:
+                  - address: 127.0.0.1:%d
+                    starttls: off
+                    auth: off
+                relay-networks: [127.0.0.0/8]
+                limits:
+                  max-connections-per-client: 1000
+                spool:
+                  directory: %s
+                  min-free-space: 1MB
+                """.formatted(hostname, port, work.resolve("spool"));
+    }
+}
