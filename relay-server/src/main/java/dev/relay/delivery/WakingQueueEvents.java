@@ -8,9 +8,10 @@ import java.util.Objects;
 
 /**
  * Queue events that pass everything on to another listener and, once a scheduler is attached,
- * wake it when a message is accepted. The queue must be opened (recovery) before the scheduler
- * can exist, so the scheduler is attached afterwards; until then accepted messages wait for
- * the scheduler's first look at the queue anyway.
+ * wake it when a message is accepted or the messages found at start have joined the queue (the
+ * queue opens before they are read). The queue must be opened before the scheduler can exist,
+ * so the scheduler is attached afterwards; until then accepted messages wait for the
+ * scheduler's first look at the queue anyway.
  */
 public final class WakingQueueEvents implements QueueEvents {
 
@@ -39,6 +40,13 @@ public final class WakingQueueEvents implements QueueEvents {
     @Override
     public void accepted(QueuedMessage message) {
         downstream.accepted(message);
+        wakeScheduler();
+    }
+
+    /** The messages found in the spool at start joined the queue after delivery started: look at them. */
+    @Override
+    public void recovered(int messages) {
+        downstream.recovered(messages);
         wakeScheduler();
     }
 
