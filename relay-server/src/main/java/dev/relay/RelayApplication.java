@@ -26,7 +26,9 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
+import dev.relay.queue.spool.RecoveryPace;
 import dev.relay.queue.spool.SpoolQueue;
+import dev.relay.queue.spool.SpoolTuning;
 import dev.relay.smtp.server.ConnectionLimiter;
 import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.smtp.server.RelayNetworks;
@@ -115,6 +117,7 @@ public final class RelayApplication {
         private Optional<MtaStsView> mtaStsView = Optional.empty();
         private Duration tlsRptTick = DailyReports.DEFAULT_TICK;
         private Optional<Supplier<LoadedConfig>> reloadFrom = Optional.empty();
+        private RecoveryPace recoveryPace = RecoveryPace.NONE;
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -160,7 +163,18 @@ public final class RelayApplication {
         }
 
         /**
-         * Opens the spool and binds every listener.
+         * Called before each old spool segment the start-up replay reads (tests hold the replay
+         * here to see the relay greet and accept while it runs).
+         */
+        public Builder recoveryPace(RecoveryPace pace) {
+            this.recoveryPace = Objects.requireNonNull(pace, "pace");
+            return this;
+        }
+
+        /**
+         * Opens the spool and binds every listener. The messages already in the spool are read
+         * in the background meanwhile: a large queue does not keep the listeners shut, and new
+         * mail is accepted while it is read (see {@link SpoolQueue#openRecovering}).
          *
          * @throws StartupException for what the operator can fix (port in use, spool locked or
          *     unreadable, bad certificate); everything opened so far is closed again
@@ -270,6 +284,7 @@ public final class RelayApplication {
             ready.set(true);
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
+            queue.recovering().ifPresent(progress -> log.info("{}", progress.describe()));
             return new RelayApplication(reloader, queue, resources, delivery, servers, addresses, admin, ready, metrics,
                     tlsRpt);
         }
@@ -342,7 +357,8 @@ public final class RelayApplication {
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
             try {
-                return SpoolQueue.open(config.spool().directory(), settings, clock, events);
+                return SpoolQueue.openRecovering(config.spool().directory(), settings, SpoolTuning.DEFAULT, clock, events,
+                        recoveryPace);
             } catch (IOException | UncheckedIOException e) {
                 throw new StartupException("spool.directory: cannot open " + config.spool().directory() + ": "
                         + e.getMessage(), e);

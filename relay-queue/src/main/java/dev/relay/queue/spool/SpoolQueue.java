@@ -105,13 +105,13 @@ public final class SpoolQueue implements MessageQueue {
      */
     public static SpoolQueue openRecovering(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
             QueueEvents events, RecoveryPace pace) throws IOException {
-        return start(SegmentSpoolStore.openRecovering(directory, tuning, settings.minFreeSpace(), events,
+        return overRecovering(SegmentSpoolStore.openRecovering(directory, tuning, settings.minFreeSpace(), events,
                 SpoolIo.FILE_SYSTEM, pace), settings, clock, events);
     }
 
     /** A queue over any store; takes ownership of it. Returns once the store's messages are in the queue. */
     public static SpoolQueue over(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
-        SpoolQueue queue = start(store, settings, clock, events);
+        SpoolQueue queue = overRecovering(store, settings, clock, events);
         try {
             queue.awaitRecovery();
         } catch (IOException e) {
@@ -120,7 +120,8 @@ public final class SpoolQueue implements MessageQueue {
         return queue;
     }
 
-    private static SpoolQueue start(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
+    /** A queue over a store that may still be reading its old messages; they join when it has. */
+    static SpoolQueue overRecovering(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
         SpoolQueue queue = new SpoolQueue(Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(events, "events"));
