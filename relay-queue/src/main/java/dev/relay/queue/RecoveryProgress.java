@@ -15,8 +15,8 @@ public record RecoveryProgress(int segmentsReplayed, int segments, long messages
 
     /** For the status page and the log: "recovering the spool: 120 000 messages found, 12 of 64 segments read". */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "recovering the spool: %,d messages found so far, %d of %d segments"
-                + " read; new mail is accepted meanwhile", messagesFound, segmentsReplayed, segments)
-                .replace(',', ' ');
+        String found = String.format(java.util.Locale.ROOT, "%,d", messagesFound).replace(',', ' ');
+        return "recovering the spool: " + found + " messages found so far, " + segmentsReplayed + " of " + segments
+                + " segments read; new mail is accepted meanwhile";
     }
 }

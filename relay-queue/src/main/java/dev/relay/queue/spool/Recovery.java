@@ -156,9 +156,6 @@ final class Recovery {
             progress.replayed.incrementAndGet();
         }
         checkBodyFiles(plan.bodyFiles());
-        if (!plan.segments().isEmpty()) {
-            LOG.info("spool recovered: {} messages in {} segments", messages.size(), plan.segments().size());
-        }
         return new Result(messages, corrupt);
     }
 
