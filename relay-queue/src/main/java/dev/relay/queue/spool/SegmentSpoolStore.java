@@ -128,7 +128,7 @@ public final class SegmentSpoolStore implements SpoolStore {
             store.recovery.join();
         } catch (java.util.concurrent.CompletionException e) {
             store.close();
-            throw e.getCause() instanceof IOException io2 ? io2 : new IOException(e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof IOException failed ? failed : new IOException(e.getCause().getMessage(), e.getCause());
         }
         return store;
     }
@@ -223,8 +223,10 @@ public final class SegmentSpoolStore implements SpoolStore {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             if (!closed) {
-                recoveryFailure = "the spool's recovery failed: " + cause.getMessage();
-                LOG.error("{}; new mail is refused until the relay is restarted", recoveryFailure, cause);
+                recoveryFailure = "the spool's recovery failed: "
+                        + (cause.getMessage() != null ? cause.getMessage() : "an unexpected error");
+                LOG.error("{}; new mail is refused until the relay is restarted", recoveryFailure);
+                LOG.debug("the spool's recovery failed", cause);
             }
             recovery.completeExceptionally(cause);
         }
