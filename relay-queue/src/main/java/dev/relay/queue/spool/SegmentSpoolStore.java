@@ -74,7 +74,10 @@ public final class SegmentSpoolStore implements SpoolStore {
     /** Ids of the body files found at start: a new message must not take one (see {@link #holds}). */
     private final java.util.Set<QueueId> bodyFileIds;
     private final Recovery.Progress progress;
-    private final CompletableFuture<List<StoredMessage>> recovery = new CompletableFuture<>();
+    /** Completes when the replay is merged; the messages found wait in {@link #found} for the queue to take them. */
+    private final CompletableFuture<Void> recovery = new CompletableFuture<>();
+    /** Handed over once and then dropped: a million of them must not stay reachable from a future. */
+    private volatile List<StoredMessage> found = List.of();
     private final Thread recoveryThread;
     private volatile String recoveryFailure;
     private volatile boolean closed;
@@ -233,8 +236,9 @@ public final class SegmentSpoolStore implements SpoolStore {
     }
 
     private void recoveryDone(List<StoredMessage> messages) {
+        found = messages;
         plan = null;
-        recovery.complete(messages);
+        recovery.complete(null);
     }
 
     /** Rewrites what damaged segments still hold at the head, syncs, then moves them aside. */
@@ -289,9 +293,14 @@ public final class SegmentSpoolStore implements SpoolStore {
         return writer.submit(new SpoolWriter.Barrier(new CompletableFuture<>()));
     }
 
+    /** Hands the messages found over once (a second call gets none): the queue keeps them from then on. */
     @Override
     public CompletableFuture<List<StoredMessage>> recovered() {
-        return recovery;
+        return recovery.thenApply(ignored -> {
+            List<StoredMessage> messages = found;
+            found = List.of();
+            return messages;
+        });
     }
 
     @Override

@@ -187,12 +187,14 @@ class BackgroundRecoveryTest {
             assertThat(store.holds(old.spilled())).as("a body file found at start").isTrue();
             QueueId fresh = new QueueIdGenerator(java.time.Clock.systemUTC()).next();
             assertThat(store.holds(fresh)).isFalse();
-            assertThat(store.recovered()).isNotDone();
+            var recovered = store.recovered();
+            assertThat(recovered).isNotDone();
             assertThat(store.recovering().orElseThrow().segmentsReplayed()).isEqualTo(2);
 
             held.release();
-            List<StoredMessage> found = store.recovered().get(30, TimeUnit.SECONDS);
+            List<StoredMessage> found = recovered.get(30, TimeUnit.SECONDS);
             assertThat(found).extracting(StoredMessage::id).containsExactlyInAnyOrderElementsOf(old.ids());
+            assertThat(store.recovered().get(30, TimeUnit.SECONDS)).as("handed over once, then dropped").isEmpty();
             assertThat(store.holds(first)).as("handed over: the queue's own index knows it now").isFalse();
             assertThat(store.recovering()).isEmpty();
         } finally {
