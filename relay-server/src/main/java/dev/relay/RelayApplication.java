@@ -43,6 +43,7 @@ import dev.relay.tlsrpt.SessionSink;
 import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -191,11 +192,14 @@ public final class RelayApplication {
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
                     RecentEnforcementFailures.DEFAULT_CAPACITY);
+            // the replay of the spool found here waits for the listeners: on a small machine it
+            // would otherwise take CPU from the start, and the first 220 matters more
+            CountDownLatch listenersBound = new CountDownLatch(1);
             SpoolQueue queue;
             Delivery delivery;
             TlsPolicyOverrides overrides;
             try {
-                queue = openQueue(events);
+                queue = openQueue(events, listenersBound);
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;
@@ -233,6 +237,7 @@ public final class RelayApplication {
             }
             try {
                 addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
+                listenersBound.countDown();
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
                         tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
@@ -352,13 +357,21 @@ public final class RelayApplication {
             }
         }
 
-        private SpoolQueue openQueue(QueueEvents events) {
+        private SpoolQueue openQueue(QueueEvents events, CountDownLatch listenersBound) {
             RelayConfig.QueueConfig q = config.queue();
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
             try {
                 return SpoolQueue.openRecovering(config.spool().directory(), settings, SpoolTuning.DEFAULT, clock, events,
-                        recoveryPace);
+                        segment -> {
+                            try {
+                                listenersBound.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new InterruptedIOException("the start was stopped");
+                            }
+                            recoveryPace.beforeSegment(segment);
+                        });
             } catch (IOException | UncheckedIOException e) {
                 throw new StartupException("spool.directory: cannot open " + config.spool().directory() + ": "
                         + e.getMessage(), e);
