@@ -65,6 +65,9 @@ public final class SpoolQueue implements MessageQueue {
     /** Guarded by this queue's monitor, as the index. */
     private final SharedValues shared = new SharedValues();
     private volatile boolean closed;
+    /** How many messages found at start are being added to the index; -1 before that. */
+    private volatile long merging = -1;
+    private volatile dev.relay.queue.RecoveryProgress lastProgress;
     /** Completes once the messages the store found at start are in the index. */
     private final CompletableFuture<Void> recovery = new CompletableFuture<>();
 
@@ -131,6 +134,7 @@ public final class SpoolQueue implements MessageQueue {
                 return;
             }
             try {
+                queue.merging = messages.size();
                 queue.load(messages);
                 queue.recovery.complete(null);
             } catch (RuntimeException e) {
@@ -196,9 +200,27 @@ public final class SpoolQueue implements MessageQueue {
         }
     }
 
+    /**
+     * The store's progress while it replays; then, while the messages found are added to the
+     * index (a second or two for a million), the last progress seen with the full count.
+     */
     @Override
     public Optional<dev.relay.queue.RecoveryProgress> recovering() {
-        return recovery.isDone() ? Optional.empty() : store.recovering();
+        if (recovery.isDone()) {
+            return Optional.empty();
+        }
+        Optional<dev.relay.queue.RecoveryProgress> replay = store.recovering();
+        if (replay.isPresent()) {
+            lastProgress = replay.get();
+            return replay;
+        }
+        long found = merging;
+        if (found < 0) {
+            return Optional.empty(); // a store that reads nothing in the background
+        }
+        dev.relay.queue.RecoveryProgress last = lastProgress;
+        return Optional.of(last == null ? new dev.relay.queue.RecoveryProgress(0, 0, found, 0, 0)
+                : new dev.relay.queue.RecoveryProgress(last.segments(), last.segments(), found, last.bytes(), last.bytes()));
     }
 
     @Override
