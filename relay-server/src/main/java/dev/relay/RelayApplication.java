@@ -26,7 +26,9 @@ import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
 import dev.relay.queue.QueueSettings;
 import dev.relay.queue.RetrySchedule;
+import dev.relay.queue.spool.RecoveryPace;
 import dev.relay.queue.spool.SpoolQueue;
+import dev.relay.queue.spool.SpoolTuning;
 import dev.relay.smtp.server.ConnectionLimiter;
 import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.smtp.server.RelayNetworks;
@@ -41,6 +43,7 @@ import dev.relay.tlsrpt.SessionSink;
 import dev.relay.tlspolicy.TlsPolicyOverrides;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -115,6 +118,7 @@ public final class RelayApplication {
         private Optional<MtaStsView> mtaStsView = Optional.empty();
         private Duration tlsRptTick = DailyReports.DEFAULT_TICK;
         private Optional<Supplier<LoadedConfig>> reloadFrom = Optional.empty();
+        private RecoveryPace recoveryPace = RecoveryPace.NONE;
 
         private Builder(RelayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -160,7 +164,18 @@ public final class RelayApplication {
         }
 
         /**
-         * Opens the spool and binds every listener.
+         * Called before each old spool segment the start-up replay reads (tests hold the replay
+         * here to see the relay greet and accept while it runs).
+         */
+        public Builder recoveryPace(RecoveryPace pace) {
+            this.recoveryPace = Objects.requireNonNull(pace, "pace");
+            return this;
+        }
+
+        /**
+         * Opens the spool and binds every listener. The messages already in the spool are read
+         * in the background meanwhile: a large queue does not keep the listeners shut, and new
+         * mail is accepted while it is read (see {@link SpoolQueue#openRecovering}).
          *
          * @throws StartupException for what the operator can fix (port in use, spool locked or
          *     unreadable, bad certificate); everything opened so far is closed again
@@ -177,11 +192,14 @@ public final class RelayApplication {
             RecentDeliveries recentDeliveries = new RecentDeliveries(clock);
             RecentEnforcementFailures recentFailures = new RecentEnforcementFailures(clock,
                     RecentEnforcementFailures.DEFAULT_CAPACITY);
+            // the replay of the spool found here waits for the listeners: on a small machine it
+            // would otherwise take CPU from the start, and the first 220 matters more
+            CountDownLatch listenersBound = new CountDownLatch(1);
             SpoolQueue queue;
             Delivery delivery;
             TlsPolicyOverrides overrides;
             try {
-                queue = openQueue(events.queueEvents());
+                queue = openQueue(events.queueEvents(), listenersBound);
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;
@@ -219,6 +237,7 @@ public final class RelayApplication {
             }
             try {
                 addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
+                listenersBound.countDown();
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
                         tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
@@ -270,6 +289,7 @@ public final class RelayApplication {
             ready.set(true);
             log.info("relay {} started: SMTP on {}, admin on {}, spool {}", config.hostname(), addresses,
                     admin.address(), config.spool().directory());
+            queue.recovering().ifPresent(progress -> log.info("{}", progress.describe()));
             return new RelayApplication(reloader, queue, resources, delivery, servers, addresses, admin, ready, metrics,
                     tlsRpt);
         }
@@ -337,12 +357,21 @@ public final class RelayApplication {
             }
         }
 
-        private SpoolQueue openQueue(QueueEvents events) {
+        private SpoolQueue openQueue(QueueEvents events, CountDownLatch listenersBound) {
             RelayConfig.QueueConfig q = config.queue();
             QueueSettings settings = new QueueSettings(new RetrySchedule(q.retrySchedule(), q.maxLifetime()),
                     config.spool().minFreeSpace(), config.spool().maxMessages());
             try {
-                return SpoolQueue.open(config.spool().directory(), settings, clock, events);
+                return SpoolQueue.openRecovering(config.spool().directory(), settings, SpoolTuning.DEFAULT, clock, events,
+                        segment -> {
+                            try {
+                                listenersBound.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new InterruptedIOException("the start was stopped");
+                            }
+                            recoveryPace.beforeSegment(segment);
+                        });
             } catch (IOException | UncheckedIOException e) {
                 throw new StartupException("spool.directory: cannot open " + config.spool().directory() + ": "
                         + e.getMessage(), e);

@@ -102,6 +102,8 @@ class RelayFullDiskTest {
                     .minFreeSpace("2MB").deliveryPort(accepting.port()).dns(dns.hostPort()).load());
             try {
                 AdminHttp http = new AdminHttp(restarted.adminAddress());
+                // the spool found at start is read in the background: its messages join the queue when done
+                await().atMost(Duration.ofSeconds(30)).until(() -> restarted.queue().recovering().isEmpty());
                 assertThat(ids(restarted.queue().list())).isEqualTo(accepted);
                 assertThat(http.get("/health/ready").statusCode()).isEqualTo(503);
                 // the earlier attempts were deferred for a minute: due now, as `relay queue retry-all` does

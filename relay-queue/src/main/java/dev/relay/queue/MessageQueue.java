@@ -93,6 +93,15 @@ public interface MessageQueue extends AutoCloseable {
 
     QueueSnapshot snapshot();
 
+    /**
+     * While the messages found at start are still being read (the queue takes new mail
+     * meanwhile, and lists, counts and delivers only what it holds so far): how far it has got.
+     * Empty once they are all in the queue.
+     */
+    default Optional<RecoveryProgress> recovering() {
+        return Optional.empty();
+    }
+
     /** Syncs and closes the spool; later calls fail. */
     @Override
     void close() throws IOException;

@@ -37,6 +37,12 @@ public interface QueueEvents {
      */
     default void spoolWritable(boolean writable) {}
 
+    /**
+     * The messages found in the spool at start have joined the queue ({@code messages} of them):
+     * the queue opens before they are read, so delivery should look at it again now.
+     */
+    default void recovered(int messages) {}
+
     /** Events that go to {@code first}, then to {@code second}: for several listeners on one queue. */
     static QueueEvents both(QueueEvents first, QueueEvents second) {
         return new QueueEvents() {
@@ -86,6 +92,12 @@ public interface QueueEvents {
             public void spoolWritable(boolean writable) {
                 first.spoolWritable(writable);
                 second.spoolWritable(writable);
+            }
+
+            @Override
+            public void recovered(int messages) {
+                first.recovered(messages);
+                second.recovered(messages);
             }
         };
     }

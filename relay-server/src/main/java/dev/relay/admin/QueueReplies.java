@@ -13,13 +13,20 @@ public final class QueueReplies {
     /**
      * {@code GET /api/queue}: queued messages, oldest first, as seen at {@code now}: all of them,
      * or one page ({@code ?limit=N&after=CURSOR}). {@code next} is the cursor the following page
-     * starts after, present when more messages follow this page.
+     * starts after, present when more messages follow this page. {@code recovering} is present
+     * while the messages found in the spool at start are still read (they are not listed yet).
      */
-    public record Listing(Instant now, List<MessageView> messages, Optional<String> next) {
+    public record Listing(Instant now, List<MessageView> messages, Optional<String> next, Optional<String> recovering) {
         public Listing {
             Objects.requireNonNull(now, "now");
             messages = List.copyOf(messages);
             Objects.requireNonNull(next, "next");
+            Objects.requireNonNull(recovering, "recovering");
+        }
+
+        /** A page of a queue that holds everything it found at start. */
+        public Listing(Instant now, List<MessageView> messages, Optional<String> next) {
+            this(now, messages, next, Optional.empty());
         }
 
         /** A whole listing: nothing follows. */

@@ -111,7 +111,8 @@ public final class QueueRoutes {
             if (afterText.isPresent()) {
                 return error(400, "after needs a limit: /api/queue?limit=N&after=CURSOR");
             }
-            return ok(new QueueReplies.Listing(clock.instant(), views(queue.list())));
+            return ok(new QueueReplies.Listing(clock.instant(), views(queue.list()), Optional.empty(),
+                    queue.recovering().map(dev.relay.queue.RecoveryProgress::describe)));
         }
         int limit;
         try {
@@ -137,7 +138,8 @@ public final class QueueRoutes {
             page = page.subList(0, limit);
             next = Optional.of(QueueCursor.of(page.getLast()).toString());
         }
-        return ok(new QueueReplies.Listing(clock.instant(), views(page), next));
+        return ok(new QueueReplies.Listing(clock.instant(), views(page), next,
+                queue.recovering().map(dev.relay.queue.RecoveryProgress::describe)));
     }
 
     /** Page by page: a retry of a large queue never copies it whole. */

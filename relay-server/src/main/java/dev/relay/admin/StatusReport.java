@@ -82,10 +82,16 @@ public record StatusReport(
         }
     }
 
-    /** Queue depth; the same numbers as the {@code relay_queue_*} gauges. */
-    public record Queue(long total, long active, long deferred, long held, long bytes, Optional<Long> oldestAgeSeconds) {
+    /**
+     * Queue depth; the same numbers as the {@code relay_queue_*} gauges. {@code recovering} says,
+     * while the messages found in the spool at start are still read, how far that has got (the
+     * numbers count only what is read so far).
+     */
+    public record Queue(long total, long active, long deferred, long held, long bytes, Optional<Long> oldestAgeSeconds,
+            Optional<String> recovering) {
         public Queue {
             Objects.requireNonNull(oldestAgeSeconds, "oldestAgeSeconds");
+            Objects.requireNonNull(recovering, "recovering");
         }
     }
 }

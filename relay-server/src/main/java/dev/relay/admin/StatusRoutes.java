@@ -2,6 +2,7 @@ package dev.relay.admin;
 
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueSnapshot;
+import dev.relay.queue.RecoveryProgress;
 import dev.relay.tlsrpt.SentReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +95,8 @@ public final class StatusRoutes {
         QueueSnapshot snapshot = queue.snapshot();
         StatusReport.Queue depth = new StatusReport.Queue(snapshot.total(), snapshot.active(), snapshot.deferred(),
                 snapshot.held(), snapshot.bytes(),
-                snapshot.oldestArrival().map(arrival -> Math.max(0, Duration.between(arrival, now).toSeconds())));
+                snapshot.oldestArrival().map(arrival -> Math.max(0, Duration.between(arrival, now).toSeconds())),
+                queue.recovering().map(RecoveryProgress::describe));
         return new StatusReport(now, hostname, depth,
                 queue.oldest(OLDEST_SHOWN).stream().map(message -> MessageView.of(message, now)).toList(),
                 deliveries.lastHour(), mtaSts.policies(), mtaSts.recentFailures(), tlsReports.get().reversed(),

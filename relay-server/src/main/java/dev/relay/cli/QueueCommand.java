@@ -60,6 +60,8 @@ final class QueueCommand {
                 return 0;
             }
             QueueReplies.Listing listing = read(body, QueueReplies.Listing.class);
+            listing.recovering().ifPresent(recovering -> out.println("-- " + recovering
+                    + "; the messages not read yet are not listed"));
             out.print(QueueText.table(listing));
             listing.next().ifPresent(next -> out.println("-- more messages follow: queue list --limit " + limit
                     + " --after " + next));

@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * Queue events that pass everything on to another listener and, once a scheduler is attached,
- * wake it when a message is accepted. The queue must be opened (recovery) before the scheduler
- * can exist, so the scheduler is attached afterwards; until then accepted messages wait for
- * the scheduler's first look at the queue anyway.
+ * wake it when a message is accepted or the messages found at start have joined the queue (the
+ * queue opens before they are read). The queue must be opened before the scheduler can exist,
+ * so the scheduler is attached afterwards; until then accepted messages wait for the
+ * scheduler's first look at the queue anyway.
  */
 public final class WakingQueueEvents {
 
@@ -21,13 +22,19 @@ public final class WakingQueueEvents {
             public void accepted(QueuedMessage message) {
                 wakeScheduler();
             }
+
+            /** The messages found in the spool at start joined the queue after delivery started: look at them. */
+            @Override
+            public void recovered(int messages) {
+                wakeScheduler();
+            }
         };
         this.events = QueueEvents.both(Objects.requireNonNull(downstream, "downstream"), waking);
     }
 
     /**
      * What the queue is opened with: every event goes to the downstream listener, then an
-     * accepted message wakes the scheduler.
+     * accepted message, or the messages found at start joining the queue, wake the scheduler.
      */
     public QueueEvents queueEvents() {
         return events;

@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>the first {@code 220} greeting on the SMTP listener (polled every 5 ms);</li>
  * <li>when {@code /health/ready} first answers 200 (the queue is open, delivery started);</li>
+ * <li>a message submitted right after the first {@code 220} (EHLO to the final dot, without
+ *     pipelining): when its {@code 250} came, while the old spool may still be read;</li>
+ * <li>when the spool found at start is read and merged: {@code /api/status} no longer says
+ *     {@code recovering} (polled every 20 ms), and the relay's own log line with its time;</li>
  * <li>the heap in use after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}),
  *     once ready, per queued message.</li>
  * </ul>
@@ -104,13 +108,17 @@ public final class StartupLoad {
         try {
             long greeting = -1;
             long ready = -1;
+            double greetingCpu = -1;
+            double readyCpu = -1;
             long deadline = launched + TimeUnit.MINUTES.toNanos(5);
             while ((greeting < 0 || ready < 0) && System.nanoTime() < deadline && relay.isAlive()) {
                 if (greeting < 0 && greets(smtpPort)) {
                     greeting = System.nanoTime() - launched;
+                    greetingCpu = cpuSeconds(relay.pid());
                 }
                 if (ready < 0 && ready(adminPort)) {
                     ready = System.nanoTime() - launched;
+                    readyCpu = cpuSeconds(relay.pid());
                 }
                 Thread.sleep(5); // polls: 5 ms is the resolution of the times measured
             }
@@ -119,8 +127,29 @@ public final class StartupLoad {
                 System.out.println(tail(log));
                 return;
             }
+            long submitted = submitOne(smtpPort) ? System.nanoTime() - launched : -1;
+            boolean recoveringWhenSubmitted = recovering(adminPort);
+            long recovered = -1;
+            double recoveredCpu = -1;
+            while (recovered < 0 && System.nanoTime() < deadline && relay.isAlive()) {
+                if (!recovering(adminPort)) {
+                    recovered = System.nanoTime() - launched;
+                    recoveredCpu = cpuSeconds(relay.pid());
+                } else {
+                    Thread.sleep(20); // polls: 20 ms is the resolution of the recovery time
+                }
+            }
             System.out.printf("messages=%d size=%dB heap=-Xmx%s%n", messages, size, heap);
             System.out.printf("first 220 after %.0f ms; ready after %.0f ms%n", greeting / 1e6, ready / 1e6);
+            System.out.printf("a message submitted after the first 220 got its 250 after %.0f ms (the spool %s)%n",
+                    submitted / 1e6, recoveringWhenSubmitted ? "still recovering then" : "already recovered");
+            System.out.printf("recovery complete (status page) after %.0f ms%n", recovered / 1e6);
+            // CPU the relay's process had used by then (user + system, all threads): what a quiet
+            // machine would need, spread over its cores, whatever the load here
+            System.out.printf("relay process CPU at the first 220: %.2f s; at ready: %.2f s; at recovery complete: %.2f s%n",
+                    greetingCpu, readyCpu, recoveredCpu);
+            Files.readAllLines(log).stream().filter(line -> line.contains("recovery complete")
+                    || line.contains("spool recovered")).forEach(line -> System.out.println("  log: " + line));
             long used = heapAfterGc(relay.pid());
             System.out.printf("heap used after full GC: %.1f MB (%.0f bytes per queued message)%n", used / 1048576.0,
                     used / (double) messages);
@@ -165,6 +194,68 @@ public final class StartupLoad {
             return line != null && line.startsWith("220");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** User plus system CPU seconds of process {@code pid} so far (Linux /proc), or -1. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields from the state on: utime and stime are the 12th and 13th, in clock ticks of 1/100 s
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** One 4 KB message, EHLO to QUIT, each command waiting for its reply; true on a 250 for the data. */
+    private static boolean submitOne(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            String[] steps = {null, "EHLO client.bench.test", "MAIL FROM:<a@origin.bench.test>",
+                "RCPT TO:<during-recovery@d0.bench.test>", "DATA"};
+            for (String step : steps) {
+                if (step != null) {
+                    out.write((step + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                if (!lastLine(in).matches("^[23].*")) {
+                    return false;
+                }
+            }
+            out.write(body(4096));
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean queued = lastLine(in).startsWith("250");
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            return queued;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String lastLine(BufferedReader in) throws IOException {
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    /** Whether the status page says the spool found at start is still being read. */
+    private static boolean recovering(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /api/status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return reply.contains("\"recovering\"");
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -144,8 +144,10 @@ final class QueueIndex {
 
     void remove(int slot) {
         unschedule(slot);
-        order[orderPos[slot]] = NONE;
-        orderDead++;
+        if (orderPos[slot] != NONE) { // one loaded at start may go before the listing order is sorted
+            order[orderPos[slot]] = NONE;
+            orderDead++;
+        }
         bytes -= size[slot];
         states[slot] = null;
         ids.remove(slot);

@@ -9,28 +9,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the index from the files at start. Rules:
+ * Rebuilds the index from the files at start, in two parts: {@link #prepare} (quick: lists the
+ * files and seals the last head) before the store takes anything new, and {@link #replay} (reads
+ * every record) while it already does, so that a large spool does not keep the listeners shut.
+ * Rules:
  * <ul>
  * <li>Segments are replayed in number order, records in file order; for each message the
  *     latest MESSAGE / STATE record wins and a REMOVE ends it. STATE or REMOVE records for a
  *     message not seen are ignored (its MESSAGE record went with a compacted segment).</li>
  * <li>The last segment was the head when the process stopped: after its last valid record
  *     comes a torn write or unused zeros. That tail is ignored and the segment sealed right
- *     there, so the next start sees it like any other sealed segment. New records always go to
- *     a new segment.</li>
+ *     there (by {@link #prepare}, before the new head is made), so a crash during the replay, and
+ *     the next start, see it like any other sealed segment. New records always go to a new
+ *     segment.</li>
  * <li>Any other segment must be intact up to its SEAL record. If it is not (bad checksum,
  *     garbage, no seal, unparseable record), recovery keeps every record it can still find in
  *     it (scanning for the next valid one), and marks the segment corrupt: the store rewrites
  *     its live messages and tombstones at the head, then moves the file to corrupt/.</li>
  * <li>A body file no live message refers to is an orphan (a spill whose commit never made it,
- *     or a completed message whose unlink was lost) and is deleted. A body file of the wrong
+ *     or a completed message whose unlink was lost) and is deleted. Only files listed by
+ *     {@link #prepare} are looked at: a body being received during the replay is not one. A body file of the wrong
  *     size moves to corrupt/, and its message is dropped.</li>
  * </ul>
  */
@@ -42,25 +49,59 @@ final class Recovery {
     @SuppressWarnings("ArrayRecordComponent") // the record's bytes, written again as they are; never compared
     record Tombstone(QueueId id, byte[] payload) {}
 
-    /** What recovery found; corrupt maps a damaged segment to the REMOVE records read from it. */
-    record Result(SpoolIndex index, long nextSegment,
-            Map<Long, List<Tombstone>> corrupt) {}
+    /**
+     * What the quick first part of recovery found: the segments to replay (all sealed now), the
+     * number the first new segment gets, and the body files there were before anything new
+     * could be written (only these can be orphans).
+     */
+    record Plan(List<Long> segments, long nextSegment, List<Path> bodyFiles) {}
+
+    /** What the replay found; corrupt maps a damaged segment to the REMOVE records read from it. */
+    record Result(Map<Long, List<Tombstone>> corrupt) {}
+
+    /**
+     * How far a replay has got, read by the status page while it runs. Also the place a test
+     * holds the replay at: {@link RecoveryPace#beforeSegment} is called before each segment.
+     */
+    static final class Progress {
+        private final RecoveryPace pace;
+        private final int segments;
+        private final AtomicInteger replayed = new AtomicInteger();
+        private final AtomicLong messages = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
+        private final long totalBytes;
+
+        Progress(RecoveryPace pace, int segments, long totalBytes) {
+            this.pace = pace;
+            this.segments = segments;
+            this.totalBytes = totalBytes;
+        }
+
+        dev.relay.queue.RecoveryProgress snapshot() {
+            return new dev.relay.queue.RecoveryProgress(replayed.get(), segments, messages.get(), bytes.get(),
+                    totalBytes);
+        }
+    }
 
     private final SpoolLayout layout;
     private final QueueEvents events;
-    private final SpoolIndex index = new SpoolIndex();
+    private final SpoolIndex index;
     private final Map<Long, List<Tombstone>> corrupt = new LinkedHashMap<>();
 
-    private Recovery(SpoolLayout layout, QueueEvents events) {
+    private Recovery(SpoolLayout layout, QueueEvents events, SpoolIndex index) {
         this.layout = layout;
         this.events = events;
+        this.index = index;
     }
 
-    static Result run(SpoolLayout layout, QueueEvents events) throws IOException {
-        return new Recovery(layout, events).run();
-    }
-
-    private Result run() throws IOException {
+    /**
+     * The quick part, before the store takes new records: lists the files, deletes leftovers,
+     * and seals the segment that was the head when the last process stopped right after its
+     * last intact record (reading that one segment, not parsing it), so that a new head may
+     * follow it at once and a crash during the replay finds every old segment sealed.
+     */
+    static Plan prepare(SpoolLayout layout, QueueEvents events) throws IOException {
+        Recovery recovery = new Recovery(layout, events, new SpoolIndex());
         List<Long> numbers = new ArrayList<>();
         for (Path file : list(layout.segments)) {
             OptionalLong number = SpoolLayout.segmentNumber(file);
@@ -69,49 +110,109 @@ final class Recovery {
             } else if (file.getFileName().toString().endsWith(".tmp")) {
                 Files.delete(file);
             } else {
-                moveToCorrupt(file, "not a segment file name");
+                recovery.moveToCorrupt(file, "not a segment file name");
             }
         }
         numbers.sort(null);
-        long highest = 0;
-        for (int i = 0; i < numbers.size(); i++) {
-            long number = numbers.get(i);
-            highest = Math.max(highest, number);
-            replay(number, i == numbers.size() - 1);
+        long next = numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
+        if (!numbers.isEmpty() && !recovery.sealTail(numbers.get(numbers.size() - 1))) {
+            numbers.remove(numbers.size() - 1);
         }
-        checkBodyFiles();
-        if (!numbers.isEmpty()) {
-            LOG.info("spool recovered: {} messages in {} segments", index.size(), numbers.size());
+        List<Path> bodies = new ArrayList<>();
+        for (Path file : list(layout.large)) {
+            if (SpoolLayout.largeBodyId(file).isEmpty()) {
+                recovery.moveToCorrupt(file, "not a body file name");
+            } else {
+                bodies.add(file);
+            }
         }
-        return new Result(index, highest + 1, corrupt);
+        return new Plan(List.copyOf(numbers), next, List.copyOf(bodies));
     }
 
-    private void replay(long number, boolean last) throws IOException {
+    /**
+     * Replays the planned segments into {@code index} (shared with a running writer, so changed
+     * under its monitor; the writer only adds segments numbered from {@link Plan#nextSegment} and
+     * messages with new ids meanwhile), then checks the body files listed in the plan.
+     */
+    static Result replay(SpoolLayout layout, QueueEvents events, Plan plan, SpoolIndex index, Progress progress,
+            BooleanSupplier cancelled) throws IOException {
+        return new Recovery(layout, events, index).run(plan, progress, cancelled);
+    }
+
+    /** Both parts at once, for a store that takes nothing before recovery is done (tests). */
+    static Result run(SpoolLayout layout, QueueEvents events, SpoolIndex index) throws IOException {
+        Plan plan = prepare(layout, events);
+        return replay(layout, events, plan, index, new Progress(RecoveryPace.NONE, plan.segments().size(), 0), () -> false);
+    }
+
+    private Result run(Plan plan, Progress progress, BooleanSupplier cancelled) throws IOException {
+        for (long number : plan.segments()) {
+            progress.pace.beforeSegment(number);
+            if (cancelled.getAsBoolean()) {
+                throw new java.io.InterruptedIOException("the spool closed during its recovery");
+            }
+            replay(number, progress);
+            progress.replayed.incrementAndGet();
+        }
+        checkBodyFiles(plan.bodyFiles());
+        return new Result(corrupt);
+    }
+
+    /**
+     * Seals the last segment after its last intact record; false if it held none and was
+     * deleted. A segment whose header is damaged is left as it is: the replay finds it
+     * unsealed and damaged, and the store rewrites what can be read of it.
+     */
+    private boolean sealTail(long number) throws IOException {
         Path file = layout.segment(number);
-        List<Tombstone> tombstones = new ArrayList<>();
-        String damage = null;
-        boolean sealed = false;
         try (SegmentScanner scanner = new SegmentScanner(file, number)) {
             SpoolRecord header = scanner.recordAt(0);
             if (header == null && scanner.zerosFrom(0)) {
                 // a head that got its name but not yet its first record
                 Files.delete(file);
                 SpoolLayout.syncDirectory(layout.segments);
-                return;
+                return false;
             }
-            long offset = 0;
             if (headerNumber(header) != number) {
-                damage = "no valid segment header";
-                offset = scanner.nextRecord(0);
-                if (offset < 0 && last) {
+                if (scanner.nextRecord(0) < 0) {
                     // the head of a crashed run, torn before its first record was synced
                     LOG.info("segment {}: deleting it, it holds no valid record (torn before its first sync)", number);
                     Files.delete(file);
                     SpoolLayout.syncDirectory(layout.segments);
-                    return;
+                    return false;
+                }
+                return true;
+            }
+            long offset = 0;
+            for (SpoolRecord record; (record = scanner.recordAt(offset)) != null; offset = record.pos().end()) {
+                if (record.type() == RecordType.SEAL) {
+                    return true;
                 }
             }
-            index.addSegment(number, true);
+            if (!scanner.zerosFrom(offset)) {
+                LOG.info("segment {}: ignoring a torn write after offset {} (the last write before a crash)",
+                        number, offset);
+            }
+            SegmentLog.sealAt(file, number, offset);
+        }
+        return true;
+    }
+
+    private void replay(long number, Progress progress) throws IOException {
+        Path file = layout.segment(number);
+        List<Tombstone> tombstones = new ArrayList<>();
+        String damage = null;
+        boolean sealed = false;
+        try (SegmentScanner scanner = new SegmentScanner(file, number)) {
+            SpoolRecord header = scanner.recordAt(0);
+            long offset = 0;
+            if (headerNumber(header) != number) {
+                damage = "no valid segment header";
+                offset = scanner.nextRecord(0);
+            }
+            synchronized (index) {
+                index.addSegment(number, true);
+            }
             while (offset >= 0) {
                 SpoolRecord record = scanner.recordAt(offset);
                 if (record != null) {
@@ -120,21 +221,12 @@ final class Recovery {
                         break;
                     }
                     try {
-                        apply(record, tombstones, offset > 0 || damage != null);
+                        apply(record, tombstones, offset > 0 || damage != null, progress);
                     } catch (CorruptRecordException e) {
                         damage = damage != null ? damage : "unreadable record at offset " + offset + ": " + e.getMessage();
                     }
                     offset = record.pos().end();
                     continue;
-                }
-                if (last && damage == null) {
-                    if (!scanner.zerosFrom(offset)) {
-                        LOG.info("segment {}: ignoring a torn write after offset {} (the last write before a crash)",
-                                number, offset);
-                    }
-                    SegmentLog.sealAt(file, number, offset);
-                    sealed = true;
-                    break;
                 }
                 if (damage == null) {
                     damage = scanner.zerosFrom(offset)
@@ -143,6 +235,7 @@ final class Recovery {
                 }
                 offset = scanner.nextRecord(offset + 1);
             }
+            progress.bytes.addAndGet(scanner.size());
         }
         if (damage == null && !sealed) {
             damage = "ends without a seal record";
@@ -164,16 +257,17 @@ final class Recovery {
         }
     }
 
-    private void apply(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader) throws CorruptRecordException {
+    private void apply(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader, Progress progress)
+            throws CorruptRecordException {
         try {
-            applyChecked(record, tombstones, afterHeader);
+            applyChecked(record, tombstones, afterHeader, progress);
         } catch (RuntimeException e) {
             // a value the door types refuse (no recipients, a bad id...): the record is unusable
             throw new CorruptRecordException("invalid " + record.type() + " record: " + e.getMessage(), e);
         }
     }
 
-    private void applyChecked(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader)
+    private void applyChecked(SpoolRecord record, List<Tombstone> tombstones, boolean afterHeader, Progress progress)
             throws CorruptRecordException {
         byte[] payload = record.payload();
         switch (record.type()) {
@@ -191,24 +285,41 @@ final class Recovery {
                 if (body.inFile() ? parts.bodyLength() != 0 : parts.bodyLength() != body.size()) {
                     throw new CorruptRecordException("body length does not match envelope of " + id);
                 }
-                index.message(id, record.pos(), body.inFile(), body.size());
-                index.recovered(id, envelope.envelope().arrival(), state.state());
+                boolean first;
+                synchronized (index) {
+                    // a compacted message has more than one MESSAGE copy: counted once
+                    first = index.recoveredState(id) == null;
+                    index.message(id, record.pos(), body.inFile(), body.size());
+                    index.recovered(id, envelope.envelope().arrival(), state.state());
+                }
+                if (first) {
+                    progress.messages.incrementAndGet();
+                }
             }
             case STATE -> {
                 RecordText.DecodedState state = RecordText.parseState(payload, 0, payload.length);
-                MessageState known = index.recoveredState(state.id());
-                if (known != null) {
-                    // the MESSAGE record's state had one status per recipient
-                    if (state.state().statuses().size() != known.statuses().size()) {
-                        throw new CorruptRecordException("state does not match envelope of " + state.id());
+                synchronized (index) {
+                    MessageState known = index.recoveredState(state.id());
+                    if (known != null) {
+                        // the MESSAGE record's state had one status per recipient
+                        if (state.state().statuses().size() != known.statuses().size()) {
+                            throw new CorruptRecordException("state does not match envelope of " + state.id());
+                        }
+                        index.state(state.id(), record.pos());
+                        index.recoveredState(state.id(), state.state());
                     }
-                    index.state(state.id(), record.pos());
-                    index.recoveredState(state.id(), state.state());
                 }
             }
             case REMOVE -> {
                 QueueId id = RecordText.parseRemoval(payload, 0, payload.length);
-                index.remove(id, record.pos());
+                boolean wasLive;
+                synchronized (index) {
+                    wasLive = index.recoveredState(id) != null;
+                    index.remove(id, record.pos());
+                }
+                if (wasLive) {
+                    progress.messages.decrementAndGet();
+                }
                 tombstones.add(new Tombstone(id, payload));
             }
             case HEADER -> {
@@ -220,24 +331,34 @@ final class Recovery {
         }
     }
 
-    private void checkBodyFiles() throws IOException {
-        for (Path file : list(layout.large)) {
-            Optional<QueueId> id = SpoolLayout.largeBodyId(file);
-            if (id.isEmpty()) {
-                moveToCorrupt(file, "not a body file name");
-                continue;
+    private void checkBodyFiles(List<Path> bodyFiles) throws IOException {
+        for (Path file : bodyFiles) {
+            QueueId id = SpoolLayout.largeBodyId(file).orElseThrow();
+            SpoolIndex.Slot slot;
+            synchronized (index) {
+                slot = index.slot(id);
             }
-            SpoolIndex.Slot slot = index.slot(id.get());
             if (slot == null || !slot.bodyInFile) {
+                // listed before the store took anything new, and new ids never match an old file's
+                // (see SegmentSpoolStore#holds): so not the body of a message being received now
                 LOG.info("deleting orphan body file {} (its message was never committed or is complete)", file);
-                Files.delete(file);
+                Files.deleteIfExists(file);
             } else if (Files.size(file) != slot.bodySize) {
                 moveToCorrupt(file, "size " + Files.size(file) + " instead of " + slot.bodySize);
-                drop(id.get(), "its body file was damaged");
+                drop(id, "its body file was damaged");
             }
         }
-        for (QueueId id : index.idsWithBodyFiles()) {
-            if (!Files.exists(layout.largeBody(id))) {
+        List<QueueId> withBodyFiles;
+        synchronized (index) {
+            withBodyFiles = index.idsWithBodyFiles();
+        }
+        for (QueueId id : withBodyFiles) {
+            boolean recovered;
+            synchronized (index) {
+                // new mail the writer took meanwhile is not this check's business (its file may go with it)
+                recovered = index.recoveredState(id) != null;
+            }
+            if (recovered && !Files.exists(layout.largeBody(id))) {
                 drop(id, "its body file " + layout.largeBody(id) + " is missing");
             }
         }
@@ -245,7 +366,9 @@ final class Recovery {
 
     private void drop(QueueId id, String why) {
         LOG.warn("dropping message {} from the spool: {}", id, why);
-        index.forget(id);
+        synchronized (index) {
+            index.forget(id);
+        }
     }
 
     private void moveToCorrupt(Path file, String reason) throws IOException {

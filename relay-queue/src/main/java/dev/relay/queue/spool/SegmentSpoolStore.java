@@ -69,12 +69,30 @@ public final class SegmentSpoolStore implements SpoolStore {
     private volatile FreeSpace freeSpace;
     /** Bytes of spilled bodies written since {@link #freeSpace} was read from the file system. */
     private final AtomicLong spilledSinceFreeSpace = new AtomicLong();
-    private volatile List<StoredMessage> recovered;
+    private final QueueEvents events;
+    /** The replay of the old spool; null once it is done (then there is nothing left to hold ids for). */
+    private volatile Recovery.Plan plan;
+    /** Ids of the body files found at start: a new message must not take one (see {@link #holds}). */
+    private final java.util.Set<QueueId> bodyFileIds;
+    private final Recovery.Progress progress;
+    /** Completes when the replay is merged; the messages found wait in {@link #found} for the queue to take them. */
+    private final CompletableFuture<Void> recovery = new CompletableFuture<>();
+    /** Handed over once and then dropped: a million of them must not stay reachable from a future. */
+    private volatile List<StoredMessage> found = List.of();
+    private final Thread recoveryThread;
+    private volatile String recoveryFailure;
     private volatile boolean closed;
 
     private SegmentSpoolStore(SpoolLayout layout, SpoolTuning tuning, long reserve, SpoolIndex index,
             SpoolWriter writer, SegmentReaders readers, FileChannel lockFile, FileLock lock,
-            List<StoredMessage> recovered, SpoolIo io) throws IOException {
+            Recovery.Plan plan, Recovery.Progress progress, SpoolIo io, QueueEvents events) {
+        this.events = events;
+        this.plan = plan;
+        this.progress = progress;
+        this.bodyFileIds = plan.bodyFiles().stream().map(file -> SpoolLayout.largeBodyId(file).orElseThrow())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.recoveryThread = new Thread(this::replayOldSegments, "spool-recovery");
+        this.recoveryThread.setDaemon(true);
         this.layout = layout;
         this.reserve = reserve;
         this.io = io;
@@ -85,7 +103,6 @@ public final class SegmentSpoolStore implements SpoolStore {
         this.writer = writer;
         this.lockFile = lockFile;
         this.lock = lock;
-        this.recovered = recovered;
         this.writerThread = new Thread(writer, "spool-writer");
         this.writerThread.setDaemon(true);
     }
@@ -110,6 +127,26 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     static SegmentSpoolStore open(Path directory, SpoolTuning tuning, long reserve, QueueEvents events, SpoolIo io)
             throws IOException {
+        SegmentSpoolStore store = openRecovering(directory, tuning, reserve, events, io, RecoveryPace.NONE);
+        try {
+            store.recovery.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            store.close();
+            throw e.getCause() instanceof IOException failed ? failed : new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        return store;
+    }
+
+    /**
+     * Opens the spool and starts its writer at once, on a new head segment, while the segments
+     * already there are replayed by a thread of their own: new messages are taken meanwhile.
+     * {@link #recovered()} completes with the messages found once the replay is merged. Until
+     * then no segment is deleted or compacted, and no new message gets an id the old spool may
+     * hold ({@link #holds}). A crash during the replay leaves the old segments as they were (the
+     * last one sealed) and the new ones after them: the next start replays them all.
+     */
+    static SegmentSpoolStore openRecovering(Path directory, SpoolTuning tuning, long reserve, QueueEvents events,
+            SpoolIo io, RecoveryPace pace) throws IOException {
         SpoolLayout layout = new SpoolLayout(directory);
         layout.createDirectories();
         FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
@@ -125,10 +162,10 @@ public final class SegmentSpoolStore implements SpoolStore {
             throw new IOException("spool " + directory + " is in use by another process");
         }
         try {
-            Recovery.Result recovery = Recovery.run(layout, events);
-            SpoolIndex index = recovery.index();
+            Recovery.Plan plan = Recovery.prepare(layout, events);
+            SpoolIndex index = new SpoolIndex();
             SegmentReaders readers = new SegmentReaders(layout);
-            SegmentLog log = SegmentLog.start(layout, recovery.nextSegment(), tuning.segmentSize(),
+            SegmentLog log = SegmentLog.start(layout, plan.nextSegment(), tuning.segmentSize(),
                     new Preallocator(layout, tuning.segmentSize(), reserve, io, events), new SegmentLog.Listener() {
                         @Override
                         public void opened(long number) {
@@ -144,18 +181,69 @@ public final class SegmentSpoolStore implements SpoolStore {
                             }
                         }
                     }, readers, io);
-            relocateDamaged(recovery.corrupt(), log, index, layout, events);
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
-                    (long) (tuning.compactBelow() * tuning.segmentSize()));
+                    (long) (tuning.compactBelow() * tuning.segmentSize()), !plan.segments().isEmpty());
+            long bytes = 0;
+            for (long number : plan.segments()) {
+                bytes += Files.size(layout.segment(number));
+            }
+            Recovery.Progress progress = new Recovery.Progress(pace, plan.segments().size(), bytes);
             SegmentSpoolStore store = new SegmentSpoolStore(layout, tuning, reserve, index, writer, readers, lockFile,
-                    lock, index.takeRecovered(), io);
+                    lock, plan, progress, io, events);
             store.writerThread.start();
+            if (plan.segments().isEmpty()) {
+                store.recoveryDone(List.of());
+            } else {
+                LOG.info("spool: replaying {} segments ({}) in the background; new mail is accepted meanwhile",
+                        plan.segments().size(), Units.size(bytes));
+                store.recoveryThread.start();
+            }
             return store;
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockFile.close();
             throw e;
         }
+    }
+
+    /** The replay, on its own thread: reads the old segments, then has the writer rewrite damaged ones. */
+    private void replayOldSegments() {
+        long started = System.nanoTime();
+        try {
+            Recovery.Result result = Recovery.replay(layout, events, plan, index, progress, () -> closed);
+            CompletableFuture<Void> merged = writer.submit(new SpoolWriter.Task(log -> {
+                synchronized (index) {
+                    // body reads look positions up under this lock; rare (damaged segments only)
+                    relocateDamaged(result.corrupt(), log, index, layout, events);
+                }
+                writer.recovered();
+            }, new CompletableFuture<>()));
+            merged.join();
+            List<StoredMessage> messages;
+            synchronized (index) {
+                // what the index kept of each message found (arrival, state), made into messages as the queue reads them
+                messages = index.takeRecovered();
+            }
+            LOG.info("spool: recovery complete, {} messages found in {} segments in {} ms", messages.size(),
+                    plan.segments().size(), (System.nanoTime() - started) / 1_000_000);
+            recoveryDone(messages);
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (!closed) {
+                recoveryFailure = "the spool's recovery failed: "
+                        + (cause.getMessage() != null ? cause.getMessage() : "an unexpected error");
+                LOG.error("{}; new mail is refused until the relay is restarted", recoveryFailure);
+                LOG.debug("the spool's recovery failed", cause);
+            }
+            recovery.completeExceptionally(cause);
+        }
+    }
+
+    private void recoveryDone(List<StoredMessage> messages) {
+        found = messages;
+        plan = null;
+        recovery.complete(null);
     }
 
     /** Rewrites what damaged segments still hold at the head, syncs, then moves them aside. */
@@ -210,11 +298,40 @@ public final class SegmentSpoolStore implements SpoolStore {
         return writer.submit(new SpoolWriter.Barrier(new CompletableFuture<>()));
     }
 
+    /** Hands the messages found over once (a second call gets none): the queue keeps them from then on. */
     @Override
-    public List<StoredMessage> recovered() {
-        List<StoredMessage> messages = recovered;
-        recovered = List.of();
-        return messages == null ? List.of() : messages;
+    public CompletableFuture<List<StoredMessage>> recovered() {
+        return recovery.thenApply(ignored -> {
+            List<StoredMessage> messages = found;
+            found = List.of();
+            return messages;
+        });
+    }
+
+    @Override
+    public Optional<dev.relay.queue.RecoveryProgress> recovering() {
+        return plan == null || recovery.isDone() ? Optional.empty() : Optional.of(progress.snapshot());
+    }
+
+    /**
+     * Whether {@code id} may belong to the spool as it was found at start: a message already
+     * replayed, or a body file that was there. While the replay runs the queue gives new messages
+     * only ids for which this is false, so a new id never matches a message not yet replayed's
+     * body file (which the orphan sweep would otherwise take for its own) nor one already read.
+     * An old message not yet read cannot be asked about; its id differs from a new one by the
+     * time and the random salt in every id (see {@link QueueIdGenerator}).
+     */
+    @Override
+    public boolean holds(QueueId id) {
+        if (plan == null) {
+            return false;
+        }
+        if (bodyFileIds.contains(id)) {
+            return true;
+        }
+        synchronized (index) {
+            return index.slot(id) != null;
+        }
     }
 
     @Override
@@ -346,7 +463,8 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     @Override
     public Optional<String> failure() {
-        return Optional.ofNullable(writer.failure());
+        String failed = recoveryFailure;
+        return failed != null ? Optional.of(failed) : Optional.ofNullable(writer.failure());
     }
 
     @Override
@@ -403,6 +521,12 @@ public final class SegmentSpoolStore implements SpoolStore {
             closed = true;
         }
         try {
+            // the replay looks at closed before each segment; it must not ask the writer for
+            // anything once the writer has stopped
+            recoveryThread.interrupt();
+            if (recoveryThread.isAlive()) {
+                recoveryThread.join();
+            }
             bodySync.shutdown();
             bodySync.awaitTermination(1, TimeUnit.MINUTES);
             writer.stop().join();

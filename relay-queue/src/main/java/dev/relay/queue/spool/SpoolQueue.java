@@ -50,6 +50,10 @@ import java.util.function.Function;
  */
 public final class SpoolQueue implements MessageQueue {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpoolQueue.class);
+    /** Messages found at start added to the index per hold of the monitor. */
+    private static final int LOAD_SLICE = 10_000;
+
     /** The longest a blocking call (hold, release, retry, delete) waits for its write. */
     private static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
     /** Envelopes kept in memory for delivery: a few seconds of traffic at several thousand a second. */
@@ -73,6 +77,11 @@ public final class SpoolQueue implements MessageQueue {
             .executor(Runnable::run)
             .build();
     private volatile boolean closed;
+    /** How many messages found at start are being added to the index; -1 before that. */
+    private volatile long merging = -1;
+    private volatile dev.relay.queue.RecoveryProgress lastProgress;
+    /** Completes once the messages the store found at start are in the index. */
+    private final CompletableFuture<Void> recovery = new CompletableFuture<>();
 
     private SpoolQueue(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
         this.store = store;
@@ -92,16 +101,72 @@ public final class SpoolQueue implements MessageQueue {
     /** As {@link #open(Path, QueueSettings, Clock, QueueEvents)}, with other segment sizes. */
     public static SpoolQueue open(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
             QueueEvents events) throws IOException {
-        return over(SegmentSpoolStore.open(directory, tuning, settings.minFreeSpace(), events), settings, clock, events);
+        SpoolQueue queue = openRecovering(directory, settings, tuning, clock, events, RecoveryPace.NONE);
+        try {
+            queue.awaitRecovery();
+        } catch (IOException | RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+        return queue;
     }
 
-    /** A queue over any store; takes ownership of it. */
+    /**
+     * Opens the disk spool and returns at once, taking new messages while the messages already
+     * there are read in the background ({@link #recovering()} says how far it has got); they
+     * join the queue, and {@link QueueEvents#recovered} is told, once all are read. This is how
+     * the relay opens its spool, so that a large queue does not keep its listeners shut.
+     * {@code pace} is called before each old segment is read ({@link RecoveryPace#NONE} but in tests).
+     */
+    public static SpoolQueue openRecovering(Path directory, QueueSettings settings, SpoolTuning tuning, Clock clock,
+            QueueEvents events, RecoveryPace pace) throws IOException {
+        return overRecovering(SegmentSpoolStore.openRecovering(directory, tuning, settings.minFreeSpace(), events,
+                SpoolIo.FILE_SYSTEM, pace), settings, clock, events);
+    }
+
+    /** A queue over any store; takes ownership of it. Returns once the store's messages are in the queue. */
     public static SpoolQueue over(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
+        SpoolQueue queue = overRecovering(store, settings, clock, events);
+        try {
+            queue.awaitRecovery();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return queue;
+    }
+
+    /** A queue over a store that may still be reading its old messages; they join when it has. */
+    static SpoolQueue overRecovering(SpoolStore store, QueueSettings settings, Clock clock, QueueEvents events) {
         SpoolQueue queue = new SpoolQueue(Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(events, "events"));
-        queue.load(store.recovered());
+        store.recovered().whenComplete((messages, failure) -> {
+            if (failure != null) {
+                queue.recovery.completeExceptionally(failure);
+                return;
+            }
+            try {
+                queue.merging = messages.size();
+                queue.load(messages);
+                queue.recovery.complete(null);
+            } catch (RuntimeException e) {
+                queue.recovery.completeExceptionally(e);
+            }
+        });
         return queue;
+    }
+
+    /** Waits until the messages found at start are in the queue (at once if they already are). */
+    public void awaitRecovery() throws IOException {
+        try {
+            recovery.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
     }
 
     /**
@@ -117,19 +182,60 @@ public final class SpoolQueue implements MessageQueue {
         this.settings = next;
     }
 
+    /**
+     * Adds the messages found at start, in slices: the monitor is let go between them, so commits
+     * and deliveries of new mail go on while a million are added.
+     */
     private void load(List<StoredMessage> stored) {
         List<QueueId> complete = new ArrayList<>();
-        synchronized (this) {
-            for (StoredMessage message : stored) {
-                if (message.state().isComplete()) {
-                    complete.add(message.id());
-                } else {
-                    index.addUnordered(message.id(), message.arrival(), message.size(), message.state());
+        int added = 0;
+        for (int from = 0; from < stored.size(); from += LOAD_SLICE) {
+            synchronized (this) {
+                for (StoredMessage message : stored.subList(from, Math.min(stored.size(), from + LOAD_SLICE))) {
+                    if (message.state().isComplete()) {
+                        complete.add(message.id());
+                    } else if (index.slot(message.id()) >= 0) {
+                        // cannot happen (see SpoolStore#holds); kept out rather than replacing a new message
+                        LOG.error("message {} was found at start but a new message has the same id; the old one is"
+                                + " left out of the queue", message.id());
+                    } else {
+                        // scheduled at once, placed in the listing order below: one sort, not a million insertions
+                        index.addUnordered(message.id(), message.arrival(), message.size(), message.state());
+                        added++;
+                    }
                 }
             }
+        }
+        synchronized (this) {
             index.sortOrder();
         }
         complete.forEach(id -> store.remove(id, RemovalReason.COMPLETED));
+        if (!stored.isEmpty()) {
+            events.recovered(added);
+        }
+    }
+
+    /**
+     * The store's progress while it replays; then, while the messages found are added to the
+     * index (a second or two for a million), the last progress seen with the full count.
+     */
+    @Override
+    public Optional<dev.relay.queue.RecoveryProgress> recovering() {
+        if (recovery.isDone()) {
+            return Optional.empty();
+        }
+        Optional<dev.relay.queue.RecoveryProgress> replay = store.recovering();
+        if (replay.isPresent()) {
+            lastProgress = replay.get();
+            return replay;
+        }
+        long found = merging;
+        if (found < 0) {
+            return Optional.empty(); // a store that reads nothing in the background
+        }
+        dev.relay.queue.RecoveryProgress last = lastProgress;
+        return Optional.of(last == null ? new dev.relay.queue.RecoveryProgress(0, 0, found, 0, 0)
+                : new dev.relay.queue.RecoveryProgress(last.segments(), last.segments(), found, last.bytes(), last.bytes()));
     }
 
     @Override
@@ -166,7 +272,7 @@ public final class SpoolQueue implements MessageQueue {
         synchronized (this) {
             do {
                 id = ids.next();
-            } while (index.slot(id) >= 0);
+            } while (index.slot(id) >= 0 || store.holds(id));
         }
         return new Draft(id, store.newDraft(id));
     }

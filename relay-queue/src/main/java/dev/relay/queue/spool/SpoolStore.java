@@ -16,8 +16,25 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SpoolStore extends AutoCloseable {
 
-    /** The messages found when the store opened, with their latest state. */
-    List<StoredMessage> recovered();
+    /**
+     * The messages found when the store opened, with their latest state. A store may take new
+     * messages while it still reads the old ones: the future completes once it has, and fails if
+     * it could not (the store then refuses new messages, see {@link #failure()}).
+     */
+    CompletableFuture<List<StoredMessage>> recovered();
+
+    /** How far the reading of the old messages has got, while it runs. */
+    default Optional<dev.relay.queue.RecoveryProgress> recovering() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether {@code id} may be taken by a message the store found at start and has not handed
+     * over yet: the queue gives new messages no such id.
+     */
+    default boolean holds(QueueId id) {
+        return false;
+    }
 
     /** Starts a message whose body streams in; nothing is visible until it is committed. */
     StoreDraft newDraft(QueueId id) throws IOException;

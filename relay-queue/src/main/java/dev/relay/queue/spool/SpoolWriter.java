@@ -75,6 +75,15 @@ final class SpoolWriter implements Runnable {
     /** Completes once the writer has nothing left to do: no compaction running, no dead segment left. */
     record Barrier(CompletableFuture<Void> done) implements Request {}
 
+    /** Work with the log that must run on the writer's thread, after its turn's records are synced. */
+    record Task(LogWork work, CompletableFuture<Void> done) implements Request {}
+
+    /** What a {@link Task} does; given the log, which only the writer's thread may use. */
+    @FunctionalInterface
+    interface LogWork {
+        void run(SegmentLog log) throws IOException;
+    }
+
     /** How long a failed write keeps new mail out before the next commit tries the disk again. */
     private static final long IO_FAILURE_HOLD_NANOS = 5_000_000_000L;
     private static final long COMPACTION_PAUSE_NANOS = 60_000_000_000L;
@@ -112,8 +121,17 @@ final class SpoolWriter implements Runnable {
     /** Body files of messages removed in this turn, deleted once the removal is synced. */
     private final List<QueueId> bodiesToDelete = new ArrayList<>();
     private final List<Barrier> barriers = new ArrayList<>();
+    private final List<Task> tasks = new ArrayList<>();
+    /**
+     * While the old spool is replayed into the index, no segment is deleted or compacted: the
+     * replay adds old segments and their messages bit by bit, so a segment may look dead or
+     * nearly empty before all of it is read. Cleared by {@link #recovered}.
+     */
+    private boolean recovering;
 
-    SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, long compactBelowBytes) {
+    SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, long compactBelowBytes,
+            boolean recovering) {
+        this.recovering = recovering;
         this.log = log;
         this.index = index;
         this.layout = layout;
@@ -189,9 +207,15 @@ final class SpoolWriter implements Runnable {
                     lookForRoom();
                 }
                 boolean stopping = turn(batch);
+                runTasks();
                 if (stopping) {
                     finish(batch);
                     return;
+                }
+                if (recovering) {
+                    barriers.forEach(barrier -> barrier.done().complete(null));
+                    barriers.clear();
+                    continue;
                 }
                 try {
                     deleteDeadSegments();
@@ -211,6 +235,23 @@ final class SpoolWriter implements Runnable {
         } catch (Throwable e) {
             fail(e, batch);
         }
+    }
+
+    /** The replay of the old spool is merged into the index: segments may be deleted and compacted again. */
+    void recovered() {
+        recovering = false;
+    }
+
+    private void runTasks() throws IOException {
+        for (Task task : tasks) {
+            try {
+                task.work().run(log);
+                task.done().complete(null);
+            } catch (IOException | RuntimeException e) {
+                task.done().completeExceptionally(e);
+            }
+        }
+        tasks.clear();
     }
 
     /** The next request: at once while compacting, within a second while short of room, else when one comes. */
@@ -291,6 +332,7 @@ final class SpoolWriter implements Runnable {
                 switch (batch.get(next)) {
                     case Stop stop -> stopping = true;
                     case Barrier barrier -> barriers.add(barrier);
+                    case Task task -> tasks.add(task);
                     case Commit commit -> {
                         try {
                             positions.add(log.append(RecordType.MESSAGE, commit.head(), commit.body(),
@@ -312,6 +354,9 @@ final class SpoolWriter implements Runnable {
                 stopping |= request instanceof Stop;
                 if (request instanceof Barrier barrier) {
                     barriers.add(barrier);
+                }
+                if (request instanceof Task task) {
+                    tasks.add(task);
                 }
             }
             writeFailed(e, written, positions, notWritten);
@@ -372,6 +417,7 @@ final class SpoolWriter implements Runnable {
                     }
                     case Stop stop -> { }
                     case Barrier barrier -> { }
+                    case Task task -> { }
                 }
             }
         }
@@ -409,6 +455,7 @@ final class SpoolWriter implements Runnable {
                 case Remove remove -> retry.add(remove);
                 case Stop stop -> { }
                 case Barrier barrier -> { }
+                case Task task -> { }
             }
         }
         // the undone ones came before anything already waiting; the batch's others after it
@@ -563,6 +610,8 @@ final class SpoolWriter implements Runnable {
         waiting.forEach(request -> request.done().completeExceptionally(cause));
         waiting.clear();
         barriers.forEach(barrier -> barrier.done().completeExceptionally(cause));
+        tasks.forEach(task -> task.done().completeExceptionally(cause));
+        tasks.clear();
         log.abandon();
         rejectPending();
     }

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The durability promise, end to end: a separate JVM commits from several threads and is
  * killed with SIGKILL at random moments; after each kill every message it reported durable is
- * in the queue, byte for byte, exactly once, and every completion it reported stays done.
+ * in the queue, byte for byte, exactly once, and every completion it reported stays done. The
+ * child takes mail while it replays the spool the previous one left (paced by its own commits),
+ * so most kills also come during a replay: messages taken then, and the old ones, survive too.
  */
 class KillRecoveryTest {
 
@@ -45,6 +47,7 @@ class KillRecoveryTest {
         Map<QueueId, Long> acknowledged = new HashMap<>();
         Set<QueueId> completed = new HashSet<>();
         long nextSeed = 1;
+        int killsDuringReplay = 0;
         for (int kill = 0; kill < KILLS; kill++) {
             // a quick-starting child: C1 only, serial GC, no logging backend
             Process child = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"),
@@ -54,6 +57,7 @@ class KillRecoveryTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int acksBeforeKill = 10 + random.nextInt(200);
             int acks = 0;
+            boolean recovered = false;
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; acks < acksBeforeKill && (line = lines.readLine()) != null; ) {
@@ -64,6 +68,7 @@ class KillRecoveryTest {
                             acks++;
                         }
                         case "DONE" -> completed.add(new QueueId(words[1]));
+                        case "RECOVERED" -> recovered = true;
                         case "ERROR" -> throw new AssertionError("child says: " + line);
                         default -> { } // READY, or a log line
                     }
@@ -73,10 +78,15 @@ class KillRecoveryTest {
                 drain(child.getInputStream());
             }
             assertThat(acks).as("child ran until the kill").isEqualTo(acksBeforeKill);
+            if (!recovered && kill > 0) {
+                killsDuringReplay++;
+            }
             nextSeed += 1_000_000;
 
             verify(spool, acknowledged, completed);
         }
+        assertThat(killsDuringReplay).as("kills that came while the child still replayed the old spool")
+                .isGreaterThan(KILLS / 3);
     }
 
     private static void verify(Path spool, Map<QueueId, Long> acknowledged, Set<QueueId> completed)

@@ -50,13 +50,13 @@ public final class MemorySpoolStore implements SpoolStore {
     }
 
     @Override
-    public List<StoredMessage> recovered() {
+    public CompletableFuture<List<StoredMessage>> recovered() {
         List<Map.Entry<QueueId, Stored>> entries = new ArrayList<>(contents.messages.entrySet());
         entries.sort(Map.Entry.comparingByValue((a, b) -> Long.compare(a.order(), b.order())));
-        return entries.stream()
+        return CompletableFuture.completedFuture(entries.stream()
                 .map(e -> new StoredMessage(e.getKey(), e.getValue().envelope().arrival(), e.getValue().state(),
                         e.getValue().body().length))
-                .toList();
+                .toList());
     }
 
     @Override

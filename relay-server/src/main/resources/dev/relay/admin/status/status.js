@@ -80,6 +80,9 @@
     setText('queue-held', q.held);
     setText('queue-oldest', q.oldest_age_seconds === undefined ? '–' : age(q.oldest_age_seconds));
     setText('queue-bytes', size(q.bytes));
+    // while the spool found at start is still read, the numbers above count only what is read so far
+    byId('queue-recovering').hidden = q.recovering === undefined;
+    setText('queue-recovering', q.recovering === undefined ? '' : q.recovering);
     const d = report.deliveries_last_hour;
     setText('deliveries-delivered', d.delivered);
     setText('deliveries-bounced', d.bounced);
