@@ -23,7 +23,7 @@ public final class WakingQueueEvents {
                 wakeScheduler();
             }
 
-            /** The messages found in the spool at start joined the queue after delivery started: look at them. */
+            // the messages found in the spool at start joined the queue after delivery started: look at them
             @Override
             public void recovered(int messages) {
                 wakeScheduler();
