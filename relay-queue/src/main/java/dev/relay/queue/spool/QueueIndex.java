@@ -205,8 +205,19 @@ final class QueueIndex {
     /** The first place in the order array whose message comes after the cursor. */
     private int firstAfter(QueueCursor cursor) {
         long at = nanos(cursor.arrival());
+        return firstPlaceNotBefore(slot -> {
+            int byArrival = Long.compare(arrival[slot], at);
+            return byArrival != 0 ? byArrival < 0 : ids.compare(slot, cursor.id()) <= 0;
+        }, orderLength);
+    }
+
+    /**
+     * A binary search of order[0, end) for the first live place whose message is not
+     * {@code before}, passing over dead places (NONE) as it goes.
+     */
+    private int firstPlaceNotBefore(java.util.function.IntPredicate before, int end) {
         int low = 0;
-        int high = orderLength;
+        int high = end;
         while (low < high) {
             int mid = (low + high) >>> 1;
             int live = mid;
@@ -215,12 +226,7 @@ final class QueueIndex {
             }
             if (live == high) {
                 high = mid;
-                continue;
-            }
-            int slot = order[live];
-            int byArrival = Long.compare(arrival[slot], at);
-            boolean before = byArrival != 0 ? byArrival < 0 : ids.compare(slot, cursor.id()) <= 0;
-            if (before) {
+            } else if (before.test(order[live])) {
                 low = live + 1;
             } else {
                 high = mid;
@@ -348,23 +354,7 @@ final class QueueIndex {
 
     /** Where {@code slot} goes among order[0, end), all of which but dead places are compared. */
     private int insertionPoint(int slot, int end) {
-        int low = 0;
-        int high = end;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            int live = mid;
-            while (live < high && order[live] == NONE) {
-                live++;
-            }
-            if (live == high) {
-                high = mid;
-            } else if (byArrival(order[live], slot) < 0) {
-                low = live + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
+        return firstPlaceNotBefore(placed -> byArrival(placed, /* other= */ slot) < 0, end);
     }
 
     private void insertAt(int place, int slot) {

@@ -384,6 +384,26 @@ public final class SegmentSpoolStore implements SpoolStore {
 
     @Override
     public InputStream openBody(QueueId id) throws IOException {
+        Optional<MessagePayload> record = messageRecord(id, true);
+        if (record.isEmpty()) {
+            // a file that went since the look-up fails as a message that is gone does: NoSuchFileException
+            return Files.newInputStream(layout.largeBody(id));
+        }
+        MessagePayload payload = record.get();
+        return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
+    }
+
+    @Override
+    public Envelope envelope(QueueId id) throws IOException {
+        MessagePayload payload = messageRecord(id, false).orElseThrow();
+        return RecordText.parseEnvelope(payload.bytes(), payload.envelopeFrom(), payload.envelopeLength()).envelope();
+    }
+
+    /**
+     * The MESSAGE record of {@code id}; empty when {@code bodyFileFirst} and its body lies in a
+     * file of its own. A message the spool does not hold fails with NoSuchFileException.
+     */
+    private Optional<MessagePayload> messageRecord(QueueId id, boolean bodyFileFirst) throws IOException {
         ensureOpen();
         for (int attempt = 1; ; attempt++) {
             RecordPos pos;
@@ -395,45 +415,15 @@ public final class SegmentSpoolStore implements SpoolStore {
                 if (slot == null) {
                     throw new NoSuchFileException("no message " + id + " in the spool");
                 }
-                if (slot.bodyInFile) {
-                    return Files.newInputStream(layout.largeBody(id));
+                if (bodyFileFirst && slot.bodyInFile) {
+                    return Optional.empty();
                 }
                 pos = slot.message;
                 channel = readers.channel(pos.segment());
             }
             try {
-                MessagePayload payload = MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
-                        RecordFormat.HEADER_SIZE, pos.length());
-                return new ByteArrayInputStream(payload.bytes(), payload.bodyFrom(), payload.bodyLength());
-            } catch (java.nio.channels.ClosedChannelException e) {
-                // compaction moved the message and its old segment went meanwhile: look again
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    @Override
-    public Envelope envelope(QueueId id) throws IOException {
-        ensureOpen();
-        for (int attempt = 1; ; attempt++) {
-            RecordPos pos;
-            FileChannel channel;
-            // as openBody: the position and its segment's channel are taken together
-            synchronized (index) {
-                SpoolIndex.Slot slot = index.slot(id);
-                if (slot == null) {
-                    throw new NoSuchFileException("no message " + id + " in the spool");
-                }
-                pos = slot.message;
-                channel = readers.channel(pos.segment());
-            }
-            try {
-                MessagePayload payload = MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
-                        RecordFormat.HEADER_SIZE, pos.length());
-                return RecordText.parseEnvelope(payload.bytes(), payload.envelopeFrom(), payload.envelopeLength())
-                        .envelope();
+                return Optional.of(MessagePayload.parse(RecordFormat.readInPlace(channel, pos),
+                        RecordFormat.HEADER_SIZE, pos.length()));
             } catch (java.nio.channels.ClosedChannelException e) {
                 // compaction moved the message and its old segment went meanwhile: look again
                 if (attempt == 3) {
