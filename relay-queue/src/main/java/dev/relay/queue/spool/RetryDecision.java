@@ -22,7 +22,7 @@ final class RetryDecision {
             case Outcome.Delivered delivered -> new RecipientStatus.Delivered(now, delivered);
             case Outcome.Failed failed -> new RecipientStatus.Failed(now, failed);
             case Outcome.Deferred deferred -> schedule.nextAttempt(arrival, attempts, now)
-                    .<RecipientStatus>map(next -> new RecipientStatus.Deferred(next, deferred))
+                    .<RecipientStatus>map(next -> new RecipientStatus.Deferred(next, SharedOutcomes.share(deferred)))
                     // the last reply stays whose it was: an expiry quotes it
                     .orElseGet(() -> new RecipientStatus.Failed(now, deferred.expire()));
         };

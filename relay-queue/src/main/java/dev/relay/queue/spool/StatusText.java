@@ -172,7 +172,7 @@ final class StatusText {
                 return switch (kind) {
                     case "delivered" -> new RecipientStatus.Delivered(at, new Outcome.Delivered(reply, source, tls));
                     case "deferred" -> new RecipientStatus.Deferred(at,
-                            new Outcome.Deferred(reply, source, tls, cause, hosts));
+                            SharedOutcomes.share(new Outcome.Deferred(reply, source, tls, cause, hosts)));
                     case "failed" -> new RecipientStatus.Failed(at,
                             new Outcome.Failed(reply, source, tls, cause, hosts, expired));
                     default -> throw new CorruptRecordException("bad status: " + kind);
