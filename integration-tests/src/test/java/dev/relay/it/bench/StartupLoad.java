@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  */
 public final class StartupLoad {
 
+    private static final String HEADERS = "From: sender@origin.bench.test\r\nTo: rcpt@bench.test\r\nSubject: queued\r\n";
+
     private StartupLoad() {}
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +65,7 @@ public final class StartupLoad {
         Path spool = work.resolve("spool");
         Path filled = work.resolve("filled");
         if (Boolean.getBoolean("load.refill") || !Files.exists(filled)) {
-            deleteTree(work);
+            BenchFiles.deleteTree(work);
             Files.createDirectories(work);
             fill(spool, messages, size);
             Files.writeString(filled, Integer.toString(messages));
@@ -71,16 +73,7 @@ public final class StartupLoad {
         int smtpPort = freePort();
         int adminPort = freePort();
         Path config = work.resolve("relay.yaml");
-        Files.writeString(config, """
-                hostname: relay.bench.test
-                listeners:
-                  - address: 127.0.0.1:%d
-                    starttls: off
-                    auth: off
-                relay-networks: [127.0.0.0/8]
-                spool:
-                  directory: %s
-                  min-free-space: 1MB
+        Files.writeString(config, BenchFiles.relayYaml("relay.bench.test", smtpPort, work) + """
                 delivery:
                   dns:
                     servers: [127.0.0.1:9]
@@ -88,7 +81,7 @@ public final class StartupLoad {
                   cache-directory: %s
                 admin:
                   address: 127.0.0.1:%d
-                """.formatted(smtpPort, spool, work.resolve("mta-sts"), adminPort));
+                """.formatted(work.resolve("mta-sts"), adminPort));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Dlogback.configurationFile=config/logback.xml"));
         String extra = System.getProperty("load.relay.java-opts", "").strip();
@@ -102,7 +95,7 @@ public final class StartupLoad {
                 : List.of("-jar", jar));
         command.addAll(List.of("run", "--config", config.toString()));
         Path log = work.resolve("relay.log");
-        String loadBefore = loadAverage();
+        String loadBefore = BenchFiles.loadAverage();
         long launched = System.nanoTime();
         Process relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -153,7 +146,7 @@ public final class StartupLoad {
             long used = heapAfterGc(relay.pid());
             System.out.printf("heap used after full GC: %.1f MB (%.0f bytes per queued message)%n", used / 1048576.0,
                     used / (double) messages);
-            System.out.printf("load average: before %s, after %s%n", loadBefore, loadAverage());
+            System.out.printf("load average: before %s, after %s%n", loadBefore, BenchFiles.loadAverage());
         } finally {
             relay.destroy();
             if (!relay.waitFor(30, TimeUnit.SECONDS)) {
@@ -163,7 +156,7 @@ public final class StartupLoad {
     }
 
     private static void fill(Path spool, int messages, int size) throws Exception {
-        byte[] body = body(size);
+        byte[] body = BenchFiles.exactly(size, HEADERS);
         long started = System.nanoTime();
         try (SpoolQueue queue = SpoolQueue.open(spool, new QueueSettings(QueueSettings.DEFAULT.retrySchedule(), 0, 0),
                 Clock.systemUTC(), QueueEvents.NONE)) {
@@ -226,7 +219,7 @@ public final class StartupLoad {
                     return false;
                 }
             }
-            out.write(body(4096));
+            out.write(BenchFiles.exactly(4096, HEADERS));
             out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
             boolean queued = lastLine(in).startsWith("250");
             out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -245,31 +238,26 @@ public final class StartupLoad {
         return "";
     }
 
-    /** Whether the status page says the spool found at start is still being read. */
+    /** Whether the status page says the spool found at start is still being read (or does not answer). */
     private static boolean recovering(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write("GET /api/status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return reply.contains("\"recovering\"");
-        } catch (IOException e) {
-            return true;
-        }
+        return get(port, "/api/status").map(reply -> reply.contains("\"recovering\"")).orElse(true);
     }
 
     private static boolean ready(int port) {
+        return get(port, "/health/ready")
+                .flatMap(reply -> reply.lines().findFirst()).filter(status -> status.contains(" 200")).isPresent();
+    }
+
+    /** The whole reply to a GET of {@code path} on the admin port; empty when it does not answer. */
+    private static java.util.Optional<String> get(int port, String path) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write("GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            return status != null && status.contains(" 200");
+            return java.util.Optional.of(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return false;
+            return java.util.Optional.empty();
         }
     }
 
@@ -302,36 +290,6 @@ public final class StartupLoad {
     private static int freePort() throws IOException {
         try (var probe = new java.net.ServerSocket(0)) {
             return probe.getLocalPort();
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static byte[] body(int size) {
-        StringBuilder body = new StringBuilder(size + 100);
-        body.append("From: sender@origin.bench.test\r\nTo: rcpt@bench.test\r\nSubject: queued\r\n\r\n");
-        int line = 0;
-        while (body.length() < size) {
-            body.append("line ").append(line++).append(" the quick brown fox jumps over the lazy dog 0123456789\r\n");
-        }
-        return body.substring(0, size - 2).concat("\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
