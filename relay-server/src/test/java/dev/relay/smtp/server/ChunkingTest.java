@@ -18,8 +18,7 @@ class ChunkingTest {
     @Test
     void chunksMakeOneMessage() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 12\r\nSubject: x\r\n");
         session.send("BDAT 9 LAST\r\n\r\nbody\r\n.");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -32,8 +31,7 @@ class ChunkingTest {
     @Test
     void chunkSplitAnywhere() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 10 LAST\r\n01234");
         session.send("567");
         session.send("89NOOP\r");
@@ -47,8 +45,7 @@ class ChunkingTest {
     @Test
     void emptyLastChunk() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 3\r\nx\r\nBDAT 0 LAST\r\n");
         assertThat(session.replies()).last().asString().startsWith("250 2.0.0 Ok: queued");
         assertThat(body(fixture.queue)).isEqualTo("x\r\n");
@@ -58,8 +55,7 @@ class ChunkingTest {
     @Test
     void refusedBdatStillConsumesItsOctets() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("BDAT 6\r\nNOOP\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("503 5.5.1 Need MAIL command", "250 2.0.0 Ok");
         session.send("MAIL FROM:<a@example.org>\r\nBDAT 6 LAST\r\nRSET\r\nNOOP\r\n");
@@ -71,8 +67,7 @@ class ChunkingTest {
     @Test
     void bareLineBreakInAChunkFailsTheTransactionAndLaterChunksAreDropped() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 4\r\na\nb\r"
                 + "BDAT 3 LAST\r\nxyzNOOP\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -85,8 +80,7 @@ class ChunkingTest {
     @Test
     void sizeLimitAppliesAcrossChunks() {
         SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(10);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 6\r\n12345\n"
                 .replace("12345\n", "1234\r\n") + "BDAT 6 LAST\r\n1234\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -98,8 +92,7 @@ class ChunkingTest {
     @Test
     void dataAndBdatDoNotMix() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 3\r\nabcDATA\r\n");
         session.send("RCPT TO:<c@example.com>\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -111,8 +104,7 @@ class ChunkingTest {
     @Test
     void binaryMimeNeedsBdatAndKeepsBytesAsTheyAre() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org> BODY=BINARYMIME\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
         assertThat(session.replies()).last().isEqualTo("503 5.5.1 BODY=BINARYMIME requires BDAT");
         session.sendBytes(new byte[] {'B', 'D', 'A', 'T', ' ', '4', ' ', 'L', 'A', 'S', 'T', '\r', '\n', 0, '\n', '\r', 1});
@@ -129,8 +121,7 @@ class ChunkingTest {
     @ValueSource(strings = {"BDAT", "BDAT x", "BDAT 5 FIRST", "BDAT -5", "BDAT 1234567890123456789", "BDAT 0x10 LAST"})
     void bdatWithAnUnreadableSizeEndsTheSession(String command) {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\n" + command
                 + "\r\nMAIL FROM:<evil@example.org>\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",

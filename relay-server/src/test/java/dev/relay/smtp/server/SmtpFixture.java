@@ -20,6 +20,8 @@ import java.util.concurrent.Executor;
  */
 final class SmtpFixture {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    /** The client of {@link #harness()}: 192.0.2.10, inside the default relay networks. */
+    private static final InetSocketAddress INSIDE_RELAY_NETWORKS = new InetSocketAddress("192.0.2.10", 40000);
 
     String hostname = "relay.test";
     int port;
@@ -195,11 +197,22 @@ final class SmtpFixture {
 
     /** A session on an EmbeddedChannel from 192.0.2.10 (inside the default relay networks). */
     SessionHarness harness() {
-        return harness(new InetSocketAddress("192.0.2.10", 40000));
+        return harness(INSIDE_RELAY_NETWORKS);
     }
 
     SessionHarness harness(InetSocketAddress client) {
         return new SessionHarness(services(Runnable::run), client);
+    }
+
+    /** {@link #harness()} with the greeting and EHLO done: where most session tests begin. */
+    SessionHarness greeted() {
+        return greeted(INSIDE_RELAY_NETWORKS);
+    }
+
+    SessionHarness greeted(InetSocketAddress client) {
+        SessionHarness session = harness(client);
+        session.ehlo();
+        return session;
     }
 
     TestServer server() throws Exception {

@@ -45,8 +45,7 @@ class SmtpSessionTest {
 
     @Test
     void authIsNotAvailableWhenTheListenerTurnsItOff() {
-        SessionHarness session = SmtpFixture.defaults().auth(Mode.OFF).harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().auth(Mode.OFF).greeted();
         assertThat(session.command("AUTH LOGIN")).startsWith("502 5.5.1");
         session.assertDrained();
     }
@@ -54,8 +53,7 @@ class SmtpSessionTest {
     @Test
     void acceptsAMessageAndQueuesItWithReceivedField() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<sender@example.org>")).isEqualTo("250 2.1.0 Sender ok");
         assertThat(session.command("RCPT TO:<rcpt@example.com>")).isEqualTo("250 2.1.5 Recipient ok");
         assertThat(session.command("DATA")).isEqualTo("354 End data with <CR><LF>.<CR><LF>");
@@ -128,8 +126,7 @@ class SmtpSessionTest {
     @Test
     void pipelinedCommandsAreAnsweredInOrder() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<bad address>\r\n"
                 + "RCPT TO:<c@example.com>\r\nNOOP\r\nDATA\r\n");
         assertThat(session.replies()).containsExactly(
@@ -147,8 +144,7 @@ class SmtpSessionTest {
 
     @Test
     void repliesAreFlushedOnlyWhenTheInputIsUsedUp() {
-        SessionHarness session = SmtpFixture.defaults().harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().greeted();
         session.send("NOOP\r\nNOOP\r\nNOOP\r\n");
         // three replies, one flush: they arrive as one buffer
         Object first = session.channel.readOutbound();
@@ -162,8 +158,7 @@ class SmtpSessionTest {
 
     @Test
     void aClientThatDoesNotReadRepliesIsNotReadEitherButNothingIsLost() {
-        SessionHarness session = SmtpFixture.defaults().harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().greeted();
         session.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(16, 32));
         session.send("NOOP\r\n".repeat(200) + "QUIT\r\n");
         List<String> replies = session.replies();
@@ -192,8 +187,7 @@ class SmtpSessionTest {
     @Test
     void ehloEndsTheTransaction() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.command("MAIL FROM:<a@example.org>");
         session.command("RCPT TO:<b@example.com>");
         assertThat(session.command("EHLO again.example")).startsWith("250-relay.test");
@@ -203,8 +197,7 @@ class SmtpSessionTest {
 
     @Test
     void simpleCommands() {
-        SessionHarness session = SmtpFixture.defaults().harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().greeted();
         assertThat(session.command("NOOP whatever")).isEqualTo("250 2.0.0 Ok");
         assertThat(session.command("VRFY someone")).startsWith("252 2.5.0");
         assertThat(session.command("VRFY")).startsWith("501 5.5.4");
@@ -223,8 +216,7 @@ class SmtpSessionTest {
 
     @Test
     void overLongLineGetsAReplyAndTheSessionGoesOn() {
-        SessionHarness session = SmtpFixture.defaults().harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().greeted();
         session.send("NOOP " + "x".repeat(5000));
         assertThat(session.replies()).isEmpty();
         session.send("y".repeat(3000) + "\r\nNOOP\r\n");
@@ -238,8 +230,7 @@ class SmtpSessionTest {
 
     @Test
     void nulBareLineBreaksAndBadUtf8InCommandsAreRefused() {
-        SessionHarness session = SmtpFixture.defaults().harness();
-        session.ehlo();
+        SessionHarness session = SmtpFixture.defaults().greeted();
         assertThat(session.command("NOOP \0")).isEqualTo("500 5.5.2 NUL character not allowed");
         session.send("NOOP\n");
         assertThat(session.reply()).isEqualTo("500 5.5.2 Command lines must end with <CR><LF>");
@@ -253,8 +244,7 @@ class SmtpSessionTest {
     @Test
     void tooManyErrorsCloseTheSession() {
         SmtpFixture fixture = SmtpFixture.defaults().maxErrors(3);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("FOO\r\nBAR\r\nNOOP\r\nBAZ\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly(
                 "500 5.5.1 Command unrecognized",
@@ -280,8 +270,7 @@ class SmtpSessionTest {
     @Test
     void actualSizeOverTheLimitIsReadToTheEndThenRefusedAndNotQueued() {
         SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(1000);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
         for (int i = 0; i < 50; i++) {
@@ -297,8 +286,7 @@ class SmtpSessionTest {
     @Test
     void recipientLimit() {
         SmtpFixture fixture = SmtpFixture.defaults().maxRecipients(2);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nRCPT TO:<d@example.com>\r\n");
         assertThat(session.replies()).containsExactly(
                 "250 2.1.0 Sender ok", "250 2.1.5 Recipient ok", "250 2.1.5 Recipient ok", "452 4.5.3 Too many recipients");
@@ -311,8 +299,7 @@ class SmtpSessionTest {
     @Test
     void unauthorisedClientsMayNotRelay() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness(new InetSocketAddress("203.0.113.5", 1234));
-        session.ehlo();
+        SessionHarness session = fixture.greeted(new InetSocketAddress("203.0.113.5", 1234));
         session.command("MAIL FROM:<a@example.org>");
         assertThat(session.command("RCPT TO:<b@example.com>")).isEqualTo("554 5.7.1 Relay access denied");
         assertThat(session.command("DATA")).isEqualTo("554 5.5.1 No valid recipients");
@@ -323,8 +310,7 @@ class SmtpSessionTest {
     @Test
     void dsnAndMailParametersAreKeptInTheEnvelope() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<a@example.org> SIZE=100 BODY=8BITMIME RET=HDRS ENVID=QQ+2B1 AUTH=<>"))
                 .startsWith("250 ");
         assertThat(session.command("RCPT TO:<b@example.com> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;b+40example.com"))
@@ -347,8 +333,7 @@ class SmtpSessionTest {
     @Test
     void utf8AddressesNeedSmtpUtf8() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<jörg@exämple.org>")).isEqualTo("553 5.6.7 Non-ASCII address needs SMTPUTF8");
         assertThat(session.command("MAIL FROM:<a@example.org>")).startsWith("250 ");
         assertThat(session.command("RCPT TO:<用户@例子.广告>")).startsWith("553 5.6.7");
@@ -368,8 +353,7 @@ class SmtpSessionTest {
     void laterCommandsWaitWhileTheCommitIsInFlight() {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
         session.send("x\r\n.\r\nNOOP\r\nMAIL FROM:<z@example.org>\r\nQUIT\r\n");
@@ -396,8 +380,7 @@ class SmtpSessionTest {
             String rejection) {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(mode);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                 "354 End data with <CR><LF>.<CR><LF>", reply, "250 2.0.0 Ok");
@@ -410,8 +393,7 @@ class SmtpSessionTest {
     void draftThatCannotBeCreatedGets451() {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.failNewDrafts(true);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).last().asString().startsWith("451 4.3.0");
         assertThat(session.command("NOOP")).isEqualTo("250 2.0.0 Ok");
@@ -421,8 +403,7 @@ class SmtpSessionTest {
     @Test
     void refusedAdmissionGets452AtMailAndAtTheEndOfData() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         fixture.queue.refuseAdmission("disk 97% full");
         assertThat(session.command("MAIL FROM:<a@example.org>")).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
         fixture.queue.openAdmission();
@@ -440,8 +421,7 @@ class SmtpSessionTest {
     @Test
     void commandTimeoutCloses() {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.advance(Duration.ofMillis(200));
         assertThat(session.command("NOOP")).startsWith("250");
         session.advance(Duration.ofMillis(200));
@@ -455,8 +435,7 @@ class SmtpSessionTest {
     @Test
     void dataUsesItsOwnTimeout() {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
         session.advance(Duration.ofMillis(600));
@@ -472,8 +451,7 @@ class SmtpSessionTest {
     @Test
     void startTlsDiscardsPipelinedCommandsAndInsertsTheTlsHandlerFirst() {
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("STARTTLS\r\nRSET\r\nMAIL FROM:<evil@example.org>\r\n");
         assertThat(session.replies()).containsExactly("220 2.0.0 Ready to start TLS");
         assertThat(session.channel.pipeline().names().get(0)).isEqualTo(PipelineNames.TLS);
@@ -487,8 +465,7 @@ class SmtpSessionTest {
     @Test
     void tlsRequiredListenerRefusesMailBeforeStartTls() {
         SmtpFixture fixture = SmtpFixture.defaults().withTls().starttls(Mode.REQUIRED);
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<a@example.org>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
         assertThat(fixture.events.rejections()).containsExactly("rejected tls_required");
         session.assertDrained();
@@ -549,8 +526,7 @@ class SmtpSessionTest {
     @Test
     void nullSenderAndSourceRoutesAreAccepted() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<>")).startsWith("250 ");
         assertThat(session.command("RCPT TO:<@hop1.example,@hop2.example:user@example.com>")).startsWith("250 ");
         session.send("DATA\r\nx\r\n.\r\n");
@@ -564,8 +540,7 @@ class SmtpSessionTest {
     @Test
     void bareCrOrLfInDataIsRefusedAfterTheEnd() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "one\ntwo\r\n.\r\n");
         assertThat(session.replies()).last().isEqualTo("554 5.6.0 Message contains bare CR or bare LF, not accepted");
         fixture.queue.assertNothingQueued();
@@ -577,8 +552,7 @@ class SmtpSessionTest {
     @Test
     void emptyMessageIsJustTheReceivedField() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + ".\r\n");
         assertThat(session.replies()).last().asString().startsWith("250 2.0.0 Ok: queued");
         assertThat(fixture.queue.only().text()).startsWith("Received: ").endsWith("+0000\r\n");
@@ -590,8 +564,7 @@ class SmtpSessionTest {
         // EmbeddedChannel cannot do the TLS handshake, so this is covered over sockets too; here the
         // policy alone: without TLS, AUTH is refused and relaying from outside stays denied
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        SessionHarness session = fixture.harness(new InetSocketAddress("198.51.100.7", 5555));
-        session.ehlo();
+        SessionHarness session = fixture.greeted(new InetSocketAddress("198.51.100.7", 5555));
         assertThat(session.command("AUTH LOGIN")).startsWith("530 5.7.0");
         session.command("MAIL FROM:<a@example.org>");
         assertThat(session.command("RCPT TO:<b@example.com>")).startsWith("554 5.7.1");

@@ -40,8 +40,7 @@ class SmugglingTest {
     @MethodSource("fakeTerminators")
     void fakeTerminatorDoesNotEndDataNorSmuggleCommands(String name, String fakeTerminator) {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
         assertThat(session.replies()).hasSize(3);
         session.send(attack(fakeTerminator));
@@ -55,8 +54,7 @@ class SmugglingTest {
     @MethodSource("fakeTerminators")
     void sameWhenTheBytesArriveOneByOne(String name, String fakeTerminator) {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         String all = "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n" + attack(fakeTerminator);
         for (char c : all.toCharArray()) {
             session.send(String.valueOf(c));
@@ -72,8 +70,7 @@ class SmugglingTest {
     @MethodSource("dotStuffing")
     void legitimateDotsAreUnstuffed(String sent, String stored) {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n" + sent + ".\r\n");
         assertThat(session.replies()).last().asString().startsWith("250 2.0.0 Ok: queued");
         String text = fixture.queue.only().text();

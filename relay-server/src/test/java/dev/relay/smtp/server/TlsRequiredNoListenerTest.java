@@ -15,8 +15,7 @@ class TlsRequiredNoListenerTest {
     @Test
     void theHeaderFieldIsStoredWithTheMessage() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "DATA\r\n");
         session.send("Subject: cert expiry\r\nTLS-Required: No\r\n\r\nThe certificate expires.\r\n.\r\n");
         assertThat(session.replies()).last().asString().startsWith("250 2.0.0");
@@ -31,8 +30,7 @@ class TlsRequiredNoListenerTest {
     @Test
     void withoutItOrOnlyInTheBodyNothingIsStored() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "DATA\r\n");
         session.send("Subject: hello\r\n\r\nTLS-Required: No\r\n.\r\n");
         assertThat(session.replies()).last().asString().startsWith("250 2.0.0");
@@ -44,8 +42,7 @@ class TlsRequiredNoListenerTest {
     @Test
     void bdatContentIsScannedToo() {
         SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.harness();
-        session.ehlo();
+        SessionHarness session = fixture.greeted();
         String first = "tls-required:";
         String last = " no\r\nSubject: x\r\n\r\nbody\r\n";
         session.send(TRANSACTION + "BDAT " + first.length() + "\r\n" + first);
