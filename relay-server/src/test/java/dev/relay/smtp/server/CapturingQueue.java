@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +36,12 @@ final class CapturingQueue implements MessageQueue {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
+
+        /** What the client sent: the text after the Received field the listener put on top. */
+        String content() {
+            String text = text();
+            return text.substring(text.indexOf("+0000\r\n") + 7);
+        }
     }
 
     /** FULL: the spool had no room, nothing of the message was written ({@code SpoolFullException}). */
@@ -45,7 +50,7 @@ final class CapturingQueue implements MessageQueue {
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger openDrafts = new AtomicInteger();
     private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Runnable> heldCommits = new ConcurrentLinkedQueue<>();
+    private final HeldTasks heldCommits = new HeldTasks();
     private volatile Admission admission = Admission.OPEN;
     private volatile CommitMode commitMode = CommitMode.SUCCEED;
     private volatile boolean failNewDrafts;
@@ -68,13 +73,7 @@ final class CapturingQueue implements MessageQueue {
 
     /** Completes the held commits successfully, in order; returns how many there were. */
     int releaseHeldCommits() {
-        int count = 0;
-        Runnable commit;
-        while ((commit = heldCommits.poll()) != null) {
-            commit.run();
-            count++;
-        }
-        return count;
+        return heldCommits.runAll();
     }
 
     int heldCommits() {
@@ -162,7 +161,7 @@ final class CapturingQueue implements MessageQueue {
                 case FAIL -> result.completeExceptionally(new IOException("fsync failed"));
                 case FULL -> result.completeExceptionally(
                         new dev.relay.queue.SpoolFullException("the spool's disk has no room for a new segment"));
-                case HOLD -> heldCommits.add(durable);
+                case HOLD -> heldCommits.hold(durable);
             }
             return result;
         }

@@ -87,7 +87,7 @@ class ContentScanTest {
 
     private static List<String> frame(byte[] input, Random random) {
         FramerRecorder recorder = new FramerRecorder();
-        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
+        EmbeddedChannel channel = recorder.behind(new SmtpFramer());
         int at = 0;
         while (at < input.length) {
             int piece = 1 + random.nextInt(Math.min(input.length - at, random.nextBoolean() ? 3 : 64));

@@ -25,14 +25,24 @@ class FramerRecorder extends ChannelInboundHandlerAdapter {
     /** A framer and a recorder on an EmbeddedChannel, fed {@code reads} one read each. */
     static FramerRecorder frame(SmtpFramer framer, List<String> reads) {
         FramerRecorder recorder = new FramerRecorder();
-        EmbeddedChannel channel = new EmbeddedChannel(framer, recorder);
+        EmbeddedChannel channel = recorder.behind(framer);
         for (String read : reads) {
-            channel.writeInbound(Unpooled.copiedBuffer(read, StandardCharsets.ISO_8859_1));
+            read(channel, read);
         }
         if (channel.finish()) {
             throw new AssertionError("the framer passed on something that is not input");
         }
         return recorder;
+    }
+
+    /** This recorder behind {@code framer} on a new EmbeddedChannel; {@link #framer} is then set. */
+    EmbeddedChannel behind(SmtpFramer framer) {
+        return new EmbeddedChannel(framer, this);
+    }
+
+    /** One read of {@code text}, one octet a char (ISO-8859-1). */
+    static void read(EmbeddedChannel channel, String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
     }
 
     /** {@link #seen} without the content: lines, bad lines and ends only. */

@@ -48,8 +48,7 @@ class HostileClientTest {
     @Test
     void bdatWithAnUnreadableSizeClosesTheSessionSoItsChunkIsNeverReadAsCommands() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             // the "chunk" holds a whole transaction of its own
             client.write(ENVELOPE + "BDAT 12x LAST\r\n" + "RSET\r\n" + ENVELOPE + "BDAT 4 LAST\r\nevil");
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -68,8 +67,7 @@ class HostileClientTest {
     void tlsCloseNotifyInTheMiddleOfABdatChunkEndsTheSessionAndQueuesNothing(SslProvider provider) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.tls = Optional.of(TestTls.serverContext(provider));
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("STARTTLS").text()).startsWith("220 ");
             client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
@@ -92,8 +90,7 @@ class HostileClientTest {
     @Test
     void contentPipelinedAfterARefusedDataIsDiscardedAndTheSessionCloses() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             // no valid recipient, so DATA is refused; what follows it is the message, whose text
             // reads like a transaction of its own
             client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<Postmaster>\r\nDATA\r\n"
@@ -107,8 +104,7 @@ class HostileClientTest {
     @Test
     void aRefusedDataWithNothingSentAheadLeavesTheSessionOpen() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("MAIL FROM:<a@example.org>").text()).startsWith("250");
             assertThat(client.command("DATA").text()).isEqualTo("554 5.5.1 No valid recipients");
             assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
@@ -157,9 +153,7 @@ class HostileClientTest {
     @Test
     void nulInDataIsRefusedWith554AndNothingIsQueued() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             client.write("Subject: x\r\n\r\nbefore\0after\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(client.readReply().text()).isEqualTo("554 5.6.0 Message contains NUL characters, not accepted");
             assertThat(client.command("NOOP").text()).isEqualTo("250 2.0.0 Ok");
@@ -171,8 +165,7 @@ class HostileClientTest {
     @Test
     void nulInABdatChunkWithoutBinaryMimeIsRefusedToo() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.write((ENVELOPE + "BDAT 9 LAST\r\nSubj\0ct\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             client.readReply();
             client.readReply();
@@ -197,9 +190,7 @@ class HostileClientTest {
     }
 
     private static String send(TestServer server, String content) throws IOException {
-        try (SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (SmtpTestClient client = server.connectInData()) {
             client.write(content + ".\r\n");
             return client.readReply().text();
         }
@@ -232,8 +223,7 @@ class HostileClientTest {
     // ---- address literals ----
 
     private static List<String> rcpt(TestServer server, String sender, String... recipients) throws IOException {
-        try (SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (SmtpTestClient client = server.connectHello()) {
             List<String> replies = new java.util.ArrayList<>();
             replies.add(client.command("MAIL FROM:<" + sender + ">").text());
             for (String recipient : recipients) {
@@ -346,9 +336,7 @@ class HostileClientTest {
     void contentBelowTheMinimumDataRateIsCutOffAndNothingIsQueued() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
                 .minDataRate(1000);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             long start = System.nanoTime();
             drip(client, "Subject: slow\r\n\r\nbody\r\n", Duration.ofMillis(100)); // 10 bytes/s
 
@@ -363,9 +351,7 @@ class HostileClientTest {
     void contentAtTheMinimumRateMayTakeLongerThanTheDataTimeout() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
                 .minDataRate(100);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             long start = System.nanoTime();
             client.write("Subject: steady\r\n\r\n");
             // 3 s of content at 200 bytes/s: each piece earns 2 s, twice what the wait between pieces costs

@@ -42,8 +42,7 @@ class RawSocketTest {
     @Test
     void startTlsInjectedTransactionIsForgotten() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.write("STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n");
             assertThat(client.readReply().text()).startsWith("220 ");
             client.startTls(TestTls.trustingClient());
@@ -82,8 +81,7 @@ class RawSocketTest {
     void submissionListenerAddsMessageIdAndDateButTheRelayListenerDoesNot() throws Exception {
         String content = "From: a@example.org\r\nSubject: s\r\n\r\nbody\r\n.\r\n";
         SmtpFixture submission = SmtpFixture.submission();
-        try (TestServer server = submission.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = submission.server(); SmtpTestClient client = server.connectHello()) {
             client.command("STARTTLS");
             client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
@@ -96,9 +94,7 @@ class RawSocketTest {
                         + "Message-ID: <T0000001@relay.test>\r\n\r\nbody\r\n");
 
         SmtpFixture relay = SmtpFixture.defaults();
-        try (TestServer server = relay.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (TestServer server = relay.server(); SmtpTestClient client = server.connectInData()) {
             assertThat(client.command(content.substring(0, content.length() - 2)).text()).startsWith("250 2.0.0 Ok: queued as");
         }
         assertThat(relay.queue.only().text()).doesNotContain("Message-ID").doesNotContain("Date:")
@@ -168,8 +164,7 @@ class RawSocketTest {
     @MethodSource("relayTricks")
     void neverAnOpenRelay(String path, String expected) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().noRelayNetworks();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("MAIL FROM:<a@example.org>").text()).startsWith("250 ");
             assertThat(client.command("RCPT TO:" + path).text()).isEqualTo(expected);
             assertThat(client.command("DATA").text()).isEqualTo("554 5.5.1 No valid recipients");
@@ -183,9 +178,7 @@ class RawSocketTest {
     @MethodSource("dev.relay.smtp.server.SmugglingTest#fakeTerminators")
     void smugglingOverTheWire(String name, String fakeTerminator) throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
-            client.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             client.write(SmugglingTest.attack(fakeTerminator) + "QUIT\r\n");
             assertThat(client.readUntilClosed()).containsExactly(
                     "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok", "221 2.0.0 Bye");
@@ -198,8 +191,7 @@ class RawSocketTest {
     @Test
     void overLongLinesAndNulGetRepliesNotCrashes() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.write("MAIL FROM:<" + "a".repeat(100_000) + "@example.org>\r\n");
             assertThat(client.readReply().text()).isEqualTo("500 5.5.2 Line too long");
             client.write("NOOP\0\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -211,8 +203,7 @@ class RawSocketTest {
     @Test
     void tooManyErrorsClose() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().maxErrors(2);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("BOGUS").text()).startsWith("500 5.5.1");
             client.write("BOGUS\r\n");
             assertThat(client.readUntilClosed()).containsExactly(
@@ -241,8 +232,7 @@ class RawSocketTest {
     @Test
     void recipientLimit() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().maxRecipients(1);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("MAIL FROM:<a@example.org>");
             assertThat(client.command("RCPT TO:<b@example.com>").text()).startsWith("250");
             assertThat(client.command("RCPT TO:<c@example.com>").text()).isEqualTo("452 4.5.3 Too many recipients");
@@ -289,9 +279,7 @@ class RawSocketTest {
             assertThat(idle.readUntilClosed()).containsExactly("421 4.4.2 Timeout exceeded, closing connection");
         }
         fixture.queue = new CapturingQueue();
-        try (TestServer server = fixture.server(); SmtpTestClient slow = server.connect()) {
-            slow.hello();
-            slow.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient slow = server.connectInData()) {
             slow.write("Subject: half a message\r\n");
             assertThat(slow.readUntilClosed()).containsExactly("421 4.4.2 Message content arrives too slowly, closing connection");
         }
@@ -304,8 +292,7 @@ class RawSocketTest {
     void failedCommitAnswers451AndQueuesNothing() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(CapturingQueue.CommitMode.FAIL);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
             client.command("DATA");
@@ -318,8 +305,7 @@ class RawSocketTest {
     void refusedAdmissionAnswers452() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.refuseAdmission("spool disk 98% full");
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("MAIL FROM:<a@example.org>").text()).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
         }
     }
@@ -327,8 +313,7 @@ class RawSocketTest {
     @Test
     void pipelinedTransactionAndChunking() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.write("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 7\r\nSubject"
                     + "BDAT 7 LAST\r\n: x\r\n\r\nRSET\r\nQUIT\r\n");
             assertThat(client.readUntilClosed()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -406,9 +391,7 @@ class RawSocketTest {
     @Test
     void closeAfterTheGracePeriodCutsBusySessions() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
-        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
-            busy.hello();
-            busy.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connectInData()) {
             assertThat(server.server.awaitTransactions(Duration.ofMillis(200))).isFalse();
             assertThat(busy.readUntilClosed()).containsExactly("421 4.3.2 Service shutting down, closing connection");
             assertThat(server.server.openConnections()).isZero();
@@ -421,9 +404,7 @@ class RawSocketTest {
     void aCommitInFlightAtTheEndOfGraceStillGetsItsReply() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
-        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connect()) {
-            busy.hello();
-            busy.beginData("a@example.org", "b@example.com");
+        try (TestServer server = fixture.server(); SmtpTestClient busy = server.connectInData()) {
             busy.write("x\r\n.\r\n");
             // the server may not have read the end of data yet
             await("the commit reaching the queue").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))

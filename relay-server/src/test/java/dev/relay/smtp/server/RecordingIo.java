@@ -1,9 +1,7 @@
 package dev.relay.smtp.server;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 
 /**
  * A {@link SessionIo} that records what the protocol asks for, one line per action (replies as
@@ -12,7 +10,7 @@ import java.util.Queue;
  */
 final class RecordingIo implements SessionIo {
     private final List<String> actions = new ArrayList<>();
-    private final Queue<Runnable> later = new ArrayDeque<>();
+    private final HeldTasks later = new HeldTasks();
     /** Octets the pretend framer holds, unread. */
     int buffered;
 
@@ -25,13 +23,7 @@ final class RecordingIo implements SessionIo {
 
     /** Runs the tasks handed to {@link #later}, also those they hand on; returns how many ran. */
     int runLater() {
-        int count = 0;
-        Runnable task;
-        while ((task = later.poll()) != null) {
-            task.run();
-            count++;
-        }
-        return count;
+        return later.runAll();
     }
 
     /** Code and text; the lines of a multi-line reply joined by "|". */
@@ -114,6 +106,6 @@ final class RecordingIo implements SessionIo {
 
     @Override
     public void later(Runnable task) {
-        later.add(task);
+        later.hold(task);
     }
 }

@@ -41,8 +41,7 @@ class RequireTlsListenerTest {
     @Test
     void aMessageWithoutTheParameterIsNotFlaggedEvenInsideTls() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls();
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("STARTTLS");
             client.startTls(TestTls.trustingClient());
             client.command("EHLO client.example");
@@ -86,8 +85,7 @@ class RequireTlsListenerTest {
     @Test
     void switchedOffItIsNeitherAnnouncedNorTaken() throws Exception {
         SmtpFixture fixture = SmtpFixture.defaults().withTls().requireTls(false);
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("STARTTLS");
             client.startTls(TestTls.trustingClient());
             assertThat(client.command("EHLO client.example").text()).doesNotContain("REQUIRETLS");

@@ -1,5 +1,7 @@
 package dev.relay.smtp.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.relay.auth.Authenticator;
 import dev.relay.settings.HostPort;
 import io.netty.handler.ssl.SslContext;
@@ -213,6 +215,20 @@ final class SmtpFixture {
         SessionHarness session = harness(client);
         session.ehlo();
         return session;
+    }
+
+    /**
+     * A {@link #greeted()} session sent {@code sends} in turn, whose last reply says the message was
+     * queued; drains the session and returns that message.
+     */
+    CapturingQueue.Accepted queuedAfter(String... sends) {
+        SessionHarness session = greeted();
+        for (String text : sends) {
+            session.send(text);
+        }
+        assertThat(session.replies()).last().asString().startsWith("250 2.0.0 Ok: queued");
+        session.assertDrained();
+        return queue.only();
     }
 
     TestServer server() throws Exception {

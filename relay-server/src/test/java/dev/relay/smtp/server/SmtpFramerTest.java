@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -173,7 +172,7 @@ class SmtpFramerTest {
         FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = channelWith(allocator, recorder);
 
-        channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
+        FramerRecorder.read(channel, "DATA\r\nab\r\n.\r\nNOOP\r\n");
 
         assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
         assertThat(allocator.handedOut).isNotEmpty().allSatisfy(b -> assertThat(b.refCnt()).as("given back").isZero());
@@ -186,8 +185,8 @@ class SmtpFramerTest {
         FramerRecorder recorder = new FramerRecorder();
         EmbeddedChannel channel = channelWith(new KeepingAllocator(false), recorder);
 
-        channel.writeInbound(Unpooled.copiedBuffer("DATA\r\nab", StandardCharsets.US_ASCII));
-        channel.writeInbound(Unpooled.copiedBuffer("\r\n.\r\nNOOP\r\n", StandardCharsets.US_ASCII));
+        FramerRecorder.read(channel, "DATA\r\nab");
+        FramerRecorder.read(channel, "\r\n.\r\nNOOP\r\n");
 
         assertThat(recorder.seen).containsExactly("line:DATA", "body:ab\r\n", "end", "line:NOOP");
         assertThat(channel.finish()).isFalse();
@@ -203,7 +202,7 @@ class SmtpFramerTest {
         // 60 KB of commands in 600-octet reads: what was decoded is dropped, not kept
         String reads = "NOOP\r\n".repeat(100);
         for (int i = 0; i < 100; i++) {
-            channel.writeInbound(Unpooled.copiedBuffer(reads, StandardCharsets.US_ASCII));
+            FramerRecorder.read(channel, reads);
         }
         assertThat(recorder.seen).hasSize(10_000);
         assertThat(buffer.capacity()).isLessThanOrEqualTo(4096);
@@ -215,16 +214,15 @@ class SmtpFramerTest {
     @Test
     void heldFramerDecodesNothingUntilReleased() {
         FramerRecorder recorder = new FramerRecorder();
-        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
-        SmtpFramer framer = channel.pipeline().get(SmtpFramer.class);
-        assertThat(framer.isHeld()).isFalse();
-        framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
-        assertThat(framer.isHeld()).isTrue();
+        EmbeddedChannel channel = recorder.behind(new SmtpFramer());
+        assertThat(recorder.framer.isHeld()).isFalse();
+        recorder.framer.hold(SmtpFramer.Hold.AWAITING_RESULT);
+        assertThat(recorder.framer.isHeld()).isTrue();
         assertThat(channel.config().isAutoRead()).isFalse();
-        channel.writeInbound(Unpooled.copiedBuffer("NOOP\r\nRSET\r\n", StandardCharsets.US_ASCII));
+        FramerRecorder.read(channel, "NOOP\r\nRSET\r\n");
         assertThat(recorder.seen).isEmpty();
-        framer.release(SmtpFramer.Hold.AWAITING_RESULT);
-        assertThat(framer.isHeld()).isFalse();
+        recorder.framer.release(SmtpFramer.Hold.AWAITING_RESULT);
+        assertThat(recorder.framer.isHeld()).isFalse();
         assertThat(channel.config().isAutoRead()).isTrue();
         assertThat(recorder.seen).containsExactly("line:NOOP", "line:RSET");
         assertThat(channel.finish()).isFalse();
@@ -241,9 +239,9 @@ class SmtpFramerTest {
                 }
             }
         };
-        EmbeddedChannel channel = new EmbeddedChannel(new SmtpFramer(), recorder);
-        channel.writeInbound(Unpooled.copiedBuffer("STARTTLS\r\nRSET\r\nNO", StandardCharsets.US_ASCII));
-        channel.writeInbound(Unpooled.copiedBuffer("OP\r\n", StandardCharsets.US_ASCII));
+        EmbeddedChannel channel = recorder.behind(new SmtpFramer());
+        FramerRecorder.read(channel, "STARTTLS\r\nRSET\r\nNO");
+        FramerRecorder.read(channel, "OP\r\n");
         // "RSET\r\nNO" was dropped; "OP" arrived later, over what would be TLS
         assertThat(recorder.seen).containsExactly("line:STARTTLS", "dropped:8", "line:OP");
         assertThat(channel.finish()).isFalse();

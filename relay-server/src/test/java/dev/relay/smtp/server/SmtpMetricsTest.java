@@ -68,8 +68,7 @@ class SmtpMetricsTest {
         SmtpFixture fixture = fixture(SmtpFixture.defaults());
         String listener = fixture.listener().name();
         String content = "Subject: metrics\r\n\r\n" + "x".repeat(998) + "\r\n";
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
             assertThat(client.command("DATA").text()).startsWith("354");
@@ -89,8 +88,7 @@ class SmtpMetricsTest {
     @Test
     void rejectionsAreCountedByReason() throws Exception {
         SmtpFixture fixture = fixture(SmtpFixture.defaults().maxMessageSize(1024).maxRecipients(1));
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             assertThat(client.command("MAIL FROM:<a@example.org> SIZE=4096").text()).startsWith("552");
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
@@ -110,8 +108,7 @@ class SmtpMetricsTest {
     @Test
     void aClientThatMayNotRelayIsCountedAsRelayDenied() throws Exception {
         SmtpFixture fixture = fixture(SmtpFixture.defaults().noRelayNetworks());
-        try (TestServer server = fixture.server(); SmtpTestClient client = server.connect()) {
-            client.hello();
+        try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("MAIL FROM:<a@example.org>");
             assertThat(client.command("RCPT TO:<b@example.com>").text()).startsWith("554");
         }

@@ -26,6 +26,35 @@ final class TestServer implements AutoCloseable {
         return SmtpTestClient.connect(address, 5000);
     }
 
+    /** A client past the greeting and EHLO. */
+    SmtpTestClient connectHello() throws IOException {
+        return connectAnd(SmtpTestClient::hello);
+    }
+
+    /** A client past EHLO that began a message from a@example.org to b@example.com: content may follow. */
+    SmtpTestClient connectInData() throws IOException {
+        return connectAnd(client -> {
+            client.hello();
+            client.beginData("a@example.org", "b@example.com");
+        });
+    }
+
+    private SmtpTestClient connectAnd(Conversation opening) throws IOException {
+        SmtpTestClient client = connect();
+        try {
+            opening.run(client);
+            return client;
+        } catch (IOException | RuntimeException | AssertionError e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** What a test says first, on a new connection. */
+    private interface Conversation {
+        void run(SmtpTestClient client) throws IOException;
+    }
+
     SmtpTestClient connectTls() throws IOException {
         return SmtpTestClient.connectTls(address, TestTls.trustingClient());
     }
