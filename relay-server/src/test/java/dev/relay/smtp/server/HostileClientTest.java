@@ -332,10 +332,14 @@ class HostileClientTest {
         }
     }
 
+    /** A listener that wants {@code bytesPerSecond} of content, with a data timeout (800 ms) shorter than a slow message takes. */
+    private static SmtpFixture minDataRate(long bytesPerSecond) {
+        return SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800)).minDataRate(bytesPerSecond);
+    }
+
     @Test
     void contentBelowTheMinimumDataRateIsCutOffAndNothingIsQueued() throws Exception {
-        SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
-                .minDataRate(1000);
+        SmtpFixture fixture = minDataRate(1000);
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             long start = System.nanoTime();
             drip(client, "Subject: slow\r\n\r\nbody\r\n", Duration.ofMillis(100)); // 10 bytes/s
@@ -349,8 +353,7 @@ class HostileClientTest {
 
     @Test
     void contentAtTheMinimumRateMayTakeLongerThanTheDataTimeout() throws Exception {
-        SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofSeconds(30), Duration.ofMillis(800))
-                .minDataRate(100);
+        SmtpFixture fixture = minDataRate(100);
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connectInData()) {
             long start = System.nanoTime();
             client.write("Subject: steady\r\n\r\n");

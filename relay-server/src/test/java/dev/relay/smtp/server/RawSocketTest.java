@@ -290,8 +290,7 @@ class RawSocketTest {
 
     @Test
     void failedCommitAnswers451AndQueuesNothing() throws Exception {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.FAIL);
+        SmtpFixture fixture = SmtpFixture.defaults().commits(CapturingQueue.CommitMode.FAIL);
         try (TestServer server = fixture.server(); SmtpTestClient client = server.connectHello()) {
             client.command("MAIL FROM:<a@example.org>");
             client.command("RCPT TO:<b@example.com>");
@@ -402,8 +401,7 @@ class RawSocketTest {
 
     @Test
     void aCommitInFlightAtTheEndOfGraceStillGetsItsReply() throws Exception {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
+        SmtpFixture fixture = SmtpFixture.defaults().commits(CapturingQueue.CommitMode.HOLD);
         try (TestServer server = fixture.server(); SmtpTestClient busy = server.connectInData()) {
             busy.write("x\r\n.\r\n");
             // the server may not have read the end of data yet

@@ -152,6 +152,12 @@ final class SmtpFixture {
         return this;
     }
 
+    /** How the queue answers commits: {@link CapturingQueue#commitMode}. */
+    SmtpFixture commits(CapturingQueue.CommitMode mode) {
+        queue.commitMode(mode);
+        return this;
+    }
+
     SmtpFixture port(int number) {
         port = number;
         return this;

@@ -125,8 +125,7 @@ class SmtpSessionProtocolTest {
 
     @Test
     void aFailedCommitIsATemporaryErrorAndTheSessionGoesOn() {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.FAIL);
+        SmtpFixture fixture = SmtpFixture.defaults().commits(CapturingQueue.CommitMode.FAIL);
         SmtpSession session = connect(fixture);
         sendMessage(session);
         io.runLater();

@@ -351,8 +351,7 @@ class SmtpSessionTest {
 
     @Test
     void laterCommandsWaitWhileTheCommitIsInFlight() {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(CapturingQueue.CommitMode.HOLD);
+        SmtpFixture fixture = SmtpFixture.defaults().commits(CapturingQueue.CommitMode.HOLD);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
@@ -378,8 +377,7 @@ class SmtpSessionTest {
         "FULL | 452 4.3.1 Insufficient system storage, try again later | rejected queue_full"})
     void aCommitThatFailsIsATemporaryErrorAndNothingIsQueued(CapturingQueue.CommitMode mode, String reply,
             String rejection) {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        fixture.queue.commitMode(mode);
+        SmtpFixture fixture = SmtpFixture.defaults().commits(mode);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
