@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,17 +15,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EnvelopeArgumentsTest {
 
     private static String recipient(String argument) {
-        return switch (EnvelopeArguments.parseRcpt(argument, false)) {
-            case EnvelopeArguments.Recipient r -> "ok:" + r.address().address();
-            case EnvelopeArguments.Refused r -> r.reply().code() + " " + r.reply().status().orElse("");
-        };
+        return ParsedArguments.recipient(argument, false);
     }
 
+    /** With a SIZE limit of 1000. */
     private static String sender(String argument) {
-        return switch (EnvelopeArguments.parseMail(argument, 1000, true)) {
-            case EnvelopeArguments.Sender s -> "ok:" + s.address();
-            case EnvelopeArguments.Refused r -> r.reply().code() + " " + r.reply().status().orElse("");
-        };
+        return ParsedArguments.sender(argument, 1000);
     }
 
     static Stream<Arguments> validPaths() {
@@ -94,51 +90,50 @@ class EnvelopeArgumentsTest {
                 r -> assertThat(r.mailbox().isBarePostmaster()).isTrue());
     }
 
-    @Test
-    void senders() {
-        assertThat(sender("FROM:<>")).isEqualTo("ok:");
-        assertThat(sender("FROM:<a@example.org>")).isEqualTo("ok:a@example.org");
-        assertThat(sender("FROM:<@relay.example:a@example.org>")).isEqualTo("ok:a@example.org");
-        assertThat(sender("FROM:<a>")).isEqualTo("501 5.1.7");
-        assertThat(sender("FROM:<Postmaster>")).isEqualTo("501 5.1.7");
-        assertThat(sender("FROM:a@example.org")).isEqualTo("501 5.5.4");
-        assertThat(sender("TO:<a@example.org>")).isEqualTo("501 5.5.4");
-    }
-
-    static Stream<Arguments> mailParameters() {
-        return Stream.of(
-                Arguments.of("SIZE=1000", "ok"),
-                Arguments.of("SIZE=1001", "552 5.3.4"),
-                Arguments.of("SIZE=99999999999999999999", "552 5.3.4"),
-                Arguments.of("SIZE=999999999999999999999", "501 5.5.4"),
-                Arguments.of("SIZE=", "501 5.5.4"),
-                Arguments.of("SIZE=-1", "501 5.5.4"),
-                Arguments.of("SIZE", "501 5.5.4"),
-                Arguments.of("BODY=7BIT", "ok"),
-                Arguments.of("body=8bitmime", "ok"),
-                Arguments.of("BODY=BINARYMIME", "ok"),
-                Arguments.of("BODY=9BIT", "501 5.5.4"),
-                Arguments.of("SMTPUTF8", "ok"),
-                Arguments.of("SMTPUTF8=yes", "501 5.5.4"),
-                Arguments.of("RET=FULL", "ok"),
-                Arguments.of("RET=HDRS", "ok"),
-                Arguments.of("RET=SOME", "501 5.5.4"),
-                Arguments.of("ENVID=abc+2Bdef", "ok"),
-                Arguments.of("ENVID=abc+2", "501 5.5.4"),
-                Arguments.of("ENVID=abc+ZZ", "501 5.5.4"),
-                Arguments.of("ENVID=" + "x".repeat(101), "501 5.5.4"),
-                Arguments.of("AUTH=<>", "ok"),
-                Arguments.of("AUTH=user+40example.org", "ok"),
-                Arguments.of("AUTH", "501 5.5.4"),
-                Arguments.of("SIZE=10 SIZE=10", "501 5.5.4"),
-                Arguments.of("XFORWARD=1", "555 5.5.4"),
-                Arguments.of("NOTIFY=NEVER", "555 5.5.4"),
-                Arguments.of("-BAD=1", "501 5.5.4"),
-                Arguments.of("KEY=a=b", "501 5.5.4"));
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            FROM:<>                             | ok:
+            FROM:<a@example.org>                | ok:a@example.org
+            FROM:<@relay.example:a@example.org> | ok:a@example.org
+            FROM:<a>                            | 501 5.1.7
+            FROM:<Postmaster>                   | 501 5.1.7
+            FROM:a@example.org                  | 501 5.5.4
+            TO:<a@example.org>                  | 501 5.5.4
+            """)
+    void senders(String argument, String expected) {
+        assertThat(sender(argument)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("mailParameters")
+    @CsvSource(delimiter = '|', textBlock = """
+            SIZE=1000                  | ok
+            SIZE=1001                  | 552 5.3.4
+            SIZE=99999999999999999999  | 552 5.3.4
+            SIZE=999999999999999999999 | 501 5.5.4
+            SIZE=                      | 501 5.5.4
+            SIZE=-1                    | 501 5.5.4
+            SIZE                       | 501 5.5.4
+            BODY=7BIT                  | ok
+            body=8bitmime              | ok
+            BODY=BINARYMIME            | ok
+            BODY=9BIT                  | 501 5.5.4
+            SMTPUTF8                   | ok
+            SMTPUTF8=yes               | 501 5.5.4
+            RET=FULL                   | ok
+            RET=HDRS                   | ok
+            RET=SOME                   | 501 5.5.4
+            ENVID=abc+2Bdef            | ok
+            ENVID=abc+2                | 501 5.5.4
+            ENVID=abc+ZZ               | 501 5.5.4
+            AUTH=<>                    | ok
+            AUTH=user+40example.org    | ok
+            AUTH                       | 501 5.5.4
+            SIZE=10 SIZE=10            | 501 5.5.4
+            XFORWARD=1                 | 555 5.5.4
+            NOTIFY=NEVER               | 555 5.5.4
+            -BAD=1                     | 501 5.5.4
+            KEY=a=b                    | 501 5.5.4
+            """)
     void mailParameter(String parameter, String expected) {
         String result = sender("FROM:<a@example.org> " + parameter);
         assertThat(result).isEqualTo(expected.equals("ok") ? "ok:a@example.org" : expected);
@@ -159,24 +154,21 @@ class EnvelopeArgumentsTest {
                 .isInstanceOf(EnvelopeArguments.Sender.class);
     }
 
-    static Stream<Arguments> rcptParameters() {
-        return Stream.of(
-                Arguments.of("NOTIFY=NEVER", "ok"),
-                Arguments.of("NOTIFY=SUCCESS,FAILURE,DELAY", "ok"),
-                Arguments.of("notify=failure", "ok"),
-                Arguments.of("NOTIFY=NEVER,SUCCESS", "501 5.5.4"),
-                Arguments.of("NOTIFY=SOMETIMES", "501 5.5.4"),
-                Arguments.of("NOTIFY=", "501 5.5.4"),
-                Arguments.of("NOTIFY=SUCCESS,", "501 5.5.4"),
-                Arguments.of("ORCPT=rfc822;user+40example.com", "ok"),
-                Arguments.of("ORCPT=rfc822;", "501 5.5.4"),
-                Arguments.of("ORCPT=;user", "501 5.5.4"),
-                Arguments.of("ORCPT=user@example.com", "501 5.5.4"),
-                Arguments.of("SIZE=10", "555 5.5.4"));
-    }
-
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("rcptParameters")
+    @CsvSource(delimiter = '|', textBlock = """
+            NOTIFY=NEVER                    | ok
+            NOTIFY=SUCCESS,FAILURE,DELAY    | ok
+            notify=failure                  | ok
+            NOTIFY=NEVER,SUCCESS            | 501 5.5.4
+            NOTIFY=SOMETIMES                | 501 5.5.4
+            NOTIFY=                         | 501 5.5.4
+            NOTIFY=SUCCESS,                 | 501 5.5.4
+            ORCPT=rfc822;user+40example.com | ok
+            ORCPT=rfc822;                   | 501 5.5.4
+            ORCPT=;user                     | 501 5.5.4
+            ORCPT=user@example.com          | 501 5.5.4
+            SIZE=10                         | 555 5.5.4
+            """)
     void rcptParameter(String parameter, String expected) {
         String result = recipient("TO:<b@example.com> " + parameter);
         assertThat(result).isEqualTo(expected.equals("ok") ? "ok:b@example.com" : expected);
