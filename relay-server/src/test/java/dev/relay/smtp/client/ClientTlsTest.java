@@ -59,6 +59,13 @@ class ClientTlsTest {
                 message("a@relay.test", "Subject: tls\r\n\r\nover TLS\r\n", "b@mx.test")));
     }
 
+    /** {@link #deliver} to a.mx.test, which must end in the message delivered. */
+    private static TransactionOutcome delivered(SslProvider provider, TestMx mx, TlsRequirement tls) {
+        TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", tls);
+        assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
+        return outcome;
+    }
+
     private static CertificateVerdict.NotVerified notVerified(TlsDetails details) {
         assertThat(details.verdict()).isInstanceOf(CertificateVerdict.NotVerified.class);
         return (CertificateVerdict.NotVerified) details.verdict();
@@ -68,9 +75,8 @@ class ClientTlsTest {
     @MethodSource("providers")
     void opportunisticTakesAnyCertificateAndRecordsTheVerdict(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(SELF_SIGNED).start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.OPPORTUNISTIC);
+            TransactionOutcome outcome = delivered(provider, mx, TlsRequirement.OPPORTUNISTIC);
 
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
             TlsDetails tls = outcome.session().tls().orElseThrow();
             assertThat(tls.verified()).isFalse();
             assertThat(notVerified(tls).problem()).isEqualTo(TlsProblem.CERTIFICATE_NOT_TRUSTED);
@@ -99,8 +105,7 @@ class ClientTlsTest {
     @MethodSource("providers")
     void refusedStarttlsMeansPlainTextWhenOpportunisticAndFailureWhenRequired(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(GOOD).reply(Verb.STARTTLS, "454 4.7.0 TLS not available now").start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.OPPORTUNISTIC);
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
+            TransactionOutcome outcome = delivered(provider, mx, TlsRequirement.OPPORTUNISTIC);
             assertThat(outcome.session().tls()).isEmpty();
 
             TransactionOutcome.Failed required = failed(deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED));
@@ -114,9 +119,8 @@ class ClientTlsTest {
     @MethodSource("providers")
     void requiredTakesAnyCertificate(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(WRONG_NAME).start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED);
+            TransactionOutcome outcome = delivered(provider, mx, TlsRequirement.REQUIRED);
 
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(notVerified(outcome.session().tls().orElseThrow()).problem()).isEqualTo(TlsProblem.CERTIFICATE_HOST_MISMATCH);
         }
     }
@@ -125,9 +129,8 @@ class ClientTlsTest {
     @MethodSource("providers")
     void requiredVerifiedDeliversWithAGoodCertificate(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(GOOD).extensions("PIPELINING").start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
+            TransactionOutcome outcome = delivered(provider, mx, TlsRequirement.REQUIRED_VERIFIED);
 
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
             TlsDetails tls = outcome.session().tls().orElseThrow();
             assertThat(tls.verified()).isTrue();
             assertThat(tls.protocol()).isEqualTo("TLSv1.3");
@@ -193,9 +196,8 @@ class ClientTlsTest {
     void replyInjectedBeforeTheHandshakeIsDiscarded(SslProvider provider) {
         // taken for the answer to the EHLO over TLS, this refusal would fail the delivery
         try (TestMx mx = TestMx.builder().starttls(GOOD).injectAfterStartTls("554 5.7.1 injected by a man in the middle").start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
+            delivered(provider, mx, TlsRequirement.REQUIRED_VERIFIED);
 
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
         }
     }
@@ -204,10 +206,9 @@ class ClientTlsTest {
     @MethodSource("providers")
     void negotiatesTls12WithAServerThatHasNothingNewer(SslProvider provider) {
         try (TestMx mx = TestMx.builder().starttls(GOOD).tlsProtocols("TLSv1.2").start()) {
-            TransactionOutcome outcome = deliver(provider, mx, "a.mx.test", TlsRequirement.REQUIRED_VERIFIED);
+            TransactionOutcome outcome = delivered(provider, mx, TlsRequirement.REQUIRED_VERIFIED);
 
             assertThat(outcome.session().tls().orElseThrow().protocol()).isEqualTo("TLSv1.2");
-            assertThat(outcomes(concluded(outcome)).getFirst()).isInstanceOf(Outcome.Delivered.class);
         }
     }
 
