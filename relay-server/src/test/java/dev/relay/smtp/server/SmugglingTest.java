@@ -2,6 +2,7 @@ package dev.relay.smtp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SmugglingTest {
 
+    private static final String ENVELOPE = "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n";
     static final String SMUGGLED = "MAIL FROM:<ceo@example.org>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n"
             + "Subject: smuggled\r\n\r\nsmuggled body\r\n";
 
@@ -36,33 +38,36 @@ class SmugglingTest {
         return "Subject: innocent\r\n\r\nhello" + fakeTerminator + SMUGGLED + ".\r\nNOOP\r\n";
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fakeTerminators")
-    void fakeTerminatorDoesNotEndDataNorSmuggleCommands(String name, String fakeTerminator) {
-        SmtpFixture fixture = SmtpFixture.defaults();
-        SessionHarness session = fixture.greeted();
-        session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
-        assertThat(session.replies()).hasSize(3);
-        session.send(attack(fakeTerminator));
-        assertThat(session.replies()).containsExactly(
-                "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok");
-        fixture.queue.assertNothingQueued();
-        session.assertDrained();
+    /** How the client's bytes reach the listener. */
+    enum Reads {
+        /** The envelope in one read, the message in the next. */
+        ENVELOPE_THEN_MESSAGE,
+        /** Every byte in a read of its own. */
+        BYTE_BY_BYTE;
+
+        List<String> of(String message) {
+            return switch (this) {
+                case ENVELOPE_THEN_MESSAGE -> List.of(ENVELOPE, message);
+                case BYTE_BY_BYTE -> (ENVELOPE + message).chars().mapToObj(c -> String.valueOf((char) c)).toList();
+            };
+        }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("fakeTerminators")
-    void sameWhenTheBytesArriveOneByOne(String name, String fakeTerminator) {
+    static Stream<Arguments> attacks() {
+        return fakeTerminators().flatMap(terminator -> Stream.of(Reads.values())
+                .map(reads -> Arguments.of(terminator.get()[0], terminator.get()[1], reads)));
+    }
+
+    @ParameterizedTest(name = "{0}, {2}")
+    @MethodSource("attacks")
+    void fakeTerminatorDoesNotEndDataNorSmuggleCommands(String name, String fakeTerminator, Reads reads) {
         SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
-        String all = "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n" + attack(fakeTerminator);
-        for (char c : all.toCharArray()) {
-            session.send(String.valueOf(c));
-        }
+        reads.of(attack(fakeTerminator)).forEach(session::send);
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
                 "354 End data with <CR><LF>.<CR><LF>",
                 "554 5.6.0 Message contains bare CR or bare LF, not accepted", "250 2.0.0 Ok");
-        assertThat(fixture.queue.accepted()).isEmpty();
+        fixture.queue.assertNothingQueued();
         session.assertDrained();
     }
 
@@ -70,7 +75,7 @@ class SmugglingTest {
     @MethodSource("dotStuffing")
     void legitimateDotsAreUnstuffed(String sent, String stored) {
         CapturingQueue.Accepted message = SmtpFixture.defaults()
-                .queuedAfter("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n" + sent + ".\r\n");
+                .queuedAfter(ENVELOPE + sent + ".\r\n");
         assertThat(message.content()).isEqualTo(stored);
     }
 
