@@ -10,9 +10,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** BDAT (RFC 3030 CHUNKING, BINARYMIME) on the session layer. */
 class ChunkingTest {
 
+    /** A new one for each test (JUnit makes a new instance per test). */
+    private final SmtpFixture fixture = SmtpFixture.defaults();
+
     @Test
     void chunksMakeOneMessage() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 12\r\nSubject: x\r\n");
         session.send("BDAT 9 LAST\r\n\r\nbody\r\n.");
@@ -25,7 +27,6 @@ class ChunkingTest {
 
     @Test
     void chunkSplitAnywhere() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 10 LAST\r\n01234");
         session.send("567");
@@ -39,14 +40,13 @@ class ChunkingTest {
 
     @Test
     void emptyLastChunk() {
-        CapturingQueue.Accepted message = SmtpFixture.defaults()
-                .queuedAfter("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 3\r\nx\r\nBDAT 0 LAST\r\n");
+        CapturingQueue.Accepted message =
+                fixture.queuedAfter("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 3\r\nx\r\nBDAT 0 LAST\r\n");
         assertThat(message.content()).isEqualTo("x\r\n");
     }
 
     @Test
     void refusedBdatStillConsumesItsOctets() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("BDAT 6\r\nNOOP\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("503 5.5.1 Need MAIL command", "250 2.0.0 Ok");
@@ -58,7 +58,6 @@ class ChunkingTest {
 
     @Test
     void bareLineBreakInAChunkFailsTheTransactionAndLaterChunksAreDropped() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 4\r\na\nb\r"
                 + "BDAT 3 LAST\r\nxyzNOOP\r\n");
@@ -71,8 +70,7 @@ class ChunkingTest {
 
     @Test
     void sizeLimitAppliesAcrossChunks() {
-        SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(10);
-        SessionHarness session = fixture.greeted();
+        SessionHarness session = fixture.maxMessageSize(10).greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 6\r\n12345\n"
                 .replace("12345\n", "1234\r\n") + "BDAT 6 LAST\r\n1234\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -83,7 +81,6 @@ class ChunkingTest {
 
     @Test
     void dataAndBdatDoNotMix() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 3\r\nabcDATA\r\n");
         session.send("RCPT TO:<c@example.com>\r\n");
@@ -95,7 +92,6 @@ class ChunkingTest {
 
     @Test
     void binaryMimeNeedsBdatAndKeepsBytesAsTheyAre() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org> BODY=BINARYMIME\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
         assertThat(session.replies()).last().isEqualTo("503 5.5.1 BODY=BINARYMIME requires BDAT");
@@ -112,7 +108,6 @@ class ChunkingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"BDAT", "BDAT x", "BDAT 5 FIRST", "BDAT -5", "BDAT 1234567890123456789", "BDAT 0x10 LAST"})
     void bdatWithAnUnreadableSizeEndsTheSession(String command) {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\n" + command
                 + "\r\nMAIL FROM:<evil@example.org>\r\n");

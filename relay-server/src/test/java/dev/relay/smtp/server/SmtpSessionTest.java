@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The session state machine through the real pipeline on an EmbeddedChannel. */
 class SmtpSessionTest {
 
+    /** A new one for each test (JUnit makes a new instance per test). */
+    private final SmtpFixture fixture = SmtpFixture.defaults();
+
     private static final String TRANSACTION = "MAIL FROM:<sender@example.org>\r\n"
             + "RCPT TO:<rcpt@example.com>\r\n"
             + "DATA\r\n";
@@ -25,7 +28,7 @@ class SmtpSessionTest {
 
     @Test
     void greetsAndAdvertisesExtensionsWithoutTlsOrAuthWhenNoCertificate() {
-        SessionHarness session = SmtpFixture.defaults().harness();
+        SessionHarness session = fixture.harness();
         assertThat(session.greeting()).isEqualTo("220 relay.test ESMTP ready");
         String ehlo = session.command("EHLO client.example");
         assertThat(ehlo.split("\n")).containsExactly(
@@ -36,7 +39,7 @@ class SmtpSessionTest {
 
     @Test
     void offersStartTlsButNotAuthBeforeTls() {
-        SessionHarness session = SmtpFixture.defaults().withTls().harness();
+        SessionHarness session = fixture.withTls().harness();
         String ehlo = session.ehlo();
         assertThat(ehlo).contains("250-STARTTLS").doesNotContain("AUTH");
         assertThat(session.command("AUTH PLAIN AGFsaWNlAHNlY3JldA==")).startsWith("530 5.7.0");
@@ -45,14 +48,13 @@ class SmtpSessionTest {
 
     @Test
     void authIsNotAvailableWhenTheListenerTurnsItOff() {
-        SessionHarness session = SmtpFixture.defaults().auth(Mode.OFF).greeted();
+        SessionHarness session = fixture.auth(Mode.OFF).greeted();
         assertThat(session.command("AUTH LOGIN")).startsWith("502 5.5.1");
         session.assertDrained();
     }
 
     @Test
     void acceptsAMessageAndQueuesItWithReceivedField() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<sender@example.org>")).isEqualTo("250 2.1.0 Sender ok");
         assertThat(session.command("RCPT TO:<rcpt@example.com>")).isEqualTo("250 2.1.5 Recipient ok");
@@ -91,8 +93,8 @@ class SmtpSessionTest {
         byte[] whole = ("EHLO client.example\r\n" + TRANSACTION + CONTENT + "QUIT\r\n").getBytes(StandardCharsets.UTF_8);
         String expectedBody = null;
         for (int cut = 1; cut < whole.length; cut++) {
-            SmtpFixture fixture = SmtpFixture.defaults();
-            SessionHarness session = fixture.harness();
+            SmtpFixture each = SmtpFixture.defaults();
+            SessionHarness session = each.harness();
             session.greeting();
             session.sendBytes(java.util.Arrays.copyOfRange(whole, 0, cut));
             session.sendBytes(java.util.Arrays.copyOfRange(whole, cut, whole.length));
@@ -100,7 +102,7 @@ class SmtpSessionTest {
             assertThat(replies).as("cut at %d", cut).hasSize(6);
             assertThat(replies.get(4)).as("cut at %d", cut).startsWith("250 2.0.0 Ok: queued as");
             assertThat(replies.get(5)).isEqualTo("221 2.0.0 Bye");
-            String body = fixture.queue.only().text();
+            String body = each.queue.only().text();
             if (expectedBody == null) {
                 expectedBody = body;
             }
@@ -112,7 +114,6 @@ class SmtpSessionTest {
 
     @Test
     void oneByteAtATime() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.harness();
         session.greeting();
         for (byte b : ("HELO c\r\n" + TRANSACTION + CONTENT).getBytes(StandardCharsets.UTF_8)) {
@@ -125,7 +126,6 @@ class SmtpSessionTest {
 
     @Test
     void pipelinedCommandsAreAnsweredInOrder() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<bad address>\r\n"
                 + "RCPT TO:<c@example.com>\r\nNOOP\r\nDATA\r\n");
@@ -144,7 +144,7 @@ class SmtpSessionTest {
 
     @Test
     void repliesAreFlushedOnlyWhenTheInputIsUsedUp() {
-        SessionHarness session = SmtpFixture.defaults().greeted();
+        SessionHarness session = fixture.greeted();
         session.send("NOOP\r\nNOOP\r\nNOOP\r\n");
         // three replies, one flush: they arrive as one buffer
         Object first = session.channel.readOutbound();
@@ -158,7 +158,7 @@ class SmtpSessionTest {
 
     @Test
     void aClientThatDoesNotReadRepliesIsNotReadEitherButNothingIsLost() {
-        SessionHarness session = SmtpFixture.defaults().greeted();
+        SessionHarness session = fixture.greeted();
         session.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(16, 32));
         session.send("NOOP\r\n".repeat(200) + "QUIT\r\n");
         List<String> replies = session.replies();
@@ -170,7 +170,7 @@ class SmtpSessionTest {
 
     @Test
     void sequenceErrors() {
-        SessionHarness session = SmtpFixture.defaults().harness();
+        SessionHarness session = fixture.harness();
         session.greeting();
         assertThat(session.command("MAIL FROM:<a@example.org>")).isEqualTo("503 5.5.1 Send HELO/EHLO first");
         session.command("EHLO c.example");
@@ -186,7 +186,6 @@ class SmtpSessionTest {
 
     @Test
     void ehloEndsTheTransaction() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.command("MAIL FROM:<a@example.org>");
         session.command("RCPT TO:<b@example.com>");
@@ -197,7 +196,7 @@ class SmtpSessionTest {
 
     @Test
     void simpleCommands() {
-        SessionHarness session = SmtpFixture.defaults().greeted();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("NOOP whatever")).isEqualTo("250 2.0.0 Ok");
         assertThat(session.command("VRFY someone")).startsWith("252 2.5.0");
         assertThat(session.command("VRFY")).startsWith("501 5.5.4");
@@ -216,7 +215,7 @@ class SmtpSessionTest {
 
     @Test
     void overLongLineGetsAReplyAndTheSessionGoesOn() {
-        SessionHarness session = SmtpFixture.defaults().greeted();
+        SessionHarness session = fixture.greeted();
         session.send("NOOP " + "x".repeat(5000));
         assertThat(session.replies()).isEmpty();
         session.send("y".repeat(3000) + "\r\nNOOP\r\n");
@@ -230,7 +229,7 @@ class SmtpSessionTest {
 
     @Test
     void nulBareLineBreaksAndBadUtf8InCommandsAreRefused() {
-        SessionHarness session = SmtpFixture.defaults().greeted();
+        SessionHarness session = fixture.greeted();
         assertThat(session.command("NOOP \0")).isEqualTo("500 5.5.2 NUL character not allowed");
         session.send("NOOP\n");
         assertThat(session.reply()).isEqualTo("500 5.5.2 Command lines must end with <CR><LF>");
@@ -243,7 +242,7 @@ class SmtpSessionTest {
 
     @Test
     void tooManyErrorsCloseTheSession() {
-        SmtpFixture fixture = SmtpFixture.defaults().maxErrors(3);
+        fixture.maxErrors(3);
         SessionHarness session = fixture.greeted();
         session.send("FOO\r\nBAR\r\nNOOP\r\nBAZ\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly(
@@ -258,7 +257,7 @@ class SmtpSessionTest {
 
     @Test
     void declaredSizeOverTheLimitIsRefusedAtMail() {
-        SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(1000);
+        fixture.maxMessageSize(1000);
         SessionHarness session = fixture.harness();
         assertThat(session.ehlo()).contains("250-SIZE 1000");
         assertThat(session.command("MAIL FROM:<a@example.org> SIZE=1001")).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
@@ -269,7 +268,7 @@ class SmtpSessionTest {
 
     @Test
     void actualSizeOverTheLimitIsReadToTheEndThenRefusedAndNotQueued() {
-        SmtpFixture fixture = SmtpFixture.defaults().maxMessageSize(1000);
+        fixture.maxMessageSize(1000);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
@@ -285,7 +284,7 @@ class SmtpSessionTest {
 
     @Test
     void recipientLimit() {
-        SmtpFixture fixture = SmtpFixture.defaults().maxRecipients(2);
+        fixture.maxRecipients(2);
         SessionHarness session = fixture.greeted();
         session.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nRCPT TO:<d@example.com>\r\n");
         assertThat(session.replies()).containsExactly(
@@ -298,7 +297,6 @@ class SmtpSessionTest {
 
     @Test
     void unauthorisedClientsMayNotRelay() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted(new InetSocketAddress("203.0.113.5", 1234));
         session.command("MAIL FROM:<a@example.org>");
         assertThat(session.command("RCPT TO:<b@example.com>")).isEqualTo("554 5.7.1 Relay access denied");
@@ -309,7 +307,6 @@ class SmtpSessionTest {
 
     @Test
     void dsnAndMailParametersAreKeptInTheEnvelope() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<a@example.org> SIZE=100 BODY=8BITMIME RET=HDRS ENVID=QQ+2B1 AUTH=<>"))
                 .startsWith("250 ");
@@ -332,7 +329,6 @@ class SmtpSessionTest {
 
     @Test
     void utf8AddressesNeedSmtpUtf8() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<jörg@exämple.org>")).isEqualTo("553 5.6.7 Non-ASCII address needs SMTPUTF8");
         assertThat(session.command("MAIL FROM:<a@example.org>")).startsWith("250 ");
@@ -351,7 +347,7 @@ class SmtpSessionTest {
 
     @Test
     void laterCommandsWaitWhileTheCommitIsInFlight() {
-        SmtpFixture fixture = SmtpFixture.defaults().commits(CapturingQueue.CommitMode.HOLD);
+        fixture.commits(CapturingQueue.CommitMode.HOLD);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
@@ -377,7 +373,7 @@ class SmtpSessionTest {
         "FULL | 452 4.3.1 Insufficient system storage, try again later | rejected queue_full"})
     void aCommitThatFailsIsATemporaryErrorAndNothingIsQueued(CapturingQueue.CommitMode mode, String reply,
             String rejection) {
-        SmtpFixture fixture = SmtpFixture.defaults().commits(mode);
+        fixture.commits(mode);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "x\r\n.\r\nNOOP\r\n");
         assertThat(session.replies()).containsExactly("250 2.1.0 Sender ok", "250 2.1.5 Recipient ok",
@@ -389,7 +385,6 @@ class SmtpSessionTest {
 
     @Test
     void draftThatCannotBeCreatedGets451() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         fixture.queue.failNewDrafts(true);
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
@@ -400,7 +395,6 @@ class SmtpSessionTest {
 
     @Test
     void refusedAdmissionGets452AtMailAndAtTheEndOfData() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         fixture.queue.refuseAdmission("disk 97% full");
         assertThat(session.command("MAIL FROM:<a@example.org>")).isEqualTo("452 4.3.1 Insufficient system storage, try again later");
@@ -418,7 +412,7 @@ class SmtpSessionTest {
 
     @Test
     void commandTimeoutCloses() {
-        SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
+        fixture.timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
         SessionHarness session = fixture.greeted();
         session.advance(Duration.ofMillis(200));
         assertThat(session.command("NOOP")).startsWith("250");
@@ -432,7 +426,7 @@ class SmtpSessionTest {
 
     @Test
     void dataUsesItsOwnTimeout() {
-        SmtpFixture fixture = SmtpFixture.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
+        fixture.timeouts(Duration.ofMillis(300), Duration.ofMillis(900));
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION);
         assertThat(session.replies()).hasSize(3);
@@ -448,7 +442,7 @@ class SmtpSessionTest {
 
     @Test
     void startTlsDiscardsPipelinedCommandsAndInsertsTheTlsHandlerFirst() {
-        SmtpFixture fixture = SmtpFixture.defaults().withTls();
+        fixture.withTls();
         SessionHarness session = fixture.greeted();
         session.send("STARTTLS\r\nRSET\r\nMAIL FROM:<evil@example.org>\r\n");
         assertThat(session.replies()).containsExactly("220 2.0.0 Ready to start TLS");
@@ -462,7 +456,7 @@ class SmtpSessionTest {
 
     @Test
     void tlsRequiredListenerRefusesMailBeforeStartTls() {
-        SmtpFixture fixture = SmtpFixture.defaults().withTls().starttls(Mode.REQUIRED);
+        fixture.withTls().starttls(Mode.REQUIRED);
         SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<a@example.org>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
         assertThat(fixture.events.rejections()).containsExactly("rejected tls_required");
@@ -471,7 +465,6 @@ class SmtpSessionTest {
 
     @Test
     void drainClosesAnIdleSessionAtOnceAndABusyOneAfterItsMessage() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness idle = fixture.harness();
         idle.ehlo();
         idle.channel.pipeline().get(SessionHandler.class).drain();
@@ -496,7 +489,7 @@ class SmtpSessionTest {
     @Test
     void connectionLimitsAnswer421() {
         ConnectionLimiter limiter = new ConnectionLimiter(3, 2);
-        SmtpFixture fixture = SmtpFixture.defaults().noRelayNetworks().limiter(limiter);
+        fixture.noRelayNetworks().limiter(limiter);
         InetSocketAddress a = new InetSocketAddress("192.0.2.1", 1000);
         InetSocketAddress b = new InetSocketAddress("192.0.2.2", 1000);
         SessionHarness a1 = fixture.harness(a);
@@ -523,7 +516,6 @@ class SmtpSessionTest {
 
     @Test
     void nullSenderAndSourceRoutesAreAccepted() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         assertThat(session.command("MAIL FROM:<>")).startsWith("250 ");
         assertThat(session.command("RCPT TO:<@hop1.example,@hop2.example:user@example.com>")).startsWith("250 ");
@@ -537,7 +529,6 @@ class SmtpSessionTest {
 
     @Test
     void bareCrOrLfInDataIsRefusedAfterTheEnd() {
-        SmtpFixture fixture = SmtpFixture.defaults();
         SessionHarness session = fixture.greeted();
         session.send(TRANSACTION + "one\ntwo\r\n.\r\n");
         assertThat(session.replies()).last().isEqualTo("554 5.6.0 Message contains bare CR or bare LF, not accepted");
@@ -549,7 +540,7 @@ class SmtpSessionTest {
 
     @Test
     void emptyMessageIsJustTheReceivedField() {
-        CapturingQueue.Accepted message = SmtpFixture.defaults().queuedAfter(TRANSACTION + ".\r\n");
+        CapturingQueue.Accepted message = fixture.queuedAfter(TRANSACTION + ".\r\n");
         assertThat(message.text()).startsWith("Received: ").endsWith("+0000\r\n");
         assertThat(message.content()).isEmpty();
     }
@@ -558,7 +549,7 @@ class SmtpSessionTest {
     void authenticatedUserMayRelayAndAppearsInEnvelope() {
         // EmbeddedChannel cannot do the TLS handshake, so this is covered over sockets too; here the
         // policy alone: without TLS, AUTH is refused and relaying from outside stays denied
-        SmtpFixture fixture = SmtpFixture.defaults().withTls();
+        fixture.withTls();
         SessionHarness session = fixture.greeted(new InetSocketAddress("198.51.100.7", 5555));
         assertThat(session.command("AUTH LOGIN")).startsWith("530 5.7.0");
         session.command("MAIL FROM:<a@example.org>");
