@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 /** The framer's COMMITTING hold: decoding waits, reading goes on until input piles up. */
 class CommitHoldTest {
 
+    /** A framer and what it decodes, new for each test (JUnit makes a new instance per test). */
+    private final FramerRecorder lines = new FramerRecorder();
+    private final EmbeddedChannel channel = lines.behind(new SmtpFramer());
+
     @Test
     void readingGoesOnWhileLittleIsBufferedButNothingIsDecoded() {
-        FramerRecorder lines = new FramerRecorder();
-        EmbeddedChannel channel = lines.behind(new SmtpFramer());
-
         lines.framer.hold(SmtpFramer.Hold.COMMITTING);
         assertThat(channel.config().isAutoRead()).isTrue();
         read(channel, "QUIT\r\n");
@@ -28,9 +29,6 @@ class CommitHoldTest {
 
     @Test
     void readingStopsOncePipelinedInputPilesUpAndResumesOnRelease() {
-        FramerRecorder lines = new FramerRecorder();
-        EmbeddedChannel channel = lines.behind(new SmtpFramer());
-
         lines.framer.hold(SmtpFramer.Hold.COMMITTING);
         read(channel, "NOOP\r\n".repeat(SmtpFramer.MAX_BUFFERED_WHILE_COMMITTING / 6 + 1));
         assertThat(channel.config().isAutoRead()).isFalse();
@@ -44,9 +42,6 @@ class CommitHoldTest {
 
     @Test
     void readingStopsAtExactlyTheLimit() {
-        FramerRecorder lines = new FramerRecorder();
-        EmbeddedChannel channel = lines.behind(new SmtpFramer());
-
         lines.framer.hold(SmtpFramer.Hold.COMMITTING);
         read(channel, "x".repeat(SmtpFramer.MAX_BUFFERED_WHILE_COMMITTING - 1));
         assertThat(channel.config().isAutoRead()).isTrue();
@@ -57,9 +52,6 @@ class CommitHoldTest {
 
     @Test
     void anotherHoldOnTopStopsReadingAtOnce() {
-        FramerRecorder lines = new FramerRecorder();
-        EmbeddedChannel channel = lines.behind(new SmtpFramer());
-
         lines.framer.hold(SmtpFramer.Hold.COMMITTING);
         lines.framer.hold(SmtpFramer.Hold.UNWRITABLE);
         assertThat(channel.config().isAutoRead()).isFalse();
