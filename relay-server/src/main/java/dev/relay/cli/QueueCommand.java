@@ -104,7 +104,7 @@ final class QueueCommand {
                         + (result.held() > 0 ? "; " + result.held() + " on hold left alone" : ""));
                 return 0;
             }
-            MessageView after = read(expectOk(admin.post(messagePath(which.id, "/retry")), which.id), MessageView.class);
+            MessageView after = act(admin, which.id, "/retry");
             out.println(after.id() + ": " + (after.state() == MessageView.State.HELD
                     ? "on hold: due once released (queue release " + after.id() + ")"
                     : "retry requested, open recipients due now"));
@@ -127,7 +127,7 @@ final class QueueCommand {
     static final class Hold extends OneMessage {
         @Override
         int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
-            out.println(read(expectOk(admin.post(messagePath(id, "/hold")), id), MessageView.class).id() + ": on hold");
+            out.println(act(admin, id, "/hold").id() + ": on hold");
             return 0;
         }
     }
@@ -137,10 +137,15 @@ final class QueueCommand {
     static final class Release extends OneMessage {
         @Override
         int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
-            MessageView after = read(expectOk(admin.post(messagePath(id, "/release")), id), MessageView.class);
+            MessageView after = act(admin, id, "/release");
             out.println(after.id() + ": released, open recipients due now");
             return 0;
         }
+    }
+
+    /** POSTs {@code action} ({@code /hold}, ...) for message {@code id}: the message as it stands after. */
+    private static MessageView act(AdminClient admin, String id, String action) throws JsonProcessingException {
+        return read(expectOk(admin.post(messagePath(id, action)), id), MessageView.class);
     }
 
     private static <T> T read(String json, Class<T> type) throws JsonProcessingException {
