@@ -239,7 +239,8 @@ public final class RelayApplication {
                 addresses = bindListeners(queue, authenticator, serverTls, limiter, resources, metrics, servers);
                 listenersBound.countDown();
                 delivery = Delivery.start(config, queue, events, clock, metrics,
-                        DeliveryEvents.both(recentDeliveries.alongside(metrics.deliveryEvents()), recentFailures),
+                        DeliveryEvents.both(metrics.deliveryEvents(),
+                                DeliveryEvents.both(recentDeliveries.events(), recentFailures)),
                         tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
                 Delivery started = delivery;
                 tlsRpt.ifPresent(reporting -> reporting.startSending(started.dns(), queue, config, tlsRptTick));

@@ -78,6 +78,31 @@ class RelayMetricsTest {
         }
     }
 
+    /**
+     * The delivery events that only the delivery side tells (RFC 8689 {@code TLS-Required: No}
+     * here) reach the metrics through the status page's listeners, which also hear them.
+     */
+    @Test
+    void aTlsRequiredNoMessageIsCountedInTheScrape() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start(); TestMx mx = TestMx.builder().start()) {
+            dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
+            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveryPort(mx.port())
+                    .dns(dns.hostPort()).token(TOKEN).load());
+            try {
+                AdminHttp http = new AdminHttp(relay.adminAddress()).token(TOKEN);
+                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
+                        "Subject: opportunistic\r\nTLS-Required: No\r\n\r\nHello.\r\n");
+                mx.awaitMessages(1, Duration.ofSeconds(20));
+
+                Scrape after = awaitScrape(http,
+                        s -> s.value("relay_deliveries_total", "outcome", "delivered").orElse(0.0) == 1);
+                assertThat(after.value("relay_tls_required_no_total", "outcome", "honoured")).contains(1.0);
+            } finally {
+                relay.stop();
+            }
+        }
+    }
+
     private static Scrape scrape(AdminHttp http) throws Exception {
         HttpResponse<String> response = http.get("/metrics");
         assertThat(response.statusCode()).isEqualTo(200);

@@ -1,14 +1,11 @@
 package dev.relay.admin;
 
 import dev.relay.delivery.DeliveryEvents;
-import dev.relay.mtasts.PolicyFailure;
-import dev.relay.outcome.HostProblem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Deliveries in the last hour by outcome, for the status page: sixty per-minute buckets in a
@@ -67,17 +64,16 @@ public final class RecentDeliveries {
     }
 
     /**
-     * Delivery events that feed this ring and pass everything on to {@code downstream} (the
-     * metrics): final outcomes from {@link DeliveryEvents#finished}, deferrals per attempt from
-     * {@link DeliveryEvents#attempted}, so the page agrees with
+     * Delivery events that feed this ring: final outcomes from {@link DeliveryEvents#finished},
+     * deferrals per attempt from {@link DeliveryEvents#attempted}, so the page agrees with
      * {@code relay_delivery_attempts_total{result="deferred"}} and {@code relay_deliveries_total}.
+     * It tells no one else: the relay joins it to the metrics with {@link DeliveryEvents#both},
+     * which passes on every event (a forwarder here once dropped the ones it did not name).
      */
-    public DeliveryEvents alongside(DeliveryEvents downstream) {
-        Objects.requireNonNull(downstream, "downstream");
+    public DeliveryEvents events() {
         return new DeliveryEvents() {
             @Override
             public void attempted(Result result, Tls tls, String mtaStsMode) {
-                downstream.attempted(result, tls, mtaStsMode);
                 if (result == Result.DEFERRED) {
                     record(RecentDeliveries.Outcome.DEFERRED);
                 }
@@ -85,27 +81,11 @@ public final class RecentDeliveries {
 
             @Override
             public void finished(DeliveryEvents.Outcome outcome, Duration sinceAccepted) {
-                downstream.finished(outcome, sinceAccepted);
                 record(switch (outcome) {
                     case DELIVERED -> RecentDeliveries.Outcome.DELIVERED;
                     case BOUNCED -> RecentDeliveries.Outcome.BOUNCED;
                     case EXPIRED -> RecentDeliveries.Outcome.EXPIRED;
                 });
-            }
-
-            @Override
-            public void tlsSession(String protocol, boolean verified) {
-                downstream.tlsSession(protocol, verified);
-            }
-
-            @Override
-            public void policyFailed(PolicyFailure failure) {
-                downstream.policyFailed(failure);
-            }
-
-            @Override
-            public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
-                downstream.daneChecked(domain, mxHost, failure);
             }
         };
     }

@@ -57,10 +57,7 @@ sealed interface StoredHash {
         static final int MAX_PASSWORD_BYTES = 72;
 
         static Bcrypt parse(String text) {
-            Matcher m = FORMAT.matcher(text);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("malformed bcrypt hash (expected $2b$<cost>$ and 53 characters)");
-            }
+            Matcher m = matched(FORMAT, text, "bcrypt", "$2b$<cost>$ and 53 characters");
             int cost = Integer.parseInt(m.group(2));
             if (cost < 4 || cost > 31) {
                 throw new IllegalArgumentException("bcrypt cost " + cost + " out of range 4-31");
@@ -89,10 +86,7 @@ sealed interface StoredHash {
         static final int MAX_ITERATIONS = 10_000_000;
 
         static Pbkdf2 parse(String text) {
-            Matcher m = FORMAT.matcher(text);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("malformed PBKDF2 hash (expected $pbkdf2-sha256$<iterations>$<salt>$<hash>)");
-            }
+            Matcher m = matched(FORMAT, text, "PBKDF2", "$pbkdf2-sha256$<iterations>$<salt>$<hash>");
             int iterations = Integer.parseInt(m.group(2));
             if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
                 throw new IllegalArgumentException("PBKDF2 iterations " + iterations + " out of range "
@@ -100,9 +94,7 @@ sealed interface StoredHash {
             }
             byte[] salt = decode(m.group(3), "salt");
             byte[] hash = decode(m.group(4), "hash");
-            if (salt.length < 8 || hash.length < 16 || hash.length > 64) {
-                throw new IllegalArgumentException("malformed PBKDF2 hash (salt under 8 bytes or hash not 16-64 bytes)");
-            }
+            checkSizes(salt, hash, "PBKDF2");
             String algorithm = m.group(1).equals("sha256") ? "PBKDF2WithHmacSHA256" : "PBKDF2WithHmacSHA512";
             return new Pbkdf2(algorithm, iterations, salt, hash);
         }
@@ -131,10 +123,7 @@ sealed interface StoredHash {
         static final long MAX_MEMORY = 256L << 20;
 
         static Scrypt parse(String text) {
-            Matcher m = FORMAT.matcher(text);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("malformed scrypt hash (expected $scrypt$ln=<n>,r=<r>,p=<p>$<salt>$<hash>)");
-            }
+            Matcher m = matched(FORMAT, text, "scrypt", "$scrypt$ln=<n>,r=<r>,p=<p>$<salt>$<hash>");
             int ln = Integer.parseInt(m.group(1));
             int r = Integer.parseInt(m.group(2));
             int p = Integer.parseInt(m.group(3));
@@ -148,9 +137,7 @@ sealed interface StoredHash {
             }
             byte[] salt = decode(m.group(4), "salt");
             byte[] hash = decode(m.group(5), "hash");
-            if (salt.length < 8 || hash.length < 16 || hash.length > 64) {
-                throw new IllegalArgumentException("malformed scrypt hash (salt under 8 bytes or hash not 16-64 bytes)");
-            }
+            checkSizes(salt, hash, "scrypt");
             return new Scrypt(ln, r, p, salt, hash);
         }
 
@@ -162,6 +149,22 @@ sealed interface StoredHash {
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }
+        }
+    }
+
+    /** {@code text} read by its scheme's {@code format}; else "malformed SCHEME hash (expected SHAPE)". */
+    private static Matcher matched(Pattern format, String text, String scheme, String expected) {
+        Matcher m = format.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("malformed " + scheme + " hash (expected " + expected + ")");
+        }
+        return m;
+    }
+
+    /** A passlib salt and hash: at least 8 bytes of salt, a hash of 16 to 64 bytes. */
+    private static void checkSizes(byte[] salt, byte[] hash, String scheme) {
+        if (salt.length < 8 || hash.length < 16 || hash.length > 64) {
+            throw new IllegalArgumentException("malformed " + scheme + " hash (salt under 8 bytes or hash not 16-64 bytes)");
         }
     }
 

@@ -28,6 +28,23 @@ final class QueueCommand {
         String id;
     }
 
+    /** A subcommand that POSTs one action for a message and says what became of it. */
+    abstract static class MessageAction extends OneMessage {
+        private final String action;
+        private final String done;
+
+        MessageAction(String action, String done) {
+            this.action = action;
+            this.done = done;
+        }
+
+        @Override
+        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
+            out.println(act(admin, id, action).id() + ": " + done);
+            return 0;
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "List queued messages, oldest first, with each recipient's state, next attempt and last reason; "
                     + "a page of --limit messages at a time.")
@@ -104,7 +121,7 @@ final class QueueCommand {
                         + (result.held() > 0 ? "; " + result.held() + " on hold left alone" : ""));
                 return 0;
             }
-            MessageView after = read(expectOk(admin.post(messagePath(which.id, "/retry")), which.id), MessageView.class);
+            MessageView after = act(admin, which.id, "/retry");
             out.println(after.id() + ": " + (after.state() == MessageView.State.HELD
                     ? "on hold: due once released (queue release " + after.id() + ")"
                     : "retry requested, open recipients due now"));
@@ -124,23 +141,23 @@ final class QueueCommand {
     }
 
     @Command(name = "hold", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Stop delivery of a message until released.")
-    static final class Hold extends OneMessage {
-        @Override
-        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
-            out.println(read(expectOk(admin.post(messagePath(id, "/hold")), id), MessageView.class).id() + ": on hold");
-            return 0;
+    static final class Hold extends MessageAction {
+        Hold() {
+            super("/hold", "on hold");
         }
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Release a held message; its open recipients are due at once.")
-    static final class Release extends OneMessage {
-        @Override
-        int run(AdminClient admin, PrintWriter out) throws JsonProcessingException {
-            MessageView after = read(expectOk(admin.post(messagePath(id, "/release")), id), MessageView.class);
-            out.println(after.id() + ": released, open recipients due now");
-            return 0;
+    static final class Release extends MessageAction {
+        Release() {
+            super("/release", "released, open recipients due now");
         }
+    }
+
+    /** POSTs {@code action} ({@code /hold}, ...) for message {@code id}: the message as it stands after. */
+    private static MessageView act(AdminClient admin, String id, String action) throws JsonProcessingException {
+        return read(expectOk(admin.post(messagePath(id, action)), id), MessageView.class);
     }
 
     private static <T> T read(String json, Class<T> type) throws JsonProcessingException {

@@ -19,13 +19,16 @@ import picocli.CommandLine.Parameters;
         subcommands = {TlsPolicyCommand.Suspend.class, TlsPolicyCommand.Resume.class, TlsPolicyCommand.ListOverrides.class})
 final class TlsPolicyCommand {
 
+    /** A subcommand about one recipient domain's policy. */
+    abstract static class OneDomain extends AdminAction {
+        @Parameters(paramLabel = "DOMAIN", description = "recipient domain")
+        String domain;
+    }
+
     @Command(name = "suspend", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Suspend MTA-STS enforcement for DOMAIN: its policy is applied as testing (failures still "
                     + "logged, counted and reported, mail goes) until the time is up (at most 30d).")
-    static final class Suspend extends AdminAction {
-        @Parameters(paramLabel = "DOMAIN", description = "recipient domain")
-        String domain;
-
+    static final class Suspend extends OneDomain {
         @Option(names = "--for", required = true, paramLabel = "DURATION", description = "how long, like 2h, 24h or 7d (at most 30d)")
         String length;
 
@@ -45,10 +48,7 @@ final class TlsPolicyCommand {
 
     @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Lift the suspension of DOMAIN: its published policy is enforced again.")
-    static final class Resume extends AdminAction {
-        @Parameters(paramLabel = "DOMAIN", description = "recipient domain")
-        String domain;
-
+    static final class Resume extends OneDomain {
         @Override
         int run(AdminClient admin, PrintWriter out) throws Exception {
             QueueCommand.expectOk(admin.post(TlsPolicyRoutesPaths.of(domain, "resume")), domain);

@@ -2,8 +2,8 @@ package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.HostProblem;
+import dev.relay.text.LowerCaseLabel;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -108,47 +108,35 @@ public interface DeliveryEvents {
     }
 
     /** How one attempt ended for one recipient. */
-    enum Result {
+    enum Result implements LowerCaseLabel {
         DELIVERED,
         /** A temporary failure: tried again later (or expired, which {@link #finished} tells). */
         DEFERRED,
         /** A permanent failure from the server or DNS. */
-        FAILED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        FAILED
     }
 
     /** What protected the attempt. */
-    enum Tls {
+    enum Tls implements LowerCaseLabel {
         /** Plain text, or no connection at all. */
         NONE,
         /** Encrypted, but the certificate was not verified (opportunistic TLS accepts any). */
         TLS,
         /** Encrypted with a certificate that chains to a trusted root and matches the MX name. */
-        VERIFIED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        VERIFIED
     }
 
     /** How a recipient left the queue. */
-    enum Outcome {
+    enum Outcome implements LowerCaseLabel {
         DELIVERED,
         /** A permanent failure: a DSN goes to the sender. */
         BOUNCED,
         /** Still failing temporarily when the queue lifetime ended: a DSN goes to the sender. */
-        EXPIRED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        EXPIRED
     }
 
     /** The {@code outcome} of {@code relay_requiretls_messages_total}. */
-    enum RequireTls {
+    enum RequireTls implements LowerCaseLabel {
         /** The listener accepted a message with {@code MAIL FROM:<...> REQUIRETLS}. */
         ACCEPTED,
         /** An attempt at a domain delivered, over authenticated TLS, with REQUIRETLS passed on. */
@@ -158,24 +146,16 @@ public interface DeliveryEvents {
         /** REQUIRETLS could not be met at any MX host: 5.7.30, bounced. */
         REFUSED,
         /** A permanent failure for another reason (the server refused the recipient, say). */
-        FAILED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        FAILED
     }
 
     /** The {@code outcome} of {@code relay_tls_required_no_total}. */
-    enum TlsRequiredNo {
+    enum TlsRequiredNo implements LowerCaseLabel {
         /** The domain's TLS policies were ignored for the message: opportunistic TLS. */
         HONOURED,
         /** {@code delivery.honour-tls-required-no: false}: the domain's policy applied. */
         REFUSED,
         /** The message also carries REQUIRETLS, which wins (RFC 8689 section 4.1). */
-        OVERRIDDEN;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        OVERRIDDEN
     }
 }

@@ -161,39 +161,32 @@ public final class Verdicts {
      */
     public static Outcome.Deferred connectionFailed(ConnectionFailure failure, Destination destination, TlsFacts tls) {
         String text = oneLine(failure.describe(destination));
-        Cause cause = causeOf(failure);
-        return switch (failure) {
-            // a refused session is retried: its status keeps what it was about, in class 4
-            case ConnectionFailure.Rejected r -> new Outcome.Deferred(
-                    Reply.of(451, replyOf(r.reply()).status().withClass(4), text), remote(destination), tls, cause);
-            default -> new Outcome.Deferred(Reply.of(451, statusOf(failure), text), Source.local(), tls, cause);
-        };
+        Finding finding = findingOf(failure);
+        Source source = failure instanceof ConnectionFailure.Rejected ? remote(destination) : Source.local();
+        return new Outcome.Deferred(Reply.of(451, finding.status(), text), source, tls, finding.cause());
     }
 
     /** Why a connection gave no verdict, as a cause. */
     static Cause causeOf(ConnectionFailure failure) {
-        return switch (failure) {
-            case ConnectionFailure.ConnectFailed f -> Cause.CONNECT_FAILED;
-            case ConnectionFailure.Rejected r -> Cause.SESSION_REFUSED;
-            case ConnectionFailure.StartTlsUnavailable s -> Cause.STARTTLS_NOT_SUPPORTED;
-            case ConnectionFailure.TlsFailed t -> causeOf(t.problem());
-            case ConnectionFailure.TimedOut t -> Cause.TIMED_OUT;
-            case ConnectionFailure.ConnectionLost l -> Cause.CONNECTION_LOST;
-            case ConnectionFailure.ProtocolError p -> Cause.PROTOCOL_ERROR;
-            case ConnectionFailure.LocalError l -> Cause.LOCAL_ERROR;
-        };
+        return findingOf(failure).cause();
     }
 
-    private static EnhancedStatus statusOf(ConnectionFailure failure) {
+    /** What a kind of failed connection is: its cause, and the status of the deferral it leaves. */
+    private record Finding(Cause cause, EnhancedStatus status) {}
+
+    private static Finding findingOf(ConnectionFailure failure) {
         return switch (failure) {
-            case ConnectionFailure.ConnectFailed f -> EnhancedStatus.NO_ANSWER;
-            case ConnectionFailure.Rejected r -> replyOf(r.reply()).status().withClass(4);
-            case ConnectionFailure.StartTlsUnavailable s -> EnhancedStatus.SECURITY_NOT_SUPPORTED;
-            case ConnectionFailure.TlsFailed t -> EnhancedStatus.CRYPTOGRAPHIC_FAILURE;
-            case ConnectionFailure.TimedOut t -> EnhancedStatus.BAD_CONNECTION;
-            case ConnectionFailure.ConnectionLost l -> EnhancedStatus.BAD_CONNECTION;
-            case ConnectionFailure.ProtocolError p -> EnhancedStatus.PROTOCOL_ERROR;
-            case ConnectionFailure.LocalError l -> EnhancedStatus.SYSTEM_ERROR;
+            case ConnectionFailure.ConnectFailed f -> new Finding(Cause.CONNECT_FAILED, EnhancedStatus.NO_ANSWER);
+            // a refused session is retried: its status keeps what it was about, in class 4
+            case ConnectionFailure.Rejected r ->
+                    new Finding(Cause.SESSION_REFUSED, replyOf(r.reply()).status().withClass(4));
+            case ConnectionFailure.StartTlsUnavailable s ->
+                    new Finding(Cause.STARTTLS_NOT_SUPPORTED, EnhancedStatus.SECURITY_NOT_SUPPORTED);
+            case ConnectionFailure.TlsFailed t -> new Finding(causeOf(t.problem()), EnhancedStatus.CRYPTOGRAPHIC_FAILURE);
+            case ConnectionFailure.TimedOut t -> new Finding(Cause.TIMED_OUT, EnhancedStatus.BAD_CONNECTION);
+            case ConnectionFailure.ConnectionLost l -> new Finding(Cause.CONNECTION_LOST, EnhancedStatus.BAD_CONNECTION);
+            case ConnectionFailure.ProtocolError p -> new Finding(Cause.PROTOCOL_ERROR, EnhancedStatus.PROTOCOL_ERROR);
+            case ConnectionFailure.LocalError l -> new Finding(Cause.LOCAL_ERROR, EnhancedStatus.SYSTEM_ERROR);
         };
     }
 

@@ -1,12 +1,13 @@
 package dev.relay.dsn;
 
 import dev.relay.queue.DsnNotify;
+import dev.relay.text.LowerCaseLabel;
 
 /**
  * The three notifications the relay sends (RFC 3461 section 6.1). One DSN per message per kind
  * covers every recipient of that kind at that moment.
  */
-public enum DsnKind {
+public enum DsnKind implements LowerCaseLabel {
     /** Recipients that failed for good: permanent rejections and expired deferrals. */
     FAILURE(DsnNotify.FAILURE, DsnAction.FAILED, "Undelivered Mail Returned to Sender"),
     /** A warning that recipients are still deferred and being retried. */
@@ -37,10 +38,5 @@ public enum DsnKind {
     /** The Subject of the DSN message. */
     public String subject() {
         return subject;
-    }
-
-    /** Lower case, as log lines carry it. */
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -79,7 +79,7 @@ class RecentDeliveriesTest {
                 downstream.add("tls " + protocol + " " + verified);
             }
         };
-        DeliveryEvents events = recent.alongside(metrics);
+        DeliveryEvents events = DeliveryEvents.both(metrics, recent.events()); // as the relay joins them
 
         events.attempted(DeliveryEvents.Result.DEFERRED, DeliveryEvents.Tls.TLS, "none");
         events.attempted(DeliveryEvents.Result.DEFERRED, DeliveryEvents.Tls.NONE, "none");

@@ -1,12 +1,12 @@
 package dev.relay.smtp.server;
 
-import java.util.Locale;
+import dev.relay.text.LowerCaseLabel;
 
 /**
  * Why the listener refused a message or a recipient. A closed set, so metrics can register
- * every label value at start ({@code relay_messages_rejected_total{reason}}).
+ * every label value at start ({@code relay_messages_rejected_total{reason}}: the name in lower case).
  */
-public enum RejectReason {
+public enum RejectReason implements LowerCaseLabel {
     /** RCPT from a client that may not relay (not in relay-networks, not authenticated). */
     RELAY_DENIED,
     /** MAIL before STARTTLS on a listener that requires TLS. */
@@ -30,10 +30,5 @@ public enum RejectReason {
     /** The queue refused new mail (disk nearly full, queue over its cap). */
     QUEUE_FULL,
     /** Writing or committing to the queue failed. */
-    QUEUE_ERROR;
-
-    /** The metric label: lower case with underscores. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    QUEUE_ERROR
 }
