@@ -97,19 +97,6 @@ class AddressLookupTest {
     }
 
     @Test
-    void nxdomainIsNoSuchDomain() {
-        assertThat(result(resolver.lookupAddresses("nowhere.test"))).isEqualTo(new DnsResult.NoSuchDomain<>());
-    }
-
-    @Test
-    void bothQuestionsFailingIsTemporary() {
-        dns.servfail("broken.test");
-
-        assertThat(result(resolver.lookupAddresses("broken.test")))
-                .isInstanceOfSatisfying(DnsResult.TemporaryFailure.class, f -> assertThat(f.reason()).contains("SERVFAIL"));
-    }
-
-    @Test
     void oneFamilyFailingWithTheOtherEmptyIsTemporary() {
         dns.mx("half.test", 10, "x.test").drop("half.test", "AAAA");
 
