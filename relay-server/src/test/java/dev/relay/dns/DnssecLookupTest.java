@@ -2,6 +2,7 @@ package dev.relay.dns;
 
 import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.relay.dane.TlsaRecord;
 import dev.relay.dns.testkit.SignedZone;
@@ -16,10 +17,14 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * DNSSEC-validated lookups against a loopback server serving zones signed in the test:
@@ -162,22 +167,20 @@ class DnssecLookupTest {
         assertThat(result(validating().lookupMxValidated("elsewhere.example")).status()).isEqualTo(DnssecStatus.INSECURE);
     }
 
-    @Test
-    void aProvedNonexistentNameIsSecureNoRecords() {
-        DnsResolver resolver = validating();
-
-        assertThat(result(resolver.lookupTlsa("nowhere.secure.test"))).isEqualTo(new TlsaResult.NoRecords(true));
-        assertThat(result(resolver.lookupMxValidated("nothing.test")))
-                .isEqualTo(new Validated<>(new DnsResult.NoSuchDomain<>(), DnssecStatus.SECURE));
+    static Stream<Arguments> provedAbsences() {
+        return Stream.of(
+                // what is proved absent, the TLSA host, the mail domain, its MX result
+                arguments("a nonexistent name", "nowhere.secure.test", "nothing.test", new DnsResult.NoSuchDomain<MxHost>()),
+                arguments("an absent type", "other.secure.test", "mx.secure.test", new DnsResult.NoData<MxHost>()));
     }
 
-    @Test
-    void aProvedAbsentTypeIsSecureNoRecords() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("provedAbsences")
+    void aProvedAbsenceIsSecureNoRecords(String absence, String tlsaHost, String mailDomain, DnsResult<MxHost> mx) {
         DnsResolver resolver = validating();
 
-        assertThat(result(resolver.lookupTlsa("other.secure.test"))).isEqualTo(new TlsaResult.NoRecords(true));
-        assertThat(result(resolver.lookupMxValidated("mx.secure.test")))
-                .isEqualTo(new Validated<>(new DnsResult.NoData<>(), DnssecStatus.SECURE));
+        assertThat(result(resolver.lookupTlsa(tlsaHost))).isEqualTo(new TlsaResult.NoRecords(true));
+        assertThat(result(resolver.lookupMxValidated(mailDomain))).isEqualTo(new Validated<>(mx, DnssecStatus.SECURE));
     }
 
     @Test
