@@ -319,8 +319,8 @@ public final class DnsResolver {
                     + " does not carry the AD bit");
         }
         return new DnssecCheck.NotWorking(zone, switch (answer) {
-            case Answer.NxDomain n -> "the servers say " + zone + " does not exist";
-            case Answer.NoData n -> "no DNSKEY records for " + zone + " came back";
+            case Answer.Negative n when n.nameExists() -> "no DNSKEY records for " + zone + " came back";
+            case Answer.Negative n -> "the servers say " + zone + " does not exist";
             default -> "the DNSKEY records of " + zone + " came back without what proves them";
         });
     }
@@ -404,8 +404,7 @@ public final class DnsResolver {
                             t.getCertificateAssociationData()))
                     .toList());
             case Answer.Found found -> new TlsaResult.Insecure();
-            case Answer.NoData n -> new TlsaResult.NoRecords(n.secure());
-            case Answer.NxDomain n -> new TlsaResult.NoRecords(n.secure());
+            case Answer.Negative n -> new TlsaResult.NoRecords(n.secure());
             case Answer.Failed failed when failed.kind() == ResultKind.BOGUS -> new TlsaResult.Bogus(failed.reason());
             case Answer.Failed failed -> new TlsaResult.TemporaryFailure(failed.reason());
         };
@@ -422,8 +421,7 @@ public final class DnsResolver {
     private DnsResult<MxHost> toMx(Answer answer) {
         return switch (answer) {
             case Answer.Found found -> shuffled(mxOfAnswer.get(found, a -> mxHosts(found.records())));
-            case Answer.NoData n -> new DnsResult.NoData<>();
-            case Answer.NxDomain n -> new DnsResult.NoSuchDomain<>();
+            case Answer.Negative n -> nothing(n);
             case Answer.Failed failed -> new DnsResult.TemporaryFailure<>(failed.reason());
         };
     }
@@ -496,7 +494,7 @@ public final class DnsResolver {
             return new DnsResult.Found<>(List.copyOf(all));
         }
         // RFC 6604: NXDOMAIN is about the name, whatever the type; it outranks a failure of the other question
-        if (a instanceof Answer.NxDomain || aaaa instanceof Answer.NxDomain) {
+        if (a.kind() == ResultKind.NXDOMAIN || aaaa.kind() == ResultKind.NXDOMAIN) {
             return new DnsResult.NoSuchDomain<>();
         }
         if (a instanceof Answer.Failed failed) {
@@ -548,10 +546,14 @@ public final class DnsResolver {
                 }
                 yield new DnsResult.Found<>(texts);
             }
-            case Answer.NoData n -> new DnsResult.NoData<>();
-            case Answer.NxDomain n -> new DnsResult.NoSuchDomain<>();
+            case Answer.Negative n -> nothing(n);
             case Answer.Failed failed -> new DnsResult.TemporaryFailure<>(failed.reason());
         };
+    }
+
+    /** A negative answer as every lookup gives it: no such domain, or no data. */
+    private static <T> DnsResult<T> nothing(Answer.Negative negative) {
+        return negative.nameExists() ? new DnsResult.NoData<>() : new DnsResult.NoSuchDomain<>();
     }
 
     private static Ticker ticker(Optional<Clock> clock) {
