@@ -15,8 +15,7 @@ public sealed interface DomainPolicy {
 
     /**
      * The policy in force, as outcomes record it: none, unless an {@link Active} policy says
-     * otherwise (a domain without a policy, and one whose policy is unknown, are both delivered
-     * to without one in force).
+     * otherwise (without a policy, and while it is unknown, none is in force).
      */
     default AppliedPolicy applied() {
         return AppliedPolicy.NONE;
