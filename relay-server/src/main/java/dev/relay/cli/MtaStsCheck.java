@@ -1,17 +1,15 @@
 package dev.relay.cli;
 
-import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnsResult;
 import dev.relay.dns.MxHost;
-import dev.relay.dns.MxResult;
-import dev.relay.dns.TxtResult;
 import dev.relay.mtasts.FetchResult;
 import dev.relay.mtasts.Policy;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyMode;
-import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.PolicyParse;
 import dev.relay.mtasts.PolicyParser;
+import dev.relay.mtasts.PolicyStore;
 import dev.relay.mtasts.StsDiscovery;
 import dev.relay.mtasts.StsRecordParser;
 import dev.relay.smtp.client.ConnectionFailureException;
@@ -127,11 +125,11 @@ final class MtaStsCheck {
     private Optional<String> txt(String domain) {
         String name = "_mta-sts." + domain;
         out.println("TXT " + name);
-        TxtResult result = await(dns.lookupTxt(name));
+        DnsResult<String> result = await(dns.lookupTxt(name));
         switch (result) {
-            case TxtResult.Records records -> {
-                records.records().forEach(r -> out.println("  \"" + r + "\""));
-                switch (StsRecordParser.parse(records.records())) {
+            case DnsResult.Found<String> records -> {
+                records.values().forEach(r -> out.println("  \"" + r + "\""));
+                switch (StsRecordParser.parse(records.values())) {
                     case StsDiscovery.Found found -> {
                         out.println("  -> valid STSv1 record, id " + found.record().id());
                         return Optional.of(found.record().id());
@@ -141,9 +139,9 @@ final class MtaStsCheck {
                             + " (a sender fetches no new policy)");
                 }
             }
-            case TxtResult.NoRecords none -> out.println("  -> no TXT records: no policy announced");
-            case TxtResult.NoSuchDomain nx -> out.println("  -> name does not exist: no policy announced");
-            case TxtResult.TemporaryFailure failure -> {
+            case DnsResult.NoData<String> none -> out.println("  -> no TXT records: no policy announced");
+            case DnsResult.NoSuchDomain<String> nx -> out.println("  -> name does not exist: no policy announced");
+            case DnsResult.TemporaryFailure<String> failure -> {
                 out.println("  -> lookup failed: " + failure.reason());
                 txtFailure = Optional.of(failure.reason());
             }
@@ -224,20 +222,20 @@ final class MtaStsCheck {
         out.println("MX hosts of " + domain);
         List<MxHost> hosts = new ArrayList<>();
         switch (await(dns.lookupMx(domain))) {
-            case MxResult.Hosts found -> hosts.addAll(found.hosts());
-            case MxResult.NoMx none -> {
+            case DnsResult.Found<MxHost> found -> hosts.addAll(found.values());
+            case DnsResult.NoData<MxHost> none -> {
                 out.println("  no MX records: the domain itself is the implicit MX (RFC 5321 5.1)");
                 hosts.add(new MxHost(domain, 0));
             }
-            case MxResult.NullMx nullMx -> {
+            case DnsResult.NullMx nullMx -> {
                 out.println("  null MX (RFC 7505): the domain accepts no mail");
                 return false;
             }
-            case MxResult.NoSuchDomain nx -> {
+            case DnsResult.NoSuchDomain<MxHost> nx -> {
                 out.println("  the domain does not exist");
                 return false;
             }
-            case MxResult.TemporaryFailure failure -> {
+            case DnsResult.TemporaryFailure<MxHost> failure -> {
                 out.println("  MX lookup failed: " + failure.reason());
                 return false;
             }
@@ -282,10 +280,10 @@ final class MtaStsCheck {
     Probe probe(String host, Optional<CertificateCheck> check) {
         List<String> lines = new ArrayList<>();
         List<InetAddress> addresses = switch (await(dns.lookupAddresses(host))) {
-            case AddressResult.Addresses found -> found.addresses();
-            case AddressResult.NoAddresses none -> List.of();
-            case AddressResult.NoSuchDomain nx -> List.of();
-            case AddressResult.TemporaryFailure failure -> {
+            case DnsResult.Found<InetAddress> found -> found.values();
+            case DnsResult.NoData<InetAddress> none -> List.of();
+            case DnsResult.NoSuchDomain<InetAddress> nx -> List.of();
+            case DnsResult.TemporaryFailure<InetAddress> failure -> {
                 lines.add("address lookup failed: " + failure.reason());
                 yield List.of();
             }

@@ -5,9 +5,9 @@ import dev.relay.dane.TlsaRecords;
 import dev.relay.delivery.DaneHost;
 import dev.relay.delivery.DaneLookup;
 import dev.relay.delivery.HostPlan;
-import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
-import dev.relay.dns.MxResult;
+import dev.relay.dns.DnsResult;
+import dev.relay.dns.MxHost;
 import dev.relay.dns.Validated;
 import dev.relay.mtasts.Policy;
 import dev.relay.mtasts.PolicyDecision;
@@ -51,7 +51,7 @@ final class TlsCheck {
         out.println();
         out.println("=== DANE (RFC 7672) ===");
         out.println();
-        Validated<MxResult> mx = mtaSts.await(dns.lookupMxValidated(domain));
+        Validated<DnsResult<MxHost>> mx = mtaSts.await(dns.lookupMxValidated(domain));
         List<String> hosts = mx(domain, mx);
         Map<String, DaneHost> dane = new LinkedHashMap<>();
         Map<String, Boolean> danePasses = new LinkedHashMap<>();
@@ -98,21 +98,21 @@ final class TlsCheck {
         return deliverable;
     }
 
-    private List<String> mx(String domain, Validated<MxResult> mx) {
+    private List<String> mx(String domain, Validated<DnsResult<MxHost>> mx) {
         out.println("MX lookup of " + domain + " (delivery.dns.dnssec: " + dns.dnssec().label() + ")");
         List<String> hosts = new ArrayList<>();
         switch (mx.result()) {
-            case MxResult.Hosts found -> found.hosts().forEach(h -> {
+            case DnsResult.Found<MxHost> found -> found.values().forEach(h -> {
                 out.println("  " + h.preference() + " " + h.name());
                 hosts.add(h.name());
             });
-            case MxResult.NoMx none -> {
+            case DnsResult.NoData<MxHost> none -> {
                 out.println("  no MX records: the domain itself is the implicit MX (RFC 5321 5.1)");
                 hosts.add(domain);
             }
-            case MxResult.NullMx nullMx -> out.println("  null MX (RFC 7505): the domain accepts no mail");
-            case MxResult.NoSuchDomain nx -> out.println("  the domain does not exist");
-            case MxResult.TemporaryFailure failure -> out.println("  MX lookup failed: " + failure.reason());
+            case DnsResult.NullMx nullMx -> out.println("  null MX (RFC 7505): the domain accepts no mail");
+            case DnsResult.NoSuchDomain<MxHost> nx -> out.println("  the domain does not exist");
+            case DnsResult.TemporaryFailure<MxHost> failure -> out.println("  MX lookup failed: " + failure.reason());
         }
         out.println("  -> DNSSEC " + mx.status().label() + (mx.isSecure()
                 ? ": DANE applies to the hosts with secure TLSA records"
@@ -177,13 +177,13 @@ final class TlsCheck {
         };
     }
 
-    private static String addresses(AddressResult result) {
+    private static String addresses(DnsResult<InetAddress> result) {
         return switch (result) {
-            case AddressResult.Addresses found -> found.addresses().stream().map(InetAddress::getHostAddress)
+            case DnsResult.Found<InetAddress> found -> found.values().stream().map(InetAddress::getHostAddress)
                     .collect(Collectors.joining(", "));
-            case AddressResult.NoAddresses none -> "none";
-            case AddressResult.NoSuchDomain nx -> "none (the name does not exist)";
-            case AddressResult.TemporaryFailure failure -> "lookup failed: " + failure.reason();
+            case DnsResult.NoData<InetAddress> none -> "none";
+            case DnsResult.NoSuchDomain<InetAddress> nx -> "none (the name does not exist)";
+            case DnsResult.TemporaryFailure<InetAddress> failure -> "lookup failed: " + failure.reason();
         };
     }
 

@@ -1,11 +1,12 @@
 package dev.relay.delivery;
 
 import dev.relay.dane.TlsaRecords;
-import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnsResult;
 import dev.relay.dns.DnssecStatus;
 import dev.relay.dns.TlsaResult;
 import dev.relay.dns.ValidatedAddresses;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,7 @@ public final class DaneLookup {
      * @param addresses as for any host: what the walk connects to
      * @param dane what DANE asks of the host
      */
-    public record Found(AddressResult addresses, DaneHost dane) {
+    public record Found(DnsResult<InetAddress> addresses, DaneHost dane) {
         public Found {
             Objects.requireNonNull(addresses, "addresses");
             Objects.requireNonNull(dane, "dane");
@@ -57,7 +58,7 @@ public final class DaneLookup {
             return done(found, new DaneHost.Unverifiable("the address records of " + host
                     + " fail DNSSEC validation"));
         }
-        if (!(found.result() instanceof AddressResult.Addresses)) {
+        if (!(found.result() instanceof DnsResult.Found<InetAddress>)) {
             return done(found, new DaneHost.NotApplicable("the host has no address"));
         }
         if (found.status() == DnssecStatus.ERROR) {

@@ -1,9 +1,9 @@
 package dev.relay.delivery;
 
-import dev.relay.dns.AddressResult;
 import dev.relay.dns.DnsResolver;
+import dev.relay.dns.DnsResult;
 import dev.relay.dns.DnssecStatus;
-import dev.relay.dns.MxResult;
+import dev.relay.dns.MxHost;
 import dev.relay.dns.Validated;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.DomainPolicy;
@@ -207,16 +207,16 @@ final class DomainDelivery {
                 .exceptionally(this::unexpected);
     }
 
-    private CompletableFuture<Map<Integer, Outcome>> route(Validated<MxResult> mx) {
+    private CompletableFuture<Map<Integer, Outcome>> route(Validated<DnsResult<MxHost>> mx) {
         boolean secure = mx.isSecure();
         return switch (mx.result()) {
-            case MxResult.Hosts hosts -> recheckPolicy(hosts.hosts().stream().map(h -> h.name()).toList())
-                    .thenComposeAsync(rechecked -> walk(hosts.hosts().stream()
+            case DnsResult.Found<MxHost> hosts -> recheckPolicy(hosts.values().stream().map(h -> h.name()).toList())
+                    .thenComposeAsync(rechecked -> walk(hosts.values().stream()
                             .map(h -> new Host(h.name(), Optional.empty(), secure)).toList()), executor);
-            case MxResult.NoMx none -> implicitMx(secure);
-            case MxResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
-            case MxResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
-            case MxResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain,
+            case DnsResult.NoData<MxHost> none -> implicitMx(secure);
+            case DnsResult.NullMx nullMx -> decide(Verdicts.nullMx(domain));
+            case DnsResult.NoSuchDomain<MxHost> nx -> decide(Verdicts.noSuchDomain(domain));
+            case DnsResult.TemporaryFailure<MxHost> failure -> decide(Verdicts.lookupFailed(domain,
                     mx.status() == DnssecStatus.BOGUS ? "the MX records fail DNSSEC validation (" + failure.reason() + ")"
                             : failure.reason()));
         };
@@ -240,12 +240,12 @@ final class DomainDelivery {
      */
     private CompletableFuture<Map<Integer, Outcome>> implicitMx(boolean secure) {
         return context.dns().lookupAddresses(domain).toCompletableFuture().thenComposeAsync(found -> switch (found) {
-            case AddressResult.Addresses addresses -> walk(List.of(secure
+            case DnsResult.Found<InetAddress> addresses -> walk(List.of(secure
                     ? new Host(domain, Optional.empty(), true)
-                    : new Host(domain, Optional.of(addresses.addresses()), false)));
-            case AddressResult.NoAddresses none -> decide(Verdicts.noAddress(domain));
-            case AddressResult.NoSuchDomain nx -> decide(Verdicts.noSuchDomain(domain));
-            case AddressResult.TemporaryFailure failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
+                    : new Host(domain, Optional.of(addresses.values()), false)));
+            case DnsResult.NoData<InetAddress> none -> decide(Verdicts.noAddress(domain));
+            case DnsResult.NoSuchDomain<InetAddress> nx -> decide(Verdicts.noSuchDomain(domain));
+            case DnsResult.TemporaryFailure<InetAddress> failure -> decide(Verdicts.lookupFailed(domain, failure.reason()));
         }, executor);
     }
 
@@ -314,18 +314,18 @@ final class DomainDelivery {
         };
     }
 
-    private List<InetAddress> addressesOf(String host, AddressResult found) {
+    private List<InetAddress> addressesOf(String host, DnsResult<InetAddress> found) {
         return switch (found) {
-            case AddressResult.Addresses addresses -> addresses.addresses();
-            case AddressResult.TemporaryFailure failure -> {
+            case DnsResult.Found<InetAddress> addresses -> addresses.values();
+            case DnsResult.TemporaryFailure<InetAddress> failure -> {
                 unresolved(host, Verdicts.lookupFailed(host, failure.reason()));
                 yield List.of();
             }
-            case AddressResult.NoAddresses none -> {
+            case DnsResult.NoData<InetAddress> none -> {
                 unresolved(host, Verdicts.mxHostUnresolvable(host));
                 yield List.of();
             }
-            case AddressResult.NoSuchDomain nx -> {
+            case DnsResult.NoSuchDomain<InetAddress> nx -> {
                 unresolved(host, Verdicts.mxHostUnresolvable(host));
                 yield List.of();
             }

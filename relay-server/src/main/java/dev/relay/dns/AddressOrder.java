@@ -1,7 +1,7 @@
 package dev.relay.dns;
 
 /**
- * The order of a host's addresses in {@link AddressResult.Addresses}; within one family the
+ * The order of a host's addresses in {@link DnsResult.Found}; within one family the
  * order is the one DNS gave.
  *
  * <p>The default is {@link #IPV4_FIRST}: a relay in a container often has no IPv6 route, and

@@ -36,27 +36,25 @@ sealed interface Answer {
         }
     }
 
-    /** NOERROR without records; ttl from the SOA in the authority section (RFC 2308 5). */
-    record NoData(long ttl, boolean secure) implements Answer {
-        NoData(long ttl) {
-            this(ttl, false);
+    /**
+     * A negative answer (RFC 2308): {@link ResultKind#NXDOMAIN}, the name does not exist, or
+     * {@link ResultKind#NO_DATA}, NOERROR without records of the asked type. ttl from the SOA in
+     * the authority section (RFC 2308 section 5).
+     */
+    record Negative(ResultKind kind, long ttl, boolean secure) implements Answer {
+        public Negative {
+            if (kind != ResultKind.NO_DATA && kind != ResultKind.NXDOMAIN) {
+                throw new IllegalArgumentException("not a negative answer: " + kind);
+            }
         }
 
-        @Override
-        public ResultKind kind() {
-            return ResultKind.NO_DATA;
-        }
-    }
-
-    /** NXDOMAIN; ttl from the SOA in the authority section (RFC 2308 5). */
-    record NxDomain(long ttl, boolean secure) implements Answer {
-        NxDomain(long ttl) {
-            this(ttl, false);
+        Negative(ResultKind kind, long ttl) {
+            this(kind, ttl, false);
         }
 
-        @Override
-        public ResultKind kind() {
-            return ResultKind.NXDOMAIN;
+        /** False for NXDOMAIN. */
+        boolean nameExists() {
+            return kind == ResultKind.NO_DATA;
         }
     }
 
@@ -85,8 +83,7 @@ sealed interface Answer {
     default Answer capTtl(long limit) {
         return switch (this) {
             case Found f -> f.ttl() <= limit ? f : new Found(f.records(), limit, f.secure());
-            case NoData n -> n.ttl() <= limit ? n : new NoData(limit, n.secure());
-            case NxDomain n -> n.ttl() <= limit ? n : new NxDomain(limit, n.secure());
+            case Negative n -> n.ttl() <= limit ? n : new Negative(n.kind(), limit, n.secure());
             case Failed f -> f;
         };
     }
@@ -98,8 +95,7 @@ sealed interface Answer {
         }
         return switch (this) {
             case Found f -> new Found(f.records(), f.ttl(), false);
-            case NoData n -> new NoData(n.ttl(), false);
-            case NxDomain n -> new NxDomain(n.ttl(), false);
+            case Negative n -> new Negative(n.kind(), n.ttl(), false);
             case Failed f -> f;
         };
     }

@@ -69,8 +69,7 @@ final class AnswerCache {
     private Duration lifetime(Answer answer) {
         long seconds = switch (answer) {
             case Answer.Found f -> Math.min(f.ttl(), maxPositive);
-            case Answer.NoData n -> Math.min(n.ttl(), maxNegative);
-            case Answer.NxDomain n -> Math.min(n.ttl(), maxNegative);
+            case Answer.Negative n -> Math.min(n.ttl(), maxNegative);
             case Answer.Failed f -> 0;
         };
         return Duration.ofSeconds(Math.max(0, seconds));

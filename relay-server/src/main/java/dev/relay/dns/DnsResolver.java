@@ -80,8 +80,8 @@ public final class DnsResolver {
     // or texts once, not again per message. Weak keys compare by identity, so an entry lives as
     // long as the cached answer it was made from and a new answer is converted afresh. (Upkeep
     // on the caller's thread, as for the answer cache.)
-    private final Cache<Answer, MxResult> mxOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
-    private final Cache<Answer, TxtResult> txtOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    private final Cache<Answer, DnsResult<MxHost>> mxOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    private final Cache<Answer, DnsResult<String>> txtOfAnswer = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     private final RandomGenerator random;
     private final DnsEvents events;
     private final AddressOrder addressOrder;
@@ -145,16 +145,16 @@ public final class DnsResolver {
 
     /**
      * The MX hosts of a mail domain. An address literal ({@code [192.0.2.1]}) gives
-     * {@link MxResult.NoMx}: it is its own destination.
+     * {@link DnsResult.NoData}: it is its own destination.
      */
-    public CompletionStage<MxResult> lookupMx(String domain) {
+    public CompletionStage<DnsResult<MxHost>> lookupMx(String domain) {
         Objects.requireNonNull(domain, "domain");
         if (DomainNames.addressLiteral(domain).isPresent()) {
-            return CompletableFuture.completedFuture(new MxResult.NoMx());
+            return CompletableFuture.completedFuture(new DnsResult.NoData<>());
         }
         Optional<Name> name = DomainNames.parse(domain);
         if (name.isEmpty()) {
-            return CompletableFuture.completedFuture(new MxResult.NoSuchDomain());
+            return CompletableFuture.completedFuture(new DnsResult.NoSuchDomain<>());
         }
         return answer(new Question(name.get(), Type.MX), LookupType.MX).thenApply(this::toMx);
     }
@@ -165,15 +165,15 @@ public final class DnsResolver {
      * question fails but the other has addresses, the addresses are the result: they are enough
      * to try delivery.
      */
-    public CompletionStage<AddressResult> lookupAddresses(String host) {
+    public CompletionStage<DnsResult<InetAddress>> lookupAddresses(String host) {
         Objects.requireNonNull(host, "host");
         Optional<InetAddress> literal = DomainNames.addressLiteral(host);
         if (literal.isPresent()) {
-            return CompletableFuture.completedFuture(new AddressResult.Addresses(List.of(literal.get())));
+            return CompletableFuture.completedFuture(new DnsResult.Found<>(List.of(literal.get())));
         }
         Optional<Name> name = DomainNames.parse(host);
         if (name.isEmpty()) {
-            return CompletableFuture.completedFuture(new AddressResult.NoSuchDomain());
+            return CompletableFuture.completedFuture(new DnsResult.NoSuchDomain<>());
         }
         String hostName = DomainNames.display(name.get());
         CompletableFuture<Answer> v4 = answer(new Question(name.get(), Type.A), LookupType.A);
@@ -182,11 +182,11 @@ public final class DnsResolver {
     }
 
     /** The TXT records at a name (e.g. {@code _mta-sts.example.com}), CNAMEs followed. */
-    public CompletionStage<TxtResult> lookupTxt(String name) {
+    public CompletionStage<DnsResult<String>> lookupTxt(String name) {
         Objects.requireNonNull(name, "name");
         Optional<Name> parsed = DomainNames.parse(name);
         if (parsed.isEmpty() || DomainNames.addressLiteral(name).isPresent()) {
-            return CompletableFuture.completedFuture(new TxtResult.NoSuchDomain());
+            return CompletableFuture.completedFuture(new DnsResult.NoSuchDomain<>());
         }
         return answer(new Question(parsed.get(), Type.TXT), LookupType.TXT)
                 .thenApply(answer -> answer instanceof Answer.Found ? txtOfAnswer.get(answer, DnsResolver::toTxt) : toTxt(answer));
@@ -203,15 +203,15 @@ public final class DnsResolver {
      * domain itself the TLSA base). Bogus answers are temporary failures with status
      * {@link DnssecStatus#BOGUS}. With DNSSEC off this is {@link #lookupMx}, always insecure.
      */
-    public CompletionStage<Validated<MxResult>> lookupMxValidated(String domain) {
+    public CompletionStage<Validated<DnsResult<MxHost>>> lookupMxValidated(String domain) {
         Objects.requireNonNull(domain, "domain");
         if (secureEngine.isEmpty() || DomainNames.addressLiteral(domain).isPresent()) {
             return lookupMx(domain).thenApply(r -> new Validated<>(r,
-                    r instanceof MxResult.TemporaryFailure ? DnssecStatus.ERROR : DnssecStatus.INSECURE));
+                    r instanceof DnsResult.TemporaryFailure<MxHost> ? DnssecStatus.ERROR : DnssecStatus.INSECURE));
         }
         Optional<Name> name = DomainNames.parse(domain);
         if (name.isEmpty()) {
-            return CompletableFuture.completedFuture(new Validated<>(new MxResult.NoSuchDomain(), DnssecStatus.INSECURE));
+            return CompletableFuture.completedFuture(new Validated<>(new DnsResult.NoSuchDomain<>(), DnssecStatus.INSECURE));
         }
         return secureAnswer(new Question(name.get(), Type.MX), LookupType.MX)
                 .thenApply(answer -> new Validated<>(toMx(answer), status(answer)));
@@ -228,17 +228,17 @@ public final class DnsResolver {
         if (secureEngine.isEmpty() || name.isEmpty() || DomainNames.addressLiteral(host).isPresent()) {
             String display = name.map(DomainNames::display).orElse(host.strip());
             return lookupAddresses(host).thenApply(r -> new ValidatedAddresses(r,
-                    r instanceof AddressResult.TemporaryFailure ? DnssecStatus.ERROR : DnssecStatus.INSECURE, display));
+                    r instanceof DnsResult.TemporaryFailure<InetAddress> ? DnssecStatus.ERROR : DnssecStatus.INSECURE, display));
         }
         String hostName = DomainNames.display(name.get());
         CompletableFuture<Answer> v4 = secureAnswer(new Question(name.get(), Type.A), LookupType.A);
         CompletableFuture<Answer> v6 = secureAnswer(new Question(name.get(), Type.AAAA), LookupType.AAAA);
         return v4.thenCombine(v6, (a, aaaa) -> {
-            AddressResult result = toAddresses(hostName, a, aaaa);
+            DnsResult<InetAddress> result = toAddresses(hostName, a, aaaa);
             DnssecStatus status;
             if (status(a) == DnssecStatus.BOGUS || status(aaaa) == DnssecStatus.BOGUS) {
                 status = DnssecStatus.BOGUS;
-            } else if (result instanceof AddressResult.TemporaryFailure || a instanceof Answer.Failed
+            } else if (result instanceof DnsResult.TemporaryFailure<InetAddress> || a instanceof Answer.Failed
                     || aaaa instanceof Answer.Failed) {
                 // one family failing leaves its DNSSEC status unknown: not "insecure", which would
                 // let whoever blocks AAAA queries switch DANE off
@@ -319,8 +319,8 @@ public final class DnsResolver {
                     + " does not carry the AD bit");
         }
         return new DnssecCheck.NotWorking(zone, switch (answer) {
-            case Answer.NxDomain n -> "the servers say " + zone + " does not exist";
-            case Answer.NoData n -> "no DNSKEY records for " + zone + " came back";
+            case Answer.Negative n when n.nameExists() -> "no DNSKEY records for " + zone + " came back";
+            case Answer.Negative n -> "the servers say " + zone + " does not exist";
             default -> "the DNSKEY records of " + zone + " came back without what proves them";
         });
     }
@@ -404,8 +404,7 @@ public final class DnsResolver {
                             t.getCertificateAssociationData()))
                     .toList());
             case Answer.Found found -> new TlsaResult.Insecure();
-            case Answer.NoData n -> new TlsaResult.NoRecords(n.secure());
-            case Answer.NxDomain n -> new TlsaResult.NoRecords(n.secure());
+            case Answer.Negative n -> new TlsaResult.NoRecords(n.secure());
             case Answer.Failed failed when failed.kind() == ResultKind.BOGUS -> new TlsaResult.Bogus(failed.reason());
             case Answer.Failed failed -> new TlsaResult.TemporaryFailure(failed.reason());
         };
@@ -419,12 +418,11 @@ public final class DnsResolver {
         }
     }
 
-    private MxResult toMx(Answer answer) {
+    private DnsResult<MxHost> toMx(Answer answer) {
         return switch (answer) {
             case Answer.Found found -> shuffled(mxOfAnswer.get(found, a -> mxHosts(found.records())));
-            case Answer.NoData n -> new MxResult.NoMx();
-            case Answer.NxDomain n -> new MxResult.NoSuchDomain();
-            case Answer.Failed failed -> new MxResult.TemporaryFailure(failed.reason());
+            case Answer.Negative n -> nothing(n);
+            case Answer.Failed failed -> new DnsResult.TemporaryFailure<>(failed.reason());
         };
     }
 
@@ -433,7 +431,7 @@ public final class DnsResolver {
      * checked). Root exchanges beside real ones cannot be connected to and are dropped. A host
      * listed twice keeps its lowest preference.
      */
-    private static MxResult mxHosts(List<Record> records) {
+    private static DnsResult<MxHost> mxHosts(List<Record> records) {
         Map<String, Integer> best = new LinkedHashMap<>();
         for (Record r : records) {
             MXRecord mx = (MXRecord) r;
@@ -443,22 +441,22 @@ public final class DnsResolver {
             best.merge(DomainNames.display(mx.getTarget()), mx.getPriority(), Math::min);
         }
         if (best.isEmpty()) {
-            return new MxResult.NullMx();
+            return new DnsResult.NullMx();
         }
         List<MxHost> hosts = new ArrayList<>();
         best.forEach((name, preference) -> hosts.add(new MxHost(name, preference)));
         hosts.sort(Comparator.comparingInt(MxHost::preference).thenComparing(MxHost::name));
-        return new MxResult.Hosts(hosts);
+        return new DnsResult.Found<>(hosts);
     }
 
     /** The sorted hosts with each run of equal preference drawn afresh; as it is when there is none. */
-    private MxResult shuffled(MxResult sorted) {
-        if (!(sorted instanceof MxResult.Hosts found) || !hasEqualPreferences(found.hosts())) {
+    private DnsResult<MxHost> shuffled(DnsResult<MxHost> sorted) {
+        if (!(sorted instanceof DnsResult.Found<MxHost> found) || !hasEqualPreferences(found.values())) {
             return sorted;
         }
-        List<MxHost> hosts = new ArrayList<>(found.hosts());
+        List<MxHost> hosts = new ArrayList<>(found.values());
         shuffleEqualPreferences(hosts);
-        return new MxResult.Hosts(hosts);
+        return new DnsResult.Found<>(hosts);
     }
 
     private static boolean hasEqualPreferences(List<MxHost> sorted) {
@@ -486,26 +484,26 @@ public final class DnsResolver {
         }
     }
 
-    private AddressResult toAddresses(String hostName, Answer a, Answer aaaa) {
+    private DnsResult<InetAddress> toAddresses(String hostName, Answer a, Answer aaaa) {
         List<InetAddress> v4 = addresses(hostName, a);
         List<InetAddress> v6 = addresses(hostName, aaaa);
         if (!v4.isEmpty() || !v6.isEmpty()) {
             LinkedHashSet<InetAddress> all = new LinkedHashSet<>();
             all.addAll(addressOrder == AddressOrder.IPV4_FIRST ? v4 : v6);
             all.addAll(addressOrder == AddressOrder.IPV4_FIRST ? v6 : v4);
-            return new AddressResult.Addresses(List.copyOf(all));
+            return new DnsResult.Found<>(List.copyOf(all));
         }
         // RFC 6604: NXDOMAIN is about the name, whatever the type; it outranks a failure of the other question
-        if (a instanceof Answer.NxDomain || aaaa instanceof Answer.NxDomain) {
-            return new AddressResult.NoSuchDomain();
+        if (a.kind() == ResultKind.NXDOMAIN || aaaa.kind() == ResultKind.NXDOMAIN) {
+            return new DnsResult.NoSuchDomain<>();
         }
         if (a instanceof Answer.Failed failed) {
-            return new AddressResult.TemporaryFailure(failed.reason());
+            return new DnsResult.TemporaryFailure<>(failed.reason());
         }
         if (aaaa instanceof Answer.Failed failed) {
-            return new AddressResult.TemporaryFailure(failed.reason());
+            return new DnsResult.TemporaryFailure<>(failed.reason());
         }
-        return new AddressResult.NoAddresses();
+        return new DnsResult.NoData<>();
     }
 
     private static List<InetAddress> addresses(String hostName, Answer answer) {
@@ -535,7 +533,7 @@ public final class DnsResolver {
         return out;
     }
 
-    private static TxtResult toTxt(Answer answer) {
+    private static DnsResult<String> toTxt(Answer answer) {
         return switch (answer) {
             case Answer.Found found -> {
                 List<String> texts = new ArrayList<>();
@@ -546,12 +544,16 @@ public final class DnsResolver {
                     }
                     texts.add(text.toString());
                 }
-                yield new TxtResult.Records(texts);
+                yield new DnsResult.Found<>(texts);
             }
-            case Answer.NoData n -> new TxtResult.NoRecords();
-            case Answer.NxDomain n -> new TxtResult.NoSuchDomain();
-            case Answer.Failed failed -> new TxtResult.TemporaryFailure(failed.reason());
+            case Answer.Negative n -> nothing(n);
+            case Answer.Failed failed -> new DnsResult.TemporaryFailure<>(failed.reason());
         };
+    }
+
+    /** A negative answer as every lookup gives it: no such domain, or no data. */
+    private static <T> DnsResult<T> nothing(Answer.Negative negative) {
+        return negative.nameExists() ? new DnsResult.NoData<>() : new DnsResult.NoSuchDomain<>();
     }
 
     private static Ticker ticker(Optional<Clock> clock) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
@@ -49,6 +50,11 @@ final class Resolvers {
      * dnsjava's ExtendedResolver takes for answers.
      */
     static List<Resolver> create(List<InetSocketAddress> servers, Duration timeout, int attempts, boolean dnssecOk) {
+        return create(servers, timeout, attempts, dnssecOk, ExtendedResolver::new);
+    }
+
+    private static List<Resolver> create(List<InetSocketAddress> servers, Duration timeout, int attempts, boolean dnssecOk,
+            Function<List<Resolver>, ExtendedResolver> retryingResolver) {
         List<Resolver> resolvers = new ArrayList<>();
         for (InetSocketAddress server : servers) {
             SimpleResolver simple = new SimpleResolver(server);
@@ -58,7 +64,7 @@ final class Resolvers {
             simple.setEDNS(0, EDNS_PAYLOAD, dnssecOk ? ExtendedFlags.DO : 0, List.of());
             simple.setTimeout(timeout);
             // an ExtendedResolver of one: it repeats a silent attempt, which SimpleResolver does not
-            ExtendedResolver retrying = new ExtendedResolver(List.of(simple));
+            ExtendedResolver retrying = retryingResolver.apply(List.of(simple));
             retrying.setRetries(attempts);
             // its overall deadline is checked between attempts. dnsjava notices a timed-out attempt
             // only on its selector's tick (up to a second late), so the deadline allows a second per
@@ -78,8 +84,8 @@ final class Resolvers {
     static List<Resolver> validating(List<InetSocketAddress> servers, Duration timeout, int attempts, TrustAnchors anchors,
             Clock clock) {
         List<Resolver> resolvers = new ArrayList<>();
-        for (Resolver head : create(servers, timeout, attempts, true)) {
-            ValidatingResolver validating = new ValidatingResolver(ServerFailure.failingOnErrors(head), clock);
+        for (Resolver head : create(servers, timeout, attempts, true, ServerFailure.FailingOnErrors::new)) {
+            ValidatingResolver validating = new ValidatingResolver(head, clock);
             try {
                 validating.loadTrustAnchors(anchors.stream());
             } catch (IOException e) {

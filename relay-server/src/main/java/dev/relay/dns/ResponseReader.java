@@ -108,12 +108,12 @@ final class ResponseReader {
             }
         }
         if (rcode == Rcode.NXDOMAIN) {
-            return new Done(new Answer.NxDomain(Math.min(chainTtl, negativeTtl(response)), secure));
+            return new Done(new Answer.Negative(ResultKind.NXDOMAIN, Math.min(chainTtl, negativeTtl(response)), secure));
         }
         if (!current.equals(question.name())) {
             return new Follow(current, chainTtl, hops, secure);
         }
-        return new Done(new Answer.NoData(negativeTtl(response), secure));
+        return new Done(new Answer.Negative(ResultKind.NO_DATA, negativeTtl(response), secure));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.relay.dns;
 
+import java.net.InetAddress;
 import java.util.Objects;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param expandedName the name the address records are owned by, after CNAMEs (lower case, no
  *     trailing dot); the host name itself when it is no alias or nothing was found
  */
-public record ValidatedAddresses(AddressResult result, DnssecStatus status, String expandedName) {
+public record ValidatedAddresses(DnsResult<InetAddress> result, DnssecStatus status, String expandedName) {
     public ValidatedAddresses {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(status, "status");

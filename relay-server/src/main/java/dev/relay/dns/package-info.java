@@ -11,8 +11,8 @@
  *
  * <p>Door: {@link dev.relay.dns.DnsResolver} (built from
  * {@link dev.relay.dns.DnsSettings} or its {@link dev.relay.dns.DnsResolver.Builder}),
- * the results {@link dev.relay.dns.MxResult} with {@link dev.relay.dns.MxHost},
- * {@link dev.relay.dns.AddressResult}, {@link dev.relay.dns.TxtResult}, the options
+ * the result {@link dev.relay.dns.DnsResult} (of {@link dev.relay.dns.MxHost}s, addresses or
+ * TXT strings), the options
  * {@link dev.relay.dns.AddressOrder}, and the metrics hook {@link dev.relay.dns.DnsEvents}
  * with {@link dev.relay.dns.LookupType} and {@link dev.relay.dns.ResultKind}. Tests run a real
  * DNS server on loopback: {@code dev.relay.dns.testkit.TestDnsServer} in the relay-server test

@@ -13,8 +13,13 @@ import java.util.Optional;
  */
 public sealed interface DomainPolicy {
 
-    /** The policy in force, as outcomes record it. */
-    AppliedPolicy applied();
+    /**
+     * The policy in force, as outcomes record it: none, unless an {@link Active} policy says
+     * otherwise (without a policy, and while it is unknown, none is in force).
+     */
+    default AppliedPolicy applied() {
+        return AppliedPolicy.NONE;
+    }
 
     /** The metric and log label of the mode in force: {@code enforce}, {@code testing} or {@code none}. */
     default String mode() {
@@ -94,11 +99,6 @@ public sealed interface DomainPolicy {
         }
 
         @Override
-        public AppliedPolicy applied() {
-            return AppliedPolicy.NONE;
-        }
-
-        @Override
         public HostVerdict forHost(String mxHost) {
             return PolicyDecision.forHost("", Optional.empty(), mxHost);
         }
@@ -111,11 +111,6 @@ public sealed interface DomainPolicy {
     record Unavailable(String reason) implements DomainPolicy {
         public Unavailable {
             Objects.requireNonNull(reason, "reason");
-        }
-
-        @Override
-        public AppliedPolicy applied() {
-            return AppliedPolicy.NONE;
         }
 
         @Override

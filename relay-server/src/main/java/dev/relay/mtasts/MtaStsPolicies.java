@@ -6,7 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.relay.concurrent.SharedCalls;
 import dev.relay.dns.DnsResolver;
-import dev.relay.dns.TxtResult;
+import dev.relay.dns.DnsResult;
 import dev.relay.text.Counts;
 import java.io.IOException;
 import java.time.Clock;
@@ -311,17 +311,17 @@ public final class MtaStsPolicies implements AutoCloseable {
                 });
     }
 
-    private CompletableFuture<DomainPolicy> decide(String d, TxtResult txt, Purpose purpose) {
+    private CompletableFuture<DomainPolicy> decide(String d, DnsResult<String> txt, Purpose purpose) {
         Optional<CachedPolicy> cached = cached(d);
         String name = PolicyDomains.txtName(d);
         return switch (txt) {
-            case TxtResult.TemporaryFailure failure -> {
+            case DnsResult.TemporaryFailure<String> failure -> {
                 String reason = "the MTA-STS TXT lookup at " + name + " failed: " + failure.reason();
                 yield done(cached.map(c -> keep(c, purpose, reason)).orElseGet(() -> new DomainPolicy.Unavailable(reason)));
             }
-            case TxtResult.NoSuchDomain n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
-            case TxtResult.NoRecords n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
-            case TxtResult.Records records -> switch (discoveries.get(records.records(), StsRecordParser::parse)) {
+            case DnsResult.NoSuchDomain<String> n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
+            case DnsResult.NoData<String> n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
+            case DnsResult.Found<String> records -> switch (discoveries.get(records.values(), StsRecordParser::parse)) {
                 case StsDiscovery.NoRecord n -> done(orNoPolicy(cached, purpose, "no v=STSv1 TXT record at " + name));
                 case StsDiscovery.Invalid invalid -> done(orNoPolicy(cached, purpose,
                         "the MTA-STS TXT record at " + name + " is invalid: " + invalid.reason()));

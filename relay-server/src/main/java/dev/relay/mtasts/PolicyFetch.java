@@ -1,6 +1,6 @@
 package dev.relay.mtasts;
 
-import dev.relay.dns.AddressResult;
+import dev.relay.dns.DnsResult;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -14,9 +14,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +61,12 @@ final class PolicyFetch {
                 return;
             }
             switch (addresses) {
-                case AddressResult.Addresses found -> tryAddress(found.addresses(), 0);
-                case AddressResult.NoSuchDomain n ->
+                case DnsResult.Found<InetAddress> found -> tryAddress(found.values(), 0);
+                case DnsResult.NoSuchDomain<InetAddress> n ->
                         result.complete(new FetchResult.Failed(FetchFailure.DNS_ERROR, host + " does not exist (NXDOMAIN)"));
-                case AddressResult.NoAddresses n ->
+                case DnsResult.NoData<InetAddress> n ->
                         result.complete(new FetchResult.Failed(FetchFailure.DNS_ERROR, host + " has no A or AAAA records"));
-                case AddressResult.TemporaryFailure failure ->
+                case DnsResult.TemporaryFailure<InetAddress> failure ->
                         result.complete(new FetchResult.Failed(FetchFailure.DNS_ERROR,
                                 "cannot resolve " + host + ": " + failure.reason()));
             }

@@ -1,7 +1,7 @@
 package dev.relay.tlsrpt;
 
 import dev.relay.dns.DnsResolver;
-import dev.relay.dns.TxtResult;
+import dev.relay.dns.DnsResult;
 import java.util.concurrent.CompletionStage;
 
 /** Finds where a domain wants its reports: the TXT records at {@code _smtp._tls.<domain>}, through the relay's resolver. */
@@ -24,10 +24,10 @@ public interface TlsRptLookup {
                 return new Found.TryLater(error.getMessage() == null ? "lookup failed" : error.getMessage());
             }
             return switch (result) {
-                case TxtResult.Records records -> new Found.Answer(TlsRptRecordParser.parse(records.records()));
-                case TxtResult.NoRecords none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
-                case TxtResult.NoSuchDomain none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
-                case TxtResult.TemporaryFailure failure -> new Found.TryLater(failure.reason());
+                case DnsResult.Found<String> records -> new Found.Answer(TlsRptRecordParser.parse(records.values()));
+                case DnsResult.NoData<String> none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
+                case DnsResult.NoSuchDomain<String> none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
+                case DnsResult.TemporaryFailure<String> failure -> new Found.TryLater(failure.reason());
             };
         });
     }

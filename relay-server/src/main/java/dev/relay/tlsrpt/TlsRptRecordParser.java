@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Reads the TXT records at {@code _smtp._tls.<domain>} (RFC 8460 section 3). Pure: the caller
  * resolves them; {@link #parse} takes each record with its character-strings already joined
- * (as {@code dns.TxtResult} gives them), {@link #parseStrings} joins them itself.
+ * (as {@code dns.DnsResolver.lookupTxt} gives them), {@link #parseStrings} joins them itself.
  * <ul>
  *   <li>Records that do not begin with {@code v=TLSRPTv1} (case-sensitive, then the end, a
  *       {@code ;} or white space) are someone else's and discarded: none left is

@@ -37,13 +37,25 @@ class DaneVerifierTest {
         return Stream.of(0, 1).flatMap(selector -> Stream.of(0, 1, 2).map(matching -> Arguments.of(selector, matching)));
     }
 
-    @ParameterizedTest(name = "3 {0} {1}")
-    @MethodSource("selectorsAndMatchingTypes")
-    void daneEeMatchesTheLeafsCertificateOrKey(int selector, int matching) {
-        TlsaRecord record = Tlsa.of(3, selector, matching, LEAF.certificate());
+    /**
+     * Both usages with what their records name in the leaf's chain: DANE-EE(3) the leaf's
+     * certificate or key, DANE-TA(2) its issuer's (the leaf having the right name); each with
+     * every selector and matching type.
+     */
+    static Stream<Arguments> usagesSelectorsAndMatchingTypes() {
+        return Stream.of(Arguments.of(TlsaRecord.Usage.DANE_EE, LEAF.certificate()),
+                        Arguments.of(TlsaRecord.Usage.DANE_TA, ROOT.certificate()))
+                .flatMap(usage -> selectorsAndMatchingTypes().map(types -> Arguments.of(
+                        usage.get()[0], usage.get()[1], types.get()[0], types.get()[1])));
+    }
 
-        assertThat(verify(Tlsa.usable(record), LEAF.fullChain(), MX))
-                .isEqualTo(new DaneVerdict.Authenticated(TlsaRecord.Usage.DANE_EE, record));
+    @ParameterizedTest(name = "{0} {2} {3}")
+    @MethodSource("usagesSelectorsAndMatchingTypes")
+    void aRecordOfTheLeafOrOfItsIssuerAuthenticates(TlsaRecord.Usage usage, X509Certificate named, int selector,
+            int matching) {
+        TlsaRecord record = Tlsa.of(usage.value(), selector, matching, named);
+
+        assertThat(verify(Tlsa.usable(record), LEAF.fullChain(), MX)).isEqualTo(new DaneVerdict.Authenticated(usage, record));
     }
 
     @ParameterizedTest(name = "3 {0} {1}")
@@ -83,15 +95,6 @@ class DaneVerifierTest {
     }
 
     // ---- DANE-TA(2)
-
-    @ParameterizedTest(name = "2 {0} {1}")
-    @MethodSource("selectorsAndMatchingTypes")
-    void daneTaMatchingTheIssuerInTheChainWithTheRightName(int selector, int matching) {
-        TlsaRecord record = Tlsa.of(2, selector, matching, ROOT.certificate());
-
-        assertThat(verify(Tlsa.usable(record), LEAF.fullChain(), MX))
-                .isEqualTo(new DaneVerdict.Authenticated(TlsaRecord.Usage.DANE_TA, record));
-    }
 
     @Test
     void daneTaWithTheWrongNameIsAHostMismatch() {

@@ -17,9 +17,9 @@ class AddressLookupTest {
     final TestDnsServer dns = TestDnsServer.start();
     private final DnsResolver resolver = dns.resolverBuilder().build();
 
-    private static List<String> texts(AddressResult result) {
-        assertThat(result).isInstanceOf(AddressResult.Addresses.class);
-        return ((AddressResult.Addresses) result).addresses().stream().map(InetAddress::getHostAddress).toList();
+    private static List<String> texts(DnsResult<InetAddress> result) {
+        assertThat(result).isInstanceOf(DnsResult.Found.class);
+        return ((DnsResult.Found<InetAddress>) result).values().stream().map(InetAddress::getHostAddress).toList();
     }
 
     @Test
@@ -28,10 +28,10 @@ class AddressLookupTest {
                 .a("mx.example.test", "192.0.2.25")
                 .a("mx.example.test", "192.0.2.26");
 
-        AddressResult result = result(resolver.lookupAddresses("mx.example.test"));
+        DnsResult<InetAddress> result = result(resolver.lookupAddresses("mx.example.test"));
 
         assertThat(texts(result)).containsExactly("192.0.2.25", "192.0.2.26", "2001:db8:0:0:0:0:0:25");
-        List<InetAddress> addresses = ((AddressResult.Addresses) result).addresses();
+        List<InetAddress> addresses = ((DnsResult.Found<InetAddress>) result).values();
         assertThat(addresses.get(0)).isInstanceOf(Inet4Address.class);
         assertThat(addresses.get(2)).isInstanceOf(Inet6Address.class);
         assertThat(dns.queryCount("mx.example.test", "A")).isEqualTo(1);
@@ -51,9 +51,9 @@ class AddressLookupTest {
     void addressesCarryTheNameLookedUpSoNothingReverseResolves() {
         dns.cname("alias.example.test", "mx.example.test").a("mx.example.test", "192.0.2.25");
 
-        AddressResult result = result(resolver.lookupAddresses("Alias.Example.Test."));
+        DnsResult<InetAddress> result = result(resolver.lookupAddresses("Alias.Example.Test."));
 
-        InetAddress address = ((AddressResult.Addresses) result).addresses().getFirst();
+        InetAddress address = ((DnsResult.Found<InetAddress>) result).values().getFirst();
         assertThat(address.getHostName()).isEqualTo("alias.example.test");
         assertThat(address.toString()).isEqualTo("alias.example.test/192.0.2.25");
     }
@@ -86,27 +86,14 @@ class AddressLookupTest {
     void aNameWithOtherRecordsOnlyHasNoAddresses() {
         dns.mx("mailonly.test", 10, "mx.elsewhere.test");
 
-        assertThat(result(resolver.lookupAddresses("mailonly.test"))).isEqualTo(new AddressResult.NoAddresses());
+        assertThat(result(resolver.lookupAddresses("mailonly.test"))).isEqualTo(new DnsResult.NoData<>());
     }
 
     @Test
     void anEmptyNonTerminalExistsAndHasNoAddresses() {
         dns.a("host.sub.example.test", "192.0.2.1");
 
-        assertThat(result(resolver.lookupAddresses("sub.example.test"))).isEqualTo(new AddressResult.NoAddresses());
-    }
-
-    @Test
-    void nxdomainIsNoSuchDomain() {
-        assertThat(result(resolver.lookupAddresses("nowhere.test"))).isEqualTo(new AddressResult.NoSuchDomain());
-    }
-
-    @Test
-    void bothQuestionsFailingIsTemporary() {
-        dns.servfail("broken.test");
-
-        assertThat(result(resolver.lookupAddresses("broken.test")))
-                .isInstanceOfSatisfying(AddressResult.TemporaryFailure.class, f -> assertThat(f.reason()).contains("SERVFAIL"));
+        assertThat(result(resolver.lookupAddresses("sub.example.test"))).isEqualTo(new DnsResult.NoData<>());
     }
 
     @Test
@@ -114,7 +101,7 @@ class AddressLookupTest {
         dns.mx("half.test", 10, "x.test").drop("half.test", "AAAA");
 
         assertThat(result(resolver.lookupAddresses("half.test")))
-                .isInstanceOfSatisfying(AddressResult.TemporaryFailure.class, f -> assertThat(f.reason()).contains("did not answer in time"));
+                .isInstanceOfSatisfying(DnsResult.TemporaryFailure.class, f -> assertThat(f.reason()).contains("did not answer in time"));
     }
 
     @Test
@@ -131,7 +118,7 @@ class AddressLookupTest {
         assertThat(texts(result(resolver.lookupAddresses("2001:db8::9")))).containsExactly("2001:db8:0:0:0:0:0:9");
         assertThat(texts(result(resolver.lookupAddresses("[IPv6:2001:db8::a]")))).containsExactly("2001:db8:0:0:0:0:0:a");
 
-        InetAddress literal = ((AddressResult.Addresses) result(resolver.lookupAddresses("192.0.2.7"))).addresses().getFirst();
+        InetAddress literal = ((DnsResult.Found<InetAddress>) result(resolver.lookupAddresses("192.0.2.7"))).values().getFirst();
         assertThat(literal.getHostName()).isEqualTo("192.0.2.7");
         assertThat(dns.queryCount()).isZero();
     }

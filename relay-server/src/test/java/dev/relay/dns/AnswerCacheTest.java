@@ -32,11 +32,11 @@ class AnswerCacheTest {
             return pending;
         });
         assertThat(first).isNotDone();
-        pending.complete(new Answer.NoData(10));
+        pending.complete(new Answer.Negative(ResultKind.NO_DATA, 10));
 
         assertThat(loads).hasValue(1);
-        assertThat(first.join()).isEqualTo(new Answer.NoData(10));
-        assertThat(second.join()).isEqualTo(new Answer.NoData(10));
+        assertThat(first.join()).isEqualTo(new Answer.Negative(ResultKind.NO_DATA, 10));
+        assertThat(second.join()).isEqualTo(new Answer.Negative(ResultKind.NO_DATA, 10));
     }
 
     @Test

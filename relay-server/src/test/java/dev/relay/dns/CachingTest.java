@@ -49,14 +49,14 @@ class CachingTest {
     @Test
     void aChangedRecordIsSeenOnlyAfterTheTtl() {
         dns.defaultTtl(60).txt("_mta-sts.example.test", "v=STSv1; id=1");
-        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=1")));
 
         dns.clear("_mta-sts.example.test", "TXT").txt("_mta-sts.example.test", "v=STSv1; id=2");
         clock.advance(Duration.ofSeconds(59));
-        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=1")));
 
         clock.advance(Duration.ofSeconds(2));
-        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=2")));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=2")));
     }
 
     @Test
@@ -64,8 +64,8 @@ class CachingTest {
         dns.defaultTtl(60).mx("example.test", 10, "a.example.test").mx("example.test", 20, "b.example.test")
                 .txt("_mta-sts.example.test", "v=STSv1; id=1");
 
-        MxResult firstMx = result(resolver.lookupMx("example.test"));
-        TxtResult firstTxt = result(resolver.lookupTxt("_mta-sts.example.test"));
+        DnsResult<MxHost> firstMx = result(resolver.lookupMx("example.test"));
+        DnsResult<String> firstTxt = result(resolver.lookupTxt("_mta-sts.example.test"));
         // every message to the domain reads the cached answer: the same hosts, not a new list each time
         assertThat(result(resolver.lookupMx("example.test"))).isSameAs(firstMx);
         assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isSameAs(firstTxt);
@@ -74,8 +74,8 @@ class CachingTest {
         dns.clear("_mta-sts.example.test", "TXT").txt("_mta-sts.example.test", "v=STSv1; id=2");
         clock.advance(Duration.ofSeconds(61));
         assertThat(result(resolver.lookupMx("example.test")))
-                .isEqualTo(new MxResult.Hosts(List.of(new MxHost("c.example.test", 5))));
-        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=2")));
+                .isEqualTo(new DnsResult.Found<>(List.of(new MxHost("c.example.test", 5))));
+        assertThat(result(resolver.lookupTxt("_mta-sts.example.test"))).isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=2")));
     }
 
     @Test
@@ -90,14 +90,14 @@ class CachingTest {
     void nxdomainIsCachedForTheSoaNegativeTtl() {
         dns.negativeTtl(30);
 
-        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new MxResult.NoSuchDomain());
+        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new DnsResult.NoSuchDomain<>());
         dns.mx("missing.test", 10, "mx.missing.test"); // appears, but the negative answer still holds
         clock.advance(Duration.ofSeconds(29));
-        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new MxResult.NoSuchDomain());
+        assertThat(result(resolver.lookupMx("missing.test"))).isEqualTo(new DnsResult.NoSuchDomain<>());
         assertThat(dns.queryCount("missing.test", "MX")).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(2));
-        assertThat(result(resolver.lookupMx("missing.test"))).isInstanceOf(MxResult.Hosts.class);
+        assertThat(result(resolver.lookupMx("missing.test"))).isInstanceOf(DnsResult.Found.class);
         assertThat(dns.queryCount("missing.test", "MX")).isEqualTo(2);
     }
 
@@ -105,7 +105,7 @@ class CachingTest {
     void noDataLivesForTheLesserOfSoaTtlAndMinimum() {
         dns.soa("zone.test", 300, 10).a("host.zone.test", "192.0.2.1");
 
-        assertKeptUntil(() -> assertThat(result(resolver.lookupTxt("host.zone.test"))).isEqualTo(new TxtResult.NoRecords()),
+        assertKeptUntil(() -> assertThat(result(resolver.lookupTxt("host.zone.test"))).isEqualTo(new DnsResult.NoData<>()),
                 "host.zone.test", "TXT", Duration.ofSeconds(9), Duration.ofSeconds(2));
     }
 
@@ -134,9 +134,9 @@ class CachingTest {
     void timeoutsAreNotCached() {
         dns.drop("flaky.test", "MX");
 
-        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(MxResult.TemporaryFailure.class);
+        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(DnsResult.TemporaryFailure.class);
         dns.answerNormally("flaky.test").mx("flaky.test", 10, "mx.flaky.test");
-        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(MxResult.Hosts.class);
+        assertThat(result(resolver.lookupMx("flaky.test"))).isInstanceOf(DnsResult.Found.class);
     }
 
     @Test

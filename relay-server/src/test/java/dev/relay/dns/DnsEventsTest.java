@@ -61,7 +61,7 @@ class DnsEventsTest {
                     })
                     .build();
 
-            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(MxResult.Hosts.class);
+            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(DnsResult.Found.class);
         }
     }
 }

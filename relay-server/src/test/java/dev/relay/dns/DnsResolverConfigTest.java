@@ -19,7 +19,7 @@ class DnsResolverConfigTest {
             DnsResolver resolver = DnsResolver.create(new DnsSettings(List.of(dns.endpoint())));
 
             assertThat(resolver.servers()).containsExactly(dns.address());
-            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(MxResult.Hosts.class);
+            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(DnsResult.Found.class);
         }
     }
 
@@ -35,7 +35,7 @@ class DnsResolverConfigTest {
                 .attempts(1)
                 .build();
 
-        assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(MxResult.TemporaryFailure.class,
+        assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(DnsResult.TemporaryFailure.class,
                 f -> assertThat(f.reason()).contains("DNS server 127.0.0.1:" + closed + " did not answer")
                         .doesNotContain("Exception"));
     }
@@ -51,7 +51,7 @@ class DnsResolverConfigTest {
                     .attempts(1)
                     .build();
 
-            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(MxResult.Hosts.class);
+            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOf(DnsResult.Found.class);
         }
     }
 
@@ -63,7 +63,7 @@ class DnsResolverConfigTest {
             DnsResolver resolver = twoServers(failing, good);
 
             assertThat(result(resolver.lookupMx("example.test"))).isEqualTo(
-                    new MxResult.Hosts(List.of(new MxHost("mx.example.test", 10))));
+                    new DnsResult.Found<>(List.of(new MxHost("mx.example.test", 10))));
             assertThat(failing.queryCount("example.test", "MX")).isEqualTo(1);
             assertThat(good.queryCount("example.test", "MX")).isEqualTo(1);
         }
@@ -76,7 +76,7 @@ class DnsResolverConfigTest {
             good.txt("_mta-sts.example.test", "v=STSv1; id=1");
 
             assertThat(result(twoServers(refusing, good).lookupTxt("_mta-sts.example.test")))
-                    .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=1")));
+                    .isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=1")));
             assertThat(refusing.queryCount("_mta-sts.example.test", "TXT")).isEqualTo(1);
         }
     }
@@ -90,7 +90,7 @@ class DnsResolverConfigTest {
             DnsResolver resolver = DnsResolver.builder().servers(List.of(first.endpoint(), second.endpoint()))
                     .events((type, kind) -> counted.add(kind)).build();
 
-            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(MxResult.TemporaryFailure.class,
+            assertThat(result(resolver.lookupMx("example.test"))).isInstanceOfSatisfying(DnsResult.TemporaryFailure.class,
                     f -> assertThat(f.reason()).contains("REFUSED").contains("example.test"));
             assertThat(first.queryCount("example.test", "MX")).isEqualTo(1);
             assertThat(second.queryCount("example.test", "MX")).isEqualTo(1);
@@ -103,7 +103,7 @@ class DnsResolverConfigTest {
         try (TestDnsServer first = TestDnsServer.start(); TestDnsServer second = TestDnsServer.start()) {
             second.mx("example.test", 10, "mx.example.test");
 
-            assertThat(result(twoServers(first, second).lookupMx("example.test"))).isInstanceOf(MxResult.NoSuchDomain.class);
+            assertThat(result(twoServers(first, second).lookupMx("example.test"))).isInstanceOf(DnsResult.NoSuchDomain.class);
             assertThat(second.queryCount()).as("NXDOMAIN is an answer, not a failure").isZero();
         }
     }
@@ -115,8 +115,8 @@ class DnsResolverConfigTest {
             second.chaseCnames(false).add("alias.test. 300 IN CNAME target.test.");
 
             assertThat(result(twoServers(first, second).lookupAddresses("alias.test")))
-                    .isInstanceOfSatisfying(AddressResult.Addresses.class,
-                            a -> assertThat(a.addresses()).extracting(java.net.InetAddress::getHostAddress)
+                    .isInstanceOfSatisfying(DnsResult.Found.class,
+                            a -> assertThat(a.values()).extracting(v -> ((java.net.InetAddress) v).getHostAddress())
                                     .containsExactly("192.0.2.7"));
             assertThat(first.queryCount("target.test", "A")).isEqualTo(1);
             assertThat(second.queryCount("target.test", "A")).isZero();

@@ -2,12 +2,14 @@ package dev.relay.dns;
 
 import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.relay.dane.TlsaRecord;
-import dev.relay.queue.MutableClock;
 import dev.relay.dns.testkit.SignedZone;
 import dev.relay.dns.testkit.TestDnsServer;
+import dev.relay.queue.MutableClock;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +17,14 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * DNSSEC-validated lookups against a loopback server serving zones signed in the test:
@@ -134,9 +140,9 @@ class DnssecLookupTest {
 
     @Test
     void theMxRrsetOfASignedDomainIsSecure() {
-        Validated<MxResult> mx = result(validating().lookupMxValidated("secure.test"));
+        Validated<DnsResult<MxHost>> mx = result(validating().lookupMxValidated("secure.test"));
 
-        assertThat(mx).isEqualTo(new Validated<>(new MxResult.Hosts(List.of(new MxHost("mx.secure.test", 10))),
+        assertThat(mx).isEqualTo(new Validated<>(new DnsResult.Found<>(List.of(new MxHost("mx.secure.test", 10))),
                 DnssecStatus.SECURE));
         assertThat(mx.isSecure()).isTrue();
     }
@@ -147,7 +153,7 @@ class DnssecLookupTest {
 
         assertThat(result(resolver.lookupTlsa("mx.insecure.test"))).isEqualTo(new TlsaResult.Insecure());
         assertThat(result(resolver.lookupMxValidated("insecure.test"))).isEqualTo(new Validated<>(
-                new MxResult.Hosts(List.of(new MxHost("mx.insecure.test", 10))), DnssecStatus.INSECURE));
+                new DnsResult.Found<>(List.of(new MxHost("mx.insecure.test", 10))), DnssecStatus.INSECURE));
         assertThat(result(resolver.lookupTlsa("nowhere.insecure.test"))).isEqualTo(new TlsaResult.NoRecords(false));
         // the validator proved the delegation unsigned by asking the parent for its DS
         assertThat(dns.queryCount("insecure.test", "DS")).isPositive();
@@ -161,22 +167,20 @@ class DnssecLookupTest {
         assertThat(result(validating().lookupMxValidated("elsewhere.example")).status()).isEqualTo(DnssecStatus.INSECURE);
     }
 
-    @Test
-    void aProvedNonexistentNameIsSecureNoRecords() {
-        DnsResolver resolver = validating();
-
-        assertThat(result(resolver.lookupTlsa("nowhere.secure.test"))).isEqualTo(new TlsaResult.NoRecords(true));
-        assertThat(result(resolver.lookupMxValidated("nothing.test")))
-                .isEqualTo(new Validated<>(new MxResult.NoSuchDomain(), DnssecStatus.SECURE));
+    static Stream<Arguments> provedAbsences() {
+        return Stream.of(
+                // what is proved absent, the TLSA host, the mail domain, its MX result
+                arguments("a nonexistent name", "nowhere.secure.test", "nothing.test", new DnsResult.NoSuchDomain<MxHost>()),
+                arguments("an absent type", "other.secure.test", "mx.secure.test", new DnsResult.NoData<MxHost>()));
     }
 
-    @Test
-    void aProvedAbsentTypeIsSecureNoRecords() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("provedAbsences")
+    void aProvedAbsenceIsSecureNoRecords(String absence, String tlsaHost, String mailDomain, DnsResult<MxHost> mx) {
         DnsResolver resolver = validating();
 
-        assertThat(result(resolver.lookupTlsa("other.secure.test"))).isEqualTo(new TlsaResult.NoRecords(true));
-        assertThat(result(resolver.lookupMxValidated("mx.secure.test")))
-                .isEqualTo(new Validated<>(new MxResult.NoMx(), DnssecStatus.SECURE));
+        assertThat(result(resolver.lookupTlsa(tlsaHost))).isEqualTo(new TlsaResult.NoRecords(true));
+        assertThat(result(resolver.lookupMxValidated(mailDomain))).isEqualTo(new Validated<>(mx, DnssecStatus.SECURE));
     }
 
     @Test
@@ -304,7 +308,7 @@ class DnssecLookupTest {
     void plainLookupsStayPlain() {
         DnsResolver resolver = validating();
 
-        assertThat(result(resolver.lookupMx("secure.test"))).isEqualTo(new MxResult.Hosts(List.of(new MxHost("mx.secure.test", 10))));
+        assertThat(result(resolver.lookupMx("secure.test"))).isEqualTo(new DnsResult.Found<>(List.of(new MxHost("mx.secure.test", 10))));
         // no validation: the DNSKEY was never asked for
         assertThat(dns.queryCount("secure.test", "DNSKEY")).isZero();
         assertThat(statuses).isEmpty();
@@ -339,7 +343,7 @@ class DnssecLookupTest {
     @Test
     void addressesOfASignedHostAreSecureAndAnAliasNamesItsTarget() {
         DnsResolver resolver = validating();
-        AddressResult addresses = result(resolver.lookupAddresses("mx.secure.test"));
+        DnsResult<InetAddress> addresses = result(resolver.lookupAddresses("mx.secure.test"));
 
         // the AAAA question is answered by a proved absence: still secure
         assertThat(result(resolver.lookupAddressesValidated("mx.secure.test")))
@@ -347,7 +351,7 @@ class DnssecLookupTest {
         ValidatedAddresses alias = result(resolver.lookupAddressesValidated("mail.secure.test"));
         assertThat(alias.status()).isEqualTo(DnssecStatus.SECURE);
         assertThat(alias.expandedName()).isEqualTo("mx.secure.test");
-        assertThat(alias.result()).isInstanceOf(AddressResult.Addresses.class);
+        assertThat(alias.result()).isInstanceOf(DnsResult.Found.class);
     }
 
     @Test
@@ -358,7 +362,7 @@ class DnssecLookupTest {
         assertThat(result(resolver.lookupAddressesValidated("mx.insecure.test")).status()).isEqualTo(DnssecStatus.INSECURE);
         ValidatedAddresses down = result(resolver.lookupAddressesValidated("down.secure.test"));
         assertThat(down.status()).isEqualTo(DnssecStatus.ERROR);
-        assertThat(down.result()).isInstanceOf(AddressResult.TemporaryFailure.class);
+        assertThat(down.result()).isInstanceOf(DnsResult.TemporaryFailure.class);
     }
 
     @Test

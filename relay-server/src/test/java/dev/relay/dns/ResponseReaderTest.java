@@ -67,7 +67,7 @@ class ResponseReaderTest {
         Message m = response(Rcode.NOERROR, a("unrelated.test", 300));
         m.addRecord(soa(60, 60), Section.AUTHORITY);
 
-        assertThat(read("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.NoData(60)));
+        assertThat(read("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NO_DATA, 60)));
     }
 
     @Test
@@ -82,7 +82,7 @@ class ResponseReaderTest {
         Message m = response(Rcode.NXDOMAIN, cname("a.test", "b.test", 20));
         m.addRecord(soa(60, 30), Section.AUTHORITY);
 
-        assertThat(read("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.NxDomain(20)));
+        assertThat(read("a.test", m)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NXDOMAIN, 20)));
     }
 
     @Test
@@ -92,13 +92,13 @@ class ResponseReaderTest {
         Message nodata = response(Rcode.NOERROR);
         nodata.addRecord(soa(3600, 15), Section.AUTHORITY);
 
-        assertThat(read("a.test", nx)).isEqualTo(new ResponseReader.Done(new Answer.NxDomain(60)));
-        assertThat(read("a.test", nodata)).isEqualTo(new ResponseReader.Done(new Answer.NoData(15)));
+        assertThat(read("a.test", nx)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NXDOMAIN, 60)));
+        assertThat(read("a.test", nodata)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NO_DATA, 15)));
     }
 
     @Test
     void withoutSoaANegativeAnswerIsNotCached() {
-        assertThat(read("a.test", response(Rcode.NXDOMAIN))).isEqualTo(new ResponseReader.Done(new Answer.NxDomain(0)));
+        assertThat(read("a.test", response(Rcode.NXDOMAIN))).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NXDOMAIN, 0)));
     }
 
     @Test
@@ -155,8 +155,8 @@ class ResponseReaderTest {
         Message nodata = authenticated(response(Rcode.NOERROR));
         nodata.addRecord(soa(30, 30), Section.AUTHORITY);
 
-        assertThat(readSecurely("a.test", nx)).isEqualTo(new ResponseReader.Done(new Answer.NxDomain(30, true)));
-        assertThat(readSecurely("a.test", nodata)).isEqualTo(new ResponseReader.Done(new Answer.NoData(30, true)));
+        assertThat(readSecurely("a.test", nx)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NXDOMAIN, 30, true)));
+        assertThat(readSecurely("a.test", nodata)).isEqualTo(new ResponseReader.Done(new Answer.Negative(ResultKind.NO_DATA, 30, true)));
     }
 
     @Test

@@ -20,16 +20,16 @@ class TxtLookupTest {
         dns.txt("_mta-sts.example.test", "v=STSv1; ", "id=2024", "0101");
 
         assertThat(result(resolver.lookupTxt("_mta-sts.example.test")))
-                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=20240101")));
+                .isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=20240101")));
     }
 
     @Test
     void everyRecordIsOneString() {
         dns.txt("example.test", "v=spf1 -all").txt("example.test", "v=STSv1; id=1").txt("example.test", "other");
 
-        TxtResult result = result(resolver.lookupTxt("example.test"));
+        DnsResult<String> result = result(resolver.lookupTxt("example.test"));
 
-        assertThat(((TxtResult.Records) result).records())
+        assertThat(((DnsResult.Found<String>) result).values())
                 .containsExactlyInAnyOrder("v=spf1 -all", "v=STSv1; id=1", "other");
     }
 
@@ -38,7 +38,7 @@ class TxtLookupTest {
         dns.add("raw.test. 300 IN TXT \"back\\\\slash \\\"quoted\\\"\" \"caf\\195\\169\"");
 
         assertThat(result(resolver.lookupTxt("raw.test")))
-                .isEqualTo(new TxtResult.Records(List.of("back\\slash \"quoted\"café")));
+                .isEqualTo(new DnsResult.Found<>(List.of("back\\slash \"quoted\"café")));
     }
 
     @Test
@@ -46,7 +46,7 @@ class TxtLookupTest {
         dns.cname("_mta-sts.customer.test", "_mta-sts.provider.test").txt("_mta-sts.provider.test", "v=STSv1; id=p1");
 
         assertThat(result(resolver.lookupTxt("_mta-sts.customer.test")))
-                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=p1")));
+                .isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=p1")));
     }
 
     @Test
@@ -56,17 +56,17 @@ class TxtLookupTest {
                 .txt("_mta-sts.provider.test", "v=STSv1; id=p1");
 
         assertThat(result(resolver.lookupTxt("_mta-sts.customer.test")))
-                .isEqualTo(new TxtResult.Records(List.of("v=STSv1; id=p1")));
+                .isEqualTo(new DnsResult.Found<>(List.of("v=STSv1; id=p1")));
     }
 
     @Test
     void noRecordsNoSuchDomainAndFailureAreThreeDifferentThings() {
         dns.a("exists.test", "192.0.2.1").servfail("_mta-sts.down.test").drop("_mta-sts.silent.test");
 
-        assertThat(result(resolver.lookupTxt("exists.test"))).isEqualTo(new TxtResult.NoRecords());
-        assertThat(result(resolver.lookupTxt("_mta-sts.nowhere.test"))).isEqualTo(new TxtResult.NoSuchDomain());
-        assertThat(result(resolver.lookupTxt("_mta-sts.down.test"))).isInstanceOf(TxtResult.TemporaryFailure.class);
-        assertThat(result(resolver.lookupTxt("_mta-sts.silent.test"))).isInstanceOf(TxtResult.TemporaryFailure.class);
+        assertThat(result(resolver.lookupTxt("exists.test"))).isEqualTo(new DnsResult.NoData<>());
+        assertThat(result(resolver.lookupTxt("_mta-sts.nowhere.test"))).isEqualTo(new DnsResult.NoSuchDomain<>());
+        assertThat(result(resolver.lookupTxt("_mta-sts.down.test"))).isInstanceOf(DnsResult.TemporaryFailure.class);
+        assertThat(result(resolver.lookupTxt("_mta-sts.silent.test"))).isInstanceOf(DnsResult.TemporaryFailure.class);
     }
 
     @Test
@@ -78,17 +78,17 @@ class TxtLookupTest {
             expected.add(text);
         }
 
-        TxtResult result = result(resolver.lookupTxt("big.test"));
+        DnsResult<String> result = result(resolver.lookupTxt("big.test"));
 
-        assertThat(((TxtResult.Records) result).records()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(((DnsResult.Found<String>) result).values()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(dns.queries()).containsExactly(
                 new TestDnsServer.Query("big.test", "TXT", false), new TestDnsServer.Query("big.test", "TXT", true));
     }
 
     @Test
     void anAddressLiteralHasNoTxtAndIsNotAsked() {
-        assertThat(result(resolver.lookupTxt("192.0.2.1"))).isEqualTo(new TxtResult.NoSuchDomain());
-        assertThat(result(resolver.lookupTxt("_mta-sts.[192.0.2.1]"))).isEqualTo(new TxtResult.NoSuchDomain());
+        assertThat(result(resolver.lookupTxt("192.0.2.1"))).isEqualTo(new DnsResult.NoSuchDomain<>());
+        assertThat(result(resolver.lookupTxt("_mta-sts.[192.0.2.1]"))).isEqualTo(new DnsResult.NoSuchDomain<>());
         assertThat(dns.queryCount()).isZero();
     }
 }

@@ -3,6 +3,7 @@ package dev.relay.mtasts;
 import static dev.relay.mtasts.StsWorld.policy;
 import static dev.relay.testkit.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.mtasts.testkit.TestPolicyServer.Response;
@@ -12,11 +13,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MtaStsPoliciesTest extends PoliciesTestBase {
 
     private static final String ENFORCE = policy("enforce", 86400, "mx1.example.test", "*.mx.example.test");
+
+    /**
+     * The ENFORCE policy of example.test fetched and cached under id 1, then the TXT record
+     * changed to announce id 2; the policy host still serves ENFORCE.
+     */
+    private TestPolicyServer.PolicyHost cachedThenNewId() {
+        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
+        lookup("example.test");
+        world.txt("example.test", "2");
+        return host;
+    }
 
     @Test
     void aPublishedPolicyIsFetchedAndApplies() {
@@ -60,9 +76,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
 
     @Test
     void aNewIdIsFetchedAndItsPolicyUsed() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
-        lookup("example.test");
-        world.txt("example.test", "2");
+        TestPolicyServer.PolicyHost host = cachedThenNewId();
         host.policy(policy("enforce", 86400, "mx2.example.test"));
 
         DomainPolicy.Active lookup = active(lookup("example.test"));
@@ -74,55 +88,32 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
         assertThat(host.requestCount()).isEqualTo(2);
     }
 
-    @Test
-    void aNewIdWhoseFetchFailsKeepsTheCachedPolicy() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
-        lookup("example.test");
-        world.txt("example.test", "2");
-        host.respond(Response.status(500));
+    static Stream<Arguments> failedFetchesOfANewId() {
+        return Stream.of(
+                // what goes wrong, the response, the fetch result, what its detail says
+                arguments("HTTP status 500", Response.status(500), "http_status", "500"),
+                arguments("an invalid policy", Response.policy("version: STSv1\nmode: enforce\nnmx: mx1.example.test\nmax_age: 86400\n"),
+                        "invalid_policy", "invalid policy: "),
+                // a user's page on the policy host: a valid-looking policy naming an MX the domain never chose
+                arguments("a policy served as HTML", Response.policy(policy("enforce", 86400, "mx.attacker.test"))
+                        .withHeader("Content-Type", "text/html"), "wrong_media_type", "text/html"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failedFetchesOfANewId")
+    void aNewIdWhoseFetchFailsKeepsTheCachedPolicy(String what, Response response, String result, String detail) {
+        cachedThenNewId().respond(response);
 
         DomainPolicy.Active lookup = active(lookup("example.test"));
 
         assertThat(lookup.id()).isEqualTo("1");
         assertThat(lookup.fromCache()).isTrue();
         assertThat(lookup.policy().matchesMx("mx1.example.test")).isTrue();
-        assertThat(world.events.fetched).containsExactly("ok", "http_status");
-    }
-
-    @Test
-    void aNewIdServingAnInvalidPolicyKeepsTheCachedPolicy() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
-        lookup("example.test");
-        world.txt("example.test", "2");
-        host.policy("version: STSv1\nmode: enforce\nnmx: mx1.example.test\nmax_age: 86400\n");
-
-        DomainPolicy.Active lookup = active(lookup("example.test"));
-
-        assertThat(lookup.id()).isEqualTo("1");
-        assertThat(world.events.fetched).containsExactly("ok", "invalid_policy");
-        assertThat(policies.snapshot().getFirst().lastFetch()).hasValueSatisfying(last -> {
-            assertThat(last.result()).isEqualTo("invalid_policy");
-            assertThat(last.detail()).startsWith("invalid policy: ");
-        });
-    }
-
-    @Test
-    void aNewIdServedAsHtmlKeepsTheCachedPolicy() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
-        lookup("example.test");
-        world.txt("example.test", "2");
-        // a user's page on the policy host: a valid-looking policy naming an MX the domain never chose
-        host.respond(Response.policy(policy("enforce", 86400, "mx.attacker.test")).withHeader("Content-Type", "text/html"));
-
-        DomainPolicy.Active lookup = active(lookup("example.test"));
-
-        assertThat(lookup.id()).isEqualTo("1");
-        assertThat(lookup.policy().matchesMx("mx1.example.test")).isTrue();
         assertThat(lookup.policy().matchesMx("mx.attacker.test")).isFalse();
-        assertThat(world.events.fetched).containsExactly("ok", "wrong_media_type");
+        assertThat(world.events.fetched).containsExactly("ok", result);
         assertThat(policies.snapshot().getFirst().lastFetch()).hasValueSatisfying(last -> {
-            assertThat(last.result()).isEqualTo("wrong_media_type");
-            assertThat(last.detail()).contains("text/html");
+            assertThat(last.result()).isEqualTo(result);
+            assertThat(last.detail()).contains(detail);
         });
     }
 
@@ -285,9 +276,7 @@ class MtaStsPoliciesTest extends PoliciesTestBase {
 
     @Test
     void aNonePolicyUnderANewIdReplacesTheCachedOne() {
-        TestPolicyServer.PolicyHost host = world.publish("example.test", "1", ENFORCE);
-        lookup("example.test");
-        world.txt("example.test", "2");
+        TestPolicyServer.PolicyHost host = cachedThenNewId();
         host.policy(policy("none", 86400));
 
         DomainPolicy lookup = lookup("example.test");

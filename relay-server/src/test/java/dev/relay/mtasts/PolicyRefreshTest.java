@@ -10,6 +10,8 @@ import dev.relay.mtasts.testkit.TestPolicyServer.Response;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -45,12 +47,8 @@ class PolicyRefreshTest extends PoliciesTestBase {
     @Test
     void aLongLivedPolicyIsRefetchedOnceItIsADayOld() {
         TestPolicyServer.PolicyHost host = cached(policy("enforce", 31557600, "mx1.example.test"));
-        refreshAfter(Duration.ofHours(23));
-        int beforeADay = host.requestCount();
-        refreshAfter(Duration.ofHours(1));
 
-        assertThat(beforeADay).isEqualTo(1);
-        assertThat(host.requestCount()).isEqualTo(2);
+        assertThat(requestCountsAfterRefreshes(host, Duration.ofHours(23), Duration.ofHours(1))).containsExactly(1, 2);
     }
 
     @Test
@@ -105,13 +103,10 @@ class PolicyRefreshTest extends PoliciesTestBase {
     void aFailedRefreshIsNotRepeatedWithinTheBackoff() {
         TestPolicyServer.PolicyHost host = cached(DAY_POLICY);
         host.respond(Response.status(500));
-        refreshAfter(Duration.ofHours(20));
-        refreshAfter(Duration.ofMinutes(4));
-        int withinBackoff = host.requestCount();
-        refreshAfter(Duration.ofMinutes(1));
 
-        assertThat(withinBackoff).isEqualTo(2);
-        assertThat(host.requestCount()).isEqualTo(3);
+        // the failed refresh, then one within the backoff, then one past it
+        assertThat(requestCountsAfterRefreshes(host, Duration.ofHours(20), Duration.ofMinutes(4), Duration.ofMinutes(1)))
+                .containsExactly(2, 2, 3);
     }
 
     @Test
@@ -164,6 +159,16 @@ class PolicyRefreshTest extends PoliciesTestBase {
     private void refreshAfter(Duration time) {
         world.clock.advance(time);
         result(policies.refreshDue());
+    }
+
+    /** The policy host's request count after each of these refreshes, each {@code step} after the one before. */
+    private List<Integer> requestCountsAfterRefreshes(TestPolicyServer.PolicyHost host, Duration... steps) {
+        List<Integer> counts = new ArrayList<>();
+        for (Duration step : steps) {
+            refreshAfter(step);
+            counts.add(host.requestCount());
+        }
+        return counts;
     }
 
     /** For the one test that lets the service's own thread run: polls instead of a fixed sleep. */

@@ -20,14 +20,19 @@ class SessionCountersTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
     private final SessionCounters counters = new SessionCounters(clock, CounterLimits.DEFAULT);
 
+    /** One failed session of example.com at mx1.example.com with this cause per receiving IP, in order. */
+    private static void recordFailures(SessionCounters into, Cause cause, String... receivingIps) {
+        for (String ip : receivingIps) {
+            into.record(Sessions.fail("example.com", cause, "mx1.example.com", ip));
+        }
+    }
+
     @Test
     void equalFailuresShareARowAndDifferentOnesDoNot() {
         counters.record(Sessions.ok("example.com"));
         counters.record(Sessions.ok("example.com"));
-        counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.5"));
-        counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.5"));
-        counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.6"));
-        counters.record(Sessions.fail("example.com", Cause.CERTIFICATE_NOT_TRUSTED, "mx1.example.com", "203.0.113.5"));
+        recordFailures(counters, Cause.CERTIFICATE_EXPIRED, "203.0.113.5", "203.0.113.5", "203.0.113.6");
+        recordFailures(counters, Cause.CERTIFICATE_NOT_TRUSTED, "203.0.113.5");
 
         DomainCounts counts = counters.domain(DAY, "example.com").orElseThrow();
         assertThat(counts.successes()).isEqualTo(2);
@@ -142,10 +147,7 @@ class SessionCountersTest {
     @Test
     void failureRowsBeyondTheCapStillCountInTheSummary() {
         SessionCounters small = new SessionCounters(clock, new CounterLimits(10, 8, 2, 7));
-        small.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.1"));
-        small.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.2"));
-        small.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.3"));
-        small.record(Sessions.fail("example.com", Cause.CERTIFICATE_EXPIRED, "mx1.example.com", "203.0.113.1"));
+        recordFailures(small, Cause.CERTIFICATE_EXPIRED, "203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.1");
 
         DomainCounts counts = small.domain(DAY, "example.com").orElseThrow();
         assertThat(counts.failures()).isEqualTo(4);

@@ -5,6 +5,7 @@ import dev.relay.dns.DnsSettings;
 import dev.relay.settings.HostPort;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -409,23 +410,23 @@ public final class TestDnsServer implements AutoCloseable, AfterEachCallback {
     public void close() {
         closed = true;
         udp.close();
-        try {
-            tcp.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        closeQuietly(tcp);
         for (Socket s : connections) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
+            closeQuietly(s);
         }
         try {
             udpThread.join(2000);
             tcpThread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
