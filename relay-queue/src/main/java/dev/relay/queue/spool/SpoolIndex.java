@@ -1,6 +1,7 @@
 package dev.relay.queue.spool;
 
 import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientStatus;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -79,7 +81,9 @@ final class SpoolIndex {
     private final Map<Integer, long[]> olderCopies = new HashMap<>();
     /** What recovery found of each message, until the queue has taken it ({@link #takeRecovered}). */
     private long[] recoveredArrival;
-    private MessageState[] recoveredState;
+    /** Per slot: a {@link MessageState}, or a {@link DeferredAlike} whose next attempt is {@code recoveredNext}. */
+    private Object[] recoveredState;
+    private long[] recoveredNext;
     private final TreeMap<Long, SegmentStats> segments = new TreeMap<>();
 
     private static long pack(RecordPos pos) {
@@ -225,22 +229,45 @@ final class SpoolIndex {
         if (recoveredState == null || recoveredState.length < ids.capacity()) {
             recoveredArrival = recoveredArrival == null ? new long[ids.capacity()]
                     : Arrays.copyOf(recoveredArrival, ids.capacity());
-            recoveredState = recoveredState == null ? new MessageState[ids.capacity()]
+            recoveredState = recoveredState == null ? new Object[ids.capacity()]
                     : Arrays.copyOf(recoveredState, ids.capacity());
+            recoveredNext = recoveredNext == null ? new long[ids.capacity()]
+                    : Arrays.copyOf(recoveredNext, ids.capacity());
         }
         recoveredArrival[slot] = QueueIndex.nanos(arrival);
-        recoveredState[slot] = MessageState.canonical(state);
+        keepRecovered(slot, state);
     }
 
     /** A newer state recovery found for a message it indexed. */
     void recoveredState(QueueId id, MessageState state) {
-        recoveredState[ids.find(id)] = MessageState.canonical(state);
+        keepRecovered(ids.find(id), state);
+    }
+
+    /**
+     * Keeps a recovered state as the queue's index will: a million messages deferred alike cost
+     * no more than a million fresh ones while the spool is read.
+     */
+    private void keepRecovered(int slot, MessageState state) {
+        Optional<DeferredAlike> shape = DeferredAlike.of(state);
+        if (shape.isPresent()) {
+            recoveredState[slot] = shape.get();
+            recoveredNext[slot] = QueueIndex.nanos(
+                    ((RecipientStatus.Deferred) state.statuses().get(0)).nextAttempt());
+        } else {
+            recoveredState[slot] = MessageState.canonical(state);
+        }
+    }
+
+    private static MessageState recoveredState(Object kept, long next) {
+        return kept instanceof DeferredAlike shape ? shape.at(Instant.ofEpochSecond(0, next)) : (MessageState) kept;
     }
 
     /** The latest state recovery found for a message, or null when it knows none. */
     MessageState recoveredState(QueueId id) {
         int slot = ids.find(id);
-        return slot < 0 || recoveredState == null || slot >= recoveredState.length ? null : recoveredState[slot];
+        return slot < 0 || recoveredState == null || slot >= recoveredState.length || recoveredState[slot] == null
+                ? null
+                : recoveredState(recoveredState[slot], recoveredNext[slot]);
     }
 
     /** Ids of the live messages whose body lies in a file of its own. */
@@ -261,9 +288,11 @@ final class SpoolIndex {
      */
     List<StoredMessage> takeRecovered() {
         long[] arrivals = recoveredArrival;
-        MessageState[] states = recoveredState;
+        Object[] states = recoveredState;
+        long[] next = recoveredNext;
         recoveredArrival = null;
         recoveredState = null;
+        recoveredNext = null;
         if (states == null) {
             return List.of();
         }
@@ -280,8 +309,8 @@ final class SpoolIndex {
             public StoredMessage get(int i) {
                 int slot = live[Objects.checkIndex(i, count)];
                 synchronized (SpoolIndex.this) {
-                    return new StoredMessage(ids.id(slot), Instant.ofEpochSecond(0, arrivals[slot]), states[slot],
-                            bodySize[slot]);
+                    return new StoredMessage(ids.id(slot), Instant.ofEpochSecond(0, arrivals[slot]),
+                            recoveredState(states[slot], next[slot]), bodySize[slot]);
                 }
             }
 
