@@ -29,7 +29,9 @@ final class QueueIndex {
     /** No open recipient: not in the schedule. */
     private static final long NEVER = Long.MAX_VALUE;
     private static final int NONE = -1;
-    private final IdTable ids = new IdTable();
+    /** Shared with the spool's index (see {@link IdTable}): a slot here is the message's slot there. */
+    private final IdTable ids;
+    private int count;
     private long[] arrival = new long[0];
     private long[] due = new long[0];
     private long[] size = new long[0];
@@ -53,6 +55,16 @@ final class QueueIndex {
 
     private long bytes;
 
+    /** An index with an id table of its own. */
+    QueueIndex() {
+        this(new IdTable());
+    }
+
+    /** An index whose ids are in {@code ids}, which another index may hold too. */
+    QueueIndex(IdTable ids) {
+        this.ids = ids;
+    }
+
     static long nanos(Instant instant) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
@@ -73,12 +85,13 @@ final class QueueIndex {
     }
 
     int size() {
-        return ids.size();
+        return count;
     }
 
     /** The slot of a queued message, or -1. */
     int slot(QueueId id) {
-        return ids.find(id);
+        int slot = ids.find(id);
+        return slot >= 0 && slot < states.length && states[slot] != null ? slot : -1;
     }
 
     QueueId id(int slot) {
@@ -130,8 +143,12 @@ final class QueueIndex {
      * {@link #sortOrder()}.
      */
     int addUnordered(QueueId id, Instant arrivedAt, long bodySize, MessageState state) {
-        int slot = ids.add(id);
-        ensureCapacity(ids.capacity());
+        if (slot(id) >= 0) {
+            throw new IllegalStateException("message " + id + " is already in the queue's index");
+        }
+        int slot = ids.acquire(id);
+        count++;
+        ensureCapacity(slot + 1);
         arrival[slot] = nanos(arrivedAt);
         size[slot] = bodySize;
         leased[slot] = false;
@@ -145,7 +162,7 @@ final class QueueIndex {
 
     /** Puts every message added by {@link #addUnordered} in its place in the listing order. */
     void sortOrder() {
-        int[] live = new int[ids.size()];
+        int[] live = new int[count];
         int n = 0;
         for (int i = 0; i < orderLength; i++) {
             if (order[i] != NONE) {
@@ -174,7 +191,8 @@ final class QueueIndex {
         }
         bytes -= size[slot];
         states[slot] = null;
-        ids.remove(slot);
+        ids.release(slot);
+        count--;
         if (orderDead > 1024 && orderDead > orderLength / 2) {
             compactOrder();
         }
@@ -223,7 +241,7 @@ final class QueueIndex {
             return new int[0];
         }
         int from = after.map(this::firstAfter).orElse(0);
-        int[] page = new int[Math.min(limit, ids.size())];
+        int[] page = new int[Math.min(limit, count)];
         int n = 0;
         for (int i = from; i < orderLength && n < page.length; i++) {
             if (order[i] != NONE) {
@@ -450,10 +468,11 @@ final class QueueIndex {
         }
     }
 
-    private void ensureCapacity(int capacity) {
-        if (arrival.length >= capacity) {
+    private void ensureCapacity(int needed) {
+        if (arrival.length >= needed) {
             return;
         }
+        int capacity = IdTable.grownLength(arrival.length, needed);
         arrival = Arrays.copyOf(arrival, capacity);
         due = Arrays.copyOf(due, capacity);
         size = Arrays.copyOf(size, capacity);

@@ -68,7 +68,9 @@ final class SpoolIndex {
         }
     }
 
-    private final IdTable ids = new IdTable();
+    /** Shared with the queue's index (see {@link IdTable}): a slot here is the message's slot there. */
+    private final IdTable ids;
+    private int count;
     /** Per slot: the newest MESSAGE record (segment and offset packed, see {@link #pack}) and its length. */
     private long[] messageAt = new long[0];
     private int[] messageLength = new int[0];
@@ -85,6 +87,27 @@ final class SpoolIndex {
     private Object[] recoveredState;
     private long[] recoveredNext;
     private final TreeMap<Long, SegmentStats> segments = new TreeMap<>();
+
+    /** An index with an id table of its own. */
+    SpoolIndex() {
+        this(new IdTable());
+    }
+
+    /** An index whose ids are in {@code ids}, which the queue's index holds too. */
+    SpoolIndex(IdTable ids) {
+        this.ids = ids;
+    }
+
+    /** The id table, for the queue's index to share. */
+    IdTable ids() {
+        return ids;
+    }
+
+    /** The slot of a message this index holds, or -1 (the queue's index may hold the id alone). */
+    private int find(QueueId id) {
+        int slot = ids.find(id);
+        return slot >= 0 && slot < messageLength.length && messageLength[slot] != 0 ? slot : -1;
+    }
 
     private static long pack(RecordPos pos) {
         return (pos.segment() << 32) | Math.toIntExact(pos.offset());
@@ -112,7 +135,7 @@ final class SpoolIndex {
 
     /** The records of a live message, or null. */
     Slot slot(QueueId id) {
-        int slot = ids.find(id);
+        int slot = find(id);
         return slot < 0 ? null : slotAt(slot);
     }
 
@@ -123,15 +146,16 @@ final class SpoolIndex {
     }
 
     int size() {
-        return ids.size();
+        return count;
     }
 
     /** A MESSAGE record was written: a new message, or a newer copy of a live one. */
     void message(QueueId id, RecordPos pos, boolean inFile, long size) {
-        int slot = ids.find(id);
+        int slot = find(id);
         if (slot < 0) {
-            slot = ids.add(id);
-            ensureCapacity(ids.capacity());
+            slot = ids.acquire(id);
+            count++;
+            ensureCapacity(slot + 1);
             bodyInFile[slot] = inFile;
             bodySize[slot] = size;
         } else {
@@ -159,7 +183,7 @@ final class SpoolIndex {
 
     /** A STATE record was written; false (and nothing changes) if the message is unknown. */
     boolean state(QueueId id, RecordPos pos) {
-        int slot = ids.find(id);
+        int slot = find(id);
         if (slot < 0) {
             return false;
         }
@@ -174,7 +198,7 @@ final class SpoolIndex {
 
     /** A REMOVE record was written at {@code pos}; returns the slot the message had, or null. */
     Slot remove(QueueId id, RecordPos pos) {
-        int number = ids.find(id);
+        int number = find(id);
         if (number < 0) {
             return null;
         }
@@ -204,7 +228,7 @@ final class SpoolIndex {
 
     /** Drops a message without a tombstone (recovery found it unusable). */
     Slot forget(QueueId id) {
-        int number = ids.find(id);
+        int number = find(id);
         if (number < 0) {
             return null;
         }
@@ -219,20 +243,22 @@ final class SpoolIndex {
         if (recoveredState != null && number < recoveredState.length) {
             recoveredState[number] = null;
         }
-        ids.remove(number);
+        ids.release(number);
+        count--;
         return slot;
     }
 
     /** Recovery found this arrival and (latest) state for a message it indexed. */
     void recovered(QueueId id, Instant arrival, MessageState state) {
-        int slot = ids.find(id);
-        if (recoveredState == null || recoveredState.length < ids.capacity()) {
-            recoveredArrival = recoveredArrival == null ? new long[ids.capacity()]
-                    : Arrays.copyOf(recoveredArrival, ids.capacity());
-            recoveredState = recoveredState == null ? new Object[ids.capacity()]
-                    : Arrays.copyOf(recoveredState, ids.capacity());
-            recoveredNext = recoveredNext == null ? new long[ids.capacity()]
-                    : Arrays.copyOf(recoveredNext, ids.capacity());
+        int slot = find(id);
+        int capacity = messageAt.length; // the message was just indexed: its slot is below
+        if (recoveredState == null || recoveredState.length < capacity) {
+            recoveredArrival = recoveredArrival == null ? new long[capacity]
+                    : Arrays.copyOf(recoveredArrival, capacity);
+            recoveredState = recoveredState == null ? new Object[capacity]
+                    : Arrays.copyOf(recoveredState, capacity);
+            recoveredNext = recoveredNext == null ? new long[capacity]
+                    : Arrays.copyOf(recoveredNext, capacity);
         }
         recoveredArrival[slot] = QueueIndex.nanos(arrival);
         keepRecovered(slot, state);
@@ -240,7 +266,7 @@ final class SpoolIndex {
 
     /** A newer state recovery found for a message it indexed. */
     void recoveredState(QueueId id, MessageState state) {
-        keepRecovered(ids.find(id), state);
+        keepRecovered(find(id), state);
     }
 
     /**
@@ -264,7 +290,7 @@ final class SpoolIndex {
 
     /** The latest state recovery found for a message, or null when it knows none. */
     MessageState recoveredState(QueueId id) {
-        int slot = ids.find(id);
+        int slot = find(id);
         return slot < 0 || recoveredState == null || slot >= recoveredState.length || recoveredState[slot] == null
                 ? null
                 : recoveredState(recoveredState[slot], recoveredNext[slot]);
@@ -296,7 +322,7 @@ final class SpoolIndex {
         if (states == null) {
             return List.of();
         }
-        int[] live = new int[ids.size()];
+        int[] live = new int[count];
         int n = 0;
         for (int slot = 0; slot < messageLength.length && n < live.length; slot++) {
             if (messageLength[slot] != 0 && slot < states.length && states[slot] != null) {
@@ -321,10 +347,11 @@ final class SpoolIndex {
         };
     }
 
-    private void ensureCapacity(int capacity) {
-        if (messageAt.length >= capacity) {
+    private void ensureCapacity(int needed) {
+        if (messageAt.length >= needed) {
             return;
         }
+        int capacity = IdTable.grownLength(messageAt.length, needed);
         messageAt = Arrays.copyOf(messageAt, capacity);
         messageLength = Arrays.copyOf(messageLength, capacity);
         stateAt = Arrays.copyOf(stateAt, capacity);
