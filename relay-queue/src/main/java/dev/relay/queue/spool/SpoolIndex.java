@@ -377,12 +377,36 @@ final class SpoolIndex {
         if (stats == null) {
             return;
         }
+        forgetOlderCopiesIn(number);
         stats.tombstonesWaiting.forEach((tombstone, count) -> {
             SegmentStats waiting = segments.get(tombstone);
             if (waiting != null) {
                 waiting.tombstoneRefs -= count;
             }
         });
+    }
+
+    /**
+     * Older copies in a segment that is gone pin nothing any more: forgotten, or a compacted
+     * segment would leave an entry for each message it held (issue 14: a million deferred
+     * messages are compacted again and again as their states supersede each other, and the
+     * entries came to 80 bytes a message).
+     */
+    private void forgetOlderCopiesIn(long number) {
+        olderCopies.entrySet().removeIf(entry -> {
+            long[] copies = entry.getValue();
+            if (Arrays.stream(copies).noneMatch(copy -> copy == number)) {
+                return false;
+            }
+            long[] kept = Arrays.stream(copies).filter(copy -> copy != number).toArray();
+            entry.setValue(kept);
+            return kept.length == 0;
+        });
+    }
+
+    /** How many messages have older copies in segments still there (for tests). */
+    int withOlderCopies() {
+        return olderCopies.size();
     }
 
     /**
