@@ -277,6 +277,7 @@ final class SpoolIndex {
         Optional<DeferredAlike> shape = DeferredAlike.of(state);
         if (shape.isPresent()) {
             recoveredState[slot] = shape.get();
+            // a shaped state's recipients are all deferred, to one time
             recoveredNext[slot] = QueueIndex.nanos(
                     ((RecipientStatus.Deferred) state.statuses().get(0)).nextAttempt());
         } else {
