@@ -8,41 +8,55 @@ import java.util.Arrays;
  * in a small heap). An id (6 to 32 ASCII letters and digits) is packed into three longs, six
  * bits a character (1 + its place in ASCII order among the 62 allowed, 0 after the end), so the
  * packed form compares as the text does; the lookup is open addressing over an int table.
- * A slot number stays the message's until it is removed; its owner keeps the message's other
- * fields in arrays indexed by it ({@link #capacity()} tells how long they must be). About 24
- * bytes per id plus 8 to 16 of table, against about 80 for a {@code QueueId} and its string and
- * 40 more for a hash-map entry. Not thread-safe.
+ * A slot number stays the message's until every owner that took it has let it go; each owner
+ * keeps the message's other fields in arrays indexed by it (grown by {@link #grownLength}).
+ * About 24 bytes per id plus 8 to 16 of table, against about 80 for a
+ * {@code QueueId} and its string and 40 more for a hash-map entry.
+ *
+ * <p>Shared by the queue's index and the spool's (issue 14: each kept a table of its own, 32
+ * bytes a message twice), which are guarded by different locks: lookups, taking and letting go
+ * of slots hold this table's monitor; reading the id of a slot the caller holds does not, since
+ * the pages of ids never move (the list of them is replaced whole, and volatile) and a slot's
+ * words do not change while it is held.
  */
 final class IdTable {
 
     private static final int WORDS = 3;
     private static final int BITS = 6;
+    /** Slots per page of ids: 24 KB a page, so growth costs no copy and leaves no slack to speak of. */
+    private static final int PAGE_SHIFT = 10;
+    private static final int PAGE = 1 << PAGE_SHIFT;
 
-    /** Three longs per slot. */
-    private long[] ids;
+    /** Three longs per slot, in pages of {@link #PAGE} slots. */
+    private volatile long[][] pages = new long[0][];
+    /** How many owners hold each slot; 0 for a free one. */
+    private byte[] owners = new byte[0];
     /** Open addressing: slot + 1, 0 for an empty place; length a power of two, at most half full. */
-    private int[] table;
+    private int[] table = new int[128];
     private int[] free = new int[16];
     private int freeCount;
     private int highWater;
     private int size;
 
-    IdTable() {
-        ids = new long[WORDS * 64];
-        table = new int[128];
-    }
-
-    int size() {
+    /** How many distinct ids are held. */
+    synchronized int size() {
         return size;
     }
 
-    /** How many slots the owner's arrays must hold. */
-    int capacity() {
-        return ids.length / WORDS;
+    /**
+     * The length an owner's array of {@code length} grows to so as to hold {@code needed}: by half
+     * at a time from 64, as all of the index's arrays grow (about 1.08 million at a million).
+     */
+    static int grownLength(int length, int needed) {
+        int grown = Math.max(length, 64);
+        while (grown < needed) {
+            grown += grown >> 1;
+        }
+        return grown;
     }
 
-    /** The slot of {@code id}, or -1. */
-    int find(QueueId id) {
+    /** The slot of {@code id} (whoever holds it), or -1. */
+    synchronized int find(QueueId id) {
         long[] packed = pack(id.value());
         return find(packed[0], packed[1], packed[2]);
     }
@@ -55,28 +69,41 @@ final class IdTable {
                 return -1;
             }
             int slot = entry - 1;
-            if (ids[slot * WORDS] == a && ids[slot * WORDS + 1] == b && ids[slot * WORDS + 2] == c) {
+            if (word(slot, 0) == a && word(slot, 1) == b && word(slot, 2) == c) {
                 return slot;
             }
         }
     }
 
-    /** Adds an id not yet in the table; returns its new slot. */
-    int add(QueueId id) {
+    /**
+     * Takes the slot of {@code id} for one more owner: the slot another owner holds for it, or a
+     * new one. Each owner takes an id at most once, and lets it go with {@link #release}.
+     */
+    synchronized int acquire(QueueId id) {
         long[] packed = pack(id.value());
-        if (find(packed[0], packed[1], packed[2]) >= 0) {
-            throw new IllegalStateException("queue id " + id + " is already in the table");
+        int slot = find(packed[0], packed[1], packed[2]);
+        if (slot >= 0) {
+            if (owners[slot] == Byte.MAX_VALUE) {
+                throw new IllegalStateException("queue id " + id + " has too many owners");
+            }
+            owners[slot]++;
+            return slot;
         }
-        int slot;
         if (freeCount > 0) {
             slot = free[--freeCount];
         } else {
-            if (highWater == capacity()) {
-                ids = Arrays.copyOf(ids, WORDS * (capacity() + (capacity() >> 1)));
+            if (highWater == pages.length * PAGE) {
+                long[][] grown = Arrays.copyOf(pages, pages.length + 1);
+                grown[pages.length] = new long[WORDS * PAGE];
+                pages = grown;
+            }
+            if (highWater == owners.length) {
+                owners = Arrays.copyOf(owners, grownLength(owners.length, highWater + 1));
             }
             slot = highWater++;
         }
-        System.arraycopy(packed, 0, ids, slot * WORDS, WORDS);
+        System.arraycopy(packed, 0, pages[slot >>> PAGE_SHIFT], (slot & (PAGE - 1)) * WORDS, WORDS);
+        owners[slot] = 1;
         if (2 * (size + 1) > table.length) {
             rehash(table.length * 2);
         }
@@ -85,10 +112,19 @@ final class IdTable {
         return slot;
     }
 
-    /** Removes the id of {@code slot}; the slot may be handed out again. */
-    void remove(int slot) {
+    /** One owner lets the slot go; once none holds it, its id is removed and the slot may be handed out again. */
+    synchronized void release(int slot) {
+        if (owners[slot] <= 0) {
+            throw new IllegalStateException("slot " + slot + " is not held");
+        }
+        if (--owners[slot] == 0) {
+            remove(slot);
+        }
+    }
+
+    private void remove(int slot) {
         int mask = table.length - 1;
-        int place = hash(ids[slot * WORDS], ids[slot * WORDS + 1], ids[slot * WORDS + 2]) & mask;
+        int place = hash(word(slot, 0), word(slot, 1), word(slot, 2)) & mask;
         while (table[place] != slot + 1) {
             place = (place + 1) & mask;
         }
@@ -96,7 +132,7 @@ final class IdTable {
         int gap = place;
         for (int next = (gap + 1) & mask; table[next] != 0; next = (next + 1) & mask) {
             int other = table[next] - 1;
-            int home = hash(ids[other * WORDS], ids[other * WORDS + 1], ids[other * WORDS + 2]) & mask;
+            int home = hash(word(other, 0), word(other, 1), word(other, 2)) & mask;
             if (((next - home) & mask) >= ((next - gap) & mask)) {
                 table[gap] = table[next];
                 gap = next;
@@ -110,12 +146,13 @@ final class IdTable {
         size--;
     }
 
-    /** The id of a slot in use. */
+    /** The id of a slot the caller holds. */
     QueueId id(int slot) {
         char[] text = new char[32];
         int length = 0;
+        long[][] all = pages;
         for (int i = 0; i < 32; i++) {
-            int code = codeAt(slot, i);
+            int code = codeAt(all, slot, i);
             if (code == 0) {
                 break;
             }
@@ -124,10 +161,11 @@ final class IdTable {
         return new QueueId(new String(text, 0, length));
     }
 
-    /** Compares the ids of two slots as their text compares. */
+    /** Compares the ids of two slots the caller holds as their text compares. */
     int compare(int slot, int other) {
+        long[][] all = pages;
         for (int w = 0; w < WORDS; w++) {
-            int byWord = Long.compareUnsigned(ids[slot * WORDS + w], ids[other * WORDS + w]);
+            int byWord = Long.compareUnsigned(word(all, slot, w), word(all, other, w));
             if (byWord != 0) {
                 return byWord;
             }
@@ -135,11 +173,12 @@ final class IdTable {
         return 0;
     }
 
-    /** Compares the id of a slot with {@code id} as their text compares. */
+    /** Compares the id of a slot the caller holds with {@code id} as their text compares. */
     int compare(int slot, QueueId id) {
         long[] packed = pack(id.value());
+        long[][] all = pages;
         for (int w = 0; w < WORDS; w++) {
-            int byWord = Long.compareUnsigned(ids[slot * WORDS + w], packed[w]);
+            int byWord = Long.compareUnsigned(word(all, slot, w), packed[w]);
             if (byWord != 0) {
                 return byWord;
             }
@@ -147,15 +186,23 @@ final class IdTable {
         return 0;
     }
 
-    private int codeAt(int slot, int index) {
+    private int codeAt(long[][] all, int slot, int index) {
         int bit = 192 - BITS * (index + 1);
         int word = 2 - (bit >> 6);
         int within = bit & 63;
-        long value = ids[slot * WORDS + word] >>> within;
+        long value = word(all, slot, word) >>> within;
         if (within > 64 - BITS && word > 0) {
-            value |= ids[slot * WORDS + word - 1] << (64 - within);
+            value |= word(all, slot, word - 1) << (64 - within);
         }
         return (int) (value & 63);
+    }
+
+    private long word(int slot, int word) {
+        return word(pages, slot, word);
+    }
+
+    private static long word(long[][] all, int slot, int word) {
+        return all[slot >>> PAGE_SHIFT][(slot & (PAGE - 1)) * WORDS + word];
     }
 
     private static long[] pack(String text) {
@@ -195,7 +242,7 @@ final class IdTable {
 
     private void insert(int slot) {
         int mask = table.length - 1;
-        int place = hash(ids[slot * WORDS], ids[slot * WORDS + 1], ids[slot * WORDS + 2]) & mask;
+        int place = hash(word(slot, 0), word(slot, 1), word(slot, 2)) & mask;
         while (table[place] != 0) {
             place = (place + 1) & mask;
         }

@@ -18,8 +18,11 @@ import java.util.Optional;
  * <p>No object per message (issue 14: a million queued messages in a small heap): a message is
  * a slot number of an {@link IdTable}, its fields are parallel arrays, the schedule is a binary
  * heap of slot numbers and the listing order a sorted array of them, so a page of the listing
- * costs its own length. The state is a reference, but the state of a message not yet attempted
- * is one shared instance per recipient count ({@link MessageState#canonical}). About 70 bytes a message.
+ * costs its own length. The state is a reference to an instance shared by many messages in
+ * the two states nearly all of a large queue is in: not yet attempted ({@link MessageState#canonical},
+ * one per recipient count) and deferred alike ({@link DeferredAlike}, whose next attempt is the
+ * message's due time here). About 50 bytes a message, tried or not, besides the id table it
+ * shares with the spool's index (about 33).
  * Not thread-safe: the queue guards it with its monitor.
  */
 final class QueueIndex {
@@ -27,11 +30,17 @@ final class QueueIndex {
     /** No open recipient: not in the schedule. */
     private static final long NEVER = Long.MAX_VALUE;
     private static final int NONE = -1;
-    private final IdTable ids = new IdTable();
+    /** Shared with the spool's index (see {@link IdTable}): a slot here is the message's slot there. */
+    private final IdTable ids;
+    private int count;
     private long[] arrival = new long[0];
     private long[] due = new long[0];
     private long[] size = new long[0];
-    private MessageState[] states = new MessageState[0];
+    /**
+     * Per slot: a {@link MessageState}, or a {@link DeferredAlike} whose next attempt is
+     * {@code due[slot]}; null for a free slot.
+     */
+    private Object[] states = new Object[0];
     private boolean[] leased = new boolean[0];
     private int[] heapPos = new int[0];
     private int[] orderPos = new int[0];
@@ -47,6 +56,16 @@ final class QueueIndex {
 
     private long bytes;
 
+    /** An index with an id table of its own. */
+    QueueIndex() {
+        this(new IdTable());
+    }
+
+    /** An index whose ids are in {@code ids}, which another index may hold too. */
+    QueueIndex(IdTable ids) {
+        this.ids = ids;
+    }
+
     static long nanos(Instant instant) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
@@ -60,13 +79,20 @@ final class QueueIndex {
         return Instant.ofEpochSecond(0, nanos);
     }
 
+    /** Whether {@code instant} comes back unchanged from the nanoseconds the index keeps of it. */
+    static boolean keepsExactly(Instant instant) {
+        long kept = nanos(instant);
+        return kept != Long.MIN_VALUE && kept < NEVER - 1 && instant(kept).equals(instant);
+    }
+
     int size() {
-        return ids.size();
+        return count;
     }
 
     /** The slot of a queued message, or -1. */
     int slot(QueueId id) {
-        return ids.find(id);
+        int slot = ids.find(id);
+        return slot >= 0 && slot < states.length && states[slot] != null ? slot : -1;
     }
 
     QueueId id(int slot) {
@@ -74,7 +100,19 @@ final class QueueIndex {
     }
 
     MessageState state(int slot) {
-        return states[slot];
+        return switch (states[slot]) {
+            case MessageState state -> state;
+            case DeferredAlike shape -> shape.at(instant(due[slot]));
+            case null, default -> throw new IllegalStateException("no message in slot " + slot);
+        };
+    }
+
+    private boolean held(int slot) {
+        return switch (states[slot]) {
+            case MessageState state -> state.held();
+            case DeferredAlike shape -> shape.held();
+            case null, default -> throw new IllegalStateException("no message in slot " + slot);
+        };
     }
 
     Instant arrival(int slot) {
@@ -106,22 +144,26 @@ final class QueueIndex {
      * {@link #sortOrder()}.
      */
     int addUnordered(QueueId id, Instant arrivedAt, long bodySize, MessageState state) {
-        int slot = ids.add(id);
-        ensureCapacity(ids.capacity());
+        if (slot(id) >= 0) {
+            throw new IllegalStateException("message " + id + " is already in the queue's index");
+        }
+        int slot = ids.acquire(id);
+        count++;
+        ensureCapacity(slot + 1);
         arrival[slot] = nanos(arrivedAt);
         size[slot] = bodySize;
-        states[slot] = MessageState.canonical(state);
         leased[slot] = false;
         heapPos[slot] = NONE;
         orderPos[slot] = NONE;
         bytes += bodySize;
+        keep(slot, state);
         reschedule(slot);
         return slot;
     }
 
     /** Puts every message added by {@link #addUnordered} in its place in the listing order. */
     void sortOrder() {
-        int[] live = new int[ids.size()];
+        int[] live = new int[count];
         int n = 0;
         for (int i = 0; i < orderLength; i++) {
             if (order[i] != NONE) {
@@ -150,7 +192,8 @@ final class QueueIndex {
         }
         bytes -= size[slot];
         states[slot] = null;
-        ids.remove(slot);
+        ids.release(slot);
+        count--;
         if (orderDead > 1024 && orderDead > orderLength / 2) {
             compactOrder();
         }
@@ -158,9 +201,16 @@ final class QueueIndex {
 
     /** Changes a message's state and whether it is handed out; the schedule follows. */
     void change(int slot, MessageState state, boolean handedOut) {
-        states[slot] = MessageState.canonical(state);
+        keep(slot, state);
         leased[slot] = handedOut;
         reschedule(slot);
+    }
+
+    /** Keeps a message's state, and its due time, which it decides. */
+    private void keep(int slot, MessageState state) {
+        Optional<DeferredAlike> shape = DeferredAlike.of(state);
+        states[slot] = shape.isPresent() ? shape.get() : MessageState.canonical(state);
+        due[slot] = dueOf(state, arrival[slot]);
     }
 
     /** Hands out up to {@code limit} messages due at {@code now}, earliest due first. */
@@ -192,7 +242,7 @@ final class QueueIndex {
             return new int[0];
         }
         int from = after.map(this::firstAfter).orElse(0);
-        int[] page = new int[Math.min(limit, ids.size())];
+        int[] page = new int[Math.min(limit, count)];
         int n = 0;
         for (int i = from; i < orderLength && n < page.length; i++) {
             if (order[i] != NONE) {
@@ -249,7 +299,7 @@ final class QueueIndex {
             if (oldest == NONE) {
                 oldest = slot;
             }
-            if (states[slot].held()) {
+            if (held(slot)) {
                 held++;
             } else if (leased[slot] || due[slot] <= at) {
                 active++;
@@ -261,11 +311,11 @@ final class QueueIndex {
                 oldest == NONE ? Optional.empty() : Optional.of(instant(arrival[oldest])), bytes);
     }
 
-    private long dueOf(int slot) {
+    private static long dueOf(MessageState state, long arrival) {
         long earliest = NEVER;
-        for (RecipientStatus status : states[slot].statuses()) {
+        for (RecipientStatus status : state.statuses()) {
             long next = switch (status) {
-                case RecipientStatus.Pending pending -> arrival[slot];
+                case RecipientStatus.Pending pending -> arrival;
                 case RecipientStatus.Deferred deferred -> nanos(deferred.nextAttempt());
                 case RecipientStatus.Delivered delivered -> NEVER;
                 case RecipientStatus.Failed failed -> NEVER;
@@ -277,8 +327,7 @@ final class QueueIndex {
 
     private void reschedule(int slot) {
         unschedule(slot);
-        due[slot] = dueOf(slot);
-        if (!leased[slot] && !states[slot].held() && due[slot] != NEVER) {
+        if (!leased[slot] && !held(slot) && due[slot] != NEVER) {
             if (heapSize == heap.length) {
                 heap = Arrays.copyOf(heap, heap.length + (heap.length >> 1));
             }
@@ -420,10 +469,11 @@ final class QueueIndex {
         }
     }
 
-    private void ensureCapacity(int capacity) {
-        if (arrival.length >= capacity) {
+    private void ensureCapacity(int needed) {
+        if (arrival.length >= needed) {
             return;
         }
+        int capacity = IdTable.grownLength(arrival.length, needed);
         arrival = Arrays.copyOf(arrival, capacity);
         due = Arrays.copyOf(due, capacity);
         size = Arrays.copyOf(size, capacity);

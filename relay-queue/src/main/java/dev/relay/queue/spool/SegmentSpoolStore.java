@@ -206,6 +206,11 @@ public final class SegmentSpoolStore implements SpoolStore {
         }
     }
 
+    /** The ids of the messages this store holds, for the queue's index to share (see {@link IdTable}). */
+    IdTable ids() {
+        return index.ids();
+    }
+
     /** The replay, on its own thread: reads the old segments, then has the writer rewrite damaged ones. */
     private void replayOldSegments() {
         long started = System.nanoTime();

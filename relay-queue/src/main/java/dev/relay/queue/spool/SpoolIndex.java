@@ -1,6 +1,7 @@
 package dev.relay.queue.spool;
 
 import dev.relay.queue.QueueId;
+import dev.relay.queue.RecipientStatus;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -66,7 +68,9 @@ final class SpoolIndex {
         }
     }
 
-    private final IdTable ids = new IdTable();
+    /** Shared with the queue's index (see {@link IdTable}): a slot here is the message's slot there. */
+    private final IdTable ids;
+    private int count;
     /** Per slot: the newest MESSAGE record (segment and offset packed, see {@link #pack}) and its length. */
     private long[] messageAt = new long[0];
     private int[] messageLength = new int[0];
@@ -79,8 +83,31 @@ final class SpoolIndex {
     private final Map<Integer, long[]> olderCopies = new HashMap<>();
     /** What recovery found of each message, until the queue has taken it ({@link #takeRecovered}). */
     private long[] recoveredArrival;
-    private MessageState[] recoveredState;
+    /** Per slot: a {@link MessageState}, or a {@link DeferredAlike} whose next attempt is {@code recoveredNext}. */
+    private Object[] recoveredState;
+    private long[] recoveredNext;
     private final TreeMap<Long, SegmentStats> segments = new TreeMap<>();
+
+    /** An index with an id table of its own. */
+    SpoolIndex() {
+        this(new IdTable());
+    }
+
+    /** An index whose ids are in {@code ids}, which the queue's index holds too. */
+    SpoolIndex(IdTable ids) {
+        this.ids = ids;
+    }
+
+    /** The id table, for the queue's index to share. */
+    IdTable ids() {
+        return ids;
+    }
+
+    /** The slot of a message this index holds, or -1 (the queue's index may hold the id alone). */
+    private int find(QueueId id) {
+        int slot = ids.find(id);
+        return slot >= 0 && slot < messageLength.length && messageLength[slot] != 0 ? slot : -1;
+    }
 
     private static long pack(RecordPos pos) {
         return (pos.segment() << 32) | Math.toIntExact(pos.offset());
@@ -108,7 +135,7 @@ final class SpoolIndex {
 
     /** The records of a live message, or null. */
     Slot slot(QueueId id) {
-        int slot = ids.find(id);
+        int slot = find(id);
         return slot < 0 ? null : slotAt(slot);
     }
 
@@ -119,15 +146,16 @@ final class SpoolIndex {
     }
 
     int size() {
-        return ids.size();
+        return count;
     }
 
     /** A MESSAGE record was written: a new message, or a newer copy of a live one. */
     void message(QueueId id, RecordPos pos, boolean inFile, long size) {
-        int slot = ids.find(id);
+        int slot = find(id);
         if (slot < 0) {
-            slot = ids.add(id);
-            ensureCapacity(ids.capacity());
+            slot = ids.acquire(id);
+            count++;
+            ensureCapacity(slot + 1);
             bodyInFile[slot] = inFile;
             bodySize[slot] = size;
         } else {
@@ -155,7 +183,7 @@ final class SpoolIndex {
 
     /** A STATE record was written; false (and nothing changes) if the message is unknown. */
     boolean state(QueueId id, RecordPos pos) {
-        int slot = ids.find(id);
+        int slot = find(id);
         if (slot < 0) {
             return false;
         }
@@ -170,7 +198,7 @@ final class SpoolIndex {
 
     /** A REMOVE record was written at {@code pos}; returns the slot the message had, or null. */
     Slot remove(QueueId id, RecordPos pos) {
-        int number = ids.find(id);
+        int number = find(id);
         if (number < 0) {
             return null;
         }
@@ -200,7 +228,7 @@ final class SpoolIndex {
 
     /** Drops a message without a tombstone (recovery found it unusable). */
     Slot forget(QueueId id) {
-        int number = ids.find(id);
+        int number = find(id);
         if (number < 0) {
             return null;
         }
@@ -215,32 +243,58 @@ final class SpoolIndex {
         if (recoveredState != null && number < recoveredState.length) {
             recoveredState[number] = null;
         }
-        ids.remove(number);
+        ids.release(number);
+        count--;
         return slot;
     }
 
     /** Recovery found this arrival and (latest) state for a message it indexed. */
     void recovered(QueueId id, Instant arrival, MessageState state) {
-        int slot = ids.find(id);
-        if (recoveredState == null || recoveredState.length < ids.capacity()) {
-            recoveredArrival = recoveredArrival == null ? new long[ids.capacity()]
-                    : Arrays.copyOf(recoveredArrival, ids.capacity());
-            recoveredState = recoveredState == null ? new MessageState[ids.capacity()]
-                    : Arrays.copyOf(recoveredState, ids.capacity());
+        int slot = find(id);
+        int capacity = messageAt.length; // the message was just indexed: its slot is below
+        if (recoveredState == null || recoveredState.length < capacity) {
+            recoveredArrival = recoveredArrival == null ? new long[capacity]
+                    : Arrays.copyOf(recoveredArrival, capacity);
+            recoveredState = recoveredState == null ? new Object[capacity]
+                    : Arrays.copyOf(recoveredState, capacity);
+            recoveredNext = recoveredNext == null ? new long[capacity]
+                    : Arrays.copyOf(recoveredNext, capacity);
         }
         recoveredArrival[slot] = QueueIndex.nanos(arrival);
-        recoveredState[slot] = MessageState.canonical(state);
+        keepRecovered(slot, state);
     }
 
     /** A newer state recovery found for a message it indexed. */
     void recoveredState(QueueId id, MessageState state) {
-        recoveredState[ids.find(id)] = MessageState.canonical(state);
+        keepRecovered(find(id), state);
+    }
+
+    /**
+     * Keeps a recovered state as the queue's index will: a million messages deferred alike cost
+     * no more than a million fresh ones while the spool is read.
+     */
+    private void keepRecovered(int slot, MessageState state) {
+        Optional<DeferredAlike> shape = DeferredAlike.of(state);
+        if (shape.isPresent()) {
+            recoveredState[slot] = shape.get();
+            // a shaped state's recipients are all deferred, to one time
+            recoveredNext[slot] = QueueIndex.nanos(
+                    ((RecipientStatus.Deferred) state.statuses().get(0)).nextAttempt());
+        } else {
+            recoveredState[slot] = MessageState.canonical(state);
+        }
+    }
+
+    private static MessageState recoveredState(Object kept, long next) {
+        return kept instanceof DeferredAlike shape ? shape.at(Instant.ofEpochSecond(0, next)) : (MessageState) kept;
     }
 
     /** The latest state recovery found for a message, or null when it knows none. */
     MessageState recoveredState(QueueId id) {
-        int slot = ids.find(id);
-        return slot < 0 || recoveredState == null || slot >= recoveredState.length ? null : recoveredState[slot];
+        int slot = find(id);
+        return slot < 0 || recoveredState == null || slot >= recoveredState.length || recoveredState[slot] == null
+                ? null
+                : recoveredState(recoveredState[slot], recoveredNext[slot]);
     }
 
     /** Ids of the live messages whose body lies in a file of its own. */
@@ -261,13 +315,15 @@ final class SpoolIndex {
      */
     List<StoredMessage> takeRecovered() {
         long[] arrivals = recoveredArrival;
-        MessageState[] states = recoveredState;
+        Object[] states = recoveredState;
+        long[] next = recoveredNext;
         recoveredArrival = null;
         recoveredState = null;
+        recoveredNext = null;
         if (states == null) {
             return List.of();
         }
-        int[] live = new int[ids.size()];
+        int[] live = new int[count];
         int n = 0;
         for (int slot = 0; slot < messageLength.length && n < live.length; slot++) {
             if (messageLength[slot] != 0 && slot < states.length && states[slot] != null) {
@@ -280,8 +336,8 @@ final class SpoolIndex {
             public StoredMessage get(int i) {
                 int slot = live[Objects.checkIndex(i, count)];
                 synchronized (SpoolIndex.this) {
-                    return new StoredMessage(ids.id(slot), Instant.ofEpochSecond(0, arrivals[slot]), states[slot],
-                            bodySize[slot]);
+                    return new StoredMessage(ids.id(slot), Instant.ofEpochSecond(0, arrivals[slot]),
+                            recoveredState(states[slot], next[slot]), bodySize[slot]);
                 }
             }
 
@@ -292,10 +348,11 @@ final class SpoolIndex {
         };
     }
 
-    private void ensureCapacity(int capacity) {
-        if (messageAt.length >= capacity) {
+    private void ensureCapacity(int needed) {
+        if (messageAt.length >= needed) {
             return;
         }
+        int capacity = IdTable.grownLength(messageAt.length, needed);
         messageAt = Arrays.copyOf(messageAt, capacity);
         messageLength = Arrays.copyOf(messageLength, capacity);
         stateAt = Arrays.copyOf(stateAt, capacity);
@@ -321,12 +378,36 @@ final class SpoolIndex {
         if (stats == null) {
             return;
         }
+        forgetOlderCopiesIn(number);
         stats.tombstonesWaiting.forEach((tombstone, count) -> {
             SegmentStats waiting = segments.get(tombstone);
             if (waiting != null) {
                 waiting.tombstoneRefs -= count;
             }
         });
+    }
+
+    /**
+     * Older copies in a segment that is gone pin nothing any more: forgotten, or a compacted
+     * segment would leave an entry for each message it held (issue 14: a million deferred
+     * messages are compacted again and again as their states supersede each other, and the
+     * entries came to 80 bytes a message).
+     */
+    private void forgetOlderCopiesIn(long number) {
+        olderCopies.entrySet().removeIf(entry -> {
+            long[] copies = entry.getValue();
+            if (Arrays.stream(copies).noneMatch(copy -> copy == number)) {
+                return false;
+            }
+            long[] kept = Arrays.stream(copies).filter(copy -> copy != number).toArray();
+            entry.setValue(kept);
+            return kept.length == 0;
+        });
+    }
+
+    /** How many messages have older copies in segments still there (for tests). */
+    int withOlderCopies() {
+        return olderCopies.size();
     }
 
     /**

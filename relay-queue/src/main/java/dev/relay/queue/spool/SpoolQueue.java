@@ -66,7 +66,7 @@ public final class SpoolQueue implements MessageQueue {
     private final QueueEvents events;
     private volatile RetryDecision retries;
     private final QueueIdGenerator ids;
-    private final QueueIndex index = new QueueIndex();
+    private final QueueIndex index;
     /**
      * The envelopes of messages committed or handed out and not yet attempted: the index holds
      * none, and a fresh message is usually delivered within milliseconds of its commit, so
@@ -90,6 +90,8 @@ public final class SpoolQueue implements MessageQueue {
         this.events = events;
         this.retries = new RetryDecision(settings.retrySchedule());
         this.ids = new QueueIdGenerator(clock);
+        // one id table for the queue's index and the disk spool's: a million ids are 32 MB a table
+        this.index = store instanceof SegmentSpoolStore segments ? new QueueIndex(segments.ids()) : new QueueIndex();
     }
 
     /** Opens the disk spool in {@code directory} (created if missing), recovering what is there. */

@@ -39,7 +39,7 @@ class IdTableTest {
         }
         List<Integer> slots = new ArrayList<>();
         for (QueueId id : ids) {
-            slots.add(table.add(id));
+            slots.add(table.acquire(id));
         }
         for (int i = 0; i < ids.size(); i++) {
             assertThat(table.id(slots.get(i))).isEqualTo(ids.get(i));
@@ -66,7 +66,7 @@ class IdTableTest {
             if (live.isEmpty() || random.nextInt(3) > 0) {
                 QueueId id = randomId(random);
                 if (!expected.containsKey(id)) {
-                    int slot = table.add(id);
+                    int slot = table.acquire(id);
                     assertThat(used.add(slot)).as("slot %d handed out twice", slot).isTrue();
                     expected.put(id, slot);
                     live.add(id);
@@ -74,7 +74,7 @@ class IdTableTest {
             } else {
                 QueueId id = live.remove(random.nextInt(live.size()));
                 int slot = expected.remove(id);
-                table.remove(slot);
+                table.release(slot);
                 used.remove(slot);
                 assertThat(table.find(id)).isEqualTo(-1);
             }
@@ -82,5 +82,45 @@ class IdTableTest {
         assertThat(table.size()).isEqualTo(expected.size());
         expected.forEach((id, slot) -> assertThat(table.find(id)).isEqualTo(slot));
         assertThat(table.find(new QueueId("nothere000"))).isEqualTo(-1);
+    }
+
+    @Test
+    void aSlotTwoOwnersHoldStaysUntilBothLetItGo() {
+        IdTable table = new IdTable();
+        QueueId id = new QueueId("1M9SHARED0001");
+        int spool = table.acquire(id);
+        int queue = table.acquire(id);
+        assertThat(queue).isEqualTo(spool);
+        assertThat(table.size()).isEqualTo(1);
+
+        table.release(queue);
+        assertThat(table.find(id)).isEqualTo(spool);
+        assertThat(table.id(spool)).isEqualTo(id);
+
+        table.release(spool);
+        assertThat(table.find(id)).isEqualTo(-1);
+        assertThat(table.size()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.release(spool))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theQueueAndTheSpoolIndexShareOneSlotPerMessage() {
+        IdTable table = new IdTable();
+        SpoolIndex spool = new SpoolIndex(table);
+        QueueIndex queue = new QueueIndex(table);
+        spool.addSegment(1, false);
+        QueueId id = new QueueId("1M9SHARED0002");
+        spool.message(id, new RecordPos(1, 100, 50), false, 10);
+        int slot = queue.add(id, java.time.Instant.EPOCH, 10, MessageState.initial(1));
+
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(table.find(id)).isEqualTo(slot);
+        queue.remove(slot);
+        assertThat(queue.slot(id)).isEqualTo(-1);
+        assertThat(spool.slot(id)).isNotNull();
+        spool.remove(id, new RecordPos(1, 200, 20));
+        assertThat(spool.slot(id)).isNull();
+        assertThat(table.size()).isZero();
     }
 }
