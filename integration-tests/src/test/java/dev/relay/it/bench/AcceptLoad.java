@@ -40,15 +40,7 @@ public final class AcceptLoad {
             port = probe.getLocalPort();
         }
         Path configFile = work.resolve("relay.yaml");
-        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + """
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:9]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:0
-                """.formatted(work.resolve("mta-sts")));
+        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + BenchFiles.deliveringNowhereYaml(work, 0));
         RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
 
         AtomicLong commits = new AtomicLong();

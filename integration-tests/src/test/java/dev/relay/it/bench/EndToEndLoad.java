@@ -12,9 +12,6 @@ import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -354,27 +351,19 @@ public final class EndToEndLoad {
      * whose carriers are {@code ForkJoinPool} workers (the relay runs no virtual threads).
      */
     private static Map<String, Long> cpuByThreadGroup() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, Long> groups = new java.util.TreeMap<>();
         for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
             groups.put(group, 0L);
         }
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            if (cpu < 0) {
-                continue;
-            }
-            String name = info.getThreadName().replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
+        BenchProcesses.eachThreadCpu((threadName, cpu) -> {
+            String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
             if (name.startsWith("test-dns")) {
                 name = "test-dns";
             } else if (name.startsWith("ForkJoinPool")) {
                 name = "ForkJoinPool";
             }
             groups.merge(name, cpu, Long::sum);
-        }
+        });
         return groups;
     }
 }
