@@ -5,7 +5,6 @@
 # the summary is printed at the end. Extra JVM options for the relay side: DELIVERY_LOAD_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. integration-tests/bench-classpath.sh
 . integration-tests/bench-run.sh
 run_relay_bench "integration-tests/target/delivery-load-${1:-reuse}.log" \
   '^(mode|throughput|cpu|relay threads|sink|load average)' DeliveryLoad "${DELIVERY_LOAD_JAVA_OPTS:-}" "$@"

@@ -6,7 +6,6 @@
 # is printed at the end. Extra JVM options for the relay side: END_TO_END_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. integration-tests/bench-classpath.sh
 . integration-tests/bench-run.sh
 run_relay_bench "integration-tests/target/end-to-end-${1:-8}-${3:-1}.log" \
   '^(relay started|sessions|warm-up|measured|sink|load average)' EndToEndLoad "${END_TO_END_JAVA_OPTS:-}" "$@"
