@@ -195,11 +195,7 @@ class DaneConformanceTest {
 
     @Test
     void aForgedTlsaSignatureDefersWithoutConnecting() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        // after signing: the record no longer matches its RRSIG
-        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
-        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
+        QueueId id = sendOnceWithTlsaSpoiledBy(this::forgeTlsa);
 
         assertThat(mx.connectionCount()).as("a host whose TLSA records are bogus is not even tried").isZero();
         assertDnssecInvalid(id);
@@ -225,10 +221,7 @@ class DaneConformanceTest {
 
     @Test
     void aFailingTlsaLookupInASignedZoneDefers() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        dns.servfail(TLSA_NAME, "TLSA");
-        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
+        QueueId id = sendOnceWithTlsaSpoiledBy(() -> dns.servfail(TLSA_NAME, "TLSA"));
 
         assertThat(mx.connectionCount()).isZero();
         assertDnssecInvalid(id);
@@ -372,10 +365,7 @@ class DaneConformanceTest {
 
     @Test
     void aHostSkippedForBogusTlsaRecordsIsADnssecInvalidFailureWithoutAnAddress() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
-        sendOnceVia(TestMx.builder().starttls(certificate));
+        sendOnceWithTlsaSpoiledBy(this::forgeTlsa);
 
         assertThat(mx.connectionCount()).isZero();
         DomainCounts.PolicyCounts counted = onlyPolicy();
@@ -471,6 +461,22 @@ class DaneConformanceTest {
         QueuedMessage message = queue.find(id).orElseThrow();
         assertThat(((RecipientStatus.Deferred) message.statuses().getFirst()).nextAttempt())
                 .isEqualTo(clock.instant().plus(RETRY));
+    }
+
+    /**
+     * mx.dest.test with a self-signed certificate and one signed DANE-EE record matching it, whose
+     * TLSA answer {@code spoil} then changes; one message is tried.
+     */
+    private QueueId sendOnceWithTlsaSpoiledBy(Runnable spoil) throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        spoil.run();
+        return sendOnceVia(TestMx.builder().starttls(certificate));
+    }
+
+    /** After signing: the TLSA record no longer matches its RRSIG. */
+    private void forgeTlsa() {
+        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
     }
 
     private static boolean coversTlsa(Record r) {
