@@ -5,8 +5,6 @@ import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.queue.QueueEvents;
-import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;
@@ -72,19 +70,7 @@ public final class EndToEndLoad {
         for (int i = 0; i < domainCount; i++) {
             domains.add("d" + i + ".bench.test");
         }
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong completed = new AtomicLong();
-        QueueEvents counting = new QueueEvents() {
-            @Override
-            public void accepted(QueuedMessage message) {
-                accepted.incrementAndGet();
-            }
-
-            @Override
-            public void completed(QueuedMessage message) {
-                completed.incrementAndGet();
-            }
-        };
+        QueueCounts counting = new QueueCounts();
         RelayApplication relay = null;
         Process relayProcess = null;
         String jar = System.getProperty("load.relay.jar", "");
@@ -121,7 +107,7 @@ public final class EndToEndLoad {
             if (jar.isEmpty()) {
                 RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
                 relay = RelayApplication.builder(config).queueEvents(counting).start();
-                drain = new InProcess(accepted, completed);
+                drain = new InProcess(counting.accepted, counting.completed);
             } else {
                 relayProcess = startRelay(jar, configFile, work.resolve("relay.log"));
                 awaitGreeting(port, relayProcess);
