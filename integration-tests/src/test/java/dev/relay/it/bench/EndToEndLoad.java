@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End to end (issue 14): the whole relay ({@link RelayApplication}, in this JVM) accepts 4 KB
@@ -107,7 +106,7 @@ public final class EndToEndLoad {
             if (jar.isEmpty()) {
                 RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
                 relay = RelayApplication.builder(config).queueEvents(counting).start();
-                drain = new InProcess(counting.accepted, counting.completed);
+                drain = new InProcess(counting);
             } else {
                 relayProcess = startRelay(jar, configFile, work.resolve("relay.log"));
                 awaitGreeting(port, relayProcess);
@@ -200,30 +199,28 @@ public final class EndToEndLoad {
 
     /** The relay in this JVM: its queue events count what is accepted and what leaves. */
     private static final class InProcess implements Drain {
-        private final AtomicLong accepted;
-        private final AtomicLong completed;
+        private final QueueCounts counts;
         private long acceptedBefore;
         private long completedBefore;
 
-        InProcess(AtomicLong accepted, AtomicLong completed) {
-            this.accepted = accepted;
-            this.completed = completed;
+        InProcess(QueueCounts counts) {
+            this.counts = counts;
         }
 
         @Override
         public void start() {
-            acceptedBefore = accepted.get();
-            completedBefore = completed.get();
+            acceptedBefore = counts.accepted.get();
+            completedBefore = counts.completed.get();
         }
 
         @Override
         public long await(long sent) throws Exception {
-            long injected = accepted.get() - acceptedBefore;
+            long injected = counts.accepted.get() - acceptedBefore;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (completed.get() - completedBefore < injected) {
+            while (counts.completed.get() - completedBefore < injected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not every message was delivered: "
-                            + (injected - (completed.get() - completedBefore)) + " left; see the relay log");
+                            + (injected - (counts.completed.get() - completedBefore)) + " left; see the relay log");
                 }
                 Thread.sleep(1); // polls the delivered count: 1 ms is the resolution of the phase's end
             }
