@@ -44,8 +44,13 @@ final class CheckPeers implements AutoCloseable {
 
     /** dest.test's TXT record with this policy id, and its enforce policy naming these MX hosts. */
     void publishEnforce(String id, String... mxHosts) {
+        publish(id, TestPolicyServer.policyText("enforce", 86400, mxHosts));
+    }
+
+    /** dest.test's TXT record with this policy id, and this text (valid or not) as its policy file. */
+    void publish(String id, String policyText) {
         dns.txt("_mta-sts.dest.test", "v=STSv1; id=" + id);
-        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mxHosts));
+        web.domain("dest.test").policy(policyText);
     }
 
     /**

@@ -92,8 +92,7 @@ class MtaStsCheckCommandTest {
 
     @Test
     void aBrokenPolicyIsExplainedInPlainWords() throws Exception {
-        dns.txt("_mta-sts.dest.test", "v=STSv1; id=7");
-        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nnmx: mx.dest.test\nmax_age: 86400\n");
+        peers.publish("7", "version: STSv1\nmode: enforce\nnmx: mx.dest.test\nmax_age: 86400\n");
         peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
@@ -116,7 +115,7 @@ class MtaStsCheckCommandTest {
     @Test
     void aFailingTxtLookupGivesOneVerdictStatedOnce() throws Exception {
         dns.servfail("_mta-sts.dest.test", "TXT");
-        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 86400\n");
+        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, "mx.dest.test"));
         peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
