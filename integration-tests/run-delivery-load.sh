@@ -5,11 +5,6 @@
 # the summary is printed at the end. Extra JVM options for the relay side: DELIVERY_LOAD_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. integration-tests/bench-classpath.sh
-log="integration-tests/target/delivery-load-${1:-reuse}.log"
-# a fixed, pre-touched heap: page faults and heap resizing would show up as relay CPU; the
-# production logging configuration, so the attempt lines cost what they cost in production
-"$JAVA_HOME/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dlogback.configurationFile=config/logback.xml \
-  ${DELIVERY_LOAD_JAVA_OPTS:-} -cp "$cp" dev.relay.it.bench.DeliveryLoad "$@" >"$log" 2>&1 \
-  || { tail -30 "$log"; exit 1; }
-grep -E '^(mode|throughput|cpu|relay threads|sink|load average)' "$log"
+. integration-tests/bench-run.sh
+run_relay_bench "integration-tests/target/delivery-load-${1:-reuse}.log" \
+  '^(mode|throughput|cpu|relay threads|sink|load average)' DeliveryLoad "${DELIVERY_LOAD_JAVA_OPTS:-}" "$@"

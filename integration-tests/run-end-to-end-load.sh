@@ -6,11 +6,6 @@
 # is printed at the end. Extra JVM options for the relay side: END_TO_END_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. integration-tests/bench-classpath.sh
-log="integration-tests/target/end-to-end-${1:-8}-${3:-1}.log"
-# a fixed, pre-touched heap: page faults and heap resizing would show up as relay CPU; the
-# production logging configuration, so the log lines cost what they cost in production
-"$JAVA_HOME/bin/java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dlogback.configurationFile=config/logback.xml \
-  ${END_TO_END_JAVA_OPTS:-} -cp "$cp" dev.relay.it.bench.EndToEndLoad "$@" >"$log" 2>&1 \
-  || { tail -30 "$log"; exit 1; }
-grep -E '^(relay started|sessions|warm-up|measured|sink|load average)' "$log"
+. integration-tests/bench-run.sh
+run_relay_bench "integration-tests/target/end-to-end-${1:-8}-${3:-1}.log" \
+  '^(relay started|sessions|warm-up|measured|sink|load average)' EndToEndLoad "${END_TO_END_JAVA_OPTS:-}" "$@"

@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.cli.CommandRun;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.queue.RecipientStatus;
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,19 +28,15 @@ class RelayMtaStsTest {
 
     @Test
     void anEnforcedPolicySurvivesARestartWhileThePolicyHostIsDown() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestMx mx = TestMx.builder().starttls(CA.issue("mx.dest.test"))
-                        .certificateFor("mx.attacker.test", CA.issue("mx.attacker.test")).start()) {
-            TestPolicyServer web = TestPolicyServer.start(CA);
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
-                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
-                    .a("mx.attacker.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayConfig config = TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load();
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(CA.issue("mx.dest.test"))
+                .certificateFor("mx.attacker.test", CA.issue("mx.attacker.test")))) {
+            TestMx mx = peers.mx;
+            peers.publish("1", "enforce", "mx.dest.test").mxAt("mx.dest.test", "mx.attacker.test");
+            RelayConfig config = peers.config(dir);
 
             RelayApplication first = RelayApplication.start(config);
             try {
-                submit(first.smtpAddresses().getFirst(), "first");
+                StsPeers.submit(first, "first");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx.dest.test");
                 MeterRegistry registry = first.metrics().registry();
                 assertThat(count(registry, "relay.mtasts.policy.fetches", "result", "ok")).isEqualTo(1);
@@ -54,13 +46,13 @@ class RelayMtaStsTest {
             } finally {
                 first.stop();
             }
-            assertThat(web.requestCount()).isEqualTo(1);
+            assertThat(peers.web.requestCount()).isEqualTo(1);
 
-            web.close();
-            dns.remove("dest.test").mx("dest.test", 10, "mx.attacker.test");
+            peers.stopPolicyServer();
+            peers.dns.remove("dest.test").mx("dest.test", 10, "mx.attacker.test");
             RelayApplication second = RelayApplication.start(config);
             try {
-                submit(second.smtpAddresses().getFirst(), "second");
+                StsPeers.submit(second, "second");
                 RecipientStatus.Deferred deferred = DeferredRecipients.awaitFirst(second);
                 assertThat(deferred.reason()).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce)")
                         .contains("mx.attacker.test does not match");
@@ -78,16 +70,12 @@ class RelayMtaStsTest {
 
     @Test
     void aTestingPolicyDeliversThroughABadCertificateAndCountsWhatEnforceWouldHaveRefused() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestPolicyServer web = TestPolicyServer.start(CA);
-                TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
-                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()))) {
+            peers.publish("1", "testing", "mx.dest.test").mxAt("mx.dest.test");
+            RelayApplication relay = RelayApplication.start(peers.config(dir));
             try {
-                submit(relay.smtpAddresses().getFirst(), "testing");
-                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
+                StsPeers.submit(relay, "testing");
+                assertThat(peers.mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
                 MeterRegistry registry = relay.metrics().registry();
                 awaitCount(registry, "relay.delivery.attempts", 1, "result", "delivered", "tls", "tls",
                         "mta_sts_mode", "testing");
@@ -104,23 +92,19 @@ class RelayMtaStsTest {
 
     @Test
     void anOperatorRefreshFetchesAChangedPolicyNow() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestPolicyServer web = TestPolicyServer.start(CA);
-                TestMx mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start()) {
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
-                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(CA.issue("mx.dest.test")))) {
+            peers.publish("1", "enforce", "mx.dest.test").mxAt("mx.dest.test");
+            RelayApplication relay = RelayApplication.start(peers.config(dir));
             try {
                 String admin = "127.0.0.1:" + relay.adminAddress().getPort();
                 String first = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "dest.test");
                 assertThat(first).startsWith("dest.test: policy enforce, id 1, fetched ").contains("(fetched now)");
 
-                dns.remove("_mta-sts.dest.test").txt("_mta-sts.dest.test", "v=STSv1; id=2");
-                web.domain("dest.test").policy("version: STSv1\nmode: testing\nmx: mx.dest.test\nmax_age: 86400\n");
+                peers.dns.remove("_mta-sts.dest.test").txt("_mta-sts.dest.test", "v=STSv1; id=2");
+                peers.policy("testing", "mx.dest.test");
                 String second = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "dest.test");
                 assertThat(second).startsWith("dest.test: policy testing, id 2, fetched ");
-                assertThat(web.requestCount()).isEqualTo(2);
+                assertThat(peers.web.requestCount()).isEqualTo(2);
 
                 String none = CommandRun.succeeding("mta-sts", "refresh", "--admin", admin, "nothing.test");
                 assertThat(none).startsWith("nothing.test: no policy in force (");
@@ -142,9 +126,5 @@ class RelayMtaStsTest {
     private static void awaitCount(MeterRegistry registry, String name, double expected, String... tags) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
                 assertThat(count(registry, name, tags)).as("%s %s", name, String.join(",", tags)).isEqualTo(expected));
-    }
-
-    private static void submit(InetSocketAddress relay, String subject) throws Exception {
-        SmtpTestClient.submit(relay, "alice@origin.test", "bob@dest.test", "Subject: " + subject + "\r\n\r\nHello.\r\n");
     }
 }

@@ -94,6 +94,12 @@ class RelayQueueCommandsTest {
         assertThat(err).doesNotContain("Exception").doesNotContain("\tat ").contains(fragments);
     }
 
+    /** The relay as {@link #startRelay()} starts it, holding one message from alice@origin.test deferred; its id. */
+    private String startRelayWithDeferredMessage() throws Exception {
+        startRelay();
+        return deferredMessage("alice@origin.test");
+    }
+
     /** Submits to slow@ (greylisted) and waits until the first attempt has deferred it. */
     private String deferredMessage(String sender) throws Exception {
         String id = SmtpTestClient.submit(relay.smtpAddresses().getFirst(), sender, "slow@dest.test", MESSAGE);
@@ -155,8 +161,7 @@ class RelayQueueCommandsTest {
 
     @Test
     void listJsonIsTheApiAnswer() throws Exception {
-        startRelay();
-        String id = deferredMessage("alice@origin.test");
+        String id = startRelayWithDeferredMessage();
 
         String result = output(queue("list", "--json"));
         JsonNode message = AdminJson.mapper().readTree(result).get("messages").get(0);
@@ -174,8 +179,7 @@ class RelayQueueCommandsTest {
 
     @Test
     void showPrintsOneMessageInDetail() throws Exception {
-        startRelay();
-        String id = deferredMessage("alice@origin.test");
+        String id = startRelayWithDeferredMessage();
 
         String result = output(queue("show", id));
         assertThat(result).contains("id:           " + id, "state:        deferred",
@@ -188,8 +192,7 @@ class RelayQueueCommandsTest {
 
     @Test
     void retryTriesTheMessageAgainAtOnce() throws Exception {
-        startRelay();
-        String id = deferredMessage("alice@origin.test");
+        String id = startRelayWithDeferredMessage();
         assertThat(rcptsFor("slow@")).isEqualTo(1);
 
         String result = output(queue("retry", id));
@@ -218,8 +221,7 @@ class RelayQueueCommandsTest {
 
     @Test
     void holdKeepsAMessageBackAndReleaseSendsItOnItsWay() throws Exception {
-        startRelay();
-        String id = deferredMessage("alice@origin.test");
+        String id = startRelayWithDeferredMessage();
 
         String held = output(queue("hold", id));
         assertThat(held).isEqualTo(id + ": on hold\n");
@@ -236,8 +238,7 @@ class RelayQueueCommandsTest {
 
     @Test
     void deleteRemovesTheMessageWithoutABounce() throws Exception {
-        startRelay();
-        String id = deferredMessage("alice@origin.test");
+        String id = startRelayWithDeferredMessage();
 
         String result = output(queue("delete", id));
         assertThat(result).isEqualTo(id + ": deleted, no bounce sent\n");

@@ -96,6 +96,14 @@ class RelayReloadTest {
         relay = RelayApplication.builder(loader.load(file).config()).reloadFrom(() -> loader.load(file)).start();
     }
 
+    /** EHLO, STARTTLS with {@code trust} recording the relay's certificate, and EHLO again over TLS. */
+    private static void startTls(SmtpTestClient client, RecordingTrust trust) throws Exception {
+        client.command("EHLO client.test", 250);
+        client.command("STARTTLS", 220);
+        client.startTls(trust.context());
+        client.command("EHLO client.test", 250);
+    }
+
     private static TlsFiles certificate(Path dir, String commonName) {
         return CA.leaf("relay.test").commonName(commonName).issue().write(dir, "relay");
     }
@@ -107,10 +115,7 @@ class RelayReloadTest {
         start();
         RecordingTrust firstTrust = new RecordingTrust();
         try (SmtpTestClient open = SmtpTestClient.greeted(relay.smtpAddresses().getFirst())) {
-            open.command("EHLO client.test", 250);
-            open.command("STARTTLS", 220);
-            open.startTls(firstTrust.context());
-            open.command("EHLO client.test", 250);
+            startTls(open, firstTrust);
             open.command("MAIL FROM:<a@client.test>", 250);
 
             certificate(dir, "second"); // the renewal: same paths, new files
@@ -119,10 +124,7 @@ class RelayReloadTest {
 
             RecordingTrust secondTrust = new RecordingTrust();
             try (SmtpTestClient next = SmtpTestClient.greeted(relay.smtpAddresses().getFirst())) {
-                next.command("EHLO client.test", 250);
-                next.command("STARTTLS", 220);
-                next.startTls(secondTrust.context());
-                next.command("EHLO client.test", 250);
+                startTls(next, secondTrust);
             }
             assertThat(commonName(firstTrust.seen.getFirst())).isEqualTo("first");
             assertThat(commonName(secondTrust.seen.getFirst())).isEqualTo("second");

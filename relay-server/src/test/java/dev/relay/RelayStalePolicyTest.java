@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.testkit.CapturedLogs;
 import dev.relay.tls.testkit.TestCertificates;
 import java.nio.file.Path;
@@ -35,24 +32,20 @@ class RelayStalePolicyTest {
 
     @Test
     void mxHostsOutsideTheCachedPolicyMakeTheRelayFetchItAgainAndAdoptTheLiveOne() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestPolicyServer web = TestPolicyServer.start(CA);
-                TestMx mx = TestMx.builder().starttls(CA.issue("mx-old.dest.test"))
-                        .certificateFor("mx-new.dest.test", CA.issue("mx-new.dest.test")).start()) {
-            dns.defaultTtl(0); // the move must be seen at once, not after the MX record's TTL
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
-                    .mx("dest.test", 10, "mx-old.dest.test").a("mx-old.dest.test", "127.0.0.1")
-                    .a("mx-new.dest.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx-old.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(CA.issue("mx-old.dest.test"))
+                .certificateFor("mx-new.dest.test", CA.issue("mx-new.dest.test")))) {
+            TestMx mx = peers.mx;
+            peers.dns.defaultTtl(0); // the move must be seen at once, not after the MX record's TTL
+            peers.publish("1", "enforce", "mx-old.dest.test").mxAt("mx-old.dest.test", "mx-new.dest.test");
+            RelayApplication relay = RelayApplication.start(peers.config(dir));
             try {
-                submit(relay, "before the move");
+                StsPeers.submit(relay, "before the move");
                 assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx-old.dest.test");
 
                 // the move: new MX, new policy text, same TXT id
-                dns.remove("dest.test").mx("dest.test", 10, "mx-new.dest.test");
-                web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx-new.dest.test\nmax_age: 604800\n");
-                submit(relay, "after the move");
+                peers.dns.remove("dest.test").mx("dest.test", 10, "mx-new.dest.test");
+                peers.policy("enforce", "mx-new.dest.test");
+                StsPeers.submit(relay, "after the move");
 
                 assertThat(mx.awaitMessages(2, Duration.ofSeconds(20)).get(1).sni()).contains("mx-new.dest.test");
                 assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
@@ -69,15 +62,10 @@ class RelayStalePolicyTest {
                 assertThat(stale).hasSize(1);
                 assertThat(stale.get(0).get("domain").asText()).isEqualTo("dest.test");
                 assertThat(stale.get(0).get("what").asText()).contains("matches and was adopted");
-                assertThat(web.requestCount()).isEqualTo(2);
+                assertThat(peers.web.requestCount()).isEqualTo(2);
             } finally {
                 relay.stop();
             }
         }
-    }
-
-    private static void submit(RelayApplication relay, String subject) throws Exception {
-        SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
-                "Subject: " + subject + "\r\n\r\nHello.\r\n");
     }
 }

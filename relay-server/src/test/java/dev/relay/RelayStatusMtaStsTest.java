@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.admin.AdminJson;
 import dev.relay.admin.testkit.AdminHttp;
 import dev.relay.delivery.testkit.TestMx;
-import dev.relay.dns.testkit.TestDnsServer;
-import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,16 +27,11 @@ class RelayStatusMtaStsTest {
 
     @Test
     void theStatusShowsTheCachedPolicyAndTheMxThatFailedIt() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestMx mx = TestMx.builder().starttls(CA.issue("mx.attacker.test")).start();
-                TestPolicyServer web = TestPolicyServer.start(CA)) {
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=20260301")
-                    .mx("dest.test", 10, "mx.attacker.test").a("mx.attacker.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayApplication relay = RelayApplication.start(TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load());
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(CA.issue("mx.attacker.test")))) {
+            peers.publish("20260301", "enforce", "mx.dest.test").mxAt("mx.attacker.test");
+            RelayApplication relay = RelayApplication.start(peers.config(dir));
             try {
-                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "alice@origin.test", "bob@dest.test",
-                        "Subject: enforced\r\n\r\nhello\r\n");
+                StsPeers.submit(relay, "enforced");
                 AdminHttp http = new AdminHttp(relay.adminAddress());
                 JsonNode status = awaitFailure(http);
 
@@ -53,7 +45,7 @@ class RelayStatusMtaStsTest {
                 assertThat(failure.get("mx").asText()).isEqualTo("mx.attacker.test");
                 assertThat(failure.get("reason").asText()).startsWith("mx-mismatch");
                 assertThat(status.get("queue").get("deferred").asLong()).isEqualTo(1);
-                assertThat(mx.messages()).as("the unlisted MX got nothing").isEmpty();
+                assertThat(peers.mx.messages()).as("the unlisted MX got nothing").isEmpty();
             } finally {
                 relay.stop();
             }

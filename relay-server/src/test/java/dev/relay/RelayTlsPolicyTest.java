@@ -9,7 +9,6 @@ import dev.relay.delivery.testkit.TestMx;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.metrics.testkit.Scrape;
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.queue.RecipientStatus;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.testkit.CapturedLogs;
@@ -73,13 +72,9 @@ class RelayTlsPolicyTest {
 
     @Test
     void aSuspensionLetsMailThroughABrokenPolicyCountsTheFailureAndOutlivesARestart() throws Exception {
-        try (TestDnsServer dns = TestDnsServer.start();
-                TestPolicyServer web = TestPolicyServer.start(CA);
-                TestMx mx = TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()).start()) {
-            dns.a("mta-sts.dest.test", "127.0.0.1").txt("_mta-sts.dest.test", "v=STSv1; id=1")
-                    .mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-            web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 604800\n");
-            RelayConfig config = TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, CA).load();
+        try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()))) {
+            peers.publish("1", "enforce", "mx.dest.test").mxAt("mx.dest.test");
+            RelayConfig config = peers.config(dir);
             RelayApplication relay = RelayApplication.start(config);
             try {
                 String said = CommandRun.succeeding("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
@@ -89,9 +84,8 @@ class RelayTlsPolicyTest {
                         .matches("tls-policy: MTA-STS enforcement for dest.test suspended for 1d \\(until .*\\) by admin API "
                                 + "client 127\\.0\\.0\\.1 \\(operator .*\\): their certificate expired"));
 
-                SmtpTestClient.submit(relay.smtpAddresses().getFirst(), "a@origin.test", "b@dest.test",
-                        "Subject: t\r\n\r\nHello.\r\n");
-                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
+                StsPeers.submit(relay, "t");
+                assertThat(peers.mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
                 MeterRegistry registry = relay.metrics().registry();
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry
                         .get("relay.mtasts.testing.failures").tag("reason", "certificate-not-trusted").counter().count())

@@ -39,13 +39,11 @@ class OperationsTest {
 
     @Test
     void healthMetricsAndJsonLogsOfTheRunningJar() throws Exception {
-        int smtpPort = RelayProcess.freePort();
-        int adminPort = RelayProcess.freePort();
-        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort,
-                Optional.of(TOKEN));
+        MinimalRelay minimal = MinimalRelay.in(work, Optional.of(TOKEN));
+        int smtpPort = minimal.smtpPort();
+        int adminPort = minimal.adminPort();
         Path log;
-        try (RelayProcess relay = RelayProcess.start(work, config, smtpPort, List.of(),
-                Map.of("RELAY_LOG_FORMAT", "json"))) {
+        try (RelayProcess relay = minimal.start(Map.of("RELAY_LOG_FORMAT", "json"))) {
             log = relay.logFile();
             relay.awaitReady(adminPort);
             InetSocketAddress admin = new InetSocketAddress("127.0.0.1", adminPort);

@@ -57,11 +57,10 @@ class QueueCommandsJarTest {
 
     @Test
     void listShowAndDeleteThroughTheJarWithTheTokenFromTheEnvironmentOrTheConfig() throws Exception {
-        int smtpPort = RelayProcess.freePort();
-        int adminPort = RelayProcess.freePort();
+        MinimalRelay minimal = MinimalRelay.in(work, Optional.of(TOKEN));
+        int adminPort = minimal.adminPort();
         String admin = "127.0.0.1:" + adminPort;
-        try (RelayProcess relay = RelayProcess.start(work, RelayConfigs.minimal(smtpPort, work.resolve("spool"),
-                work.resolve("mta-sts"), adminPort, Optional.of(TOKEN)), smtpPort, List.of())) {
+        try (RelayProcess relay = minimal.start(Map.of())) {
             relay.awaitReady(adminPort);
             String id = submit(relay.smtpAddress());
             awaitDeferred(new AdminHttp(new InetSocketAddress("127.0.0.1", adminPort)).token(TOKEN), id);

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +27,10 @@ class ReloadSignalTest {
 
     @Test
     void sighupReloadsTheConfigurationAndTheRelayKeepsRunning() throws Exception {
-        int smtpPort = RelayProcess.freePort();
-        int adminPort = RelayProcess.freePort();
-        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort,
-                Optional.empty());
-        try (RelayProcess relay = RelayProcess.start(work, config, smtpPort, List.of(), Map.of())) {
-            relay.awaitReady(adminPort);
+        MinimalRelay minimal = MinimalRelay.in(work, Optional.empty());
+        String config = minimal.config();
+        try (RelayProcess relay = minimal.start(Map.of())) {
+            relay.awaitReady(minimal.adminPort());
             // a test run under nohup passes on an ignored SIGHUP, which no process can take back
             Assumptions.assumeFalse(log(relay).contains("SIGHUP is ignored in this process"),
                     "SIGHUP is ignored in this test run (nohup): the relay says so and cannot reload on it");

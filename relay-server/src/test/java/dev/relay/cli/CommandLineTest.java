@@ -89,12 +89,7 @@ class CommandLineTest {
                       - address: 127.0.0.1:%d
                         starttls: off
                         auth: off
-                    spool:
-                      directory: %s
-                    delivery:
-                      dns:
-                        servers: [127.0.0.1:9]
-                    """.formatted(freePortAfterClosing(free), taken.getLocalPort(), dir.resolve("spool")));
+                    """.formatted(freePortAfterClosing(free), taken.getLocalPort()) + spoolAndDeadDns());
             CommandRun result = CommandRun.of("run", "--config", file.toString());
             assertOneLineUserError(result, "listeners[1].address", "127.0.0.1:" + taken.getLocalPort(),
                     "the port is already in use");
@@ -122,6 +117,17 @@ class CommandLineTest {
             assertThat(result.out()).contains("# warning: listeners[1].address: 127.0.0.1:" + taken.getLocalPort()
                     + " is in use now").doesNotContain("listeners[0].address: 127.0.0.1:" + freePort + " is in use");
         }
+    }
+
+    /** The spool in the test's directory, and delivery asking a DNS server where nothing listens: no mail leaves. */
+    private String spoolAndDeadDns() {
+        return """
+                spool:
+                  directory: %s
+                delivery:
+                  dns:
+                    servers: [127.0.0.1:9]
+                """.formatted(dir.resolve("spool"));
     }
 
     /** A port that was free a moment ago (the socket is closed here, the relay binds it next). */
@@ -165,14 +171,9 @@ class CommandLineTest {
                       - address: 127.0.0.1:0
                         starttls: off
                         auth: off
-                    spool:
-                      directory: %s
-                    delivery:
-                      dns:
-                        servers: [127.0.0.1:9]
                     admin:
                       address: 127.0.0.1:%d
-                    """.formatted(dir.resolve("spool"), taken.getLocalPort()));
+                    """.formatted(taken.getLocalPort()) + spoolAndDeadDns());
             assertOneLineUserError(CommandRun.of("run", "--config", file.toString()),
                     "admin.address", "127.0.0.1:" + taken.getLocalPort());
         }

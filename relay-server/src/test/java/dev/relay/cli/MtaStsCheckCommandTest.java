@@ -21,31 +21,27 @@ class MtaStsCheckCommandTest {
     @TempDir
     Path dir;
 
+    private CheckPeers peers;
     private TestDnsServer dns;
     private TestPolicyServer web;
-    private TestMx mx;
 
     @BeforeEach
     void setUp() {
-        dns = TestDnsServer.start();
-        web = TestPolicyServer.start(CA);
+        peers = new CheckPeers(CA, dir);
+        dns = peers.dns;
+        web = peers.web;
         dns.a("mta-sts.dest.test", "127.0.0.1");
     }
 
     @AfterEach
     void tearDown() {
-        if (mx != null) {
-            mx.close();
-        }
-        web.close();
-        dns.close();
+        peers.close();
     }
 
     @Test
     void anEnforcedDomainWithAGoodMxIsDeliverable() throws Exception {
-        publishEnforce("mx.dest.test");
-        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        peers.publishEnforce("20261130", "mx.dest.test");
+        peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
 
@@ -62,10 +58,10 @@ class MtaStsCheckCommandTest {
 
     @Test
     void anEnforcedDomainWhoseOnlyMxIsUnlistedOrBadIsNotDeliverable() throws Exception {
-        publishEnforce("mx.dest.test");
+        peers.publishEnforce("20261130", "mx.dest.test");
         dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1")
                 .mx("dest.test", 20, "backup.other.test").a("backup.other.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx.elsewhere.test")).start();
+        peers.startMx(TestMx.builder().starttls(CA.issue("mx.elsewhere.test")));
 
         CommandRun result = check("dest.test");
 
@@ -79,8 +75,7 @@ class MtaStsCheckCommandTest {
 
     @Test
     void anMxWithoutStarttlsFailsEnforceButPassesWithoutPolicy() throws Exception {
-        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-        mx = TestMx.builder().start();
+        peers.mxAt("mx.dest.test", TestMx.builder());
 
         CommandRun noPolicy = check("dest.test");
         assertThat(noPolicy.exitCode()).as(noPolicy.out()).isZero();
@@ -89,7 +84,7 @@ class MtaStsCheckCommandTest {
                 .contains("connected, STARTTLS not offered")
                 .contains("Result: no MTA-STS policy in force for dest.test");
 
-        publishEnforce("mx.dest.test");
+        peers.publishEnforce("20261130", "mx.dest.test");
         CommandRun enforced = check("dest.test");
         assertThat(enforced.exitCode()).as(enforced.out()).isEqualTo(1);
         assertThat(enforced.out()).contains("connected, STARTTLS not offered", "-> not usable under the enforce policy");
@@ -97,10 +92,8 @@ class MtaStsCheckCommandTest {
 
     @Test
     void aBrokenPolicyIsExplainedInPlainWords() throws Exception {
-        dns.txt("_mta-sts.dest.test", "v=STSv1; id=7");
-        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nnmx: mx.dest.test\nmax_age: 86400\n");
-        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        peers.publish("7", "version: STSv1\nmode: enforce\nnmx: mx.dest.test\nmax_age: 86400\n");
+        peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
 
@@ -112,8 +105,7 @@ class MtaStsCheckCommandTest {
     void aRedirectingPolicyHostIsReportedAsNotFollowed() throws Exception {
         dns.txt("_mta-sts.dest.test", "v=STSv1; id=7");
         web.domain("dest.test").respond(TestPolicyServer.Response.redirect("https://elsewhere.test/policy"));
-        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
 
@@ -123,9 +115,8 @@ class MtaStsCheckCommandTest {
     @Test
     void aFailingTxtLookupGivesOneVerdictStatedOnce() throws Exception {
         dns.servfail("_mta-sts.dest.test", "TXT");
-        web.domain("dest.test").policy("version: STSv1\nmode: enforce\nmx: mx.dest.test\nmax_age: 86400\n");
-        dns.mx("dest.test", 10, "mx.dest.test").a("mx.dest.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx.dest.test")).start();
+        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, "mx.dest.test"));
+        peers.mxAt("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         CommandRun result = check("dest.test");
 
@@ -149,9 +140,8 @@ class MtaStsCheckCommandTest {
 
     @Test
     void aCachedPolicyOutOfStepWithTheLiveOneIsShownAsStale() throws Exception {
-        publishEnforce("mx-new.dest.test");
-        dns.mx("dest.test", 10, "mx-new.dest.test").a("mx-new.dest.test", "127.0.0.1");
-        mx = TestMx.builder().starttls(CA.issue("mx-new.dest.test")).start();
+        peers.publishEnforce("20261130", "mx-new.dest.test");
+        peers.mxAt("mx-new.dest.test", TestMx.builder().starttls(CA.issue("mx-new.dest.test")));
         cache("20261130", "mx-old.dest.test");
 
         CommandRun result = check("dest.test");
@@ -183,26 +173,8 @@ class MtaStsCheckCommandTest {
                         "policy", policy.toString(), "fetchedAt", "2026-12-01T00:00:00Z")));
     }
 
-    private void publishEnforce(String... mx) {
-        dns.txt("_mta-sts.dest.test", "v=STSv1; id=20261130");
-        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mx));
-    }
 
     private CommandRun check(String domain) throws Exception {
-        Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
-        Path config = dir.resolve("relay.yaml");
-        Files.writeString(config, """
-                hostname: relay.test
-                delivery:
-                  port: %d
-                  dns:
-                    servers: [%s]
-                  tls:
-                    extra-trust: %s
-                mta-sts:
-                  https-port: %d
-                  cache-directory: %s
-                """.formatted(mx == null ? 25 : mx.port(), dns.hostPort(), trust, web.port(), dir.resolve("mta-sts")));
-        return CommandRun.of("mta-sts", "check", "--config", config.toString(), "--timeout", "5", domain);
+        return peers.check("mta-sts", domain, "", ", cache-directory: " + dir.resolve("mta-sts"));
     }
 }

@@ -28,24 +28,21 @@ class TlsCheckCommandTest {
     @TempDir
     Path dir;
 
+    private CheckPeers peers;
     private TestDnsServer dns;
     private TestPolicyServer web;
-    private TestMx mx;
     private String anchor = "";
 
     @BeforeEach
     void setUp() {
-        dns = TestDnsServer.start();
-        web = TestPolicyServer.start(CA);
+        peers = new CheckPeers(CA, dir);
+        dns = peers.dns;
+        web = peers.web;
     }
 
     @AfterEach
     void tearDown() {
-        if (mx != null) {
-            mx.close();
-        }
-        web.close();
-        dns.close();
+        peers.close();
     }
 
     @Test
@@ -58,8 +55,8 @@ class TlsCheckCommandTest {
                 "mx1.dest.test. A 127.0.0.1", "mx2.dest.test. A 127.0.0.1", "mta-sts.dest.test. A 127.0.0.1",
                 "_25._tcp.mx1.dest.test. TLSA 3 1 1 " + tlsa,
                 "_25._tcp.mx1.dest.test. TLSA 1 1 1 " + tlsa);
-        publishEnforce("mx2.dest.test");
-        mx = TestMx.builder().starttls(CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", daneCertificate).start();
+        peers.publishEnforce("1", "mx2.dest.test");
+        peers.startMx(TestMx.builder().starttls(CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", daneCertificate));
 
         CommandRun result = check("dest.test");
 
@@ -87,8 +84,8 @@ class TlsCheckCommandTest {
                 Tlsa.of(3, 1, 1, TestCertificates.selfSigned("mx.dest.test").issue().certificate()).data());
         signedZone("dest.test. MX 10 mx.dest.test.", "mx.dest.test. A 127.0.0.1", "mta-sts.dest.test. A 127.0.0.1",
                 "_25._tcp.mx.dest.test. TLSA 3 1 1 " + other);
-        publishEnforce("mx.dest.test");
-        mx = TestMx.builder().starttls(webCertificate).start();
+        peers.publishEnforce("1", "mx.dest.test");
+        peers.startMx(TestMx.builder().starttls(webCertificate));
 
         CommandRun result = check("dest.test");
 
@@ -106,7 +103,7 @@ class TlsCheckCommandTest {
         signedZone("unrelated.test. TXT \"anchor only\"");
         dns.mx("plain.test", 10, "mx.plain.test").a("mx.plain.test", "127.0.0.1")
                 .add("_25._tcp.mx.plain.test. 300 IN TLSA 3 1 1 " + "00".repeat(32));
-        mx = TestMx.builder().starttls(CA.issue("mx.plain.test")).start();
+        peers.startMx(TestMx.builder().starttls(CA.issue("mx.plain.test")));
 
         CommandRun result = check("plain.test");
 
@@ -124,28 +121,9 @@ class TlsCheckCommandTest {
         anchor = zone.dsAnchor();
     }
 
-    private void publishEnforce(String... mxHosts) {
-        dns.txt("_mta-sts.dest.test", "v=STSv1; id=1");
-        web.domain("dest.test").policy(TestPolicyServer.policyText("enforce", 86400, mxHosts));
-    }
 
     private CommandRun check(String domain) throws Exception {
-        Path trust = CA.writeTrustPem(dir.resolve("ca.pem"));
         Path anchors = Files.writeString(dir.resolve("anchors.zone"), anchor);
-        Path config = dir.resolve("relay.yaml");
-        Files.writeString(config, """
-                hostname: relay.test
-                delivery:
-                  port: %d
-                  dns:
-                    servers: [%s]
-                    dnssec: validate
-                    trust-anchors: %s
-                  tls:
-                    extra-trust: %s
-                mta-sts:
-                  https-port: %d
-                """.formatted(mx.port(), dns.hostPort(), anchors, trust, web.port()));
-        return CommandRun.of("tls", "check", "--config", config.toString(), "--timeout", "5", domain);
+        return peers.check("tls", domain, ", dnssec: validate, trust-anchors: " + anchors, "");
     }
 }

@@ -28,9 +28,7 @@ class BadConfigTest {
 
     @BeforeEach
     void files() throws IOException {
-        Files.writeString(dir.resolve("cert.pem"), "x");
-        Files.writeString(dir.resolve("key.pem"), "x");
-        Files.writeString(dir.resolve("users"), "x");
+        PlaceholderFiles.create(dir, "cert.pem", "key.pem", "users");
         Files.writeString(dir.resolve("no-anchors"), "example.test. 300 IN A 192.0.2.1\n");
     }
 
@@ -122,6 +120,19 @@ class BadConfigTest {
                 bad("admin: {adress: \"127.0.0.1:1\"}", "admin.adress", "unknown key (did you mean address?)"),
                 bad("admin: {address: \"0.0.0.0:9464\"}", "admin.address",
                         "0.0.0.0:9464 is not a loopback address and admin.token is not set"),
+                bad("tls-rpt: {enabled: maybe}", "tls-rpt.enabled", "maybe"),
+                bad("tls-rpt: {send-by-hour: 0}", "tls-rpt.send-by-hour", "from 1 to 23, got 0"),
+                bad("tls-rpt: {send-by-hour: 24}", "tls-rpt.send-by-hour", "from 1 to 23, got 24"),
+                bad("tls-rpt: {report-sender: reports}", "tls-rpt.report-sender", "expected a mail address like tls-reports@example.org"),
+                bad("tls-rpt: {report-sender: \"a@b@example.org\"}", "tls-rpt.report-sender", "expected a mail address"),
+                bad("tls-rpt: {report-sender: \"<a@example.org>\"}", "tls-rpt.report-sender", "expected a mail address"),
+                bad("tls-rpt: {submitter: \"example .org\"}", "tls-rpt.submitter", "expected a domain like example.org"),
+                bad("tls-rpt: {organization-name: \"  \"}", "tls-rpt.organization-name", ""),
+                bad("tls-rpt: {sendbyhour: 3}", "tls-rpt.sendbyhour", "unknown key"),
+                bad("hostname: localhost\ntls-rpt: {enabled: true}", "tls-rpt.report-sender",
+                        "postmaster@localhost cannot receive replies"),
+                bad("hostname: localhost\ntls-rpt: {enabled: true, report-sender: tls@example.org}", "tls-rpt.submitter",
+                        "localhost does not name your organisation"),
                 bad("shutdown-grace: soon", "shutdown-grace", "got \"soon\""));
     }
 

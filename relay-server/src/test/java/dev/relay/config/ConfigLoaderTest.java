@@ -33,11 +33,8 @@ class ConfigLoaderTest {
 
     @BeforeEach
     void files() throws IOException {
-        Files.writeString(dir.resolve("cert.pem"), "x");
-        Files.writeString(dir.resolve("key.pem"), "x");
-        Files.writeString(dir.resolve("users"), "x");
+        PlaceholderFiles.create(dir, "cert.pem", "key.pem", "users", "ca.pem");
         Files.writeString(dir.resolve("anchors"), ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
-        Files.writeString(dir.resolve("ca.pem"), "x");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.relay.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +32,7 @@ class ConfigPrinterTest {
 
     @Test
     void printingAndLoadingAgainGivesTheSameConfigWithTheTokenMasked() throws IOException {
-        Files.writeString(dir.resolve("c.pem"), "x");
-        Files.writeString(dir.resolve("k.pem"), "x");
-        Files.writeString(dir.resolve("users"), "x");
+        PlaceholderFiles.create(dir, "c.pem", "k.pem", "users");
         String original = """
                 hostname: relay.example.net
                 listeners:

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AttemptLogTest {
 
@@ -68,19 +70,23 @@ class AttemptLogTest {
                         + "status=deferred (451 4.4.1 connect to mx.example.com[127.0.0.1]:25: Connection refused), tls=none, mta-sts=none, dane=none, cause=connect-failed");
     }
 
-    @Test
-    void delaysAsPostfixWritesThem() {
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(1200))).isEqualTo("1.2");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(9999))).isEqualTo("10");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(130))).isEqualTo("0.13");
-        assertThat(AttemptLog.formatDelay(Duration.ofHours(2))).isEqualTo("7200");
-        assertThat(AttemptLog.formatDelay(Duration.ZERO)).isEqualTo("0");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(4))).isEqualTo("0");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(5))).isEqualTo("0.01");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(50))).isEqualTo("0.05");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(1000))).isEqualTo("1");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(10_499))).isEqualTo("10");
-        assertThat(AttemptLog.formatDelay(Duration.ofMillis(10_500))).isEqualTo("11");
+    /** Up to two decimals (rounded half up, no trailing zeros) under ten seconds, whole seconds beyond. */
+    @ParameterizedTest(name = "{0} ms -> {1}")
+    @CsvSource({
+        "1200, 1.2",
+        "9999, 10",
+        "130, 0.13",
+        "7200000, 7200",
+        "0, 0",
+        "4, 0",
+        "5, 0.01",
+        "50, 0.05",
+        "1000, 1",
+        "10499, 10",
+        "10500, 11",
+    })
+    void delaysAsPostfixWritesThem(long millis, String written) {
+        assertThat(AttemptLog.formatDelay(Duration.ofMillis(millis))).isEqualTo(written);
     }
 
     @Test

@@ -16,9 +16,7 @@ import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
-import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.Cause;
-import dev.relay.outcome.HostProblem;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.MutableClock;
 import dev.relay.queue.QueueId;
@@ -48,7 +46,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,11 +82,7 @@ class DaneConformanceTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    private final List<PolicyFailure> policyFailures = new CopyOnWriteArrayList<>();
-    /** host/result of every DANE check, as the metrics count them. */
-    private final List<String> daneChecks = new CopyOnWriteArrayList<>();
-    /** result/tls/mta_sts_mode of every attempt. */
-    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private final RecordingDeliveryEvents events = new RecordingDeliveryEvents();
     @RegisterExtension
     final CapturedLogs attemptLog = CapturedLogs.of("dev.relay.delivery.attempts");
     private final List<String> anchors = new ArrayList<>();
@@ -127,18 +120,14 @@ class DaneConformanceTest {
         // self-signed, for another name, expired: DANE-EE checks none of it (RFC 7672 3.1.1)
         TestCertificates.Issued certificate = TestCertificates.selfSigned("somewhere.else.test").expired().issue();
         signedDomain(tlsa(Tlsa.of(3, selector, matching, certificate.certificate())));
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.tls()).isTrue();
         assertThat(received.sni()).contains(MX_HOST);
         assertThat(queue.find(id)).as("delivered").isEmpty();
-        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
-        assertThat(attempts).containsExactly("delivered/verified/none");
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(events.attempts).containsExactly("delivered/verified/none");
         assertThat(attemptLine()).contains("verified=yes, mta-sts=none, dane=verify");
     }
 
@@ -148,11 +137,7 @@ class DaneConformanceTest {
         TestCertificates.Issued presented = TestCertificates.selfSigned(MX_HOST).issue();
         TestCertificates.Issued published = TestCertificates.selfSigned(MX_HOST).issue(); // another key
         signedDomain(tlsa(Tlsa.of(3, selector, matching, published.certificate())));
-        mx = world.mx(TestMx.builder().starttls(presented));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(presented));
 
         assertDaneDefers(id, "tlsa-invalid");
         assertThat(mx.connectionCount()).as("the handshake happened; the transaction did not").isEqualTo(1);
@@ -163,26 +148,18 @@ class DaneConformanceTest {
     @Test
     void daneTaAnchoringTheChainWithTheMxNameDelivers() throws Exception {
         signedDomain(tlsa(Tlsa.of(2, 0, 1, DANE_CA.certificate())));
-        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/success");
         assertThat(attemptLine()).contains("verified=yes, mta-sts=none, dane=verify");
     }
 
     @Test
     void daneTaAnchoringAChainForAnotherNameDefers() throws Exception {
         signedDomain(tlsa(Tlsa.of(2, 1, 1, DANE_CA.certificate())));
-        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue("mx.elsewhere.test")));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(DANE_CA.issue("mx.elsewhere.test")));
 
         assertDaneDefers(id, "certificate-host-mismatch");
     }
@@ -194,47 +171,31 @@ class DaneConformanceTest {
         TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
         // PKIX-EE(1) is unusable for SMTP (RFC 7672 3.1.3), even when it would match
         signedDomain(tlsa(Tlsa.of(1, 1, 1, certificate.certificate())));
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
         assertThat(queue.find(id)).isEmpty();
-        assertThat(attempts).containsExactly("delivered/tls/none");
+        assertThat(events.attempts).containsExactly("delivered/tls/none");
         assertThat(attemptLine()).contains("verified=no:certificate-not-trusted, mta-sts=none, dane=encrypt");
     }
 
     @Test
     void onlyUnusableRecordsAndNoStarttlsDefers() throws Exception {
         signedDomain(tlsa(new TlsaRecord(0, 0, 1, new byte[32])));
-        mx = world.mx(TestMx.builder()); // no STARTTLS offered
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder()); // no STARTTLS offered
 
         assertThat(mx.messages()).isEmpty();
         assertThat(mx.commands("MAIL")).isEmpty();
         assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains("STARTTLS");
-        assertThat(daneChecks).containsExactly(MX_HOST + "/starttls-not-supported");
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/starttls-not-supported");
     }
 
     // ---- DNSSEC failures: never a downgrade -----------------------------------------------
 
     @Test
     void aForgedTlsaSignatureDefersWithoutConnecting() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        // after signing: the record no longer matches its RRSIG
-        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceWithTlsaSpoiledBy(this::forgeTlsa);
 
         assertThat(mx.connectionCount()).as("a host whose TLSA records are bogus is not even tried").isZero();
         assertDnssecInvalid(id);
@@ -252,11 +213,7 @@ class DaneConformanceTest {
         dns.add(Stream.concat(zone.records().stream().filter(r -> !coversTlsa(r)),
                 expired.records().stream().filter(DaneConformanceTest::coversTlsa)).toArray(Record[]::new));
         anchors.add(zone.dsAnchor());
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         assertThat(mx.connectionCount()).isZero();
         assertDnssecInvalid(id);
@@ -264,14 +221,7 @@ class DaneConformanceTest {
 
     @Test
     void aFailingTlsaLookupInASignedZoneDefers() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        dns.servfail(TLSA_NAME, "TLSA");
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceWithTlsaSpoiledBy(() -> dns.servfail(TLSA_NAME, "TLSA"));
 
         assertThat(mx.connectionCount()).isZero();
         assertDnssecInvalid(id);
@@ -284,15 +234,11 @@ class DaneConformanceTest {
         TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
         signedDomain(tlsa(Tlsa.of(3, 1, 1, TestCertificates.selfSigned(MX_HOST).issue().certificate())));
         dns.servfail(MX_HOST, "AAAA");
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         assertThat(mx.connectionCount()).isZero();
         assertThat(sts.deferredReason(id)).contains("DNSSEC status is unknown");
-        assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
     }
 
     // ---- where DANE does not apply -------------------------------------------------------
@@ -304,16 +250,12 @@ class DaneConformanceTest {
         dns.mx(DOMAIN, 10, MX_HOST).a(MX_HOST, "127.0.0.1").a("mta-sts." + DOMAIN, "127.0.0.1")
                 .add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
         publish("enforce", MX_HOST);
-        mx = world.mx(TestMx.builder().starttls(WEB_CA.issue(MX_HOST)));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(WEB_CA.issue(MX_HOST)));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(daneChecks).as("DANE never applied").isEmpty();
-        assertThat(attempts).containsExactly("delivered/verified/enforce");
+        assertThat(events.daneChecks).as("DANE never applied").isEmpty();
+        assertThat(events.attempts).containsExactly("delivered/verified/enforce");
         assertThat(attemptLine()).contains("mta-sts=enforce, dane=none");
     }
 
@@ -326,16 +268,12 @@ class DaneConformanceTest {
                 .build();
         dns.add(hosting.recordArray());
         anchors.add(hosting.dsAnchor());
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.hosting.test").issue()));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(TestCertificates.selfSigned("mx.hosting.test").issue()));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(daneChecks).isEmpty();
-        assertThat(attempts).containsExactly("delivered/tls/none");
+        assertThat(events.daneChecks).isEmpty();
+        assertThat(events.attempts).containsExactly("delivered/tls/none");
         assertThat(attemptLine()).contains("mta-sts=none, dane=none");
     }
 
@@ -348,16 +286,12 @@ class DaneConformanceTest {
         TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
         signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
         publish("enforce", "mx.other.test");
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(policyFailures).as("MTA-STS was not consulted for the host").isEmpty();
-        assertThat(daneChecks).containsExactly(MX_HOST + "/success");
+        assertThat(events.policyFailures).as("MTA-STS was not consulted for the host").isEmpty();
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/success");
         assertThat(attemptLine()).contains("mta-sts=none, dane=verify");
     }
 
@@ -368,14 +302,10 @@ class DaneConformanceTest {
         TestCertificates.Issued certificate = WEB_CA.issue(MX_HOST);
         signedDomain(tlsa(Tlsa.of(3, 1, 1, TestCertificates.selfSigned(MX_HOST).issue().certificate())));
         publish("enforce", MX_HOST);
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(certificate));
 
         assertDaneDefers(id, "tlsa-invalid");
-        assertThat(policyFailures).isEmpty();
+        assertThat(events.policyFailures).isEmpty();
     }
 
     @Test
@@ -388,15 +318,11 @@ class DaneConformanceTest {
                 .build();
         dns.add(zone.recordArray());
         anchors.add(zone.dsAnchor());
-        mx = world.mx(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(DANE_CA.issue(MX_HOST)));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
         assertThat(queue.find(id)).isEmpty();
-        assertThat(daneChecks).containsExactly("mail.dest.test/success");
+        assertThat(events.daneChecks).containsExactly("mail.dest.test/success");
     }
 
     @Test
@@ -413,15 +339,11 @@ class DaneConformanceTest {
                 .build();
         dns.add(zone.recordArray());
         anchors.add(zone.dsAnchor());
-        mx = world.mx(TestMx.builder().starttls(good).certificateFor("mx1.dest.test", bad));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia(TestMx.builder().starttls(good).certificateFor("mx1.dest.test", bad));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.dest.test");
         assertThat(queue.find(id)).isEmpty();
-        assertThat(daneChecks).containsExactly("mx1.dest.test/tlsa-invalid", "mx2.dest.test/success");
+        assertThat(events.daneChecks).containsExactly("mx1.dest.test/tlsa-invalid", "mx2.dest.test/success");
     }
 
     // ---- TLS reporting (RFC 8460) of DANE sessions ----------------------------------------
@@ -431,11 +353,7 @@ class DaneConformanceTest {
         TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
         TlsaRecord record = Tlsa.of(3, 1, 1, certificate.certificate());
         signedDomain(tlsa(record));
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        submit();
-        runOnce();
+        sendOnceVia(TestMx.builder().starttls(certificate));
         mx.awaitMessages(1, ClientFixture.WAIT);
 
         DomainCounts.PolicyCounts counted = onlyPolicy();
@@ -447,14 +365,7 @@ class DaneConformanceTest {
 
     @Test
     void aHostSkippedForBogusTlsaRecordsIsADnssecInvalidFailureWithoutAnAddress() throws Exception {
-        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
-        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
-        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
-        mx = world.mx(TestMx.builder().starttls(certificate));
-        startRelay();
-
-        submit();
-        runOnce();
+        sendOnceWithTlsaSpoiledBy(this::forgeTlsa);
 
         assertThat(mx.connectionCount()).isZero();
         DomainCounts.PolicyCounts counted = onlyPolicy();
@@ -486,11 +397,7 @@ class DaneConformanceTest {
         dns.add(zone.recordArray());
         anchors.add(zone.dsAnchor());
         publish("enforce", "*.dest.test");
-        mx = world.mx(TestMx.builder().starttls(WEB_CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", presented));
-        startRelay();
-
-        submit();
-        runOnce();
+        sendOnceVia(TestMx.builder().starttls(WEB_CA.issue("mx2.dest.test")).certificateFor("mx1.dest.test", presented));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mx2.dest.test");
         DomainCounts counts = tlsSessions.domain(tlsSessions.today(), DOMAIN).orElseThrow();
@@ -537,14 +444,14 @@ class DaneConformanceTest {
         assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
         assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains(MX_HOST).contains(resultType);
-        assertThat(daneChecks).containsExactly(MX_HOST + "/" + resultType);
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/" + resultType);
         assertStillQueuedForRetry(id);
     }
 
     private void assertDnssecInvalid(QueueId id) {
         assertThat(sts.deferredReason(id)).startsWith("451 4.7.5 no MX host of <dest.test> could be used as its DANE")
                 .contains("_25._tcp.mx.dest.test");
-        assertThat(daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
+        assertThat(events.daneChecks).containsExactly(MX_HOST + "/dnssec-invalid");
         assertThat(attemptLine()).contains("mta-sts=none, dane=verify, cause=dnssec-invalid");
         assertStillQueuedForRetry(id);
     }
@@ -554,6 +461,22 @@ class DaneConformanceTest {
         QueuedMessage message = queue.find(id).orElseThrow();
         assertThat(((RecipientStatus.Deferred) message.statuses().getFirst()).nextAttempt())
                 .isEqualTo(clock.instant().plus(RETRY));
+    }
+
+    /**
+     * mx.dest.test with a self-signed certificate and one signed DANE-EE record matching it, whose
+     * TLSA answer {@code spoil} then changes; one message is tried.
+     */
+    private QueueId sendOnceWithTlsaSpoiledBy(Runnable spoil) throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned(MX_HOST).issue();
+        signedDomain(tlsa(Tlsa.of(3, 1, 1, certificate.certificate())));
+        spoil.run();
+        return sendOnceVia(TestMx.builder().starttls(certificate));
+    }
+
+    /** After signing: the TLSA record no longer matches its RRSIG. */
+    private void forgeTlsa() {
+        dns.clear(TLSA_NAME, "TLSA").add(TLSA_NAME + " 300 IN TLSA 3 1 1 " + "00".repeat(32));
     }
 
     private static boolean coversTlsa(Record r) {
@@ -599,35 +522,19 @@ class DaneConformanceTest {
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
                 .tlsSessions(tlsSessions::record)
-                .events(new DeliveryEvents() {
-                    @Override
-                    public void policyFailed(PolicyFailure failure) {
-                        policyFailures.add(failure);
-                    }
-
-                    @Override
-                    public void attempted(Result result, Tls tls, String mtaStsMode) {
-                        attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
-                    }
-
-                    @Override
-                    public void daneChecked(String domain, String mxHost, Optional<HostProblem> failure) {
-                        daneChecks.add(mxHost + "/" + failure.map(p -> p.cause().label()).orElse("success"));
-                    }
-                })
+                .events(events)
                 .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly)));
     }
 
-    private void runOnce() throws Exception {
-        world.runOnce();
+    /** This server plays the MX hosts; the relay starts and tries one new message once. */
+    private QueueId sendOnceVia(TestMx.Builder server) throws Exception {
+        mx = world.mx(server);
+        startRelay();
+        return sts.sendOnce();
     }
 
     private String attemptLine() {
         return attemptLog.messages().stream().filter(line -> line.contains("to=<"))
                 .reduce((first, second) -> second).orElseThrow();
-    }
-
-    private QueueId submit() throws Exception {
-        return world.submit("bob@" + DOMAIN);
     }
 }

@@ -9,7 +9,6 @@ import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.DomainPolicies;
 import dev.relay.mtasts.MtaStsEvents;
 import dev.relay.mtasts.MtaStsPolicies;
-import dev.relay.mtasts.PolicyFailure;
 import dev.relay.mtasts.testkit.TestPolicyServer;
 import dev.relay.outcome.Cause;
 import dev.relay.queue.MessageQueue;
@@ -48,10 +47,8 @@ class MtaStsConformanceTest {
     Path cacheDir;
 
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    private final List<PolicyFailure> policyFailures = new CopyOnWriteArrayList<>();
+    private final RecordingDeliveryEvents events = new RecordingDeliveryEvents();
     private final List<String> fetchResults = new CopyOnWriteArrayList<>();
-    /** result/tls/mta_sts_mode of every attempt, as the metrics count them. */
-    private final List<String> attempts = new CopyOnWriteArrayList<>();
     private MtaStsWorld sts;
     private DeliveryWorld world;
     private TestDnsServer dns;
@@ -79,31 +76,21 @@ class MtaStsConformanceTest {
     @Test
     void enforceWithAGoodMxDeliversOverVerifiedTls() throws Exception {
         sts.publish("enforce", 86400, "mx.dest.test");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")));
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.tls()).isTrue();
         assertThat(received.sni()).contains("mx.dest.test");
         assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
-        assertThat(policyFailures).isEmpty();
+        assertThat(events.policyFailures).isEmpty();
         assertThat(fetchResults).containsExactly("ok");
-        assertThat(attempts).containsExactly("delivered/verified/enforce");
+        assertThat(events.attempts).containsExactly("delivered/verified/enforce");
     }
 
     @Test
     void enforceWithAWildcardMxPatternDeliversToAHostOneLabelDeeper() throws Exception {
         sts.publish("enforce", 86400, "*.dest.test");
-        sts.mxAt(10, "mail.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mail.dest.test")));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mail.dest.test", TestMx.builder().starttls(CA.issue("mail.dest.test")));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().sni()).contains("mail.dest.test");
         assertThat(queue.find(id)).isEmpty();
@@ -147,18 +134,13 @@ class MtaStsConformanceTest {
     @Test
     void enforceWithAnMxThePolicyDoesNotListDefersWithoutConnecting() throws Exception {
         sts.publish("enforce", 86400, "mx.dest.test");
-        sts.mxAt(10, "mx.attacker.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.attacker.test")));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.attacker.test", TestMx.builder().starttls(CA.issue("mx.attacker.test")));
 
         assertThat(mx.connectionCount()).as("an unlisted MX is never contacted").isZero();
         String reason = sts.deferredReason(id);
         assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
                 .contains("mx.attacker.test does not match");
-        assertThat(policyFailures).singleElement().satisfies(f -> {
+        assertThat(events.policyFailures).singleElement().satisfies(f -> {
             assertThat(f.cause()).isEqualTo(Cause.MX_MISMATCH);
             assertThat(f.mxHost()).isEqualTo("mx.attacker.test");
             assertThat(f.enforced()).isTrue();
@@ -175,14 +157,13 @@ class MtaStsConformanceTest {
                 .certificateFor("mx1.dest.test", CA.issue("wrong.dest.test")));
         startRelay();
 
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sts.sendOnce();
 
         List<ReceivedMessage> received = mx.awaitMessages(1, ClientFixture.WAIT);
         assertThat(received).singleElement().satisfies(m -> assertThat(m.sni()).contains("mx2.dest.test"));
         assertThat(mx.connectionCount()).as("mx1 was tried first, then mx2").isEqualTo(2);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(policyFailures).singleElement().satisfies(f -> {
+        assertThat(events.policyFailures).singleElement().satisfies(f -> {
             assertThat(f.mxHost()).isEqualTo("mx1.dest.test");
             assertThat(f.resultType()).isEqualTo("certificate-host-mismatch");
         });
@@ -193,17 +174,12 @@ class MtaStsConformanceTest {
     @Test
     void testingModeWithABadCertificateDeliversAndCountsTheFailure() throws Exception {
         sts.publish("testing", 86400, "mx.dest.test");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(attempts).containsExactly("delivered/tls/testing");
-        assertThat(policyFailures).singleElement().satisfies(f -> {
+        assertThat(events.attempts).containsExactly("delivered/tls/testing");
+        assertThat(events.policyFailures).singleElement().satisfies(f -> {
             assertThat(f.enforced()).isFalse();
             assertThat(f.resultType()).isEqualTo("certificate-not-trusted");
             assertThat(f.mxHost()).isEqualTo("mx.dest.test");
@@ -270,8 +246,7 @@ class MtaStsConformanceTest {
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         sts.mxAt(10, "mx.attacker.test");
         clock.advance(Duration.ofHours(1));
-        QueueId second = submit();
-        runOnce();
+        QueueId second = sts.sendOnce();
 
         assertThat(sts.deferredReason(second)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
         assertThat(mx.messages()).as("nothing reached the attacker's host").hasSize(1);
@@ -288,8 +263,7 @@ class MtaStsConformanceTest {
         web.domain(DOMAIN).policy(TestPolicyServer.policyText("enforce", 86400, "mx.new.test"));
         sts.mxAt(10, "mx.new.test");
         clock.advance(Duration.ofMinutes(10));
-        QueueId second = submit();
-        runOnce();
+        QueueId second = sts.sendOnce();
 
         assertThat(mx.awaitMessages(2, ClientFixture.WAIT).get(1).sni()).contains("mx.new.test");
         assertThat(queue.find(second)).isEmpty();
@@ -304,8 +278,7 @@ class MtaStsConformanceTest {
         dns.remove("_mta-sts." + DOMAIN).remove(DOMAIN);
         sts.mxAt(10, "mx.other.test");
         clock.advance(Duration.ofMinutes(30));
-        QueueId withinMaxAge = submit();
-        runOnce();
+        QueueId withinMaxAge = sts.sendOnce();
         assertThat(sts.deferredReason(withinMaxAge)).startsWith("451 4.7.5");
 
         clock.advance(Duration.ofMinutes(31));
@@ -326,8 +299,7 @@ class MtaStsConformanceTest {
         sts.mxAt(10, "mx.attacker.test");
         clock.advance(Duration.ofHours(2));
         startRelay();
-        QueueId afterRestart = submit();
-        runOnce();
+        QueueId afterRestart = sts.sendOnce();
 
         assertThat(sts.deferredReason(afterRestart)).startsWith("451 4.7.5").contains("mx.attacker.test does not match");
         assertThat(mx.messages()).hasSize(1);
@@ -336,30 +308,20 @@ class MtaStsConformanceTest {
     @Test
     void aTxtLookupThatFailsWithNothingCachedDefersInsteadOfDowngrading() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
 
         assertThat(mx.connectionCount()).isZero();
         assertThat(sts.deferredReason(id)).startsWith("451 4.4.3 MTA-STS policy of <dest.test> could not be determined");
-        assertThat(policyFailures).singleElement()
+        assertThat(events.policyFailures).singleElement()
                 .satisfies(f -> assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE));
     }
 
     @Test
     void aPolicyThatStaysUnknownPastTheWaitIsDeliveredAsWithoutOneAndSaysSo() throws Exception {
         dns.servfail("_mta-sts." + DOMAIN, "TXT");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         assertThat(mx.connectionCount()).as("within the wait: deferred").isZero();
-        assertThat(policyFailures).singleElement().satisfies(f -> assertThat(f.enforced()).isTrue());
+        assertThat(events.policyFailures).singleElement().satisfies(f -> assertThat(f.enforced()).isTrue());
 
         // the default wait is 1h: past it, the TXT lookup still failing, the mail goes as without a policy
         clock.advance(Duration.ofMinutes(61));
@@ -367,12 +329,12 @@ class MtaStsConformanceTest {
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
         assertThat(queue.find(id)).isEmpty();
-        assertThat(policyFailures).hasSize(2).last().satisfies(f -> {
+        assertThat(events.policyFailures).hasSize(2).last().satisfies(f -> {
             assertThat(f.cause()).isEqualTo(Cause.STS_POLICY_UNAVAILABLE);
             assertThat(f.enforced()).as("not an enforcement: delivered without a policy").isFalse();
             assertThat(f.detail()).contains("has waited 1h1m").contains("goes as without a policy");
         });
-        assertThat(attempts).last().isEqualTo("delivered/tls/none");
+        assertThat(events.attempts).last().isEqualTo("delivered/tls/none");
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -385,29 +347,20 @@ class MtaStsConformanceTest {
     private void deliverOnceUnderEnforce(long maxAge, String otherMx, TestCertificates.Issued otherCertificate)
             throws Exception {
         sts.publish("enforce", maxAge, "mx.dest.test");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate));
-        startRelay();
-        submit();
-        runOnce();
+        sendOnceVia("mx.dest.test", TestMx.builder().starttls(CA.issue("mx.dest.test")).certificateFor(otherMx, otherCertificate));
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT)).hasSize(1);
     }
 
     private void assertEnforceDefers(TestMx.Builder server, String resultType) throws Exception {
         sts.publish("enforce", 86400, "mx.dest.test");
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(server);
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", server);
 
         assertThat(mx.messages()).as("nothing delivered against the policy").isEmpty();
         assertThat(mx.commands("MAIL")).as("not even a transaction started").isEmpty();
         String reason = sts.deferredReason(id);
         assertThat(reason).startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met")
                 .contains("mx.dest.test").contains(resultType.equals("starttls-not-supported") ? "STARTTLS" : resultType);
-        assertThat(policyFailures).singleElement().satisfies(f -> {
+        assertThat(events.policyFailures).singleElement().satisfies(f -> {
             assertThat(f.resultType()).isEqualTo(resultType);
             assertThat(f.enforced()).isTrue();
             assertThat(f.mxHost()).isEqualTo("mx.dest.test");
@@ -421,17 +374,20 @@ class MtaStsConformanceTest {
 
     /** A self-signed MX: only opportunistic TLS delivers there. */
     private void assertDeliveredOpportunistically() throws Exception {
-        sts.mxAt(10, "mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
-        startRelay();
-
-        QueueId id = submit();
-        runOnce();
+        QueueId id = sendOnceVia("mx.dest.test", TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
         assertThat(queue.find(id)).isEmpty();
-        assertThat(policyFailures).isEmpty();
-        assertThat(attempts).containsExactly("delivered/tls/none");
+        assertThat(events.policyFailures).isEmpty();
+        assertThat(events.attempts).containsExactly("delivered/tls/none");
+    }
+
+    /** dest.test's MX is {@code mxHost}, played by this server; the relay starts and tries one new message once. */
+    private QueueId sendOnceVia(String mxHost, TestMx.Builder server) throws Exception {
+        sts.mxAt(10, mxHost);
+        mx = world.mx(server);
+        startRelay();
+        return sts.sendOnce();
     }
 
     private void startRelay() {
@@ -444,25 +400,11 @@ class MtaStsConformanceTest {
         });
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
-                .events(new DeliveryEvents() {
-                    @Override
-                    public void policyFailed(PolicyFailure failure) {
-                        policyFailures.add(failure);
-                    }
-
-                    @Override
-                    public void attempted(Result result, Tls tls, String mtaStsMode) {
-                        attempts.add(result.label() + "/" + tls.label() + "/" + mtaStsMode);
-                    }
-                })
+                .events(events)
                 .bounces((after, failed, original) -> original.ifPresent(BounceHandler::closeQuietly)));
     }
 
     private void runOnce() throws Exception {
         world.runOnce();
-    }
-
-    private QueueId submit() throws Exception {
-        return world.submit("bob@" + DOMAIN);
     }
 }

@@ -69,6 +69,13 @@ final class MtaStsWorld implements AutoCloseable {
         dns().mx(DOMAIN, preference, host).a(host, "127.0.0.1");
     }
 
+    /** One message to bob@dest.test, committed now and tried in one scheduler pass. */
+    QueueId sendOnce() throws Exception {
+        QueueId id = delivery.submit("bob@" + DOMAIN);
+        delivery.runOnce();
+        return id;
+    }
+
     /** A resolver like {@link DeliveryWorld#resolver()}, but validating DNSSEC from the anchors in this file. */
     DnsResolver validatingResolver(Path trustAnchors) throws IOException {
         return dns().resolverBuilder().timeout(Duration.ofSeconds(2)).cacheSize(0).clock(clock)

@@ -74,8 +74,7 @@ class RequireTlsConformanceTest {
     Path cacheDir;
 
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    private final List<DeliveryEvents.RequireTls> requireTlsEvents = new CopyOnWriteArrayList<>();
-    private final List<DeliveryEvents.TlsRequiredNo> tlsRequiredNoEvents = new CopyOnWriteArrayList<>();
+    private final RecordingDeliveryEvents events = new RecordingDeliveryEvents();
     private final List<CompletableFuture<DsnOutcome>> dsns = new CopyOnWriteArrayList<>();
     private MtaStsWorld sts;
     private DeliveryWorld world;
@@ -105,54 +104,45 @@ class RequireTlsConformanceTest {
 
     @Test
     void requireTlsGoesOverAnAuthenticatedRouteToANextHopThatAnnouncesItAndPassesItOn() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "REQUIRETLS"));
+        mx = enforcedMx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "REQUIRETLS"));
         startRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), false);
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.tls()).isTrue();
         assertThat(received.sni()).contains("mx.dest.test");
         assertThat(received.mailParameters()).as("REQUIRETLS travels on").contains("REQUIRETLS");
         assertThat(queue.find(id)).as("delivered, so it left the queue").isEmpty();
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
         assertThat(dsns).isEmpty();
     }
 
     @Test
     void aMessageWithoutRequireTlsDoesNotPassTheParameter() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
+        mx = enforcedMx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
         startRelay(true);
 
-        submit(MailParameters.NONE, false);
-        world.runOnce();
+        sendOnce(MailParameters.NONE, false);
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().mailParameters()).doesNotContain("REQUIRETLS");
-        assertThat(requireTlsEvents).isEmpty();
+        assertThat(events.requireTls).isEmpty();
     }
 
     @Test
     void aNextHopThatDoesNotAnnounceRequireTlsGetsNothingAndTheSenderABounceSentWithRequireTls() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "DSN"));
+        mx = enforcedMx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("PIPELINING", "DSN"));
         startRelay(true);
 
         // RET=FULL asks for the whole message back; RFC 8689 section 5 says headers only
-        QueueId id = submit(requireTls(new MailParameters(OptionalLong.empty(), dev.relay.queue.BodyType.SEVEN_BIT,
+        QueueId id = sendOnce(requireTls(new MailParameters(OptionalLong.empty(), dev.relay.queue.BodyType.SEVEN_BIT,
                 false, Optional.of(DsnReturn.FULL), Optional.empty())), false);
-        world.runOnce();
 
         assertThat(mx.tlsSessions()).as("the route was authenticated: TLS happened").isNotEmpty();
         assertThat(mx.commands("MAIL")).as("no transaction without REQUIRETLS at the next hop").isEmpty();
         assertThat(mx.messages()).isEmpty();
         assertThat(queue.find(id)).as("a permanent failure: bounced, not retried").isEmpty();
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.REFUSED);
 
         DsnOutcome.Queued bounce = queued(dsns.getFirst());
         assertThat(bounce.kind()).isEqualTo(DsnKind.FAILURE);
@@ -175,8 +165,7 @@ class RequireTlsConformanceTest {
         mx = world.mx(TestMx.builder().starttls(CA.issue("mx.dest.test")).extensions("REQUIRETLS"));
         startRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), false);
 
         assertThat(mx.connectionCount()).as("an unauthenticated MX is skipped").isZero();
         DsnOutcome.Queued bounce = queued(dsns.getFirst());
@@ -184,7 +173,7 @@ class RequireTlsConformanceTest {
         assertThat(dsnText(bounce.id()))
                 .contains("Status: 5.7.30")
                 .contains("mx.dest.test: the MX host is not authenticated");
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.REFUSED);
     }
 
     @Test
@@ -201,8 +190,7 @@ class RequireTlsConformanceTest {
                     failed.forEach(i -> causes.add(((RecipientStatus.Failed) after.statuses().get(i)).outcome().cause()));
                 }));
 
-        submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        sendOnce(requireTls(MailParameters.NONE), false);
 
         assertThat(mx.connectionCount()).isZero();
         assertThat(causes).containsExactly(Cause.REQUIRETLS_NOT_MET);
@@ -210,19 +198,16 @@ class RequireTlsConformanceTest {
 
     @Test
     void aFailingCertificateUnderEnforceDefersARequireTlsMessageAsAnyOther() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(CA.leaf("mx.dest.test").expired().issue()).extensions("REQUIRETLS"));
+        mx = enforcedMx(TestMx.builder().starttls(CA.leaf("mx.dest.test").expired().issue()).extensions("REQUIRETLS"));
         startRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), false);
 
         RecipientStatus status = queue.find(id).orElseThrow().statuses().getFirst();
         assertThat(status).as("temporary: a fixed certificate delivers on a retry")
                 .isInstanceOfSatisfying(RecipientStatus.Deferred.class,
                         d -> assertThat(d.outcome().reply().status()).isEqualTo(EnhancedStatus.CRYPTOGRAPHIC_FAILURE));
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DEFERRED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.DEFERRED);
         assertThat(dsns).isEmpty();
     }
 
@@ -235,13 +220,12 @@ class RequireTlsConformanceTest {
         mx = world.mx(TestMx.builder().starttls(certificate).extensions("REQUIRETLS"));
         startValidatingRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), false);
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.mailParameters()).contains("REQUIRETLS");
         assertThat(queue.find(id)).isEmpty();
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.DELIVERED);
     }
 
     @Test
@@ -252,14 +236,13 @@ class RequireTlsConformanceTest {
         mx = world.mx(TestMx.builder().starttls(certificate).extensions("REQUIRETLS"));
         startValidatingRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), false);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), false);
 
         assertThat(mx.connectionCount()).isZero();
         assertThat(queue.find(id)).isEmpty();
         assertThat(dsnText(queued(dsns.getFirst()).id())).contains("Status: 5.7.30")
                 .contains("mx.dest.test: the MX host is not authenticated (its TLSA records are all unusable");
-        assertThat(requireTlsEvents).containsExactly(DeliveryEvents.RequireTls.REFUSED);
+        assertThat(events.requireTls).containsExactly(DeliveryEvents.RequireTls.REFUSED);
     }
 
     @Test
@@ -270,63 +253,53 @@ class RequireTlsConformanceTest {
         mx = world.mx(TestMx.builder().starttls(presented));
         startValidatingRelay(true);
 
-        QueueId id = submit(MailParameters.NONE, true);
-        world.runOnce();
+        QueueId id = sendOnce(MailParameters.NONE, true);
 
         assertThat(mx.awaitMessages(1, ClientFixture.WAIT).getFirst().tls()).isTrue();
         assertThat(queue.find(id)).isEmpty();
-        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
+        assertThat(events.tlsRequiredNo).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
     }
 
     // ---- TLS-Required: No ------------------------------------------------------------------
 
     @Test
     void tlsRequiredNoLetsAMessageGoDespiteAnEnforcedPolicyTheMxFails() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
+        mx = enforcedMx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay(true);
 
-        QueueId id = submit(MailParameters.NONE, true);
-        world.runOnce();
+        QueueId id = sendOnce(MailParameters.NONE, true);
 
         ReceivedMessage received = mx.awaitMessages(1, ClientFixture.WAIT).getFirst();
         assertThat(received.tls()).as("opportunistic TLS is still tried").isTrue();
         assertThat(queue.find(id)).isEmpty();
-        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
+        assertThat(events.tlsRequiredNo).containsExactly(DeliveryEvents.TlsRequiredNo.HONOURED);
     }
 
     @Test
     void tlsRequiredNoIsRefusedWhenTheOperatorSaysSo() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
+        mx = enforcedMx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()));
         startRelay(false);
 
-        QueueId id = submit(MailParameters.NONE, true);
-        world.runOnce();
+        QueueId id = sendOnce(MailParameters.NONE, true);
 
         assertThat(mx.messages()).isEmpty();
         assertThat(queue.find(id).orElseThrow().statuses().getFirst())
                 .isInstanceOfSatisfying(RecipientStatus.Deferred.class, d -> assertThat(d.reason())
                         .startsWith("451 4.7.5 MTA-STS policy of <dest.test> (mode enforce) could not be met"));
-        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.REFUSED);
+        assertThat(events.tlsRequiredNo).containsExactly(DeliveryEvents.TlsRequiredNo.REFUSED);
     }
 
     @Test
     void requireTlsWinsOverTlsRequiredNo() throws Exception {
-        publishEnforce("mx.dest.test");
-        mxAt("mx.dest.test");
-        mx = world.mx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue())
+        mx = enforcedMx(TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue())
                 .extensions("REQUIRETLS"));
         startRelay(true);
 
-        QueueId id = submit(requireTls(MailParameters.NONE), true);
-        world.runOnce();
+        QueueId id = sendOnce(requireTls(MailParameters.NONE), true);
 
         assertThat(mx.messages()).isEmpty();
         assertThat(queue.find(id).orElseThrow().statuses().getFirst()).isInstanceOf(RecipientStatus.Deferred.class);
-        assertThat(tlsRequiredNoEvents).containsExactly(DeliveryEvents.TlsRequiredNo.OVERRIDDEN);
+        assertThat(events.tlsRequiredNo).containsExactly(DeliveryEvents.TlsRequiredNo.OVERRIDDEN);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -335,8 +308,11 @@ class RequireTlsConformanceTest {
         return parameters.withRequireTls(true);
     }
 
-    private void publishEnforce(String... mx) {
-        publish("enforce", mx);
+    /** dest.test under an enforce policy naming its one MX, mx.dest.test, which this server plays. */
+    private TestMx enforcedMx(TestMx.Builder server) {
+        publish("enforce", "mx.dest.test");
+        mxAt("mx.dest.test");
+        return world.mx(server);
     }
 
     private void publish(String mode, String... mxPatterns) {
@@ -377,20 +353,17 @@ class RequireTlsConformanceTest {
         world.startScheduler(resolver, builder -> builder
                 .policies(DomainPolicies.mtaSts(policies))
                 .honourTlsRequiredNo(honourTlsRequiredNo)
-                .events(new DeliveryEvents() {
-                    @Override
-                    public void requireTls(RequireTls outcome) {
-                        requireTlsEvents.add(outcome);
-                    }
-
-                    @Override
-                    public void tlsRequiredNo(TlsRequiredNo outcome) {
-                        tlsRequiredNoEvents.add(outcome);
-                    }
-                })
+                .events(events)
                 .bounces((after, failed, original) -> dsns.add(original
                         .map(body -> bouncer.queue(after, DsnKind.FAILURE, failed, body))
                         .orElseGet(() -> bouncer.queue(after, DsnKind.FAILURE, failed)))));
+    }
+
+    /** Commits one message to bob@dest.test and runs one scheduler pass over it. */
+    private QueueId sendOnce(MailParameters parameters, boolean tlsRequiredNo) throws Exception {
+        QueueId id = submit(parameters, tlsRequiredNo);
+        world.runOnce();
+        return id;
     }
 
     private QueueId submit(MailParameters parameters, boolean tlsRequiredNo) throws Exception {

@@ -244,14 +244,8 @@ class SchedulerDsnTest {
 
     @Test
     void aBounceForTheServersRefusalNamesItAsRemoteMta() throws Exception {
-        start(TestMx.builder().extensions("PIPELINING").reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"),
-                Optional.empty());
-        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        submit(SENDER, RecipientAddress.of("bad@a.test"));
-
-        world.runOnce();
-
-        String text = unfolded(dsnText(queued(dsns.getFirst())));
+        String text = bounceAfterOnePass(TestMx.builder().extensions("PIPELINING")
+                .reply(TestMx.Verb.RCPT, "bad@", "550 5.1.1 no such user"), "bad@a.test");
         assertThat(text)
                 .contains("Subject: Undelivered Mail Returned to Sender")
                 .contains("Final-Recipient: rfc822; bad@a.test")
@@ -264,13 +258,7 @@ class SchedulerDsnTest {
 
     @Test
     void aBounceForTheSizeLimitTheRelayCheckedNamesNoRemoteMtaAndSaysSo() throws Exception {
-        start(TestMx.builder().extensions("PIPELINING", "SIZE 20"), Optional.empty());
-        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
-        submit(SENDER, RecipientAddress.of("bob@a.test"));
-
-        world.runOnce();
-
-        String text = unfolded(dsnText(queued(dsns.getFirst())));
+        String text = bounceAfterOnePass(TestMx.builder().extensions("PIPELINING", "SIZE 20"), "bob@a.test");
         assertThat(text)
                 .contains("Status: 5.3.4")
                 .doesNotContain("Remote-MTA")
@@ -282,17 +270,24 @@ class SchedulerDsnTest {
 
     @Test
     void aBounceForANonexistentDomainNamesNoRemoteMta() throws Exception {
-        start(TestMx.builder(), Optional.empty());
-        submit(SENDER, RecipientAddress.of("bob@nowhere.test"));
-
-        world.runOnce();
-
-        String text = unfolded(dsnText(queued(dsns.getFirst())));
+        String text = bounceAfterOnePass(TestMx.builder(), "bob@nowhere.test");
         assertThat(text).contains("Status: 5.1.2").doesNotContain("Remote-MTA")
                 .contains("Diagnostic-Code: X-Relay; 550 5.1.2 domain <nowhere.test> does not exist");
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The bounce's text (unfolded) after one pass, without delay warnings, over a new message from
+     * SENDER to {@code recipient}; a.test's MX, mx.a.test, is at 127.0.0.1, played by {@code server}.
+     */
+    private String bounceAfterOnePass(TestMx.Builder server, String recipient) throws Exception {
+        start(server, Optional.empty());
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        submit(SENDER, RecipientAddress.of(recipient));
+        world.runOnce();
+        return unfolded(dsnText(queued(dsns.getFirst())));
+    }
 
     private static DsnOutcome.Queued queued(CompletableFuture<DsnOutcome> outcome) {
         DsnOutcome done = Await.result(outcome);

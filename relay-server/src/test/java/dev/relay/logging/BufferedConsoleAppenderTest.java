@@ -39,6 +39,8 @@ import org.slf4j.Logger;
 class BufferedConsoleAppenderTest {
 
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    /** The in-process tests' logging; stopped after each test, which writes out what it holds. */
+    private final LoggerContext context = new LoggerContext();
     private PrintStream stdout;
 
     @BeforeEach
@@ -48,13 +50,13 @@ class BufferedConsoleAppenderTest {
     }
 
     @AfterEach
-    void restoreStdout() {
+    void stopLoggingAndRestoreStdout() {
+        context.stop();
         System.setOut(stdout);
     }
 
     @Test
     void infoLinesWaitInTheBufferAndAllReachTheConsoleWhenLoggingStops() {
-        LoggerContext context = new LoggerContext();
         Logger log = logger(context, 600_000);
 
         log.info("accepted id=Q1");
@@ -67,43 +69,30 @@ class BufferedConsoleAppenderTest {
 
     @Test
     void aWarningIsWrittenAtOnceWithTheLinesBeforeIt() {
-        LoggerContext context = new LoggerContext();
         Logger log = logger(context, 600_000);
-        try {
-            log.info("accepted id=Q1");
-            log.warn("spool nearly full");
-            assertThat(output()).containsExactly("INFO accepted id=Q1", "WARN spool nearly full");
-        } finally {
-            context.stop();
-        }
+        log.info("accepted id=Q1");
+        log.warn("spool nearly full");
+        assertThat(output()).containsExactly("INFO accepted id=Q1", "WARN spool nearly full");
     }
 
     @Test
     void infoLinesReachTheConsoleWithinTheFlushInterval() {
-        LoggerContext context = new LoggerContext();
         Logger log = logger(context, 50);
-        try {
-            log.info("accepted id=Q1");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output()).containsExactly("INFO accepted id=Q1"));
-        } finally {
-            context.stop();
-        }
+        log.info("accepted id=Q1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output()).containsExactly("INFO accepted id=Q1"));
     }
 
     @Test
     void aFullBufferIsWrittenWithoutWaiting() {
-        LoggerContext context = new LoggerContext();
         Logger log = logger(context, 600_000);
-        try {
-            for (int i = 0; i < 1000; i++) { // about 20 KB: more than two 8 KB buffers
-                log.info("accepted id=Q{}", i);
-            }
-            List<String> written = output();
-            assertThat(written).hasSizeBetween(1, 999);
-            assertThat(written).as("whole lines, in order").isEqualTo(expectedLines(written.size()));
-        } finally {
-            context.stop();
+        for (int i = 0; i < 1000; i++) { // about 20 KB: more than two 8 KB buffers
+            log.info("accepted id=Q{}", i);
         }
+        List<String> written = output();
+        assertThat(written).hasSizeBetween(1, 999);
+        assertThat(written).as("whole lines, in order").isEqualTo(expectedLines(written.size()));
+
+        context.stop();
         assertThat(output()).isEqualTo(expectedLines(1000));
     }
 

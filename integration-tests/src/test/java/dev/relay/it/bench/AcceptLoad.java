@@ -3,8 +3,6 @@ package dev.relay.it.bench;
 import dev.relay.RelayApplication;
 import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
-import dev.relay.queue.QueueEvents;
-import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Accept throughput: N parallel SMTP connections on loopback send 4 KB messages to a relay
@@ -40,36 +37,16 @@ public final class AcceptLoad {
             port = probe.getLocalPort();
         }
         Path configFile = work.resolve("relay.yaml");
-        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + """
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:9]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:0
-                """.formatted(work.resolve("mta-sts")));
+        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + BenchFiles.deliveringNowhereYaml(work, 0));
         RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
 
-        AtomicLong commits = new AtomicLong();
-        AtomicLong syncs = new AtomicLong();
-        QueueEvents counting = new QueueEvents() {
-            @Override
-            public void accepted(QueuedMessage message) {
-                commits.incrementAndGet();
-            }
-
-            @Override
-            public void synced(int count) {
-                syncs.incrementAndGet();
-            }
-        };
+        QueueCounts counting = new QueueCounts();
         RelayApplication relay = RelayApplication.builder(config).queueEvents(counting).start();
         if (Boolean.getBoolean("load.progress")) {
             // for lining up outside measurements (perf, top) with the messages committed meanwhile
             Thread.ofPlatform().daemon().name("load-progress").start(() -> {
                 while (true) {
-                    System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), commits.get());
+                    System.err.printf("progress epoch-ms=%d commits=%d%n", System.currentTimeMillis(), counting.accepted.get());
                     try {
                         Thread.sleep(250); // a progress line every 250 ms: the sleep is the ticker
                     } catch (InterruptedException e) {
@@ -87,16 +64,16 @@ public final class AcceptLoad {
                     Duration.ofSeconds(warmup), payload, new LoadDriver.Mode(
                             !"false".equals(System.getProperty("load.pipelining")), java.util.List.of("example.test")));
             String loadBefore = BenchFiles.loadAverage();
-            long commitsBefore = commits.get();
-            long syncsBefore = syncs.get();
+            long commitsBefore = counting.accepted.get();
+            long syncsBefore = counting.syncs.get();
             long processCpuBefore = processCpuNanos();
             // -Dload.pipelining=false: each command waits for its reply, as most client libraries do
             LoadDriver.Mode mode = new LoadDriver.Mode(!"false".equals(System.getProperty("load.pipelining")),
                     java.util.List.of("example.test"));
             LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload, mode);
             long relayCpu = processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
-            long c = commits.get() - commitsBefore;
-            long s = syncs.get() - syncsBefore;
+            long c = counting.accepted.get() - commitsBefore;
+            long s = counting.syncs.get() - syncsBefore;
             double elapsedSeconds = measured.elapsedNanos() / 1e9;
             int n = Math.max(1, measured.count());
             System.out.printf("clients=%d size=%dB duration=%ds warmup-msgs=%d load-threads=%d pipelining=%s%n", clients,

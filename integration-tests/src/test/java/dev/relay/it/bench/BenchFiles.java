@@ -72,4 +72,21 @@ final class BenchFiles {
                   min-free-space: 1MB
                 """.formatted(hostname, port, work.resolve("spool"));
     }
+
+    /**
+     * The rest of the configuration of a relay that measures anything but delivery: its DNS
+     * server is the discard port (no answer, so nothing is delivered), its MTA-STS cache under
+     * {@code work}, its admin API on {@code adminPort} (0: any free port).
+     */
+    static String deliveringNowhereYaml(Path work, int adminPort) {
+        return """
+                delivery:
+                  dns:
+                    servers: [127.0.0.1:9]
+                mta-sts:
+                  cache-directory: %s
+                admin:
+                  address: 127.0.0.1:%d
+                """.formatted(work.resolve("mta-sts"), adminPort);
+    }
 }

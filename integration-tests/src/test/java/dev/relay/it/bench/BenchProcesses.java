@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
 
 /** What the load programs share about the TLS sink's process and the CPU they measure. */
 final class BenchProcesses {
@@ -50,5 +53,19 @@ final class BenchProcesses {
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** Hands each live thread of this JVM whose CPU time is known to {@code action}: its name and that time in nanoseconds. */
+    static void eachThreadCpu(ObjLongConsumer<String> action) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue; // ended since the ids were taken
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) {
+                action.accept(info.getThreadName(), cpu);
+            }
+        }
     }
 }

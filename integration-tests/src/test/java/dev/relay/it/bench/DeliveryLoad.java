@@ -24,9 +24,6 @@ import dev.relay.tlsrpt.CounterLimits;
 import dev.relay.tlsrpt.DurableCounters;
 import dev.relay.tlsrpt.SessionSink;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -280,27 +277,13 @@ public final class DeliveryLoad {
 
     /** CPU time so far of this JVM's threads, by the relay's thread names (event loops numbered alike). */
     private static Map<String, Long> cpuByThreadGroup() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, Long> groups = new LinkedHashMap<>();
         for (String group : List.of("smtp-out", "delivery-worker", "delivery-scheduler", "spool-writer", "dnsjava",
                 "test-dns")) {
             groups.put(group, 0L);
         }
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            if (cpu < 0) {
-                continue;
-            }
-            for (String group : groups.keySet()) {
-                if (info.getThreadName().startsWith(group)) {
-                    groups.merge(group, cpu, Long::sum);
-                    break;
-                }
-            }
-        }
+        BenchProcesses.eachThreadCpu((name, cpu) -> groups.keySet().stream().filter(name::startsWith).findFirst()
+                .ifPresent(group -> groups.merge(group, cpu, Long::sum)));
         return groups;
     }
 }

@@ -5,16 +5,11 @@ import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.dns.testkit.TestDnsServer;
 import dev.relay.mtasts.testkit.TestPolicyServer;
-import dev.relay.queue.QueueEvents;
-import dev.relay.queue.QueuedMessage;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End to end (issue 14): the whole relay ({@link RelayApplication}, in this JVM) accepts 4 KB
@@ -75,19 +69,7 @@ public final class EndToEndLoad {
         for (int i = 0; i < domainCount; i++) {
             domains.add("d" + i + ".bench.test");
         }
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong completed = new AtomicLong();
-        QueueEvents counting = new QueueEvents() {
-            @Override
-            public void accepted(QueuedMessage message) {
-                accepted.incrementAndGet();
-            }
-
-            @Override
-            public void completed(QueuedMessage message) {
-                completed.incrementAndGet();
-            }
-        };
+        QueueCounts counting = new QueueCounts();
         RelayApplication relay = null;
         Process relayProcess = null;
         String jar = System.getProperty("load.relay.jar", "");
@@ -124,7 +106,7 @@ public final class EndToEndLoad {
             if (jar.isEmpty()) {
                 RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
                 relay = RelayApplication.builder(config).queueEvents(counting).start();
-                drain = new InProcess(accepted, completed);
+                drain = new InProcess(counting);
             } else {
                 relayProcess = startRelay(jar, configFile, work.resolve("relay.log"));
                 awaitGreeting(port, relayProcess);
@@ -217,30 +199,28 @@ public final class EndToEndLoad {
 
     /** The relay in this JVM: its queue events count what is accepted and what leaves. */
     private static final class InProcess implements Drain {
-        private final AtomicLong accepted;
-        private final AtomicLong completed;
+        private final QueueCounts counts;
         private long acceptedBefore;
         private long completedBefore;
 
-        InProcess(AtomicLong accepted, AtomicLong completed) {
-            this.accepted = accepted;
-            this.completed = completed;
+        InProcess(QueueCounts counts) {
+            this.counts = counts;
         }
 
         @Override
         public void start() {
-            acceptedBefore = accepted.get();
-            completedBefore = completed.get();
+            acceptedBefore = counts.accepted.get();
+            completedBefore = counts.completed.get();
         }
 
         @Override
         public long await(long sent) throws Exception {
-            long injected = accepted.get() - acceptedBefore;
+            long injected = counts.accepted.get() - acceptedBefore;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (completed.get() - completedBefore < injected) {
+            while (counts.completed.get() - completedBefore < injected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not every message was delivered: "
-                            + (injected - (completed.get() - completedBefore)) + " left; see the relay log");
+                            + (injected - (counts.completed.get() - completedBefore)) + " left; see the relay log");
                 }
                 Thread.sleep(1); // polls the delivered count: 1 ms is the resolution of the phase's end
             }
@@ -354,27 +334,19 @@ public final class EndToEndLoad {
      * whose carriers are {@code ForkJoinPool} workers (the relay runs no virtual threads).
      */
     private static Map<String, Long> cpuByThreadGroup() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, Long> groups = new java.util.TreeMap<>();
         for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
             groups.put(group, 0L);
         }
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            if (cpu < 0) {
-                continue;
-            }
-            String name = info.getThreadName().replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
+        BenchProcesses.eachThreadCpu((threadName, cpu) -> {
+            String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
             if (name.startsWith("test-dns")) {
                 name = "test-dns";
             } else if (name.startsWith("ForkJoinPool")) {
                 name = "ForkJoinPool";
             }
             groups.merge(name, cpu, Long::sum);
-        }
+        });
         return groups;
     }
 }

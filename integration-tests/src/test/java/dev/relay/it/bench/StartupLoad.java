@@ -73,15 +73,8 @@ public final class StartupLoad {
         int smtpPort = freePort();
         int adminPort = freePort();
         Path config = work.resolve("relay.yaml");
-        Files.writeString(config, BenchFiles.relayYaml("relay.bench.test", smtpPort, work) + """
-                delivery:
-                  dns:
-                    servers: [127.0.0.1:9]
-                mta-sts:
-                  cache-directory: %s
-                admin:
-                  address: 127.0.0.1:%d
-                """.formatted(work.resolve("mta-sts"), adminPort));
+        Files.writeString(config, BenchFiles.relayYaml("relay.bench.test", smtpPort, work)
+                + BenchFiles.deliveringNowhereYaml(work, adminPort));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Dlogback.configurationFile=config/logback.xml"));
         String extra = System.getProperty("load.relay.java-opts", "").strip();

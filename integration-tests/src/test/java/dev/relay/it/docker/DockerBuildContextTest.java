@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The build context that .dockerignore leaves: everything the Dockerfile copies from it, and
@@ -41,16 +44,22 @@ class DockerBuildContextTest {
         assertThat(checked).as("files checked").isGreaterThan(100);
     }
 
-    @Test
-    void buildOutputSecretsAndGitStayOut() {
-        assertThat(IGNORE.excludes("relay-server/target/relay.jar")).isTrue();
-        assertThat(IGNORE.excludes("relay-queue/target/classes/dev/relay/queue/MessageQueue.class")).isTrue();
-        assertThat(IGNORE.excludes(".git/config")).isTrue();
-        assertThat(IGNORE.excludes("docker/.env")).isTrue();
-        assertThat(IGNORE.excludes("docker/tls/key.pem")).isTrue();
-        assertThat(IGNORE.excludes("docker/users")).isTrue();
-        assertThat(IGNORE.excludes("integration-tests/src/test/java/dev/relay/it/RelayProcess.java")).isTrue();
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "relay-server/target/relay.jar",
+        "relay-queue/target/classes/dev/relay/queue/MessageQueue.class",
+        ".git/config",
+        "docker/.env",
+        "docker/tls/key.pem",
+        "docker/users",
+        "integration-tests/src/test/java/dev/relay/it/RelayProcess.java",
+    })
+    void buildOutputSecretsAndGitStayOut(String path) {
+        assertThat(IGNORE.excludes(path)).as(path).isTrue();
+    }
 
+    @Test
+    void theContextHoldsNoBuildOutputAndStaysSmall() {
         List<String> context = IGNORE.contextFiles(ROOT);
         assertThat(context).noneMatch(f -> f.contains("/target/") || f.startsWith("target/") || f.startsWith(".git/"));
         long bytes = context.stream().mapToLong(f -> size(ROOT.resolve(f))).sum();
@@ -58,8 +67,18 @@ class DockerBuildContextTest {
         assertThat(bytes).as("build context size").isLessThan(20L * 1024 * 1024);
     }
 
-    @Test
-    void matcherFollowsDockersRules() {
+    /** Docker's rules: the last matching line decides, ! takes a path back in, ** matches at any depth. */
+    @ParameterizedTest(name = "{0} excluded: {1}")
+    @CsvSource({
+        "anything, true",
+        "dir/deep/file, true",
+        "keep/a/b.txt, false",
+        "keep/secret.pem, true",
+        "keep/secret-but-public, false",
+        "keep/x/build/out.o, true",
+        "keep/build, true",
+    })
+    void matcherFollowsDockersRules(String path, boolean excluded) {
         DockerIgnore ignore = DockerIgnore.parse("""
                 # comment
                 *
@@ -69,19 +88,19 @@ class DockerBuildContextTest {
                 **/build
                 /rooted.txt
                 """);
-        assertThat(ignore.excludes("anything")).isTrue();
-        assertThat(ignore.excludes("dir/deep/file")).isTrue();
-        assertThat(ignore.excludes("keep/a/b.txt")).isFalse();
-        assertThat(ignore.excludes("keep/secret.pem")).isTrue();
-        assertThat(ignore.excludes("keep/secret-but-public")).isFalse();
-        assertThat(ignore.excludes("keep/x/build/out.o")).isTrue();
-        assertThat(ignore.excludes("keep/build")).isTrue();
+        assertThat(ignore.excludes(path)).isEqualTo(excluded);
+    }
 
-        DockerIgnore rooted = DockerIgnore.parse("/rooted.txt\nsub/*.log\n");
-        assertThat(rooted.excludes("rooted.txt")).isTrue();
-        assertThat(rooted.excludes("sub/rooted.txt")).isFalse();
-        assertThat(rooted.excludes("sub/a.log")).isTrue();
-        assertThat(rooted.excludes("sub/deeper/a.log")).isFalse();
+    /** Every pattern matches from the context's root: /rooted.txt is not sub/rooted.txt, sub/*.log does not reach sub/deeper. */
+    @ParameterizedTest(name = "{0} excluded: {1}")
+    @CsvSource({
+        "rooted.txt, true",
+        "sub/rooted.txt, false",
+        "sub/a.log, true",
+        "sub/deeper/a.log, false",
+    })
+    void patternsWithASlashMatchFromTheRoot(String path, boolean excluded) {
+        assertThat(DockerIgnore.parse("/rooted.txt\nsub/*.log\n").excludes(path)).isEqualTo(excluded);
     }
 
     private static List<String> filesUnder(String source) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.admin.testkit.AdminHttp;
-import dev.relay.it.RelayConfigs;
+import dev.relay.it.MinimalRelay;
 import dev.relay.it.RelayProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,12 +42,9 @@ class RunningRelayTest {
 
     @BeforeAll
     static void startRelay() throws Exception {
-        int smtpPort = RelayProcess.freePort();
-        int adminPort = RelayProcess.freePort();
-        String config = RelayConfigs.minimal(smtpPort, work.resolve("spool"), work.resolve("mta-sts"), adminPort,
-                Optional.of(TOKEN));
-        relay = RelayProcess.start(work, config, smtpPort, List.of());
-        adminAddress = new InetSocketAddress("127.0.0.1", adminPort);
+        MinimalRelay minimal = MinimalRelay.in(work, Optional.of(TOKEN));
+        relay = minimal.start(Map.of());
+        adminAddress = new InetSocketAddress("127.0.0.1", minimal.adminPort());
         admin = new AdminHttp(adminAddress);
         awaitAdminServer();
     }
