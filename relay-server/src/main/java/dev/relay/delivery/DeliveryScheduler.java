@@ -48,9 +48,8 @@ import org.slf4j.LoggerFactory;
  * continuation of a delivery runs on (a pass and the walks it starts share the thread, so a
  * due message reaches its walk without waking a second thread); DNS, Netty and the spool
  * writer complete futures on their own threads, and everything that follows hops onto the
- * worker, so no foreign thread is ever blocked or made to call the queue. (The one exception is the common end: a message whose every recipient was
- * delivered is logged and handed to the queue on the client's thread that saw the last 250,
- * and ticked off on the spool's thread, which costs less than two hops to the worker.) Tests drive it without the passes: {@link #runOnce(Instant)} with a fixed clock.
+ * worker, so no foreign thread is ever blocked or made to call the queue. (The one exception is bookkeeping: a message whose every recipient was delivered
+ * is ticked off on the spool's thread, which costs less than the hop.) Tests drive it without the passes: {@link #runOnce(Instant)} with a fixed clock.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -358,23 +357,9 @@ public final class DeliveryScheduler implements AutoCloseable {
                     }
                     return null;
                 })));
-        CompletableFuture.allOf(domains.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            Map<Integer, Outcome> found = Map.copyOf(results);
-            Runnable record = () -> settle(flight, () -> recorder.record(flight.message(), found,
-                    dueLater -> finished(flight, dueLater)));
-            // every recipient delivered (the walks ended on a client thread, see DomainDelivery):
-            // the queue's REMOVE is asked for right there, without a wake-up of the worker in
-            // between; anything else (bounces, retries, delay warnings) is the worker's
-            if (found.values().stream().allMatch(result -> result instanceof Outcome.Delivered)) {
-                record.run();
-            } else {
-                try {
-                    worker.execute(record);
-                } catch (RejectedExecutionException stopped) {
-                    // closing: close() gives the message back
-                }
-            }
-        });
+        CompletableFuture.allOf(domains.toArray(CompletableFuture[]::new))
+                .thenRunAsync(() -> settle(flight, () -> recorder.record(flight.message(), Map.copyOf(results),
+                        dueLater -> finished(flight, dueLater))), worker);
         return flight.done();
     }
 

@@ -46,9 +46,7 @@ import java.util.function.Supplier;
  * recipients still open keep the last reason, which is temporary.
  *
  * <p>Every continuation runs on the given executor, so neither DNS nor Netty threads do the
- * walking. The one exception is the common end of a walk: a transaction in which every
- * recipient was delivered is logged and concluded on the client's thread that has its result,
- * which spares a thread wake-up per message; nothing is left to walk then.
+ * walking.
  */
 final class DomainDelivery {
 
@@ -310,8 +308,8 @@ final class DomainDelivery {
                 }
                 yield addresses.get()
                         .thenComposeAsync(list -> nextAddress(host, connect, list.iterator()), executor)
-                        .thenCompose(concluded -> concluded ? CompletableFuture.completedFuture(null)
-                                : onExecutor(() -> nextHost(hosts)));
+                        .thenComposeAsync(concluded -> concluded ? CompletableFuture.completedFuture(null) : nextHost(hosts),
+                                executor);
             }
         };
     }
@@ -351,45 +349,26 @@ final class DomainDelivery {
         List<RecipientAddress> rcpts = open.stream().map(i -> message.envelope().recipients().get(i)).toList();
         OutboundMessage outbound = new OutboundMessage(message.envelope().sender(), rcpts,
                 message.envelope().parameters(), message.size(), body);
-        return context.pool().deliver(destination, outbound).thenCompose(outcome -> {
+        return context.pool().deliver(destination, outbound).thenComposeAsync(outcome -> {
             List<Outcome> classified = Verdicts.of(outcome, plan.policy());
-            return allDelivered(outcome, classified)
-                    ? afterTransaction(host, plan, addresses, destination, outcome, classified, open)
-                    : onExecutor(() -> afterTransaction(host, plan, addresses, destination, outcome, classified, open));
-        });
-    }
-
-    /** A transaction that concluded with every recipient delivered: the walk ends with it. */
-    private static boolean allDelivered(TransactionOutcome outcome, List<Outcome> classified) {
-        return outcome instanceof TransactionOutcome.Concluded
-                && classified.stream().allMatch(result -> result instanceof Outcome.Delivered);
-    }
-
-    /** Runs {@code step} on the executor (a continuation that may walk on: DNS, the next host, the next address). */
-    private <T> CompletableFuture<T> onExecutor(Supplier<CompletableFuture<T>> step) {
-        return CompletableFuture.supplyAsync(step, executor).thenCompose(next -> next);
-    }
-
-    /** What a transaction's outcome makes of the walk; true once a server concluded it. */
-    private CompletableFuture<Boolean> afterTransaction(String host, HostPlan.Connect plan, Iterator<InetAddress> addresses,
-            Destination destination, TransactionOutcome outcome, List<Outcome> classified, List<Integer> open) {
-        checkPolicy(destination, outcome, plan.policy());
-        listener.attempted(outcome.session(), classified, open);
-        if (requireTls.passesOver(host, classified)) {
-            return CompletableFuture.completedFuture(false); // on to the next MX host
-        }
-        for (int k = 0; k < open.size(); k++) {
-            Outcome result = classified.get(k);
-            if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
-                results.put(open.get(k), result);
-            } else {
-                lastFailure = result;
-                lastFailureLogged = true;
+            checkPolicy(destination, outcome, plan.policy());
+            listener.attempted(outcome.session(), classified, open);
+            if (requireTls.passesOver(host, classified)) {
+                return CompletableFuture.completedFuture(false); // on to the next MX host
             }
-        }
-        return outcome instanceof TransactionOutcome.Concluded
-                ? CompletableFuture.completedFuture(true)
-                : nextAddress(host, plan, addresses);
+            for (int k = 0; k < open.size(); k++) {
+                Outcome result = classified.get(k);
+                if (outcome instanceof TransactionOutcome.Concluded || result instanceof Outcome.Failed) {
+                    results.put(open.get(k), result);
+                } else {
+                    lastFailure = result;
+                    lastFailureLogged = true;
+                }
+            }
+            return outcome instanceof TransactionOutcome.Concluded
+                    ? CompletableFuture.completedFuture(true)
+                    : nextAddress(host, plan, addresses);
+        }, executor);
     }
 
     /**
