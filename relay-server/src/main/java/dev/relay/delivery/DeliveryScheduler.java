@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * continuation of a delivery runs on (a pass and the walks it starts share the thread, so a
  * due message reaches its walk without waking a second thread); DNS, Netty and the spool
  * writer complete futures on their own threads, and everything that follows hops onto the
- * worker, so no foreign thread is ever blocked or made to call the queue. (The one exception is bookkeeping: a message whose every recipient was delivered
- * is ticked off on the spool's thread, which costs less than the hop.) Tests drive it without the passes: {@link #runOnce(Instant)} with a fixed clock.
+ * worker, so no foreign thread is ever blocked or made to call the queue. (The one exception
+ * is bookkeeping: a message whose every recipient was delivered is ticked off on the spool's
+ * thread, which costs less than the hop.) Tests drive it without the passes:
+ * {@link #runOnce(Instant)} with a fixed clock.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
