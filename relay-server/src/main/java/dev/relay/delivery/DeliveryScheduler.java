@@ -23,20 +23,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects the queue to the outbound client. One loop thread waits until the queue's next
- * recipient falls due (or a {@link #wake()}, e.g. a newly accepted message), takes the due
+ * Connects the queue to the outbound client. A pass runs when the queue's next recipient falls
+ * due (a timer) or on a {@link #wake()}, e.g. a newly accepted message; it takes the due
  * messages in batches and, per message, groups its due recipients by domain; each domain gets a
  * {@link DomainDelivery} (MX walk), at most {@code maxConnectionsPerDomain} of them per domain
  * at a time. When every domain of a message has its results they are recorded in one
@@ -44,16 +44,19 @@ import org.slf4j.LoggerFactory;
  * {@link BounceHandler}, and a message that has waited past the delay-warning threshold with
  * recipients still deferred goes, once in its life, to the {@link DelayNotifier}.
  *
- * <p>Threads: the loop thread only takes messages and starts work; DNS, Netty and the spool
- * writer complete futures on their own threads, and everything that follows hops onto this
- * scheduler's single worker thread, so no foreign thread is ever blocked or made to call
- * the queue. (The one exception is bookkeeping: a message whose every recipient was delivered
- * is ticked off on the spool's thread, which costs less than the hop.) Tests drive it without the loop: {@link #runOnce(Instant)} with a fixed clock.
+ * <p>Threads: the passes run on this scheduler's single worker thread, the one every
+ * continuation of a delivery runs on (a pass and the walks it starts share the thread, so a
+ * due message reaches its walk without waking a second thread); DNS, Netty and the spool
+ * writer complete futures on their own threads, and everything that follows hops onto the
+ * worker, so no foreign thread is ever blocked or made to call the queue. (The one exception
+ * is bookkeeping: a message whose every recipient was delivered is ticked off on the spool's
+ * thread, which costs less than the hop.) Tests drive it without the passes:
+ * {@link #runOnce(Instant)} with a fixed clock.
  */
 public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
 
-    /** How long the loop sleeps at most without a wake: bounds the harm of a missed one. */
+    /** How long the worker waits at most before another pass: bounds the harm of a missed one. */
     private static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
     private final MessageQueue queue;
@@ -66,16 +69,17 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final DomainLimiter limiter;
     private final int batchSize;
     private final int maxInFlight;
-    private final ExecutorService worker;
+    private final ScheduledThreadPoolExecutor worker;
     private final Map<QueueId, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private boolean woken;
-    /** The last pass stopped at the in-flight cap: completions must wake the loop once a batch fits again. */
+    /** A pass is queued on the worker and has not begun: further wakes need no other. */
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    /** The pass planned for when the next recipient falls due; touched on the worker only (and by close). */
+    private volatile ScheduledFuture<?> timer;
+    private volatile boolean started;
+    /** The last pass stopped at the in-flight cap: completions must start a pass once a batch fits again. */
     private volatile boolean capped;
     private final AtomicLong passes = new AtomicLong();
     private volatile boolean stopping;
-    private Thread loop;
 
     /** One message being delivered; {@code settled} makes recording and giving back exclusive. */
     private record InFlight(QueuedMessage message, AtomicBoolean settled, CompletableFuture<Void> done) {}
@@ -90,11 +94,14 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.limiter = new DomainLimiter(b.maxConnectionsPerDomain);
         this.batchSize = b.batchSize;
         this.maxInFlight = b.maxInFlight;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "delivery-worker");
             t.setDaemon(true);
             return t;
         });
+        // a timer replaced by a newer plan leaves the queue at once, and none outlives a stop
+        worker.setRemoveOnCancelPolicy(true);
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         Optional<DelayWarnings> delayWarnings = b.delayWarningAfter.map(after -> new DelayWarnings(after,
                 b.delayNotifier, b.queue, b.clock, worker));
         this.recorder = new ResultRecorder(b.queue, b.bounces, delayWarnings, b.events, worker);
@@ -124,24 +131,28 @@ public final class DeliveryScheduler implements AutoCloseable {
         return new WakingQueueEvents(downstream);
     }
 
-    /** Starts the loop thread. */
+    /** Starts the passes: the first now, the next on a wake or when something falls due. */
     public synchronized void start() {
-        if (loop != null) {
+        if (started) {
             throw new IllegalStateException("already started");
         }
-        loop = new Thread(this::loop, "delivery-scheduler");
-        loop.setDaemon(true);
-        loop.start();
+        started = true;
+        wake();
     }
 
-    /** Makes the loop look at the queue now (a message arrived, or one came back). */
+    /**
+     * Makes a pass look at the queue now (a message arrived, or one came back). Wakes that come
+     * while a pass is queued and not yet begun are served by that one pass, so a burst of
+     * arrivals costs one hand-over to the worker, not one each.
+     */
     public void wake() {
-        lock.lock();
+        if (!started || stopping || !passQueued.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            woken = true;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
+            worker.execute(this::pass);
+        } catch (RejectedExecutionException stopped) {
+            passQueued.set(false); // closed
         }
     }
 
@@ -175,7 +186,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /**
-     * Completions wake the loop once a whole batch fits again, rather than each one: a wake per
+     * Completions start a pass once a whole batch fits again, rather than each one: a wake per
      * message would cost a thread switch, a queue scan and a lock per message at full speed.
      */
     private void markCapped() {
@@ -190,7 +201,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         return Math.max(0, maxInFlight - batchSize);
     }
 
-    /** Passes the loop made (each {@link #runOnce}), for tests that it rests when there is nothing to do. */
+    /** Passes made (each {@link #runOnce}), for tests that it rests when there is nothing to do. */
     long passes() {
         return passes.get();
     }
@@ -215,7 +226,10 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Stops taking messages: the first step of a graceful stop. */
     public void stopTaking() {
         stopping = true;
-        wake();
+        ScheduledFuture<?> planned = timer;
+        if (planned != null) {
+            planned.cancel(false);
+        }
     }
 
     /**
@@ -225,16 +239,14 @@ public final class DeliveryScheduler implements AutoCloseable {
      */
     public void close(Duration grace) {
         stopTaking();
-        Thread running;
-        synchronized (this) {
-            running = loop;
-        }
-        if (running != null) {
-            try {
-                running.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        // a pass that began before the stop may still be taking messages: let it end first, so
+        // that everything it took is in flight below
+        try {
+            worker.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException | TimeoutException | ExecutionException e) {
+            log.debug("delivery: the worker did not answer before the stop: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         List<CompletableFuture<Void>> pending = inFlight.values().stream().map(InFlight::done).toList();
         try {
@@ -245,7 +257,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                     inFlight.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             log.warn("delivery: unexpected failure while stopping: {}", e.getCause().toString());
         }
         for (InFlight left : List.copyOf(inFlight.values())) {
@@ -268,46 +280,55 @@ public final class DeliveryScheduler implements AutoCloseable {
         close(Duration.ZERO);
     }
 
-    private void loop() {
-        while (!stopping) {
-            try {
-                Instant now = clock.instant();
-                // completions wake the loop when it matters (see finished); waking on this pass's own
-                // future would spin, since an empty pass completes it at once
-                runOnce(now);
-                awaitWork(now);
-            } catch (RuntimeException e) {
-                // the queue closing under us ends the loop; anything else must not kill delivery
-                if (stopping) {
-                    return;
-                }
-                log.error("delivery loop: {}", e.toString(), e);
-                awaitWork(clock.instant());
-            }
+    /** One pass on the worker, then a timer for when the next recipient falls due. */
+    private void pass() {
+        // down before the pass looks: a wake from now on may have news this pass misses
+        passQueued.set(false);
+        if (stopping) {
+            return;
         }
+        Instant now = clock.instant();
+        try {
+            // completions wake the passes when it matters (see finished); waking on this pass's own
+            // future would spin, since an empty pass completes it at once
+            runOnce(now);
+        } catch (RuntimeException e) {
+            // the queue closing under us ends the passes; anything else must not kill delivery
+            if (stopping) {
+                return;
+            }
+            log.error("delivery pass: {}", e.toString(), e);
+        }
+        planNext(now);
     }
 
-    private void awaitWork(Instant now) {
+    private void planNext(Instant now) {
         Duration wait = MAX_IDLE;
-        if (inFlight.size() < maxInFlight) {
-            var due = queue.nextDue();
-            if (due.isPresent()) {
-                Duration until = Duration.between(now, due.get());
-                wait = until.isNegative() ? Duration.ofMillis(10) : until.compareTo(MAX_IDLE) < 0 ? until : MAX_IDLE;
-            }
-        }
-        lock.lock();
         try {
-            long nanos = wait.toNanos();
-            while (!woken && !stopping && nanos > 0) {
-                nanos = wakeUp.awaitNanos(nanos);
+            if (inFlight.size() < maxInFlight) {
+                var due = queue.nextDue();
+                if (due.isPresent()) {
+                    Duration until = Duration.between(now, due.get());
+                    wait = until.isNegative() ? Duration.ofMillis(10) : until.compareTo(MAX_IDLE) < 0 ? until : MAX_IDLE;
+                }
             }
-            woken = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-        } finally {
-            lock.unlock();
+        } catch (RuntimeException e) {
+            if (stopping) {
+                return;
+            }
+            log.error("delivery pass: {}", e.toString(), e);
+        }
+        ScheduledFuture<?> previous = timer;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        if (stopping) {
+            return;
+        }
+        try {
+            timer = worker.schedule(this::wake, wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // closed while planning: nothing more to plan
         }
     }
 
@@ -421,7 +442,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             this.pool = Objects.requireNonNull(pool, "pool");
         }
 
-        /** The time the loop asks the queue with; the queue's own clock should be the same. */
+        /** The time the passes ask the queue with; the queue's own clock should be the same. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -173,6 +173,16 @@ public final class EndToEndLoad {
         }
         System.out.printf("%s relay threads (us/msg):%s not in a Java thread (GC, JIT, ...) %.1f%n", name, threads,
                 (r.relayCpu() - named) / 1e3 / r.messages());
+        StringBuilder switches = new StringBuilder();
+        long relaySwitches = 0;
+        for (Map.Entry<String, Long> entry : r.threadSwitches().entrySet()) {
+            relaySwitches += entry.getValue();
+            if (entry.getValue() / (double) r.messages() >= 0.05) {
+                switches.append(String.format(" %s %.2f", entry.getKey(), entry.getValue() / (double) r.messages()));
+            }
+        }
+        System.out.printf("%s relay context switches per message: %.2f (%s )%n", name,
+                relaySwitches / (double) r.messages(), switches);
     }
 
     /**
@@ -182,7 +192,7 @@ public final class EndToEndLoad {
      * @param threadCpu the relay's CPU by thread group
      */
     private record Result(long messages, long nanos, long relayCpu, long driverCpu, long sinkCpu,
-            Map<String, Long> threadCpu, long errors) {
+            Map<String, Long> threadCpu, Map<String, Long> threadSwitches, long errors) {
         double rate() {
             return messages / (nanos / 1e9);
         }
@@ -261,6 +271,7 @@ public final class EndToEndLoad {
             drain.start();
             long sinkBefore = BenchProcesses.cpuNanos(sink);
             Map<String, Long> threadsBefore = own ? Map.of() : cpuByThreadGroup();
+            Map<String, Long> switchesBefore = own ? Map.of() : switchesByThreadGroup();
             long processBefore = own ? BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) : BenchProcesses.processCpuNanos();
             System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
             long start = System.nanoTime();
@@ -270,9 +281,12 @@ public final class EndToEndLoad {
             if (own) {
                 long process = BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) - processBefore;
                 return new Result(injected, elapsed, process, sent.driverCpuNanos(), BenchProcesses.cpuNanos(sink) - sinkBefore,
-                        new java.util.TreeMap<>(), sent.errors());
+                        new java.util.TreeMap<>(), new java.util.TreeMap<>(), sent.errors());
             }
             long process = BenchProcesses.processCpuNanos() - processBefore;
+            Map<String, Long> switches = switchesByThreadGroup();
+            switches.replaceAll((group, count) -> count - switchesBefore.getOrDefault(group, 0L));
+            switches.values().removeIf(count -> count <= 0);
             Map<String, Long> threads = cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
             threads.values().removeIf(cpu -> cpu <= 0);
@@ -280,10 +294,12 @@ public final class EndToEndLoad {
             for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
                 outside += threads.getOrDefault(group, 0L);
                 threads.remove(group);
+                switches.remove(group);
             }
+            switches.remove("main"); // this program's own wait for the phase's end (it polls every ms)
             long sinkCpu = BenchProcesses.cpuNanos(sink) - sinkBefore;
             return new Result(injected, elapsed, process - outside, sent.driverCpuNanos(), sinkCpu, threads,
-                    sent.errors());
+                    switches, sent.errors());
         }
     }
 
@@ -325,6 +341,40 @@ public final class EndToEndLoad {
                 "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
                 TlsSink.class.getName(), chain.toString(), key.toString(), Integer.toString(threads)));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /**
+     * Context switches so far (voluntary and not, from {@code /proc/self/task}) of this JVM's
+     * threads, grouped as {@link #cpuByThreadGroup()} groups them (their names as the kernel
+     * keeps them: 15 characters at most). Empty where there is no {@code /proc}.
+     */
+    private static Map<String, Long> switchesByThreadGroup() {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip()
+                            .replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
+                    if (name.startsWith("test-dns")) {
+                        name = "test-dns";
+                    } else if (name.startsWith("ForkJoinPool")) {
+                        name = "ForkJoinPool";
+                    }
+                    long switches = 0;
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                    groups.merge(name, switches, Long::sum);
+                } catch (IOException | NumberFormatException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException noProc) {
+            return groups;
+        }
+        return groups;
     }
 
     /**
