@@ -278,7 +278,7 @@ public final class DeliveryLoad {
     /** CPU time so far of this JVM's threads, by the relay's thread names (event loops numbered alike). */
     private static Map<String, Long> cpuByThreadGroup() {
         Map<String, Long> groups = new LinkedHashMap<>();
-        for (String group : List.of("smtp-out", "delivery-worker", "delivery-scheduler", "spool-writer", "dnsjava",
+        for (String group : List.of("smtp-out", "delivery-worker", "spool-writer", "dnsjava",
                 "test-dns")) {
             groups.put(group, 0L);
         }
