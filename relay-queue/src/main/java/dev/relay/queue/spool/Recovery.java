@@ -287,10 +287,12 @@ final class Recovery {
                 }
                 boolean first;
                 synchronized (index) {
+                    // one lookup of the id for the three steps: a million records, a million probes each
+                    int known = index.liveSlot(id);
                     // a compacted message has more than one MESSAGE copy: counted once
-                    first = index.recoveredState(id) == null;
-                    index.message(id, record.pos(), body.inFile(), body.size());
-                    index.recovered(id, envelope.envelope().arrival(), state.state());
+                    first = !index.recovered(known);
+                    int slot = index.message(known, id, record.pos(), body.inFile(), body.size());
+                    index.recovered(slot, envelope.envelope().arrival(), state.state());
                 }
                 if (first) {
                     progress.messages.incrementAndGet();
@@ -299,14 +301,14 @@ final class Recovery {
             case STATE -> {
                 RecordText.DecodedState state = RecordText.parseState(payload, 0, payload.length);
                 synchronized (index) {
-                    MessageState known = index.recoveredState(state.id());
-                    if (known != null) {
+                    int slot = index.liveSlot(state.id());
+                    if (index.recovered(slot)) {
                         // the MESSAGE record's state had one status per recipient
-                        if (state.state().statuses().size() != known.statuses().size()) {
+                        if (state.state().statuses().size() != index.recoveredRecipients(slot)) {
                             throw new CorruptRecordException("state does not match envelope of " + state.id());
                         }
-                        index.state(state.id(), record.pos());
-                        index.recoveredState(state.id(), state.state());
+                        index.state(slot, record.pos());
+                        index.recoveredState(slot, state.state());
                     }
                 }
             }

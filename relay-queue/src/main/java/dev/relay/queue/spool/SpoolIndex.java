@@ -151,7 +151,18 @@ final class SpoolIndex {
 
     /** A MESSAGE record was written: a new message, or a newer copy of a live one. */
     void message(QueueId id, RecordPos pos, boolean inFile, long size) {
-        int slot = find(id);
+        message(find(id), id, pos, inFile, size);
+    }
+
+    /**
+     * {@link #message(QueueId, RecordPos, boolean, long)} for a caller that has looked the id up
+     * already ({@code known} from {@link #liveSlot}, -1 for a new message): recovery reads a
+     * million records and each id lookup is a probe into a table of a million.
+     *
+     * @return the message's slot
+     */
+    int message(int known, QueueId id, RecordPos pos, boolean inFile, long size) {
+        int slot = known;
         if (slot < 0) {
             slot = ids.acquire(id);
             count++;
@@ -179,6 +190,12 @@ final class SpoolIndex {
         messageAt[slot] = pack(pos);
         messageLength[slot] = pos.length();
         ref(pos);
+        return slot;
+    }
+
+    /** The slot of a message this index holds, or -1: for the calls that take it. */
+    int liveSlot(QueueId id) {
+        return find(id);
     }
 
     /** A STATE record was written; false (and nothing changes) if the message is unknown. */
@@ -187,13 +204,18 @@ final class SpoolIndex {
         if (slot < 0) {
             return false;
         }
+        state(slot, pos);
+        return true;
+    }
+
+    /** A STATE record was written for the live message in {@code slot}. */
+    void state(int slot, RecordPos pos) {
         if (stateLength[slot] != 0) {
             unref(unpack(stateAt[slot], stateLength[slot]));
         }
         stateAt[slot] = pack(pos);
         stateLength[slot] = pos.length();
         ref(pos);
-        return true;
     }
 
     /** A REMOVE record was written at {@code pos}; returns the slot the message had, or null. */
@@ -249,8 +271,7 @@ final class SpoolIndex {
     }
 
     /** Recovery found this arrival and (latest) state for a message it indexed. */
-    void recovered(QueueId id, Instant arrival, MessageState state) {
-        int slot = find(id);
+    void recovered(int slot, Instant arrival, MessageState state) {
         int capacity = messageAt.length; // the message was just indexed: its slot is below
         if (recoveredState == null || recoveredState.length < capacity) {
             recoveredArrival = recoveredArrival == null ? new long[capacity]
@@ -265,8 +286,8 @@ final class SpoolIndex {
     }
 
     /** A newer state recovery found for a message it indexed. */
-    void recoveredState(QueueId id, MessageState state) {
-        keepRecovered(find(id), state);
+    void recoveredState(int slot, MessageState state) {
+        keepRecovered(slot, state);
     }
 
     /**
@@ -292,9 +313,19 @@ final class SpoolIndex {
     /** The latest state recovery found for a message, or null when it knows none. */
     MessageState recoveredState(QueueId id) {
         int slot = find(id);
-        return slot < 0 || recoveredState == null || slot >= recoveredState.length || recoveredState[slot] == null
-                ? null
-                : recoveredState(recoveredState[slot], recoveredNext[slot]);
+        return recovered(slot) ? recoveredState(recoveredState[slot], recoveredNext[slot]) : null;
+    }
+
+    /** Whether recovery knows a state for the message in {@code slot} (-1: no message). */
+    boolean recovered(int slot) {
+        return slot >= 0 && recoveredState != null && slot < recoveredState.length && recoveredState[slot] != null;
+    }
+
+    /** How many recipients the state recovery knows for {@code slot} has (see {@link #recovered(int)}). */
+    int recoveredRecipients(int slot) {
+        return recoveredState[slot] instanceof DeferredAlike shape
+                ? shape.deferrals().size()
+                : ((MessageState) recoveredState[slot]).statuses().size();
     }
 
     /** Ids of the live messages whose body lies in a file of its own. */
