@@ -44,15 +44,15 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
         READING_BODY
     }
 
-    private final PolicyFetcher fetcher;
+    private final PolicyFetcher.Setup setup;
     private final String host;
     private final String where;
     private final CompletableFuture<Outcome> outcome;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private State state = State.HANDSHAKE;
 
-    PolicyExchange(PolicyFetcher fetcher, String host, String where, CompletableFuture<Outcome> outcome) {
-        this.fetcher = fetcher;
+    PolicyExchange(PolicyFetcher.Setup setup, String host, String where, CompletableFuture<Outcome> outcome) {
+        this.setup = setup;
         this.host = host;
         this.where = where;
         this.outcome = outcome;
@@ -69,7 +69,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        TlsDetails tls = fetcher.tls().inspect(ssl.engine().getSession(), host);
+        TlsDetails tls = setup.tls().inspect(ssl.engine().getSession(), host);
         if (tls.verdict() instanceof CertificateVerdict.NotVerified(var problem, String detail)) {
             next(FetchFailure.TLS_ERROR, problem.resultType() + ": " + detail);
             return;
@@ -101,8 +101,8 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
         }
         if (msg instanceof HttpContent content) {
             int size = content.content().readableBytes();
-            if (body.size() + size > fetcher.maxBodyBytes()) {
-                fail(FetchFailure.TOO_LARGE, "the body is over the " + fetcher.maxBodyBytes() + "-byte limit");
+            if (body.size() + size > setup.maxBodyBytes()) {
+                fail(FetchFailure.TOO_LARGE, "the body is over the " + setup.maxBodyBytes() + "-byte limit");
                 return;
             }
             body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
@@ -127,8 +127,8 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             return false;
         }
         long declared = HttpUtil.getContentLength(response, -1L);
-        if (declared > fetcher.maxBodyBytes()) {
-            fail(FetchFailure.TOO_LARGE, "Content-Length " + declared + " is over the " + fetcher.maxBodyBytes()
+        if (declared > setup.maxBodyBytes()) {
+            fail(FetchFailure.TOO_LARGE, "Content-Length " + declared + " is over the " + setup.maxBodyBytes()
                     + "-byte limit");
             return false;
         }
@@ -177,11 +177,11 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
     private FullHttpRequest request() {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, PolicyFetcher.PATH,
                 Unpooled.EMPTY_BUFFER);
-        int port = fetcher.port();
+        int port = setup.port();
         request.headers()
                 .set(HttpHeaderNames.HOST, port == 443 ? host : host + ":" + port)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(HttpHeaderNames.USER_AGENT, fetcher.userAgent());
+                .set(HttpHeaderNames.USER_AGENT, setup.userAgent());
         return request;
     }
 

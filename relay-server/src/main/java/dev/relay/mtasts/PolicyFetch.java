@@ -36,26 +36,26 @@ final class PolicyFetch {
         record Next(FetchFailure kind, String detail) implements Outcome {}
     }
 
-    private final PolicyFetcher fetcher;
+    private final PolicyFetcher.Setup setup;
     private final String host;
     private final long deadline;
     private final CompletableFuture<FetchResult> result = new CompletableFuture<>();
     private final List<Outcome.Next> failures = new CopyOnWriteArrayList<>(); // the timer reads it too
     private volatile Channel current;
 
-    PolicyFetch(PolicyFetcher fetcher, String host) {
-        this.fetcher = fetcher;
+    PolicyFetch(PolicyFetcher.Setup setup, String host) {
+        this.setup = setup;
         this.host = host;
-        this.deadline = System.nanoTime() + fetcher.totalTimeout().toNanos();
+        this.deadline = System.nanoTime() + setup.totalTimeout().toNanos();
     }
 
     CompletableFuture<FetchResult> start() {
-        var timer = fetcher.group().next().schedule(this::timedOut, fetcher.totalTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        var timer = setup.group().next().schedule(this::timedOut, setup.totalTimeout().toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((r, e) -> {
             timer.cancel(false);
             closeCurrent();
         });
-        fetcher.dns().lookupAddresses(host).whenComplete((addresses, error) -> {
+        setup.dns().lookupAddresses(host).whenComplete((addresses, error) -> {
             if (error != null) {
                 result.complete(new FetchResult.Failed(FetchFailure.DNS_ERROR, "cannot resolve " + host + ": " + error));
                 return;
@@ -82,7 +82,7 @@ final class PolicyFetch {
             result.complete(allFailed());
             return;
         }
-        InetSocketAddress target = new InetSocketAddress(addresses.get(index), fetcher.port());
+        InetSocketAddress target = new InetSocketAddress(addresses.get(index), setup.port());
         String where = host + "[" + literal(target.getAddress()) + "]:" + target.getPort();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         outcome.whenComplete((o, error) -> {
@@ -97,19 +97,19 @@ final class PolicyFetch {
             }
         });
         Duration remaining = remaining();
-        long connectMillis = Math.max(1, Math.min(fetcher.connectTimeout().toMillis(), remaining.toMillis()));
-        ChannelFuture connecting = fetcher.bootstrap().clone()
+        long connectMillis = Math.max(1, Math.min(setup.connectTimeout().toMillis(), remaining.toMillis()));
+        ChannelFuture connecting = setup.bootstrap().clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         // the deadline ends the fetch; the handshake's own timeout only backs it up
-                        SslHandler ssl = fetcher.tls().newHandler(channel.alloc(), host, fetcher.port(),
+                        SslHandler ssl = setup.tls().newHandler(channel.alloc(), host, setup.port(),
                                 remaining().plusSeconds(1));
                         channel.pipeline()
                                 .addLast("tls", ssl)
                                 .addLast("http", new HttpClientCodec())
-                                .addLast("policy", new PolicyExchange(fetcher, host, where, outcome));
+                                .addLast("policy", new PolicyExchange(setup, host, where, outcome));
                     }
                 })
                 .connect(target);
@@ -127,7 +127,7 @@ final class PolicyFetch {
 
     private void timedOut() {
         StringBuilder detail = new StringBuilder("no complete response from ").append(host)
-                .append(" within ").append(fetcher.totalTimeout().toMillis()).append(" ms");
+                .append(" within ").append(setup.totalTimeout().toMillis()).append(" ms");
         if (!failures.isEmpty()) {
             detail.append(" (").append(joined()).append(')');
         }

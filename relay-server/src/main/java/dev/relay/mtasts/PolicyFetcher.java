@@ -49,29 +49,23 @@ public final class PolicyFetcher {
     /** RFC 8461 section 3.3 suggests a 64 KB limit on the policy body. */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-    private final DnsResolver dns;
-    private final ClientTlsContext tls;
-    private final EventLoopGroup group;
-    private final Bootstrap bootstrap;
-    private final int port;
-    private final Duration connectTimeout;
-    private final Duration totalTimeout;
-    private final int maxBodyBytes;
-    private final String userAgent;
+    private final Setup setup;
+
+    /**
+     * What one fetch works with: the collaborators and the settings, as the builder gave them.
+     *
+     * @param bootstrap a TCP client bootstrap on {@code group}, cloned for each connection
+     */
+    record Setup(DnsResolver dns, ClientTlsContext tls, EventLoopGroup group, Bootstrap bootstrap, int port,
+            Duration connectTimeout, Duration totalTimeout, int maxBodyBytes, String userAgent) {}
 
     private PolicyFetcher(Builder b) {
-        this.dns = b.dns;
-        this.tls = b.tls;
-        this.group = b.group;
-        this.port = b.port;
-        this.connectTimeout = b.connectTimeout;
-        this.totalTimeout = b.totalTimeout;
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.userAgent = b.userAgent;
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(channelType(group))
+        Bootstrap bootstrap = new Bootstrap()
+                .group(b.group)
+                .channel(channelType(b.group))
                 .option(ChannelOption.TCP_NODELAY, true);
+        this.setup = new Setup(b.dns, b.tls, b.group, bootstrap, b.port, b.connectTimeout, b.totalTimeout,
+                b.maxBodyBytes, b.userAgent);
     }
 
     /**
@@ -85,7 +79,7 @@ public final class PolicyFetcher {
 
     /** The HTTPS port asked. */
     public int port() {
-        return port;
+        return setup.port();
     }
 
     /**
@@ -95,39 +89,7 @@ public final class PolicyFetcher {
     public CompletionStage<FetchResult> fetch(String domain) {
         Objects.requireNonNull(domain, "domain");
         String host = PolicyDomains.policyHost(PolicyDomains.normalize(domain));
-        return new PolicyFetch(this, host).start();
-    }
-
-    DnsResolver dns() {
-        return dns;
-    }
-
-    ClientTlsContext tls() {
-        return tls;
-    }
-
-    EventLoopGroup group() {
-        return group;
-    }
-
-    Bootstrap bootstrap() {
-        return bootstrap;
-    }
-
-    Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    Duration totalTimeout() {
-        return totalTimeout;
-    }
-
-    int maxBodyBytes() {
-        return maxBodyBytes;
-    }
-
-    String userAgent() {
-        return userAgent;
+        return new PolicyFetch(setup, host).start();
     }
 
     /** The socket type that fits the group's I/O: epoll groups need epoll channels. */
@@ -140,7 +102,7 @@ public final class PolicyFetcher {
 
     @Override
     public String toString() {
-        return "PolicyFetcher[port " + port + "]";
+        return "PolicyFetcher[port " + setup.port() + "]";
     }
 
     /** Settings; all but the collaborators have defaults fit for production. */
