@@ -19,4 +19,18 @@ public final class FutureFailures {
         }
         return cause;
     }
+
+    /**
+     * The words of the innermost cause, which is where a library says what happened (a connect
+     * failure wraps "Connection refused" in two or three layers); "no detail" when it gave none,
+     * rather than an exception's class name, which tells a mail admin nothing.
+     */
+    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
+    public static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "no detail" : root.getMessage();
+    }
 }

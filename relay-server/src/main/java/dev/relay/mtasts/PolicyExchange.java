@@ -1,5 +1,6 @@
 package dev.relay.mtasts;
 
+import dev.relay.concurrent.FutureFailures;
 import dev.relay.mtasts.PolicyFetch.Outcome;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
@@ -65,7 +66,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         if (!done.isSuccess()) {
-            next(FetchFailure.TLS_ERROR, "TLS handshake failed: " + message(done.cause()));
+            next(FetchFailure.TLS_ERROR, "TLS handshake failed: " + FutureFailures.rootMessage(done.cause()));
             return;
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -77,7 +78,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
         state = State.AWAITING_RESPONSE;
         ctx.writeAndFlush(request()).addListener(f -> {
             if (!f.isSuccess()) {
-                next(FetchFailure.CONNECT_ERROR, "sending the request failed: " + message(f.cause()));
+                next(FetchFailure.CONNECT_ERROR, "sending the request failed: " + FutureFailures.rootMessage(f.cause()));
             }
         });
     }
@@ -92,7 +93,7 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
             if (cause instanceof PrematureChannelClosureException) {
                 fail(FetchFailure.CONNECT_ERROR, "connection closed after " + body.size() + " bytes of the body");
             } else {
-                fail(FetchFailure.HTTP_STATUS, "malformed HTTP response: " + message(cause));
+                fail(FetchFailure.HTTP_STATUS, "malformed HTTP response: " + FutureFailures.rootMessage(cause));
             }
             return;
         }
@@ -167,9 +168,9 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         switch (state) {
-            case HANDSHAKE -> next(FetchFailure.TLS_ERROR, "TLS handshake failed: " + message(cause));
-            case AWAITING_RESPONSE -> next(FetchFailure.CONNECT_ERROR, "connection failed: " + message(cause));
-            case READING_BODY -> fail(FetchFailure.CONNECT_ERROR, "connection failed: " + message(cause));
+            case HANDSHAKE -> next(FetchFailure.TLS_ERROR, "TLS handshake failed: " + FutureFailures.rootMessage(cause));
+            case AWAITING_RESPONSE -> next(FetchFailure.CONNECT_ERROR, "connection failed: " + FutureFailures.rootMessage(cause));
+            case READING_BODY -> fail(FetchFailure.CONNECT_ERROR, "connection failed: " + FutureFailures.rootMessage(cause));
         }
         ctx.close();
     }
@@ -195,12 +196,4 @@ final class PolicyExchange extends SimpleChannelInboundHandler<HttpObject> {
         outcome.complete(new Outcome.Final(new FetchResult.Failed(kind, where + ": " + detail)));
     }
 
-    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
-    private static String message(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 }

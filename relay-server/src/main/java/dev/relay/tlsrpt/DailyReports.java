@@ -1,5 +1,6 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.concurrent.FutureFailures;
 import dev.relay.text.Durations;
 import dev.relay.tlsrpt.TlsRptLookup.Found;
 import java.time.Clock;
@@ -259,7 +260,7 @@ public final class DailyReports implements AutoCloseable {
                         if (error == null) {
                             done(job, destination, "mailto", true, "queued", "queued as " + id);
                         } else {
-                            failed(job, destination, "mailto", "the queue refused it: " + rootMessage(error));
+                            failed(job, destination, "mailto", "the queue refused it: " + FutureFailures.rootMessage(error));
                         }
                     }, executor);
                 }
@@ -319,14 +320,6 @@ public final class DailyReports implements AutoCloseable {
         return BACKOFF.get(Math.min(Math.max(attempt, 0), BACKOFF.size() - 1));
     }
 
-    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? "no detail" : root.getMessage();
-    }
 
     /** Reports of days not yet due, or being sent: how many, for {@code tls-rpt show}. */
     public CompletableFuture<Integer> pending() {

@@ -31,4 +31,14 @@ class FutureFailuresTest {
         CompletionException empty = new CompletionException("no cause", null);
         assertThat(FutureFailures.cause(empty)).isSameAs(empty);
     }
+
+    @Test
+    void theRootCauseSaysWhatHappenedAndSilenceIsNoDetail() {
+        IOException refused = new IOException("Connection refused");
+        assertThat(FutureFailures.rootMessage(new CompletionException(new IllegalStateException("wrapper", refused))))
+                .isEqualTo("Connection refused");
+        assertThat(FutureFailures.rootMessage(new IOException("outer", new java.nio.channels.ClosedChannelException())))
+                .isEqualTo("no detail");
+        assertThat(FutureFailures.rootMessage(new IOException("alone"))).isEqualTo("alone");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.relay.smtp.client;
 
+import dev.relay.concurrent.FutureFailures;
 import dev.relay.tls.ClientTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -87,7 +88,7 @@ public final class SmtpClient implements AutoCloseable {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
                 boolean timedOut = cause instanceof ConnectTimeoutException;
-                String reason = timedOut ? "connection timed out" : rootMessage(cause);
+                String reason = timedOut ? "connection timed out" : FutureFailures.rootMessage(cause);
                 result.completeExceptionally(new ConnectionFailureException(
                         new ConnectionFailure.ConnectFailed(reason, timedOut)));
                 return;
@@ -130,15 +131,6 @@ public final class SmtpClient implements AutoCloseable {
         return MailTransaction.failedBeforeStart(session, failure, message);
     }
 
-    @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the walk: identity is meant
-    private static String rootMessage(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
-    }
 
     /** Stops the event loops; open connections are cut. */
     @Override
