@@ -1,37 +1,32 @@
 package dev.relay.outcome;
 
+import dev.relay.label.DashedLabel;
 import java.util.Optional;
 
 /**
  * Which TLS policy governed an attempt at one MX host. DANE (RFC 7672) governs a host with
  * DNSSEC-secure TLSA records and takes precedence over MTA-STS there (RFC 8461 section 2); MTA-STS
  * governs the domain's other hosts. RFC 8460 reports the DANE values as "tlsa", the MTA-STS ones
- * as "sts", {@link #NONE} as "no-policy-found". The labels are stored in the spool: add, never rename.
+ * as "sts", {@link #NONE} as "no-policy-found". The labels (the stored and logged names: the
+ * constants' names, dashed) are stored in the spool: add, never rename.
  */
-public enum AppliedPolicy {
+public enum AppliedPolicy implements DashedLabel {
     /** Secure, usable TLSA records: TLS mandatory, the certificate verified by them (DANE-EE or DANE-TA). */
-    DANE("dane", "none", "verify", true),
+    DANE("none", "verify", true),
     /** Secure TLSA records, none usable: TLS mandatory, the certificate not authenticated (RFC 7672 section 3.1.3). */
-    DANE_ENCRYPT("dane-encrypt", "none", "encrypt", false),
-    MTA_STS_ENFORCE("mta-sts-enforce", "enforce", "none", true),
-    MTA_STS_TESTING("mta-sts-testing", "testing", "none", false),
-    NONE("none", "none", "none", false);
+    DANE_ENCRYPT("none", "encrypt", false),
+    MTA_STS_ENFORCE("enforce", "none", true),
+    MTA_STS_TESTING("testing", "none", false),
+    NONE("none", "none", false);
 
-    private final String label;
     private final String mtaStsMode;
     private final String daneMode;
     private final boolean authenticated;
 
-    AppliedPolicy(String label, String mtaStsMode, String daneMode, boolean authenticated) {
-        this.label = label;
+    AppliedPolicy(String mtaStsMode, String daneMode, boolean authenticated) {
         this.mtaStsMode = mtaStsMode;
         this.daneMode = daneMode;
         this.authenticated = authenticated;
-    }
-
-    /** The stored and logged name. */
-    public String label() {
-        return label;
     }
 
     /**
@@ -65,11 +60,6 @@ public enum AppliedPolicy {
     }
 
     public static Optional<AppliedPolicy> fromLabel(String label) {
-        for (AppliedPolicy policy : values()) {
-            if (policy.label.equals(label)) {
-                return Optional.of(policy);
-            }
-        }
-        return Optional.empty();
+        return DashedLabel.fromLabel(AppliedPolicy.class, label);
     }
 }

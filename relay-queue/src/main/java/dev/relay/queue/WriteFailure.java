@@ -1,20 +1,16 @@
 package dev.relay.queue;
 
+import dev.relay.label.EnumLabels;
+
 /** Why the spool could not write, as reported to {@link QueueEvents#spoolWriteFailed}. */
 public enum WriteFailure {
     /** No room: a segment could not be prepared without going below the free-space reserve, or the disk was full. */
-    NO_SPACE("no_space"),
+    NO_SPACE,
     /** The file system refused a write or a sync for another reason. */
-    IO_ERROR("io_error");
+    IO_ERROR;
 
-    private final String label;
-
-    WriteFailure(String label) {
-        this.label = label;
-    }
-
-    /** The metric label value. */
+    /** The metric label value: {@code no_space}, {@code io_error}. */
     public String label() {
-        return label;
+        return EnumLabels.LOWER_CASE.of(this);
     }
 }

@@ -19,7 +19,7 @@ class QueueRulesTest {
         queue = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("dev.relay.queue", "dev.relay.outcome");
+                .importPackages("dev.relay.queue", "dev.relay.outcome", "dev.relay.label");
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.relay.auth;
 
+import dev.relay.label.DashedLabel;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.generators.SCrypt;
@@ -21,25 +21,19 @@ import org.bouncycastle.crypto.generators.SCrypt;
  */
 public final class PasswordHasher {
 
-    /** The schemes by name, as a {@code users hash --scheme} option would give them. */
-    public enum Scheme {
+    /**
+     * The schemes by name, as a {@code users hash --scheme} option would give them: {@code bcrypt},
+     * {@code pbkdf2-sha256}, {@code scrypt}.
+     */
+    public enum Scheme implements DashedLabel {
         BCRYPT,
         PBKDF2_SHA256,
         SCRYPT;
 
-        /** {@code bcrypt}, {@code pbkdf2-sha256}, {@code scrypt}. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
         /** @throws IllegalArgumentException naming the schemes there are */
         public static Scheme fromLabel(String label) {
-            for (Scheme s : values()) {
-                if (s.label().equals(label)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown scheme \"" + label + "\" (expected bcrypt, pbkdf2-sha256 or scrypt)");
+            return DashedLabel.fromLabel(Scheme.class, label).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown scheme \"" + label + "\" (expected bcrypt, pbkdf2-sha256 or scrypt)"));
         }
     }
 

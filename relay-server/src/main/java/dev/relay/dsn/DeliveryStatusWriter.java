@@ -18,7 +18,7 @@ final class DeliveryStatusWriter {
             recipient.originalRecipient().ifPresent(original ->
                     field(out, "Original-Recipient", originalRecipient(original, utf8), utf8));
             field(out, "Final-Recipient", addressField(recipient.finalRecipient()), utf8);
-            field(out, "Action", recipient.action().keyword(), utf8);
+            field(out, "Action", recipient.action().label(), utf8);
             field(out, "Status", recipient.status(), utf8);
             recipient.remoteMta().ifPresent(host -> field(out, "Remote-MTA", "dns; " + host, utf8));
             recipient.diagnosticCode().ifPresent(code -> field(out, "Diagnostic-Code", code, utf8));

@@ -1,26 +1,19 @@
 package dev.relay.dsn;
 
+import dev.relay.label.DashedLabel;
 import dev.relay.outcome.EnhancedStatus;
 
-/** The Action field of a per-recipient block (RFC 3464 section 2.3.3). */
-public enum DsnAction {
-    FAILED("failed"),
-    DELAYED("delayed"),
-    DELIVERED("delivered"),
+/**
+ * The Action field of a per-recipient block (RFC 3464 section 2.3.3). Its label is the field
+ * value, e.g. {@code failed}.
+ */
+public enum DsnAction implements DashedLabel {
+    FAILED,
+    DELAYED,
+    DELIVERED,
     /** Handed to a next hop that does not offer DSN: the relay can say no more. */
-    RELAYED("relayed"),
-    EXPANDED("expanded");
-
-    private final String keyword;
-
-    DsnAction(String keyword) {
-        this.keyword = keyword;
-    }
-
-    /** The field value, e.g. {@code failed}. */
-    public String keyword() {
-        return keyword;
-    }
+    RELAYED,
+    EXPANDED;
 
     /**
      * The Status field for this action: the outcome's own status when its class fits the action

@@ -1,34 +1,22 @@
 package dev.relay.mtasts;
 
+import dev.relay.label.DashedLabel;
 import java.util.Optional;
 
-/** The {@code mode} of an MTA-STS policy (RFC 8461 section 5). */
-public enum PolicyMode {
+/**
+ * The {@code mode} of an MTA-STS policy (RFC 8461 section 5). Its label is the value as written
+ * in a policy file: {@code enforce}, {@code testing} or {@code none}.
+ */
+public enum PolicyMode implements DashedLabel {
     /** Deliver only to matching MX hosts, over STARTTLS, with a verified certificate. */
-    ENFORCE("enforce"),
+    ENFORCE,
     /** Deliver as without a policy, but report what enforce would have refused. */
-    TESTING("testing"),
+    TESTING,
     /** The domain has retired MTA-STS: as no policy. */
-    NONE("none");
-
-    private final String label;
-
-    PolicyMode(String label) {
-        this.label = label;
-    }
-
-    /** The value as written in a policy file: {@code enforce}, {@code testing} or {@code none}. */
-    public String label() {
-        return label;
-    }
+    NONE;
 
     /** The mode a policy file names; case-sensitive, as RFC 8461's ABNF is ({@code %s"enforce"}). */
     public static Optional<PolicyMode> fromLabel(String text) {
-        for (PolicyMode mode : values()) {
-            if (mode.label.equals(text)) {
-                return Optional.of(mode);
-            }
-        }
-        return Optional.empty();
+        return DashedLabel.fromLabel(PolicyMode.class, text);
     }
 }

@@ -1,17 +1,15 @@
 package dev.relay.text;
 
-import java.util.Locale;
+import dev.relay.label.EnumLabels;
 
 /**
  * An enum whose label (a metric's label value, a log word) is its constant's name in lower case:
- * {@code DEFERRED} is {@code deferred}. Written once so that every such label is spelt alike.
+ * {@code DEFERRED} is {@code deferred}, {@code TOO_MANY_HOPS} is {@code too_many_hops}. Written
+ * once so that every such label is spelt alike. Implemented by enums only.
  */
 public interface LowerCaseLabel {
 
-    /** The constant's name: every enum has it. */
-    String name();
-
     default String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumLabels.LOWER_CASE.of((Enum<?>) this);
     }
 }

@@ -23,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,14 +189,8 @@ public final class CounterStore {
     }
 
     private static Iterable<JsonNode> array(JsonNode node, String name) {
-        JsonNode value = node.path(name);
-        if (value.isMissingNode()) {
-            return List.of();
-        }
-        if (!value.isArray()) {
-            throw new CorruptFile(name + " is not a list");
-        }
-        return value;
+        Optional<JsonNode> list = present(node, name, JsonNode::isArray, "a list");
+        return list.isPresent() ? list.get() : List.of();
     }
 
     private static List<String> strings(JsonNode node, String name) {
@@ -218,14 +213,19 @@ public final class CounterStore {
     }
 
     private static Optional<String> optional(JsonNode node, String name) {
+        return present(node, name, JsonNode::isTextual, "a string").map(JsonNode::asText);
+    }
+
+    /** The field {@code name} when there is one, which must then be {@code what} ({@code ofType}). */
+    private static Optional<JsonNode> present(JsonNode node, String name, Predicate<JsonNode> ofType, String what) {
         JsonNode value = node.path(name);
         if (value.isMissingNode()) {
             return Optional.empty();
         }
-        if (!value.isTextual()) {
-            throw new CorruptFile(name + " is not a string");
+        if (!ofType.test(value)) {
+            throw new CorruptFile(name + " is not " + what);
         }
-        return Optional.of(value.asText());
+        return Optional.of(value);
     }
 
     private static long count(JsonNode node, String name) {

@@ -1,24 +1,17 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.label.DashedLabel;
 import dev.relay.outcome.AppliedPolicy;
 import java.util.Optional;
 
-/** RFC 8460 section 4.4 {@code policy-type}: which kind of policy a session was judged by. */
-public enum PolicyType {
-    STS("sts"),
-    TLSA("tlsa"),
-    NO_POLICY_FOUND("no-policy-found");
-
-    private final String label;
-
-    PolicyType(String label) {
-        this.label = label;
-    }
-
-    /** The report's and the metric's name, e.g. {@code no-policy-found}. */
-    public String label() {
-        return label;
-    }
+/**
+ * RFC 8460 section 4.4 {@code policy-type}: which kind of policy a session was judged by. Its
+ * label is the report's and the metric's name, e.g. {@code no-policy-found}.
+ */
+public enum PolicyType implements DashedLabel {
+    STS,
+    TLSA,
+    NO_POLICY_FOUND;
 
     /**
      * MTA-STS in either mode is {@code sts} (a testing policy is reported like an enforced one);
@@ -33,11 +26,6 @@ public enum PolicyType {
     }
 
     public static Optional<PolicyType> fromLabel(String label) {
-        for (PolicyType type : values()) {
-            if (type.label.equals(label)) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return DashedLabel.fromLabel(PolicyType.class, label);
     }
 }

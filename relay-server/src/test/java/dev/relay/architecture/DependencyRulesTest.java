@@ -70,7 +70,7 @@ class DependencyRulesTest {
                 .or().haveSimpleName("TlsReport").or().haveSimpleName("TlsReports")
                 .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",
                         "java.nio.charset..", "dev.relay.tlsrpt", "dev.relay.outcome", "dev.relay.text",
-                        "com.fasterxml.jackson.annotation..")
+                        "dev.relay.label", "com.fasterxml.jackson.annotation..")
                         // URI parsing and percent-decoding are pure functions that live in java.net
                         .or(equivalentTo(java.net.URI.class)).or(equivalentTo(java.net.URISyntaxException.class))
                         .or(equivalentTo(java.net.URLDecoder.class)))
@@ -92,7 +92,8 @@ class DependencyRulesTest {
     @Test
     void theOutcomeModelIsPlainValues() {
         classes().that().resideInAPackage("dev.relay.outcome")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "dev.relay.outcome")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util..", "dev.relay.outcome",
+                        "dev.relay.label")
                 .check(relay);
     }
 

@@ -50,11 +50,8 @@ final class Preallocator implements AutoCloseable {
     private final long reserve;
     private final SpoolIo io;
     private final QueueEvents events;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "spool-preallocate");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("spool-preallocate").daemon().factory());
     private Future<Prepared> next;
     private long nextNumber = -1;
     private boolean nextForResults;

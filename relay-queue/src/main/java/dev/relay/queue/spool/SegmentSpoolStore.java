@@ -52,11 +52,8 @@ public final class SegmentSpoolStore implements SpoolStore {
     private final Thread writerThread;
     private final FileChannel lockFile;
     private final FileLock lock;
-    private final ExecutorService bodySync = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "spool-body-sync");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService bodySync = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("spool-body-sync").daemon().factory());
     private final int maxPayload;
     private final long reserve;
     private final SegmentReaders readers;
