@@ -1,10 +1,13 @@
 package dev.relay.dns;
 
-import java.util.Locale;
+import dev.relay.label.DashedLabel;
 import java.util.Optional;
 
-/** How the relay learns whether an answer is DNSSEC-secure ({@code delivery.dns.dnssec}). */
-public enum DnssecMode {
+/**
+ * How the relay learns whether an answer is DNSSEC-secure ({@code delivery.dns.dnssec}); its
+ * label is as written in the configuration: {@code validate}, {@code trust-ad}, {@code off}.
+ */
+public enum DnssecMode implements DashedLabel {
     /** Validate answers itself with dnsjava's validator, from the trust anchors. The default. */
     VALIDATE,
     /**
@@ -15,17 +18,7 @@ public enum DnssecMode {
     /** No DNSSEC: every answer is insecure, so DANE never applies. */
     OFF;
 
-    /** As written in the configuration: {@code validate}, {@code trust-ad}, {@code off}. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     public static Optional<DnssecMode> fromLabel(String label) {
-        for (DnssecMode mode : values()) {
-            if (mode.label().equals(label)) {
-                return Optional.of(mode);
-            }
-        }
-        return Optional.empty();
+        return DashedLabel.fromLabel(DnssecMode.class, label);
     }
 }
