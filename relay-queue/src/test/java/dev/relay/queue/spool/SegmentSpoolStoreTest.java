@@ -238,9 +238,24 @@ class SegmentSpoolStoreTest {
         assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactly(small);
     }
 
-    /** 150 messages of 1000 bytes over several small segments; every tenth is to stay queued. */
-    private static void commitEveryTenthToStay(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done)
-            throws Exception {
+    /**
+     * A compacting spool of small segments holding 150 messages of 1000 bytes, every tenth of
+     * them to stay queued ({@code live}) and the rest to be delivered ({@code done});
+     * {@code headBefore} is the newest segment once they are all written.
+     */
+    private record CompactionCase(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done, long headBefore) {
+
+        void deliverDone() throws Exception {
+            for (QueueId id : done) {
+                fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private CompactionCase everyTenthToStay() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
+        Map<QueueId, byte[]> live = new LinkedHashMap<>();
+        List<QueueId> done = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
             byte[] body = SpoolFixture.randomBody(1000, i);
             QueueId id = fixture.commit(body);
@@ -250,23 +265,21 @@ class SegmentSpoolStoreTest {
                 done.add(id);
             }
         }
+        return new CompactionCase(fixture, live, done, fixture.segmentNumbers().getLast());
     }
 
     @Test
     void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
-        commitEveryTenthToStay(fixture, live, done);
-        long headBefore = fixture.segmentNumbers().getLast();
+        CompactionCase spooled = everyTenthToStay();
+        SpoolFixture fixture = spooled.fixture();
+        Map<QueueId, byte[]> live = spooled.live();
+        long headBefore = spooled.headBefore();
         assertThat(headBefore).isGreaterThanOrEqualTo(3);
         QueueId deferred = live.keySet().iterator().next();
         fixture.queue.recordResults(deferred, Map.of(0, TestOutcomes.deferred("451 later")))
                 .get(30, TimeUnit.SECONDS);
         QueuedMessage deferredState = fixture.queue.find(deferred).orElseThrow();
-        for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
-        }
+        spooled.deliverDone();
 
         fixture.quiesce();
 
@@ -287,11 +300,10 @@ class SegmentSpoolStoreTest {
 
     @Test
     void bodiesStayReadableWhileCompactionMovesThemAndTheirOldSegmentsGo() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
-        commitEveryTenthToStay(fixture, live, done);
-        long headBefore = fixture.segmentNumbers().getLast();
+        CompactionCase spooled = everyTenthToStay();
+        SpoolFixture fixture = spooled.fixture();
+        Map<QueueId, byte[]> live = spooled.live();
+        long headBefore = spooled.headBefore();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -307,9 +319,7 @@ class SegmentSpoolStoreTest {
             }
         });
 
-        for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
-        }
+        spooled.deliverDone();
         fixture.quiesce();
         stop.set(true);
 
