@@ -250,6 +250,17 @@ class SegmentSpoolStoreTest {
                 fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
             }
         }
+
+        /** Every segment sealed before the completions is gone: dead ones deleted, sparse ones compacted. */
+        void assertOlderSegmentsGone() throws IOException {
+            assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
+        }
+
+        void assertLiveBodiesRead() throws IOException {
+            for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
+                assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
+            }
+        }
     }
 
     private CompactionCase everyTenthToStay() throws Exception {
@@ -272,10 +283,8 @@ class SegmentSpoolStoreTest {
     void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
         CompactionCase spooled = everyTenthToStay();
         SpoolFixture fixture = spooled.fixture();
-        Map<QueueId, byte[]> live = spooled.live();
-        long headBefore = spooled.headBefore();
-        assertThat(headBefore).isGreaterThanOrEqualTo(3);
-        QueueId deferred = live.keySet().iterator().next();
+        assertThat(spooled.headBefore()).isGreaterThanOrEqualTo(3);
+        QueueId deferred = spooled.live().keySet().iterator().next();
         fixture.queue.recordResults(deferred, Map.of(0, TestOutcomes.deferred("451 later")))
                 .get(30, TimeUnit.SECONDS);
         QueuedMessage deferredState = fixture.queue.find(deferred).orElseThrow();
@@ -283,18 +292,13 @@ class SegmentSpoolStoreTest {
 
         fixture.quiesce();
 
-        // every segment sealed before the completions is gone: dead ones deleted, sparse ones compacted
-        assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
-        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(live.keySet());
-        for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-            assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-        }
+        spooled.assertOlderSegmentsGone();
+        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(spooled.live().keySet());
+        spooled.assertLiveBodiesRead();
         fixture.reopen();
-        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(live.keySet());
+        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(spooled.live().keySet());
         assertThat(fixture.queue.find(deferred)).contains(deferredState);
-        for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-            assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-        }
+        spooled.assertLiveBodiesRead();
         assertThat(fixture.events.corrupt()).isEmpty();
     }
 
@@ -302,20 +306,16 @@ class SegmentSpoolStoreTest {
     void bodiesStayReadableWhileCompactionMovesThemAndTheirOldSegmentsGo() throws Exception {
         CompactionCase spooled = everyTenthToStay();
         SpoolFixture fixture = spooled.fixture();
-        Map<QueueId, byte[]> live = spooled.live();
-        long headBefore = spooled.headBefore();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
             while (!stop.get()) {
-                for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-                    try {
-                        assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    reads.incrementAndGet();
+                try {
+                    spooled.assertLiveBodiesRead();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
+                reads.addAndGet(spooled.live().size());
             }
         });
 
@@ -325,7 +325,7 @@ class SegmentSpoolStoreTest {
 
         reader.get(30, TimeUnit.SECONDS); // any failed or wrong read fails here
         assertThat(reads.get()).isPositive();
-        assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
+        spooled.assertOlderSegmentsGone();
         // the shared read handles of deleted segments were closed, not leaked
         try (var fds = Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
             List<String> deleted = fds.map(fd -> {
