@@ -37,35 +37,31 @@ class RelayStalePolicyTest {
             TestMx mx = peers.mx;
             peers.dns.defaultTtl(0); // the move must be seen at once, not after the MX record's TTL
             peers.publish("1", "enforce", "mx-old.dest.test").mxAt("mx-old.dest.test", "mx-new.dest.test");
-            RelayApplication relay = RelayApplication.start(peers.config(dir));
-            try {
-                StsPeers.submit(relay, "before the move");
-                assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx-old.dest.test");
+            RelayApplication relay = peers.startRelay(dir);
+            StsPeers.submit(relay, "before the move");
+            assertThat(mx.awaitMessages(1, Duration.ofSeconds(20)).getFirst().sni()).contains("mx-old.dest.test");
 
-                // the move: new MX, new policy text, same TXT id
-                peers.dns.remove("dest.test").mx("dest.test", 10, "mx-new.dest.test");
-                peers.policy("enforce", "mx-new.dest.test");
-                StsPeers.submit(relay, "after the move");
+            // the move: new MX, new policy text, same TXT id
+            peers.dns.remove("dest.test").mx("dest.test", 10, "mx-new.dest.test");
+            peers.policy("enforce", "mx-new.dest.test");
+            StsPeers.submit(relay, "after the move");
 
-                assertThat(mx.awaitMessages(2, Duration.ofSeconds(20)).get(1).sni()).contains("mx-new.dest.test");
-                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
-                        .isEqualTo("mta-sts policy of dest.test: none of the MX hosts (mx-new.dest.test) matched the cached"
-                                + " policy (id 1, mode enforce, max_age 604800, mx mx-old.dest.test); the live policy (id 1,"
-                                + " mode enforce, max_age 604800, mx mx-new.dest.test) matches and was adopted"));
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(relay.metrics().registry()
-                        .get("relay.mtasts.stale.policies").counter().count()).as("counted once").isEqualTo(1));
-                assertThat(relay.metrics().registry().get("relay.mtasts.enforcement.failures").tag("reason", "mx-mismatch")
-                        .counter().count()).as("the new host was never refused").isZero();
+            assertThat(mx.awaitMessages(2, Duration.ofSeconds(20)).get(1).sni()).contains("mx-new.dest.test");
+            assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
+                    .isEqualTo("mta-sts policy of dest.test: none of the MX hosts (mx-new.dest.test) matched the cached"
+                            + " policy (id 1, mode enforce, max_age 604800, mx mx-old.dest.test); the live policy (id 1,"
+                            + " mode enforce, max_age 604800, mx mx-new.dest.test) matches and was adopted"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(relay.metrics().registry()
+                    .get("relay.mtasts.stale.policies").counter().count()).as("counted once").isEqualTo(1));
+            assertThat(relay.metrics().registry().get("relay.mtasts.enforcement.failures").tag("reason", "mx-mismatch")
+                    .counter().count()).as("the new host was never refused").isZero();
 
-                JsonNode status = AdminJson.mapper().readTree(new AdminHttp(relay.adminAddress()).get("/api/status").body());
-                JsonNode stale = status.get("stale_policies");
-                assertThat(stale).hasSize(1);
-                assertThat(stale.get(0).get("domain").asText()).isEqualTo("dest.test");
-                assertThat(stale.get(0).get("what").asText()).contains("matches and was adopted");
-                assertThat(peers.web.requestCount()).isEqualTo(2);
-            } finally {
-                relay.stop();
-            }
+            JsonNode status = AdminJson.mapper().readTree(new AdminHttp(relay.adminAddress()).get("/api/status").body());
+            JsonNode stale = status.get("stale_policies");
+            assertThat(stale).hasSize(1);
+            assertThat(stale.get(0).get("domain").asText()).isEqualTo("dest.test");
+            assertThat(stale.get(0).get("what").asText()).contains("matches and was adopted");
+            assertThat(peers.web.requestCount()).isEqualTo(2);
         }
     }
 }

@@ -29,26 +29,22 @@ class RelayStatusMtaStsTest {
     void theStatusShowsTheCachedPolicyAndTheMxThatFailedIt() throws Exception {
         try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(CA.issue("mx.attacker.test")))) {
             peers.publish("20260301", "enforce", "mx.dest.test").mxAt("mx.attacker.test");
-            RelayApplication relay = RelayApplication.start(peers.config(dir));
-            try {
-                StsPeers.submit(relay, "enforced");
-                AdminHttp http = new AdminHttp(relay.adminAddress());
-                JsonNode status = awaitFailure(http);
+            RelayApplication relay = peers.startRelay(dir);
+            StsPeers.submit(relay, "enforced");
+            AdminHttp http = new AdminHttp(relay.adminAddress());
+            JsonNode status = awaitFailure(http);
 
-                JsonNode policy = status.get("policies").get(0);
-                assertThat(policy.get("domain").asText()).isEqualTo("dest.test");
-                assertThat(policy.get("mode").asText()).isEqualTo("enforce");
-                assertThat(policy.get("expires").asText()).isNotEmpty();
-                assertThat(policy.get("last_fetch_result").asText()).isEqualTo("ok");
-                JsonNode failure = status.get("enforcement_failures").get(0);
-                assertThat(failure.get("domain").asText()).isEqualTo("dest.test");
-                assertThat(failure.get("mx").asText()).isEqualTo("mx.attacker.test");
-                assertThat(failure.get("reason").asText()).startsWith("mx-mismatch");
-                assertThat(status.get("queue").get("deferred").asLong()).isEqualTo(1);
-                assertThat(peers.mx.messages()).as("the unlisted MX got nothing").isEmpty();
-            } finally {
-                relay.stop();
-            }
+            JsonNode policy = status.get("policies").get(0);
+            assertThat(policy.get("domain").asText()).isEqualTo("dest.test");
+            assertThat(policy.get("mode").asText()).isEqualTo("enforce");
+            assertThat(policy.get("expires").asText()).isNotEmpty();
+            assertThat(policy.get("last_fetch_result").asText()).isEqualTo("ok");
+            JsonNode failure = status.get("enforcement_failures").get(0);
+            assertThat(failure.get("domain").asText()).isEqualTo("dest.test");
+            assertThat(failure.get("mx").asText()).isEqualTo("mx.attacker.test");
+            assertThat(failure.get("reason").asText()).startsWith("mx-mismatch");
+            assertThat(status.get("queue").get("deferred").asLong()).isEqualTo(1);
+            assertThat(peers.mx.messages()).as("the unlisted MX got nothing").isEmpty();
         }
     }
 

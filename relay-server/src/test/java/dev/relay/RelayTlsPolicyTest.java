@@ -75,50 +75,43 @@ class RelayTlsPolicyTest {
         try (StsPeers peers = StsPeers.start(CA, TestMx.builder().starttls(TestCertificates.selfSigned("mx.dest.test").issue()))) {
             peers.publish("1", "enforce", "mx.dest.test").mxAt("mx.dest.test");
             RelayConfig config = peers.config(dir);
-            RelayApplication relay = RelayApplication.start(config);
-            try {
-                String said = CommandRun.succeeding("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
-                        "their certificate expired", "--admin", admin(relay));
-                assertThat(said).startsWith("dest.test: MTA-STS enforcement suspended until ").endsWith("(1d from now)");
-                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
-                        .matches("tls-policy: MTA-STS enforcement for dest.test suspended for 1d \\(until .*\\) by admin API "
-                                + "client 127\\.0\\.0\\.1 \\(operator .*\\): their certificate expired"));
+            RelayApplication relay = peers.startRelay(config);
+            String said = CommandRun.succeeding("tls-policy", "suspend", "dest.test", "--for", "24h", "--reason",
+                    "their certificate expired", "--admin", admin(relay));
+            assertThat(said).startsWith("dest.test: MTA-STS enforcement suspended until ").endsWith("(1d from now)");
+            assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
+                    .matches("tls-policy: MTA-STS enforcement for dest.test suspended for 1d \\(until .*\\) by admin API "
+                            + "client 127\\.0\\.0\\.1 \\(operator .*\\): their certificate expired"));
 
-                StsPeers.submit(relay, "t");
-                assertThat(peers.mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
-                MeterRegistry registry = relay.metrics().registry();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry
-                        .get("relay.mtasts.testing.failures").tag("reason", "certificate-not-trusted").counter().count())
-                        .as("the failure is still seen and counted").isEqualTo(1));
-                assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")
-                        .counter().count()).isZero();
-                assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
-                        .contains("domain=dest.test").contains("certificate-not-trusted")
-                        .contains("MTA-STS enforcement suspended by local override (suspension: their certificate expired)"));
-                Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
-                assertThat(scrape.value("relay_tls_policy_overrides_active", "kind", "suspend")).contains(1.0);
-            } finally {
-                relay.stop();
-            }
+            StsPeers.submit(relay, "t");
+            assertThat(peers.mx.awaitMessages(1, Duration.ofSeconds(20))).hasSize(1);
+            MeterRegistry registry = relay.metrics().registry();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry
+                    .get("relay.mtasts.testing.failures").tag("reason", "certificate-not-trusted").counter().count())
+                    .as("the failure is still seen and counted").isEqualTo(1));
+            assertThat(registry.get("relay.mtasts.enforcement.failures").tag("reason", "certificate-not-trusted")
+                    .counter().count()).isZero();
+            assertThat(logs.messages()).anySatisfy(line -> assertThat(line)
+                    .contains("domain=dest.test").contains("certificate-not-trusted")
+                    .contains("MTA-STS enforcement suspended by local override (suspension: their certificate expired)"));
+            Scrape scrape = Scrape.parse(new AdminHttp(relay.adminAddress()).get("/metrics").body());
+            assertThat(scrape.value("relay_tls_policy_overrides_active", "kind", "suspend")).contains(1.0);
+            relay.stop();
             assertThat(Files.readString(dir.resolve("spool").resolve("tls-policy-suspensions.json")))
                     .contains("dest.test").contains("their certificate expired");
 
-            RelayApplication again = RelayApplication.start(config);
-            try {
-                String listed = CommandRun.succeeding("tls-policy", "list", "--admin", admin(again));
-                assertThat(listed).startsWith("dest.test  suspend (suspension, mode testing)  until ")
-                        .contains(" left)  by admin API client 127.0.0.1").endsWith("reason: their certificate expired");
-                assertThat(CommandRun.succeeding("tls-policy", "resume", "dest.test", "--admin", admin(again)))
-                        .isEqualTo("dest.test: suspension lifted, MTA-STS enforced as published");
-                assertThat(CommandRun.succeeding("tls-policy", "list", "--admin", admin(again))).isEqualTo("no TLS policy overrides in force");
+            RelayApplication again = peers.startRelay(config);
+            String listed = CommandRun.succeeding("tls-policy", "list", "--admin", admin(again));
+            assertThat(listed).startsWith("dest.test  suspend (suspension, mode testing)  until ")
+                    .contains(" left)  by admin API client 127.0.0.1").endsWith("reason: their certificate expired");
+            assertThat(CommandRun.succeeding("tls-policy", "resume", "dest.test", "--admin", admin(again)))
+                    .isEqualTo("dest.test: suspension lifted, MTA-STS enforced as published");
+            assertThat(CommandRun.succeeding("tls-policy", "list", "--admin", admin(again))).isEqualTo("no TLS policy overrides in force");
 
-                CommandRun tooLong = CommandRun.of("tls-policy", "suspend", "dest.test", "--for", "31d", "--reason", "x",
-                        "--admin", admin(again));
-                assertThat(tooLong.exitCode()).isEqualTo(1);
-                assertThat(tooLong.err()).contains("at most 30d");
-            } finally {
-                again.stop();
-            }
+            CommandRun tooLong = CommandRun.of("tls-policy", "suspend", "dest.test", "--for", "31d", "--reason", "x",
+                    "--admin", admin(again));
+            assertThat(tooLong.exitCode()).isEqualTo(1);
+            assertThat(tooLong.err()).contains("at most 30d");
         }
     }
 

@@ -8,10 +8,13 @@ import dev.relay.smtp.testkit.SmtpTestClient;
 import dev.relay.tls.testkit.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The loopback peers of the whole-relay MTA-STS scenarios: a DNS server, a policy server and one
- * MX, with certificates from one test CA, and dest.test's records on them.
+ * MX, with certificates from one test CA, and dest.test's records on them; and the relays started
+ * on them, stopped first when the peers close.
  */
 final class StsPeers implements AutoCloseable {
     /** max_age of every policy published here: a week, so nothing expires during a test. */
@@ -21,6 +24,7 @@ final class StsPeers implements AutoCloseable {
     final TestPolicyServer web;
     final TestMx mx;
     private final TestCertificates.Authority ca;
+    private final List<RelayApplication> relays = new ArrayList<>();
     private boolean webStopped;
 
     private StsPeers(TestCertificates.Authority ca, TestMx.Builder mx) {
@@ -62,6 +66,18 @@ final class StsPeers implements AutoCloseable {
         return TestRelayConfig.in(dir).deliveringThrough(dns, mx, web, ca).load();
     }
 
+    /** A relay on {@link #config} in {@code dir}, stopped (if the test has not) when the peers close. */
+    RelayApplication startRelay(Path dir) throws IOException {
+        return startRelay(config(dir));
+    }
+
+    /** A relay on this configuration, stopped (if the test has not) when the peers close. */
+    RelayApplication startRelay(RelayConfig config) {
+        RelayApplication relay = RelayApplication.start(config);
+        relays.add(relay);
+        return relay;
+    }
+
     /** The policy host going down in the middle of a scenario. */
     void stopPolicyServer() {
         web.close();
@@ -76,6 +92,7 @@ final class StsPeers implements AutoCloseable {
 
     @Override
     public void close() {
+        relays.forEach(RelayApplication::stop);
         mx.close();
         if (!webStopped) {
             web.close();

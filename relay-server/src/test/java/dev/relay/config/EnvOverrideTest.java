@@ -5,6 +5,7 @@ import dev.relay.settings.ConfigException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.relay.smtp.server.ListenerConfig;
 import dev.relay.smtp.server.Mode;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EnvOverrideTest {
 
@@ -85,47 +88,27 @@ class EnvOverrideTest {
         assertThat(c.listeners().get(1).starttls()).isEqualTo(Mode.OFF);
     }
 
-    @Test
-    void aGapInListenerIndexesIsAnError() {
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LISTENERS_2_ADDRESS", "127.0.0.1:27")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("RELAY_LISTENERS_2_ADDRESS: there is no listeners[1]: listener numbers count from 0 "
-                        + "without gaps (1 listener so far)");
-    }
-
-    @Test
-    void anAddedListenerNeedsAnAddress() {
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LISTENERS_1_AUTH", "off")))
-                .hasMessage("listeners[1].address: required");
-    }
-
-    @Test
-    void unknownRelayVariablesAreErrorsWithAHint() {
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LIMITS_MAX_RECIPIENT", "5")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("RELAY_LIMITS_MAX_RECIPIENT: unknown configuration variable (did you mean RELAY_LIMITS_MAX_RECIPIENTS?)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LISTENERS_3_ADRESS", "x")))
-                .hasMessage("RELAY_LISTENERS_3_ADRESS: unknown configuration variable (did you mean RELAY_LISTENERS_3_ADDRESS?)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LISTENERS", "127.0.0.1:25")))
-                .hasMessageStartingWith("RELAY_LISTENERS: unknown configuration variable (listener fields are set one at a time");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_SOMETHING_ELSE", "1")))
-                .hasMessage("RELAY_SOMETHING_ELSE: unknown configuration variable");
-    }
-
-    @Test
-    void badValuesNameTheKeyAndTheVariable() {
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LIMITS_MAX_RECIPIENTS", "many")))
-                .hasMessage("limits.max-recipients: expected a whole number, got \"many\" (from RELAY_LIMITS_MAX_RECIPIENTS)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_DELIVERY_DNS_SERVERS", "127.0.0.1:53,resolver")))
-                .hasMessageStartingWith("delivery.dns.servers[1]: expected an IP address")
-                .hasMessageEndingWith("(from RELAY_DELIVERY_DNS_SERVERS)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_LISTENERS_0_STARTTLS", "maybe")))
-                .hasMessage("listeners[0].starttls: expected one of off, optional, required, got \"maybe\" "
-                        + "(from RELAY_LISTENERS_0_STARTTLS)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_USERS_FILE", "/no/such/users")))
-                .hasMessage("users-file: /no/such/users: no such file (from RELAY_USERS_FILE)");
-        assertThatThrownBy(() -> load("", Map.of("RELAY_MTA_STS_ENABLED", "no")))
-                .hasMessage("mta-sts.enabled: expected true or false, got \"no\" (from RELAY_MTA_STS_ENABLED)");
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # listener numbers count from 0 without gaps, and an added listener needs an address
+            RELAY_LISTENERS_2_ADDRESS   | 127.0.0.1:27          | RELAY_LISTENERS_2_ADDRESS: there is no listeners[1]: listener numbers count from 0 without gaps (1 listener so far)
+            RELAY_LISTENERS_1_AUTH      | off                   | listeners[1].address: required
+            # unknown RELAY_ variables are errors, with a hint where there is one
+            RELAY_LIMITS_MAX_RECIPIENT  | 5                     | RELAY_LIMITS_MAX_RECIPIENT: unknown configuration variable (did you mean RELAY_LIMITS_MAX_RECIPIENTS?)
+            RELAY_LISTENERS_3_ADRESS    | x                     | RELAY_LISTENERS_3_ADRESS: unknown configuration variable (did you mean RELAY_LISTENERS_3_ADDRESS?)
+            RELAY_LISTENERS             | 127.0.0.1:25          | RELAY_LISTENERS: unknown configuration variable (listener fields are set one at a time: RELAY_LISTENERS_0_ADDRESS, RELAY_LISTENERS_0_STARTTLS, RELAY_LISTENERS_0_AUTH, RELAY_LISTENERS_0_IMPLICIT_TLS)
+            RELAY_SOMETHING_ELSE        | 1                     | RELAY_SOMETHING_ELSE: unknown configuration variable
+            # bad values name the key and the variable
+            RELAY_LIMITS_MAX_RECIPIENTS | many                  | limits.max-recipients: expected a whole number, got "many" (from RELAY_LIMITS_MAX_RECIPIENTS)
+            RELAY_DELIVERY_DNS_SERVERS  | 127.0.0.1:53,resolver | delivery.dns.servers[1]: expected an IP address with an optional port, like 192.0.2.53, 127.0.0.1:5353 or [::1]:53, got "resolver" (from RELAY_DELIVERY_DNS_SERVERS)
+            RELAY_LISTENERS_0_STARTTLS  | maybe                 | listeners[0].starttls: expected one of off, optional, required, got "maybe" (from RELAY_LISTENERS_0_STARTTLS)
+            RELAY_USERS_FILE            | /no/such/users        | users-file: /no/such/users: no such file (from RELAY_USERS_FILE)
+            RELAY_MTA_STS_ENABLED       | no                    | mta-sts.enabled: expected true or false, got "no" (from RELAY_MTA_STS_ENABLED)
+            """)
+    void aBadVariableIsOneErrorNamingIt(String variable, String value, String message) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> load("", Map.of(variable, value)));
+        assertThat(e).as("no error for %s=%s", variable, value).isNotNull();
+        assertThat(e.getMessage()).isEqualTo(message);
     }
 
     @Test
@@ -161,8 +144,8 @@ class EnvOverrideTest {
         RelayConfig config = load("", Map.of("RELAY_LOG_LEVEL", "DEBUG", "RELAY_LOG_FORMAT", "json",
                 "RELAY_LOG_FILE", "/var/log/relay/relay.log", "RELAY_LOG_MAX_FILE_SIZE", "50MB",
                 "RELAY_LOG_KEEP_DAYS", "30", "RELAY_LOG_TOTAL_SIZE_CAP", "5GB"));
-        org.assertj.core.api.Assertions.assertThat(config.limits().maxRecipients()).isEqualTo(1000);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load("", Map.of("RELAY_LOG_LEVELS", "DEBUG")))
+        assertThat(config.limits().maxRecipients()).isEqualTo(1000);
+        assertThatThrownBy(() -> load("", Map.of("RELAY_LOG_LEVELS", "DEBUG")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("RELAY_LOG_LEVELS");
     }

@@ -44,6 +44,11 @@ class DsnComposerTest {
 
     private final DsnComposer composer = new DsnComposer(SETTINGS);
 
+    /** The delivery-status part of a DSN about bob alone: the per-message fields, then his. */
+    private static String fieldsOfBob(String... fields) {
+        return PER_MESSAGE + "\r\nFinal-Recipient: rfc822; bob@example.com\r\n" + String.join("\r\n", fields);
+    }
+
     private ParsedDsn compose(QueuedMessage message, DsnKind kind, List<Integer> recipients) {
         DsnMessage dsn = DsnMessage.of(message, kind, recipients, SETTINGS, NOW);
         return ParsedDsn.of(composer.compose(dsn, new ByteArrayInputStream(DsnFixture.original())));
@@ -64,9 +69,7 @@ class DsnComposerTest {
         assertThat(dsn.part(0).isMimeType("text/plain")).isTrue();
         assertThat(dsn.part(1).isMimeType("message/delivery-status")).isTrue();
         assertThat(dsn.part(2).isMimeType("message/rfc822")).isTrue();
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).isEqualTo(fieldsOfBob(
                 "Action: failed",
                 "Status: 5.1.1",
                 "Remote-MTA: dns; mx.example.com",
@@ -85,9 +88,7 @@ class DsnComposerTest {
                 EnhancedStatus.MESSAGE_TOO_BIG, "message size 5000 exceeds size limit 1000 of server"
                         + " mx.example.com[192.0.2.10]:25", Cause.MESSAGE_TOO_BIG)).build());
 
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).isEqualTo(fieldsOfBob(
                 "Action: failed",
                 "Status: 5.3.4",
                 "Diagnostic-Code: X-Relay; 552 5.3.4 message size 5000 exceeds size limit 1000",
@@ -148,9 +149,7 @@ class DsnComposerTest {
                         "connect to mx.example.com[192.0.2.10]:25: Connection refused", Cause.CONNECT_FAILED).expire())
                 .build());
 
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).isEqualTo(fieldsOfBob(
                 "Action: failed",
                 "Status: 4.4.7",
                 "Diagnostic-Code: X-Relay; 451 4.4.1 connect to mx.example.com[192.0.2.10]:25:",
@@ -168,9 +167,7 @@ class DsnComposerTest {
                 .failed("bob@example.com", DsnFixture.remoteDeferral("452 4.2.2 mailbox full, try later").expire())
                 .build());
 
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).isEqualTo(fieldsOfBob(
                 "Action: failed",
                 "Status: 4.4.7",
                 "Remote-MTA: dns; mx.example.com",
@@ -189,9 +186,7 @@ class DsnComposerTest {
                 List.of(new HostProblem("mx1.example.com", Cause.CERTIFICATE_HOST_MISMATCH, detail)));
         ParsedDsn dsn = failure(DsnFixture.message().failed("bob@example.com", notMet.expire()).build());
 
-        assertThat(dsn.rawText(1)).startsWith(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).startsWith(fieldsOfBob(
                 "Action: failed",
                 "Status: 4.4.7",
                 "Diagnostic-Code: X-Relay; 451 4.7.5 MTA-STS policy of <example.com> (mode"))
@@ -392,9 +387,7 @@ class DsnComposerTest {
                 DsnKind.DELAY, List.of(0));
 
         assertThat(dsn.header("Subject")).isEqualTo("Delayed Mail (still being retried)");
-        assertThat(dsn.rawText(1)).isEqualTo(PER_MESSAGE + String.join("\r\n",
-                "",
-                "Final-Recipient: rfc822; bob@example.com",
+        assertThat(dsn.rawText(1)).isEqualTo(fieldsOfBob(
                 "Action: delayed",
                 "Status: 4.4.3",
                 "Diagnostic-Code: X-Relay; 451 4.4.3 DNS lookup for <example.com> failed:",

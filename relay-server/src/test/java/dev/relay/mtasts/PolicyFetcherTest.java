@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,10 +137,7 @@ class PolicyFetcherTest {
                 .respond(Response.redirect("https://mta-sts.elsewhere.test/.well-known/mta-sts.txt"));
         TestPolicyServer.PolicyHost elsewhere = serve("elsewhere.test").policy(POLICY);
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.REDIRECT);
-        assertThat(failed.detail())
+        failsWith(fetcher.fetch("example.test"), FetchFailure.REDIRECT)
                 .contains("redirect to https://mta-sts.elsewhere.test/.well-known/mta-sts.txt not followed (HTTP 301)");
         assertThat(moved.requestCount()).isEqualTo(1);
         assertThat(elsewhere.requestCount()).isZero();
@@ -172,20 +170,16 @@ class PolicyFetcherTest {
     void aDeclaredOversizedBodyIsTooLarge() {
         serve("example.test").respond(Response.oversized(PolicyFetcher.DEFAULT_MAX_BODY_BYTES + 1));
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TOO_LARGE);
-        assertThat(failed.detail()).contains("Content-Length 65537").contains("65536-byte limit");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.TOO_LARGE)
+                .contains("Content-Length 65537").contains("65536-byte limit");
     }
 
     @Test
     void aChunkedOversizedBodyIsCutOffAtTheLimit() {
         serve("example.test").respond(Response.oversized(200_000).chunked());
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TOO_LARGE);
-        assertThat(failed.detail()).contains("body is over the 65536-byte limit");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.TOO_LARGE)
+                .contains("body is over the 65536-byte limit");
     }
 
     @Test
@@ -210,10 +204,8 @@ class PolicyFetcherTest {
     void noMediaTypeIsAFailedFetch() {
         serve("example.test").respond(Response.policy(POLICY).withoutContentType());
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.WRONG_MEDIA_TYPE);
-        assertThat(failed.detail()).contains("no Content-Type");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.WRONG_MEDIA_TYPE)
+                .contains("no Content-Type");
     }
 
     @Test
@@ -239,10 +231,8 @@ class PolicyFetcherTest {
         TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY)
                 .certificate(ca.issue("mta-sts.other.test"));
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
-        assertThat(failed.detail()).contains("certificate-host-mismatch").contains("mta-sts.example.test");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.TLS_ERROR)
+                .contains("certificate-host-mismatch").contains("mta-sts.example.test");
         assertThat(host.requestCount()).isZero();
     }
 
@@ -265,10 +255,8 @@ class PolicyFetcherTest {
         TestPolicyServer.PolicyHost host = serve("example.test").policy(POLICY)
                 .certificate(ca.leaf("mta-sts.example.test").expired().issue());
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
-        assertThat(failed.detail()).contains("certificate-expired");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.TLS_ERROR)
+                .contains("certificate-expired");
         assertThat(host.requestCount()).isZero();
     }
 
@@ -277,10 +265,8 @@ class PolicyFetcherTest {
         serve("example.test").policy(POLICY)
                 .certificate(TestCertificates.selfSigned("mta-sts.example.test").issue());
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TLS_ERROR);
-        assertThat(failed.detail()).contains("certificate-not-trusted");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.TLS_ERROR)
+                .contains("certificate-not-trusted");
     }
 
     @Test
@@ -288,10 +274,8 @@ class PolicyFetcherTest {
         TestPolicyServer.PolicyHost host = serve("example.test").respond(Response.stall());
         PolicyFetcher impatient = fetcher(policies.port(), Duration.ofMillis(400));
 
-        FetchResult.Failed failed = failure(impatient.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.TIMEOUT);
-        assertThat(failed.detail()).contains("no complete response from mta-sts.example.test within 400 ms");
+        failsWith(impatient.fetch("example.test"), FetchFailure.TIMEOUT)
+                .contains("no complete response from mta-sts.example.test within 400 ms");
         assertThat(host.requestCount()).isEqualTo(1);
     }
 
@@ -306,10 +290,8 @@ class PolicyFetcherTest {
     void aPolicyHostThatDoesNotExistIsADnsError() {
         policies.domain("example.test").policy(POLICY); // served, but DNS does not know the host
 
-        FetchResult.Failed failed = failure(fetcher.fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.DNS_ERROR);
-        assertThat(failed.detail()).contains("mta-sts.example.test does not exist");
+        failsWith(fetcher.fetch("example.test"), FetchFailure.DNS_ERROR)
+                .contains("mta-sts.example.test does not exist");
         assertThat(policies.requestCount()).isZero();
     }
 
@@ -319,9 +301,7 @@ class PolicyFetcherTest {
         dns.servfail("mta-sts.broken.test");
 
         assertThat(failure(fetcher.fetch("noaddress.test")).detail()).contains("has no A or AAAA records");
-        FetchResult.Failed broken = failure(fetcher.fetch("broken.test"));
-        assertThat(broken.kind()).isEqualTo(FetchFailure.DNS_ERROR);
-        assertThat(broken.detail()).contains("cannot resolve mta-sts.broken.test");
+        failsWith(fetcher.fetch("broken.test"), FetchFailure.DNS_ERROR).contains("cannot resolve mta-sts.broken.test");
     }
 
     @Test
@@ -332,10 +312,8 @@ class PolicyFetcherTest {
         }
         serve("example.test").policy(POLICY);
 
-        FetchResult.Failed failed = failure(fetcher(closedPort, Duration.ofSeconds(5)).fetch("example.test"));
-
-        assertThat(failed.kind()).isEqualTo(FetchFailure.CONNECT_ERROR);
-        assertThat(failed.detail()).contains("mta-sts.example.test[127.0.0.1]:" + closedPort);
+        failsWith(fetcher(closedPort, Duration.ofSeconds(5)).fetch("example.test"), FetchFailure.CONNECT_ERROR)
+                .contains("mta-sts.example.test[127.0.0.1]:" + closedPort);
     }
 
     @Test
@@ -343,6 +321,14 @@ class PolicyFetcherTest {
         assertThat(Arrays.stream(FetchFailure.values()).map(FetchFailure::label)).containsExactly(
                 "dns_error", "connect_error", "tls_error", "timeout", "http_status", "redirect", "too_large",
                 "wrong_media_type", "invalid_policy");
+    }
+
+    /** Asserts that the fetch failed in this way, and goes on to assert on the failure's detail. */
+    private static AbstractStringAssert<?> failsWith(java.util.concurrent.CompletionStage<FetchResult> stage,
+            FetchFailure kind) {
+        FetchResult.Failed failed = failure(stage);
+        assertThat(failed.kind()).isEqualTo(kind);
+        return assertThat(failed.detail());
     }
 
     private static FetchResult.Failed failure(java.util.concurrent.CompletionStage<FetchResult> stage) {

@@ -26,16 +26,13 @@ public final class AcceptLoad {
     private static final int WARMUP_CLIENTS = 8;
 
     public static void main(String[] args) throws Exception {
-        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int size = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int clients = BenchArgs.number(args, 0, 8);
+        int seconds = BenchArgs.number(args, 1, 20);
+        int size = BenchArgs.number(args, 2, 4096);
+        int warmup = BenchArgs.number(args, 3, 5);
 
         Path work = Files.createTempDirectory("accept-load");
-        int port;
-        try (var probe = new java.net.ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = BenchArgs.freePort();
         Path configFile = work.resolve("relay.yaml");
         Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + BenchFiles.deliveringNowhereYaml(work, 0));
         RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
@@ -66,12 +63,12 @@ public final class AcceptLoad {
             String loadBefore = BenchFiles.loadAverage();
             long commitsBefore = counting.accepted.get();
             long syncsBefore = counting.syncs.get();
-            long processCpuBefore = processCpuNanos();
+            long processCpuBefore = BenchProcesses.processCpuNanos();
             // -Dload.pipelining=false: each command waits for its reply, as most client libraries do
             LoadDriver.Mode mode = new LoadDriver.Mode(!"false".equals(System.getProperty("load.pipelining")),
                     java.util.List.of("example.test"));
             LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload, mode);
-            long relayCpu = processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
+            long relayCpu = BenchProcesses.processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
             long c = counting.accepted.get() - commitsBefore;
             long s = counting.syncs.get() - syncsBefore;
             double elapsedSeconds = measured.elapsedNanos() / 1e9;
@@ -96,10 +93,5 @@ public final class AcceptLoad {
                 BenchFiles.deleteTree(work);
             }
         }
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

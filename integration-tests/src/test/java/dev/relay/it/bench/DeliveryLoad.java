@@ -98,14 +98,14 @@ public final class DeliveryLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        String mode = args.length > 0 ? args[0] : "reuse";
+        String mode = BenchArgs.text(args, 0, "reuse");
         int messagesPerConnection = switch (mode) {
             case "reuse" -> ConnectionPool.Settings.DEFAULTS.maxMessagesPerConnection();
             case "new" -> 1;
             default -> throw new IllegalArgumentException("mode is reuse or new, not " + mode);
         };
-        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : messages / 4;
+        int messages = BenchArgs.number(args, 1, 50_000);
+        int warmup = BenchArgs.number(args, 2, messages / 4);
         int size = Integer.getInteger("load.size", 4096);
         int connections = Integer.getInteger("load.connections", 20);
         // one sink thread per core: with one, replies to all connections queue behind each other

@@ -51,10 +51,10 @@ public final class EndToEndLoad {
     private EndToEndLoad() {}
 
     public static void main(String[] args) throws Exception {
-        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        int domainCount = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5_000;
+        int sessions = BenchArgs.number(args, 0, 8);
+        int messages = BenchArgs.number(args, 1, 20_000);
+        int domainCount = BenchArgs.number(args, 2, 1);
+        int warmup = BenchArgs.number(args, 3, 5_000);
         boolean pipelining = Boolean.getBoolean("load.pipelining");
         int size = Integer.getInteger("load.size", 4096);
 
@@ -83,8 +83,8 @@ public final class EndToEndLoad {
                 dns.mx(domain, 10, MX).txt("_mta-sts." + domain, "v=STSv1; id=1").a("mta-sts." + domain, "127.0.0.1");
                 web.domain(domain).policy("version: STSv1\nmode: enforce\nmx: " + MX + "\nmax_age: 604800\n");
             }
-            int port = freePort();
-            int adminPort = freePort();
+            int port = BenchArgs.freePort();
+            int adminPort = BenchArgs.freePort();
             Path configFile = work.resolve("relay.yaml");
             Files.writeString(configFile, BenchFiles.relayYaml("relay.bench.test", port, work) + """
                     delivery:
@@ -330,11 +330,6 @@ public final class EndToEndLoad {
         throw new IllegalStateException("the relay did not start; see its log");
     }
 
-    private static int freePort() throws IOException {
-        try (var probe = new java.net.ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
-    }
 
     private static Process startSink(Path chain, Path key, int threads) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -17,7 +17,7 @@ public final class LogCost {
     private LogCost() {}
 
     public static void main(String[] args) {
-        int lines = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int lines = BenchArgs.number(args, 0, 200_000);
         Logger log = LoggerFactory.getLogger("dev.relay.smtp.server.SmtpSession");
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int round = 0; round < 2; round++) {

@@ -58,9 +58,9 @@ public final class StartupLoad {
     private StartupLoad() {}
 
     public static void main(String[] args) throws Exception {
-        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        String heap = args.length > 1 ? args[1] : "256m";
-        int size = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+        int messages = BenchArgs.number(args, 0, 1_000_000);
+        String heap = BenchArgs.text(args, 1, "256m");
+        int size = BenchArgs.number(args, 2, 4096);
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "startup-load-" + messages);
         Path spool = work.resolve("spool");
         Path filled = work.resolve("filled");
@@ -70,8 +70,8 @@ public final class StartupLoad {
             fill(spool, messages, size);
             Files.writeString(filled, Integer.toString(messages));
         }
-        int smtpPort = freePort();
-        int adminPort = freePort();
+        int smtpPort = BenchArgs.freePort();
+        int adminPort = BenchArgs.freePort();
         Path config = work.resolve("relay.yaml");
         Files.writeString(config, BenchFiles.relayYaml("relay.bench.test", smtpPort, work)
                 + BenchFiles.deliveringNowhereYaml(work, adminPort));
@@ -280,9 +280,4 @@ public final class StartupLoad {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (var probe = new java.net.ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
-    }
 }

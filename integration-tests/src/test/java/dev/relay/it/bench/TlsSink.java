@@ -72,7 +72,7 @@ public final class TlsSink {
                 .sslProvider(SslProvider.OPENSSL)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int threads = BenchArgs.number(args, 2, 1);
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("sink", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -112,22 +112,21 @@ public final class MemorySpoolStore implements SpoolStore {
 
     @Override
     public InputStream openBody(QueueId id) throws NoSuchFileException {
-        ensureOpen();
-        Stored stored = contents.messages.get(id);
-        if (stored == null) {
-            throw new NoSuchFileException("no message " + id + " in the spool");
-        }
-        return new ByteArrayInputStream(stored.body());
+        return new ByteArrayInputStream(stored(id).body());
     }
 
     @Override
     public Envelope envelope(QueueId id) throws NoSuchFileException {
+        return stored(id).envelope();
+    }
+
+    private Stored stored(QueueId id) throws NoSuchFileException {
         ensureOpen();
         Stored stored = contents.messages.get(id);
         if (stored == null) {
             throw new NoSuchFileException("no message " + id + " in the spool");
         }
-        return stored.envelope();
+        return stored;
     }
 
     @Override

@@ -238,9 +238,35 @@ class SegmentSpoolStoreTest {
         assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactly(small);
     }
 
-    /** 150 messages of 1000 bytes over several small segments; every tenth is to stay queued. */
-    private static void commitEveryTenthToStay(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done)
-            throws Exception {
+    /**
+     * A compacting spool of small segments holding 150 messages of 1000 bytes, every tenth of
+     * them to stay queued ({@code live}) and the rest to be delivered ({@code done});
+     * {@code headBefore} is the newest segment once they are all written.
+     */
+    private record CompactionCase(SpoolFixture fixture, Map<QueueId, byte[]> live, List<QueueId> done, long headBefore) {
+
+        void deliverDone() throws Exception {
+            for (QueueId id : done) {
+                fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        /** Every segment sealed before the completions is gone: dead ones deleted, sparse ones compacted. */
+        void assertOlderSegmentsGone() throws IOException {
+            assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
+        }
+
+        void assertLiveBodiesRead() throws IOException {
+            for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
+                assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
+            }
+        }
+    }
+
+    private CompactionCase everyTenthToStay() throws Exception {
+        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
+        Map<QueueId, byte[]> live = new LinkedHashMap<>();
+        List<QueueId> done = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
             byte[] body = SpoolFixture.randomBody(1000, i);
             QueueId id = fixture.commit(body);
@@ -250,72 +276,56 @@ class SegmentSpoolStoreTest {
                 done.add(id);
             }
         }
+        return new CompactionCase(fixture, live, done, fixture.segmentNumbers().getLast());
     }
 
     @Test
     void compactionDeletesOldSegmentsAndKeepsLiveMessagesAcrossRestart() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
-        commitEveryTenthToStay(fixture, live, done);
-        long headBefore = fixture.segmentNumbers().getLast();
-        assertThat(headBefore).isGreaterThanOrEqualTo(3);
-        QueueId deferred = live.keySet().iterator().next();
+        CompactionCase spooled = everyTenthToStay();
+        SpoolFixture fixture = spooled.fixture();
+        assertThat(spooled.headBefore()).isGreaterThanOrEqualTo(3);
+        QueueId deferred = spooled.live().keySet().iterator().next();
         fixture.queue.recordResults(deferred, Map.of(0, TestOutcomes.deferred("451 later")))
                 .get(30, TimeUnit.SECONDS);
         QueuedMessage deferredState = fixture.queue.find(deferred).orElseThrow();
-        for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
-        }
+        spooled.deliverDone();
 
         fixture.quiesce();
 
-        // every segment sealed before the completions is gone: dead ones deleted, sparse ones compacted
-        assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
-        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(live.keySet());
-        for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-            assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-        }
+        spooled.assertOlderSegmentsGone();
+        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(spooled.live().keySet());
+        spooled.assertLiveBodiesRead();
         fixture.reopen();
-        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(live.keySet());
+        assertThat(fixture.queue.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(spooled.live().keySet());
         assertThat(fixture.queue.find(deferred)).contains(deferredState);
-        for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-            assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-        }
+        spooled.assertLiveBodiesRead();
         assertThat(fixture.events.corrupt()).isEmpty();
     }
 
     @Test
     void bodiesStayReadableWhileCompactionMovesThemAndTheirOldSegmentsGo() throws Exception {
-        SpoolFixture fixture = open(temp.resolve("spool"), new SpoolTuning(64 << 10, 8 << 10, 0.5));
-        Map<QueueId, byte[]> live = new LinkedHashMap<>();
-        List<QueueId> done = new ArrayList<>();
-        commitEveryTenthToStay(fixture, live, done);
-        long headBefore = fixture.segmentNumbers().getLast();
+        CompactionCase spooled = everyTenthToStay();
+        SpoolFixture fixture = spooled.fixture();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> {
             while (!stop.get()) {
-                for (Map.Entry<QueueId, byte[]> entry : live.entrySet()) {
-                    try {
-                        assertThat(fixture.body(entry.getKey())).isEqualTo(entry.getValue());
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    reads.incrementAndGet();
+                try {
+                    spooled.assertLiveBodiesRead();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
+                reads.addAndGet(spooled.live().size());
             }
         });
 
-        for (QueueId id : done) {
-            fixture.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
-        }
+        spooled.deliverDone();
         fixture.quiesce();
         stop.set(true);
 
         reader.get(30, TimeUnit.SECONDS); // any failed or wrong read fails here
         assertThat(reads.get()).isPositive();
-        assertThat(fixture.segmentNumbers()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(headBefore));
+        spooled.assertOlderSegmentsGone();
         // the shared read handles of deleted segments were closed, not leaked
         try (var fds = Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
             List<String> deleted = fds.map(fd -> {
