@@ -10,12 +10,13 @@ import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyParse;
 import dev.relay.mtasts.PolicyParser;
 import dev.relay.mtasts.PolicyStore;
-import dev.relay.mtasts.StsDiscovery;
+import dev.relay.mtasts.StsRecord;
 import dev.relay.mtasts.StsRecordParser;
 import dev.relay.smtp.client.ConnectionFailureException;
 import dev.relay.smtp.client.Destination;
 import dev.relay.smtp.client.SmtpClient;
 import dev.relay.smtp.client.SmtpConnection;
+import dev.relay.text.TxtDiscovery;
 import dev.relay.tls.CertificateCheck;
 import dev.relay.tls.CertificateVerdict;
 import dev.relay.tls.TlsDetails;
@@ -130,12 +131,12 @@ final class MtaStsCheck {
             case DnsResult.Found<String> records -> {
                 records.values().forEach(r -> out.println("  \"" + r + "\""));
                 switch (StsRecordParser.parse(records.values())) {
-                    case StsDiscovery.Found found -> {
+                    case TxtDiscovery.Found<StsRecord> found -> {
                         out.println("  -> valid STSv1 record, id " + found.record().id());
                         return Optional.of(found.record().id());
                     }
-                    case StsDiscovery.NoRecord none -> out.println("  -> no record starts with v=STSv1: no policy announced");
-                    case StsDiscovery.Invalid invalid -> out.println("  -> unusable: " + invalid.reason()
+                    case TxtDiscovery.NoRecord<StsRecord> none -> out.println("  -> no record starts with v=STSv1: no policy announced");
+                    case TxtDiscovery.Invalid<StsRecord> invalid -> out.println("  -> unusable: " + invalid.reason()
                             + " (a sender fetches no new policy)");
                 }
             }

@@ -8,6 +8,7 @@ import dev.relay.concurrent.SharedCalls;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnsResult;
 import dev.relay.text.Counts;
+import dev.relay.text.TxtDiscovery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +117,7 @@ public final class MtaStsPolicies implements AutoCloseable {
      * the DNS cache) and would otherwise parse the same text again. Parsing is a pure function
      * of the text, so an entry never goes stale; the bound only caps the memory.
      */
-    private final Cache<List<String>, StsDiscovery> discoveries = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
+    private final Cache<List<String>, TxtDiscovery<StsRecord>> discoveries = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
     private volatile Optional<ScheduledFuture<?>> refreshTask = Optional.empty();
 
     private MtaStsPolicies(Builder b) {
@@ -322,10 +323,10 @@ public final class MtaStsPolicies implements AutoCloseable {
             case DnsResult.NoSuchDomain<String> n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
             case DnsResult.NoData<String> n -> done(orNoPolicy(cached, purpose, "no MTA-STS TXT record at " + name));
             case DnsResult.Found<String> records -> switch (discoveries.get(records.values(), StsRecordParser::parse)) {
-                case StsDiscovery.NoRecord n -> done(orNoPolicy(cached, purpose, "no v=STSv1 TXT record at " + name));
-                case StsDiscovery.Invalid invalid -> done(orNoPolicy(cached, purpose,
+                case TxtDiscovery.NoRecord<StsRecord> n -> done(orNoPolicy(cached, purpose, "no v=STSv1 TXT record at " + name));
+                case TxtDiscovery.Invalid<StsRecord> invalid -> done(orNoPolicy(cached, purpose,
                         "the MTA-STS TXT record at " + name + " is invalid: " + invalid.reason()));
-                case StsDiscovery.Found found -> found(d, found.record().id(), cached, purpose);
+                case TxtDiscovery.Found<StsRecord> found -> found(d, found.record().id(), cached, purpose);
             };
         };
     }

@@ -1,9 +1,11 @@
 package dev.relay.mtasts;
 
+import dev.relay.text.TxtDiscovery;
 import dev.relay.text.TxtRecordFields;
+import dev.relay.text.TxtRecordFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -12,9 +14,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Records that do not begin with {@code v=STSv1} (case-sensitive, then the end, a
  *       {@code ;} or white space) are someone else's and discarded: none left is
- *       {@link StsDiscovery.NoRecord}. {@code v=STSv10} is not ours either.</li>
- *   <li>Two or more left: {@link StsDiscovery.Invalid} (the RFC's "number of resulting records
- *       is not one").</li>
+ *       {@link TxtDiscovery.NoRecord}: the domain announces no policy. {@code v=STSv10} is not
+ *       ours either.</li>
+ *   <li>Two or more left: {@link TxtDiscovery.Invalid} (the RFC's "number of resulting records
+ *       is not one"). An invalid announcement (this, a bad or missing id, broken syntax) fetches
+ *       no new policy, but a cached one still applies.</li>
  *   <li>Fields are separated by {@code *WSP ";" *WSP}; a trailing {@code ;} and trailing white
  *       space are allowed; an empty field between two separators is not.</li>
  *   <li>{@code id} is required: 1 to 32 ASCII letters or digits. Names are case-sensitive, so
@@ -30,31 +34,20 @@ public final class StsRecordParser {
     private static final String VERSION = "v=STSv1";
     private static final String ID_NAME = "id";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{1,32}");
+    private static final TxtRecordFormat FORMAT =
+            new TxtRecordFormat(VERSION, ID_NAME, StsRecordParser::valueProblem, Texts::quote, StsRecordParser::nearMissOfId);
 
     private StsRecordParser() {}
 
     /** What the domain's TXT records announce; each string is one whole record. */
-    public static StsDiscovery parse(List<String> txtRecords) {
-        return TxtRecordFields.readTheOne(txtRecords, VERSION, StsDiscovery.NoRecord::new, StsDiscovery.Invalid::new,
-                StsRecordParser::parseOne);
+    public static TxtDiscovery<StsRecord> parse(List<String> txtRecords) {
+        return TxtRecordFields.readTheOne(txtRecords, FORMAT, id -> new TxtDiscovery.Found<>(new StsRecord(id)));
     }
 
-    private static StsDiscovery parseOne(String record) {
-        Map<String, String> seen;
-        switch (TxtRecordFields.read(record, VERSION, StsRecordParser::valueProblem, Texts::quote)) {
-            case TxtRecordFields.Result.Problem problem -> {
-                return new StsDiscovery.Invalid(problem.reason());
-            }
-            case TxtRecordFields.Result.Fields fields -> seen = fields.values();
-        }
-        String id = seen.get(ID_NAME);
-        if (id == null) {
-            return new StsDiscovery.Invalid("the v=STSv1 record has no id field"
-                    + NearMiss.find(ID_NAME, seen.keySet())
-                            .map(name -> " (found \"" + name + "\"; " + NearMiss.describe(name, ID_NAME) + ")")
-                            .orElse(""));
-        }
-        return new StsDiscovery.Found(new StsRecord(id));
+    private static String nearMissOfId(Set<String> names) {
+        return NearMiss.find(ID_NAME, names)
+                .map(name -> " (found \"" + name + "\"; " + NearMiss.describe(name, ID_NAME) + ")")
+                .orElse("");
     }
 
     private static Optional<String> valueProblem(String name, String value) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
  * (MTA-STS) and RFC 8460 (TLS reporting) share: fields separated by {@code *WSP ";" *WSP}, a
  * trailing {@code ;} and trailing white space allowed, no empty field between two separators,
  * names {@code (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")}, the first of a repeated
- * name counting. Each record type says what its values may be. Pure.
+ * name counting. Each record type, a {@link TxtRecordFormat}, says what its values may be and
+ * which field it requires. Pure.
  */
 public final class TxtRecordFields {
 
@@ -26,7 +26,7 @@ public final class TxtRecordFields {
     private TxtRecordFields() {}
 
     /** What the record's fields came to: the first value of each name, in order, or why not. */
-    public sealed interface Result {
+    private sealed interface Result {
         record Fields(Map<String, String> values) implements Result {
             public Fields {
                 values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -43,21 +43,32 @@ public final class TxtRecordFields {
     }
 
     /**
-     * Reads the one record of {@code version} among a name's TXT records: records of other
-     * versions are someone else's and discarded; none left is {@code none}, two or more are
-     * {@code invalid} (RFC 8461 section 3.1 and RFC 8460 section 3: the number of resulting
-     * records must be one), the one left is read by {@code one}.
+     * Reads the one record of the format's version among a name's TXT records: records of other
+     * versions are someone else's and discarded; none left is {@link TxtDiscovery.NoRecord}, two
+     * or more are {@link TxtDiscovery.Invalid} (RFC 8461 section 3.1 and RFC 8460 section 3: the
+     * number of resulting records must be one). The one left is invalid when its fields are or
+     * when it lacks the required field; else {@code fromRequired} reads that field's value.
      */
-    public static <R> R readTheOne(List<String> records, String version, Supplier<R> none,
-            Function<String, R> invalid, Function<String, R> one) {
+    public static <R> TxtDiscovery<R> readTheOne(List<String> records, TxtRecordFormat format,
+            Function<String, TxtDiscovery<R>> fromRequired) {
+        String version = format.version();
         List<String> ours = records.stream().filter(record -> isVersion(record, version)).toList();
         if (ours.isEmpty()) {
-            return none.get();
+            return new TxtDiscovery.NoRecord<>();
         }
         if (ours.size() > 1) {
-            return invalid.apply(ours.size() + " TXT records begin with " + version + "; exactly one is allowed");
+            return new TxtDiscovery.Invalid<>(ours.size() + " TXT records begin with " + version + "; exactly one is allowed");
         }
-        return one.apply(ours.getFirst());
+        return switch (read(ours.getFirst(), version, format.rule(), format.quote())) {
+            case Result.Problem problem -> new TxtDiscovery.Invalid<>(problem.reason());
+            case Result.Fields fields -> {
+                String value = fields.values().get(format.required());
+                yield value == null
+                        ? new TxtDiscovery.Invalid<>("the " + version + " record has no " + format.required() + " field"
+                                + format.missingHint().apply(fields.values().keySet()))
+                        : fromRequired.apply(value);
+            }
+        };
     }
 
     /** Whether {@code record} is of this version: it, then the end, a {@code ;} or white space. */
@@ -77,7 +88,7 @@ public final class TxtRecordFields {
      *
      * @param quote how the record type quotes a text in its reasons
      */
-    public static Result read(String record, String version, ValueRule rule, UnaryOperator<String> quote) {
+    private static Result read(String record, String version, ValueRule rule, UnaryOperator<String> quote) {
         String rest = stripTrailingWsp(record.substring(version.length()));
         if (rest.isEmpty()) {
             return new Result.Fields(Map.of());

@@ -2,6 +2,7 @@ package dev.relay.tlsrpt;
 
 import dev.relay.concurrent.FutureFailures;
 import dev.relay.text.Durations;
+import dev.relay.text.TxtDiscovery;
 import dev.relay.tlsrpt.TlsRptLookup.Found;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,18 +204,18 @@ public final class DailyReports implements AutoCloseable {
                 }
                 return;
             }
-            TlsRptDiscovery discovery = ((Found.Answer) found).discovery();
+            TxtDiscovery<TlsRptRecord> discovery = ((Found.Answer) found).discovery();
             switch (discovery) {
-                case TlsRptDiscovery.NoRecord none -> {
+                case TxtDiscovery.NoRecord<TlsRptRecord> none -> {
                     log.info("tls-rpt: {} publishes no _smtp._tls record: no report for {}", job.key.domain(), job.key.day());
                     finish(job, "", "no-record", "no _smtp._tls record");
                 }
-                case TlsRptDiscovery.Invalid invalid -> {
+                case TxtDiscovery.Invalid<TlsRptRecord> invalid -> {
                     log.info("tls-rpt: the _smtp._tls record of {} is invalid ({}): no report for {}", job.key.domain(),
                             invalid.reason(), job.key.day());
                     finish(job, "", "invalid-record", invalid.reason());
                 }
-                case TlsRptDiscovery.Found record -> build(job, record.record(), now);
+                case TxtDiscovery.Found<TlsRptRecord> record -> build(job, record.record(), now);
             }
         }, executor);
     }

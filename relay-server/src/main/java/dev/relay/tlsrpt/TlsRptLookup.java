@@ -2,6 +2,7 @@ package dev.relay.tlsrpt;
 
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnsResult;
+import dev.relay.text.TxtDiscovery;
 import java.util.concurrent.CompletionStage;
 
 /** Finds where a domain wants its reports: the TXT records at {@code _smtp._tls.<domain>}, through the relay's resolver. */
@@ -13,7 +14,7 @@ public interface TlsRptLookup {
 
     /** The discovery, or why it could not be done for now (DNS failing): asked again later. */
     sealed interface Found {
-        record Answer(TlsRptDiscovery discovery) implements Found {}
+        record Answer(TxtDiscovery<TlsRptRecord> discovery) implements Found {}
 
         record TryLater(String reason) implements Found {}
     }
@@ -25,8 +26,8 @@ public interface TlsRptLookup {
             }
             return switch (result) {
                 case DnsResult.Found<String> records -> new Found.Answer(TlsRptRecordParser.parse(records.values()));
-                case DnsResult.NoData<String> none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
-                case DnsResult.NoSuchDomain<String> none -> new Found.Answer(new TlsRptDiscovery.NoRecord());
+                case DnsResult.NoData<String> none -> new Found.Answer(new TxtDiscovery.NoRecord<>());
+                case DnsResult.NoSuchDomain<String> none -> new Found.Answer(new TxtDiscovery.NoRecord<>());
                 case DnsResult.TemporaryFailure<String> failure -> new Found.TryLater(failure.reason());
             };
         });

@@ -1,6 +1,8 @@
 package dev.relay.tlsrpt;
 
+import dev.relay.text.TxtDiscovery;
 import dev.relay.text.TxtRecordFields;
+import dev.relay.text.TxtRecordFormat;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -8,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,17 +21,19 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Records that do not begin with {@code v=TLSRPTv1} (case-sensitive, then the end, a
  *       {@code ;} or white space) are someone else's and discarded: none left is
- *       {@link TlsRptDiscovery.NoRecord}.</li>
- *   <li>Two or more left: {@link TlsRptDiscovery.Invalid} ("if the number of resulting records is
- *       not one, senders MUST assume the recipient domain does not implement TLSRPT").</li>
+ *       {@link TxtDiscovery.NoRecord}: the domain asks for no reports.</li>
+ *   <li>Two or more left: {@link TxtDiscovery.Invalid} ("if the number of resulting records is
+ *       not one, senders MUST assume the recipient domain does not implement TLSRPT"). A record
+ *       that is there but cannot be used is invalid too; either way the domain gets no report
+ *       (RFC 8460 section 3).</li>
  *   <li>Fields are separated by {@code *WSP ";" *WSP}; a trailing {@code ;} and trailing white
  *       space are allowed, an empty field between two separators is not, nor white space before
  *       {@code v=} or around {@code =}.</li>
  *   <li>{@code rua} is required: one or more URIs separated by {@code *WSP "," *WSP}. Scheme names
  *       are case-insensitive. {@code mailto:} and {@code https:} URIs are used; URIs of other
  *       schemes are ignored (listed in {@link TlsRptRecord#ignored()}); no usable one left is
- *       invalid. A {@code mailto:} without an address or an {@code https:} without a host is
- *       invalid.</li>
+ *       invalid, so {@link TxtDiscovery.Found} has at least one usable destination. A
+ *       {@code mailto:} without an address or an {@code https:} without a host is invalid.</li>
  *   <li>Other fields are extensions, ignored once well-formed (name
  *       {@code (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")}, value one or more printable
  *       ASCII characters other than {@code =}, {@code ;} and space). A field named twice: the
@@ -43,35 +47,24 @@ public final class TlsRptRecordParser {
     private static final Pattern URI_SEPARATOR = Pattern.compile("[ \\t]*,[ \\t]*");
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
     private static final int QUOTE_LIMIT = 60;
+    private static final TxtRecordFormat FORMAT = new TxtRecordFormat(VERSION, RUA, TlsRptRecordParser::valueProblem,
+            TlsRptRecordParser::quote, TlsRptRecordParser::caseOfRua);
 
     private TlsRptRecordParser() {}
 
     /** What the domain's TXT records announce; each string is one whole record. */
-    public static TlsRptDiscovery parse(List<String> txtRecords) {
-        return TxtRecordFields.readTheOne(txtRecords, VERSION, TlsRptDiscovery.NoRecord::new, TlsRptDiscovery.Invalid::new,
-                TlsRptRecordParser::parseOne);
+    public static TxtDiscovery<TlsRptRecord> parse(List<String> txtRecords) {
+        return TxtRecordFields.readTheOne(txtRecords, FORMAT, TlsRptRecordParser::destinations);
     }
 
     /** The same, for records given as their character-strings (joined without a separator, RFC 8460 section 3). */
-    public static TlsRptDiscovery parseStrings(List<List<String>> txtRecords) {
+    public static TxtDiscovery<TlsRptRecord> parseStrings(List<List<String>> txtRecords) {
         return parse(txtRecords.stream().map(strings -> String.join("", strings)).toList());
     }
 
-    private static TlsRptDiscovery parseOne(String record) {
-        Map<String, String> seen;
-        switch (TxtRecordFields.read(record, VERSION, TlsRptRecordParser::valueProblem, TlsRptRecordParser::quote)) {
-            case TxtRecordFields.Result.Problem problem -> {
-                return new TlsRptDiscovery.Invalid(problem.reason());
-            }
-            case TxtRecordFields.Result.Fields fields -> seen = fields.values();
-        }
-        String rua = seen.get(RUA);
-        if (rua == null) {
-            return new TlsRptDiscovery.Invalid("the v=TLSRPTv1 record has no rua field"
-                    + (seen.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(RUA))
-                            ? " (names are case-sensitive: it must be written \"rua\")" : ""));
-        }
-        return destinations(rua);
+    private static String caseOfRua(Set<String> names) {
+        return names.stream().anyMatch(n -> n.equalsIgnoreCase(RUA))
+                ? " (names are case-sensitive: it must be written \"rua\")" : "";
     }
 
     /** {@code rua} is a URI list, checked by {@link #destinations}; every other field is an extension. */
@@ -79,35 +72,35 @@ public final class TlsRptRecordParser {
         return name.equals(RUA) ? Optional.empty() : TxtRecordFields.extensionValueProblem(name, value, TlsRptRecordParser::quote);
     }
 
-    private static TlsRptDiscovery destinations(String rua) {
+    private static TxtDiscovery<TlsRptRecord> destinations(String rua) {
         if (rua.isEmpty()) {
-            return new TlsRptDiscovery.Invalid("rua is empty");
+            return new TxtDiscovery.Invalid<>("rua is empty");
         }
         List<ReportUri> usable = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (String text : URI_SEPARATOR.split(rua, -1)) {
             if (text.isEmpty()) {
-                return new TlsRptDiscovery.Invalid("rua has an empty URI (\",,\" or a \",\" at an end)");
+                return new TxtDiscovery.Invalid<>("rua has an empty URI (\",,\" or a \",\" at an end)");
             }
             if (!SCHEME.matcher(text).matches()) {
-                return new TlsRptDiscovery.Invalid("rua " + quote(text) + " is not a URI (no scheme such as mailto: or https:)");
+                return new TxtDiscovery.Invalid<>("rua " + quote(text) + " is not a URI (no scheme such as mailto: or https:)");
             }
             URI uri;
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
-                return new TlsRptDiscovery.Invalid("rua " + quote(text) + " is not a valid URI: " + e.getReason());
+                return new TxtDiscovery.Invalid<>("rua " + quote(text) + " is not a valid URI: " + e.getReason());
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             switch (scheme) {
                 case "mailto" -> {
                     List<String> addresses = mailtoAddresses(uri);
                     if (addresses.isEmpty()) {
-                        return new TlsRptDiscovery.Invalid("rua " + quote(text) + " has no mail address");
+                        return new TxtDiscovery.Invalid<>("rua " + quote(text) + " has no mail address");
                     }
                     for (String address : addresses) {
                         if (!isAddress(address)) {
-                            return new TlsRptDiscovery.Invalid("rua " + quote(text) + ": " + quote(address)
+                            return new TxtDiscovery.Invalid<>("rua " + quote(text) + ": " + quote(address)
                                     + " is not a mail address");
                         }
                         usable.add(new ReportUri.Mailto(address, text));
@@ -115,7 +108,7 @@ public final class TlsRptRecordParser {
                 }
                 case "https" -> {
                     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                        return new TlsRptDiscovery.Invalid("rua " + quote(text) + " has no host name");
+                        return new TxtDiscovery.Invalid<>("rua " + quote(text) + " has no host name");
                     }
                     usable.add(new ReportUri.Https(uri, text));
                 }
@@ -123,9 +116,9 @@ public final class TlsRptRecordParser {
             }
         }
         if (usable.isEmpty()) {
-            return new TlsRptDiscovery.Invalid("rua names no mailto: or https: URI (ignored: " + String.join(", ", ignored) + ")");
+            return new TxtDiscovery.Invalid<>("rua names no mailto: or https: URI (ignored: " + String.join(", ", ignored) + ")");
         }
-        return new TlsRptDiscovery.Found(new TlsRptRecord(usable, ignored));
+        return new TxtDiscovery.Found<>(new TlsRptRecord(usable, ignored));
     }
 
     /** RFC 6068: the addresses before any {@code ?}, percent-decoded, separated by (encoded) commas. */

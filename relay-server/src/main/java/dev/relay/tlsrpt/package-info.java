@@ -4,7 +4,7 @@
  * <p>The pure core, no I/O:
  * <ul>
  *   <li>{@link dev.relay.tlsrpt.TlsRptRecordParser}: the {@code _smtp._tls} TXT records to a
- *       {@link dev.relay.tlsrpt.TlsRptDiscovery} ({@code Found} with a
+ *       {@link dev.relay.text.TxtDiscovery} ({@code Found} with a
  *       {@link dev.relay.tlsrpt.TlsRptRecord} of {@link dev.relay.tlsrpt.ReportUri}s,
  *       {@code NoRecord}, {@code Invalid}).</li>
  *   <li>{@link dev.relay.tlsrpt.TlsSession}: one session as counted (policy domain,

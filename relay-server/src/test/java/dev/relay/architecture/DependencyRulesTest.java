@@ -65,7 +65,7 @@ class DependencyRulesTest {
     void theTlsReportingCoreDoesNoIo() {
         classes().that().resideInAPackage("dev.relay.tlsrpt")
                 .and().haveSimpleNameStartingWith("TlsRptRecord").or().haveSimpleName("ReportUri")
-                .or().haveSimpleName("TlsRptDiscovery").or().haveSimpleNameStartingWith("TlsSession")
+                .or().haveSimpleNameStartingWith("TlsSession")
                 .or().haveSimpleName("SessionPolicy").or().haveSimpleName("PolicyType")
                 .or().haveSimpleName("TlsReport").or().haveSimpleName("TlsReports")
                 .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.util..", "java.time..",

@@ -2,6 +2,7 @@ package dev.relay.mtasts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.text.TxtDiscovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,7 +106,7 @@ class PolicyParserPropertyTest {
         String record = "v=STSv1" + first + fields + (trailingSemicolon ? ";" : "");
 
         assertThat(StsRecordParser.parse(List.of("v=spf1 -all", record)))
-                .isEqualTo(new StsDiscovery.Found(new StsRecord(id)));
+                .isEqualTo(new TxtDiscovery.Found<>(new StsRecord(id)));
     }
 
     @Provide
@@ -119,10 +120,10 @@ class PolicyParserPropertyTest {
 
     @Property
     void anyTxtRecordsAreReadWithoutAnException(@ForAll("txtLike") List<String> records) {
-        StsDiscovery discovery = StsRecordParser.parse(records);
+        TxtDiscovery<StsRecord> discovery = StsRecordParser.parse(records);
 
         assertThat(discovery).isNotNull();
-        if (discovery instanceof StsDiscovery.Found found) {
+        if (discovery instanceof TxtDiscovery.Found<StsRecord> found) {
             assertThat(found.record().id()).matches("[A-Za-z0-9]{1,32}");
         }
     }

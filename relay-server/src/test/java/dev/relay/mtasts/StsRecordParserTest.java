@@ -3,6 +3,7 @@ package dev.relay.mtasts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.relay.text.TxtDiscovery;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class StsRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("found")
     void findsTheOneRecord(String name, List<String> records, String id) {
-        assertThat(StsRecordParser.parse(records)).isEqualTo(new StsDiscovery.Found(new StsRecord(id)));
+        assertThat(StsRecordParser.parse(records)).isEqualTo(new TxtDiscovery.Found<>(new StsRecord(id)));
     }
 
     static Stream<Arguments> noRecord() {
@@ -59,7 +60,7 @@ class StsRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("noRecord")
     void discardsRecordsThatAreNotStsV1(String name, List<String> records) {
-        assertThat(StsRecordParser.parse(records)).isEqualTo(new StsDiscovery.NoRecord());
+        assertThat(StsRecordParser.parse(records)).isEqualTo(new TxtDiscovery.NoRecord<>());
     }
 
     static Stream<Arguments> invalid() {
@@ -96,13 +97,13 @@ class StsRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void refusesInvalidAnnouncements(String name, List<String> records, String reason) {
-        assertThat(StsRecordParser.parse(records)).isInstanceOfSatisfying(StsDiscovery.Invalid.class,
+        assertThat(StsRecordParser.parse(records)).isInstanceOfSatisfying(TxtDiscovery.Invalid.class,
                 invalid -> assertThat(invalid.reason()).contains(reason));
     }
 
     @Test
     void aBrokenForeignRecordDoesNotSpoilOurs() {
         assertThat(StsRecordParser.parse(List.of("v=STSv1; id=abc", "garbage;;;==", "v=DMARC1; p=reject")))
-                .isEqualTo(new StsDiscovery.Found(new StsRecord("abc")));
+                .isEqualTo(new TxtDiscovery.Found<>(new StsRecord("abc")));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.queue.MutableClock;
+import dev.relay.text.TxtDiscovery;
 import dev.relay.tls.testkit.TestCertificates;
 import dev.relay.tlsrpt.testkit.TestCollector;
 import java.io.IOException;
@@ -136,9 +137,9 @@ class DailyReportsTest {
 
     private void start(String uri, Duration responseTimeout) {
         counters.record(TlsSession.success("example.com", SessionPolicy.none()));
-        TlsRptRecord record = ((TlsRptDiscovery.Found) TlsRptRecordParser.parse(List.of("v=TLSRPTv1; rua=" + uri))).record();
+        TlsRptRecord record = ((TxtDiscovery.Found<TlsRptRecord>) TlsRptRecordParser.parse(List.of("v=TLSRPTv1; rua=" + uri))).record();
         TlsRptLookup lookup = domain -> CompletableFuture.completedFuture(
-                new TlsRptLookup.Found.Answer(new TlsRptDiscovery.Found(record)));
+                new TlsRptLookup.Found.Answer(new TxtDiscovery.Found<>(record)));
         ReportMailer noMail = (from, to, message) -> CompletableFuture.failedFuture(new IllegalStateException("no mail here"));
         daily = new DailyReports(counters, SETTINGS, lookup,
                 new HttpsCollector(CA.clientContext(), http, Duration.ofSeconds(5), responseTimeout), noMail, clock,

@@ -3,6 +3,7 @@ package dev.relay.tlsrpt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.relay.text.TxtDiscovery;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Stream;
@@ -68,24 +69,24 @@ class TlsRptRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("found")
     void findsTheOneRecord(String name, List<String> records, List<ReportUri> destinations) {
-        assertThat(TlsRptRecordParser.parse(records)).isInstanceOfSatisfying(TlsRptDiscovery.Found.class,
-                found -> assertThat(found.record().destinations()).isEqualTo(destinations));
+        assertThat(TlsRptRecordParser.parse(records)).isInstanceOfSatisfying(TxtDiscovery.Found.class,
+                found -> assertThat(((TlsRptRecord) found.record()).destinations()).isEqualTo(destinations));
     }
 
     @Test
     void otherSchemesAreIgnoredAndListed() {
-        TlsRptDiscovery discovery = TlsRptRecordParser.parse(
+        TxtDiscovery<TlsRptRecord> discovery = TlsRptRecordParser.parse(
                 List.of("v=TLSRPTv1; rua=http://plain.example/r,mailto:a@example.com,ftp://f.example/"));
-        assertThat(discovery).isEqualTo(new TlsRptDiscovery.Found(new TlsRptRecord(
+        assertThat(discovery).isEqualTo(new TxtDiscovery.Found<>(new TlsRptRecord(
                 List.of(mail("a@example.com")), List.of("http://plain.example/r", "ftp://f.example/"))));
     }
 
     @Test
     void theStringsOfOneRecordAreJoinedWithoutASeparator() {
         // a long record split into character-strings, even in the middle of a URI
-        TlsRptDiscovery discovery = TlsRptRecordParser.parseStrings(List.of(
+        TxtDiscovery<TlsRptRecord> discovery = TlsRptRecordParser.parseStrings(List.of(
                 List.of("v=TLSRPTv1; rua=mailto:tls-rep", "orts@example.com,https://collector.exa", "mple.net/report")));
-        assertThat(discovery).isEqualTo(new TlsRptDiscovery.Found(new TlsRptRecord(
+        assertThat(discovery).isEqualTo(new TxtDiscovery.Found<>(new TlsRptRecord(
                 List.of(mail("tls-reports@example.com"), https("https://collector.example.net/report")), List.of())));
     }
 
@@ -93,7 +94,7 @@ class TlsRptRecordParserTest {
     void twoRecordsGivenAsStringsAreStillTwo() {
         assertThat(TlsRptRecordParser.parseStrings(List.of(
                 List.of("v=TLSRPTv1; ", "rua=mailto:a@example.com"), List.of("v=TLSRPTv1; rua=mailto:b@example.com"))))
-                .isInstanceOf(TlsRptDiscovery.Invalid.class);
+                .isInstanceOf(TxtDiscovery.Invalid.class);
     }
 
     static Stream<Arguments> noRecord() {
@@ -111,7 +112,7 @@ class TlsRptRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("noRecord")
     void discardsRecordsThatAreNotTlsRptV1(String name, List<String> records) {
-        assertThat(TlsRptRecordParser.parse(records)).isEqualTo(new TlsRptDiscovery.NoRecord());
+        assertThat(TlsRptRecordParser.parse(records)).isEqualTo(new TxtDiscovery.NoRecord<>());
     }
 
     static Stream<Arguments> invalid() {
@@ -154,7 +155,7 @@ class TlsRptRecordParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void refusesInvalidRecords(String name, List<String> records, String reason) {
-        assertThat(TlsRptRecordParser.parse(records)).isInstanceOfSatisfying(TlsRptDiscovery.Invalid.class,
+        assertThat(TlsRptRecordParser.parse(records)).isInstanceOfSatisfying(TxtDiscovery.Invalid.class,
                 invalid -> assertThat(invalid.reason()).contains(reason));
     }
 }
