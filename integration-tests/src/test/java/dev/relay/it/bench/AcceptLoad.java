@@ -5,6 +5,7 @@ import dev.relay.config.ConfigLoader;
 import dev.relay.config.RelayConfig;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,13 @@ public final class AcceptLoad {
         Path work = Files.createTempDirectory("accept-load");
         int port = BenchArgs.freePort();
         Path configFile = work.resolve("relay.yaml");
-        Files.writeString(configFile, BenchFiles.relayYaml("bench.test", port, work) + BenchFiles.deliveringNowhereYaml(work, 0));
+        // accepting is measured, not delivering: the relay's DNS server reads and never answers, so
+        // its attempts wait (-Dload.refused-dns=true: the discard port, where each accepted message
+        // is tried and deferred at once, a delivery attempt per message in the figures)
+        DatagramSocket silentDns = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        int dnsPort = Boolean.getBoolean("load.refused-dns") ? 9 : silentDns.getLocalPort();
+        Files.writeString(configFile,
+                BenchFiles.relayYaml("bench.test", port, work) + BenchFiles.deliveringNowhereYaml(work, 0, dnsPort));
         RelayConfig config = new ConfigLoader(Map.of()).load(configFile).config();
 
         QueueCounts counting = new QueueCounts();
@@ -64,11 +71,13 @@ public final class AcceptLoad {
             long commitsBefore = counting.accepted.get();
             long syncsBefore = counting.syncs.get();
             long processCpuBefore = BenchProcesses.processCpuNanos();
+            java.util.Map<String, Long> threadsBefore = BenchProcesses.cpuByThreadGroup();
             // -Dload.pipelining=false: each command waits for its reply, as most client libraries do
             LoadDriver.Mode mode = new LoadDriver.Mode(!"false".equals(System.getProperty("load.pipelining")),
                     java.util.List.of("example.test"));
             LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload, mode);
             long relayCpu = BenchProcesses.processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
+            java.util.Map<String, Long> threadsAfter = BenchProcesses.cpuByThreadGroup();
             long c = counting.accepted.get() - commitsBefore;
             long s = counting.syncs.get() - syncsBefore;
             double elapsedSeconds = measured.elapsedNanos() / 1e9;
@@ -84,10 +93,21 @@ public final class AcceptLoad {
             System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load generator %.1f us/msg (%.2f cores)%n",
                     relayCpu / 1e3 / n, relayCpu / 1e9 / elapsedSeconds,
                     measured.driverCpuNanos() / 1e3 / n, measured.driverCpuNanos() / 1e9 / elapsedSeconds);
+            // where the relay's CPU goes: the listener's loops and the spool writer; the delivery
+            // worker and the resolver's selector only with -Dload.refused-dns=true
+            StringBuilder threads = new StringBuilder();
+            threadsAfter.forEach((group, cpu) -> {
+                long used = cpu - threadsBefore.getOrDefault(group, 0L);
+                if (!group.equals("load") && used > 0) {
+                    threads.append(String.format(" %s %.1f", group, used / 1e3 / n));
+                }
+            });
+            System.out.printf("cpu relay threads (us/msg):%s%n", threads);
             System.out.printf("load average: before %s, after %s (%d cores)%n", loadBefore, BenchFiles.loadAverage(),
                     Runtime.getRuntime().availableProcessors());
         } finally {
             relay.stop();
+            silentDns.close();
             if (!Boolean.getBoolean("load.keep")) {
                 // a run leaves gigabytes of spool behind; -Dload.keep=true keeps them for a look
                 BenchFiles.deleteTree(work);

@@ -75,18 +75,22 @@ final class BenchFiles {
 
     /**
      * The rest of the configuration of a relay that measures anything but delivery: its DNS
-     * server is the discard port (no answer, so nothing is delivered), its MTA-STS cache under
-     * {@code work}, its admin API on {@code adminPort} (0: any free port).
+     * server on loopback at {@code dnsPort}, its MTA-STS cache under {@code work}, its admin API on
+     * {@code adminPort} (0: any free port). At the discard port, 9, nothing listens: the kernel
+     * refuses each query at once, so every message is tried and deferred as soon as it arrives
+     * (what {@link StartupLoad} wants, a queue of deferred mail). At a socket that reads and never
+     * answers, each attempt waits for the resolver's timeout, at most 1 000 at a time, so
+     * delivery takes next to nothing while the relay accepts ({@link AcceptLoad}).
      */
-    static String deliveringNowhereYaml(Path work, int adminPort) {
+    static String deliveringNowhereYaml(Path work, int adminPort, int dnsPort) {
         return """
                 delivery:
                   dns:
-                    servers: [127.0.0.1:9]
+                    servers: [127.0.0.1:%d]
                 mta-sts:
                   cache-directory: %s
                 admin:
                   address: 127.0.0.1:%d
-                """.formatted(work.resolve("mta-sts"), adminPort);
+                """.formatted(dnsPort, work.resolve("mta-sts"), adminPort);
     }
 }

@@ -9,6 +9,8 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ObjLongConsumer;
 
@@ -67,5 +69,28 @@ final class BenchProcesses {
                 action.accept(info.getThreadName(), cpu);
             }
         }
+    }
+
+    /**
+     * CPU time so far of this JVM's threads, by name with the numbering taken off
+     * ({@code smtp-io-3-1} counts as {@code smtp-io}). The load driver's threads are
+     * {@code load}, the DNS server's {@code test-dns}; the policy server runs on virtual threads,
+     * whose carriers are {@code ForkJoinPool} workers (the relay runs no virtual threads).
+     */
+    static Map<String, Long> cpuByThreadGroup() {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
+            groups.put(group, 0L);
+        }
+        BenchProcesses.eachThreadCpu((threadName, cpu) -> {
+            String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
+            if (name.startsWith("test-dns")) {
+                name = "test-dns";
+            } else if (name.startsWith("ForkJoinPool")) {
+                name = "ForkJoinPool";
+            }
+            groups.merge(name, cpu, Long::sum);
+        });
+        return groups;
     }
 }

@@ -270,7 +270,7 @@ public final class EndToEndLoad {
             boolean own = drain instanceof OwnProcess;
             drain.start();
             long sinkBefore = BenchProcesses.cpuNanos(sink);
-            Map<String, Long> threadsBefore = own ? Map.of() : cpuByThreadGroup();
+            Map<String, Long> threadsBefore = own ? Map.of() : BenchProcesses.cpuByThreadGroup();
             Map<String, Long> switchesBefore = own ? Map.of() : switchesByThreadGroup();
             long processBefore = own ? BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) : BenchProcesses.processCpuNanos();
             System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
@@ -287,7 +287,7 @@ public final class EndToEndLoad {
             Map<String, Long> switches = switchesByThreadGroup();
             switches.replaceAll((group, count) -> count - switchesBefore.getOrDefault(group, 0L));
             switches.values().removeIf(count -> count <= 0);
-            Map<String, Long> threads = cpuByThreadGroup();
+            Map<String, Long> threads = BenchProcesses.cpuByThreadGroup();
             threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
             threads.values().removeIf(cpu -> cpu <= 0);
             long outside = 0;
@@ -340,7 +340,7 @@ public final class EndToEndLoad {
 
     /**
      * Context switches so far (voluntary and not, from {@code /proc/self/task}) of this JVM's
-     * threads, grouped as {@link #cpuByThreadGroup()} groups them (their names as the kernel
+     * threads, grouped as {@link BenchProcesses#cpuByThreadGroup()} groups them (their names as the kernel
      * keeps them: 15 characters at most). Empty where there is no {@code /proc}.
      */
     private static Map<String, Long> switchesByThreadGroup() {
@@ -369,29 +369,6 @@ public final class EndToEndLoad {
         } catch (IOException noProc) {
             return groups;
         }
-        return groups;
-    }
-
-    /**
-     * CPU time so far of this JVM's threads, by name with the numbering taken off
-     * ({@code smtp-io-3-1} counts as {@code smtp-io}). The load driver's threads are
-     * {@code load}, the DNS server's {@code test-dns}; the policy server runs on virtual threads,
-     * whose carriers are {@code ForkJoinPool} workers (the relay runs no virtual threads).
-     */
-    private static Map<String, Long> cpuByThreadGroup() {
-        Map<String, Long> groups = new java.util.TreeMap<>();
-        for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
-            groups.put(group, 0L);
-        }
-        BenchProcesses.eachThreadCpu((threadName, cpu) -> {
-            String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
-            if (name.startsWith("test-dns")) {
-                name = "test-dns";
-            } else if (name.startsWith("ForkJoinPool")) {
-                name = "ForkJoinPool";
-            }
-            groups.merge(name, cpu, Long::sum);
-        });
         return groups;
     }
 }

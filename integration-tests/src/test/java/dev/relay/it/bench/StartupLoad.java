@@ -74,7 +74,7 @@ public final class StartupLoad {
         int adminPort = BenchArgs.freePort();
         Path config = work.resolve("relay.yaml");
         Files.writeString(config, BenchFiles.relayYaml("relay.bench.test", smtpPort, work)
-                + BenchFiles.deliveringNowhereYaml(work, adminPort));
+                + BenchFiles.deliveringNowhereYaml(work, adminPort, 9));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Dlogback.configurationFile=config/logback.xml"));
         String extra = System.getProperty("load.relay.java-opts", "").strip();
