@@ -211,7 +211,7 @@ final class Recovery {
                 offset = scanner.nextRecord(0);
             }
             synchronized (index) {
-                index.addSegment(number, true);
+                index.addSegment(number, true, Files.size(file));
             }
             while (offset >= 0) {
                 SpoolRecord record = scanner.recordAt(offset);

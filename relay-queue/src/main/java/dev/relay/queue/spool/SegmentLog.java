@@ -24,7 +24,7 @@ final class SegmentLog implements AutoCloseable {
 
     /** Told about segment changes, to keep the index's view of the files right. */
     interface Listener {
-        void opened(long number);
+        void opened(long number, long size);
 
         void sealed(long number);
     }
@@ -318,7 +318,7 @@ final class SegmentLog implements AutoCloseable {
         position = 0;
         written = 0;
         synced = 0;
-        listener.opened(next);
+        listener.opened(next, prepared.size());
         put(RecordType.HEADER, RecordText.segmentHeader(next));
         // synced at once: records of a batch that fails later in this segment are undone back
         // to here, and the header must stay

@@ -165,9 +165,9 @@ public final class SegmentSpoolStore implements SpoolStore {
             SegmentLog log = SegmentLog.start(layout, plan.nextSegment(), tuning.segmentSize(),
                     new Preallocator(layout, tuning.segmentSize(), reserve, io, events), new SegmentLog.Listener() {
                         @Override
-                        public void opened(long number) {
+                        public void opened(long number, long size) {
                             synchronized (index) {
-                                index.addSegment(number, false);
+                                index.addSegment(number, false, size);
                             }
                         }
 
@@ -179,7 +179,7 @@ public final class SegmentSpoolStore implements SpoolStore {
                         }
                     }, readers, io);
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
-                    (long) (tuning.compactBelow() * tuning.segmentSize()), !plan.segments().isEmpty());
+                    tuning.compactBelow(), !plan.segments().isEmpty());
             long bytes = 0;
             for (long number : plan.segments()) {
                 bytes += Files.size(layout.segment(number));

@@ -54,6 +54,8 @@ final class SpoolIndex {
 
     static final class SegmentStats {
         final long number;
+        /** The file's size: what "sparse" is measured against (a segment made on a tight disk is smaller). */
+        final long size;
         boolean sealed;
         int liveRefs;
         long liveBytes;
@@ -62,9 +64,10 @@ final class SpoolIndex {
         Map<Long, Integer> tombstonesWaiting = Map.of();
         boolean compactionFailed;
 
-        SegmentStats(long number, boolean sealed) {
+        SegmentStats(long number, boolean sealed, long size) {
             this.number = number;
             this.sealed = sealed;
+            this.size = size;
         }
     }
 
@@ -117,8 +120,8 @@ final class SpoolIndex {
         return new RecordPos(at >>> 32, at & 0xFFFF_FFFFL, length);
     }
 
-    void addSegment(long number, boolean sealed) {
-        segments.put(number, new SegmentStats(number, sealed));
+    void addSegment(long number, boolean sealed, long size) {
+        segments.put(number, new SegmentStats(number, sealed, size));
     }
 
     void seal(long number) {
@@ -459,11 +462,17 @@ final class SpoolIndex {
         segments.get(from).tombstoneRefs = 0;
     }
 
-    /** The sealed segment with the fewest live bytes below {@code limit}, worth rewriting. */
-    OptionalLong compactionCandidate(long limit) {
+    /**
+     * The sealed segment with the fewest live bytes among those whose live records fill less than
+     * {@code fraction} of the segment's own size: worth rewriting. Measured against each file's
+     * size, not the configured one: segments made on a tight disk are smaller, and against 64 MB
+     * a full 11 MB segment would look sparse and be copied forward whole, taking the room that
+     * new mail needs.
+     */
+    OptionalLong compactionCandidate(double fraction) {
         SegmentStats best = null;
         for (SegmentStats stats : segments.values()) {
-            if (stats.sealed && stats.liveRefs > 0 && !stats.compactionFailed && stats.liveBytes < limit
+            if (stats.sealed && stats.liveRefs > 0 && !stats.compactionFailed && stats.liveBytes < fraction * stats.size
                     && (best == null || stats.liveBytes < best.liveBytes)) {
                 best = stats;
             }

@@ -7,7 +7,8 @@ package dev.relay.queue.spool;
  * @param inlineBodyLimit bodies up to this size travel inside the commit record; larger ones
  *     spill to a file of their own while they are received
  * @param compactBelow a sealed segment whose live records fill less than this fraction of
- *     {@code segmentSize} has them rewritten at the head so the segment can go; 0 disables
+ *     its own size (a segment made on a tight disk is smaller than {@code segmentSize}) has
+ *     them rewritten at the head so the segment can go; 0 disables
  */
 public record SpoolTuning(long segmentSize, int inlineBodyLimit, double compactBelow) {
 

@@ -96,7 +96,7 @@ final class SpoolWriter implements Runnable {
     private final SpoolIndex index;
     private final SpoolLayout layout;
     private final QueueEvents events;
-    private final long compactBelowBytes;
+    private final double compactBelow;
     private volatile boolean accepting = true;
     /** Set by an unexpected error (a bug): the writer is gone. */
     private volatile String fatal;
@@ -129,14 +129,14 @@ final class SpoolWriter implements Runnable {
      */
     private boolean recovering;
 
-    SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, long compactBelowBytes,
+    SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, double compactBelow,
             boolean recovering) {
         this.recovering = recovering;
         this.log = log;
         this.index = index;
         this.layout = layout;
         this.events = events;
-        this.compactBelowBytes = compactBelowBytes;
+        this.compactBelow = compactBelow;
         if (!log.headForMail()) {
             // opened with little room: deliveries can be recorded, new mail waits for room
             noRoom = log.startProblem().orElse("the spool's disk has no room for new mail (spool.min-free-space)");
@@ -566,12 +566,12 @@ final class SpoolWriter implements Runnable {
     }
 
     private void startCompaction() {
-        if (compaction != null || compactBelowBytes <= 0
+        if (compaction != null || compactBelow <= 0
                 || System.nanoTime() - compactionPausedAt < COMPACTION_PAUSE_NANOS) {
             return;
         }
         synchronized (index) {
-            OptionalLong candidate = index.compactionCandidate(compactBelowBytes);
+            OptionalLong candidate = index.compactionCandidate(compactBelow);
             if (candidate.isPresent()) {
                 long segment = candidate.getAsLong();
                 compaction = new Relocation(segment, index.idsIn(segment));

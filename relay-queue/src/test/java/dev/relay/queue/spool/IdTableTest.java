@@ -109,7 +109,7 @@ class IdTableTest {
         IdTable table = new IdTable();
         SpoolIndex spool = new SpoolIndex(table);
         QueueIndex queue = new QueueIndex(table);
-        spool.addSegment(1, false);
+        spool.addSegment(1, false, 1 << 20);
         QueueId id = new QueueId("1M9SHARED0002");
         spool.message(id, new RecordPos(1, 100, 50), false, 10);
         int slot = queue.add(id, java.time.Instant.EPOCH, 10, MessageState.initial(1));

@@ -11,9 +11,9 @@ class SpoolIndexTest {
     @Test
     void olderCopiesPinTombstonesWhileTheirSegmentIsThereAndAreForgottenWithIt() {
         SpoolIndex index = new SpoolIndex();
-        index.addSegment(1, true);
-        index.addSegment(2, true);
-        index.addSegment(3, false);
+        index.addSegment(1, true, 1 << 20);
+        index.addSegment(2, true, 1 << 20);
+        index.addSegment(3, false, 1 << 20);
         QueueId kept = new QueueId("1M9KEPT000001");
         QueueId removed = new QueueId("1M9GONE000001");
         index.message(kept, new RecordPos(1, 100, 50), false, 10);
@@ -35,5 +35,23 @@ class SpoolIndexTest {
         assertThat(index.deletable()).isEmpty();
         index.segmentRemoved(2);
         assertThat(index.deletable()).containsExactly(3L);
+    }
+
+    @Test
+    void aSegmentIsSparseForItsOwnSizeNotTheConfiguredOne() {
+        long mb = 1 << 20;
+        SpoolIndex index = new SpoolIndex();
+        // made on a tight disk: 11 MB, all of it live messages
+        index.addSegment(1, true, 11 * mb);
+        // full size, 64 MB, with as much live data: a sixth of it
+        index.addSegment(2, true, 64 * mb);
+        index.addSegment(3, false, 64 * mb);
+        for (int i = 0; i < 11; i++) {
+            index.message(new QueueId("1M9TIGHT0000" + (char) ('A' + i)), new RecordPos(1, i * mb, (int) mb), false, mb);
+            index.message(new QueueId("1M9ROOMY0000" + (char) ('A' + i)), new RecordPos(2, i * mb, (int) mb), false, mb);
+        }
+
+        // a quarter of each: 2.75 MB of the tight one (it is full), 16 MB of the full-size one
+        assertThat(index.compactionCandidate(0.25)).hasValue(2L);
     }
 }
