@@ -2,7 +2,7 @@ package dev.relay.delivery;
 
 import dev.relay.mtasts.PolicyFailure;
 import dev.relay.outcome.HostProblem;
-import dev.relay.text.LowerCaseLabel;
+import dev.relay.label.LowerCaseLabel;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.relay.dsn;
 
 import dev.relay.queue.DsnNotify;
-import dev.relay.text.LowerCaseLabel;
+import dev.relay.label.LowerCaseLabel;
 
 /**
  * The three notifications the relay sends (RFC 3461 section 6.1). One DSN per message per kind

@@ -321,7 +321,6 @@ public final class DailyReports implements AutoCloseable {
         return BACKOFF.get(Math.min(Math.max(attempt, 0), BACKOFF.size() - 1));
     }
 
-
     /** Reports of days not yet due, or being sent: how many, for {@code tls-rpt show}. */
     public CompletableFuture<Integer> pending() {
         return CompletableFuture.supplyAsync(() -> {

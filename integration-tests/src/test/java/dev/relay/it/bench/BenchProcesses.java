@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ObjLongConsumer;
 
@@ -78,19 +79,20 @@ final class BenchProcesses {
      * whose carriers are {@code ForkJoinPool} workers (the relay runs no virtual threads).
      */
     static Map<String, Long> cpuByThreadGroup() {
-        Map<String, Long> groups = new java.util.TreeMap<>();
+        Map<String, Long> groups = new TreeMap<>();
         for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
             groups.put(group, 0L);
         }
-        BenchProcesses.eachThreadCpu((threadName, cpu) -> {
-            String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
-            if (name.startsWith("test-dns")) {
-                name = "test-dns";
-            } else if (name.startsWith("ForkJoinPool")) {
-                name = "ForkJoinPool";
-            }
-            groups.merge(name, cpu, Long::sum);
-        });
+        eachThreadCpu((threadName, cpu) -> groups.merge(threadGroup(threadName), cpu, Long::sum));
         return groups;
+    }
+
+    /** A thread's group: its name without the numbering, the DNS server's and the carriers' as one each. */
+    static String threadGroup(String threadName) {
+        String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
+        if (name.startsWith("test-dns")) {
+            return "test-dns";
+        }
+        return name.startsWith("ForkJoinPool") ? "ForkJoinPool" : name;
     }
 }

@@ -348,13 +348,7 @@ public final class EndToEndLoad {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    String name = Files.readString(task.resolve("comm")).strip()
-                            .replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");
-                    if (name.startsWith("test-dns")) {
-                        name = "test-dns";
-                    } else if (name.startsWith("ForkJoinPool")) {
-                        name = "ForkJoinPool";
-                    }
+                    String name = BenchProcesses.threadGroup(Files.readString(task.resolve("comm")).strip());
                     long switches = 0;
                     for (String line : Files.readAllLines(task.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {

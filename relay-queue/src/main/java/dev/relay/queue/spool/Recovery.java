@@ -210,8 +210,9 @@ final class Recovery {
                 damage = "no valid segment header";
                 offset = scanner.nextRecord(0);
             }
+            long size = Files.size(file);
             synchronized (index) {
-                index.addSegment(number, true, Files.size(file));
+                index.addSegment(number, true, size);
             }
             while (offset >= 0) {
                 SpoolRecord record = scanner.recordAt(offset);

@@ -131,7 +131,6 @@ public final class SmtpClient implements AutoCloseable {
         return MailTransaction.failedBeforeStart(session, failure, message);
     }
 
-
     /** Stops the event loops; open connections are cut. */
     @Override
     public void close() {

@@ -1,6 +1,6 @@
 package dev.relay.smtp.server;
 
-import dev.relay.text.LowerCaseLabel;
+import dev.relay.label.LowerCaseLabel;
 
 /**
  * Why the listener refused a message or a recipient. A closed set, so metrics can register

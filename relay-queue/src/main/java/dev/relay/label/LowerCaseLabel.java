@@ -1,6 +1,4 @@
-package dev.relay.text;
-
-import dev.relay.label.EnumLabels;
+package dev.relay.label;
 
 /**
  * An enum whose label (a metric's label value, a log word) is its constant's name in lower case:
