@@ -179,7 +179,7 @@ public final class SegmentSpoolStore implements SpoolStore {
                         }
                     }, readers, io);
             SpoolWriter writer = new SpoolWriter(log, index, layout, events,
-                    tuning.compactBelow(), !plan.segments().isEmpty());
+                    tuning.compactBelow(), tuning.removalSyncWithin().toNanos(), !plan.segments().isEmpty());
             long bytes = 0;
             for (long number : plan.segments()) {
                 bytes += Files.size(layout.segment(number));
@@ -381,7 +381,8 @@ public final class SegmentSpoolStore implements SpoolStore {
     @Override
     public CompletableFuture<Void> remove(QueueId id, RemovalReason reason) {
         ensureOpen();
-        return submit(new SpoolWriter.Remove(id, RecordText.removal(id, reason), new CompletableFuture<>()));
+        return submit(new SpoolWriter.Remove(id, RecordText.removal(id, reason),
+                reason != RemovalReason.COMPLETED, new CompletableFuture<>()));
     }
 
     @Override

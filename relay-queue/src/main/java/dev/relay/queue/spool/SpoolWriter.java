@@ -26,6 +26,15 @@ import org.slf4j.LoggerFactory;
  * stable storage, and N concurrent commits cost one sync. Between turns it deletes segments
  * nothing needs any more and moves a little of a compaction forward (synced on its own).
  *
+ * <p>The removal of a delivered message is the one record that does not wait for a sync of
+ * its own: a turn of nothing else is written to the file and synced with the next turn that
+ * syncs, or within {@link SpoolTuning#removalSyncWithin} (a second) at the latest. Lost in a
+ * crash, such a removal means the message is delivered again (as with an MTA that does not
+ * sync its queue directory on removal), never that mail is lost. Without it a relay that
+ * delivers as fast as it accepts syncs twice per message, once for the message and once for
+ * its removal. A segment that holds such a removal is synced before anything may depend on it
+ * (when the head rolls over), and an operator's delete is synced like everything else.
+ *
  * <p>A full disk or a failed write is a passing state, not the end of the writer:
  * <ul>
  * <li>a new message the log has no room for is refused before any of it is written, and the
@@ -67,8 +76,12 @@ final class SpoolWriter implements Runnable {
     @SuppressWarnings("ArrayRecordComponent") // requests carry their bytes to the writer thread without copies; never compared
     record Update(QueueId id, byte[] payload, CompletableFuture<Void> done) implements Request {}
 
+    /**
+     * A removal; {@code syncNow} false for a message whose every recipient is done, whose record
+     * may wait for the next sync (see the class comment).
+     */
     @SuppressWarnings("ArrayRecordComponent") // requests carry their bytes to the writer thread without copies; never compared
-    record Remove(QueueId id, byte[] payload, CompletableFuture<Void> done) implements Request {}
+    record Remove(QueueId id, byte[] payload, boolean syncNow, CompletableFuture<Void> done) implements Request {}
 
     record Stop(CompletableFuture<Void> done) implements Request {}
 
@@ -97,6 +110,8 @@ final class SpoolWriter implements Runnable {
     private final SpoolLayout layout;
     private final QueueEvents events;
     private final double compactBelow;
+    /** How long a removal written without a sync waits for one at most. */
+    private final long removalSyncNanos;
     private volatile boolean accepting = true;
     /** Set by an unexpected error (a bug): the writer is gone. */
     private volatile String fatal;
@@ -128,9 +143,14 @@ final class SpoolWriter implements Runnable {
      * nearly empty before all of it is read. Cleared by {@link #recovered}.
      */
     private boolean recovering;
+    /** When the oldest record written but not yet synced was written (System.nanoTime), or -1: none. */
+    private long unsyncedSince = -1;
+    /** Removals written since the last sync, without one of their own (see the class comment). */
+    private final List<Request> writtenUnsynced = new ArrayList<>();
 
     SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, double compactBelow,
-            boolean recovering) {
+            long removalSyncNanos, boolean recovering) {
+        this.removalSyncNanos = removalSyncNanos;
         this.recovering = recovering;
         this.log = log;
         this.index = index;
@@ -262,6 +282,11 @@ final class SpoolWriter implements Runnable {
         if (shortOfRoom()) {
             return queue.poll(ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         }
+        if (unsyncedSince >= 0) {
+            // nothing coming before the deadline: an empty turn syncs what waits
+            long wait = removalSyncNanos - (System.nanoTime() - unsyncedSince);
+            return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        }
         return queue.take();
     }
 
@@ -326,10 +351,15 @@ final class SpoolWriter implements Runnable {
         boolean stopping = false;
         List<Request> written = new ArrayList<>(batch.size());
         List<RecordPos> positions = new ArrayList<>(batch.size());
+        // an empty turn is the writer idle or out of time: what waits for a sync gets it now
+        boolean sync = batch.isEmpty()
+                || (unsyncedSince >= 0 && System.nanoTime() - unsyncedSince >= removalSyncNanos);
         int next = 0;
         try {
             for (; next < batch.size(); next++) {
-                switch (batch.get(next)) {
+                Request request = batch.get(next);
+                sync |= !(request instanceof Remove remove) || remove.syncNow();
+                switch (request) {
                     case Stop stop -> stopping = true;
                     case Barrier barrier -> barriers.add(barrier);
                     case Task task -> tasks.add(task);
@@ -347,7 +377,11 @@ final class SpoolWriter implements Runnable {
                     case Remove remove -> appendOrWait(remove, RecordType.REMOVE, remove.payload(), written, positions);
                 }
             }
-            log.sync();
+            if (sync) {
+                log.sync();
+            } else {
+                log.flush();
+            }
         } catch (IOException e) {
             List<Request> notWritten = batch.subList(next, batch.size());
             for (Request request : notWritten) {
@@ -363,13 +397,43 @@ final class SpoolWriter implements Runnable {
             return stopping;
         }
         apply(written, positions);
-        int requests = written.size();
+        counted(written, sync); // before the futures: whoever waits on one sees the sync counted
         written.forEach(request -> request.done().complete(null));
-        if (requests > 0) {
-            events.synced(requests);
-        }
         removeLargeBodies();
         return stopping;
+    }
+
+    /**
+     * After a turn: reports a sync with the records it made durable, removals of earlier turns
+     * written without one included; or keeps the turn's removals until a sync.
+     */
+    private void counted(List<Request> written, boolean synced) {
+        if (!synced) {
+            if (!written.isEmpty() && unsyncedSince < 0) {
+                unsyncedSince = System.nanoTime();
+            }
+            writtenUnsynced.addAll(written);
+            return;
+        }
+        int records = writtenUnsynced.size() + written.size();
+        if (records > 0) {
+            events.synced(records);
+        }
+        unsyncedSince = -1;
+        writtenUnsynced.clear();
+    }
+
+    /**
+     * The log's unsynced tail was undone after a failure: removals written without a sync in
+     * earlier turns went with it. They are written again before anything else that waits (their
+     * futures completed already), so a failing sync costs no second delivery.
+     */
+    private void rewriteUnsynced() {
+        for (int i = writtenUnsynced.size() - 1; i >= 0; i--) {
+            waiting.addFirst(writtenUnsynced.get(i));
+        }
+        writtenUnsynced.clear();
+        unsyncedSince = -1;
     }
 
     private void appendOrWait(Request request, RecordType type, byte[] payload, List<Request> written,
@@ -463,6 +527,7 @@ final class SpoolWriter implements Runnable {
             waiting.addFirst(retry.get(i));
         }
         waiting.addAll(retry.subList(undoneRetries, retry.size()));
+        rewriteUnsynced();
         // told before any future completes: whoever waits on one sees the event already counted
         long now = System.nanoTime();
         if (!clean || now - failureLoggedAt >= FAILURE_LOG_EVERY_NANOS) {
@@ -513,8 +578,10 @@ final class SpoolWriter implements Runnable {
         try {
             moved = compaction.step(log, index, COMPACTION_STEP_BYTES, true);
             log.sync();
+            counted(List.of(), true);
         } catch (CorruptRecordException e) {
             log.discardUnsynced();
+            rewriteUnsynced();
             LOG.warn("compaction of segment {} stopped, it stays on disk: {}", compaction.segment(), e.getMessage());
             synchronized (index) {
                 index.compactionFailed(compaction.segment());
@@ -524,6 +591,7 @@ final class SpoolWriter implements Runnable {
         } catch (IOException e) {
             // the copies are undone; the old segment still holds the messages, compaction resumes later
             log.discardUnsynced();
+            rewriteUnsynced();
             ioFailure = "the spool could not write: " + e.getMessage();
             ioFailureAt = System.nanoTime();
             LOG.error("spool write failed during compaction of segment {}: {}; compaction waits a minute",

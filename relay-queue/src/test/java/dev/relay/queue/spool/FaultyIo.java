@@ -25,6 +25,8 @@ final class FaultyIo implements SpoolIo {
 
     final AtomicInteger failingForces = new AtomicInteger();
     final AtomicInteger failingWrites = new AtomicInteger();
+    /** Syncs of segment files that succeeded. */
+    final AtomicInteger forces = new AtomicInteger();
     volatile String error = IO_ERROR;
     /** When at least 0, the free space reported instead of the real one. */
     final AtomicLong reportedFree = new AtomicLong(-1);
@@ -109,6 +111,7 @@ final class FaultyIo implements SpoolIo {
                 throw new IOException(error);
             }
             inner.force(metaData);
+            forces.incrementAndGet();
         }
 
         @Override
