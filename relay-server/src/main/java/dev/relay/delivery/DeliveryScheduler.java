@@ -157,6 +157,19 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     /**
+     * A message joined the queue. While the in-flight cap is reached a pass could take nothing,
+     * so none is started: the completion that makes room for a batch starts the next pass, and
+     * that pass finds the message, since it was queued before this call.
+     * A relay at its cap (slow receivers, a resolver timing out) otherwise spent a hand-over to
+     * the worker and a pass on every message it accepted.
+     */
+    public void arrived() {
+        if (!capped) {
+            wake();
+        }
+    }
+
+    /**
      * Takes what is due at {@code now} (as much as the in-flight cap allows) and starts its
      * delivery. The future completes once every message taken has been recorded (and its
      * bounces and delay warning handed over) or given back; it never completes exceptionally.

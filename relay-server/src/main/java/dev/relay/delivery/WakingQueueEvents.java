@@ -20,7 +20,10 @@ public final class WakingQueueEvents {
         QueueEvents waking = new QueueEvents() {
             @Override
             public void accepted(QueuedMessage message) {
-                wakeScheduler();
+                DeliveryScheduler s = scheduler;
+                if (s != null) {
+                    s.arrived();
+                }
             }
 
             // the messages found in the spool at start joined the queue after delivery started: look at them

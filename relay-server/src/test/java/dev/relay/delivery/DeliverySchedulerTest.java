@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.relay.delivery.testkit.ReceivedMessage;
 import dev.relay.delivery.testkit.TestMx;
+import dev.relay.dns.DnssecMode;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueId;
 import dev.relay.queue.QueuedMessage;
@@ -306,6 +307,34 @@ class DeliverySchedulerTest {
                 .untilAsserted(() -> assertThat(queue.list()).isEmpty());
         // woken per batch that fits again, not per message: fewer passes than messages
         assertThat(scheduler.passes()).isLessThan(11);
+    }
+
+    @Test
+    void messagesArrivingAtTheInFlightCapWaitForRoomWithoutAPassEach() throws Exception {
+        // the one delivery allowed in flight waits 5 s for an MX answer that never comes
+        scheduler = world.startScheduler(
+                world.dns.resolverBuilder().timeout(Duration.ofSeconds(5)).cacheSize(0).clock(world.clock)
+                        .dnssec(DnssecMode.OFF).build(),
+                builder -> builder.maxInFlight(1).batchSize(1));
+        world.dns.drop("slow.test");
+        world.dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1");
+        world.submit("alice@slow.test");
+        scheduler.start();
+        await().atMost(ClientFixture.WAIT).pollInterval(Duration.ofMillis(5)).until(() -> scheduler.inFlight() == 1);
+        long passes = scheduler.passes();
+
+        for (int i = 0; i < 3; i++) {
+            world.submit("rcpt" + i + "@a.test");
+            scheduler.arrived();
+        }
+        // kept as a sleep: the test is that no pass runs in this time, well before the lookup gives up
+        Thread.sleep(300);
+        assertThat(scheduler.passes()).as("no pass for arrivals that could not be taken").isEqualTo(passes);
+        assertThat(scheduler.inFlight()).isEqualTo(1);
+
+        // the lookup gives up, the message is deferred, and the room it leaves takes the others in turn
+        assertThat(mx.awaitMessages(3, ClientFixture.WAIT)).extracting(ReceivedMessage::recipients)
+                .containsExactlyInAnyOrder(List.of("rcpt0@a.test"), List.of("rcpt1@a.test"), List.of("rcpt2@a.test"));
     }
 
     private static String failedReason(QueuedMessage message, int index) {
