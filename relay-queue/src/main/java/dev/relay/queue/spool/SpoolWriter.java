@@ -143,10 +143,10 @@ final class SpoolWriter implements Runnable {
      * nearly empty before all of it is read. Cleared by {@link #recovered}.
      */
     private boolean recovering;
-    /** When the oldest record written but not yet synced was written (System.nanoTime), or -1: none. */
-    private long unsyncedSince = -1;
     /** Removals written since the last sync, without one of their own (see the class comment). */
     private final List<Request> writtenUnsynced = new ArrayList<>();
+    /** When the first of {@link #writtenUnsynced} was written (System.nanoTime); read only while there is one. */
+    private long unsyncedSince;
 
     SpoolWriter(SegmentLog log, SpoolIndex index, SpoolLayout layout, QueueEvents events, double compactBelow,
             long removalSyncNanos, boolean recovering) {
@@ -274,7 +274,10 @@ final class SpoolWriter implements Runnable {
         tasks.clear();
     }
 
-    /** The next request: at once while compacting, within a second while short of room, else when one comes. */
+    /**
+     * The next request: at once while compacting, within a second while short of room, by the
+     * time a removal written without a sync is due one, else when one comes.
+     */
     private Request next() throws InterruptedException {
         if (compaction != null && !compaction.stalled()) {
             return queue.poll();
@@ -282,9 +285,9 @@ final class SpoolWriter implements Runnable {
         if (shortOfRoom()) {
             return queue.poll(ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         }
-        if (unsyncedSince >= 0) {
+        if (!writtenUnsynced.isEmpty()) {
             // nothing coming before the deadline: an empty turn syncs what waits
-            long wait = removalSyncNanos - (System.nanoTime() - unsyncedSince);
+            long wait = nanosUntilSyncDue();
             return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
         }
         return queue.take();
@@ -352,8 +355,7 @@ final class SpoolWriter implements Runnable {
         List<Request> written = new ArrayList<>(batch.size());
         List<RecordPos> positions = new ArrayList<>(batch.size());
         // an empty turn is the writer idle or out of time: what waits for a sync gets it now
-        boolean sync = batch.isEmpty()
-                || (unsyncedSince >= 0 && System.nanoTime() - unsyncedSince >= removalSyncNanos);
+        boolean sync = batch.isEmpty() || (!writtenUnsynced.isEmpty() && nanosUntilSyncDue() <= 0);
         int next = 0;
         try {
             for (; next < batch.size(); next++) {
@@ -409,7 +411,7 @@ final class SpoolWriter implements Runnable {
      */
     private void counted(List<Request> written, boolean synced) {
         if (!synced) {
-            if (!written.isEmpty() && unsyncedSince < 0) {
+            if (writtenUnsynced.isEmpty()) {
                 unsyncedSince = System.nanoTime();
             }
             writtenUnsynced.addAll(written);
@@ -419,8 +421,12 @@ final class SpoolWriter implements Runnable {
         if (records > 0) {
             events.synced(records);
         }
-        unsyncedSince = -1;
         writtenUnsynced.clear();
+    }
+
+    /** How long the oldest removal written without a sync may still wait for one. */
+    private long nanosUntilSyncDue() {
+        return removalSyncNanos - (System.nanoTime() - unsyncedSince);
     }
 
     /**
@@ -433,7 +439,6 @@ final class SpoolWriter implements Runnable {
             waiting.addFirst(writtenUnsynced.get(i));
         }
         writtenUnsynced.clear();
-        unsyncedSince = -1;
     }
 
     private void appendOrWait(Request request, RecordType type, byte[] payload, List<Request> written,

@@ -29,6 +29,11 @@ class RemovalSyncTest {
         return new SpoolTuning(MB, 64 << 10, 0, within);
     }
 
+    /** The spool under test, its segments' syncs counted by {@code io}. */
+    private SpoolFixture open(Duration removalSyncWithin, FaultyIo io) throws Exception {
+        return new SpoolFixture(temp.resolve("spool"), syncingRemovalsWithin(removalSyncWithin), 0, io);
+    }
+
     private static QueuedMessage deliver(SpoolFixture spool, QueueId id) throws Exception {
         return spool.queue.recordResults(id, Map.of(0, TestOutcomes.delivered("250 ok"))).get(30, TimeUnit.SECONDS);
     }
@@ -36,11 +41,10 @@ class RemovalSyncTest {
     @Test
     void aDeliveredMessagesRemovalRidesOnTheNextSync() throws Exception {
         FaultyIo io = new FaultyIo();
-        Path directory = temp.resolve("spool");
         QueueId delivered;
         QueueId waiting;
         QueueId later;
-        try (SpoolFixture spool = new SpoolFixture(directory, syncingRemovalsWithin(Duration.ofHours(1)), 0, io)) {
+        try (SpoolFixture spool = open(Duration.ofHours(1), io)) {
             delivered = spool.commit(SpoolFixture.randomBody(3000, 1));
             waiting = spool.commit(SpoolFixture.randomBody(3000, 2));
             int forces = io.forces.get();
@@ -56,7 +60,7 @@ class RemovalSyncTest {
             assertThat(spool.events.syncedRequests.get()).as("the new message's sync made the removal durable too")
                     .isEqualTo(synced + 2);
         }
-        try (SpoolFixture spool = new SpoolFixture(directory, syncingRemovalsWithin(Duration.ofHours(1)))) {
+        try (SpoolFixture spool = open(Duration.ofHours(1), new FaultyIo())) {
             assertThat(spool.queue.list()).extracting(QueuedMessage::id).containsExactlyInAnyOrder(waiting, later);
         }
     }
@@ -64,8 +68,7 @@ class RemovalSyncTest {
     @Test
     void aLoneRemovalIsSyncedOnceItsTimeIsUp() throws Exception {
         FaultyIo io = new FaultyIo();
-        try (SpoolFixture spool = new SpoolFixture(temp.resolve("spool"), syncingRemovalsWithin(Duration.ofMillis(200)),
-                0, io)) {
+        try (SpoolFixture spool = open(Duration.ofMillis(200), io)) {
             QueueId id = spool.commit(SpoolFixture.randomBody(3000, 1));
             int forces = io.forces.get();
             long synced = spool.events.syncedRequests.get();
@@ -81,8 +84,7 @@ class RemovalSyncTest {
     @Test
     void deferralsAndAnOperatorsDeleteAreSyncedBeforeTheCallerHearsBack() throws Exception {
         FaultyIo io = new FaultyIo();
-        try (SpoolFixture spool = new SpoolFixture(temp.resolve("spool"), syncingRemovalsWithin(Duration.ofHours(1)),
-                0, io)) {
+        try (SpoolFixture spool = open(Duration.ofHours(1), io)) {
             QueueId deferred = spool.commit(SpoolFixture.randomBody(3000, 1));
             QueueId deleted = spool.commit(SpoolFixture.randomBody(3000, 2));
             int forces = io.forces.get();
