@@ -1,9 +1,9 @@
 package dev.relay.dns;
 
-import java.util.Locale;
+import dev.relay.label.LowerCaseLabel;
 
 /** How one DNS question ended; the {@code result} label of {@code relay_dns_lookups_total}. */
-public enum ResultKind {
+public enum ResultKind implements LowerCaseLabel {
     /** Records of the asked type (after CNAMEs). A null MX counts as found. */
     FOUND,
     /** The name exists without records of that type. */
@@ -30,10 +30,5 @@ public enum ResultKind {
             case FOUND, NO_DATA, NXDOMAIN -> false;
             case SERVFAIL, REFUSED, TIMEOUT, ERROR, BOGUS -> true;
         };
-    }
-
-    /** The metric label value, e.g. {@code no_data}. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

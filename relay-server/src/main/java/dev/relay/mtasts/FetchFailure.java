@@ -1,13 +1,13 @@
 package dev.relay.mtasts;
 
-import java.util.Locale;
+import dev.relay.label.LowerCaseLabel;
 
 /**
  * Why a policy could not be had from {@code https://mta-sts.<domain>/.well-known/mta-sts.txt}.
  * Each kind is one value of the {@code result} label of {@code relay_mtasts_policy_fetches_total}
  * (the other value is {@code ok}).
  */
-public enum FetchFailure {
+public enum FetchFailure implements LowerCaseLabel {
     /** {@code mta-sts.<domain>} has no address: NXDOMAIN, no A/AAAA, or the lookup failed. */
     DNS_ERROR,
     /** No address accepted a connection, or the connection ended before any response. */
@@ -30,9 +30,4 @@ public enum FetchFailure {
     WRONG_MEDIA_TYPE,
     /** The body arrived but is not a valid policy; set by the layer that parses it, never by the fetcher. */
     INVALID_POLICY;
-
-    /** The metric label value, e.g. {@code tls_error}. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -96,9 +96,8 @@ public final class AcceptLoad {
             // where the relay's CPU goes: the listener's loops and the spool writer; the delivery
             // worker and the resolver's selector only with -Dload.refused-dns=true
             StringBuilder threads = new StringBuilder();
-            threadsAfter.forEach((group, cpu) -> {
-                long used = cpu - threadsBefore.getOrDefault(group, 0L);
-                if (!group.equals("load") && used > 0) {
+            BenchProcesses.grownSince(threadsBefore, threadsAfter).forEach((group, used) -> {
+                if (!group.equals("load")) {
                     threads.append(String.format(" %s %.1f", group, used / 1e3 / n));
                 }
             });

@@ -87,6 +87,18 @@ final class BenchProcesses {
         return groups;
     }
 
+    /** What grew from {@code before} to {@code after}, group by group, in name order; groups that did not grow are left out. */
+    static Map<String, Long> grownSince(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> grown = new TreeMap<>();
+        after.forEach((group, value) -> {
+            long delta = value - before.getOrDefault(group, 0L);
+            if (delta > 0) {
+                grown.put(group, delta);
+            }
+        });
+        return grown;
+    }
+
     /** A thread's group: its name without the numbering, the DNS server's and the carriers' as one each. */
     static String threadGroup(String threadName) {
         String name = threadName.replaceAll("[-#]?[0-9]+", "").replaceAll("-+$", "");

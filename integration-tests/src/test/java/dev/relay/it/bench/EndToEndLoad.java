@@ -284,12 +284,8 @@ public final class EndToEndLoad {
                         new java.util.TreeMap<>(), new java.util.TreeMap<>(), sent.errors());
             }
             long process = BenchProcesses.processCpuNanos() - processBefore;
-            Map<String, Long> switches = switchesByThreadGroup();
-            switches.replaceAll((group, count) -> count - switchesBefore.getOrDefault(group, 0L));
-            switches.values().removeIf(count -> count <= 0);
-            Map<String, Long> threads = BenchProcesses.cpuByThreadGroup();
-            threads.replaceAll((group, cpu) -> cpu - threadsBefore.getOrDefault(group, 0L));
-            threads.values().removeIf(cpu -> cpu <= 0);
+            Map<String, Long> switches = BenchProcesses.grownSince(switchesBefore, switchesByThreadGroup());
+            Map<String, Long> threads = BenchProcesses.grownSince(threadsBefore, BenchProcesses.cpuByThreadGroup());
             long outside = 0;
             for (String group : List.of("load", "test-dns", "ForkJoinPool")) {
                 outside += threads.getOrDefault(group, 0L);

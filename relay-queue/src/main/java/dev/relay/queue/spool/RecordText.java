@@ -15,7 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -215,7 +214,7 @@ final class RecordText {
     }
 
     static byte[] removal(QueueId id, RemovalReason reason) {
-        return TextForm.builder().field("id", id.value()).field("removed", reason.name().toLowerCase(Locale.ROOT))
+        return TextForm.builder().field("id", id.value()).field("removed", reason.label())
                 .toBytes();
     }
 

@@ -210,9 +210,8 @@ final class Recovery {
                 damage = "no valid segment header";
                 offset = scanner.nextRecord(0);
             }
-            long size = Files.size(file);
             synchronized (index) {
-                index.addSegment(number, true, size);
+                index.addSegment(number, true, scanner.size());
             }
             while (offset >= 0) {
                 SpoolRecord record = scanner.recordAt(offset);
