@@ -114,7 +114,8 @@ final class Delivery {
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
-        SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS).build();
+        SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS)
+                .transport(config.network().io().transport()).build();
         ConnectionPool pool = new ConnectionPool(client, poolSettings(settings.maxConnectionsPerDomain()));
         ExecutorService dsnWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dsn").daemon().factory());
         BounceQueuer bounceQueuer = new BounceQueuer(queue, DsnSettings.of(config.hostname(), config.queue().maxLifetime()),

@@ -21,6 +21,8 @@ import dev.relay.delivery.DeliveryScheduler;
 import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.MtaStsPolicies;
+import dev.relay.network.NetworkIo;
+import dev.relay.network.Transport;
 import dev.relay.queue.Admission;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
@@ -178,9 +180,11 @@ public final class RelayApplication {
          * mail is accepted while it is read (see {@link SpoolQueue#openRecovering}).
          *
          * @throws StartupException for what the operator can fix (port in use, spool locked or
-         *     unreadable, bad certificate); everything opened so far is closed again
+         *     unreadable, bad certificate, a {@code network.io} this system does not allow);
+         *     everything opened so far is closed again
          */
         public RelayApplication start() {
+            Transport transport = transport(config.network().io());
             Optional<SslContext> serverTls = config.tls().map(ServerTlsContext::load);
             Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
                     .orElse(Authenticator.NONE);
@@ -217,7 +221,7 @@ public final class RelayApplication {
             // The listeners are bound before delivery starts, so a taken port stops the start
             // before anything else is logged as running. Mail accepted in between waits in the
             // queue for the scheduler's first look.
-            SmtpResources resources = SmtpResources.create();
+            SmtpResources resources = SmtpResources.create(transport);
             ConnectionLimiter limiter = new ConnectionLimiter(
                     config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
             List<SmtpServer> servers = new ArrayList<>();
@@ -355,6 +359,15 @@ public final class RelayApplication {
                         : Optional.empty();
             } catch (IllegalStateException closed) {
                 return Optional.of("not ready");
+            }
+        }
+
+        /** The transport {@code network.io} asks for; checked before anything is opened. */
+        private static Transport transport(NetworkIo io) {
+            try {
+                return io.transport();
+            } catch (IllegalStateException e) {
+                throw new StartupException(e.getMessage(), e);
             }
         }
 

@@ -48,7 +48,7 @@ final class Reloader {
     static final List<String> RESTART_ONLY = List.of("hostname", "listeners", "spool.directory",
             "spool.min-free-space", "queue.delay-warning-after", "delivery.dns", "delivery.tls", "mta-sts.enabled",
             "mta-sts.cache-directory", "mta-sts.https-port", "tls-rpt", "admin", "delivery.requiretls",
-            "delivery.honour-tls-required-no");
+            "delivery.honour-tls-required-no", "network");
 
     private final Supplier<LoadedConfig> source;
     private final List<SmtpServer> servers;
@@ -153,7 +153,8 @@ final class Reloader {
                         old.delivery().honourTlsRequiredNo()),
                 new RelayConfig.MtaStsConfig(old.mtaSts().enabled(), old.mtaSts().cacheDirectory(),
                         old.mtaSts().httpsPort(), fresh.mtaSts().policyUnknownWait()),
-                old.tlsRpt(), fresh.tlsPolicyOverrides(), fresh.logLevel(), old.admin(), fresh.shutdownGrace());
+                old.tlsRpt(), fresh.tlsPolicyOverrides(), fresh.logLevel(), old.admin(), old.network(),
+                fresh.shutdownGrace());
     }
 
     /**

@@ -198,16 +198,16 @@ class RelayReloadTest {
         start();
         String text = Files.readString(file).replace("address: 127.0.0.1:0\n    starttls", "address: 127.0.0.1:1\n    starttls")
                 .replace("directory: " + spool, "directory: " + dir.resolve("other-spool"))
-                .replace("port: 9", "port: 2526");
+                .replace("port: 9", "port: 2526") + "network: {io: nio}\n";
         Files.writeString(file, text);
 
         ReloadOutcome outcome = relay.reload("test");
 
         assertThat(outcome.applied()).isTrue();
         assertThat(outcome.changed()).containsExactly("delivery.port");
-        assertThat(outcome.needRestart()).containsExactly("listeners[0].address", "spool.directory");
-        assertThat(lines(Level.WARN)).contains("reload: listeners[0].address, spool.directory changed but apply only"
-                + " at a restart; the running values stay in force until then");
+        assertThat(outcome.needRestart()).containsExactly("listeners[0].address", "spool.directory", "network.io");
+        assertThat(lines(Level.WARN)).contains("reload: listeners[0].address, spool.directory, network.io changed but"
+                + " apply only at a restart; the running values stay in force until then");
         assertThat(Files.exists(dir.resolve("other-spool"))).isFalse();
         try (SmtpTestClient client = SmtpTestClient.greeted(relay.smtpAddresses().getFirst())) {
             client.command("EHLO client.test", 250); // the listener stays where it was bound

@@ -5,10 +5,12 @@ import dev.relay.config.ConfigNode.Mapping;
 import dev.relay.config.RelayConfig.AdminConfig;
 import dev.relay.config.RelayConfig.DeliveryConfig;
 import dev.relay.config.RelayConfig.MtaStsConfig;
+import dev.relay.config.RelayConfig.NetworkConfig;
 import dev.relay.config.RelayConfig.QueueConfig;
 import dev.relay.config.RelayConfig.SpoolConfig;
 import dev.relay.dns.DnsSettings;
 import dev.relay.dns.DnssecMode;
+import dev.relay.network.NetworkIo;
 import dev.relay.settings.Cidr;
 import dev.relay.settings.ConfigException;
 import dev.relay.settings.HostPort;
@@ -48,6 +50,7 @@ final class ConfigMapper {
 
     private static final List<String> MODES = List.of("off", "optional", "required");
     private static final List<String> DNSSEC_MODES = Arrays.stream(DnssecMode.values()).map(DnssecMode::label).toList();
+    private static final List<String> NETWORK_IO = Arrays.stream(NetworkIo.values()).map(NetworkIo::label).toList();
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
     private static final List<String> OVERRIDE_MODES = Arrays.stream(PolicyMode.values()).map(PolicyMode::label).toList();
     private static final String TOKEN_CHARS = "[\\x21-\\x7e]+";
@@ -78,6 +81,7 @@ final class ConfigMapper {
                 overrides(root.get("tls-policy").mapping("tls-policy").get("overrides")),
                 logLevel(root.get("logging")),
                 admin(root.get("admin")),
+                networkConfig(root.get("network")),
                 root.getOr("shutdown-grace", n -> n.duration(true), Defaults.SHUTDOWN_GRACE));
     }
 
@@ -332,6 +336,12 @@ final class ConfigMapper {
                         + node.describe());
             }
         }
+    }
+
+    private static NetworkConfig networkConfig(ConfigNode node) {
+        Mapping m = node.mapping("network");
+        return new NetworkConfig(m.getOr("io", n -> NetworkIo.fromLabel(n.choice(NETWORK_IO)).orElseThrow(),
+                NetworkIo.AUTO));
     }
 
     private static AdminConfig admin(ConfigNode node) {

@@ -118,6 +118,7 @@ public final class ConfigPrinter {
         root.put("admin", section(
                 "address", config.admin().address().toString(),
                 "token", config.admin().token().map(t -> MASK).orElse(null)));
+        root.put("network", section("io", config.network().io().label()));
         root.put("shutdown-grace", Units.formatDuration(config.shutdownGrace()));
         try {
             return YAML.writeValueAsString(root);

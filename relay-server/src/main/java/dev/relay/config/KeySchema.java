@@ -86,6 +86,7 @@ final class KeySchema {
             scalar("logging.level"),
             scalar("admin.address"),
             scalar("admin.token"),
+            scalar("network.io"),
             scalar("shutdown-grace"));
 
     private KeySchema() {}

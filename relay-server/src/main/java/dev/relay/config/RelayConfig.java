@@ -2,6 +2,7 @@ package dev.relay.config;
 
 import dev.relay.dns.DnsSettings;
 import dev.relay.mtasts.PolicyOverride;
+import dev.relay.network.NetworkIo;
 import dev.relay.settings.HostPort;
 import dev.relay.smtp.server.Limits;
 import dev.relay.smtp.server.ListenerConfig;
@@ -37,6 +38,7 @@ public record RelayConfig(
         List<PolicyOverride> tlsPolicyOverrides,
         Optional<String> logLevel,
         AdminConfig admin,
+        NetworkConfig network,
         Duration shutdownGrace) {
 
     public RelayConfig {
@@ -54,6 +56,7 @@ public record RelayConfig(
         tlsPolicyOverrides = List.copyOf(tlsPolicyOverrides);
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     }
 
@@ -107,6 +110,13 @@ public record RelayConfig(
         public AdminConfig {
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** @param io {@code network.io}: what the SMTP event loops run on */
+    public record NetworkConfig(NetworkIo io) {
+        public NetworkConfig {
+            Objects.requireNonNull(io, "io");
         }
     }
 }

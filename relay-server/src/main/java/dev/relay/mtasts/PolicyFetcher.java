@@ -1,15 +1,12 @@
 package dev.relay.mtasts;
 
 import dev.relay.dns.DnsResolver;
+import dev.relay.network.Transport;
 import dev.relay.tls.ClientTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -92,12 +89,9 @@ public final class PolicyFetcher {
         return new PolicyFetch(setup, host).start();
     }
 
-    /** The socket type that fits the group's I/O: epoll groups need epoll channels. */
+    /** The socket type that fits the group's I/O: epoll groups need epoll channels, and so on. */
     private static Class<? extends Channel> channelType(EventLoopGroup group) {
-        if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
-            return EpollSocketChannel.class;
-        }
-        return NioSocketChannel.class;
+        return Transport.of(group).socketChannelType();
     }
 
     @Override

@@ -106,6 +106,8 @@ class BadConfigTest {
                 bad("delivery: {dns: {servers: [dns.google]}}", "delivery.dns.servers[0]", "expected an IP address"),
                 bad("delivery: {dns: {server: []}}", "delivery.dns.server", "unknown key (did you mean servers?)"),
                 bad("delivery: {tls: {extra-trust: DIR/ca.pem}}", "delivery.tls.extra-trust", "DIR/ca.pem: no such file"),
+                bad("network: {io: kqueue}", "network.io", "expected one of auto, io-uring, epoll, nio, got \"kqueue\""),
+                bad("network: {transport: epoll}", "network.transport", "unknown key"),
                 bad("delivery: {dns: {dnssec: yes}}", "delivery.dns.dnssec", "expected one of validate, trust-ad, off, got \"yes\""),
                 bad("delivery: {dns: {trust-anchors: DIR/anchors}}", "delivery.dns.trust-anchors", "DIR/anchors: no such file"),
                 bad("delivery: {dns: {trust-anchors: DIR/no-anchors}}", "delivery.dns.trust-anchors",

@@ -71,6 +71,7 @@ class ConfigLoaderTest {
         assertThat(c.delivery().tls().extraTrust()).isEmpty();
         assertThat(c.mtaSts()).isEqualTo(new RelayConfig.MtaStsConfig(true, Path.of("./data/mta-sts"), 443, Duration.ofHours(1)));
         assertThat(c.admin()).isEqualTo(new RelayConfig.AdminConfig(new HostPort("127.0.0.1", 9464), Optional.empty()));
+        assertThat(c.network().io()).isEqualTo(dev.relay.network.NetworkIo.AUTO);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     }
 

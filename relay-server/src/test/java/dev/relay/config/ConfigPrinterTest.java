@@ -66,6 +66,6 @@ class ConfigPrinterTest {
         assertThat(again).isEqualTo(new RelayConfig(config.hostname(), config.listeners(), config.relayNetworks(),
                 config.usersFile(), config.tls(), config.limits(), config.spool(), config.queue(), config.delivery(),
                 config.mtaSts(), config.tlsRpt(), config.tlsPolicyOverrides(), config.logLevel(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),
-                config.shutdownGrace()));
+                config.network(), config.shutdownGrace()));
     }
 }

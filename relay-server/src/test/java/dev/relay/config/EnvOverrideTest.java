@@ -37,7 +37,8 @@ class EnvOverrideTest {
                         "RELAY_LIMITS_MAX_MESSAGE_SIZE", "10MB",
                         "RELAY_QUEUE_RETRY_SCHEDULE", "1m, 10m",
                         "RELAY_HOSTNAME", "relay.example.org",
-                        "RELAY_ADMIN_ADDRESS", "127.0.0.1:0"));
+                        "RELAY_ADMIN_ADDRESS", "127.0.0.1:0",
+                        "RELAY_NETWORK_IO", "epoll"));
 
         assertThat(c.delivery().dns().servers()).containsExactly(new HostPort("127.0.0.1", 53), new HostPort("127.0.0.2", 53));
         assertThat(c.spool().directory()).isEqualTo(Path.of("/from/env"));
@@ -46,6 +47,7 @@ class EnvOverrideTest {
         assertThat(c.queue().retrySchedule()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(10));
         assertThat(c.hostname()).isEqualTo("relay.example.org");
         assertThat(c.admin().address()).isEqualTo(new HostPort("127.0.0.1", 0));
+        assertThat(c.network().io()).isEqualTo(dev.relay.network.NetworkIo.EPOLL);
     }
 
     @Test
@@ -136,7 +138,7 @@ class EnvOverrideTest {
         }
         assertThat(List.copyOf(KeySchema.childrenOf(""))).containsExactly(
                 "hostname", "listeners", "relay-networks", "users-file", "tls", "limits", "spool", "queue",
-                "delivery", "mta-sts", "tls-rpt", "tls-policy", "logging", "admin", "shutdown-grace");
+                "delivery", "mta-sts", "tls-rpt", "tls-policy", "logging", "admin", "network", "shutdown-grace");
     }
 
     @Test

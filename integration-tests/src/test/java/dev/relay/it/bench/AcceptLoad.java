@@ -71,12 +71,14 @@ public final class AcceptLoad {
             long commitsBefore = counting.accepted.get();
             long syncsBefore = counting.syncs.get();
             long processCpuBefore = BenchProcesses.processCpuNanos();
+            long machineBefore = BenchProcesses.machineBusyNanos();
             java.util.Map<String, Long> threadsBefore = BenchProcesses.cpuByThreadGroup();
             // -Dload.pipelining=false: each command waits for its reply, as most client libraries do
             LoadDriver.Mode mode = new LoadDriver.Mode(!"false".equals(System.getProperty("load.pipelining")),
                     java.util.List.of("example.test"));
             LoadDriver.Measurement measured = driver.run(address, clients, Duration.ofSeconds(seconds), payload, mode);
             long relayCpu = BenchProcesses.processCpuNanos() - processCpuBefore - measured.driverCpuNanos();
+            long machine = BenchProcesses.machineBusyNanos() - machineBefore;
             java.util.Map<String, Long> threadsAfter = BenchProcesses.cpuByThreadGroup();
             long c = counting.accepted.get() - commitsBefore;
             long s = counting.syncs.get() - syncsBefore;
@@ -93,6 +95,10 @@ public final class AcceptLoad {
             System.out.printf("cpu: relay %.1f us/msg (%.2f cores), load generator %.1f us/msg (%.2f cores)%n",
                     relayCpu / 1e3 / n, relayCpu / 1e9 / elapsedSeconds,
                     measured.driverCpuNanos() / 1e3 / n, measured.driverCpuNanos() / 1e9 / elapsedSeconds);
+            if (machineBefore >= 0) {
+                System.out.printf("cpu: machine %.1f us/msg, every process and kernel thread (the load generator's included)%n",
+                        machine / 1e3 / n);
+            }
             // where the relay's CPU goes: the listener's loops and the spool writer; the delivery
             // worker and the resolver's selector only with -Dload.refused-dns=true
             StringBuilder threads = new StringBuilder();

@@ -55,10 +55,13 @@ final class BenchFiles {
 
     /**
      * The head of a benchmark relay's configuration: one loopback listener without STARTTLS or
-     * AUTH that relays for loopback clients, and its spool under {@code work}.
+     * AUTH that relays for loopback clients, and its spool under {@code work}. With
+     * {@code -Dload.network-io=epoll} (or any {@code network.io} value) the relay runs on that
+     * transport, for comparing them in one build.
      */
     static String relayYaml(String hostname, int port, Path work) {
-        return """
+        String networkIo = System.getProperty("load.network-io", "");
+        return (networkIo.isEmpty() ? "" : "network:\n  io: " + networkIo + "\n") + """
                 hostname: %s
                 listeners:
                   - address: 127.0.0.1:%d

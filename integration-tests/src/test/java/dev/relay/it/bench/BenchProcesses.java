@@ -58,6 +58,28 @@ final class BenchProcesses {
                 .getProcessCpuTime();
     }
 
+    /**
+     * Busy CPU time of the whole machine so far (user, nice, system, irq and softirq of every CPU,
+     * from {@code /proc/stat}, in ticks of 10 ms); -1 where there is no {@code /proc/stat}. It
+     * shows work the kernel does for the relay outside its threads (softirqs run elsewhere,
+     * kernel worker threads), which the process's own CPU time leaves out.
+     */
+    static long machineBusyNanos() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/stat"))) {
+            String[] fields = lines.findFirst().orElse("").trim().split("\\s+");
+            if (fields.length < 8 || !fields[0].equals("cpu")) {
+                return -1;
+            }
+            long ticks = 0;
+            for (int field : new int[] {1, 2, 3, 6, 7}) {
+                ticks += Long.parseLong(fields[field]);
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Hands each live thread of this JVM whose CPU time is known to {@code action}: its name and that time in nanoseconds. */
     static void eachThreadCpu(ObjLongConsumer<String> action) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -168,6 +168,10 @@ public final class EndToEndLoad {
         System.out.printf("%s cpu: relay %.1f us/msg (%.2f cores), sink %.1f us/msg, load generator %.1f us/msg%n", name,
                 r.relayCpu() / 1e3 / r.messages(), r.relayCpu() / (double) r.nanos(), r.sinkCpu() / 1e3 / r.messages(),
                 r.driverCpu() / 1e3 / r.messages());
+        if (r.machineCpu() >= 0) {
+            System.out.printf("%s cpu: machine %.1f us/msg, every process and kernel thread (sink and load generator included)%n",
+                    name, r.machineCpu() / 1e3 / r.messages());
+        }
         if (r.threadCpu().isEmpty()) {
             return; // the relay ran in its own process: no breakdown by thread
         }
@@ -189,9 +193,10 @@ public final class EndToEndLoad {
      * What one phase measured, from the first connection to the last delivery.
      *
      * @param relayCpu this JVM's CPU minus the load driver's and the test servers' threads
+     * @param machineCpu the whole machine's busy CPU, every process and kernel thread; -1 where unknown
      * @param threadCpu the relay's CPU by thread group
      */
-    private record Result(long messages, long nanos, long relayCpu, long driverCpu, long sinkCpu,
+    private record Result(long messages, long nanos, long relayCpu, long driverCpu, long sinkCpu, long machineCpu,
             Map<String, Long> threadCpu, Map<String, Long> threadSwitches, long errors) {
         double rate() {
             return messages / (nanos / 1e9);
@@ -273,15 +278,17 @@ public final class EndToEndLoad {
             Map<String, Long> threadsBefore = own ? Map.of() : BenchProcesses.cpuByThreadGroup();
             Map<String, Long> switchesBefore = own ? Map.of() : switchesByThreadGroup();
             long processBefore = own ? BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) : BenchProcesses.processCpuNanos();
+            long machineBefore = BenchProcesses.machineBusyNanos();
             System.out.println("phase of " + messages + " messages at epoch-ms " + System.currentTimeMillis());
             long start = System.nanoTime();
             LoadDriver.Measurement sent = driver.run(address, sessions, Duration.ofMinutes(10), messages, payload, mode);
             long injected = drain.await(sent.count());
             long elapsed = System.nanoTime() - start;
+            long machine = machineBefore < 0 ? -1 : BenchProcesses.machineBusyNanos() - machineBefore;
             if (own) {
                 long process = BenchProcesses.cpuNanos(((OwnProcess) drain).relay()) - processBefore;
                 return new Result(injected, elapsed, process, sent.driverCpuNanos(), BenchProcesses.cpuNanos(sink) - sinkBefore,
-                        new java.util.TreeMap<>(), new java.util.TreeMap<>(), sent.errors());
+                        machine, new java.util.TreeMap<>(), new java.util.TreeMap<>(), sent.errors());
             }
             long process = BenchProcesses.processCpuNanos() - processBefore;
             Map<String, Long> switches = BenchProcesses.grownSince(switchesBefore, switchesByThreadGroup());
@@ -294,7 +301,7 @@ public final class EndToEndLoad {
             }
             switches.remove("main"); // this program's own wait for the phase's end (it polls every ms)
             long sinkCpu = BenchProcesses.cpuNanos(sink) - sinkBefore;
-            return new Result(injected, elapsed, process - outside, sent.driverCpuNanos(), sinkCpu, threads,
+            return new Result(injected, elapsed, process - outside, sent.driverCpuNanos(), sinkCpu, machine, threads,
                     switches, sent.errors());
         }
     }

@@ -1,6 +1,7 @@
 package dev.relay.smtp.client;
 
 import dev.relay.concurrent.FutureFailures;
+import dev.relay.network.Transport;
 import dev.relay.tls.ClientTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -8,14 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Objects;
@@ -25,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens outbound SMTP sessions on Netty: {@link #connect} gives a {@link SmtpConnection} that
  * is greeted, past EHLO and, as the destination requires, past STARTTLS and the certificate
- * check. Owns its event loops (epoll when the native transport loads, else NIO); one client
- * serves the whole relay. Thread-safe.
+ * check. Owns its event loops (on the best {@link Transport} this machine allows unless told
+ * otherwise); one client serves the whole relay. Thread-safe.
  *
  * <p>Pipeline, head to tail: {@code tls} (added at STARTTLS), {@code replies}
  * ({@link ReplyDecoder}), {@code chunks} (Netty's ChunkedWriteHandler, for bodies),
@@ -44,12 +39,11 @@ public final class SmtpClient implements AutoCloseable {
         this.tls = builder.tls;
         this.timeouts = builder.timeouts;
         this.heloName = builder.heloName;
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, new DefaultThreadFactory("smtp-out", true), factory);
+        this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, new DefaultThreadFactory("smtp-out", true),
+                builder.transport.ioHandlerFactory());
         this.bootstrap = new Bootstrap()
                 .group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(builder.transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()));
@@ -145,6 +139,7 @@ public final class SmtpClient implements AutoCloseable {
         // one per core, not Netty's two: the sessions never block, so a second loop per core only
         // adds thread switches (as measured on the listener side too)
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private Transport transport = Transport.best();
 
         private Builder(ClientTlsContext tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
@@ -170,6 +165,12 @@ public final class SmtpClient implements AutoCloseable {
                 throw new IllegalArgumentException("ioThreads >= 0");
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /** What the event loops run on (the relay's {@code network.io}); it must be available here. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

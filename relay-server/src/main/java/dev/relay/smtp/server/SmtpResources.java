@@ -1,40 +1,36 @@
 package dev.relay.smtp.server;
 
+import dev.relay.network.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Threads shared by all SMTP listeners: Netty event loops (epoll when the native transport
- * loads, NIO otherwise) and a small bounded pool for blocking work (AUTH password hashing).
- * Create one, pass it to every {@link SmtpServer}, close it after the servers.
+ * Threads shared by all SMTP listeners: Netty event loops on one {@link Transport} and a small
+ * bounded pool for blocking work (AUTH password hashing). Create one, pass it to every {@link SmtpServer}, close it after the servers.
  */
 public final class SmtpResources implements AutoCloseable {
     private static final int AUTH_QUEUE = 256;
 
-    private final boolean epoll;
+    private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ExecutorService blocking;
 
-    private SmtpResources(int ioThreads, int blockingThreads) {
+    private SmtpResources(Transport transport, int ioThreads, int blockingThreads) {
         if (ioThreads < 0 || blockingThreads < 1) {
             throw new IllegalArgumentException("ioThreads >= 0 (0: Netty's default), blockingThreads >= 1");
         }
-        this.epoll = Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.transport = Objects.requireNonNull(transport, "transport");
+        IoHandlerFactory factory = transport.ioHandlerFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smtp-accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("smtp-io", true), factory);
         // a full queue means AUTH answers 454 (try later) rather than piling up hashing work
@@ -49,8 +45,13 @@ public final class SmtpResources implements AutoCloseable {
      * clients, four loops cost about 10 us more CPU per accepted message than two. Two threads
      * for AUTH checks.
      */
+    public static SmtpResources create(Transport transport) {
+        return create(transport, Runtime.getRuntime().availableProcessors(), 2);
+    }
+
+    /** The same on the best transport this machine allows. */
     public static SmtpResources create() {
-        return create(Runtime.getRuntime().availableProcessors(), 2);
+        return create(Transport.best());
     }
 
     /**
@@ -58,12 +59,20 @@ public final class SmtpResources implements AutoCloseable {
      * @param blockingThreads threads that check AUTH passwords
      */
     public static SmtpResources create(int ioThreads, int blockingThreads) {
-        return new SmtpResources(ioThreads, blockingThreads);
+        return create(Transport.best(), ioThreads, blockingThreads);
     }
 
-    /** "epoll" or "nio". */
-    public String transport() {
-        return epoll ? "epoll" : "nio";
+    /**
+     * @param transport what the event loops run on; it must be available here
+     * @param ioThreads event loop threads for connections; 0 for Netty's default
+     * @param blockingThreads threads that check AUTH passwords
+     */
+    public static SmtpResources create(Transport transport, int ioThreads, int blockingThreads) {
+        return new SmtpResources(transport, ioThreads, blockingThreads);
+    }
+
+    public Transport transport() {
+        return transport;
     }
 
     EventLoopGroup acceptors() {
@@ -75,7 +84,7 @@ public final class SmtpResources implements AutoCloseable {
     }
 
     Class<? extends ServerChannel> serverChannelType() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return transport.serverChannelType();
     }
 
     ExecutorService blockingExecutor() {

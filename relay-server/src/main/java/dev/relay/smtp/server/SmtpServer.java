@@ -149,7 +149,7 @@ public final class SmtpServer implements AutoCloseable {
         ListenerConfig l = listener;
         log.info("SMTP listener {} bound to {}:{} (starttls={}, implicit-tls={}, auth={}, transport={})",
                 name(), local.getHostString(), local.getPort(), l.starttls(), l.implicitTls(), l.auth(),
-                resources.transport());
+                resources.transport().label());
         return local;
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.smtp.server;
 
+import dev.relay.network.Transport;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,7 +12,11 @@ final class TestServer implements AutoCloseable {
     final InetSocketAddress address;
 
     TestServer(SmtpFixture fixture) throws IOException {
-        resources = SmtpResources.create(2, 1);
+        this(fixture, Transport.best());
+    }
+
+    TestServer(SmtpFixture fixture, Transport transport) throws IOException {
+        resources = SmtpResources.create(transport, 2, 1);
         try {
             server = new SmtpServer(fixture.settings(), fixture.queue, fixture.authenticator, fixture.tls,
                     fixture.limiter(), resources, fixture.sessionEvents(), fixture.clock);
