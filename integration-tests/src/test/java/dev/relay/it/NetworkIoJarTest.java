@@ -1,10 +1,12 @@
 package dev.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,9 @@ class NetworkIoJarTest {
                     "Subject: on nio\r\n\r\nhello\r\n");
 
             assertThat(queued).isNotBlank();
-            assertThat(Files.readString(relay.logFile())).contains("transport=nio");
+            // the relay writes its log in batches: the start line reaches the file a moment later
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Files.readString(relay.logFile())).contains("transport=nio"));
         }
     }
 
