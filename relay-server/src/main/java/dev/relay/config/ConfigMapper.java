@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  */
 final class ConfigMapper {
 
-    private static final List<String> MODES = List.of("off", "optional", "required");
+    private static final List<String> MODES = Arrays.stream(Mode.values()).map(Mode::label).toList();
     private static final List<String> DNSSEC_MODES = Arrays.stream(DnssecMode.values()).map(DnssecMode::label).toList();
     private static final List<String> NETWORK_IO = Arrays.stream(NetworkIo.values()).map(NetworkIo::label).toList();
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
@@ -127,7 +127,7 @@ final class ConfigMapper {
     }
 
     private static Mode mode(ConfigNode node) {
-        return Mode.valueOf(node.choice(MODES).toUpperCase(Locale.ROOT));
+        return Mode.fromLabel(node.choice(MODES)).orElseThrow();
     }
 
     private static String network(ConfigNode node) {

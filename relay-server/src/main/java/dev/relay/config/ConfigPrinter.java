@@ -7,7 +7,6 @@ import dev.relay.mtasts.MxPattern;
 import dev.relay.mtasts.PolicyOverride;
 import dev.relay.settings.HostPort;
 import dev.relay.smtp.server.ListenerConfig;
-import dev.relay.smtp.server.Mode;
 import dev.relay.tls.TlsFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,9 +41,9 @@ public final class ConfigPrinter {
         for (ListenerConfig l : config.listeners()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("address", l.address().toString());
-            m.put("starttls", word(l.starttls()));
+            m.put("starttls", l.starttls().label());
             m.put("implicit-tls", l.implicitTls());
-            m.put("auth", word(l.auth()));
+            m.put("auth", l.auth().label());
             listeners.add(m);
         }
         root.put("listeners", listeners);
@@ -125,10 +124,6 @@ public final class ConfigPrinter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("maps of strings and numbers always serialise", e);
         }
-    }
-
-    private static String word(Mode mode) {
-        return mode.name().toLowerCase(Locale.ROOT);
     }
 
     private static String text(Optional<?> value) {

@@ -148,7 +148,7 @@ public final class SmtpServer implements AutoCloseable {
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
         ListenerConfig l = listener;
         log.info("SMTP listener {} bound to {}:{} (starttls={}, implicit-tls={}, auth={}, transport={})",
-                name(), local.getHostString(), local.getPort(), l.starttls(), l.implicitTls(), l.auth(),
+                name(), local.getHostString(), local.getPort(), l.starttls().label(), l.implicitTls(), l.auth().label(),
                 resources.transport().label());
         return local;
     }
