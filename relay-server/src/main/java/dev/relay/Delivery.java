@@ -1,6 +1,7 @@
 package dev.relay;
 
 import dev.relay.admin.StatusReport;
+import dev.relay.concurrent.FutureFailures;
 import dev.relay.config.RelayConfig;
 import dev.relay.delivery.BounceHandler;
 import dev.relay.delivery.DelayNotifier;
@@ -19,6 +20,7 @@ import dev.relay.mtasts.OverriddenPolicies;
 import dev.relay.mtasts.PolicyFetcher;
 import dev.relay.mtasts.PolicyMode;
 import dev.relay.mtasts.PolicyStore;
+import dev.relay.network.Transport;
 import dev.relay.queue.MessageQueue;
 import dev.relay.smtp.client.ClientTimeouts;
 import dev.relay.smtp.client.ConnectionPool;
@@ -101,7 +103,7 @@ final class Delivery {
 
     static Delivery start(RelayConfig config, MessageQueue queue, WakingQueueEvents events, Clock clock,
             RelayMetrics metrics, DeliveryEvents deliveryEvents, SessionSink tlsSessions,
-            TlsPolicyOverrides overrides) {
+            TlsPolicyOverrides overrides, Transport transport) {
         RelayConfig.DeliveryConfig settings = config.delivery();
         DnsResolver dns;
         try {
@@ -114,8 +116,15 @@ final class Delivery {
         }
         // an unusable extra-trust file is the operator's to fix: it stops the start like a bad listener certificate
         ClientTlsContext tls = ClientTlsContext.fromConfig(settings.tls(), clock);
-        SmtpClient client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS)
-                .transport(config.network().io().transport()).build();
+        SmtpClient client;
+        try {
+            client = SmtpClient.builder(tls).heloName(config.hostname()).timeouts(ClientTimeouts.DEFAULTS)
+                    .transport(transport).build();
+        } catch (RuntimeException | LinkageError e) {
+            // the listeners' loops started on it, so this is rare: a kernel limit reached by the second set
+            throw new StartupException("the delivery client could not start on " + transport.label() + " ("
+                    + FutureFailures.rootMessage(e) + "); set network.io to a transport this system allows, such as epoll", e);
+        }
         ConnectionPool pool = new ConnectionPool(client, poolSettings(settings.maxConnectionsPerDomain()));
         ExecutorService dsnWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dsn").daemon().factory());
         BounceQueuer bounceQueuer = new BounceQueuer(queue, DsnSettings.of(config.hostname(), config.queue().maxLifetime()),

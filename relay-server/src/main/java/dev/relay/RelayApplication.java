@@ -22,7 +22,6 @@ import dev.relay.delivery.WakingQueueEvents;
 import dev.relay.metrics.RelayMetrics;
 import dev.relay.mtasts.MtaStsPolicies;
 import dev.relay.network.NetworkIo;
-import dev.relay.network.Transport;
 import dev.relay.queue.Admission;
 import dev.relay.queue.MessageQueue;
 import dev.relay.queue.QueueEvents;
@@ -184,7 +183,7 @@ public final class RelayApplication {
          *     everything opened so far is closed again
          */
         public RelayApplication start() {
-            Transport transport = transport(config.network().io());
+            checkTransport(config.network().io());
             Optional<SslContext> serverTls = config.tls().map(ServerTlsContext::load);
             Authenticator authenticator = config.usersFile().<Authenticator>map(UsersFile::load)
                     .orElse(Authenticator.NONE);
@@ -221,7 +220,15 @@ public final class RelayApplication {
             // The listeners are bound before delivery starts, so a taken port stops the start
             // before anything else is logged as running. Mail accepted in between waits in the
             // queue for the scheduler's first look.
-            SmtpResources resources = SmtpResources.create(transport);
+            SmtpResources resources;
+            try {
+                resources = config.network().io().start(SmtpResources::create, (failed, why) -> log.warn(
+                        "network I/O: {} did not start ({}); trying the next transport", failed.label(), why));
+            } catch (IllegalStateException e) {
+                closeQuietly(queue);
+                metrics.close();
+                throw new StartupException(e.getMessage(), e);
+            }
             ConnectionLimiter limiter = new ConnectionLimiter(
                     config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
             List<SmtpServer> servers = new ArrayList<>();
@@ -245,7 +252,7 @@ public final class RelayApplication {
                 delivery = Delivery.start(config, queue, events, clock, metrics,
                         DeliveryEvents.both(metrics.deliveryEvents(),
                                 DeliveryEvents.both(recentDeliveries.events(), recentFailures)),
-                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides);
+                        tlsRpt.map(TlsReporting::sink).orElse(SessionSink.NONE), overrides, resources.transport());
                 Delivery started = delivery;
                 tlsRpt.ifPresent(reporting -> reporting.startSending(started.dns(), queue, config, tlsRptTick));
             } catch (RuntimeException e) {
@@ -362,10 +369,10 @@ public final class RelayApplication {
             }
         }
 
-        /** The transport {@code network.io} asks for; checked before anything is opened. */
-        private static Transport transport(NetworkIo io) {
+        /** Whether the transport {@code network.io} names can run here, before anything is opened. */
+        private static void checkTransport(NetworkIo io) {
             try {
-                return io.transport();
+                io.transport();
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage(), e);
             }

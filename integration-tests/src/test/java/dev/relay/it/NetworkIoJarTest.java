@@ -56,5 +56,14 @@ class NetworkIoJarTest {
                 .contains("set it to auto to use the best available")
                 .doesNotContain("Exception", "\tat ");
         assertThat(work.resolve("spool")).doesNotExist();
+
+        // config check, run on the same system beforehand, would have said so
+        Path checked = work.resolve("check.txt");
+        Process check = new ProcessBuilder(RelayProcess.java(), NO_NATIVE, "-jar",
+                RelayProcess.jar().toAbsolutePath().toString(), "config", "check", "--config", config.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(checked.toFile()).start();
+        assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(check.exitValue()).as(Files.readString(checked)).isZero();
+        assertThat(Files.readString(checked)).contains("# warning: network.io is io-uring, which this system does not allow (");
     }
 }

@@ -5,6 +5,7 @@ import dev.relay.config.ConfigPrinter;
 import dev.relay.config.LoadedConfig;
 import dev.relay.dns.DnsResolver;
 import dev.relay.dns.DnsSettings;
+import dev.relay.network.NetworkIo;
 import dev.relay.tls.ServerTlsContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,8 +38,18 @@ final class ConfigCommand {
             PortsInUse.warnings(loaded.config()).forEach(warning -> out.println("# warning: " + warning));
             out.print(ConfigPrinter.effectiveYaml(loaded.config()));
             systemResolvers(loaded.config().delivery().dns()).ifPresent(out::println);
+            out.println(transport(loaded.config().network().io()));
             out.flush();
             return 0;
+        }
+
+        /** Which transport {@code network.io} gives on this machine; a warning when it names one this system forbids. */
+        private static String transport(NetworkIo io) {
+            try {
+                return "# network.io is " + io.label() + ": " + io.transport().label() + " on this system";
+            } catch (IllegalStateException e) {
+                return "# warning: " + e.getMessage();
+            }
         }
 
         /** With no servers configured, which ones delivery would ask: the system's, found as delivery finds them. */

@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -74,9 +75,14 @@ public enum Transport implements DashedLabel {
         return unavailability().map(FutureFailures::rootMessage);
     }
 
+    /** The transports that run here, cheapest first; NIO always among them. */
+    public static List<Transport> available() {
+        return Arrays.stream(values()).filter(Transport::isAvailable).toList();
+    }
+
     /** The first transport that runs here, in the enum's order: NIO at the latest. */
     public static Transport best() {
-        return Arrays.stream(values()).filter(Transport::isAvailable).findFirst().orElse(NIO);
+        return available().getFirst();
     }
 
     /** The transport of a group's event loops; NIO for any group this enum does not know. */

@@ -48,7 +48,8 @@ class CommandLineTest {
         CommandRun result = CommandRun.of("config", "check", "--config", file.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains(file + ": valid").contains("hostname: relay.example.net")
-                .contains("max-recipients: 1000").doesNotContain("s3cret-token");
+                .contains("max-recipients: 1000").doesNotContain("s3cret-token")
+                .contains("# network.io is auto: " + dev.relay.network.Transport.best().label() + " on this system");
     }
 
     @Test

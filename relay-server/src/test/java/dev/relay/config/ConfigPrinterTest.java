@@ -27,7 +27,8 @@ class ConfigPrinterTest {
                 .contains("address: 127.0.0.1:2525")
                 .contains("starttls: optional")
                 .contains("min-free-space: 256MB")
-                .contains("shutdown-grace: 30s");
+                .contains("shutdown-grace: 30s")
+                .contains("io: auto");
     }
 
     @Test
@@ -51,6 +52,7 @@ class ConfigPrinterTest {
                     - {domain: broken.example, mode: testing, until: 2027-01-31, reason: their certificate expired}
                 logging: {level: debug}
                 admin: {token: abc123}
+                network: {io: epoll}
                 """.replace("DIR", dir.toString());
         RelayConfig config = loader.loadYaml(original, "t").config();
 
@@ -63,6 +65,7 @@ class ConfigPrinterTest {
         assertThat(again.tlsPolicyOverrides().getFirst().domain()).isEqualTo("partner.example");
         assertThat(again.tlsPolicyOverrides().get(1).until()).contains(java.time.Instant.parse("2027-01-31T00:00:00Z"));
         assertThat(again.logLevel()).contains("DEBUG");
+        assertThat(again.network().io()).isEqualTo(dev.relay.network.NetworkIo.EPOLL);
         assertThat(again).isEqualTo(new RelayConfig(config.hostname(), config.listeners(), config.relayNetworks(),
                 config.usersFile(), config.tls(), config.limits(), config.spool(), config.queue(), config.delivery(),
                 config.mtaSts(), config.tlsRpt(), config.tlsPolicyOverrides(), config.logLevel(), new RelayConfig.AdminConfig(config.admin().address(), Optional.of(ConfigPrinter.MASK)),

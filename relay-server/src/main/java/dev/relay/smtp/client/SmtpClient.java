@@ -39,11 +39,12 @@ public final class SmtpClient implements AutoCloseable {
         this.tls = builder.tls;
         this.timeouts = builder.timeouts;
         this.heloName = builder.heloName;
+        Transport transport = builder.transport != null ? builder.transport : Transport.best();
         this.group = new MultiThreadIoEventLoopGroup(builder.ioThreads, new DefaultThreadFactory("smtp-out", true),
-                builder.transport.ioHandlerFactory());
+                transport.ioHandlerFactory());
         this.bootstrap = new Bootstrap()
                 .group(group)
-                .channel(builder.transport.socketChannelType())
+                .channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()));
@@ -139,7 +140,8 @@ public final class SmtpClient implements AutoCloseable {
         // one per core, not Netty's two: the sessions never block, so a second loop per core only
         // adds thread switches (as measured on the listener side too)
         private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private Transport transport = Transport.best();
+        /** Null until set: the best available is looked up only when no transport was given. */
+        private Transport transport;
 
         private Builder(ClientTlsContext tls) {
             this.tls = Objects.requireNonNull(tls, "tls");

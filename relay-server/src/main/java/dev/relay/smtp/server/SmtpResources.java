@@ -32,7 +32,13 @@ public final class SmtpResources implements AutoCloseable {
         this.transport = Objects.requireNonNull(transport, "transport");
         IoHandlerFactory factory = transport.ioHandlerFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smtp-accept", true), factory);
-        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("smtp-io", true), factory);
+        try {
+            this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("smtp-io", true), factory);
+        } catch (RuntimeException | LinkageError e) {
+            // the kernel refused a loop after the first: the caller may try another transport
+            acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
         // a full queue means AUTH answers 454 (try later) rather than piling up hashing work
         this.blocking = new ThreadPoolExecutor(blockingThreads, blockingThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(AUTH_QUEUE), new DefaultThreadFactory("smtp-auth", true),

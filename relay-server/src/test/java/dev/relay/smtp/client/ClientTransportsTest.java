@@ -15,7 +15,6 @@ import dev.relay.outcome.Outcome;
 import dev.relay.tls.TlsRequirement;
 import dev.relay.tls.testkit.TestCertificates;
 import io.netty.handler.ssl.SslProvider;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +28,7 @@ class ClientTransportsTest {
     private static final TestCertificates.Issued MX_CERTIFICATE = CA.issue("a.mx.test");
 
     static List<Transport> transports() {
-        return Arrays.stream(Transport.values()).filter(Transport::isAvailable).toList();
+        return Transport.available();
     }
 
     @ParameterizedTest

@@ -7,7 +7,6 @@ import dev.relay.network.Transport;
 import dev.relay.smtp.testkit.SmtpTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TransportsTest {
 
     static List<Transport> transports() {
-        return Arrays.stream(Transport.values()).filter(Transport::isAvailable).toList();
+        return Transport.available();
     }
 
     @ParameterizedTest
