@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Threads shared by all SMTP listeners: Netty event loops on one {@link Transport} and a small
- * bounded pool for blocking work (AUTH password hashing). Create one, pass it to every {@link SmtpServer}, close it after the servers.
+ * bounded pool for blocking work (AUTH password hashing). Create one, pass it to every
+ * {@link SmtpServer}, close it after the servers.
  */
 public final class SmtpResources implements AutoCloseable {
     private static final int AUTH_QUEUE = 256;
@@ -53,19 +54,6 @@ public final class SmtpResources implements AutoCloseable {
      */
     public static SmtpResources create(Transport transport) {
         return create(transport, Runtime.getRuntime().availableProcessors(), 2);
-    }
-
-    /** The same on the best transport this machine allows. */
-    public static SmtpResources create() {
-        return create(Transport.best());
-    }
-
-    /**
-     * @param ioThreads event loop threads for connections; 0 for Netty's default
-     * @param blockingThreads threads that check AUTH passwords
-     */
-    public static SmtpResources create(int ioThreads, int blockingThreads) {
-        return create(Transport.best(), ioThreads, blockingThreads);
     }
 
     /**

@@ -325,7 +325,7 @@ class RawSocketTest {
 
     @Test
     void listenersThatNeedTlsRefuseToStartWithoutACertificate() {
-        SmtpResources resources = SmtpResources.create(1, 1);
+        SmtpResources resources = SmtpResources.create(dev.relay.network.Transport.best(), 1, 1);
         try {
             SmtpFixture starttls = SmtpFixture.defaults().starttls(Mode.REQUIRED);
             assertThatThrownBy(() -> new SmtpServer(starttls.settings(), starttls.queue, starttls.authenticator,
